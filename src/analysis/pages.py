@@ -1,0 +1,854 @@
+"""Split the text of a newspaper page (or of a one-article file) into articles.
+
+The rules are written for text taken out of printed PDFs and e-paper pages:
+
+* Blocks are lines; blank lines, single newlines and indentation (ASCII or
+  full-width spaces) may all separate paragraphs.
+* A paragraph cut by a column break is rejoined with nothing in between. A
+  line continues the previous one when the previous one does not end a
+  sentence (``。！？；…`` possibly followed by a closing quote), when the page
+  indents its paragraphs and this line is not indented, or when the two lines
+  glue into one word across the break (``给予无`` / ``锡发展``).
+* A headline block (kicker 引题 / title / subtitle, at most four lines) starts
+  an article at the top of the page, after an article's byline or credit,
+  after a section heading (``要闻快览``), or before a dateline
+  (``本报讯``, ``本报北京10月29日电``, ``新华社…电``).
+* Bylines ``(王怡菡)``, ``（记者 王浩 李明）``, ``本报记者 刘峰`` and credits
+  ``(据新华社)`` end up in ``byline``; the names in ``author`` and the agency in
+  ``credit``.
+* Footers and page headers (hotlines, e-mail, addresses, copyright notices,
+  editor credits) become boilerplate rows.
+
+Every non-whitespace character of the input ends up in exactly one of the text
+fields ``kicker``, ``title``, ``subtitle``, ``dateline``, ``body`` and
+``byline`` of one row (boilerplate rows hold their text in ``body``), so
+``keep_boilerplate=True`` loses nothing. ``section``, ``author``, ``credit`` and
+the dates are derived from those fields.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from analysis import dates
+
+logger = logging.getLogger(__name__)
+
+ARTICLE_COLUMNS = [
+    "article_id",
+    "source",
+    "paper",
+    "issue_date",
+    "page",
+    "position",
+    "block",
+    "kind",
+    "section",
+    "kicker",
+    "title",
+    "subtitle",
+    "dateline",
+    "date",
+    "date_source",
+    "body",
+    "byline",
+    "author",
+    "credit",
+    "url",
+    "n_chars",
+    "n_paragraphs",
+]
+
+#: The text fields among which every character of a page is distributed.
+TEXT_FIELDS = ("kicker", "title", "subtitle", "dateline", "body", "byline")
+
+_WS = " \t\u3000\u00a0\ufeff\u200b"
+_TERMINAL = set("。！？!?；;…")
+_CLOSERS = set("”’」』)）】》\"'")
+# A headline or fragment ending in one of these is mid-phrase, not a headline.
+_OPEN_ENDINGS = tuple("的地得和与及或在对向把被将为从给之以于并而且、，,：:—(（“‘《〈[【-/")
+_OPEN_ENDINGS_WORDS = ("给予", "以及", "关于", "通过", "围绕", "包括", "依托", "推动")
+_SENTENCE_PUNCT = re.compile(r"[，,；;。！？!?：:]")
+
+_NAME = r"[\u4e00-\u9fff·]{2,5}"
+_ROLE = r"(?:本报|本刊|新华社|特约|实习)?(?:记者|通讯员|实习生|见习记者|摄影|摄|文|图|文/图|文图)"
+_NAMES = rf"{_NAME}(?:[\s、,，/]+{_NAME})*"
+_BYLINE_BODY = re.compile(
+    rf"^(?:{_ROLE}[\s:：/]*)?{_NAMES}(?:[\s、,，]+{_ROLE}[\s:：/]*{_NAMES})*$"
+)
+_CREDIT_BODY = re.compile(
+    r"^(?:据|来源[:：]?|转自|摘自|稿源[:：]?)\s*(?P<org>[^()（）]{2,20}?)"
+    r"(?:消息|报道|电)?$|^(?P<org2>新华社|中新社|人民日报|新华日报|央视新闻|光明日报|经济日报)$"
+)
+_TRAILING_PAREN = re.compile(r"[（(]\s*(?P<inner>[^()（）\n]{1,40}?)\s*[)）]$")
+_BYLINE_LINE = re.compile(
+    rf"^(?:{_ROLE})[\s:：/]*{_NAMES}(?:[\s、,，]+(?:{_ROLE})[\s:：/]*{_NAMES})*$"
+)
+_ROLE_RE = re.compile(_ROLE)
+
+# Datelines at the start of an article's first paragraph.
+_MD = r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日"
+_PLACE = r"[\u4e00-\u9fff]{0,8}?"
+_TOD = r"(?:上午|下午|晚上|晚间|傍晚|中午|早上|凌晨|晚)?"
+_PAREN = r"(?:\s*[（(][^()（）]{1,40}[)）])"
+_DATELINE = re.compile(
+    r"^(?:"
+    rf"(?:本报讯|本刊讯){_PAREN}?(?:\s*{_MD}{_TOD}(?:电|讯)?)?"
+    rf"|本报{_PLACE}{_MD}(?:电|讯){_PAREN}?"
+    rf"|(?:据)?(?:新华社|中新社|中新网|人民网|央视网|新华网){_PLACE}{_MD}电{_PAREN}?"
+    r")\s*[,，:：]?"
+)
+
+_SECTION = re.compile(
+    r"^(?:[\u4e00-\u9fff]{0,6}(?:快览|速览|速递|简讯|快讯|短讯|集锦|导读|一览|要闻|动态|看点|"
+    r"聚焦|观察|短波|综述|视点|链接|纵横))$"
+)
+_BOILERPLATE = re.compile(
+    r"热线|投稿|E-?mail|邮箱|邮编|邮政编码|地址[:：]|电话[:：]|传真|版权|转载|摘编|未经|授权和许可|"
+    r"责任编辑|责编|美编|校对|组版|版式|编辑[:：]|主编|总编|@|www\.|https?://|\.com|"
+    r"^[\d\s\-—、,，()（）:：]{7,}$|^\d{7,}|第\s*[A-Z]?\d{1,3}\s*版|星期[一二三四五六日天]|"
+    r"法律责任|广告经营许可证|国内统一连续出版物号|CN\d{2}-\d{4}",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Line:
+    text: str  # stripped of surrounding whitespace
+    indented: bool
+    number: int  # 1-based line number in the input
+
+
+@dataclass
+class _Block:
+    """A run of lines that becomes one row."""
+
+    kind: str = "article"
+    section: str = ""
+    head: list[str] = field(default_factory=list)
+    dateline: str = ""
+    paragraphs: list[str] = field(default_factory=list)
+    bylines: list[str] = field(default_factory=list)
+    para_open: bool = False  # last paragraph may continue on the next line
+    first_line: int = 0
+
+
+def _strip(line: str) -> str:
+    return line.strip(_WS + "\r\n")
+
+
+def _core_end(text: str) -> str:
+    """The last character of ``text`` that is not a closing quote or bracket."""
+    s = text.rstrip(_WS)
+    while s and s[-1] in _CLOSERS:
+        s = s[:-1]
+    return s[-1:] if s else ""
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether a line ends a sentence (so a following line starts a new paragraph)."""
+    return _core_end(text) in _TERMINAL
+
+
+def _open_ended(text: str) -> bool:
+    return text.endswith(_OPEN_ENDINGS) or text.endswith(_OPEN_ENDINGS_WORDS)
+
+
+@lru_cache(maxsize=1)
+def _cutter():
+    try:
+        import rjieba
+
+        return rjieba.cut
+    except ImportError:  # pragma: no cover - rjieba is a core dependency
+        import jieba
+
+        return jieba.lcut
+
+
+def glues(left: str, right: str) -> bool:
+    """Whether ``left`` + ``right`` form one word across the boundary (a column break).
+
+    Example:
+        >>> glues("给予无", "锡发展")
+        True
+        >>> glues("指南发布", "国家标准委")
+        False
+    """
+    a, b = left[-4:], right[:4]
+    if not a or not b:
+        return False
+    if not ("\u4e00" <= a[-1] <= "\u9fff" and "\u4e00" <= b[0] <= "\u9fff"):
+        return False
+    pos, k = 0, len(a)
+    for token in _cutter()(a + b):
+        if pos < k < pos + len(token):
+            return True
+        pos += len(token)
+        if pos >= k:
+            break
+    return False
+
+
+def split_byline(paragraph: str) -> tuple[str, str]:
+    """Split a trailing byline or credit off a paragraph.
+
+    Returns ``(text, byline)``; ``byline`` is empty when there is none. A
+    trailing parenthesis counts only when it stands alone or follows the end of
+    a sentence, and holds names or an agency credit.
+
+    Example:
+        >>> split_byline("……作了交流发言。(王怡菡)")
+        ('……作了交流发言。', '(王怡菡)')
+    """
+    m = _TRAILING_PAREN.search(paragraph)
+    if not m:
+        return paragraph, ""
+    before = paragraph[: m.start()].rstrip(_WS)
+    if before and not ends_sentence(before):
+        return paragraph, ""
+    inner = m.group("inner").strip(_WS)
+    if _BYLINE_BODY.match(inner) or _CREDIT_BODY.match(inner):
+        return before, m.group(0)
+    return paragraph, ""
+
+
+def parse_byline(byline: str) -> tuple[list[str], str]:
+    """Names and credit in a byline such as ``(王怡菡)``, ``本报记者 刘峰``, ``(据新华社)``."""
+    inner = byline.strip(_WS + "()（）")
+    credit_match = _CREDIT_BODY.match(inner)
+    if credit_match:
+        return [], (credit_match.group("org") or credit_match.group("org2") or "").strip()
+    names = []
+    for part in re.split(r"[\s、,，/:：]+", _ROLE_RE.sub(" ", inner)):
+        part = part.strip(_WS)
+        if re.fullmatch(_NAME, part) and part not in names:
+            names.append(part)
+    return names, ""
+
+
+def _dateline_author(dateline: str) -> list[str]:
+    m = re.search(r"[（(]([^()（）]+)[)）]", dateline)
+    if not m:
+        return []
+    names, _ = parse_byline(m.group(1))
+    return names
+
+
+def match_dateline(paragraph: str) -> str:
+    """The dateline at the start of a paragraph (with its trailing separator), or ``""``."""
+    m = _DATELINE.match(paragraph)
+    return m.group(0) if m and m.group(0).strip(_WS + ",，:：") else ""
+
+
+def _is_boilerplate(text: str) -> bool:
+    return bool(_BOILERPLATE.search(text))
+
+
+def _headline_like(text: str, *, relaxed: bool) -> bool:
+    """Could this line be (part of) a headline block?"""
+    if not text or match_dateline(text) or _BYLINE_LINE.match(text):
+        return False
+    if ends_sentence(text) or _open_ended(text):
+        return False
+    if split_byline(text)[1]:
+        return False
+    if relaxed:
+        return len(text) <= 64 and len(_SENTENCE_PUNCT.findall(text)) <= 2
+    return len(text) <= 48 and not _SENTENCE_PUNCT.search(text)
+
+
+def _split_lines(text: str) -> list[_Line]:
+    out = []
+    for i, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+        stripped = _strip(raw)
+        if stripped:
+            out.append(_Line(stripped, raw[:1] in _WS and raw[:1] != "", i))
+    return out
+
+
+def _footer_start(lines: list[_Line]) -> int:
+    """Index of the first line of the trailing footer (``len(lines)`` when none).
+
+    The footer is the longest run of lines at the end of the page that are
+    boilerplate (hotlines, e-mail, addresses, copyright), allowing a plain
+    line between two boilerplate lines.
+    """
+    n = len(lines)
+    start = n
+    i = n - 1
+    while i >= 0:
+        text = lines[i].text
+        if _is_boilerplate(text):
+            start = i
+        elif not (
+            start < n and i > 0 and _is_boilerplate(lines[i - 1].text) and not match_dateline(text)
+        ):
+            break
+        i -= 1
+    return start
+
+
+def _header_end(lines: list[_Line]) -> int:
+    end = 0
+    while (
+        end < len(lines)
+        and _is_boilerplate(lines[end].text)
+        and not match_dateline(lines[end].text)
+    ):
+        end += 1
+    return end
+
+
+def _assign_head(head: list[str]) -> tuple[str, str, str]:
+    """Split a headline block into (kicker, title, subtitle)."""
+    subs = [h for h in head if h.startswith(("—", "─", "-－"))]
+    rest = [h for h in head if h not in subs]
+    kicker = title = ""
+    subtitle = "".join(subs)
+    if len(rest) == 1:
+        title = rest[0]
+    elif len(rest) == 2:
+        if subs or len(rest[0]) < len(rest[1]):
+            kicker, title = rest
+        else:
+            title, subtitle = rest[0], rest[1] + subtitle
+    elif len(rest) >= 3:
+        kicker, title, subtitle = rest[0], rest[1], "".join(rest[2:]) + subtitle
+    return kicker, title, subtitle
+
+
+class _PageParser:
+    def __init__(self, lines: list[_Line]):
+        self.lines = lines
+        # Pages that indent their paragraphs: an indented line starts a paragraph,
+        # any other line continues the one before (a wrap or a column break).
+        text_lines = [ln for ln in lines if len(ln.text) > 10]
+        n_indented = sum(ln.indented for ln in text_lines)
+        self.indented_page = n_indented >= 2 and n_indented >= 0.2 * len(text_lines)
+        self.blocks: list[_Block] = []
+
+    # -- helpers -------------------------------------------------------------
+    def _dateline_ahead(self, i: int, stop: int) -> int | None:
+        """If lines i.. form a headline block (<=4 lines) followed by a dateline, its end."""
+        j = i
+        while j < stop and j - i < 4 and _headline_like(self.lines[j].text, relaxed=True):
+            j += 1
+        if j == i or j >= stop:
+            return None
+        nxt = self.lines[j].text
+        if match_dateline(nxt) or (
+            _BYLINE_LINE.match(nxt) and j + 1 < stop and not _headline_like(nxt, relaxed=True)
+        ):
+            return j
+        return None
+
+    def _continues(self, block: _Block, line: _Line) -> bool:
+        """Does ``line`` continue the open paragraph of ``block``?"""
+        if not block.paragraphs:
+            return False
+        if line.indented:
+            return False
+        if self.indented_page:
+            return True
+        return not ends_sentence(block.paragraphs[-1])
+
+    def _start_article(self, head: list[str], section: str, first_line: int) -> _Block:
+        block = _Block(kind="article", section=section, head=head, first_line=first_line)
+        self.blocks.append(block)
+        return block
+
+    # -- main loop -------------------------------------------------------------
+    def parse(self) -> list[_Block]:
+        lines = self.lines
+        n = len(lines)
+        header_end = _header_end(lines)
+        footer_start = max(_footer_start(lines), header_end)
+        if header_end:
+            self.blocks.append(
+                _Block(
+                    kind="boilerplate",
+                    paragraphs=[ln.text for ln in lines[:header_end]],
+                    first_line=lines[0].number,
+                )
+            )
+        section = ""
+        current: _Block | None = None
+        expect_head = True
+        i = header_end
+        while i < footer_start:
+            line = lines[i]
+            text = line.text
+
+            # section heading: a known section name followed by a headline
+            if (
+                _SECTION.match(text)
+                and len(text) <= 8
+                and (
+                    current is None
+                    or expect_head
+                    or ends_sentence(current.paragraphs[-1] if current.paragraphs else "。")
+                )
+            ):
+                self.blocks.append(
+                    _Block(
+                        kind="boilerplate", section=text, paragraphs=[text], first_line=line.number
+                    )
+                )
+                section = text
+                current, expect_head = None, True
+                i += 1
+                continue
+
+            # a standalone credit or byline line ends the current article
+            if current is not None and not expect_head:
+                _, byl = split_byline(text)
+                if byl and byl == text:
+                    current.bylines.append(text)
+                    expect_head = True
+                    i += 1
+                    continue
+
+            if expect_head:
+                head: list[str] = []
+                j = i
+                while (
+                    j < footer_start
+                    and len(head) < 4
+                    and _headline_like(lines[j].text, relaxed=True)
+                    and not _SECTION.match(lines[j].text)
+                ):
+                    head.append(lines[j].text)
+                    j += 1
+                if head and j >= footer_start and current is not None:
+                    # trailing short lines after an article: keep them with it
+                    head = []
+                current = self._start_article(head, section, line.number)
+                expect_head = False
+                i = j
+                # byline lines right under the headline
+                while i < footer_start and _BYLINE_LINE.match(lines[i].text):
+                    current.bylines.append(lines[i].text)
+                    i += 1
+                continue
+
+            # inside an article
+            assert current is not None
+            end = self._dateline_ahead(i, footer_start)
+            if end is not None and not self._continues_strongly(current, line):
+                current = self._start_article(
+                    [ln.text for ln in lines[i:end]], section, line.number
+                )
+                i = end
+                continue
+            if self._weak_headline(current, i, footer_start):
+                expect_head = True
+                continue
+            if _BYLINE_LINE.match(text) and (i + 1 >= footer_start or not current.paragraphs):
+                current.bylines.append(text)
+                i += 1
+                if current.paragraphs:
+                    expect_head = True
+                continue
+            self._add_text(current, line)
+            i += 1
+
+        if footer_start < n:
+            self.blocks.append(
+                _Block(
+                    kind="boilerplate",
+                    paragraphs=[ln.text for ln in lines[footer_start:]],
+                    first_line=lines[footer_start].number,
+                )
+            )
+        return self.blocks
+
+    def _continues_strongly(self, block: _Block, line: _Line) -> bool:
+        if not block.paragraphs:
+            return False
+        last = block.paragraphs[-1]
+        return bool(last) and (_open_ended(last) or glues(last, line.text))
+
+    def _weak_headline(self, block: _Block, i: int, stop: int) -> bool:
+        """A headline inside the running text of an article that has no dateline."""
+        if block.dateline or not block.paragraphs or i + 1 >= stop:
+            return False
+        text = self.lines[i].text
+        if self.indented_page and self.lines[i].indented:
+            return False
+        if not ends_sentence(block.paragraphs[-1]) or not _headline_like(text, relaxed=False):
+            return False
+        nxt = self.lines[i + 1].text
+        if glues(text, nxt):
+            return False
+        # what follows must read as running text: a dateline or a paragraph
+        return bool(match_dateline(nxt)) or not _headline_like(nxt, relaxed=True)
+
+    def _add_text(self, block: _Block, line: _Line) -> None:
+        text = line.text
+        if block.paragraphs and self._continues(block, line):
+            block.paragraphs[-1] += text
+        else:
+            if not block.paragraphs and not block.dateline:
+                dl = match_dateline(text)
+                if dl:
+                    block.dateline = dl.rstrip(_WS)
+                    text = text[len(dl) :].lstrip(_WS)
+                    if not text:
+                        block.paragraphs.append("")
+                        return
+            block.paragraphs.append(text)
+        # a trailing byline ends the article
+        body, byline = split_byline(block.paragraphs[-1])
+        if byline:
+            block.paragraphs[-1] = body
+            if not body:
+                block.paragraphs.pop()
+            block.bylines.append(byline)
+
+
+def _finish(blocks: list[_Block]) -> list[dict]:
+    rows = []
+    for b in blocks:
+        paragraphs = [p for p in b.paragraphs if p]
+        if b.kind == "article" and not paragraphs and not b.dateline and not b.bylines:
+            if not b.head:
+                continue
+            # a headline with no text after it (e.g. at the foot of the page)
+        kicker, title, subtitle = _assign_head(b.head) if b.kind == "article" else ("", "", "")
+        authors: list[str] = []
+        credit = ""
+        for byl in b.bylines:
+            names, cred = parse_byline(byl)
+            authors += [n for n in names if n not in authors]
+            credit = credit or cred
+        for name in _dateline_author(b.dateline):
+            if name not in authors:
+                authors.append(name)
+        rows.append(
+            {
+                "kind": b.kind,
+                "section": b.section,
+                "kicker": kicker,
+                "title": title,
+                "subtitle": subtitle,
+                "dateline": b.dateline,
+                "body": "\n".join(paragraphs),
+                "byline": " ".join(b.bylines),
+                "author": "、".join(authors),
+                "credit": credit,
+                "n_paragraphs": len(paragraphs),
+                "first_line": b.first_line,
+                "_authors": authors,
+            }
+        )
+    return rows
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    try:
+        import opencc
+
+        return opencc.OpenCC("t2s").convert
+    except Exception:  # pragma: no cover - opencc is a core dependency
+        return None
+
+
+def _parse_rows(text: str) -> list[dict]:
+    """Parse a page into row dicts; traditional-character pages are parsed via a simplified shadow.
+
+    The rules are written with simplified characters (本报讯, 要闻快览, 热线). A
+    traditional page is converted character for character with OpenCC, parsed,
+    and every text field is mapped back to the original characters.
+    """
+    convert = _t2s()
+    shadow = convert(text) if convert else text
+    if shadow == text or len(shadow) != len(text):
+        return _finish(_PageParser(_split_lines(text)).parse())
+    rows = _finish(_PageParser(_split_lines(shadow)).parse())
+    keep = [i for i, ch in enumerate(shadow) if not ch.isspace()]
+    flat_shadow = "".join(shadow[i] for i in keep)
+    flat_orig = "".join(text[i] for i in keep)
+
+    def restore(value: str) -> str:
+        flat = "".join(ch for ch in value if not ch.isspace())
+        at = flat_shadow.find(flat) if flat else -1
+        if at < 0:
+            return value
+        original = iter(flat_orig[at : at + len(flat)])
+        return "".join(ch if ch.isspace() else next(original) for ch in value)
+
+    for row in rows:
+        for key in (*TEXT_FIELDS, "section"):
+            row[key] = restore(row[key])
+        row["author"] = "、".join(restore(name) for name in row["_authors"])
+        row["credit"] = restore(row["credit"]) if row["credit"] else ""
+    return rows
+
+
+def article_id(*parts: object) -> str:
+    """A stable 16-hex-digit id from the given parts (same input, same id, on any machine)."""
+    h = hashlib.blake2b(digest_size=8)
+    for p in parts:
+        h.update(str(p).encode("utf-8"))
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+def empty_articles() -> pd.DataFrame:
+    """An articles table with no rows and the right columns and dtypes."""
+    return articles_frame([])
+
+
+_DATE_COLUMNS = ("issue_date", "date")
+_INT_COLUMNS = ("position", "block", "n_chars", "n_paragraphs")
+
+
+def articles_frame(records: list[dict]) -> pd.DataFrame:
+    """Build the articles table from row dicts, with the documented dtypes.
+
+    Text columns are strings (``""`` when absent), dates ``datetime64[ns]``
+    (NaT when unknown) and counts nullable integers (``Int64``).
+    """
+    data = {}
+    for col in ARTICLE_COLUMNS:
+        values = [r.get(col) for r in records]
+        if col in _DATE_COLUMNS:
+            data[col] = pd.to_datetime(
+                np.array([_as_datetime64(v) for v in values], dtype="datetime64[ns]")
+            )
+        elif col in _INT_COLUMNS:
+            missing = np.array([v is None or v is pd.NA for v in values], dtype=bool)
+            ints = np.array(
+                [0 if m else v for v, m in zip(values, missing, strict=True)], dtype="int64"
+            )
+            data[col] = pd.arrays.IntegerArray(ints, missing)
+        else:
+            data[col] = np.array(["" if v is None else str(v) for v in values], dtype=object)
+    frame = pd.DataFrame(data, columns=ARTICLE_COLUMNS)
+    if not records:
+        for col in ARTICLE_COLUMNS:
+            if col not in _DATE_COLUMNS and col not in _INT_COLUMNS:
+                frame[col] = frame[col].astype("str")
+    return frame
+
+
+def _as_datetime64(value) -> np.datetime64:
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return np.datetime64("NaT", "ns")
+    return pd.Timestamp(value).to_datetime64()
+
+
+def parse_page(
+    text: str,
+    *,
+    issue_date=None,
+    source: str | None = None,
+    keep_boilerplate: bool = False,
+    paper: str = "",
+    page: str = "",
+) -> pd.DataFrame:
+    """Split the text of one newspaper page into articles.
+
+    Args:
+        text: the page's text (already decoded).
+        issue_date: the issue's date (anything ``pandas.Timestamp`` reads). When
+            ``None`` it is read from ``source``'s file name if that holds a date
+            (``2023-08-09``, ``20230809``, ``2023年8月9日``); else the year of
+            each article's date is inferred from the page.
+        source: where the text came from; used in ``article_id`` and for the
+            issue date, paper and page.
+        keep_boilerplate: also return footers, page headers and section headings
+            as rows with ``kind == "boilerplate"`` (their text in ``body``).
+        paper: the paper's name, when known (else read from ``source``).
+        page: the page label, when known (else read from ``source``).
+
+    Returns:
+        One row per article in page order, with columns:
+
+        - ``article_id``: 16 hex digits, a hash of the source's file name, the
+          block's position and its text; stable across runs and machines.
+        - ``source``: ``source`` as given (``""`` when not given).
+        - ``paper``, ``page``: from the arguments or the file name
+          (``<paper>_<date>_<page>.txt``), else ``""``.
+        - ``issue_date``: the issue's date (NaT when unknown).
+        - ``position``: 1-based order of the article among the page's articles
+          (``<NA>`` for boilerplate).
+        - ``block``: 1-based order among all blocks of the page, boilerplate included.
+        - ``kind``: ``"article"`` or ``"boilerplate"``.
+        - ``section``: the section heading the article stands under
+          (``"要闻快览"``), else ``""``.
+        - ``kicker``, ``title``, ``subtitle``: the headline block (引题/主题/副题).
+        - ``dateline``: the dateline as printed, with its trailing separator
+          (``"本报讯 8月8日,"``, ``"本报北京10月29日电（记者 王浩）"``).
+        - ``date``: the date the article reports (datetime64; NaT when unknown).
+        - ``date_source``: where ``date`` came from: ``dateline``, ``lead``
+          (the first sentence), ``issue_date: not stated`` or
+          ``issue_date: not stated (近日)``; ``; year inferred from page`` is
+          appended when the year was not known from an issue date.
+        - ``body``: the paragraphs joined by ``"\\n"``, indentation removed,
+          column breaks rejoined, without the dateline, byline and credit.
+        - ``byline``: the byline and credit as printed (``"(王怡菡)"``,
+          ``"(据新华社)"``, ``"本报记者 刘峰"``).
+        - ``author``: the authors' names, joined by ``"、"``.
+        - ``credit``: the agency credited (``"新华社"``), else ``""``.
+        - ``url``: ``""`` for pages.
+        - ``n_chars``: characters of ``title`` plus ``body``.
+        - ``n_paragraphs``: paragraphs in ``body``.
+
+    Example:
+        >>> page = "新区揭牌\\n\\n本报讯 8月8日,新区揭牌。(王明)\\n"
+        >>> parse_page(page, issue_date="2023-08-09")[["title", "body", "author"]]
+              title  body author
+        0  新区揭牌  新区揭牌。     王明
+    """
+    meta = dates.meta_from_name(source or "")
+    if issue_date is None:
+        issue = meta.issue_date
+    else:
+        issue = pd.Timestamp(issue_date)
+    paper = paper or meta.paper
+    page = page or meta.page
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    rows = _parse_rows(text)
+    year_hint = None if issue is not None and not pd.isna(issue) else dates.infer_year(text)
+    name_key = source.replace("\\", "/") if source else ""
+    out = []
+    position = 0
+    for block_no, row in enumerate(rows, 1):
+        is_article = row["kind"] == "article"
+        if is_article:
+            position += 1
+        if not is_article and not keep_boilerplate:
+            continue
+        if is_article:
+            date, date_source = dates.article_date(
+                row["dateline"], row["body"], issue, year_hint=year_hint
+            )
+        else:
+            date, date_source = pd.NaT, ""
+        text_key = row["title"] + "\x1e" + row["body"]
+        out.append(
+            {
+                "article_id": article_id(name_key, block_no, text_key),
+                "source": source or "",
+                "paper": paper,
+                "issue_date": issue,
+                "page": page,
+                "position": position if is_article else pd.NA,
+                "block": block_no,
+                "kind": row["kind"],
+                "section": row["section"],
+                "kicker": row["kicker"],
+                "title": row["title"],
+                "subtitle": row["subtitle"],
+                "dateline": row["dateline"],
+                "date": date,
+                "date_source": date_source,
+                "body": row["body"],
+                "byline": row["byline"],
+                "author": row["author"],
+                "credit": row["credit"],
+                "url": "",
+                "n_chars": len(row["title"]) + len(row["body"]),
+                "n_paragraphs": row["n_paragraphs"],
+            }
+        )
+    _fill_undated(out)
+    return articles_frame(out)
+
+
+def _fill_undated(records: list[dict]) -> None:
+    """With no issue date, give undated articles the page's latest stated date."""
+    known = [r["date"] for r in records if r["kind"] == "article" and not pd.isna(r["date"])]
+    if not known:
+        return
+    latest = max(known)
+    for r in records:
+        if r["kind"] == "article" and pd.isna(r["date"]):
+            r["date"] = latest
+            r["date_source"] = "not stated: latest date on the page"
+
+
+def parse_article_file(
+    text: str,
+    *,
+    issue_date=None,
+    source: str | None = None,
+    paper: str = "",
+    page: str = "",
+) -> pd.DataFrame:
+    """Parse a file that holds exactly one article (headline block, then paragraphs).
+
+    Same columns as :func:`parse_page`. Everything after the headline block is
+    the article's text; nothing starts a second article.
+    """
+    lines = _split_lines(text.lstrip("\ufeff"))
+    head: list[str] = []
+    i = 0
+    while i < len(lines) and len(head) < 4 and _headline_like(lines[i].text, relaxed=True):
+        head.append(lines[i].text)
+        i += 1
+    parser = _PageParser(lines)
+    block = _Block(kind="article", head=head, first_line=1)
+    while i < len(lines) and _BYLINE_LINE.match(lines[i].text):
+        block.bylines.append(lines[i].text)
+        i += 1
+    for j in range(i, len(lines)):
+        line = lines[j]
+        if _BYLINE_LINE.match(line.text) and j == len(lines) - 1:
+            block.bylines.append(line.text)
+            continue
+        parser._add_text(block, line)
+    parser.blocks = [block]
+    return _rows_to_frame(_finish([block]), text, issue_date, source, paper, page)
+
+
+def _rows_to_frame(rows, text, issue_date, source, paper, page) -> pd.DataFrame:
+    # shared by parse_article_file; parse_page builds its rows inline for speed
+    meta = dates.meta_from_name(source or "")
+    issue = pd.Timestamp(issue_date) if issue_date is not None else meta.issue_date
+    year_hint = None if issue is not None and not pd.isna(issue) else dates.infer_year(text)
+    out = []
+    for n, row in enumerate(rows, 1):
+        date, date_source = dates.article_date(
+            row["dateline"], row["body"], issue, year_hint=year_hint
+        )
+        out.append(
+            {
+                "article_id": article_id(
+                    (source or "").replace("\\", "/"), n, row["title"] + "\x1e" + row["body"]
+                ),
+                "source": source or "",
+                "paper": paper or meta.paper,
+                "issue_date": issue,
+                "page": page or meta.page,
+                "position": n,
+                "block": n,
+                "kind": "article",
+                "section": "",
+                "kicker": row["kicker"],
+                "title": row["title"],
+                "subtitle": row["subtitle"],
+                "dateline": row["dateline"],
+                "date": date,
+                "date_source": date_source,
+                "body": row["body"],
+                "byline": row["byline"],
+                "author": row["author"],
+                "credit": row["credit"],
+                "url": "",
+                "n_chars": len(row["title"]) + len(row["body"]),
+                "n_paragraphs": row["n_paragraphs"],
+            }
+        )
+    return articles_frame(out)

@@ -1,0 +1,622 @@
+"""Read input files (pages, one-article files, scraped tables) into the articles table.
+
+Supported inputs, found recursively under any folder given:
+
+* text (``.txt``, ``.text``, ``.md``): a newspaper page, or one article per file
+  (``layout="article"``); UTF-8 with or without BOM, GB18030/GBK, Big5,
+  UTF-16 with BOM; any line endings.
+* tables exported by scrapers: CSV/TSV (same encodings), JSON Lines
+  (``.jsonl``, ``.ndjson``), JSON arrays (``.json``), Excel (``.xlsx``, ``.xls``),
+  Parquet (``.parquet``); columns named in Chinese or English.
+
+Bad input raises :class:`analysis.errors.InputError` naming the file and the
+problem; with ``errors="warn"`` the file is skipped with a warning and listed
+in the load report (``df.attrs["load_report"]``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import json
+import logging
+import os
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import dates
+from analysis.errors import InputError
+from analysis.pages import (
+    ARTICLE_COLUMNS,
+    article_id,
+    articles_frame,
+    match_dateline,
+    parse_article_file,
+    parse_byline,
+    parse_page,
+    split_byline,
+)
+
+logger = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+TABLE_SUFFIXES = {".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".xlsx", ".xls", ".parquet"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | TABLE_SUFFIXES
+_IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+
+#: Recognised column names of scraped tables, by the articles column they fill.
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "title": ("标题", "题目", "新闻标题", "文章标题", "title", "headline", "heading"),
+    "body": (
+        "正文",
+        "内容",
+        "全文",
+        "新闻内容",
+        "文章内容",
+        "content",
+        "body",
+        "text",
+        "article",
+        "fulltext",
+        "full_text",
+    ),
+    "date": (
+        "日期",
+        "发布时间",
+        "发布日期",
+        "时间",
+        "刊发日期",
+        "出版日期",
+        "date",
+        "publish_time",
+        "published",
+        "pubdate",
+        "publish_date",
+        "pub_date",
+        "datetime",
+        "time",
+    ),
+    "paper": (
+        "来源",
+        "媒体",
+        "报纸",
+        "报刊",
+        "刊名",
+        "source",
+        "media",
+        "paper",
+        "newspaper",
+        "publisher",
+    ),
+    "author": ("作者", "记者", "author", "authors", "byline", "reporter"),
+    "url": ("url", "链接", "网址", "link", "href"),
+    "kicker": ("引题", "肩题", "kicker"),
+    "subtitle": ("副题", "副标题", "subtitle", "subheading"),
+    "section": ("栏目", "版面名", "频道", "section", "column", "channel"),
+    "page": ("版次", "版面", "版号", "page"),
+}
+_TEXT_REQUIRED = ("body", "title")
+
+
+@dataclass
+class LoadReport:
+    """What :func:`load_articles` read and skipped.
+
+    Attributes:
+        loaded: ``(path, n_rows)`` for every file read.
+        skipped: ``(path, problem)`` for every file skipped with ``errors="warn"``.
+        ignored: files passed over because of their type (with the reason).
+    """
+
+    loaded: list[tuple[str, int]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    ignored: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line per skipped or ignored file, after a count line."""
+        lines = [
+            f"{len(self.loaded)} file(s) loaded, {sum(n for _, n in self.loaded)} row(s); "
+            f"{len(self.skipped)} skipped; {len(self.ignored)} ignored"
+        ]
+        lines += [f"  skipped {p}: {why}" for p, why in self.skipped]
+        lines += [f"  ignored {p}: {why}" for p, why in self.ignored]
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- decoding
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_BINARY_MAGIC = (
+    (b"%PDF", "a PDF file"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive (docx/xlsx?)"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"PAR1", "a Parquet file"),
+)
+
+
+def _cjk_score(text: str, encoding: str) -> float:
+    """Share of the CJK characters of ``text`` that are common in ``encoding``'s script."""
+    chars = [c for c in text[:20000] if "\u4e00" <= c <= "\u9fff"]
+    if not chars:
+        return 0.0
+    good = 0
+    for c in chars:
+        if encoding == "gb18030":
+            try:
+                c.encode("gb2312")
+                good += 1
+            except UnicodeEncodeError:
+                pass
+        else:
+            b = c.encode("big5", errors="ignore")
+            if len(b) == 2 and 0xA440 <= (b[0] << 8 | b[1]) <= 0xC67E:
+                good += 1
+    return good / len(chars)
+
+
+def _position(data: bytes, offset: int) -> str:
+    line = data.count(b"\n", 0, offset) + 1
+    col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return f"byte {offset} (line {line}, column {col})"
+
+
+def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
+    """Decode a text file's bytes, detecting the encoding.
+
+    Tries a BOM (UTF-8, UTF-16, UTF-32), then UTF-8, then GB18030 and Big5
+    (picking the one whose characters are common in its script).
+
+    Returns:
+        ``(text, encoding)`` with line endings normalised to ``"\\n"``.
+
+    Raises:
+        InputError: empty, binary or undecodable data (the message says where).
+    """
+    if not data.strip(b" \t\r\n\x00"):
+        raise InputError(f"{path}: the file is empty", path=path, problem="empty")
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{path}: starts with a {enc} byte-order mark but is not valid {enc} "
+                    f"at {_position(data, exc.start)}",
+                    path=path,
+                    problem="encoding",
+                ) from None
+            return _normalise_newlines(text.lstrip("\ufeff")), enc
+    for magic, what in _BINARY_MAGIC:
+        if data.startswith(magic):
+            raise InputError(
+                f"{path}: this is {what}, not text; convert it to text first",
+                path=path,
+                problem="binary",
+            )
+    head = data[:8192]
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    if b"\x00" in head or controls > 0.05 * len(head):
+        raise InputError(
+            f"{path}: looks binary (NUL or control bytes), not a text file",
+            path=path,
+            problem="binary",
+        )
+    try:
+        return _normalise_newlines(data.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    candidates = []
+    for enc in ("gb18030", "big5"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        candidates.append((_cjk_score(text, enc), enc, text))
+    if not candidates:
+        raise InputError(
+            f"{path}: cannot be decoded: not UTF-8 (invalid byte "
+            f"0x{data[utf8_error.start]:02x} at {_position(data, utf8_error.start)}), "
+            "nor GB18030/GBK, nor Big5. Save it as UTF-8.",
+            path=path,
+            problem="encoding",
+        )
+    candidates.sort(key=lambda c: (c[0], c[1] == "gb18030"), reverse=True)
+    score, enc, text = candidates[0]
+    logger.debug("%s: decoded as %s (score %.2f)", path, enc, score)
+    return _normalise_newlines(text), enc
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_text(path: str | os.PathLike) -> str:
+    """Read and decode a text file (see :func:`decode_bytes`)."""
+    p = Path(path)
+    path = _display(p)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file", path=str(path), problem="missing") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder", path=str(path), problem="missing") from None
+    except PermissionError:
+        raise InputError(
+            f"{path}: not readable (permission denied)", path=str(path), problem="permission"
+        ) from None
+    return decode_bytes(data, str(path))[0]
+
+
+# --------------------------------------------------------------------------- tables
+def _read_table(path: Path, shown: str) -> pd.DataFrame:
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".csv", ".tsv"):
+            text = decode_bytes(path.read_bytes(), shown)[0]
+            sep = "\t" if suffix == ".tsv" else None
+            return pd.read_csv(
+                io.StringIO(text), sep=sep, engine="python", dtype=str, keep_default_na=False
+            )
+        if suffix in (".jsonl", ".ndjson"):
+            text = decode_bytes(path.read_bytes(), shown)[0]
+            rows = []
+            for n, line in enumerate(text.split("\n"), 1):
+                if line.strip():
+                    try:
+                        rows.append(json.loads(line))
+                    except json.JSONDecodeError as exc:
+                        raise InputError(
+                            f"{shown}: line {n} is not valid JSON ({exc.msg})",
+                            path=shown,
+                            problem="format",
+                        ) from None
+            if rows and not all(isinstance(r, dict) for r in rows):
+                raise InputError(
+                    f"{shown}: each line must be a JSON object", path=shown, problem="format"
+                )
+            return pd.DataFrame(rows)
+        if suffix == ".json":
+            text = decode_bytes(path.read_bytes(), shown)[0]
+            try:
+                obj = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise InputError(
+                    f"{shown}: not valid JSON (line {exc.lineno}: {exc.msg})",
+                    path=shown,
+                    problem="format",
+                ) from None
+            if isinstance(obj, dict):
+                obj = next((v for v in obj.values() if isinstance(v, list)), [obj])
+            if not isinstance(obj, list) or not all(isinstance(r, dict) for r in obj):
+                raise InputError(
+                    f"{shown}: expected a list of objects", path=shown, problem="format"
+                )
+            return pd.DataFrame(obj)
+        if suffix in (".xlsx", ".xls"):
+            if path.stat().st_size == 0:
+                raise InputError(f"{shown}: the file is empty", path=shown, problem="empty")
+            return pd.read_excel(path, dtype=str)
+        if suffix == ".parquet":
+            if path.stat().st_size == 0:
+                raise InputError(f"{shown}: the file is empty", path=shown, problem="empty")
+            return pd.read_parquet(path)
+    except InputError:
+        raise
+    except FileNotFoundError:
+        raise InputError(f"{shown}: no such file", path=shown, problem="missing") from None
+    except ImportError as exc:
+        raise InputError(
+            f"{shown}: reading {suffix} needs an optional package: {exc}",
+            path=shown,
+            problem="format",
+        ) from None
+    except Exception as exc:  # pandas/pyarrow/openpyxl parse errors
+        raise InputError(
+            f"{shown}: cannot be read as {suffix[1:]}: {exc}", path=shown, problem="format"
+        ) from None
+    raise InputError(f"{shown}: unsupported file type {suffix}", path=shown, problem="format")
+
+
+def _match_columns(columns: Iterable[str]) -> dict[str, str]:
+    """Map articles columns to the table's columns (case- and space-insensitive)."""
+    normal = {str(c).strip().lower().replace(" ", "_"): c for c in columns}
+    found: dict[str, str] = {}
+    used: set[str] = set()
+    for target, aliases in COLUMN_ALIASES.items():
+        for alias in aliases:
+            col = normal.get(alias.lower())
+            if col is not None and col not in used:
+                found[target] = col
+                used.add(col)
+                break
+    return found
+
+
+def _clean_paragraphs(text: str) -> str:
+    lines = [ln.strip(" \t\u3000\u00a0\ufeff") for ln in _normalise_newlines(text).split("\n")]
+    return "\n".join(ln for ln in lines if ln)
+
+
+def table_articles(table: pd.DataFrame, *, source: str, issue_date=None) -> list[dict]:
+    """Rows of a scraped table as article records (see :func:`load_articles`).
+
+    Raises:
+        InputError: when no title or body column is recognised (the message
+            lists the table's columns), or the table has no rows.
+    """
+    cols = _match_columns(table.columns)
+    if not any(k in cols for k in _TEXT_REQUIRED):
+        listed = ", ".join(map(str, table.columns)) or "(none)"
+        raise InputError(
+            f"{source}: no text column found. Columns are: {listed}. Name the text column one "
+            f"of: {', '.join(COLUMN_ALIASES['body'][:8])} (and the title one of "
+            f"{', '.join(COLUMN_ALIASES['title'][:5])}).",
+            path=source,
+            problem="columns",
+        )
+    if table.empty:
+        raise InputError(f"{source}: the table has no rows", path=source, problem="empty")
+    meta = dates.meta_from_name(source)
+    issue = pd.Timestamp(issue_date) if issue_date is not None else meta.issue_date
+
+    def column(name: str) -> list[str]:
+        if name not in cols:
+            return [""] * len(table)
+        values = table[cols[name]].tolist()
+        return ["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in values]
+
+    parsed_dates = (
+        pd.to_datetime(table[cols["date"]], errors="coerce", format="mixed")
+        if "date" in cols
+        else pd.Series(pd.NaT, index=table.index)
+    )
+    if getattr(parsed_dates.dt, "tz", None) is not None:
+        parsed_dates = parsed_dates.dt.tz_localize(None)
+    records = []
+    fields = {name: column(name) for name in COLUMN_ALIASES}
+    for i in range(len(table)):
+        title = fields["title"][i].strip()
+        body = _clean_paragraphs(fields["body"][i])
+        dateline = match_dateline(body)
+        if dateline:
+            body = body[len(dateline) :].lstrip()
+            dateline = dateline.rstrip()
+        author = fields["author"][i].strip()
+        credit = ""
+        byline = ""
+        paragraphs = body.split("\n") if body else []
+        if paragraphs:
+            last, byline = split_byline(paragraphs[-1])
+            if byline:
+                paragraphs[-1] = last
+                if not last:
+                    paragraphs.pop()
+                names, credit = parse_byline(byline)
+                if not author:
+                    author = "、".join(names)
+        body = "\n".join(paragraphs)
+        date = parsed_dates.iloc[i]
+        if pd.isna(date):
+            date, date_source = dates.article_date(dateline, body, issue)
+        else:
+            date_source = "table"
+        paper = fields["paper"][i].strip() or meta.paper
+        url = fields["url"][i].strip()
+        key = url or f"{source}#{i}"
+        records.append(
+            {
+                "article_id": article_id(key, title, body),
+                "source": source,
+                "paper": paper,
+                "issue_date": issue,
+                "page": fields["page"][i].strip(),
+                "position": i + 1,
+                "block": i + 1,
+                "kind": "article",
+                "section": fields["section"][i].strip(),
+                "kicker": fields["kicker"][i].strip(),
+                "title": title,
+                "subtitle": fields["subtitle"][i].strip(),
+                "dateline": dateline,
+                "date": date,
+                "date_source": date_source,
+                "body": body,
+                "byline": byline,
+                "author": author,
+                "credit": credit,
+                "url": url,
+                "n_chars": len(title) + len(body),
+                "n_paragraphs": len(paragraphs),
+            }
+        )
+    return records
+
+
+# --------------------------------------------------------------------------- files
+def _display(path: Path) -> str:
+    """The path as an analyst would write it: as given, relative to the working directory
+    when it lies below it."""
+    if not path.is_absolute():
+        return path.as_posix()
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def iter_input_files(
+    paths: Iterable[str | os.PathLike], report: LoadReport | None = None
+) -> Iterator[tuple[Path, str]]:
+    """Files to read under ``paths``, as ``(path, key)``, sorted within each folder.
+
+    ``key`` is the file's path relative to the folder it was found under (its
+    name when given directly): the part of ``article_id`` that names the file,
+    stable whatever the folder is called on another machine.
+
+    Raises:
+        InputError: a path that does not exist.
+    """
+    for given in paths:
+        p = Path(given)
+        if not p.exists():
+            raise InputError(f"{given}: no such file or folder", path=str(given), problem="missing")
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_dir() or any(part.startswith(".") for part in f.relative_to(p).parts):
+                    continue
+                if f.name in _IGNORED_NAMES or f.name.startswith("~$"):
+                    continue
+                if f.suffix.lower() not in SUPPORTED_SUFFIXES:
+                    reason = f"unsupported file type {f.suffix or '(none)'}"
+                    if report is not None:
+                        report.ignored.append((_display(f), reason))
+                    logger.warning("ignored %s: %s", _display(f), reason)
+                    continue
+                yield f, f.relative_to(p).as_posix()
+        else:
+            yield p, p.name
+
+
+def read_file(
+    path: str | os.PathLike,
+    *,
+    key: str | None = None,
+    issue_date=None,
+    layout: str = "auto",
+    keep_boilerplate: bool = False,
+) -> list[dict]:
+    """Article records of one file (pages, article files or tables)."""
+    p = Path(path)
+    shown = _display(p)
+    suffix = p.suffix.lower()
+    if suffix in TABLE_SUFFIXES:
+        return table_articles(_read_table(p, shown), source=shown, issue_date=issue_date)
+    if suffix not in TEXT_SUFFIXES and layout == "auto":
+        raise InputError(
+            f"{shown}: unsupported file type {suffix or '(none)'}; supported: "
+            f"{', '.join(sorted(SUPPORTED_SUFFIXES))}",
+            path=shown,
+            problem="format",
+        )
+    text = read_text(p)
+    if not text.strip():
+        raise InputError(f"{shown}: the file is empty", path=shown, problem="empty")
+    meta = dates.meta_from_name(p.name)
+    parser_kwargs = {
+        "issue_date": issue_date if issue_date is not None else meta.issue_date,
+        "source": key or p.name,
+        "paper": meta.paper,
+        "page": meta.page,
+    }
+    if layout == "article":
+        frame = parse_article_file(text, **parser_kwargs)
+    elif layout in ("auto", "page"):
+        frame = parse_page(text, keep_boilerplate=keep_boilerplate, **parser_kwargs)
+    else:
+        raise ValueError(f"layout must be 'auto', 'page' or 'article', not {layout!r}")
+    records = frame.to_dict("records")
+    for r in records:
+        r["source"] = shown
+    return records
+
+
+def load_articles(
+    *paths: str | os.PathLike,
+    issue_date=None,
+    layout: str = "auto",
+    errors: str = "raise",
+    keep_boilerplate: bool = False,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Load files and folders (recursively) of pages, article files and tables.
+
+    Args:
+        *paths: files or folders. Folders are searched recursively; hidden
+            files and Office lock files are passed over, and files of other
+            types are listed in the load report (never silently).
+        issue_date: the issue date of every input, overriding file names.
+        layout: ``"auto"`` / ``"page"`` (a text file is a page that may hold
+            several articles) or ``"article"`` (one article per text file).
+        errors: ``"raise"`` (default) stops at the first bad file with an
+            :class:`~analysis.errors.InputError`; ``"warn"`` skips it with a
+            warning and lists it in the load report.
+        keep_boilerplate: also return footers and section headings of pages
+            as rows with ``kind == "boilerplate"``.
+        progress: show a progress bar (tqdm) while reading.
+
+    Returns:
+        The articles table (columns documented in :func:`analysis.pages.parse_page`),
+        files in the order given (folders sorted), rows in page order. For tables,
+        ``source`` is the file, ``position`` the row number, ``date_source``
+        ``"table"`` when the date column gave the date, and ``paper`` comes from
+        a 来源/source column. ``df.attrs["load_report"]`` is a
+        :class:`LoadReport`.
+
+    Raises:
+        InputError: a missing path, or (with ``errors="raise"``) an empty,
+            binary or undecodable file, or a table without a text column.
+
+    Example:
+        >>> articles = load_articles("data/raw")  # doctest: +SKIP
+    """
+    if errors not in ("raise", "warn"):
+        raise ValueError(f"errors must be 'raise' or 'warn', not {errors!r}")
+    if not paths:
+        raise InputError("no input given: name at least one file or folder", problem="missing")
+    report = LoadReport()
+    files = list(iter_input_files(paths, report))
+    records: list[dict] = []
+    iterator: Iterable = files
+    if progress:
+        from tqdm.auto import tqdm
+
+        iterator = tqdm(files, desc="reading", unit="file")
+    for path, key in iterator:
+        try:
+            rows = read_file(
+                path,
+                key=key,
+                issue_date=issue_date,
+                layout=layout,
+                keep_boilerplate=keep_boilerplate,
+            )
+        except InputError as exc:
+            if errors == "raise":
+                raise
+            report.skipped.append((_display(path), str(exc)))
+            warnings.warn(f"skipped {exc}", stacklevel=2)
+            continue
+        report.loaded.append((_display(path), len(rows)))
+        records.extend(rows)
+    frame = articles_frame(records)
+    frame.attrs["load_report"] = report
+    if frame["article_id"].duplicated().any():
+        dup = frame.loc[frame["article_id"].duplicated(), "source"].iloc[0]
+        logger.warning("duplicate articles (same file key and text), e.g. in %s", dup)
+    return frame
+
+
+__all__ = [
+    "ARTICLE_COLUMNS",
+    "COLUMN_ALIASES",
+    "LoadReport",
+    "decode_bytes",
+    "iter_input_files",
+    "load_articles",
+    "read_file",
+    "read_text",
+    "table_articles",
+]
