@@ -73,7 +73,7 @@ _WS = " \t\u3000\u00a0\ufeff\u200b"
 _TERMINAL = set("。！？!?；;…")
 _CLOSERS = set("”’」』)）】》\"'")
 # A headline or fragment ending in one of these is mid-phrase, not a headline.
-_OPEN_ENDINGS = tuple("的地得和与及或在对向把被将为从给之以于并而且、，,：:—(（“‘《〈[【-/")
+_OPEN_ENDINGS = tuple("的和与及或在对向把被将从给之以于并而且、，,：:—(（“‘《〈[【-/")
 _OPEN_ENDINGS_WORDS = ("给予", "以及", "关于", "通过", "围绕", "包括", "依托", "推动")
 _SENTENCE_PUNCT = re.compile(r"[，,；;。！？!?：:]")
 
@@ -197,6 +197,14 @@ def glues(left: str, right: str) -> bool:
     return False
 
 
+_CONTINUATION_START = tuple("的了着过地得、，,。；;：:）)」』”’》")
+
+
+def runs_on(line: str, following: str) -> bool:
+    """Whether ``following`` continues ``line`` mid-sentence (so ``line`` is not a headline)."""
+    return following.startswith(_CONTINUATION_START) or glues(line, following)
+
+
 def split_byline(paragraph: str) -> tuple[str, str]:
     """Split a trailing byline or credit off a paragraph.
 
@@ -261,7 +269,8 @@ def _headline_like(text: str, *, relaxed: bool) -> bool:
     if split_byline(text)[1]:
         return False
     if relaxed:
-        return len(text) <= 64 and len(_SENTENCE_PUNCT.findall(text)) <= 2
+        n_punct = len(_SENTENCE_PUNCT.findall(text))
+        return (n_punct == 0 and len(text) <= 64) or (n_punct == 1 and len(text) <= 32)
     return len(text) <= 48 and not _SENTENCE_PUNCT.search(text)
 
 
@@ -330,9 +339,8 @@ class _PageParser:
         self.lines = lines
         # Pages that indent their paragraphs: an indented line starts a paragraph,
         # any other line continues the one before (a wrap or a column break).
-        text_lines = [ln for ln in lines if len(ln.text) > 10]
-        n_indented = sum(ln.indented for ln in text_lines)
-        self.indented_page = n_indented >= 2 and n_indented >= 0.2 * len(text_lines)
+        n_indented = sum(ln.indented for ln in lines)
+        self.indented_page = n_indented >= 2 and n_indented >= 0.2 * len(lines)
         self.blocks: list[_Block] = []
 
     # -- helpers -------------------------------------------------------------
@@ -354,11 +362,18 @@ class _PageParser:
         """Does ``line`` continue the open paragraph of ``block``?"""
         if not block.paragraphs:
             return False
-        if line.indented:
-            return False
-        if self.indented_page:
-            return True
-        return not ends_sentence(block.paragraphs[-1])
+        last = block.paragraphs[-1]
+        if not ends_sentence(last):
+            # in an indented page, an indented line after a short unfinished line that
+            # does not glue to it follows a subheading (一、加快产业集聚)
+            return not (
+                self.indented_page
+                and line.indented
+                and _headline_like(last, relaxed=False)
+                and not glues(last, line.text)
+            )
+        # after a full stop, only indentation tells a wrapped line from a new paragraph
+        return self.indented_page and not line.indented
 
     def _start_article(self, head: list[str], section: str, first_line: int) -> _Block:
         block = _Block(kind="article", section=section, head=head, first_line=first_line)
@@ -424,6 +439,7 @@ class _PageParser:
                     and len(head) < 4
                     and _headline_like(lines[j].text, relaxed=True)
                     and not _SECTION.match(lines[j].text)
+                    and not (j + 1 < footer_start and runs_on(lines[j].text, lines[j + 1].text))
                 ):
                     head.append(lines[j].text)
                     j += 1
@@ -457,7 +473,8 @@ class _PageParser:
                 if current.paragraphs:
                     expect_head = True
                 continue
-            self._add_text(current, line)
+            if self._add_text(current, line):
+                expect_head = True  # a byline or credit ended the article
             i += 1
 
         if footer_start < n:
@@ -491,7 +508,8 @@ class _PageParser:
         # what follows must read as running text: a dateline or a paragraph
         return bool(match_dateline(nxt)) or not _headline_like(nxt, relaxed=True)
 
-    def _add_text(self, block: _Block, line: _Line) -> None:
+    def _add_text(self, block: _Block, line: _Line) -> bool:
+        """Add a line to the article's text; True when a trailing byline ended the article."""
         text = line.text
         if block.paragraphs and self._continues(block, line):
             block.paragraphs[-1] += text
@@ -503,15 +521,16 @@ class _PageParser:
                     text = text[len(dl) :].lstrip(_WS)
                     if not text:
                         block.paragraphs.append("")
-                        return
+                        return False
             block.paragraphs.append(text)
-        # a trailing byline ends the article
         body, byline = split_byline(block.paragraphs[-1])
-        if byline:
-            block.paragraphs[-1] = body
-            if not body:
-                block.paragraphs.pop()
-            block.bylines.append(byline)
+        if not byline:
+            return False
+        block.paragraphs[-1] = body
+        if not body:
+            block.paragraphs.pop()
+        block.bylines.append(byline)
+        return True
 
 
 def _finish(blocks: list[_Block]) -> list[dict]:
@@ -523,15 +542,12 @@ def _finish(blocks: list[_Block]) -> list[dict]:
                 continue
             # a headline with no text after it (e.g. at the foot of the page)
         kicker, title, subtitle = _assign_head(b.head) if b.kind == "article" else ("", "", "")
-        authors: list[str] = []
+        authors: list[str] = _dateline_author(b.dateline)
         credit = ""
         for byl in b.bylines:
             names, cred = parse_byline(byl)
             authors += [n for n in names if n not in authors]
             credit = credit or cred
-        for name in _dateline_author(b.dateline):
-            if name not in authors:
-                authors.append(name)
         rows.append(
             {
                 "kind": b.kind,

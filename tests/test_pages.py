@@ -1,0 +1,340 @@
+"""Splitting pages into articles: the sample page, re-typeset variants, other layouts."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis.pages import (
+    ARTICLE_COLUMNS,
+    TEXT_FIELDS,
+    glues,
+    parse_article_file,
+    parse_page,
+    split_byline,
+)
+from tests import pagegen
+
+SEED = pagegen.seed_text()
+SEED_NAME = "wuxi-evening_2023-08-09.txt"
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return parse_page(SEED, source=SEED_NAME)
+
+
+def _paragraphs_of_seed(df):
+    return [b.split("\n") for b in df["body"]]
+
+
+# --------------------------------------------------------------------------- the sample page
+def test_seed_gives_exactly_five_articles_in_page_order(seed):
+    assert list(seed["title"]) == [
+        "长三角国家高新区党建联盟第二次联席会议暨党建引领高水平科技自立自强研讨会在锡召开",
+        "康明斯与卓品智能在锡成立合资公司",
+        "“车芯联动”区域抱团共进 集成电路行业大咖共话产业热点",
+        "长三角汽车芯片应用推广平台启动",
+        "氢能产业标准体系建设指南发布",
+    ]
+    assert list(seed["position"]) == [1, 2, 3, 4, 5]
+    assert list(seed.columns) == ARTICLE_COLUMNS
+
+
+def test_seed_authors_credit_and_section(seed):
+    assert list(seed["author"]) == ["王怡菡", "周晓方", "陶洁", "黄振", ""]
+    assert list(seed["credit"]) == ["", "", "", "", "新华社"]
+    assert list(seed["section"]) == ["", "", "", "", "要闻快览"]
+    assert list(seed["byline"]) == ["(王怡菡)", "(周晓方)", "(陶洁)", "(黄振)", "(据新华社)"]
+
+
+def test_seed_dates_from_dateline_and_lead(seed):
+    assert list(seed["date"].dt.strftime("%Y-%m-%d")) == ["2023-08-08"] * 4 + ["2023-08-09"]
+    assert list(seed["date_source"]) == [
+        "dateline",
+        "dateline",
+        "lead",
+        "dateline",
+        "issue_date: not stated (近日)",
+    ]
+    assert seed["issue_date"].eq(pd.Timestamp("2023-08-09")).all()
+    assert seed.loc[0, "dateline"] == "本报讯 8月8日,"
+    assert seed.loc[2, "dateline"] == "本报讯"
+    assert seed.loc[4, "dateline"] == ""
+
+
+def test_seed_column_breaks_rejoined(seed):
+    body = "\n".join(seed["body"])
+    for joined in [
+        "营造更加高效、开放",
+        "给予无锡发展",
+        "“党建+”模式",
+        "落户无锡以来",
+        "和芯片设计",
+        "依托公司市场布局",
+        "为上海张江高科技园区",
+    ]:
+        assert joined in body, joined
+    # no piece of a broken paragraph stands as a paragraph of its own
+    for para in body.split("\n"):
+        assert para.endswith(("。", "”")), para
+
+
+def test_seed_paragraph_counts_are_the_real_paragraphs(seed):
+    assert list(seed["n_paragraphs"]) == [5, 3, 4, 2, 2]
+    assert [len(p) for p in _paragraphs_of_seed(seed)] == [5, 3, 4, 2, 2]
+
+
+def test_seed_bodies_start_after_dateline_and_end_before_byline(seed):
+    assert seed.loc[0, "body"].startswith("长三角国家高新区党建联盟第二次联席会议暨")
+    assert seed.loc[2, "body"].startswith("第二届长三角集成电路工业应用一体化发展大会")
+    assert seed.loc[0, "body"].endswith("凝聚发展共识。")
+    assert not any("(王怡菡)" in b or "据新华社" in b for b in seed["body"])
+
+
+def test_no_footer_text_in_any_article(seed):
+    text = "".join(seed[list(TEXT_FIELDS)].to_numpy().ravel())
+    for footer in ["热线", "@163.com", "214125", "金融二街", "未经本报授权", "0510-81853620"]:
+        assert footer not in text
+
+
+def test_keep_boilerplate_loses_nothing_on_the_seed():
+    df = parse_page(SEED, source=SEED_NAME, keep_boilerplate=True)
+    assert list(df["kind"]) == ["article"] * 4 + ["boilerplate", "article", "boilerplate"]
+    assert df.loc[6, "body"].startswith("无锡报业新闻热线")
+    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
+    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(SEED)
+
+
+def test_article_ids_are_stable_and_unique(seed):
+    again = parse_page(SEED, source=SEED_NAME)
+    assert list(again["article_id"]) == list(seed["article_id"])
+    assert seed["article_id"].is_unique
+    assert all(re.fullmatch(r"[0-9a-f]{16}", a) for a in seed["article_id"])
+    other = parse_page(SEED, source="another_2023-08-09.txt")
+    assert set(other["article_id"]).isdisjoint(seed["article_id"])
+
+
+# --------------------------------------------------------------------------- re-typeset seed
+HEADS = {"要闻快览", "(据新华社)"}
+
+
+def _retypeset(text, titles, *, sep="\n\n", indent="", full_width=False):
+    """Every line but headlines and the footer indented (so are the pieces after column breaks)."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    footer = lines.index("无锡报业新闻热线:88300000")
+    table = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）"})
+    out = []
+    for n, ln in enumerate(lines):
+        plain = n >= footer or ln in titles or ln in HEADS
+        if full_width:
+            ln = ln.translate(table)
+        out.append(("" if plain else indent) + ln)
+    return sep.join(out)
+
+
+@pytest.mark.parametrize(
+    "sep,indent,full_width,newline",
+    [
+        ("\n", "", False, "\n"),
+        ("\n\n", "\u3000\u3000", True, "\r\n"),
+        ("\n", "  ", True, "\r"),
+        ("\n\n\n", "\t", False, "\n"),
+    ],
+)
+def test_seed_variants_give_the_same_articles(seed, sep, indent, full_width, newline):
+    text = _retypeset(SEED, set(seed["title"]), sep=sep, indent=indent, full_width=full_width)
+    text = text.replace("\n", newline)
+    df = parse_page(text, source=SEED_NAME)
+    assert len(df) == 5
+    assert list(df["title"]) == list(seed["title"])
+    assert list(df["author"]) == list(seed["author"])
+    assert list(df["n_paragraphs"]) == [5, 3, 4, 2, 2]
+    assert "营造更加高效、开放" in df.loc[0, "body"]
+    assert df.loc[4, "credit"] == "新华社"
+
+
+def test_seed_with_column_breaks_moved(seed):
+    """Rejoin the seed's paragraphs, then cut them at other places (inside words)."""
+    rng = random.Random(7)
+    lines = []
+    for _, row in seed.iterrows():
+        lines.append(row["title"])
+        for k, para in enumerate(row["body"].split("\n")):
+            text = (row["dateline"] + para) if k == 0 else para
+            if k == row["n_paragraphs"] - 1:
+                text += row["byline"] if row["author"] else ""
+            cut = rng.randrange(len(row["dateline"]) + 5, len(text) - 8) if k else None
+            while cut and text[cut - 1] in "。;":
+                cut += 1
+            lines += [text[:cut], text[cut:]] if cut else [text]
+        if row["credit"]:
+            lines.append(row["byline"])
+    df = parse_page("\n\n".join(lines), issue_date="2023-08-09")
+    assert list(df["title"]) == list(seed["title"])
+    assert list(df["body"]) == list(seed["body"])
+
+
+# --------------------------------------------------------------------------- other layouts
+LAYOUT_PAGE = """\
+　　科技创新引领高质量发展
+　　新区集成电路产业再上新台阶
+　　——上半年新增专精特新企业五十家
+
+　　本报北京10月29日电（记者 王浩 李明）　记者从有关方面获悉，新区集成电路产业规模持续扩大，
+创新能力显著增强。
+　　今年以来，新区围绕产业链部署创新链，推动重点项目建设，已有多家企业落户。
+
+　　绿色低碳园区建设提速
+　　本报记者　刘峰
+　　本报讯　园区日前出台绿色低碳发展方案，提出到2025年建成一批零碳工厂。
+　　方案明确了重点任务和保障措施。
+"""
+
+
+def test_kicker_title_subtitle_and_datelines_with_reporters():
+    df = parse_page(LAYOUT_PAGE, issue_date="2023-10-30")
+    assert len(df) == 2
+    first, second = df.iloc[0], df.iloc[1]
+    assert first["kicker"] == "科技创新引领高质量发展"
+    assert first["title"] == "新区集成电路产业再上新台阶"
+    assert first["subtitle"] == "——上半年新增专精特新企业五十家"
+    assert first["dateline"] == "本报北京10月29日电（记者 王浩 李明）"
+    assert first["author"] == "王浩、李明"
+    assert first["date"] == pd.Timestamp("2023-10-29")
+    assert first["body"].split("\n")[0].endswith("创新能力显著增强。")
+    assert first["n_paragraphs"] == 2
+    assert second["title"] == "绿色低碳园区建设提速"
+    assert second["author"] == "刘峰"
+    assert second["byline"] == "本报记者　刘峰"
+    assert second["date_source"] == "issue_date: not stated (日前)"
+    assert second["date"] == pd.Timestamp("2023-10-30")
+
+
+def test_december_dateline_in_january_issue_is_previous_year():
+    page = "园区年终盘点\n\n本报讯 12月30日,园区召开年终总结会议。(王明)\n"
+    df = parse_page(page, issue_date="2024-01-02")
+    assert df.loc[0, "date"] == pd.Timestamp("2023-12-30")
+
+
+def test_no_issue_date_infers_year_from_page():
+    page = "园区召开大会\n\n本报讯 5月6日,2021年园区大会召开。(王明)\n"
+    df = parse_page(page)
+    assert df.loc[0, "date"] == pd.Timestamp("2021-05-06")
+    assert df.loc[0, "date_source"] == "dateline; year inferred from page"
+    assert pd.isna(df.loc[0, "issue_date"])
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["paper_2023-08-09.txt", "paper_20230809.txt", "paper_2023年8月9日.txt", "2023.08.09.txt"],
+)
+def test_issue_date_from_file_name(name):
+    df = parse_page("园区召开大会\n\n本报讯 8月8日,园区大会召开。(王明)\n", source=name)
+    assert df.loc[0, "issue_date"] == pd.Timestamp("2023-08-09")
+    assert df.loc[0, "date"] == pd.Timestamp("2023-08-08")
+
+
+def test_headline_like_fragment_is_not_a_headline():
+    """A short fragment before a column break, in a dated article, is rejoined."""
+    page = (
+        "康明斯扩大在锡投资\n\n本报讯 8月8日,市长会见企业代表。\n\n"
+        "赵建军感谢康明斯多年来给予无\n\n锡发展的积极支持。(周晓方)\n"
+    )
+    df = parse_page(page, issue_date="2023-08-09")
+    assert len(df) == 1
+    assert df.loc[0, "body"].split("\n")[1] == "赵建军感谢康明斯多年来给予无锡发展的积极支持。"
+
+
+def test_articles_without_byline_split_at_next_dateline():
+    page = (
+        "园区召开大会\n本报讯 8月8日,园区大会召开。\n"
+        "新区发布人才政策\n本报讯 8月7日,新区发布人才政策。\n"
+    )
+    df = parse_page(page, issue_date="2023-08-09")
+    assert list(df["title"]) == ["园区召开大会", "新区发布人才政策"]
+    assert list(df["date"].dt.day) == [8, 7]
+
+
+def test_traditional_page_parsed_like_simplified(seed):
+    import opencc
+
+    trad = opencc.OpenCC("s2t").convert(SEED)
+    df = parse_page(trad, source=SEED_NAME)
+    assert len(df) == 5
+    assert df.loc[4, "section"] == "要聞快覽"
+    assert df.loc[4, "credit"] == "新華社"
+    assert list(df["author"]) == ["王怡菡", "周曉方", "陶潔", "黃振", ""]
+    assert list(df["n_paragraphs"]) == [5, 3, 4, 2, 2]
+
+
+def test_empty_and_whitespace_pages_give_empty_tables():
+    for text in ["", "\n\n", "\u3000 \n"]:
+        df = parse_page(text)
+        assert df.empty and list(df.columns) == ARTICLE_COLUMNS
+
+
+def test_parse_article_file_keeps_subheadings_in_the_body():
+    text = (
+        "新区打造创新高地\n\n　　本报讯（记者 王浩）新区加快建设。\n"
+        "　　一、加快产业集聚\n　　新区推动项目落地。\n　　本报记者 刘峰\n"
+    )
+    df = parse_article_file(text, issue_date="2023-08-09")
+    assert len(df) == 1
+    assert df.loc[0, "title"] == "新区打造创新高地"
+    assert df.loc[0, "body"] == "新区加快建设。\n一、加快产业集聚\n新区推动项目落地。"
+    assert df.loc[0, "author"] == "王浩、刘峰"
+
+
+def test_helpers_glue_and_byline():
+    assert glues("给予无", "锡发展")
+    assert glues("营造更加高", "效、开放")
+    assert not glues("指南发布", "国家标准委")
+    assert split_byline("作了交流发言。(王怡菡)") == ("作了交流发言。", "(王怡菡)")
+    assert split_byline("成立康卓电子(无锡)有限公司") == ("成立康卓电子(无锡)有限公司", "")
+    assert split_byline("标准体系建设指南(2023版)")[1] == ""
+
+
+# --------------------------------------------------------------------------- property
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed_=st.integers(0, 10**6),
+    n_articles=st.integers(1, 5),
+    n_briefs=st.integers(0, 2),
+    separator=st.sampled_from(["\n", "\n\n", "\r\n", "\r\n\r\n"]),
+    indent=st.sampled_from(["", "\u3000\u3000", "  "]),
+    full_width=st.booleans(),
+    breaks=st.floats(0, 1),
+)
+def test_generated_pages_round_trip_and_lose_nothing(
+    seed_, n_articles, n_briefs, separator, indent, full_width, breaks
+):
+    rng = random.Random(seed_)
+    articles = [pagegen.make_article(rng) for _ in range(n_articles)]
+    briefs = [pagegen.make_article(rng, brief=True) for _ in range(n_briefs)]
+    if briefs:
+        briefs[-1].credit = "新华社"
+    page = pagegen.render(
+        articles + briefs,
+        rng,
+        separator=separator,
+        indent=indent,
+        full_width=full_width,
+        breaks=breaks,
+        brief_from=n_articles if briefs else None,
+    )
+    df = parse_page(page.text, issue_date="2024-06-30", keep_boilerplate=True)
+    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
+    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(page.text)
+
+    arts = df[df["kind"] == "article"].reset_index(drop=True)
+    assert list(arts["title"]) == [a.title for a in page.articles]
+    assert list(arts["body"]) == ["\n".join(a.paragraphs) for a in page.articles]
+    assert list(arts["author"]) == ["、".join(a.authors) for a in page.articles]
+    assert list(arts["section"]) == page.section_of
+    assert not arts["body"].str.contains("热线").any()
