@@ -1,0 +1,192 @@
+"""Tests of analysis.keywords (module analysis.keyterms) on the sample page and small tables."""
+
+from __future__ import annotations
+
+import importlib
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import analysis
+from analysis import text
+from analysis.errors import InputError
+
+kw = importlib.import_module("analysis.keyterms")
+
+CUMMINS, CHIPS, PLATFORM = 1, 2, 3  # positions of the articles on the sample page
+
+
+@pytest.fixture(scope="module")
+def sample_tokens(seed_articles):
+    return analysis.tokens_table(seed_articles)
+
+
+def _top(table: pd.DataFrame, group, n: int = 10) -> list[str]:
+    sub = table[table["group"] == group]
+    return list(sub.loc[sub["rank"] <= n, "keyword"])
+
+
+def test_sample_has_five_articles(seed_articles):
+    assert len(seed_articles) == 5
+    assert "康明斯" in seed_articles["title"].iloc[CUMMINS]
+
+
+@pytest.mark.parametrize("method", kw.METHODS)
+def test_no_noise_in_top_keywords(seed_articles, sample_tokens, method):
+    table = analysis.keywords(seed_articles, top=10, method=method, tokens=sample_tokens)
+    stop = analysis.stopwords()
+    assert set(table["group"]) == set(seed_articles["article_id"])
+    for word in table["keyword"]:
+        assert len(word) > 1, word
+        assert word not in stop, word
+        assert not any(ch.isdigit() for ch in word), word
+        assert text.is_content_token(word, stop), word
+
+
+def test_cummins_article_keywords(seed_articles):
+    table = analysis.keywords(seed_articles, top=10)
+    top = _top(table, seed_articles["article_id"].iloc[CUMMINS])
+    assert {"康明斯", "卓品智能", "合资公司"} <= set(top)
+    assert top[0] == "康明斯"
+
+
+def test_chip_articles_have_chip_keyword(seed_articles):
+    table = analysis.keywords(seed_articles, top=10)
+    for pos in (CHIPS, PLATFORM):
+        assert "芯片" in _top(table, seed_articles["article_id"].iloc[pos]), pos
+
+
+def test_generic_words_do_not_dominate(seed_articles):
+    table = analysis.keywords(seed_articles, top=3)
+    assert not {"发展", "工作", "本报讯", "记者", "表示"} & set(table["keyword"])
+
+
+def test_park_names_are_keywords(seed_articles):
+    table = analysis.keywords(seed_articles, top=None)
+    first = set(table.loc[table["group"] == seed_articles["article_id"].iloc[0], "keyword"])
+    assert {"上海张江高科技园区", "无锡高新区", "紫竹高新区", "昆山高新区"} <= first
+
+
+def test_tidy_shape_and_order(seed_articles):
+    table = analysis.keywords(seed_articles, top=7)
+    assert list(table.columns) == ["group", "keyword", "score", "rank", "n_docs"]
+    assert table["rank"].dtype == np.int64 and table["n_docs"].dtype == np.int64
+    assert table["score"].dtype == float
+    expected = table.sort_values(["group", "rank"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(table, expected)
+    for _, sub in table.groupby("group"):
+        assert list(sub["rank"]) == list(range(1, len(sub) + 1))
+        assert sub["score"].is_monotonic_decreasing
+        assert (sub["n_docs"] == 1).all()  # one article per group
+    assert not table.duplicated(["group", "keyword"]).any()
+
+
+def test_by_month_column_and_series(seed_articles, sample_tokens):
+    by_month = analysis.keywords(seed_articles, by="month", top=5, tokens=sample_tokens)
+    assert set(by_month["group"]) == {"2023-08"}
+    assert by_month["n_docs"].max() >= 3  # 长三角 is in most of the articles
+    by_paper = analysis.keywords(seed_articles, by="paper", top=5, tokens=sample_tokens)
+    assert set(by_paper["group"]) == set(seed_articles["paper"])
+    labels = pd.Series(["党建", "企业", "芯片", "芯片", None], index=seed_articles.index)
+    by_series = analysis.keywords(seed_articles, by=labels, top=5, tokens=sample_tokens)
+    assert set(by_series["group"]) == {"党建", "企业", "芯片"}
+    chips = by_series[by_series["group"] == "芯片"]
+    assert "芯片" in list(chips["keyword"])
+    assert chips.loc[chips["keyword"] == "芯片", "n_docs"].item() == 2
+    with pytest.raises(InputError, match="no_such"):
+        analysis.keywords(seed_articles, by="no_such")
+
+
+def test_precomputed_tokens_are_used(seed_articles, sample_tokens, monkeypatch):
+    expected = analysis.keywords(seed_articles, top=10)
+
+    def boom(*args, **kwargs):
+        raise AssertionError("tokenized again")
+
+    monkeypatch.setattr(kw, "tokens_table", boom)
+    shuffled = sample_tokens.sample(frac=1, random_state=0)
+    got = analysis.keywords(seed_articles, top=10, tokens=shuffled)
+    pd.testing.assert_frame_equal(got, expected)
+    with pytest.raises(InputError, match="lacks"):
+        analysis.keywords(seed_articles, tokens=sample_tokens.iloc[:3])
+
+
+def test_document_term_matrix(seed_articles, sample_tokens):
+    matrix, vocab, ids = analysis.document_term_matrix(seed_articles, tokens=sample_tokens)
+    assert matrix.shape == (5, len(vocab)) and ids == list(seed_articles["article_id"])
+    assert vocab == sorted(vocab) and len(set(vocab)) == len(vocab)
+    expected = [len(t) for t in text.content_tokens(list(sample_tokens["tokens"]))]
+    assert np.asarray(matrix.sum(axis=1)).ravel().tolist() == expected
+    col = vocab.index("康明斯")
+    assert matrix[CUMMINS, col] == sample_tokens["tokens"].iloc[CUMMINS].count("康明斯")
+    dense, vocab2, _ = analysis.document_term_matrix(seed_articles, tokens=sample_tokens, min_df=3)
+    assert "长三角" in vocab2 and "康明斯" not in vocab2
+    assert (np.asarray((dense > 0).sum(axis=0)).ravel() >= 3).all()
+
+
+# ------------------------------------------------------- methods on literal tables
+
+
+def _table(docs: dict[str, list[str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    articles = pd.DataFrame({"article_id": list(docs), "title": "", "body": ""})
+    tokens = pd.DataFrame({"article_id": list(docs), "tokens": list(docs.values())})
+    return articles, tokens
+
+
+def test_tfidf_prefers_rare_words_and_blends_idf():
+    # 甲乙丙 and 丁戊己 are unknown to jieba's IDF table: equal general IDF
+    docs = {f"d{i}": ["甲乙丙", "甲乙丙"] for i in range(1, 5)}
+    docs["d0"] = ["甲乙丙", "丁戊己", "发展"]
+    articles, tokens = _table(docs)
+    table = analysis.keywords(articles, tokens=tokens, top=None)
+    d0 = table[table["group"] == "d0"].set_index("keyword")
+    assert d0.loc["丁戊己", "rank"] == 1 and d0.loc["发展", "rank"] == 3
+    table_idf, median = kw._general_idf()
+    w = 5 / (5 + kw.IDF_PRIOR_DOCS)  # 5 documents
+    idf = w * (math.log(6 / 2) + 1) + (1 - w) * median
+    assert d0.loc["丁戊己", "score"] == pytest.approx(idf / 3)
+    idf_dev = w * (math.log(6 / 2) + 1) + (1 - w) * table_idf["发展"]
+    assert d0.loc["发展", "score"] == pytest.approx(idf_dev / 3)
+
+
+def test_textrank_ranks_the_hub_first():
+    hub = ["园区", "芯片", "园区", "氢能", "园区", "储能", "园区", "光伏"]
+    articles, tokens = _table({"a": hub, "b": ["康明斯", "卓品智能"]})
+    table = analysis.keywords(articles, tokens=tokens, method="textrank")
+    a = table[table["group"] == "a"]
+    assert a["keyword"].iloc[0] == "园区"
+    assert a["score"].iloc[0] > 1.5 * a["score"].iloc[1]
+    b = table[table["group"] == "b"]
+    assert b["score"].iloc[0] == pytest.approx(b["score"].iloc[1])
+    assert list(b["keyword"]) == sorted(b["keyword"])  # ties broken by code point
+
+
+def test_log_odds_matches_formula():
+    docs = {"a": ["芯片"] * 6 + ["园区"] * 2, "b": ["芯片"] * 1 + ["园区"] * 5}
+    articles, tokens = _table(docs)
+    table = analysis.keywords(articles, tokens=tokens, method="log_odds", prior_size=10)
+    got = table.set_index(["group", "keyword"])["score"]
+    # counts: 芯片 a=6 b=1; 园区 a=2 b=5; n=14, prior a_w = 10 * y_w / 14
+    a_w, a0 = 10 * 7 / 14, 10.0
+    delta = math.log((6 + a_w) / (8 + a0 - 6 - a_w)) - math.log((1 + a_w) / (6 + a0 - 1 - a_w))
+    z = delta / math.sqrt(1 / (6 + a_w) + 1 / (1 + a_w))
+    assert got[("a", "芯片")] == pytest.approx(z)
+    assert got[("b", "芯片")] == pytest.approx(-z)
+    assert table[table["group"] == "a"]["keyword"].iloc[0] == "芯片"
+
+
+def test_empty_and_missing_inputs():
+    empty = pd.DataFrame({"article_id": [], "title": [], "body": []}, dtype=object)
+    out = analysis.keywords(empty)
+    assert out.empty and list(out.columns) == ["group", "keyword", "score", "rank", "n_docs"]
+    nan_body = pd.DataFrame(
+        {"article_id": ["x", "y"], "title": ["康明斯投资", None], "body": [np.nan, "本报讯"]}
+    )
+    table = analysis.keywords(nan_body)
+    assert set(table["keyword"]) == {"康明斯", "投资"} and set(table["group"]) == {"x"}
+    with pytest.raises(ValueError, match="method"):
+        analysis.keywords(nan_body, method="lda")
+    with pytest.raises(InputError):
+        analysis.keywords(pd.DataFrame({"title": ["x"]}))
