@@ -1,0 +1,225 @@
+"""Loading files and folders: encodings, tables, bad input, the load report."""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+
+import pandas as pd
+import pytest
+
+import analysis
+from analysis.errors import InputError
+from analysis.sources import decode_bytes
+from tests import pagegen
+
+SEED = pagegen.seed_text()
+TITLES = [
+    "长三角国家高新区党建联盟第二次联席会议暨党建引领高水平科技自立自强研讨会在锡召开",
+    "康明斯与卓品智能在锡成立合资公司",
+    "“车芯联动”区域抱团共进 集成电路行业大咖共话产业热点",
+    "长三角汽车芯片应用推广平台启动",
+    "氢能产业标准体系建设指南发布",
+]
+
+
+def test_load_the_sample_folder(seed_articles):
+    df = seed_articles
+    assert list(df["title"]) == TITLES
+    assert df["source"].str.endswith("wuxi-evening_2023-08-09.txt").all()
+    assert set(df["paper"]) == {"wuxi-evening"}
+    assert df["issue_date"].eq(pd.Timestamp("2023-08-09")).all()
+    report = df.attrs["load_report"]
+    assert len(report.loaded) == 1 and report.loaded[0][1] == 5
+    assert not report.skipped
+
+
+@pytest.mark.parametrize(
+    "encoding,newline",
+    [("utf-8", "\n"), ("utf-8-sig", "\r\n"), ("gb18030", "\r\n"), ("gbk", "\r"), ("utf-16", "\n")],
+)
+def test_encodings_and_line_endings(tmp_path, encoding, newline):
+    path = tmp_path / "paper_2023-08-09.txt"
+    path.write_bytes(SEED.replace("\n", newline).encode(encoding))
+    df = analysis.load_articles(path)
+    assert list(df["title"]) == TITLES
+    assert list(df["author"]) == ["王怡菡", "周晓方", "陶洁", "黄振", ""]
+    assert "营造更加高效、开放" in df.loc[0, "body"]
+
+
+def test_big5_traditional_page(tmp_path):
+    import opencc
+
+    trad = opencc.OpenCC("s2t").convert(SEED)
+    path = tmp_path / "paper_2023-08-09.txt"
+    path.write_bytes(trad.encode("big5", errors="replace"))
+    df = analysis.load_articles(path)
+    assert len(df) == 5
+    assert df.loc[1, "title"] == "康明斯與卓品智能在錫成立合資公司"
+    assert df.loc[4, "credit"] == "新華社"
+
+
+def test_decode_prefers_the_right_chinese_encoding():
+    text = "长三角国家高新区党建联盟在无锡召开会议。"
+    assert decode_bytes(text.encode("gb18030"))[1] == "gb18030"
+    trad = "長三角國家高新區黨建聯盟在無錫召開會議。"
+    assert decode_bytes(trad.encode("big5"))[1] == "big5"
+    assert decode_bytes(text.encode("utf-8"))[0] == text
+
+
+@pytest.mark.parametrize(
+    "content,problem,words",
+    [
+        (b"", "empty", "empty"),
+        (b"  \r\n\n ", "empty", "empty"),
+        (b"%PDF-1.7 binary", "binary", "PDF"),
+        (b"\x00\x01\x02\x03" * 50, "binary", "binary"),
+        ("标题".encode() + b"\xff\xfe\xfa\xff\x81", "encoding", "byte"),
+    ],
+)
+def test_bad_text_files_raise_one_clear_error(tmp_path, content, problem, words):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as info:
+        analysis.load_articles(path)
+    assert info.value.problem == problem
+    assert "bad.txt" in str(info.value)
+    assert words in str(info.value)
+
+
+def test_undecodable_file_says_where(tmp_path):
+    path = tmp_path / "bad.txt"
+    path.write_bytes("第一行\n第二行".encode() + b"\xff\xff\xff\xff")
+    with pytest.raises(InputError, match=r"line 2"):
+        analysis.load_articles(path)
+
+
+def test_missing_path_and_no_path():
+    with pytest.raises(InputError, match="no such file"):
+        analysis.load_articles("does/not/exist.txt")
+    with pytest.raises(InputError, match="no input"):
+        analysis.load_articles()
+
+
+def test_table_without_text_column_lists_its_columns(tmp_path):
+    path = tmp_path / "scraped.csv"
+    path.write_text("id,views\n1,20\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        analysis.load_articles(path)
+    assert info.value.problem == "columns"
+    assert "id, views" in str(info.value)
+    assert "scraped.csv" in str(info.value)
+
+
+def test_errors_warn_skips_bad_files_and_reports_them(tmp_path):
+    (tmp_path / "good_2023-08-09.txt").write_text(SEED, encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "nested").mkdir()
+    (tmp_path / "nested" / "no_text.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    (tmp_path / ".hidden.txt").write_text("x", encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        df = analysis.load_articles(tmp_path, errors="warn")
+    assert len(df) == 5
+    report = df.attrs["load_report"]
+    skipped = {os.path.basename(p): why for p, why in report.skipped}
+    assert set(skipped) == {"empty.txt", "no_text.csv"}
+    assert "empty" in skipped["empty.txt"]
+    assert [os.path.basename(p) for p, _ in report.ignored] == ["photo.jpg"]
+    assert len([w for w in caught if "skipped" in str(w.message)]) == 2
+    assert "2 skipped" in report.summary()
+    with pytest.raises(InputError):
+        analysis.load_articles(tmp_path)
+
+
+ROWS = [
+    {
+        "标题": "新区揭牌",
+        "正文": "　　本报讯 8月8日,新区揭牌。\r\n　　新区将推动产业集聚。(王明)",
+        "发布时间": "2023-08-08 10:00",
+        "来源": "无锡日报",
+        "链接": "http://example.com/1",
+    },
+    {
+        "标题": "平台启动",
+        "正文": "平台近日启动。",
+        "发布时间": "",
+        "来源": "江南晚报",
+        "链接": "http://example.com/2",
+    },
+]
+
+
+def _write_table(path, rows, kind):
+    frame = pd.DataFrame(rows)
+    if kind == "csv":
+        frame.to_csv(path, index=False, encoding="utf-8-sig")
+    elif kind == "gbk.csv":
+        frame.to_csv(path, index=False, encoding="gb18030")
+    elif kind == "jsonl":
+        path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    elif kind == "xlsx":
+        frame.to_excel(path, index=False)
+    elif kind == "parquet":
+        frame.to_parquet(path)
+
+
+@pytest.mark.parametrize("kind", ["csv", "gbk.csv", "jsonl", "xlsx", "parquet"])
+def test_scraped_tables_with_chinese_columns(tmp_path, kind):
+    path = tmp_path / f"scraped_2023-08-09.{kind.split('.')[-1]}"
+    _write_table(path, ROWS, kind)
+    df = analysis.load_articles(path)
+    assert list(df["title"]) == ["新区揭牌", "平台启动"]
+    assert df.loc[0, "body"] == "新区揭牌。\n新区将推动产业集聚。"
+    assert df.loc[0, "dateline"] == "本报讯 8月8日,"
+    assert df.loc[0, "author"] == "王明"
+    assert df.loc[0, "date"] == pd.Timestamp("2023-08-08 10:00")
+    assert df.loc[0, "date_source"] == "table"
+    assert df.loc[1, "date"] == pd.Timestamp("2023-08-09")
+    assert df.loc[1, "date_source"] == "issue_date: not stated (近日)"
+    assert list(df["paper"]) == ["无锡日报", "江南晚报"]
+    assert df.loc[1, "url"] == "http://example.com/2"
+    assert df["article_id"].is_unique
+
+
+def test_english_columns(tmp_path):
+    path = tmp_path / "export.jsonl"
+    rows = [{"headline": "Park opens", "content": "新区揭牌。", "publish_time": "2024-01-02"}]
+    _write_table(path, rows, "jsonl")
+    df = analysis.load_articles(path)
+    assert df.loc[0, "title"] == "Park opens"
+    assert df.loc[0, "date"] == pd.Timestamp("2024-01-02")
+
+
+def test_one_article_per_file_layout(tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "新区打造创新高地\n\n　　本报北京10月29日电（记者 王浩）新区加快建设。\n"
+        "　　一、加快产业集聚\n　　新区推动项目落地。\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.txt").write_text(
+        "园区发布人才政策\n本报记者 刘峰\n\n　　园区日前发布人才政策。\n", encoding="utf-8"
+    )
+    df = analysis.load_articles(tmp_path, layout="article", issue_date="2023-10-30")
+    assert list(df["title"]) == ["新区打造创新高地", "园区发布人才政策"]
+    assert list(df["author"]) == ["王浩", "刘峰"]
+    assert df.loc[0, "n_paragraphs"] == 3
+    assert df.loc[0, "date"] == pd.Timestamp("2023-10-29")
+
+
+def test_article_ids_do_not_depend_on_where_the_folder_is(tmp_path, seed_articles):
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "wuxi-evening_2023-08-09.txt").write_text(SEED, encoding="utf-8")
+    one = analysis.load_articles(tmp_path / "one")
+    two = analysis.load_articles(tmp_path / "two")
+    assert list(one["article_id"]) == list(two["article_id"]) == list(seed_articles["article_id"])
+
+
+def test_keep_boilerplate_from_files(tmp_path):
+    path = tmp_path / "p_2023-08-09.txt"
+    path.write_text(SEED, encoding="utf-8")
+    df = analysis.load_articles(path, keep_boilerplate=True)
+    assert list(df["kind"]).count("boilerplate") == 2
