@@ -1,0 +1,842 @@
+"""Mentions of parks, places, organisations and persons in article titles and bodies.
+
+One Aho-Corasick automaton (pyahocorasick) holds every park name, place name, known
+organisation, abbreviation context, blocked word, organisation suffix and person title, so
+one pass over each text finds every candidate. Rules then turn the raw hits into mentions:
+
+- **parks** by official name, short name or alias (never by a generic alias such as 园区);
+  generic phrases (国家高新区, 34个国家高新区, 长三角国家高新区 ...) are never parks. A bare
+  高新区 (or a park's generic alias) is linked to the article's park (``context``) when the
+  article names exactly one park, else one district co-extensive with a park (新吴区), else
+  one city clearly more than any other (then that city's main zone, e.g. 无锡高新区).
+- **places** by name and alias; one-character abbreviations (锡, 沪, 苏, 浙, 皖, 杭, 甬, 宁)
+  only in contexts listed in ``places_abbreviations.csv`` (在锡, 来锡, 锡企 ...); lists such
+  as 沪苏浙皖 (any run of three or four of 沪苏浙皖 is read as the four provinces) or 苏锡常
+  (cities) give one mention per character. Longer names win: 锡山区 is never 锡.
+- **organisations** from ``orgs_known.csv`` (``dictionary``) and from suffix rules
+  (``suffix_rule``): from a suffix (有限公司, 研究院, 中心, 局 ...) the name is extended left
+  until punctuation or a stop word (与, 和, 在, 来自, 包括, verbs ...), keeping parenthesised
+  parts (康明斯(中国)投资有限公司) and names nested inside (科技部火炬中心). Company names
+  give short forms (康明斯, 卓品智能) linked across the corpus (``short_form``).
+- **persons** from a title just before (市长赵建军) or after (唐爱军教授) a name with a common
+  family name (``title_rule``), and later bare uses of that name in the same article
+  (``coreference``).
+
+Overlapping candidates are settled longest first, so an organisation swallows a park or
+place inside its name (无锡高新区管委会 is one organisation, no park mention).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import gc
+import itertools
+import logging
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+import ahocorasick
+import pandas as pd
+import pyarrow as pa
+
+from analysis import config
+from analysis.errors import InputError
+from analysis.gazetteer import (
+    load_gazetteer,
+    load_org_rules,
+    load_place_rules,
+    load_places,
+    park_names,
+    split_names,
+)
+
+logger = logging.getLogger(__name__)
+
+MENTION_COLUMNS = [
+    "article_id",
+    "entity_id",
+    "name",
+    "kind",
+    "surface",
+    "start",
+    "end",
+    "field",
+    "sentence",
+    "resolution",
+]
+KINDS = ("park", "company", "government", "research", "association", "place", "person")
+FIELDS = ("title", "body")
+
+# Candidate priorities when two candidates of the same length overlap (lower wins).
+_P_BLOCK, _P_PARK, _P_KNOWN, _P_PLACE, _P_ORG, _P_ABBR, _P_SHORT, _P_PERSON, _P_BARE = range(9)
+
+_MAX_ORG = 32  # longest organisation name looked for, in characters
+_PUNCT = frozenset(
+    " \t\r\n\u3000,，。.;；:：!！?？、\"'“”‘’「」『』《》〈〉<>【】[]{}·•—–…|/\\=+*#@~`%&^"
+)
+_OPEN = {")": "(", "）": "（"}
+_OPENERS = frozenset("(（")
+_NUMERALS = frozenset("0123456789０１２３４５６７８９一二三四五六七八九十百零〇两")
+_COUNT_CHARS = "0-9０-９一二三四五六七八九十百千万几多数两余"
+_COUNTED = re.compile(f"[{_COUNT_CHARS}]+[家个所座]")
+_COUNT_START = frozenset("0123456789０１２３４５６７８９一二三四五六七八九十百千万几多数两余")
+_LEADING_DATE = re.compile(r"^(?:[0-9０-９]+[年月日号])+")
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+_PROVINCE_CHARS = {"沪": "shanghai", "苏": "jiangsu", "浙": "zhejiang", "皖": "anhui"}
+# Characters that may stand just before a bare 高新区 read as "the zone" of the article.
+_BARE_LEFT = frozenset("在于的到赴入驻进为将由对从向了是本该全我和与及户至回来往出")
+_GOVERNMENT_INSIDE = re.compile(r"(?:部|局|厅|委|政府)")
+_ASSOCIATION_INSIDE = re.compile(r"(?:协会|学会|联盟|联合会|商会)")
+_COMPANY_TAILS = ("股份有限公司", "有限责任公司", "有限公司", "公司", "集团", "股份")
+
+
+class _Rules:
+    """Everything the matcher needs, built once from the gazetteer files."""
+
+    def __init__(self, parks: pd.DataFrame):
+        self.parks = parks
+        places = load_places()
+        place_rules = load_place_rules()
+        org_rules = load_org_rules()
+        lexicon = org_rules["lexicon"]
+
+        def words(role: str) -> set[str]:
+            return set(lexicon.loc[lexicon["role"] == role, "word"])
+
+        self.domains = tuple(sorted(words("domain"), key=len, reverse=True))
+        self.stops = words("stop")
+        self.stop_lengths = sorted({len(w) for w in self.stops}, reverse=True)
+        self.generic_cores = words("generic_core")
+        self.follower_reject = frozenset("".join(words("follower_reject")))
+        self.surnames = words("surname")
+        self.name_end = frozenset("".join(words("name_end"))) | _PUNCT
+        self.industry = tuple(sorted(words("industry"), key=len, reverse=True))
+        # stop word -> [(protected phrase, offset of the stop word inside it)]
+        self.protected: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for phrase in words("protect"):
+            for stop in self.stops:
+                offset = phrase.find(stop)
+                while offset != -1:
+                    self.protected[stop].append((phrase, offset))
+                    offset = phrase.find(stop, offset + 1)
+
+        self.place_name = dict(zip(places["place_id"], places["name"], strict=True))
+        self.place_level = dict(zip(places["place_id"], places["level"], strict=True))
+        self.place_city = {}
+        city_ids = {
+            row.name: row.place_id
+            for row in places.itertuples(index=False)
+            if row.level in ("city", "province") and row.city == row.name
+        }
+        for row in places.itertuples(index=False):
+            # the parent city (a city's own id); Shanghai is both province and city
+            self.place_city[row.place_id] = city_ids.get(row.city) if row.city else None
+        self.park_name = dict(
+            zip(
+                parks["park_id"],
+                parks["short_name"].where(parks["short_name"] != "", parks["official_name"]),
+                strict=True,
+            )
+        )
+        self.park_by_district = {}
+        self.main_park = {}
+        for park in parks.itertuples(index=False):
+            if park.district:
+                self.park_by_district[(park.city, park.district)] = park.park_id
+            if park.short_name == f"{park.city}高新区":
+                self.main_park[park.city] = park.park_id
+
+        reversed_words = _reversed_alternation
+        punct = "".join(re.escape(c) for c in sorted(_PUNCT | _OPENERS))
+        firsts = {w[-1] for w in self.stops | words("protect")} | _PUNCT | _OPENERS
+        first_class = "".join(re.escape(c) for c in sorted(firsts))
+        # the look-ahead lets the engine skip positions no alternative can start at
+        self.boundary = re.compile(
+            f"(?=[{first_class}])(?:(?P<p>{reversed_words(words('protect'))})"
+            f"|(?P<s>[{punct}]|{reversed_words(self.stops)}))"
+        )
+
+        automaton = ahocorasick.Automaton()
+        entries: dict[str, list[tuple]] = defaultdict(list)
+
+        def add(key: str, pattern: tuple) -> None:
+            if key:
+                entries[key].append(pattern)
+
+        # (type, key length, offset, length, priority, payload)
+        for row in park_names(parks).itertuples(index=False):
+            payload = (f"park:{row.park_id}", self.park_name[row.park_id], "park", row.name_type)
+            add(row.name, ("entity", len(row.name), 0, len(row.name), _P_PARK, payload))
+        for park in parks.itertuples(index=False):
+            for alias in split_names(park.generic_aliases):
+                add(alias, ("bare", len(alias), 0, len(alias), _P_BARE, park.park_id))
+        add("高新区", ("bare", 3, 0, 3, _P_BARE, None))
+        for generic in ("国家高新区", "国家级高新区", "省级高新区", "国家高新技术产业开发区"):
+            add(generic, ("block", len(generic), 0, len(generic), _P_BLOCK, None))
+        for place in places.itertuples(index=False):
+            for i, name in enumerate([place.name, *split_names(place.aliases)]):
+                payload = (
+                    f"place:{place.place_id}",
+                    place.name,
+                    "place",
+                    "name" if i == 0 else "alias",
+                )
+                add(name, ("entity", len(name), 0, len(name), _P_PLACE, payload))
+        for row in place_rules["blocks"].itertuples(index=False):
+            add(row.word, ("block", len(row.word), 0, len(row.word), _P_BLOCK, None))
+        for row in place_rules["abbreviations"].itertuples(index=False):
+            payload = (
+                f"place:{row.place_id}",
+                self.place_name[row.place_id],
+                "place",
+                "abbreviation",
+            )
+            for before in split_names(row.before):
+                key = before + row.abbreviation
+                add(key, ("entity", len(key), len(before), 1, _P_ABBR, payload))
+            for after in split_names(row.after):
+                key = row.abbreviation + after
+                add(key, ("entity", len(key), 0, 1, _P_ABBR, payload))
+        lists = {
+            row.pattern: split_names(row.place_ids) for row in place_rules["lists"].itertuples()
+        }
+        for n in (3, 4):
+            for combo in itertools.permutations(_PROVINCE_CHARS, n):
+                lists.setdefault("".join(combo), [_PROVINCE_CHARS[c] for c in combo])
+        for pattern, ids in lists.items():
+            if len(ids) != len(pattern):
+                raise InputError(
+                    f"places_lists.csv: {pattern} needs one place id per character",
+                    path=config.PACKAGE_DATA_DIR / "places_lists.csv",
+                    problem="format",
+                )
+            parts = tuple(
+                (i, f"place:{pid}", self.place_name[pid]) for i, pid in enumerate(ids) if pid != "-"
+            )
+            add(pattern, ("list", len(pattern), 0, len(pattern), _P_PLACE, parts))
+        suffixes = org_rules["suffixes"]
+        one_char = set(suffixes.loc[suffixes["rule"] == "domain", "suffix"])
+        for org in org_rules["known"].itertuples(index=False):
+            for name in [org.name, *split_names(org.aliases)]:
+                payload = (f"org:{org.name}", org.name, org.kind, "dictionary")
+                ptype = "entity_f" if name[-1] in one_char else "entity"
+                add(name, (ptype, len(name), 0, len(name), _P_KNOWN, payload))
+        for row in suffixes.itertuples(index=False):
+            payload = (row.kind, row.rule)
+            if row.rule == "domain":  # keyed with the domain word: 科技局, 工业和信息化厅 ...
+                for domain in self.domains:
+                    key = domain + row.suffix
+                    add(key, ("suffix", len(key), len(domain), 0, _P_ORG, payload))
+            elif row.rule == "numbered":  # keyed with the number before it: 58所, 八所
+                for numeral in _NUMERALS:
+                    key = numeral + row.suffix
+                    add(key, ("suffix", len(key), 1, 0, _P_ORG, payload))
+            else:
+                add(row.suffix, ("suffix", len(row.suffix), 0, 0, _P_ORG, payload))
+        for title in words("title_before"):
+            add(title, ("title_before", len(title), 0, 0, _P_PERSON, None))
+        for title in words("title_after"):
+            add(title, ("title_after", len(title), 0, 0, _P_PERSON, None))
+
+        for key, patterns in entries.items():
+            automaton.add_word(key, tuple(patterns))
+        automaton.make_automaton()
+        self.automaton = automaton
+        self.place_keys = sorted(
+            {
+                n
+                for p in places.itertuples()
+                for n in [p.name, *split_names(p.aliases)]
+                if len(n) > 1
+            },
+            key=len,
+            reverse=True,
+        )
+
+    # -- organisations -------------------------------------------------------------------
+
+    def _is_stop(self, text: str, i: int) -> bool:
+        """Whether a stop word ends at ``i`` (and is not part of a protected phrase)."""
+        for n in self.stop_lengths:
+            if n > i:
+                continue
+            word = text[i - n : i]
+            if word in self.stops:
+                for phrase, offset in self.protected.get(word, ()):
+                    at = i - n - offset
+                    if at >= 0 and text.startswith(phrase, at):
+                        break
+                else:
+                    return True
+        return False
+
+    def org_start(self, text: str, s: int) -> int | None:
+        """The first character of the organisation name ending in a suffix at ``s``.
+
+        Searches the reversed window before ``s`` with one regular expression of reversed
+        stop words and punctuation (protected phrases such as 工业和信息化 are consumed
+        whole first), so the first hit is the nearest boundary.
+        """
+        limit = s - _MAX_ORG if s > _MAX_ORG else 0
+        window = text[limit:s]
+        if ")" in window or "）" in window:
+            return self._org_start_slow(text, s)
+        match = self.boundary.search(window[::-1])
+        while match is not None and match.lastgroup == "p":
+            match = self.boundary.search(window[::-1], match.end())
+        if match is None:
+            return 0 if limit == 0 else None
+        return s - match.start()
+
+    def _org_start_slow(self, text: str, s: int) -> int | None:
+        """:meth:`org_start` for windows with parentheses, one character at a time."""
+        limit = max(0, s - _MAX_ORG)
+        i = s
+        while i > limit:
+            ch = text[i - 1]
+            if ch in _OPEN:
+                j = text.rfind(_OPEN[ch], max(limit, i - 14), i - 1)
+                if j < 0:
+                    return i
+                i = j
+                continue
+            if ch in _PUNCT or ch in _OPENERS or self._is_stop(text, i):
+                return i
+            i -= 1
+        return i if i == 0 else None
+
+    def org_candidate(self, text: str, s: int, e: int, kind: str, rule: str):
+        """The organisation ending with the suffix ``text[s:e]``, or ``None``."""
+        if rule == "domain":  # the automaton only fires after a domain word
+            if e < len(text) and text[e] in self.follower_reject:
+                return None
+        elif rule == "numbered":  # the automaton only fires after a numeral
+            j = s - 1
+            while j > 0 and text[j - 1] in _NUMERALS:
+                j -= 1
+            if j == 0 or text[j - 1] != "第":
+                return None
+            start = self.org_start(text, j - 1)
+            if start is None or start >= j - 1:
+                return None
+            return self._org_tuple(text, start, e, kind)
+        start = self.org_start(text, s)
+        if start is None:
+            return None
+        if text[start] in _COUNT_START:
+            date = _LEADING_DATE.match(text, start, s)
+            if date:
+                start = date.end()
+            if _COUNTED.match(text, start, s):
+                return None
+        core = text[start:s]
+        if len(core) < (4 if rule == "weak" else 2 if rule == "plain" else 1):
+            return None
+        if core in self.generic_cores:
+            return None
+        if rule == "domain" and core in self.domains and len(core) < 2:
+            return None
+        return self._org_tuple(text, start, e, kind)
+
+    @staticmethod
+    def _org_tuple(text: str, start: int, end: int, kind: str):
+        name = text[start:end]
+        if "（" in name or " " in name:
+            name = name.replace("（", "(").replace("）", ")").replace(" ", "")
+        if kind == "research":
+            if name.endswith("中心") and _GOVERNMENT_INSIDE.search(name, 0, len(name) - 2):
+                kind = "government"
+        elif name.endswith("委员会") and _ASSOCIATION_INSIDE.search(name, 0, len(name) - 3):
+            kind = "association"
+        return (start, end, _P_ORG, ((f"org:{name}", name, kind, "suffix_rule"),))
+
+    def short_forms(self, name: str) -> list[str]:
+        """Short forms of a company name: its leading distinctive part (卓品智能 ...)."""
+        stem = name
+        changed = True
+        while changed:
+            changed = False
+            for tail in _COMPANY_TAILS:
+                if stem.endswith(tail) and len(stem) > len(tail):
+                    stem, changed = stem[: -len(tail)], True
+        stem = re.split(r"[(（]", stem, maxsplit=1)[0]
+        for place in self.place_keys:
+            if stem.startswith(place) and len(stem) > len(place) + 2:
+                stem = stem[len(place) :]
+                break
+        cut = min((stem.find(p) for p in self.place_keys if stem.find(p) > 0), default=-1)
+        if cut > 0:
+            stem = stem[:cut]
+        forms = []
+        while len(stem) >= 3:
+            if stem != name:
+                forms.append(stem)
+            for word in self.industry:
+                if stem.endswith(word):
+                    stem = stem[: -len(word)]
+                    break
+            else:
+                break
+        return [f for f in forms if f not in self.generic_cores]
+
+    # -- persons -------------------------------------------------------------------------
+
+    def person_after_title(self, text: str, e: int):
+        """The person named just after a title ending at ``e`` (市长赵建军)."""
+        surname = 2 if text[e : e + 2] in self.surnames else 1
+        if text[e : e + surname] not in self.surnames:
+            return None
+        for n in (surname + 2, surname + 1):
+            name = text[e : e + n]
+            if (
+                len(name) == n
+                and _CJK.match(name)
+                and (e + n == len(text) or text[e + n] in self.name_end)
+            ):
+                if not any(ch in _PUNCT for ch in name):
+                    return (e, e + n)
+        return None
+
+    def person_before_title(self, text: str, s: int):
+        """The person named just before a title starting at ``s`` (唐爱军教授)."""
+        for n in (3, 2):
+            b = s - n
+            if b < 0:
+                continue
+            name = text[b:s]
+            if (
+                _CJK.match(name)
+                and (name[0] in self.surnames or name[:2] in self.surnames)
+                and (b == 0 or text[b - 1] in _PUNCT or self._is_stop(text, b))
+            ):
+                return (b, s)
+        return None
+
+    # -- one text --------------------------------------------------------------------------
+
+    def scan(self, text: str) -> tuple[list[tuple], set[str], set[str]]:
+        """Raw candidates of one text.
+
+        Returns:
+            ``(candidates, companies, persons)``: candidates are ``(start, end, priority,
+            parts)``; companies the full names found by suffix rules, persons the names
+            found by title rules.
+        """
+        out: list[tuple] = []
+        companies: set[str] = set()
+        persons: set[str] = set()
+        append = out.append
+        follower_reject = self.follower_reject
+        n = len(text)
+        last_org_end = -1
+        for last, patterns in self.automaton.iter(text):
+            for ptype, klen, offset, length, priority, payload in patterns:
+                if ptype == "entity":
+                    s = last - klen + 1 + offset
+                    append((s, s + length, priority, (payload,)))
+                elif ptype == "suffix":
+                    if last == last_org_end:  # a shorter suffix of the same ending
+                        continue
+                    last_org_end = last
+                    kind, rule = payload
+                    cand = self.org_candidate(text, last - klen + 1 + offset, last + 1, kind, rule)
+                    if cand is not None:
+                        append(cand)
+                        if cand[3][0][2] == "company":
+                            companies.add(cand[3][0][1])
+                elif ptype == "entity_f":
+                    if last + 1 == n or text[last + 1] not in follower_reject:
+                        s = last - klen + 1
+                        append((s, s + length, priority, (payload,)))
+                elif ptype == "list":
+                    append((last - klen + 1, last + 1, priority, ("list", payload)))
+                elif ptype == "block":
+                    append((last - klen + 1, last + 1, priority, ()))
+                elif ptype == "bare":
+                    k = last - klen + 1
+                    if k == 0 or text[k - 1] in _BARE_LEFT or text[k - 1] in _PUNCT:
+                        append((k, last + 1, priority, ("bare", payload)))
+                else:
+                    if ptype == "title_before":
+                        span = self.person_after_title(text, last + 1)
+                    else:
+                        span = self.person_before_title(text, last - klen + 1)
+                    if span:
+                        name = text[span[0] : span[1]]
+                        persons.add(name)
+                        payload = (f"person:{name}", name, "person", "title_rule")
+                        append((*span, _P_PERSON, (payload,)))
+        return out, companies, persons
+
+
+def _reversed_alternation(words: Iterable[str]) -> str:
+    """A regex alternation of the reversed words, longest first."""
+    return "|".join(re.escape(w[::-1]) for w in sorted(words, key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_rules(gazetteer_key: tuple) -> _Rules:
+    return _Rules(load_gazetteer())
+
+
+def _rules_for(gazetteer: pd.DataFrame | None) -> _Rules:
+    if gazetteer is not None:
+        return _Rules(gazetteer)
+    key = tuple(
+        (str(p), p.stat().st_mtime if p.exists() else None) for p in config.user_gazetteers()
+    )
+    return _cached_rules(key)
+
+
+def _select(cands: list[tuple], n: int) -> list[tuple]:
+    """Non-overlapping candidates, longest first, then by priority; in text order."""
+    if not cands:
+        return []
+    cands.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
+    taken = bytearray(n)
+    chosen = []
+    for cand in cands:
+        s, e = cand[0], cand[1]
+        if taken.find(1, s, e) != -1:
+            continue
+        taken[s:e] = b"\x01" * (e - s)
+        if cand[3]:
+            chosen.append(cand)
+    chosen.sort()
+    return chosen
+
+
+def _context_park(rules: _Rules, chosen: Iterable[tuple]) -> str | None:
+    """The park an article is about, for a bare 高新区 (see the module docstring)."""
+    parks, districts, cities = set(), set(), Counter()
+    for cand in chosen:
+        parts = cand[3]
+        if parts and parts[0] == "list":
+            continue
+        if not parts or parts[0] == "bare":
+            continue
+        entity_id, _, kind, _ = parts[0]
+        if kind == "park":
+            parks.add(entity_id[5:])
+        elif kind == "place":
+            pid = entity_id[6:]
+            level = rules.place_level.get(pid)
+            city_id = rules.place_city.get(pid)
+            city = rules.place_name.get(city_id) if city_id else None
+            if level in ("district", "county_city", "county") and city:
+                park = rules.park_by_district.get((city, rules.place_name[pid]))
+                if park:
+                    districts.add(park)
+            if city and level != "region":
+                cities[city] += 1
+    if len(parks) == 1:
+        return parks.pop()
+    if parks:
+        return None
+    if len(districts) == 1:
+        return districts.pop()
+    if districts:
+        return None
+    ranked = cities.most_common(2)
+    if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return rules.main_park.get(ranked[0][0])
+    return None
+
+
+def _check_articles(articles: pd.DataFrame) -> None:
+    missing = [c for c in ("article_id", *FIELDS) if c not in articles.columns]
+    if missing:
+        raise InputError(
+            f"the articles table lacks the column(s) {', '.join(missing)}", problem="columns"
+        )
+
+
+def find_mentions(
+    articles: pd.DataFrame,
+    *,
+    kinds: Sequence[str] | str | None = None,
+    gazetteer: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Find the parks, places, organisations and persons named in titles and bodies.
+
+    Args:
+        articles: the articles table, with at least ``article_id``, ``title`` and ``body``
+            (missing text is read as empty).
+        kinds: keep only these kinds (``park``, ``company``, ``government``, ``research``,
+            ``association``, ``place``, ``person``); all when ``None``. Every kind is still
+            found, so context resolution does not depend on this choice.
+        gazetteer: a parks table as returned by :func:`analysis.load_gazetteer` to use
+            instead of the packaged one merged with ``ANALYSIS_GAZETTEER`` files.
+
+    Returns:
+        One row per mention, ordered by article (table order), field (title first) and
+        start; ``(article_id, field, start)`` is unique:
+
+        - ``article_id``: the article's id.
+        - ``entity_id``: ``park:<park_id>``, ``place:<place_id>``, ``org:<canonical name>``
+          or ``person:<name>``; one id per entity across the whole input.
+        - ``name``: canonical name (a park's short name, a place's name, an organisation's
+          full name with ASCII parentheses, a person's name).
+        - ``kind``: ``park``, ``company``, ``government``, ``research`` (universities,
+          institutes, labs, centres), ``association`` (alliances, societies, platforms,
+          committees of associations), ``place`` or ``person``.
+        - ``surface``: the text as written; ``articles[field].str[start:end] == surface``.
+        - ``start``, ``end``: character offsets into the field's string.
+        - ``field``: ``title`` or ``body``.
+        - ``sentence``: the sentence holding the mention (split at 。！？；!?; and newlines).
+        - ``resolution``: how it was linked: parks ``official_name``, ``short_name``,
+          ``alias`` or ``context`` (a bare 高新区 resolved from the article); places
+          ``name``, ``alias``, ``abbreviation`` (在锡, 锡企 ...) or ``abbreviation_list``
+          (沪苏浙皖); organisations ``dictionary``, ``suffix_rule`` or ``short_form``
+          (康明斯 for 康明斯(中国)投资有限公司); persons ``title_rule`` or ``coreference``.
+
+    Raises:
+        InputError: ``articles`` lacks ``article_id``, ``title`` or ``body``.
+        ValueError: an unknown kind.
+
+    Example:
+        >>> import pandas as pd
+        >>> arts = pd.DataFrame({"article_id": ["a"], "title": ["会议在锡召开"], "body": [""]})
+        >>> find_mentions(arts)[["entity_id", "surface", "resolution"]].values.tolist()
+        [['place:wuxi', '锡', 'abbreviation']]
+    """
+    _check_articles(articles)
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    if kinds is not None:
+        unknown = set(kinds) - set(KINDS)
+        if unknown:
+            raise ValueError(f"unknown kind(s) {sorted(unknown)}; choose from {KINDS}")
+    rules = _rules_for(gazetteer)
+    # The candidates are many small tuples that live until the end: pausing the cyclic
+    # garbage collector (they hold no cycles) saves its repeated full scans of them.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _find(articles, kinds, rules)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _find(articles: pd.DataFrame, kinds, rules: _Rules) -> pd.DataFrame:
+    """The body of :func:`find_mentions`."""
+    ids = articles["article_id"].tolist()
+    texts = {
+        field: ["" if not isinstance(t, str) else t for t in articles[field].tolist()]
+        for field in FIELDS
+    }
+    # Pass 1: raw candidates of every text.
+    raw = []
+    person_names = []
+    companies: set[str] = set()
+    for a in range(len(ids)):
+        scanned = [rules.scan(texts[f][a]) for f in FIELDS]
+        raw.append([cands for cands, _, _ in scanned])
+        person_names.append(set().union(*(p for _, _, p in scanned)))
+        for _, found, _ in scanned:
+            companies |= found
+
+    # Company short forms, linked across the corpus; a short form two companies share is dropped.
+    full_names = {name: f"org:{name}" for name in companies}
+    owners: dict[str, set[str]] = defaultdict(set)
+    for name in full_names:
+        for form in rules.short_forms(name):
+            owners[form].add(name)
+    short = ahocorasick.Automaton()
+    for form, names in owners.items():
+        longest = max(names, key=len)
+        if all(longest.startswith(n) for n in names):
+            name = longest
+            short.add_word(form, (len(form), (full_names[name], name, "company", "short_form")))
+        else:
+            logger.info("short form %s is shared by %s; not linked", form, ", ".join(sorted(names)))
+
+    if len(short):
+        short.make_automaton()
+    records: list[tuple] = []
+    for a, article_id in enumerate(ids):
+        per_field = raw[a]
+        if len(short):
+            for f, field in enumerate(FIELDS):
+                text = texts[field][a]
+                for last, (length, payload) in short.iter(text):
+                    per_field[f].append((last - length + 1, last + 1, _P_SHORT, (payload,)))
+        persons = person_names[a]
+        for f, field in enumerate(FIELDS):
+            text = texts[field][a]
+            for person in persons:
+                at = text.find(person)
+                while at != -1:
+                    payload = (f"person:{person}", person, "person", "coreference")
+                    per_field[f].append((at, at + len(person), _P_PERSON + 1, (payload,)))
+                    at = text.find(person, at + 1)
+        chosen = [_select(per_field[f], len(texts[field][a])) for f, field in enumerate(FIELDS)]
+        context = None
+        if any(c[3][0] == "bare" for cands in chosen for c in cands):
+            context = _context_park(rules, itertools.chain(*chosen))
+        for f, field in enumerate(FIELDS):
+            text = texts[field][a]
+            if not chosen[f]:
+                continue
+            ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+            sentences: dict[int, str] = {}
+            for s, e, _, parts in chosen[f]:
+                if parts[0] == "bare":
+                    park = parts[1]
+                    if context is None or (park is not None and park != context):
+                        continue
+                    rows = (
+                        (s, e, (f"park:{context}", rules.park_name[context], "park", "context")),
+                    )
+                elif parts[0] == "list":
+                    rows = tuple(
+                        (s + i, s + i + 1, (eid, name, "place", "abbreviation_list"))
+                        for i, eid, name in parts[1]
+                    )
+                else:
+                    rows = ((s, e, parts[0]),)
+                for ms, me, (entity_id, name, kind, resolution) in rows:
+                    if kinds is not None and kind not in kinds:
+                        continue
+                    i = bisect.bisect_right(ends, ms)
+                    sentence = sentences.get(i)
+                    if sentence is None:
+                        lo = ends[i - 1] if i else 0
+                        hi = ends[i] if i < len(ends) else len(text)
+                        sentence = sentences[i] = text[lo:hi].strip()
+                    records.append(
+                        (
+                            article_id,
+                            entity_id,
+                            name,
+                            kind,
+                            text[ms:me],
+                            ms,
+                            me,
+                            field,
+                            sentence,
+                            resolution,
+                        )
+                    )
+    out = _frame(records)
+    logger.info("found %d mention(s) in %d article(s)", len(out), len(ids))
+    return out
+
+
+def _frame(records: list[tuple]) -> pd.DataFrame:
+    """The mentions table from row tuples (through Arrow, several times faster than pandas)."""
+    if not records:
+        frame = pd.DataFrame({c: pd.Series(dtype="str") for c in MENTION_COLUMNS})
+        return frame.astype({"start": "int64", "end": "int64"})
+    columns = list(zip(*records, strict=True))
+    try:
+        table = pa.table({c: pa.array(v) for c, v in zip(MENTION_COLUMNS, columns, strict=True)})
+        frame = table.to_pandas()
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # e.g. article ids of mixed types
+        frame = pd.DataFrame(dict(zip(MENTION_COLUMNS, columns, strict=True)))
+    return frame.astype({"start": "int64", "end": "int64"})
+
+
+def _filter_kinds(mentions: pd.DataFrame, kinds) -> pd.DataFrame:
+    if kinds is None:
+        return mentions
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    return mentions[mentions["kind"].isin(list(kinds))]
+
+
+def mention_counts(
+    mentions: pd.DataFrame,
+    *,
+    by: str | Sequence[str] | None = None,
+    articles: pd.DataFrame | None = None,
+    freq: str | None = None,
+    kinds: Sequence[str] | str | None = None,
+) -> pd.DataFrame:
+    """Count mentions per entity, optionally per group and per period.
+
+    Args:
+        mentions: the table of :func:`find_mentions`.
+        by: column(s) to group by as well, from ``mentions`` or else from ``articles``
+            (joined on ``article_id``), e.g. ``"paper"`` or ``"field"``.
+        articles: the articles table; needed for ``freq`` and for ``by`` columns that only
+            it has.
+        freq: a pandas period frequency (``"M"``, ``"Q"``, ``"Y"``, ``"W"`` ...) to count
+            per period of the article's ``date``; articles without a date are left out.
+        kinds: keep only mentions of these kinds.
+
+    Returns:
+        One row per (group..., period, entity): the ``by`` columns, ``period`` (the
+        period's first day, a Timestamp; only with ``freq``), ``entity_id``, ``name``,
+        ``kind``, ``n_mentions`` (rows of ``mentions``) and ``n_articles`` (distinct
+        articles); sorted by group, period, ``n_mentions`` descending, ``entity_id``.
+
+    Raises:
+        ValueError: ``freq`` or an articles-only ``by`` column without ``articles``, or a
+            ``by`` column found in neither table.
+    """
+    table = _filter_kinds(mentions, kinds)
+    groups = [] if by is None else [by] if isinstance(by, str) else list(by)
+    need = [g for g in groups if g not in table.columns]
+    if freq is not None:
+        need.append("date")
+    if need:
+        if articles is None:
+            raise ValueError(f"columns {need} need the articles table (articles=...)")
+        absent = [c for c in need if c not in articles.columns]
+        if absent:
+            raise ValueError(f"column(s) {absent} are in neither mentions nor articles")
+        table = table.merge(
+            articles[["article_id", *dict.fromkeys(need)]], on="article_id", how="left"
+        )
+    keys = list(groups)
+    if freq is not None:
+        dates = pd.to_datetime(table["date"])
+        table = table[dates.notna()].copy()
+        table["period"] = dates[dates.notna()].dt.to_period(freq).dt.start_time
+        keys.append("period")
+    keys += ["entity_id", "name", "kind"]
+    counted = (
+        table.groupby(keys, sort=False, dropna=False)
+        .agg(n_mentions=("article_id", "size"), n_articles=("article_id", "nunique"))
+        .reset_index()
+    )
+    order = [*keys[:-3], "n_mentions", "entity_id"]
+    ascending = [True] * (len(keys) - 3) + [False, True]
+    return counted.sort_values(order, ascending=ascending, kind="stable").reset_index(drop=True)
+
+
+def co_mentions(
+    mentions: pd.DataFrame, *, kinds: Sequence[str] | str | None = None
+) -> pd.DataFrame:
+    """Pairs of entities named in the same article.
+
+    Args:
+        mentions: the table of :func:`find_mentions`.
+        kinds: consider only entities of these kinds.
+
+    Returns:
+        One row per unordered pair (``entity_a`` < ``entity_b``): ``entity_a``, ``name_a``,
+        ``entity_b``, ``name_b``, ``n_articles`` (articles naming both); sorted by
+        ``n_articles`` descending, then ``entity_a``, ``entity_b``.
+    """
+    table = _filter_kinds(mentions, kinds)
+    columns = ["entity_a", "name_a", "entity_b", "name_b", "n_articles"]
+    names = dict(zip(table["entity_id"], table["name"], strict=False))
+    pairs: Counter = Counter()
+    for _, entities in table.groupby("article_id", sort=False)["entity_id"]:
+        pairs.update(itertools.combinations(sorted(set(entities)), 2))
+    if not pairs:
+        return pd.DataFrame(
+            {c: pd.Series(dtype="int64" if c == "n_articles" else object) for c in columns}
+        )
+    out = pd.DataFrame(
+        [(a, names[a], b, names[b], n) for (a, b), n in pairs.items()], columns=columns
+    )
+    return out.sort_values(
+        ["n_articles", "entity_a", "entity_b"], ascending=[False, True, True]
+    ).reset_index(drop=True)

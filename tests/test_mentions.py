@@ -1,0 +1,492 @@
+"""Tests of find_mentions, mention_counts and co_mentions.
+
+The sample-page tests use the shared ``seed_articles`` fixture (``analysis.load_articles``
+on ``data/raw``); the rule tests use small constructed articles.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import analysis
+from analysis.errors import InputError
+from analysis.mentions import MENTION_COLUMNS, co_mentions, find_mentions, mention_counts
+
+GENERIC = ("国家高新区", "长三角国家高新区", "34个国家高新区", "10家国家高新区", "高新区")
+
+
+def arts(*bodies: str, titles: list[str] | None = None) -> pd.DataFrame:
+    """A small articles table, one article per body."""
+    titles = titles or [""] * len(bodies)
+    return pd.DataFrame(
+        {
+            "article_id": [f"a{i}" for i in range(len(bodies))],
+            "title": titles,
+            "body": list(bodies),
+            "date": pd.to_datetime(["2023-08-08"] * len(bodies)),
+        }
+    )
+
+
+def spans(mentions: pd.DataFrame, kind: str | None = None) -> list[tuple[str, str]]:
+    """(surface, entity_id) pairs in order, optionally of one kind."""
+    if kind is not None:
+        mentions = mentions[mentions["kind"] == kind]
+    return list(zip(mentions["surface"], mentions["entity_id"], strict=True))
+
+
+@pytest.fixture(scope="module")
+def sample_mentions(seed_articles):
+    return find_mentions(seed_articles)
+
+
+# -- the table contract ---------------------------------------------------------------
+
+
+def test_columns_and_offsets(seed_articles, sample_mentions):
+    m = sample_mentions
+    assert list(m.columns) == MENTION_COLUMNS
+    assert len(m) > 100
+    texts = seed_articles.set_index("article_id")
+    for row in m.itertuples(index=False):
+        text = texts.loc[row.article_id, row.field]
+        assert text[row.start : row.end] == row.surface
+        assert row.surface in row.sentence
+        assert row.sentence in text
+    assert not m.duplicated(["article_id", "field", "start"]).any()
+    assert set(m["kind"]) <= {
+        "park",
+        "company",
+        "government",
+        "research",
+        "association",
+        "place",
+        "person",
+    }
+    assert m["entity_id"].str.match(r"^(park|place|org|person):.+").all()
+
+
+def test_offsets_hold_with_pandas_str(seed_articles, sample_mentions):
+    merged = sample_mentions.merge(seed_articles[["article_id", "title", "body"]], on="article_id")
+    for field in ("title", "body"):
+        part = merged[merged["field"] == field]
+        got = [t[s:e] for t, s, e in zip(part[field], part["start"], part["end"], strict=True)]
+        assert got == part["surface"].tolist()
+
+
+def test_order_by_article_field_start(seed_articles, sample_mentions):
+    position = {a: i for i, a in enumerate(seed_articles["article_id"])}
+    keys = [
+        (position[a], 0 if f == "title" else 1, s)
+        for a, f, s in zip(
+            sample_mentions["article_id"],
+            sample_mentions["field"],
+            sample_mentions["start"],
+            strict=True,
+        )
+    ]
+    assert keys == sorted(keys)
+
+
+# -- the sample page ------------------------------------------------------------------------
+
+
+def test_parks_of_the_party_building_article(seed_articles, sample_mentions):
+    first = seed_articles["article_id"].iloc[0]
+    parks = sample_mentions[
+        (sample_mentions["article_id"] == first) & (sample_mentions["kind"] == "park")
+    ]
+    assert Counter(parks["entity_id"]) == Counter(
+        {
+            "park:shanghai-zhangjiang": 2,
+            "park:wuxi": 2,
+            "park:nanjing": 1,
+            "park:suzhou": 1,
+            "park:yancheng": 1,
+            "park:hangzhou": 1,
+            "park:ningbo": 1,
+            "park:hefei": 1,
+            "park:wuhu": 1,
+            "park:shanghai-zizhu": 1,
+            "park:kunshan": 1,
+        }
+    )
+    zhangjiang = parks[parks["entity_id"] == "park:shanghai-zhangjiang"]
+    assert set(zhangjiang["surface"]) == {"上海张江高科技园区"}
+
+
+def test_no_generic_phrase_is_a_park(sample_mentions):
+    parks = sample_mentions[sample_mentions["kind"] == "park"]
+    linked = parks[parks["resolution"] != "context"]
+    assert not linked["surface"].isin(GENERIC).any()
+    assert not parks["surface"].str.contains("国家高新区").any()
+
+
+def test_bare_zone_resolved_from_article_context(seed_articles, sample_mentions):
+    cummins = seed_articles["article_id"].iloc[1]
+    ctx = sample_mentions[sample_mentions["resolution"] == "context"]
+    assert ctx[["article_id", "entity_id", "surface"]].values.tolist() == [
+        [cummins, "park:wuxi", "高新区"]
+    ]
+    body = seed_articles["body"].iloc[1]
+    assert body[ctx["start"].iloc[0] - 1 : ctx["end"].iloc[0] + 2] == "在高新区设立"
+
+
+SAMPLE_ORGS = [
+    "中国电子工业标准化技术协会汽车电子元件标准工作委员会",
+    "清华大学无锡应用技术研发院",
+    "康明斯(中国)投资有限公司",
+    "卓品智能科技无锡股份有限公司",
+    "康卓电子(无锡)有限公司",
+    "科技部火炬中心",
+    "长三角车规级芯片检测中心",
+    "江苏省工业和信息化厅",
+    "无锡市工业和信息化局",
+    "国家标准委",
+    "工业和信息化部",
+    "国家发展改革委",
+    "生态环境部",
+    "应急管理部",
+    "国家能源局",
+    "长三角国家高新区党建联盟",
+    "中央党校马克思主义学院",
+    "长三角国产芯片应用服务平台",
+    "长三角汽车芯片检测联盟",
+    "长三角集成电路工业应用技术创新中心",
+    "长三角先进材料研究院",
+    "无锡芯火平台",
+    "广电计量检测集团股份有限公司",
+    "无锡市产业创新研究院",
+    "上海新微技术研发中心有限公司",
+    "清华大学天津电子信息研究院太赫兹研究中心",
+    "中科磁元公司",
+    "中电科汽车芯片技术发展研究中心",
+    "中国电子技术标准化研究院",
+    "中国电科第58所",
+    "省委党建办",
+]
+
+
+def test_sample_organisations(sample_mentions):
+    orgs = sample_mentions[sample_mentions["entity_id"].str.startswith("org:")]
+    surfaces = set(orgs["surface"])
+    missing = [name for name in SAMPLE_ORGS if name not in surfaces]
+    assert not missing
+    assert len(set(SAMPLE_ORGS)) >= 30
+    kinds = orgs.drop_duplicates("surface").set_index("surface")["kind"]
+    assert kinds["康明斯(中国)投资有限公司"] == "company"
+    assert kinds["清华大学无锡应用技术研发院"] == "research"
+    assert kinds["江苏省工业和信息化厅"] == "government"
+    assert kinds["中国电子工业标准化技术协会汽车电子元件标准工作委员会"] == "association"
+    assert kinds["长三角国家高新区党建联盟"] == "association"
+    # not swallowed: no organisation starts with a connective or a verb
+    assert not orgs["surface"].str.match(r"^(与|和|及|在|来自|包括|成立|共同)").any()
+
+
+def test_sample_short_forms_link_to_full_names(sample_mentions):
+    short = sample_mentions[sample_mentions["resolution"] == "short_form"]
+    linked = dict(zip(short["surface"], short["entity_id"], strict=False))
+    assert linked["康明斯"] == "org:康明斯(中国)投资有限公司"
+    assert linked["卓品智能"] == "org:卓品智能科技无锡股份有限公司"
+    assert (short["surface"] == "康明斯").sum() >= 8
+    title = sample_mentions[sample_mentions["field"] == "title"]
+    assert ("康明斯", "org:康明斯(中国)投资有限公司") in spans(title)
+
+
+def test_sample_places_and_persons(sample_mentions):
+    places = Counter(sample_mentions.loc[sample_mentions["kind"] == "place", "entity_id"])
+    assert places["place:wuxi"] >= 15
+    assert places["place:wuxi-xishan"] == 1
+    assert places["place:wuxi-huishan"] == 2
+    for province in ("shanghai", "jiangsu", "zhejiang", "anhui"):
+        assert places[f"place:{province}"] >= 1
+    persons = set(sample_mentions.loc[sample_mentions["kind"] == "person", "name"])
+    assert {"赵建军", "吕先志", "叶智勇", "唐爱军", "高飞", "胡义东", "王承祥"} <= persons
+    assert "玛丽娜" not in persons  # no family-name rule for transliterated names
+
+
+def test_footer_gives_no_organisations():
+    footer = (
+        "无锡报业新闻热线:88300000\n发行热线:85057666、81856279\n新闻投稿:jnwbzbb@163.com\n"
+        "副刊投稿:wbfkb2020@126.com\n地址:太湖新城金融二街1号\n邮编:214125\n"
+        "本报刊载的所有内容(包括但不限于文字、图片、绘图表格、版面设计),未经本报授权和许可,"
+        "任何单位和个人不得转载、摘编或以其他任何形式使用。"
+    )
+    m = find_mentions(arts(footer))
+    assert m[m["kind"] != "place"].empty
+
+
+def test_footer_not_in_sample_mentions(sample_mentions):
+    text = "".join(sample_mentions["surface"]) + "".join(sample_mentions["sentence"])
+    for piece in ("163.com", "126.com", "金融二街", "新闻热线"):
+        assert piece not in text
+
+
+# -- constructed hard cases ----------------------------------------------------------------
+
+
+def test_signing_with_city_bureau():
+    m = find_mentions(arts("企业与无锡市科技局签约。"))
+    assert spans(m) == [("无锡市科技局", "org:无锡市科技局")]
+    assert m["kind"].tolist() == ["government"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("会议在锡召开。", [("锡", "place:wuxi")]),
+        ("代表团来锡考察,锡企踊跃参与。", [("锡", "place:wuxi"), ("锡", "place:wuxi")]),
+        ("会议在锡山区召开。", [("锡山区", "place:wuxi-xishan")]),
+        ("他赴沪参会后返甬。", [("沪", "place:shanghai"), ("甬", "place:ningbo")]),
+        ("落户宁波高新区。", [("宁波高新区", "park:ningbo")]),
+        ("专家在宁夏调研。", []),
+        ("无锡锡山经济开发区", [("无锡", "place:wuxi"), ("锡山", "place:wuxi-xishan")]),
+        ("苏州大学师生", [("苏州大学", "org:苏州大学")]),
+        ("锡业股份发布公告。", []),
+    ],
+)
+def test_abbreviations_only_in_context(text, expected):
+    m = find_mentions(arts(text), kinds=["place", "park", "research"])
+    assert spans(m) == expected
+
+
+def test_province_list():
+    m = find_mentions(arts("来自沪苏浙皖三省一市的代表。"))
+    assert spans(m) == [
+        ("沪", "place:shanghai"),
+        ("苏", "place:jiangsu"),
+        ("浙", "place:zhejiang"),
+        ("皖", "place:anhui"),
+    ]
+    assert set(m["resolution"]) == {"abbreviation_list"}
+    m = find_mentions(arts("苏锡常都市圈"))
+    assert [e for _, e in spans(m)] == ["place:suzhou", "place:wuxi", "place:changzhou"]
+
+
+def test_university_and_zone_of_same_city():
+    m = find_mentions(arts("南京大学与南京高新区签署协议。"))
+    assert spans(m) == [("南京大学", "org:南京大学"), ("南京高新区", "park:nanjing")]
+
+
+def test_list_joined_by_enumeration_comma():
+    m = find_mentions(arts("南京高新区、无锡国家高新区和苏州工业园区代表出席。"))
+    assert spans(m) == [
+        ("南京高新区", "park:nanjing"),
+        ("无锡国家高新区", "park:wuxi"),
+        ("苏州工业园区", "park:suzhou-sip"),
+    ]
+    assert m["resolution"].tolist() == ["short_name", "alias", "official_name"]
+
+
+def test_park_alias_inside_organisation_name():
+    m = find_mentions(arts("无锡高新区管委会与上海张江高科技园区开发股份有限公司签约。"))
+    assert spans(m) == [
+        ("无锡高新区管委会", "org:无锡高新区管委会"),
+        ("上海张江高科技园区开发股份有限公司", "org:上海张江高科技园区开发股份有限公司"),
+    ]
+    assert m["kind"].tolist() == ["government", "company"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "来自34个国家高新区的代表参加。",
+        "10家国家高新区代表发言。",
+        "长三角国家高新区深化合作。",
+        "国家高新区要发挥示范作用。",
+        "南京高新区、杭州高新区等6家高新区作为代表。",
+        "常州武进西太湖高新区成立。",
+        "推动产业园区建设。",
+    ],
+)
+def test_generic_phrases_are_not_parks(text):
+    m = find_mentions(arts(text))
+    parks = m[m["kind"] == "park"]
+    assert not parks["surface"].isin(GENERIC).any()
+    assert (parks["resolution"] != "context").all()
+
+
+def test_bare_zone_needs_one_clear_park():
+    single = find_mentions(arts("苏州高新区发布新政。高新区将设立基金。"))
+    assert spans(single, "park") == [("苏州高新区", "park:suzhou"), ("高新区", "park:suzhou")]
+    assert single["resolution"].tolist()[-1] == "context"
+    several = find_mentions(arts("苏州高新区与无锡高新区合作。高新区将设立基金。"))
+    assert [s for s, _ in spans(several, "park")] == ["苏州高新区", "无锡高新区"]
+    district = find_mentions(arts("新吴区召开大会。在高新区工作的人才。"))
+    assert spans(district, "park") == [("高新区", "park:wuxi")]
+
+
+def test_organisation_left_boundaries():
+    text = (
+        "来自江苏省工业和信息化厅、无锡市工业和信息化局等单位的专家出席,"
+        "包括中国科学院微电子研究所和江南大学物联网工程学院。"
+    )
+    m = find_mentions(arts(text), kinds=["government", "research"])
+    assert [s for s, _ in spans(m)] == [
+        "江苏省工业和信息化厅",
+        "无锡市工业和信息化局",
+        "中国科学院微电子研究所",
+        "江南大学物联网工程学院",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "双方成立新的合资公司。",
+        "已经在当地设立了4家公司。",
+        "科技部门负责人参加。",
+        "全面落实全会部署。",
+        "组织部部长出席。",
+        "平台功能同步发布。",
+        "关键技术与实验平台。",
+    ],
+)
+def test_common_words_are_not_organisations(text):
+    m = find_mentions(arts(text))
+    assert (
+        m[m["kind"].isin(["company", "government", "research", "association"])]["surface"]
+        .isin(["合资公司", "4家公司", "科技部", "会部", "部长", "平台", "实验平台"])
+        .sum()
+        == 0
+    )
+    if text.startswith("组织部"):
+        assert spans(m) == [("组织部", "org:组织部")]
+
+
+def test_short_form_links_across_articles():
+    m = find_mentions(arts("江苏卓品智能科技无锡股份有限公司落户。", "卓品智能发布新品。"))
+    assert spans(m, "company") == [
+        ("江苏卓品智能科技无锡股份有限公司", "org:江苏卓品智能科技无锡股份有限公司"),
+        ("卓品智能", "org:江苏卓品智能科技无锡股份有限公司"),
+    ]
+
+
+def test_full_width_parentheses_share_canonical_name():
+    m = find_mentions(arts("康明斯（中国）投资有限公司", "康明斯(中国)投资有限公司"))
+    assert m["entity_id"].nunique() == 1
+    assert m["name"].iloc[0] == "康明斯(中国)投资有限公司"
+
+
+def test_persons_and_coreference():
+    m = find_mentions(arts("市长赵建军出席。赵建军表示,唐爱军教授作报告。"), kinds="person")
+    assert m[["surface", "resolution"]].values.tolist() == [
+        ["赵建军", "title_rule"],
+        ["赵建军", "coreference"],
+        ["唐爱军", "title_rule"],
+    ]
+
+
+def test_kinds_filter_and_empty_input(seed_articles):
+    parks = find_mentions(seed_articles, kinds=["park"])
+    assert set(parks["kind"]) == {"park"}
+    assert (parks["resolution"] == "context").sum() == 1, "context does not depend on kinds"
+    empty = find_mentions(seed_articles.iloc[:0])
+    assert list(empty.columns) == MENTION_COLUMNS
+    assert empty.empty
+    none = find_mentions(arts(None, "", titles=[None, None]))
+    assert none.empty
+    with pytest.raises(ValueError, match="unknown kind"):
+        find_mentions(seed_articles, kinds=["city"])
+
+
+def test_missing_columns():
+    with pytest.raises(InputError) as info:
+        find_mentions(pd.DataFrame({"article_id": ["a"], "text": ["无锡"]}))
+    assert info.value.problem == "columns"
+
+
+FRAGMENTS = [
+    "在锡",
+    "无锡",
+    "锡山区",
+    "高新区",
+    "南京高新区",
+    "国家高新区",
+    "与",
+    "、",
+    "和",
+    "。",
+    "\n",
+    "有限公司",
+    "科技局",
+    "中心",
+    "沪苏浙皖",
+    "康明斯(中国)投资",
+    "市长",
+    "赵建军",
+    "宁",
+    "苏州工业园区",
+    "研究院",
+    "长三角",
+    "(",
+    ")",
+    "第58所",
+    "部",
+    "委员会",
+    "协会",
+    "a",
+    "1",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(FRAGMENTS), max_size=30).map("".join), min_size=1, max_size=4)
+)
+def test_offsets_hold_for_any_text(bodies):
+    articles = arts(*bodies)
+    m = find_mentions(articles)
+    by_id = dict(zip(articles["article_id"], articles["body"], strict=True))
+    for row in m.itertuples(index=False):
+        assert by_id[row.article_id][row.start : row.end] == row.surface
+    for _, group in m.groupby(["article_id", "field"]):
+        starts, ends = group["start"].to_numpy(), group["end"].to_numpy()
+        assert (starts[1:] >= ends[:-1]).all(), "mentions never overlap"
+
+
+# -- aggregates -----------------------------------------------------------------------------
+
+
+def test_mention_counts(seed_articles, sample_mentions):
+    counts = mention_counts(sample_mentions)
+    assert list(counts.columns) == ["entity_id", "name", "kind", "n_mentions", "n_articles"]
+    assert counts["n_mentions"].sum() == len(sample_mentions)
+    top = counts.set_index("entity_id")
+    assert top.loc["park:wuxi", "n_mentions"] == 3
+    assert top.loc["park:wuxi", "n_articles"] == 2
+    assert counts["n_mentions"].is_monotonic_decreasing
+
+    parks = mention_counts(sample_mentions, kinds="park", by="field")
+    assert list(parks.columns[:1]) == ["field"]
+    assert set(parks["kind"]) == {"park"}
+
+    monthly = mention_counts(sample_mentions, articles=seed_articles, freq="M", kinds=["park"])
+    assert "period" in monthly.columns
+    assert set(monthly["period"]) == {pd.Timestamp("2023-08-01")}
+    by_paper = mention_counts(sample_mentions, by="paper", articles=seed_articles)
+    assert by_paper["n_mentions"].sum() == len(sample_mentions)
+    with pytest.raises(ValueError):
+        mention_counts(sample_mentions, freq="M")
+
+
+def test_co_mentions():
+    m = find_mentions(
+        arts("南京高新区与无锡高新区合作。", "无锡高新区和南京高新区。", "南京高新区。")
+    )
+    pairs = co_mentions(m)
+    assert pairs.values.tolist() == [["park:nanjing", "南京高新区", "park:wuxi", "无锡高新区", 2]]
+    empty = co_mentions(m, kinds="person")
+    assert list(empty.columns) == ["entity_a", "name_a", "entity_b", "name_b", "n_articles"]
+    assert empty.empty
+
+
+def test_lazy_exports():
+    assert analysis.find_mentions is find_mentions
+    assert analysis.mention_counts is mention_counts
+    assert analysis.co_mentions is co_mentions
