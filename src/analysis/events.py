@@ -1,0 +1,1214 @@
+"""Events: meetings, signings, unveilings, launches, releases, visits and projects.
+
+``find_events`` reads the articles (and the mentions table, for participants)
+and returns one row per event a sentence reports. The event types and the
+words that signal them live in an analyst-editable CSV (``config.event_lexicon()``,
+the packaged ``data/event_lexicon.csv`` unless ``ANALYSIS_EVENT_LEXICON`` names
+another file). ``event_counts`` turns the events table into tidy counts.
+
+How a sentence becomes an event, in order:
+
+1. Triggers are found with one Aho-Corasick automaton over each title and body;
+   sentences (split on 。！？；; and line breaks by one compiled regex) are only
+   looked at when they hold a trigger.
+2. A trigger is dropped when it lies inside an ``exclude`` phrase of the lexicon
+   (``投资有限公司``, ``线上线下``, ``发布会``), inside a mention of a park,
+   organisation, place or person (a company called ``…投资有限公司``), inside
+   ``《…》``, or inside a longer trigger (``签约项目`` is a project, not a signing).
+   A ``verb`` trigger (``召开``, ``举办``, ``举行``, ``投资``, ``授予``) needs a
+   ``noun`` of its type in the same clause, or ending the clause just before it:
+   ``…研讨会在锡召开`` is a meeting, ``举行了…授牌仪式`` is not (the 授牌 is the event).
+   A trigger after a ``topic`` cue in its clause (``围绕增资扩产…进行交流``) is a
+   subject of talks, not an event.
+3. The status comes from cue words in the trigger's clause: ``negated`` (未, 没有,
+   尚未, 不会), ``future`` (将于, 将, 计划, 拟, 即将), ``background`` (多年来, 此前,
+   曾, 已经, and ``以来`` after the trigger), else ``reported``. A date in the
+   sentence more than 31 days before the article's date, or a year before the
+   article's year (``自1996年落户``), makes a reported event ``background``; a date
+   after the article's date makes it ``future``.
+4. Triggers of the same type and status in one sentence are one event
+   (``会见来锡考察的…`` is one visit). A ``release`` without a document name in a
+   sentence that has a ``launch`` is part of that launch (``启动…平台,平台功能同步发布``).
+5. Within an article, an event in the title is a duplicate of the body's event of
+   the same type and status; two body events are duplicates when type, status
+   and date agree, their names agree (equal, one containing the other, or one
+   missing) and their participants agree (one set inside the other, or taken from
+   the article) -- or the later one is an anaphoric reference: a ``verb`` with a
+   bare noun and no name (``参加会议``, ``会议的召开``, ``出席了本次论坛``).
+   Duplicates are kept with ``counted=False``; the first report keeps
+   ``counted=True`` and takes a missing name or place from its duplicates.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import hashlib
+import itertools
+import logging
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+import numpy as np
+import pandas as pd
+
+from analysis import config
+from analysis.errors import InputError
+
+logger = logging.getLogger(__name__)
+
+EVENT_COLUMNS = [
+    "event_id",
+    "article_id",
+    "type",
+    "type_label",
+    "trigger",
+    "sentence",
+    "date",
+    "date_source",
+    "place",
+    "name",
+    "parks",
+    "orgs",
+    "status",
+    "counted",
+    "rule",
+    "confidence",
+]
+
+STATUSES = ("reported", "background", "future", "negated")
+
+_EVENT_KINDS = ("trigger", "verb", "noun", "generic", "exclude")
+_CUE_KINDS = (
+    "background",
+    "background_after",
+    "future",
+    "future_after",
+    "negated",
+    "negated_after",
+    "topic",
+)
+_LEXICON_COLUMNS = ("type", "type_label", "trigger", "pattern_kind")
+_TYPE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+# Sentences end at 。！？；; (with closing quotes) or a line break;
+# clauses also end at ，,：: and spaces.
+_SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』\"')）]*|\n+")
+_CLAUSE_END = re.compile(r"[，,：:\s]+")
+_BOOK_TITLE = re.compile(r"《[^《》]{1,80}》")
+_DATE = re.compile(
+    r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?<!\d)(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"
+    r"|(?P<rel>当天|当日|同日|同一天)"
+)
+_HAS_RELATIVE_DAY = re.compile(r"当天|当日|同日|同一天")
+_YEAR_ONLY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+# Where a name stops on its left: a preposition, particle, date or attendance verb.
+_NAME_STOP = re.compile(
+    r"(?:在|于|对(?!接|话)|由|是|的|了|将|把|被|为|向|与会|出席|参加|举办|举行|召开|主办|承办"
+    r"|共同|联合|正式|现场|当天|上午|下午|晚上|\d{1,2}\s*月\s*\d{1,2}\s*[日号])"
+)
+_NAME_PREFIX = re.compile(
+    r"^(?:了|的|此次|本次|本届|这次|该|新的|一个|一家|一批|\d+\s*[家个项所]|[一二三四五六七八九十两]+[家个项所])+"
+)
+_NAME_SPLIT = re.compile(r"和|及|以及|、")
+_PLACE_PREFIX = r"(?:在|于|来(?!自)|赴|到|落户|莅临)"
+# 市场, 区域, 市长 … are not places: the character after a district-like match must not extend it.
+_PLACE_TAIL = r"(?![场民长委政域级属内外间])"
+_PLACE_NOT = frozenset(
+    "全市 全区 全县 本市 该市 该区 各区 城区 市区 园区 社区 景区 厂区 校区 片区 小区 辖区"
+    " 地区 新区 示范区 功能区 核心区 先导区 保税区 试点区 集聚区 经开区 自贸区 街区"
+    " 中心区 主城区 老城区".split()
+)
+_NAT = np.iinfo(np.int64).min  # NaT as datetime64[ns]
+_ORG_EXCLUDED_KINDS = frozenset({"park", "place", "person"})
+
+
+# --------------------------------------------------------------------------- lexicon
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The event taxonomy and trigger lexicon, ready for matching.
+
+    Attributes:
+        path: the CSV it was read from.
+        labels: event type -> Chinese label, in file order.
+        triggers: automaton of ``trigger`` and ``verb`` words; values are
+            ``(word, ((kind, type), ...))``.
+        context: automaton of nouns, exclusions and cue words, run on sentences
+            that hold a trigger; values as for ``triggers`` (cue types may be ``""``).
+        generic: event type -> names too generic to name an event (``合资公司``,
+            and every bare noun of the type such as ``中心``).
+    """
+
+    path: Path
+    labels: dict[str, str]
+    triggers: ahocorasick.Automaton = field(repr=False)
+    context: ahocorasick.Automaton = field(repr=False)
+    generic: dict[str, frozenset[str]] = field(repr=False)
+
+
+def _bad(path: Path, line: int, message: str) -> InputError:
+    return InputError(
+        f"{path}, line {line}: {message} (fix the row or remove it)", path=path, problem="format"
+    )
+
+
+def _read_lexicon_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    if not path.is_file():
+        raise InputError(f"event lexicon {path} does not exist", path=path, problem="missing")
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:  # pragma: no cover - permissions
+        raise InputError(f"cannot read event lexicon {path}: {exc}", path=path) from exc
+    with handle:
+        try:
+            reader = csv.DictReader(handle)
+            header = [h.strip() for h in (reader.fieldnames or [])]
+            missing = [c for c in _LEXICON_COLUMNS if c not in header]
+            if missing:
+                raise InputError(
+                    f"event lexicon {path}, line 1: missing column(s) {', '.join(missing)}; "
+                    f"expected {', '.join(_LEXICON_COLUMNS)}, notes",
+                    path=path,
+                    problem="columns",
+                )
+            reader.fieldnames = header
+            rows = []
+            for row in reader:
+                line = reader.line_num
+                if None in row:
+                    raise _bad(path, line, f"more fields than the {len(header)} columns")
+                values = {k: (v or "").strip() for k, v in row.items()}
+                if not any(values.values()):
+                    continue
+                rows.append((line, values))
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"event lexicon {path} is not UTF-8 text: {exc}", path=path, problem="encoding"
+            ) from exc
+    if not rows:
+        raise InputError(f"event lexicon {path} has no rows", path=path, problem="empty")
+    return rows
+
+
+@lru_cache(maxsize=8)
+def _load_lexicon_cached(path: Path, _mtime_ns: int, _size: int) -> Lexicon:
+    rows = _read_lexicon_rows(path)
+    labels: dict[str, str] = {}
+    seen: dict[tuple[str, str, str], int] = {}
+    trig: dict[str, list[tuple[str, str]]] = {}
+    ctx: dict[str, list[tuple[str, str]]] = {}
+    generic: dict[str, set[str]] = {}
+    nouns: set[str] = set()
+    verbs: dict[str, int] = {}
+    for line, row in rows:
+        etype, label, word, kind = (row[c] for c in _LEXICON_COLUMNS)
+        if kind not in _EVENT_KINDS and kind not in _CUE_KINDS:
+            raise _bad(
+                path,
+                line,
+                f"pattern_kind {kind!r} is not one of {', '.join(_EVENT_KINDS + _CUE_KINDS)}",
+            )
+        if not word:
+            raise _bad(path, line, "the trigger column is empty")
+        if etype and not _TYPE_NAME.match(etype):
+            raise _bad(path, line, f"type {etype!r} must be lower-case ascii like 'meeting'")
+        if kind in ("trigger", "verb", "noun", "generic"):
+            if not etype:
+                raise _bad(path, line, f"a {kind!r} row needs a type")
+            if not label:
+                raise _bad(path, line, f"type {etype!r} needs a type_label")
+        if etype and label:
+            if labels.setdefault(etype, label) != label:
+                raise _bad(
+                    path,
+                    line,
+                    f"type {etype!r} is labelled {label!r} here but {labels[etype]!r} earlier",
+                )
+        key = (etype, word, kind)
+        if key in seen:
+            raise _bad(path, line, f"duplicate of line {seen[key]} ({etype} {word} {kind})")
+        seen[key] = line
+        if kind in ("trigger", "verb"):
+            trig.setdefault(word, []).append((kind, etype))
+            if kind == "verb":
+                verbs.setdefault(etype, line)
+        elif kind == "generic":
+            generic.setdefault(etype, set()).add(word)
+        else:
+            ctx.setdefault(word, []).append((kind, etype))
+            if kind == "noun":
+                nouns.add(etype)
+                generic.setdefault(etype, set()).add(word)  # a bare noun names nothing
+    for etype, line in verbs.items():
+        if etype not in nouns:
+            raise _bad(
+                path, line, f"type {etype!r} has 'verb' rows but no 'noun' row to go with them"
+            )
+    if not trig:
+        raise InputError(
+            f"event lexicon {path} has no 'trigger' or 'verb' rows", path=path, problem="empty"
+        )
+    for etype in {t for entries in ctx.values() for _, t in entries if t}:
+        if etype not in labels:
+            raise InputError(
+                f"event lexicon {path}: type {etype!r} is used but has no trigger rows",
+                path=path,
+                problem="format",
+            )
+    return Lexicon(
+        path=path,
+        labels=labels,
+        triggers=_automaton(trig),
+        context=_automaton(ctx),
+        generic={t: frozenset(v) for t, v in generic.items()},
+    )
+
+
+def _automaton(words: Mapping[str, list[tuple[str, str]]]) -> ahocorasick.Automaton:
+    auto = ahocorasick.Automaton()
+    for word, entries in words.items():
+        auto.add_word(word, (word, tuple(entries)))
+    if len(auto):
+        auto.make_automaton()
+    return auto
+
+
+def load_event_lexicon(path: str | Path | None = None) -> Lexicon:
+    """Read and check the event lexicon.
+
+    The CSV has the columns ``type``, ``type_label``, ``trigger``, ``pattern_kind``
+    and ``notes``. ``pattern_kind`` is one of:
+
+    - ``trigger``: the word alone signals an event of ``type`` (``签署``, ``揭牌``).
+    - ``verb``: signals an event only with a ``noun`` of its type in the clause
+      (``召开`` + ``研讨会``).
+    - ``noun``: what events of the type are called (``论坛``, ``协议``, ``平台``);
+      satisfies verbs and ends event names.
+    - ``generic``: a name too generic to name an event (``合资公司``, ``协议``).
+    - ``exclude``: a phrase inside which triggers of ``type`` (of every type and
+      cue when ``type`` is empty) are not events (``投资有限公司``, ``线上线下``).
+    - ``background``, ``future``, ``negated``: cue words before the trigger in its
+      clause that set the status; the ``_after`` forms follow the trigger
+      (``以来``). ``topic``: a cue (``围绕``) after which triggers are talk topics.
+      ``type`` may be empty (every type) or name one type.
+
+    Args:
+        path: the CSV; default ``config.event_lexicon()``.
+
+    Returns:
+        A ``Lexicon``. It is cached while the file is unchanged.
+
+    Raises:
+        InputError: the file is missing, not UTF-8, lacks a column, or a row is
+            bad; the message names the file and line.
+    """
+    path = Path(path) if path is not None else config.event_lexicon()
+    path = path.expanduser().resolve()
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise InputError(
+            f"event lexicon {path} does not exist", path=path, problem="missing"
+        ) from exc
+    return _load_lexicon_cached(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _place_regex(path: Path) -> tuple[re.Pattern, dict[str, str]]:
+    table: dict[str, str] = {}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        for row in reader:
+            surface = (row.get("surface") or "").strip()
+            place = (row.get("place") or "").strip()
+            if not surface or not place:
+                raise InputError(
+                    f"{path}, line {reader.line_num}: surface and place are both needed",
+                    path=path,
+                    problem="format",
+                )
+            table[surface] = place
+    cities = "|".join(sorted(map(re.escape, table), key=len, reverse=True))
+    pattern = re.compile(
+        rf"{_PLACE_PREFIX}(?:(?P<d>[\u4e00-\u9fff]{{1,3}}(?:区|县|市|镇)){_PLACE_TAIL}|(?P<c>{cities}))"
+    )
+    return pattern, table
+
+
+def _places() -> tuple[re.Pattern, dict[str, str]]:
+    return _place_regex(config.PACKAGE_DATA_DIR / "events_places.csv")
+
+
+# --------------------------------------------------------------------------- per article
+
+
+@dataclass
+class _Mentions:
+    """The mentions of one article, sorted by (field, start), as plain lists."""
+
+    starts: dict[str, list[int]]
+    rows: dict[str, list[tuple[int, int, str, str, str]]]  # start, end, entity_id, kind, name
+    _article: tuple[list[str], list[str]] | None = None
+
+    def in_span(self, fld: str, lo: int, hi: int) -> list[tuple[int, int, str, str, str]]:
+        starts = self.starts.get(fld)
+        if not starts:
+            return []
+        i = bisect.bisect_left(starts, lo)
+        j = bisect.bisect_left(starts, hi, i)
+        return [r for r in self.rows[fld][i:j] if r[1] <= hi]
+
+    def article_participants(self) -> tuple[list[str], list[str]]:
+        if self._article is None:
+            rows = self.rows.get("title", []) + self.rows.get("body", [])
+            self._article = _participants(rows)
+        return self._article
+
+
+_NO_MENTIONS = _Mentions({}, {})
+
+
+def _participants(rows: Iterable[tuple[int, int, str, str, str]]) -> tuple[list[str], list[str]]:
+    parks: dict[str, None] = {}
+    orgs: dict[str, None] = {}
+    for _, _, eid, kind, _ in rows:
+        if kind == "park":
+            parks[eid] = None
+        elif kind not in _ORG_EXCLUDED_KINDS:
+            orgs[eid] = None
+    return list(parks), list(orgs)
+
+
+def _group_mentions(mentions: pd.DataFrame | None) -> dict[str, _Mentions]:
+    if mentions is None or mentions.empty:
+        return {}
+    required = ("article_id", "entity_id", "kind", "start", "end", "field")
+    missing = [c for c in required if c not in mentions.columns]
+    if missing:
+        raise InputError(
+            f"the mentions table lacks column(s) {', '.join(missing)}; "
+            "make it with analysis.find_mentions",
+            problem="columns",
+        )
+    m = mentions.dropna(subset=["start", "end"])
+    aid_codes, aid_values = pd.factorize(m["article_id"].astype(str))
+    fld_codes, fld_values = pd.factorize(m["field"].astype(str))
+    starts = m["start"].to_numpy(dtype="int64")
+    order = np.lexsort((starts, fld_codes, aid_codes))
+    aid_codes, fld_codes = aid_codes[order], fld_codes[order]
+    names = m["name"] if "name" in m.columns else m["entity_id"]
+    rows = list(
+        zip(
+            starts[order].tolist(),
+            m["end"].to_numpy(dtype="int64")[order].tolist(),
+            m["entity_id"].astype(str).to_numpy(dtype=object)[order].tolist(),
+            m["kind"].astype(str).to_numpy(dtype=object)[order].tolist(),
+            names.astype(str).to_numpy(dtype=object)[order].tolist(),
+            strict=True,
+        )
+    )
+    cuts = np.flatnonzero((np.diff(aid_codes) != 0) | (np.diff(fld_codes) != 0)) + 1
+    bounds = [0, *cuts.tolist(), len(rows)]
+    out: dict[str, _Mentions] = {}
+    for lo, hi in itertools.pairwise(bounds):
+        if lo == hi:
+            continue
+        group = out.setdefault(str(aid_values[aid_codes[lo]]), _Mentions({}, {}))
+        fld = str(fld_values[fld_codes[lo]])
+        group.rows[fld] = block = rows[lo:hi]
+        group.starts[fld] = [r[0] for r in block]
+    return out
+
+
+def _resolve_date(m: re.Match, ref: pd.Timestamp | None) -> pd.Timestamp | None:
+    month, day = int(m.group("m")), int(m.group("d"))
+    if m.group("y"):
+        years = [int(m.group("y"))]
+    elif ref is None:
+        return None
+    else:
+        years = [ref.year - 1, ref.year, ref.year + 1]
+    best = None
+    for y in years:
+        try:
+            ts = pd.Timestamp(year=y, month=month, day=day)
+        except ValueError:
+            continue
+        if best is None or (ref is not None and abs(ts - ref) < abs(best - ref)):
+            best = ts
+    return best
+
+
+def _nearest(matches: Sequence[tuple[int, int, object]], pos: int):
+    """The match nearest to ``pos`` (a preceding one wins a tie)."""
+    best, dist = None, None
+    for s, e, v in matches:
+        d = pos - e if e <= pos else s - pos + 0.5
+        d = abs(d)
+        if dist is None or d < dist:
+            best, dist = (s, e, v), d
+    return best
+
+
+@dataclass(slots=True)
+class _Hit:
+    start: int  # offsets into the sentence
+    end: int
+    word: str
+    kind: str
+    etype: str
+
+
+@dataclass(slots=True)
+class _Candidate:
+    etype: str
+    start: int
+    words: list[str]
+    rules: list[str]
+    status: str
+    name: str = ""
+    cue: str = ""
+
+
+class _SentenceContext:
+    """Nouns, cues, exclusions and clause limits of one sentence."""
+
+    def __init__(self, text: str, lex: Lexicon):
+        self.text = text
+        self.nouns: dict[str, list[_Hit]] = {}
+        self.cues: list[_Hit] = []
+        self.excludes: list[_Hit] = []
+        if len(lex.context):
+            for end, (word, entries) in lex.context.iter(text):
+                start = end - len(word) + 1
+                for kind, etype in entries:
+                    hit = _Hit(start, end + 1, word, kind, etype)
+                    if kind == "noun":
+                        self.nouns.setdefault(etype, []).append(hit)
+                    elif kind == "exclude":
+                        self.excludes.append(hit)
+                    else:
+                        self.cues.append(hit)
+        if self.excludes:
+            self.cues = [c for c in self.cues if not self.excluded(c.start, c.end, "")]
+            for etype, hits in self.nouns.items():
+                self.nouns[etype] = [h for h in hits if not self.excluded(h.start, h.end, etype)]
+        breaks = [m.span() for m in _CLAUSE_END.finditer(text)]
+        self.clause_starts = [0] + [e for _, e in breaks]
+        self.clause_ends = [s for s, _ in breaks] + [len(text)]
+
+    def excluded(self, start: int, end: int, etype: str) -> bool:
+        return any(
+            x.start <= start and end <= x.end and (not x.etype or x.etype == etype)
+            for x in self.excludes
+        )
+
+    def clause(self, pos: int) -> int:
+        return bisect.bisect_right(self.clause_starts, pos) - 1
+
+
+def _name(ctx: _SentenceContext, lex: Lexicon, etype: str, start: int, end: int) -> str:
+    """The event's or document's own name near the trigger at [start, end), or ``""``."""
+    text = ctx.text
+    c = ctx.clause(start)
+    c_lo, c_hi = ctx.clause_starts[c], ctx.clause_ends[c]
+    books = [(m.start(), m.end(), m.group(0)) for m in _BOOK_TITLE.finditer(text, c_lo, c_hi)]
+    if books:
+        after = [b for b in books if b[0] >= end]
+        return (after[0] if after else books[-1])[2]
+    nouns = [h for h in ctx.nouns.get(etype, ()) if c_lo <= h.start and h.end <= c_hi]
+    if not nouns:
+        return ""
+    generic = lex.generic.get(etype, frozenset())
+    after = [h for h in nouns if h.start >= end]
+    if after:
+        # the longest noun starting at the first noun after the trigger
+        noun_end = max(h.end for h in after if h.start == min(a.start for a in after))
+        lo = end
+        for m in _NAME_STOP.finditer(text, end, noun_end):
+            if m.end() < noun_end:
+                lo = m.end()
+        name = _clean_name(text[lo:noun_end], generic)
+        if name:
+            return _split_name(name, ctx, etype, noun_end - len(name), noun_end, generic)
+    before = [h for h in nouns if h.end <= start]
+    if before:
+        noun_end = max(h.end for h in before)
+        lo = c_lo
+        for m in _NAME_STOP.finditer(text, c_lo, noun_end):
+            if m.end() < noun_end:
+                lo = m.end()
+        name = _clean_name(text[lo:noun_end], generic)
+        if name:
+            return _split_name(name, ctx, etype, noun_end - len(name), noun_end, generic)
+    return ""
+
+
+def _clean_name(raw: str, generic: frozenset[str]) -> str:
+    name = _NAME_PREFIX.sub("", raw.strip()).strip("，,、 ")
+    if not name or name in generic or len(name) > 60:
+        return ""
+    if any(ch in name for ch in "，,。；;：:！？!?"):
+        return ""
+    return name
+
+
+def _split_name(
+    name: str, ctx: _SentenceContext, etype: str, lo: int, hi: int, generic: frozenset[str]
+) -> str:
+    """``A和B`` as ``A、B`` when each part is a name of the type (两个平台揭牌)."""
+    if not _NAME_SPLIT.search(name):
+        return name
+    ends = {h.end for h in ctx.nouns.get(etype, ()) if lo <= h.start and h.end <= hi}
+    parts, pos = [], lo
+    for m in _NAME_SPLIT.finditer(name):
+        parts.append((pos, lo + m.start()))
+        pos = lo + m.end()
+    parts.append((pos, hi))
+    if all(e in ends and ctx.text[s:e] not in generic and e - s > 2 for s, e in parts):
+        return "、".join(ctx.text[s:e] for s, e in parts)
+    return name
+
+
+def _status(ctx: _SentenceContext, etype: str, start: int, end: int) -> tuple[str, str]:
+    """(status, cue) from cue words in the trigger's clause; ``topic`` means not an event."""
+    c = ctx.clause(start)
+    lo, hi = ctx.clause_starts[c], ctx.clause_ends[c]
+    found: dict[str, str] = {}
+    for cue in ctx.cues:
+        if cue.etype and cue.etype != etype:
+            continue
+        if cue.kind.endswith("_after"):
+            if end <= cue.start and cue.end <= hi:
+                found.setdefault(cue.kind[: -len("_after")], cue.word)
+        elif lo <= cue.start and cue.end <= start:
+            found.setdefault(cue.kind, cue.word)
+    for status in ("topic", "negated", "future", "background"):
+        if status in found:
+            return status, found[status]
+    return "reported", ""
+
+
+def _verb_has_noun(ctx: _SentenceContext, etype: str, start: int, end: int) -> str:
+    """The noun a ``verb`` trigger needs, in its clause or ending the clause before it."""
+    c = ctx.clause(start)
+    lo, hi = ctx.clause_starts[c], ctx.clause_ends[c]
+    nouns = ctx.nouns.get(etype, ())
+    inside = [h for h in nouns if lo <= h.start and h.end <= hi]
+    if inside:
+        return min(inside, key=lambda h: min(abs(h.end - start), abs(h.start - end))).word
+    if c > 0:
+        prev_end = ctx.clause_ends[c - 1]
+        for h in nouns:
+            if h.end == prev_end:
+                return h.word
+    return ""
+
+
+@dataclass(slots=True)
+class _Event:
+    article_id: str
+    fld: str
+    sent_idx: int
+    etype: str
+    start: int  # trigger offset in the field
+    trigger: str
+    sentence: str
+    date: pd.Timestamp | None
+    date_source: str
+    place: str
+    name: str
+    parks: list[str]
+    orgs: list[str]
+    status: str
+    rules: list[str]
+    from_article: bool
+    anaphoric: bool = False
+    confidence: float = 0.0
+    counted: bool = True
+
+
+class _Extractor:
+    def __init__(self, lex: Lexicon):
+        self.lex = lex
+        self.place_re, self.place_table = _places()
+
+    def field_events(
+        self,
+        aid: str,
+        fld: str,
+        text: str,
+        ref: pd.Timestamp | None,
+        article_date: pd.Timestamp | None,
+        mentions: _Mentions,
+    ) -> list[_Event]:
+        hits = list(self.lex.triggers.iter(text)) if text else []
+        if not hits:
+            return []
+        bounds = [m.end() for m in _SENTENCE_END.finditer(text)]
+        by_sentence: dict[int, list[tuple[int, int, str, tuple]]] = {}
+        for end, (word, entries) in hits:
+            start = end - len(word) + 1
+            idx = bisect.bisect_right(bounds, start)
+            by_sentence.setdefault(idx, []).append((start, end + 1, word, entries))
+        events: list[_Event] = []
+        for idx, sent_hits in by_sentence.items():
+            s_lo = bounds[idx - 1] if idx > 0 else 0
+            s_hi = bounds[idx] if idx < len(bounds) else len(text)
+            events.extend(
+                self.sentence_events(
+                    aid, fld, text, idx, s_lo, s_hi, sent_hits, ref, article_date, mentions
+                )
+            )
+        return events
+
+    def sentence_events(
+        self, aid, fld, text, idx, s_lo, s_hi, sent_hits, ref, article_date, mentions
+    ) -> list[_Event]:
+        lex = self.lex
+        sentence = text[s_lo:s_hi]
+        ctx = _SentenceContext(sentence, lex)
+        sent_mentions = mentions.in_span(fld, s_lo, s_hi)
+        protected = [(s - s_lo, e - s_lo) for s, e, *_ in sent_mentions]
+        if "《" in sentence:
+            protected += [m.span() for m in _BOOK_TITLE.finditer(sentence)]
+        raw = []
+        for start, end, word, entries in sent_hits:
+            a, b = start - s_lo, end - s_lo
+            if protected and any(p <= a and b <= q for p, q in protected):
+                continue
+            for kind, etype in entries:
+                if not ctx.excludes or not ctx.excluded(a, b, etype):
+                    raw.append(_Hit(a, b, word, kind, etype))
+        # a trigger inside a longer trigger is part of it (签约项目, 发起成立)
+        kept = raw
+        if len(raw) > 1:
+            kept = [
+                h
+                for h in raw
+                if not any(
+                    o.start <= h.start and h.end <= o.end and o.end - o.start > h.end - h.start
+                    for o in raw
+                )
+            ]
+        cands: dict[tuple[str, str], _Candidate] = {}
+        for h in sorted(kept, key=lambda h: h.start):
+            rule = f"{h.kind}:{h.word}"
+            if h.kind == "verb":
+                noun = _verb_has_noun(ctx, h.etype, h.start, h.end)
+                if not noun:
+                    continue
+                rule += f"+noun:{noun}"
+            status, cue = _status(ctx, h.etype, h.start, h.end)
+            if status == "topic":
+                continue
+            key = (h.etype, status)
+            cand = cands.get(key)
+            if cand is None:
+                cand = cands[key] = _Candidate(h.etype, h.start, [], [], status, cue=cue)
+            if h.word not in cand.words:
+                cand.words.append(h.word)
+            cand.rules.append(rule)
+            if not cand.name:
+                cand.name = _name(ctx, lex, h.etype, h.start, h.end)
+        if not cands:
+            return []
+        # a nameless release beside a launch is the launch's own announcement
+        for (etype, status), cand in list(cands.items()):
+            launch = cands.get(("launch", status))
+            if etype == "release" and not cand.name and launch is not None:
+                launch.rules.append("absorbed:" + "+".join(cand.words))
+                launch.words.extend(w for w in cand.words if w not in launch.words)
+                del cands[(etype, status)]
+
+        if sent_mentions:
+            parks, orgs = _participants(sent_mentions)
+        else:
+            parks, orgs = [], []
+        from_article = not parks and not orgs
+        if from_article:
+            parks, orgs = mentions.article_participants()
+
+        dates = (
+            [(m.start(), m.end(), m) for m in _DATE.finditer(sentence)]
+            if "月" in sentence or _HAS_RELATIVE_DAY.search(sentence)
+            else []
+        )
+        places = [(m.start(), m.end(), m) for m in self.place_re.finditer(sentence)]
+        place_mentions = [
+            (s - s_lo, e - s_lo, name) for s, e, _, kind, name in sent_mentions if kind == "place"
+        ]
+        years = ref is not None and "年" in sentence and _YEAR_ONLY.search(sentence) is not None
+
+        out = []
+        for cand in cands.values():
+            rules = list(cand.rules)
+            date, date_source = article_date, "article"
+            near = _nearest(dates, cand.start)
+            if near is not None:
+                m = near[2]
+                if m.group("rel"):
+                    found = self._earlier_date(text, s_lo, ref)
+                    if found is not None:
+                        date, date_source = found, "sentence"
+                        rules.append(f"date:{m.group('rel')}")
+                else:
+                    resolved = _resolve_date(m, ref)
+                    if resolved is not None:
+                        date, date_source = resolved, "sentence"
+            status = cand.status
+            if status != "reported":
+                rules.append(f"{status}:{cand.cue}")
+            elif article_date is not None and date_source == "sentence":
+                if date < article_date - pd.Timedelta(days=31):
+                    status = "background"
+                    rules.append("background:date")
+                elif date > article_date + pd.Timedelta(days=1):
+                    status = "future"
+                    rules.append("future:date")
+            if status == "reported" and ref is not None:
+                c = ctx.clause(cand.start)
+                clause_years = (
+                    [
+                        int(y)
+                        for y in _YEAR_ONLY.findall(
+                            sentence, ctx.clause_starts[c], ctx.clause_ends[c]
+                        )
+                    ]
+                    if years
+                    else []
+                )
+                if clause_years and min(clause_years) < ref.year:
+                    status = "background"
+                    rules.append(f"background:{min(clause_years)}年")
+            place = self._place(places, place_mentions, cand.start)
+            if from_article:
+                rules.append("participants:article")
+            out.append(
+                _Event(
+                    article_id=aid,
+                    fld=fld,
+                    sent_idx=idx,
+                    etype=cand.etype,
+                    start=s_lo + cand.start,
+                    trigger="…".join(cand.words),
+                    sentence=sentence.strip(),
+                    date=date,
+                    date_source=date_source,
+                    place=place,
+                    name=cand.name,
+                    parks=list(parks),
+                    orgs=list(orgs),
+                    status=status,
+                    rules=rules,
+                    from_article=from_article,
+                    anaphoric=not cand.name and all(r.startswith("verb:") for r in cand.rules),
+                )
+            )
+        return out
+
+    def _place(self, places, place_mentions, pos: int) -> str:
+        usable = []
+        for s, e, m in places:
+            if m.group("d"):
+                d = m.group("d")
+                if d in _PLACE_NOT or d.endswith(("高新区", "开发区")):
+                    continue
+                stem = d[:-1] if d.endswith("市") else None
+                usable.append((s, e, self.place_table.get(stem, d) if stem else d))
+            else:
+                usable.append((s, e, self.place_table[m.group("c")]))
+        near = _nearest(usable, pos)
+        if near is not None:
+            return near[2]
+        cities = set(self.place_table.values())
+        local = [
+            p
+            for p in place_mentions
+            if p[2] in cities
+            or (p[2].endswith(("市", "区", "县", "镇")) and p[2] not in _PLACE_NOT)
+        ]
+        near = _nearest(local, pos)
+        return near[2] if near is not None else ""
+
+    @staticmethod
+    def _earlier_date(text: str, before: int, ref) -> pd.Timestamp | None:
+        last = None
+        for m in _DATE.finditer(text, 0, before):
+            if not m.group("rel"):
+                last = m
+        return _resolve_date(last, ref) if last is not None else None
+
+
+def _norm_name(name: str) -> str:
+    return re.sub(r"[《》“”\"'\s]", "", name)
+
+
+def _names_agree(a: str, b: str) -> bool:
+    if not a or not b:
+        return True
+    a, b = _norm_name(a), _norm_name(b)
+    return a in b or b in a
+
+
+def _parts_agree(a: _Event, b: _Event) -> bool:
+    if a.from_article or b.from_article:
+        return True
+    x, y = set(a.parks) | set(a.orgs), set(b.parks) | set(b.orgs)
+    return x <= y or y <= x
+
+
+def _same_date(a, b) -> bool:
+    if a is None or pd.isna(a):
+        return b is None or pd.isna(b)
+    return b is not None and not pd.isna(b) and a == b
+
+
+def _dedupe(events: list[_Event]) -> None:
+    """Mark repeated reports of one event within an article ``counted=False``."""
+    kept: list[_Event] = []
+    for ev in (e for e in events if e.fld != "title"):
+        for k in kept:
+            if (
+                k.etype == ev.etype
+                and k.status == ev.status
+                and _same_date(k.date, ev.date)
+                and _names_agree(k.name, ev.name)
+                and (ev.anaphoric or _parts_agree(k, ev))
+            ):
+                ev.counted = False
+                ev.rules.append("duplicate")
+                _enrich(k, ev)
+                break
+        else:
+            kept.append(ev)
+    for ev in (e for e in events if e.fld == "title"):
+        match = next((k for k in kept if k.etype == ev.etype and k.status == ev.status), None)
+        if match is not None:
+            ev.counted = False
+            ev.rules.append("duplicate:title")
+            _enrich(match, ev)
+
+
+def _enrich(kept: _Event, dup: _Event) -> None:
+    if not kept.name and dup.name:
+        kept.name = dup.name
+        kept.rules.append("name:from duplicate")
+    if not kept.place and dup.place:
+        kept.place = dup.place
+        kept.rules.append("place:from duplicate")
+
+
+def _confidence(ev: _Event) -> float:
+    score = 0.7 if ev.fld == "body" else 0.6
+    if any(r.startswith("verb:") for r in ev.rules):
+        score += 0.05
+    if ev.name:
+        score += 0.1
+    if ev.place:
+        score += 0.05
+    if ev.date_source == "sentence":
+        score += 0.05
+    if ev.from_article:
+        score -= 0.1
+    if not ev.parks and not ev.orgs:
+        score -= 0.1
+    return round(min(max(score, 0.05), 0.99), 2)
+
+
+def _event_id(ev: _Event) -> str:
+    key = f"{ev.article_id}|{ev.fld}|{ev.sent_idx}|{ev.etype}|{ev.start}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def empty_events() -> pd.DataFrame:
+    """An events table with no rows and the right columns and dtypes."""
+    return _frame([], {})
+
+
+def _frame(events: list[_Event], labels: Mapping[str, str]) -> pd.DataFrame:
+    data = {
+        "event_id": [_event_id(e) for e in events],
+        "article_id": [e.article_id for e in events],
+        "type": [e.etype for e in events],
+        "type_label": [labels.get(e.etype, e.etype) for e in events],
+        "trigger": [e.trigger for e in events],
+        "sentence": [e.sentence for e in events],
+        "date": np.array(
+            [e.date.value if e.date is not None else _NAT for e in events], dtype="int64"
+        ).view("datetime64[ns]"),
+        "date_source": [e.date_source for e in events],
+        "place": [e.place for e in events],
+        "name": [e.name for e in events],
+        "parks": pd.Series([e.parks for e in events], dtype=object),
+        "orgs": pd.Series([e.orgs for e in events], dtype=object),
+        "status": [e.status for e in events],
+        "counted": pd.Series([e.counted for e in events], dtype=bool),
+        "rule": [";".join(e.rules) for e in events],
+        "confidence": pd.Series([e.confidence for e in events], dtype="float64"),
+    }
+    frame = pd.DataFrame(
+        {k: (v.values if isinstance(v, pd.Series) else v) for k, v in data.items()}
+    )
+    for col in EVENT_COLUMNS:
+        if col in ("date", "parks", "orgs", "counted", "confidence"):
+            continue
+        frame[col] = frame[col].astype(str)
+    return frame[EVENT_COLUMNS]
+
+
+def _timestamp(value) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return None
+    return None if pd.isna(ts) else ts
+
+
+def _default_mentions(articles: pd.DataFrame) -> pd.DataFrame | None:
+    try:
+        import analysis
+
+        find_mentions = analysis.find_mentions
+    except (ImportError, AttributeError) as exc:
+        logger.warning(
+            "analysis.find_mentions is not available (%s); events get no participants", exc
+        )
+        return None
+    return find_mentions(articles)
+
+
+def find_events(
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame | None = None,
+    *,
+    lexicon: str | Path | None = None,
+) -> pd.DataFrame:
+    """Find the events the articles report, one row per event.
+
+    Args:
+        articles: the articles table (``article_id``, ``title``, ``body``; ``date``
+            and ``issue_date`` resolve dates when present).
+        mentions: the mentions table of these articles. ``None`` calls
+            ``analysis.find_mentions(articles)``; when that is unavailable a
+            warning is logged and events have no participants.
+        lexicon: an event-lexicon CSV to use instead of ``config.event_lexicon()``.
+
+    Returns:
+        A DataFrame, in article then text order, with columns:
+
+        - ``event_id``: 16 hex digits, a hash of ``article_id``, field, sentence
+          index, ``type`` and the trigger's offset; stable across runs.
+        - ``article_id``: the article reporting it.
+        - ``type``: ``meeting``, ``signing``, ``establishment``, ``unveiling``,
+          ``launch``, ``release``, ``visit``, ``project`` (or a type the lexicon adds).
+        - ``type_label``: the type's Chinese label (``会议论坛`` …).
+        - ``trigger``: the words that signal it, in text order, joined by ``…``
+          (``研讨会`` is not part of it; see ``rule``).
+        - ``sentence``: the sentence (title, or body sentence ending at 。！？；).
+        - ``date``: datetime64; the date the sentence gives (``8月8日上午``, the
+          year taken from the article's date, else its issue date, choosing the
+          nearest year: a December date in a January issue is the year before;
+          ``当天`` is the last date stated before it), else the article's ``date``
+          (its ``issue_date`` when that is missing).
+        - ``date_source``: ``sentence`` or ``article``.
+        - ``place``: city or district where it happened (``锡山区``, ``无锡``) from
+          ``在X召开``-like phrases (``在锡``/``来锡`` -> ``无锡``), else a place
+          mention in the sentence naming a city or district (not a region such
+          as ``长三角``), else ``""``.
+        - ``name``: the event's or document's own name when the text gives one
+          (``第二届…发展大会``, ``《…指南(2023版)》``; several unveiled things as
+          ``A、B``), else ``""``.
+        - ``parks``, ``orgs``: lists of mention ``entity_id``s of the parks and of
+          the organisations (company, government, research, association) in the
+          sentence, or in the whole article when the sentence has neither.
+        - ``status``: ``reported``, ``background`` (mentioned as history),
+          ``future`` (planned) or ``negated``.
+        - ``counted``: ``True`` for reported events that are not a repeat of an
+          earlier report of the same event in the article.
+        - ``rule``: how it was found, ``;``-separated: ``trigger:签署``,
+          ``verb:召开+noun:研讨会``, then tags such as ``future:将于``,
+          ``background:date``, ``participants:article``, ``duplicate``,
+          ``duplicate:title``, ``absorbed:发布``.
+        - ``confidence``: 0-1, higher with a name, place, stated date and
+          participants in the sentence; lower for titles and article-wide
+          participants. A ranking aid, not a probability.
+
+    Raises:
+        InputError: ``articles`` lacks a needed column, or the lexicon is bad.
+
+    Example:
+        >>> events = find_events(articles, mentions)
+        >>> events[events.counted].groupby("type").size()
+    """
+    missing = [c for c in ("article_id", "title", "body") if c not in articles.columns]
+    if missing:
+        raise InputError(
+            f"the articles table lacks column(s) {', '.join(missing)}; "
+            "make it with analysis.load_articles",
+            problem="columns",
+        )
+    lex = load_event_lexicon(lexicon)
+    if mentions is None and len(articles):
+        mentions = _default_mentions(articles)
+    grouped = _group_mentions(mentions)
+    extractor = _Extractor(lex)
+
+    n = len(articles)
+    aids = articles["article_id"].astype(str).tolist()
+    titles = articles["title"].fillna("").astype(str).tolist()
+    bodies = articles["body"].fillna("").astype(str).tolist()
+    dates = articles["date"].tolist() if "date" in articles.columns else [None] * n
+    issues = articles["issue_date"].tolist() if "issue_date" in articles.columns else [None] * n
+
+    events: list[_Event] = []
+    for aid, title, body, d, issue in zip(aids, titles, bodies, dates, issues, strict=True):
+        art_date = _timestamp(d)
+        issue_date = _timestamp(issue)
+        ref = art_date or issue_date
+        m = grouped.get(aid, _NO_MENTIONS)
+        found = extractor.field_events(aid, "title", title, ref, ref, m)
+        found += extractor.field_events(aid, "body", body, ref, ref, m)
+        if not found:
+            continue
+        _dedupe(found)
+        for ev in found:
+            if ev.status != "reported":
+                ev.counted = False
+            ev.confidence = _confidence(ev)
+        found.sort(key=lambda e: (e.fld != "title", e.start))
+        events.extend(found)
+    frame = _frame(events, lex.labels)
+    logger.info(
+        "found %d events (%d counted) in %d articles", len(frame), int(frame["counted"].sum()), n
+    )
+    return frame
+
+
+# --------------------------------------------------------------------------- counts
+
+_FREQ_ALIASES = {
+    "ME": "M",
+    "QE": "Q",
+    "YE": "Y",
+    "A": "Y",
+    "AE": "Y",
+    "MS": "M",
+    "QS": "Q",
+    "YS": "Y",
+}
+
+
+def _name_map(names) -> dict[str, str]:
+    if names is None:
+        return {}
+    if isinstance(names, pd.DataFrame):
+        id_col = "entity_id" if "entity_id" in names.columns else "id"
+        name_col = "name" if "name" in names.columns else None
+        if id_col not in names.columns or name_col is None:
+            raise InputError(
+                "names must have columns entity_id (or id) and name, like the mentions table",
+                problem="columns",
+            )
+        pairs = names[[id_col, name_col]].dropna().drop_duplicates(id_col)
+        return dict(zip(pairs[id_col].astype(str), pairs[name_col].astype(str), strict=True))
+    return {str(k): str(v) for k, v in dict(names).items()}
+
+
+def event_counts(
+    events: pd.DataFrame,
+    *,
+    by: str | Sequence[str] = ("period", "type"),
+    freq: str = "M",
+    articles: pd.DataFrame | None = None,
+    counted_only: bool = True,
+    names: pd.DataFrame | Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Count events by period, type, park, organisation, place or any column.
+
+    Args:
+        events: the table from ``find_events``.
+        by: the grouping keys, any of ``period`` (the event's ``date`` cut to
+            ``freq``), ``park`` (one row per park taking part: ``parks`` exploded),
+            ``org`` (``orgs`` exploded), an events column (``type``, ``type_label``,
+            ``place``, ``status``, ``article_id`` …) or, with ``articles``, an
+            articles column (``paper``, ``section`` …).
+        freq: the period for ``period``: ``D``, ``W``, ``M``, ``Q`` or ``Y``
+            (``ME``-style aliases accepted).
+        articles: the articles table, to group by its columns.
+        counted_only: count only events with ``counted`` true (reported, not
+            repeats); ``False`` counts every row.
+        names: the mentions table, a gazetteer (``entity_id``/``id`` and ``name``)
+            or a mapping, to add ``park_name``/``org_name`` columns.
+
+    Returns:
+        One row per group with events, sorted by the keys: the ``by`` columns
+        (``period`` is the period's first day as datetime64; ``park``/``org`` are
+        entity_ids, followed by ``park_name``/``org_name`` when ``names`` is
+        given), then ``n_events`` (events in the group) and ``n_articles``
+        (distinct articles reporting them). Events with no date, or no park when
+        grouping by park, are left out.
+
+    Example:
+        >>> event_counts(events, by=("park", "type"), names=mentions)
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    if not keys:
+        raise ValueError("by needs at least one key")
+    frame = events[events["counted"].astype(bool)] if counted_only else events
+    frame = frame.copy()
+    if articles is not None:
+        extra = [k for k in keys if k not in frame.columns and k in articles.columns]
+        if extra:
+            frame = frame.merge(
+                articles[["article_id", *extra]].drop_duplicates("article_id"),
+                on="article_id",
+                how="left",
+            )
+    label_map = _name_map(names)
+    out_keys: list[str] = []
+    for key in keys:
+        if key == "period":
+            period = _FREQ_ALIASES.get(freq, freq)
+            frame["period"] = (
+                pd.to_datetime(frame["date"])
+                .dt.to_period(period)
+                .dt.start_time.astype("datetime64[ns]")
+            )
+            frame = frame[frame["period"].notna()]
+            out_keys.append("period")
+        elif key in ("park", "org"):
+            col = key + "s"
+            frame = frame.explode(col).rename(columns={col: key})
+            frame = frame[frame[key].notna()]
+            frame[key] = frame[key].astype(str)
+            out_keys.append(key)
+            if label_map:
+                frame[f"{key}_name"] = frame[key].map(label_map).fillna(frame[key])
+                out_keys.append(f"{key}_name")
+        elif key in frame.columns:
+            out_keys.append(key)
+        else:
+            raise InputError(
+                f"cannot count by {key!r}: not 'period', 'park', 'org', an events column"
+                " or (with articles=) an articles column",
+                problem="columns",
+            )
+    if frame.empty:
+        empty = frame[out_keys].iloc[0:0].copy()
+        empty["n_events"] = pd.Series(dtype="int64")
+        empty["n_articles"] = pd.Series(dtype="int64")
+        return empty.reset_index(drop=True)
+    grouped = frame.groupby(out_keys, sort=True, dropna=False)
+    result = grouped.agg(
+        n_events=("event_id", "nunique"), n_articles=("article_id", "nunique")
+    ).reset_index()
+    return result.astype({"n_events": "int64", "n_articles": "int64"})

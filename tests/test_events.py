@@ -1,0 +1,662 @@
+"""Tests of analysis.events: event extraction and counts.
+
+The sample page's articles and mentions are built here by hand (the articles
+split at their known titles, column breaks rejoined, dateline and byline
+removed; mentions located by exact string search), so these tests do not
+depend on the loaders. ``test_seed_page`` runs the real pipeline when present.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import analysis
+from analysis import config
+from analysis.errors import InputError
+from analysis.events import EVENT_COLUMNS, event_counts, find_events, load_event_lexicon
+
+RAW_PAGE = config.DATA_DIR / "raw" / "wuxi-evening_2023-08-09.txt"
+TITLES = [
+    "长三角国家高新区党建联盟第二次联席会议暨党建引领高水平科技自立自强研讨会在锡召开",
+    "康明斯与卓品智能在锡成立合资公司",
+    "“车芯联动”区域抱团共进 集成电路行业大咖共话产业热点",
+    "长三角汽车芯片应用推广平台启动",
+    "氢能产业标准体系建设指南发布",
+]
+NINE_PARKS = {
+    "park:zhangjiang",
+    "park:nanjing",
+    "park:wuxi",
+    "park:suzhou",
+    "park:yancheng",
+    "park:hangzhou",
+    "park:ningbo",
+    "park:hefei",
+    "park:wuhu",
+}
+CUMMINS = "org:康明斯(中国)投资有限公司"
+ZHUOPIN = "org:卓品智能科技无锡股份有限公司"
+SIX_DEPARTMENTS = {
+    "org:国家标准委",
+    "org:国家发展改革委",
+    "org:工业和信息化部",
+    "org:生态环境部",
+    "org:应急管理部",
+    "org:国家能源局",
+}
+_PARK_NAMES = {
+    "zhangjiang": "上海张江高科技园区",
+    "nanjing": "南京高新区",
+    "wuxi": "无锡高新区",
+    "suzhou": "苏州高新区",
+    "yancheng": "盐城高新区",
+    "hangzhou": "杭州高新区",
+    "ningbo": "宁波高新区",
+    "hefei": "合肥高新区",
+    "wuhu": "芜湖高新区",
+    "zizhu": "紫竹高新区",
+    "kunshan": "昆山高新区",
+}
+ENTITIES = [(f"park:{k}", v, "park", [v]) for k, v in _PARK_NAMES.items()] + [
+    ("org:科技部火炬中心", "科技部火炬中心", "government", ["科技部火炬中心"]),
+    (CUMMINS, "康明斯(中国)投资有限公司", "company", ["康明斯(中国)投资有限公司", "康明斯"]),
+    (
+        ZHUOPIN,
+        "卓品智能科技无锡股份有限公司",
+        "company",
+        ["卓品智能科技无锡股份有限公司", "卓品智能"],
+    ),
+    ("org:康卓电子(无锡)有限公司", "康卓电子(无锡)有限公司", "company", ["康卓电子(无锡)有限公司"]),
+    (
+        "org:长三角汽车芯片检测联盟",
+        "长三角汽车芯片检测联盟",
+        "association",
+        ["长三角汽车芯片检测联盟"],
+    ),
+    (
+        "org:清华大学无锡应用技术研发院",
+        "清华大学无锡应用技术研发院",
+        "research",
+        ["清华大学无锡应用技术研发院"],
+    ),
+    ("org:江苏省工业和信息化厅", "江苏省工业和信息化厅", "government", ["江苏省工业和信息化厅"]),
+    ("org:无锡市工业和信息化局", "无锡市工业和信息化局", "government", ["无锡市工业和信息化局"]),
+    *[(eid, eid[4:], "government", [eid[4:]]) for eid in sorted(SIX_DEPARTMENTS)],
+    ("place:wuxi", "无锡", "place", ["无锡"]),
+    ("place:xishan", "锡山区", "place", ["锡山区"]),
+    ("place:huishan", "惠山区", "place", ["惠山区"]),
+    ("person:赵建军", "赵建军", "person", ["赵建军"]),
+    ("person:吕先志", "吕先志", "person", ["吕先志"]),
+]
+
+
+def _sample_articles() -> pd.DataFrame:
+    paragraphs = [p.strip() for p in RAW_PAGE.read_text(encoding="utf-8").split("\n") if p.strip()]
+    rows = []
+    for i, title in enumerate(TITLES):
+        first = paragraphs.index(title) + 1
+        last = (
+            paragraphs.index(TITLES[i + 1])
+            if i + 1 < len(TITLES)
+            else paragraphs.index("(据新华社)")
+        )
+        body: list[str] = []
+        for p in paragraphs[first:last]:
+            if p == "要闻快览":
+                continue
+            if body and not re.search(r"[。！？”)]$", body[-1]):
+                body[-1] += p  # a column break inside a sentence
+            else:
+                body.append(p)
+        text = re.sub(r"^本报讯 (8月8日,)?", "", "\n".join(body))
+        text = re.sub(r"\([^()]{2,4}\)$", "", text)
+        rows.append(
+            {
+                "article_id": f"a{i + 1}",
+                "title": title,
+                "body": text,
+                "date": pd.Timestamp("2023-08-08" if i < 4 else "2023-08-09"),
+                "issue_date": pd.Timestamp("2023-08-09"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _mentions(articles: pd.DataFrame, entities=ENTITIES) -> pd.DataFrame:
+    """Mentions at every occurrence of each surface, longest surfaces first."""
+    surfaces = sorted(((s, e) for e in entities for s in e[3]), key=lambda x: -len(x[0]))
+    rows = []
+    for art in articles.itertuples():
+        for fld in ("title", "body"):
+            text = getattr(art, fld)
+            taken = [False] * len(text)
+            for surface, (eid, name, kind, _) in surfaces:
+                i = text.find(surface)
+                while i >= 0:
+                    if not any(taken[i : i + len(surface)]):
+                        taken[i : i + len(surface)] = [True] * len(surface)
+                        rows.append(
+                            {
+                                "article_id": art.article_id,
+                                "entity_id": eid,
+                                "name": name,
+                                "kind": kind,
+                                "surface": surface,
+                                "start": i,
+                                "end": i + len(surface),
+                                "field": fld,
+                                "sentence": "",
+                                "resolution": "exact",
+                            }
+                        )
+                    i = text.find(surface, i + 1)
+    columns = ["article_id", "entity_id", "name", "kind", "surface", "start", "end", "field"]
+    return pd.DataFrame(rows, columns=[*columns, "sentence", "resolution"])
+
+
+@pytest.fixture(scope="module")
+def sample_articles() -> pd.DataFrame:
+    return _sample_articles()
+
+
+@pytest.fixture(scope="module")
+def sample_events(sample_articles) -> pd.DataFrame:
+    return find_events(sample_articles, _mentions(sample_articles))
+
+
+def _article(day: str = "2023-08-08", title: str = "", body: str = "", aid: str = "x1", **kw):
+    return pd.DataFrame(
+        [
+            {
+                "article_id": aid,
+                "title": title,
+                "body": body,
+                "date": pd.Timestamp(day) if day else pd.NaT,
+                "issue_date": pd.Timestamp(kw.pop("issue", day or "2023-08-09")),
+                **kw,
+            }
+        ]
+    )
+
+
+def _counted(events: pd.DataFrame, aid: str, etype: str) -> pd.DataFrame:
+    return events[(events.article_id == aid) & (events.type == etype) & events.counted]
+
+
+# ---------------------------------------------------------------- the sample page
+
+
+def test_sample_counted_events_are_exactly_the_reported_ones(sample_events):
+    counted = sample_events[sample_events.counted]
+    got = sorted(zip(counted.article_id, counted.type, strict=True))
+    assert got == sorted(
+        [
+            ("a1", "meeting"),
+            ("a1", "unveiling"),
+            ("a1", "signing"),
+            ("a1", "release"),
+            ("a2", "signing"),
+            ("a2", "establishment"),
+            ("a2", "visit"),
+            ("a3", "meeting"),
+            ("a3", "unveiling"),
+            ("a3", "establishment"),
+            ("a4", "meeting"),
+            ("a4", "launch"),
+            ("a5", "release"),
+        ]
+    )
+
+
+def test_article1_meeting_in_wuxi_counted_once(sample_events):
+    meetings = sample_events[(sample_events.article_id == "a1") & (sample_events.type == "meeting")]
+    assert len(meetings) >= 2  # reported in the title and the body
+    (meeting,) = _counted(sample_events, "a1", "meeting").itertuples()
+    assert meeting.place == "无锡"
+    assert meeting.date == pd.Timestamp("2023-08-08")
+    assert meeting.type_label == "会议论坛"
+    assert meeting.name == (
+        "长三角国家高新区党建联盟第二次联席会议暨党建引领高水平科技自立自强研讨会"
+    )
+    title_row = meetings[meetings.sentence == TITLES[0]].iloc[0]
+    assert not title_row.counted and "duplicate" in title_row.rule
+
+
+def test_article1_plaques_for_nine_parks(sample_events):
+    (ev,) = _counted(sample_events, "a1", "unveiling").itertuples()
+    assert set(ev.parks) == NINE_PARKS
+    assert "授牌" in ev.trigger
+
+
+def test_article1_agreement_and_declaration(sample_events):
+    (signing,) = _counted(sample_events, "a1", "signing").itertuples()
+    assert {"park:zhangjiang", "park:wuxi"} <= set(signing.parks)
+    assert signing.name == "长三角国家高新区集成电路产业链党建合作共建协议"
+    (release,) = _counted(sample_events, "a1", "release").itertuples()
+    assert release.name == "《长三角国家高新区党建引领高水平科技自立自强行动宣言》"
+
+
+def test_article2_joint_venture_visit_and_background(sample_events):
+    for etype in ("signing", "establishment"):
+        (ev,) = _counted(sample_events, "a2", etype).itertuples()
+        assert {CUMMINS, ZHUOPIN} <= set(ev.orgs)
+        assert ev.place == "无锡"
+    (visit,) = _counted(sample_events, "a2", "visit").itertuples()
+    assert CUMMINS in visit.orgs and visit.place == "无锡"
+    history = sample_events[
+        (sample_events.article_id == "a2") & sample_events.sentence.str.contains("自1996年落户")
+    ]
+    assert set(history.type) == {"establishment", "project"}
+    assert (history.status == "background").all() and not history.counted.any()
+    # 增资扩产 is what they talked about (围绕…进行交流), not a project
+    assert not (sample_events.trigger.str.contains("扩产")).any()
+
+
+def test_article3_conference_platforms_and_alliance(sample_events):
+    (meeting,) = _counted(sample_events, "a3", "meeting").itertuples()
+    assert meeting.name == "第二届长三角集成电路工业应用一体化发展大会"
+    assert meeting.place == "锡山区"
+    assert meeting.date == pd.Timestamp("2023-08-08") and meeting.date_source == "sentence"
+    (unveiling,) = _counted(sample_events, "a3", "unveiling").itertuples()
+    assert unveiling.name.split("、") == ["长三角国产芯片应用服务平台", "长三角车规级芯片检测中心"]
+    assert unveiling.date == pd.Timestamp("2023-08-08")  # 当天
+    (alliance,) = _counted(sample_events, "a3", "establishment").itertuples()
+    assert alliance.name == "长三角汽车芯片检测联盟"
+    assert "发起成立" in alliance.trigger
+
+
+def test_article4_forum_and_platform_launch(sample_events):
+    (meeting,) = _counted(sample_events, "a4", "meeting").itertuples()
+    assert meeting.place == "惠山区"
+    assert meeting.name == "2023年汽车电子应用与检测技术发展论坛"
+    (launch,) = _counted(sample_events, "a4", "launch").itertuples()
+    assert "平台" in launch.name and "absorbed:发布" in launch.rule
+    assert not ((sample_events.article_id == "a4") & (sample_events.type == "release")).any()
+
+
+def test_article5_hydrogen_guide(sample_events):
+    releases = sample_events[(sample_events.article_id == "a5") & (sample_events.type == "release")]
+    assert releases.counted.sum() == 1
+    ev = releases[releases.counted].iloc[0]
+    assert ev["name"] == "《氢能产业标准体系建设指南(2023版)》"
+    assert set(ev["orgs"]) == SIX_DEPARTMENTS
+    assert ev["date"] == pd.Timestamp("2023-08-09") and ev["date_source"] == "article"
+
+
+def test_columns_dtypes_and_ids(sample_events, sample_articles):
+    assert list(sample_events.columns) == EVENT_COLUMNS
+    assert sample_events.event_id.is_unique
+    assert sample_events.event_id.str.fullmatch(r"[0-9a-f]{16}").all()
+    assert str(sample_events.date.dtype).startswith("datetime64")
+    assert sample_events.counted.dtype == bool
+    assert sample_events.confidence.between(0, 1).all()
+    assert set(sample_events.status) <= {"reported", "background", "future", "negated"}
+    assert set(sample_events.date_source) <= {"sentence", "article"}
+    again = find_events(sample_articles, _mentions(sample_articles))
+    pd.testing.assert_frame_equal(sample_events, again)
+    texts = dict(
+        zip(sample_articles.article_id, sample_articles.title + sample_articles.body, strict=True)
+    )
+    for row in sample_events.itertuples():
+        assert row.sentence in texts[row.article_id]
+        for word in row.trigger.split("…"):
+            assert word in row.sentence
+
+
+def test_seed_page(seed_articles):
+    """The real loader (and find_mentions, when it exists) on the sample page."""
+    events = find_events(seed_articles)
+    counted = events[events.counted].merge(seed_articles[["article_id", "title"]], on="article_id")
+    by_title = counted.groupby("title")["type"].apply(set).to_dict()
+    assert by_title[TITLES[0]] == {"meeting", "unveiling", "signing", "release"}
+    assert by_title[TITLES[1]] == {"signing", "establishment", "visit"}
+    assert by_title[TITLES[2]] == {"meeting", "unveiling", "establishment"}
+    assert by_title[TITLES[3]] == {"meeting", "launch"}
+    assert by_title[TITLES[4]] == {"release"}
+    assert "《氢能产业标准体系建设指南(2023版)》" in set(counted.name)
+    assert {"锡山区", "惠山区", "无锡"} <= set(counted.place)
+
+
+# ---------------------------------------------------------------- hard cases
+
+
+def test_negated_events_are_not_counted():
+    arts = _article(body="该项目尚未开工。双方没有签署任何协议。")
+    ev = find_events(arts, _mentions(arts, []))
+    assert sorted(ev.type) == ["project", "signing"]
+    assert (ev.status == "negated").all() and not ev.counted.any()
+
+
+def test_future_event_with_date_place_and_name():
+    arts = _article(body="第三届长三角科技创新峰会将于10月20日在苏州召开。")
+    (ev,) = find_events(arts, _mentions(arts, [])).itertuples()
+    assert (ev.type, ev.status, ev.counted) == ("meeting", "future", False)
+    assert ev.date == pd.Timestamp("2023-10-20") and ev.date_source == "sentence"
+    assert ev.place == "苏州" and ev.name == "第三届长三角科技创新峰会"
+
+
+def test_future_from_a_later_date_alone():
+    arts = _article(body="9月15日,长三角数字经济论坛在杭州举办。")
+    (ev,) = find_events(arts, _mentions(arts, [])).itertuples()
+    assert ev.status == "future" and "future:date" in ev.rule
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "此前,两家企业曾签署战略合作协议。",
+        "该公司自2015年落户高新区以来发展迅速。",
+        "公司已经在无锡设立了研发中心。",
+        "2019年5月10日,首届论坛在南京举办。",
+        "该中心于2020年12月揭牌。",
+    ],
+)
+def test_background_mentions_are_not_counted(sentence):
+    arts = _article(body=sentence)
+    ev = find_events(arts, _mentions(arts, []))
+    assert len(ev) == 1
+    assert ev.status.iloc[0] == "background" and not ev.counted.iloc[0]
+
+
+def test_several_events_in_one_sentence():
+    body = "会上,华为与无锡高新区签署战略合作协议,长三角算力中心揭牌,智慧园区平台正式上线。"
+    arts = _article(body=body)
+    ents = [
+        ("park:wuxi", "无锡高新区", "park", ["无锡高新区"]),
+        ("org:华为", "华为", "company", ["华为"]),
+    ]
+    ev = find_events(arts, _mentions(arts, ents))
+    assert list(ev.type) == ["signing", "unveiling", "launch"]
+    assert ev.counted.all() and ev.event_id.is_unique and ev.sentence.nunique() == 1
+    assert ev.name.tolist() == ["战略合作协议", "长三角算力中心", "智慧园区平台"]
+    assert all(p == ["park:wuxi"] for p in ev.parks)
+
+
+def test_title_and_body_report_count_once():
+    arts = _article(
+        title="长三角人工智能产业论坛在沪举办",
+        body="8月8日,2023长三角人工智能产业论坛在上海举办。与会嘉宾出席了本次论坛。",
+    )
+    ev = find_events(arts, _mentions(arts, []))
+    assert (ev.type == "meeting").all() and len(ev) == 3
+    assert ev.counted.sum() == 1
+    kept = ev[ev.counted].iloc[0]
+    assert kept["name"] == "2023长三角人工智能产业论坛" and kept["place"] == "上海"
+    assert ev[~ev.counted].rule.str.contains("duplicate").all()
+
+
+def test_bare_noun_reference_is_a_duplicate_whoever_attends():
+    arts = _article(
+        body="长三角科创论坛在无锡召开。长三角科创联盟参加。来自长三角的市委组织部负责人参加会议。"
+    )
+    ents = [
+        ("org:联盟", "长三角科创联盟", "association", ["长三角科创联盟"]),
+        ("org:组织部", "市委组织部", "government", ["市委组织部"]),
+        ("place:csj", "长三角", "place", ["长三角"]),
+    ]
+    ev = find_events(arts, _mentions(arts, ents))
+    assert list(ev.type) == ["meeting", "meeting"] and list(ev.counted) == [True, False]
+    assert ev.place.tolist() == ["无锡", ""]  # a region is not a place
+
+
+def test_two_different_meetings_in_one_article_both_count():
+    arts = _article(body="上午,长三角人才峰会在无锡召开。下午,长三角金融论坛在苏州举办。")
+    ev = find_events(arts, _mentions(arts, []))
+    assert ev.counted.sum() == 2 and list(ev.place) == ["无锡", "苏州"]
+
+
+def test_december_date_in_january_issue_is_previous_year():
+    arts = _article(day="2024-01-03", body="12月28日,长三角集成电路产业联盟在合肥成立。")
+    (ev,) = find_events(arts, _mentions(arts, [])).itertuples()
+    assert ev.date == pd.Timestamp("2023-12-28") and ev.date_source == "sentence"
+    assert ev.status == "reported" and ev.place == "合肥"
+    # with only the issue date known
+    arts = _article(day="", issue="2024-01-03", body="12月28日,长三角集成电路产业联盟在合肥成立。")
+    (ev,) = find_events(arts, _mentions(arts, [])).itertuples()
+    assert ev.date == pd.Timestamp("2023-12-28")
+
+
+def test_sentence_without_mentions_takes_article_participants():
+    arts = _article(
+        title="无锡高新区与华为签约",
+        body="无锡高新区与华为深化合作。当天,双方签署了合作协议。",
+    )
+    ents = [
+        ("park:wuxi", "无锡高新区", "park", ["无锡高新区"]),
+        ("org:华为", "华为", "company", ["华为"]),
+    ]
+    ev = find_events(arts, _mentions(arts, ents))
+    body = ev[ev.sentence.str.startswith("当天")].iloc[0]
+    assert body["parks"] == ["park:wuxi"] and body["orgs"] == ["org:华为"]
+    assert "participants:article" in body["rule"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "联手建设运营好合资公司。",  # 合资公司 without 成立
+        "线上线下同步推进。",  # 上线 inside 线上线下
+        "全市固定资产投资增长10%。",  # a statistic
+        "双方围绕增资扩产等进行深入交流。",  # a topic of talks
+        "该方案未来将继续完善。",  # 未来 is not a negation, and no trigger
+        "《关于推动企业签约落户的若干意见》解读。",  # triggers inside a document title
+    ],
+)
+def test_nominal_and_excluded_triggers_are_not_events(body):
+    arts = _article(body=body)
+    assert find_events(arts, _mentions(arts, [])).empty
+
+
+def test_trigger_inside_an_organisation_name_is_ignored():
+    arts = _article(body="康明斯(中国)投资有限公司代表出席。")
+    assert find_events(arts, _mentions(arts, [])).empty  # the lexicon's 投资有限公司
+    arts = _article(body="苏州启动智能科技有限公司代表到访。")
+    ents = [
+        ("org:苏州启动智能", "苏州启动智能科技有限公司", "company", ["苏州启动智能科技有限公司"])
+    ]
+    assert find_events(arts, _mentions(arts, ents)).empty  # the mention's span
+
+
+def test_ceremony_is_the_event_not_a_meeting():
+    arts = _article(body="举行了创新基地授牌仪式。市长出席签约仪式。")
+    ev = find_events(arts, _mentions(arts, []))
+    assert list(ev.type) == ["unveiling", "signing"]
+
+
+def test_press_conference_is_a_meeting_not_a_release():
+    arts = _article(body="市政府召开新闻发布会。")
+    ev = find_events(arts, _mentions(arts, []))
+    assert list(ev.type) == ["meeting"]
+
+
+def test_names_stop_at_particles_and_bare_nouns_are_no_names():
+    arts = _article(body="总投资50亿元的新能源电池项目在新吴区开工。该中心正式揭牌。")
+    ev = find_events(arts, _mentions(arts, []))
+    assert list(zip(ev.type, ev.name, ev.place, strict=True)) == [
+        ("project", "新能源电池项目", "新吴区"),
+        ("unveiling", "", ""),
+    ]
+
+
+def test_longer_trigger_wins():
+    arts = _article(body="现场集中签约项目20个。")
+    assert list(find_events(arts, _mentions(arts, [])).type) == ["project"]
+
+
+# ---------------------------------------------------------------- inputs and lexicon
+
+
+def test_empty_and_missing_columns():
+    empty = find_events(_article().iloc[0:0], pd.DataFrame())
+    assert list(empty.columns) == EVENT_COLUMNS and empty.empty
+    with pytest.raises(InputError, match="body"):
+        find_events(pd.DataFrame({"article_id": ["a"], "title": ["t"]}))
+    with pytest.raises(InputError, match="field"):
+        find_events(
+            _article(body="签署协议。"), pd.DataFrame({"article_id": ["x1"], "entity_id": ["p"]})
+        )
+
+
+def test_mentions_none_calls_find_mentions(monkeypatch, sample_articles):
+    calls = []
+
+    def fake(articles):
+        calls.append(len(articles))
+        return _mentions(articles)
+
+    monkeypatch.setattr(analysis, "find_mentions", fake, raising=False)
+    ev = find_events(sample_articles)
+    assert calls == [5]
+    assert set(_counted(ev, "a1", "unveiling").parks.iloc[0]) == NINE_PARKS
+
+
+def test_mentions_none_without_find_mentions_warns(monkeypatch, caplog, sample_articles):
+    monkeypatch.delattr(analysis, "find_mentions", raising=False)
+    monkeypatch.setitem(sys.modules, "analysis.mentions", None)
+    with caplog.at_level(logging.WARNING, logger="analysis.events"):
+        ev = find_events(sample_articles)
+    assert "find_mentions" in caplog.text
+    assert ev.counted.sum() == 13
+    assert all(p == [] for p in ev.parks)
+
+
+def _write(tmp_path, text: str):
+    path = tmp_path / "lexicon.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_bad_lexicon_row_names_file_and_line(tmp_path):
+    path = _write(
+        tmp_path,
+        "type,type_label,trigger,pattern_kind,notes\n"
+        "meeting,会议论坛,召开,verb,\nmeeting,会议论坛,论坛,noun,\nmeeting,会议论坛,开会,regex,\n",
+    )
+    with pytest.raises(InputError, match=r"lexicon\.csv, line 4: pattern_kind 'regex'"):
+        load_event_lexicon(path)
+    path = _write(tmp_path, "type,trigger,pattern_kind\nmeeting,召开,trigger\n")
+    with pytest.raises(InputError, match="type_label") as info:
+        load_event_lexicon(path)
+    assert info.value.problem == "columns"
+    path = _write(
+        tmp_path,
+        "type,type_label,trigger,pattern_kind,notes\nmeeting,会议论坛,召开,verb,\n",
+    )
+    with pytest.raises(InputError, match="line 2: type 'meeting' has 'verb' rows but no 'noun'"):
+        load_event_lexicon(path)
+    path = _write(
+        tmp_path,
+        "type,type_label,trigger,pattern_kind,notes\nsigning,签约,签署,trigger,\nsigning,签约合作,签约,trigger,\n",
+    )
+    with pytest.raises(InputError, match="line 3: type 'signing' is labelled"):
+        load_event_lexicon(path)
+    with pytest.raises(InputError, match="does not exist"):
+        load_event_lexicon(tmp_path / "nope.csv")
+
+
+def test_lexicon_from_environment_with_a_new_type(tmp_path, monkeypatch):
+    path = _write(
+        tmp_path,
+        "type,type_label,trigger,pattern_kind,notes\naward,获奖表彰,荣获,trigger,\n,,将,future,\n",
+    )
+    monkeypatch.setenv("ANALYSIS_EVENT_LEXICON", str(path))
+    arts = _article(body="无锡企业荣获国家科技进步奖。签署协议。")
+    ev = find_events(arts, _mentions(arts, []))
+    assert list(zip(ev.type, ev.type_label, strict=True)) == [("award", "获奖表彰")]
+
+
+def test_packaged_lexicon_has_all_types():
+    lex = load_event_lexicon()
+    assert lex.labels == {
+        "meeting": "会议论坛",
+        "signing": "签约合作",
+        "establishment": "设立成立",
+        "unveiling": "揭牌授牌",
+        "launch": "启动上线",
+        "release": "发布印发",
+        "visit": "考察会见",
+        "project": "项目投资",
+    }
+
+
+_WORDS = [
+    "签署",
+    "协议",
+    "召开",
+    "论坛",
+    "将",
+    "未",
+    "在锡",
+    "成立",
+    "联盟",
+    "揭牌",
+    "《指南》",
+    "发布",
+    "8月8日",
+    "12月30日",
+    "当天",
+    "，",
+    "。",
+    "；",
+    "\n",
+    "高新区",
+    "投资",
+    "项目",
+    "以来",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS) | st.text(max_size=3), max_size=30))
+def test_any_text_gives_well_formed_events(parts):
+    body = "".join(parts)
+    arts = _article(day="2024-01-02", title=body[:20], body=body)
+    ev = find_events(arts, _mentions(arts, []))
+    assert list(ev.columns) == EVENT_COLUMNS and ev.event_id.is_unique
+    for row in ev.itertuples():
+        assert row.sentence in body or row.sentence in body[:20]
+        assert row.counted <= (row.status == "reported")
+
+
+# ---------------------------------------------------------------- counts
+
+
+def test_event_counts_by_period_and_type(sample_events):
+    counts = event_counts(sample_events)
+    assert list(counts.columns) == ["period", "type", "n_events", "n_articles"]
+    assert (counts.period == pd.Timestamp("2023-08-01")).all()
+    got = dict(zip(counts.type, counts.n_events, strict=True))
+    assert got == {
+        "establishment": 2,
+        "launch": 1,
+        "meeting": 3,
+        "release": 2,
+        "signing": 2,
+        "unveiling": 2,
+        "visit": 1,
+    }
+    everything = event_counts(sample_events, counted_only=False)
+    assert everything.n_events.sum() == len(sample_events)
+    assert event_counts(sample_events, by="period", freq="ME").n_events.tolist() == [13]
+
+
+def test_event_counts_by_park_with_names(sample_events, sample_articles):
+    mentions = _mentions(sample_articles)
+    counts = event_counts(sample_events, by=("park", "type"), names=mentions)
+    unveil = counts[counts.type == "unveiling"]
+    assert set(unveil.park) == NINE_PARKS and (unveil.n_events == 1).all()
+    assert "无锡高新区" in set(counts.park_name)
+    places = event_counts(sample_events, by="place")
+    assert dict(zip(places.place, places.n_events, strict=True))["锡山区"] == 1
+    arts = sample_articles.assign(paper="wuxi-evening")
+    by_paper = event_counts(sample_events, by=("paper", "type"), articles=arts)
+    assert by_paper.n_events.sum() == 13
+    with pytest.raises(InputError, match="nonsense"):
+        event_counts(sample_events, by="nonsense")
