@@ -1,0 +1,147 @@
+"""The build on Dask: the same per-file stages as tasks, tables written as Parquet parts.
+
+Each batch of input files is one task; the task processes its files (or takes
+them from the shared cache), writes one Parquet part per table into
+``<out>/<table>.parquet/part-NNNNN.parquet`` and returns its load report. The
+parts are numbered in input order, so reading a table's folder gives the rows in
+the same order as the single-process build. Keywords need the whole corpus and
+are computed on the client from the tokens parts.
+
+With ``scheduler=None`` a local cluster (processes) is started for the build
+and closed after it; otherwise the client connects to that scheduler, whose
+workers must see the input and output folders at the same paths.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.errors import InputError
+
+logger = logging.getLogger(__name__)
+
+_DASK_BATCH_FILES = 32
+
+
+def _task(
+    index: int,
+    batch: list[tuple[str, str, str]],
+    options,
+    out: str,
+    cache_dir: str,
+    force: bool,
+) -> dict:
+    """Process one batch of files on a worker; write its parts; return its report."""
+    from analysis import pipeline
+
+    parts: dict[str, list[pd.DataFrame]] = {t: [] for t in pipeline.FILE_TABLES}
+    loaded, skipped, processed = [], [], 0
+    for path, key, digest in batch:
+        res = None if force else pipeline.read_cache(Path(cache_dir), digest, path)
+        if res is None:
+            res = pipeline.process_file(Path(path), key, options)
+            processed += 1
+            pipeline.write_cache(Path(cache_dir), digest, res)
+        shown = pipeline._shown(path)
+        if "error" in res:
+            skipped.append((shown, res["error"]))
+            continue
+        loaded.append((shown, len(res["articles"])))
+        for t in pipeline.FILE_TABLES:
+            parts[t].append(res[t])
+    empty = pipeline._empty_tables()
+    import pyarrow.parquet as pq
+
+    for t in pipeline.FILE_TABLES:
+        frame = pipeline._concat(parts[t], empty[t])
+        folder = Path(out) / f"{t}.parquet"
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(
+            pipeline._to_arrow(frame, pipeline.table_schema(t)),
+            folder / f"part-{index:05d}.parquet",
+        )
+    return {"loaded": loaded, "skipped": skipped, "processed": processed}
+
+
+def build_dask(
+    files,
+    digests,
+    options,
+    out: Path,
+    cache_dir: Path,
+    *,
+    jobs,
+    scheduler,
+    report,
+    errors,
+    progress,
+    force,
+):
+    """Run the build on Dask; returns ``(tables, paths, n_processed)``."""
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    from analysis import pipeline
+
+    for t in pipeline.TABLES:
+        pipeline._remove(out / f"{t}.parquet")
+    out.mkdir(parents=True, exist_ok=True)
+    items = [(p, k, d) for (p, k), d in zip(files, digests, strict=True)]
+    batches = [items[i : i + _DASK_BATCH_FILES] for i in range(0, len(items), _DASK_BATCH_FILES)]
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(
+            n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        client = Client(cluster)
+    try:
+        futures = [
+            client.submit(_task, i, b, options, str(out), str(cache_dir), force, pure=False)
+            for i, b in enumerate(batches)
+        ]
+        bar = None
+        if progress and futures:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(futures), desc="dask tasks", unit="batch")
+        for _ in as_completed(futures):
+            if bar is not None:
+                bar.update(1)
+        if bar is not None:
+            bar.close()
+        results = client.gather(futures)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    n_processed = 0
+    for res in results:
+        report.loaded.extend(res["loaded"])
+        n_processed += res["processed"]
+        for path, why in res["skipped"]:
+            if errors == "raise":
+                raise InputError(why, path=path, problem="input")
+            report.skipped.append((path, why))
+    tables = pipeline.load_tables(out, pipeline.FILE_TABLES)
+    if not batches:
+        tables = pipeline._empty_tables()
+    tables["keywords"] = pipeline._keywords(tables, options)
+    paths = {t: sorted((out / f"{t}.parquet").glob("*.parquet")) for t in pipeline.FILE_TABLES}
+    import pyarrow.parquet as pq
+
+    kw = out / "keywords.parquet"
+    kw.mkdir(parents=True, exist_ok=True)
+    pq.write_table(
+        pipeline._to_arrow(tables["keywords"], pipeline.table_schema("keywords")),
+        kw / "part-00000.parquet",
+    )
+    paths["keywords"] = [kw / "part-00000.parquet"]
+    for name in pipeline.CSV_TABLES:
+        csv_path = out / f"{name}.csv"
+        pipeline._csv_frame(tables[name]).to_csv(csv_path, index=False, encoding="utf-8-sig")
+        paths[name].append(csv_path)
+    return tables, paths, n_processed

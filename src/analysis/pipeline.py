@@ -1,0 +1,555 @@
+"""The build: every table from a folder of inputs, incrementally, on one or many cores or on Dask.
+
+Each input file goes through the per-article stages independently (articles →
+tokens → mentions → events); keywords, which need the whole corpus, are
+computed at the end from the tokens. The results of each file are cached under
+``processed/cache/`` by the hash of its content and of the settings (package
+code, dictionaries, gazetteer, lexicon, options), so a rebuild only processes
+inputs that changed, and a rebuild with nothing changed only hashes the inputs.
+
+The tables are written to ``processed/`` as Parquet (``<table>.parquet``; with
+the Dask engine a folder of parts that pandas, Dask and DuckDB all read) and as
+CSV (UTF-8 with BOM, so Excel shows the Chinese). Results do not depend on the
+number of jobs or on the engine: same ids, same rows, same order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import pickle
+import shutil
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import config
+from analysis.errors import InputError
+from analysis.pages import articles_frame
+from analysis.sources import LoadReport, iter_input_files, read_file
+
+logger = logging.getLogger(__name__)
+
+#: The per-file tables, in the order they are made.
+FILE_TABLES = ("articles", "tokens", "mentions", "events")
+#: Every table the build writes.
+TABLES = (*FILE_TABLES, "keywords")
+#: Tables also written as CSV (tokens are only useful as Parquet).
+CSV_TABLES = ("articles", "mentions", "events", "keywords")
+_CACHE_FORMAT = 1
+_BATCH_FILES = 16
+
+
+@dataclass
+class BuildOptions:
+    """What the build does with each input (part of the cache key)."""
+
+    issue_date: str | None = None
+    layout: str = "auto"
+    keyword_top: int = 20
+
+    def key(self) -> dict:
+        return {"issue_date": self.issue_date, "layout": self.layout, "top": self.keyword_top}
+
+
+@dataclass
+class BuildResult:
+    """What a build did.
+
+    Attributes:
+        tables: the tables built (or loaded back when nothing changed).
+        paths: the files written, by table.
+        report: the load report (files loaded, skipped with the reason, ignored).
+        n_inputs: input files considered; ``n_processed`` of them were
+            (re)processed, the others came from the cache.
+        unchanged: True when nothing changed since the last build.
+        seconds: wall-clock time of the build.
+        n_chars: characters of text (titles and bodies) in the articles table.
+    """
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    paths: dict[str, list[Path]] = field(default_factory=dict)
+    report: LoadReport = field(default_factory=LoadReport)
+    n_inputs: int = 0
+    n_processed: int = 0
+    unchanged: bool = False
+    seconds: float = 0.0
+    n_chars: int = 0
+
+    def summary(self) -> str:
+        """A few lines for the terminal."""
+        t = self.tables
+        lines = [
+            f"{self.n_inputs} input file(s): {self.n_processed} processed, "
+            f"{self.n_inputs - self.n_processed - len(self.report.skipped)} from cache"
+            + (" (nothing changed)" if self.unchanged else ""),
+        ]
+        if "articles" in t:
+            arts = t["articles"]
+            lines.append(f"articles: {len(arts):,} ({self.n_chars:,} characters)")
+        for name in ("mentions", "events", "keywords"):
+            if name in t:
+                lines.append(f"{name}: {len(t[name]):,} rows")
+        if "events" in t and len(t["events"]):
+            counted = t["events"][t["events"]["counted"]]
+            by_type = counted["type_label"].value_counts()
+            lines.append("events by type: " + ", ".join(f"{k} {v}" for k, v in by_type.items()))
+        for path, why in self.report.skipped:
+            lines.append(f"SKIPPED {path}: {why}")
+        for path, why in self.report.ignored:
+            lines.append(f"ignored {path}: {why}")
+        lines.append(f"done in {self.seconds:.1f} s")
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- stages
+def process_frames(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The per-article stages on an articles table: tokens, mentions, events."""
+    from analysis.events import find_events
+    from analysis.mentions import find_mentions
+    from analysis.text import tokens_table
+
+    tokens = tokens_table(articles)
+    mentions = find_mentions(articles)
+    events = find_events(articles, mentions)
+    return {"articles": articles, "tokens": tokens, "mentions": mentions, "events": events}
+
+
+def process_file(path: Path, key: str, options: BuildOptions) -> dict:
+    """All per-file tables of one input, or ``{"error": message}`` for bad input."""
+    try:
+        records = read_file(path, key=key, issue_date=options.issue_date, layout=options.layout)
+    except InputError as exc:
+        return {"error": str(exc)}
+    return process_frames(articles_frame(records))
+
+
+def _process_batch(batch: Sequence[tuple[str, str]], options: BuildOptions) -> list[dict]:
+    return [process_file(Path(p), k, options) for p, k in batch]
+
+
+def warm_up() -> None:
+    """Load dictionaries, automata and lexicons once (before forking workers)."""
+    process_frames(articles_frame([]))
+    from analysis.text import tokenize
+
+    tokenize("预热")
+
+
+# --------------------------------------------------------------------------- hashing
+def _digest_file(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def settings_digest(options: BuildOptions) -> str:
+    """A hash of everything besides the inputs that the tables depend on."""
+    h = hashlib.blake2b(digest_size=12)
+    h.update(json.dumps([_CACHE_FORMAT, options.key()]).encode())
+    files = sorted(config.PACKAGE_DIR.glob("*.py")) + sorted(config.PACKAGE_DATA_DIR.glob("*"))
+    files += list(config.user_dictionaries()) + list(config.user_stopwords())
+    files += [*config.user_gazetteers(), config.event_lexicon()]
+    for f in files:
+        h.update(str(f.name).encode())
+        if f.is_file():
+            h.update(_digest_file(f).encode())
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- writing
+#: Columns holding lists of strings.
+LIST_COLUMNS = {"tokens": ("tokens", "tags"), "events": ("parks", "orgs")}
+_SCHEMA_TEXT = (
+    "无锡高新区举行签约仪式\n\n本报讯 8月8日,康明斯(中国)投资有限公司与无锡高新区管委会"
+    "在锡签署合作协议,双方将共建研发中心。(王明)\n"
+)
+_SCHEMAS: dict = {}
+
+
+def table_schema(table: str):
+    """The Arrow schema of a table, the same for every part and every build.
+
+    Taken once per process from the tables of a small built-in text that gives
+    every table at least one row.
+    """
+    if not _SCHEMAS:
+        from analysis.pages import parse_page
+
+        frames = process_frames(parse_page(_SCHEMA_TEXT, issue_date="2023-08-09"))
+        frames["keywords"] = _keywords(frames, BuildOptions())
+        for name, frame in frames.items():
+            _SCHEMAS[name] = _arrow_schema(frame, LIST_COLUMNS.get(name, ()))
+    return _SCHEMAS[table]
+
+
+def _arrow_schema(frame: pd.DataFrame, list_columns: Iterable[str] = ()):
+    import pyarrow as pa
+
+    fields = []
+    for col in frame.columns:
+        s = frame[col]
+        if isinstance(s.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(s):
+            t = pa.timestamp("ns")
+        elif pd.api.types.is_bool_dtype(s):
+            t = pa.bool_()
+        elif pd.api.types.is_integer_dtype(s):
+            t = pa.int64()
+        elif pd.api.types.is_float_dtype(s):
+            t = pa.float64()
+        elif col in list_columns:
+            t = pa.list_(pa.string())
+        else:
+            t = pa.string()
+        fields.append(pa.field(col, t))
+    return pa.schema(fields)
+
+
+def _is_na(value) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _to_arrow(frame: pd.DataFrame, schema=None):
+    """The frame as an Arrow table of the given schema, with pandas metadata (dtypes come back)."""
+    import pyarrow as pa
+
+    schema = schema or _arrow_schema(frame)
+    frame = frame[[f.name for f in schema]].reset_index(drop=True)
+    for f in schema:
+        if pa.types.is_list(f.type):
+            frame[f.name] = [
+                [] if v is None or (not hasattr(v, "__len__") and _is_na(v)) else list(v)
+                for v in frame[f.name]
+            ]
+    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
+
+
+def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in out.columns:
+        if (
+            out[col].dtype == object
+            and len(out)
+            and isinstance(next((v for v in out[col] if v is not None), None), (list, tuple))
+        ):
+            out[col] = out[col].map(lambda v: "|".join(map(str, v)) if v is not None else "")
+    return out
+
+
+def write_tables(
+    tables: dict[str, pd.DataFrame], out_dir: Path, *, csv: bool = True
+) -> dict[str, list[Path]]:
+    """Write each table as ``<table>.parquet`` (and ``<table>.csv``) into ``out_dir``."""
+    import pyarrow.parquet as pq
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: dict[str, list[Path]] = {}
+    for name, frame in tables.items():
+        target = out_dir / f"{name}.parquet"
+        _remove(target)
+        pq.write_table(_to_arrow(frame, table_schema(name)), target)
+        written[name] = [target]
+        if csv and name in CSV_TABLES:
+            csv_path = out_dir / f"{name}.csv"
+            _csv_frame(frame).to_csv(csv_path, index=False, encoding="utf-8-sig")
+            written[name].append(csv_path)
+    return written
+
+
+def write_excel(tables: dict[str, pd.DataFrame], path: Path) -> Path:
+    """One workbook with a sheet per table (long texts cut at Excel's cell limit)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name in CSV_TABLES:
+            if name not in tables:
+                continue
+            frame = _csv_frame(tables[name])
+            for col in frame.columns:
+                if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
+                    frame[col] = frame[col].astype(str).str.slice(0, 32000)
+            frame.to_excel(writer, sheet_name=name, index=False)
+    return path
+
+
+def load_tables(
+    out_dir: str | os.PathLike | None = None, tables: Iterable[str] = TABLES
+) -> dict[str, pd.DataFrame]:
+    """Load the built tables back from ``processed/`` (Parquet files or part folders).
+
+    Example:
+        >>> t = load_tables()  # doctest: +SKIP
+        >>> t["events"].groupby("type_label").size()  # doctest: +SKIP
+
+    Raises:
+        InputError: when a table has not been built yet (run ``python -m analysis build``).
+    """
+    base = Path(out_dir) if out_dir is not None else config.PROCESSED_DIR
+    out = {}
+    for name in tables:
+        path = base / f"{name}.parquet"
+        if not path.exists():
+            raise InputError(
+                f"{path}: not built yet; run `python -m analysis build` first",
+                path=str(path),
+                problem="missing",
+            )
+        frame = pd.read_parquet(path)
+        if path.is_dir():
+            frame = frame.reset_index(drop=True)
+        out[name] = _restore_lists(frame)
+    return out
+
+
+def _restore_lists(frame: pd.DataFrame) -> pd.DataFrame:
+    for col in frame.columns:
+        if frame[col].dtype == object and len(frame):
+            first = next((v for v in frame[col] if v is not None), None)
+            if first is not None and hasattr(first, "tolist") and not isinstance(first, str):
+                frame[col] = frame[col].map(lambda v: list(v) if v is not None else [])
+    return frame
+
+
+# --------------------------------------------------------------------------- the build
+def _keywords(tables: dict[str, pd.DataFrame], options: BuildOptions) -> pd.DataFrame:
+    from analysis import keyterms
+
+    articles = tables["articles"]
+    return keyterms.keywords(articles, tokens=tables["tokens"], top=options.keyword_top)
+
+
+def _concat(parts: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return empty
+    return pd.concat(parts, ignore_index=True)
+
+
+def _empty_tables() -> dict[str, pd.DataFrame]:
+    return process_frames(articles_frame([]))
+
+
+def _cache_path(cache_dir: Path, digest: str) -> Path:
+    return cache_dir / digest[:2] / f"{digest}.pkl"
+
+
+def build(
+    inputs: Sequence[str | os.PathLike] | None = None,
+    *,
+    out_dir: str | os.PathLike | None = None,
+    jobs: int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    issue_date: str | None = None,
+    layout: str = "auto",
+    errors: str = "warn",
+    force: bool = False,
+    progress: bool = True,
+    csv: bool = True,
+) -> BuildResult:
+    """Build every table from the inputs into ``out_dir``.
+
+    Args:
+        inputs: files or folders; ``config.RAW_DIR`` when ``None``.
+        out_dir: where the tables go; ``config.PROCESSED_DIR`` when ``None``.
+        jobs: worker processes for the local engine (default: all cores).
+        engine: ``"local"`` (processes on this machine) or ``"dask"``.
+        scheduler: with ``engine="dask"``, the address of a running Dask
+            scheduler; a local cluster with ``jobs`` workers is started otherwise.
+        issue_date, layout: as in :func:`analysis.load_articles`.
+        errors: ``"warn"`` skips bad files and lists them in the result's
+            report; ``"raise"`` stops at the first with an InputError.
+        force: ignore the cache and process every input again.
+        progress: show progress bars.
+        csv: also write CSV copies of the tables.
+
+    Returns:
+        A :class:`BuildResult` with the tables and what was done.
+    """
+    started = time.perf_counter()
+    if engine not in ("local", "dask"):
+        raise ValueError(f"engine must be 'local' or 'dask', not {engine!r}")
+    if errors not in ("warn", "raise"):
+        raise ValueError(f"errors must be 'warn' or 'raise', not {errors!r}")
+    inputs = list(inputs) if inputs else [config.RAW_DIR]
+    out = Path(out_dir) if out_dir is not None else config.PROCESSED_DIR
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    options = BuildOptions(issue_date=issue_date, layout=layout)
+    report = LoadReport()
+    files = [(str(p), key) for p, key in iter_input_files(inputs, report)]
+    settings = settings_digest(options)
+    # the cache key is the content and the file's key (its name below the input folder),
+    # because the key is part of every article_id
+    digests = [_digest_file(Path(p)) + hashlib.md5(k.encode()).hexdigest()[:8] for p, k in files]
+    manifest_path = out / "manifest.json"
+    manifest = {
+        "settings": settings,
+        "engine": engine,
+        "inputs": [[p, k, d] for (p, k), d in zip(files, digests, strict=True)],
+    }
+    result = BuildResult(report=report, n_inputs=len(files))
+
+    if not force and manifest_path.exists():
+        try:
+            previous = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            previous = {}
+        if {k: previous.get(k) for k in manifest} == manifest and all(
+            (out / f"{t}.parquet").exists() for t in TABLES
+        ):
+            for path, why in previous.get("skipped", []):
+                report.skipped.append((path, why))
+            result.unchanged = True
+            result.tables = load_tables(out)
+            result.n_chars = _n_chars(result.tables["articles"])
+            result.seconds = time.perf_counter() - started
+            logger.info("nothing changed since the last build")
+            return result
+
+    cache_dir = out / "cache" / settings
+    if engine == "dask":
+        from analysis.dask_engine import build_dask
+
+        tables, paths, n_processed = build_dask(
+            files,
+            digests,
+            options,
+            out,
+            cache_dir,
+            jobs=jobs,
+            scheduler=scheduler,
+            report=report,
+            errors=errors,
+            progress=progress,
+            force=force,
+        )
+    else:
+        per_file, n_processed = _run_local(
+            files, digests, options, cache_dir, jobs=jobs, progress=progress, force=force
+        )
+        empty = _empty_tables()
+        parts: dict[str, list[pd.DataFrame]] = {t: [] for t in FILE_TABLES}
+        for (path, _), res in zip(files, per_file, strict=True):
+            shown = _shown(path)
+            if "error" in res:
+                if errors == "raise":
+                    raise InputError(res["error"], path=shown, problem="input")
+                report.skipped.append((shown, res["error"]))
+                logger.warning("skipped %s", res["error"])
+                continue
+            report.loaded.append((shown, len(res["articles"])))
+            for t in FILE_TABLES:
+                parts[t].append(res[t])
+        tables = {t: _concat(parts[t], empty[t]) for t in FILE_TABLES}
+        tables["keywords"] = _keywords(tables, options)
+        paths = write_tables(tables, out, csv=csv)
+    manifest["skipped"] = report.skipped
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
+    result.tables, result.paths, result.n_processed = tables, paths, n_processed
+    result.n_chars = _n_chars(tables["articles"])
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _n_chars(articles: pd.DataFrame) -> int:
+    return int(articles["n_chars"].sum()) if len(articles) else 0
+
+
+def _shown(path: str) -> str:
+    from analysis.sources import _display
+
+    return _display(Path(path))
+
+
+def _run_local(files, digests, options, cache_dir, *, jobs, progress, force):
+    """Per-file results in input order, from the cache or by processing (in parallel)."""
+    results: list[dict | None] = [None] * len(files)
+    todo = []
+    for i, digest in enumerate(digests):
+        res = None if force else read_cache(cache_dir, digest, files[i][0])
+        if res is None:
+            todo.append(i)
+        else:
+            results[i] = res
+    bar = None
+    if progress and todo:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(todo), desc="processing", unit="file")
+    batches = [todo[k : k + _BATCH_FILES] for k in range(0, len(todo), _BATCH_FILES)]
+    if jobs > 1 and len(batches) > 1:
+        import multiprocessing as mp
+
+        warm_up()  # children inherit loaded dictionaries (fork)
+        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+        with (ctx or mp).Pool(jobs) as pool:
+            pending = [
+                pool.apply_async(_process_batch, ([files[i] for i in b], options)) for b in batches
+            ]
+            for batch, job in zip(batches, pending, strict=True):
+                _store(batch, job.get(), results, digests, cache_dir, bar)
+    else:
+        for batch in batches:
+            _store(
+                batch,
+                _process_batch([files[i] for i in batch], options),
+                results,
+                digests,
+                cache_dir,
+                bar,
+            )
+    if bar is not None:
+        bar.close()
+    return results, len(todo)
+
+
+def write_cache(cache_dir: Path, digest: str, result: dict) -> None:
+    """Keep one input's tables for the next build (bad inputs are not cached)."""
+    if "error" in result:
+        return
+    target = _cache_path(cache_dir, digest)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(f".tmp{os.getpid()}")
+    with open(tmp, "wb") as fh:
+        pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, target)
+
+
+def read_cache(cache_dir: Path, digest: str, path: str) -> dict | None:
+    """One input's cached tables, or None (absent or unreadable)."""
+    cached = _cache_path(cache_dir, digest)
+    if not cached.exists():
+        return None
+    try:
+        with open(cached, "rb") as fh:
+            res = pickle.load(fh)
+    except Exception:  # a damaged cache entry is simply rebuilt
+        logger.debug("cache entry %s unreadable; rebuilding", cached)
+        return None
+    # the source shown is where the file is now, not where it was when cached
+    res["articles"] = res["articles"].assign(source=_shown(path))
+    return res
+
+
+def _store(batch, outputs, results, digests, cache_dir, bar) -> None:
+    for i, res in zip(batch, outputs, strict=True):
+        results[i] = res
+        write_cache(cache_dir, digests[i], res)
+        if bar is not None:
+            bar.update(1)

@@ -1,0 +1,136 @@
+"""The build: tables written and read back, incremental rebuilds, equal tables across engines."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from analysis import pipeline
+from analysis.cli import main
+from analysis.errors import InputError
+from tests import pagegen
+
+SEED = pagegen.seed_text()
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    """Six copies of the sample page under different names and dates, in a nested folder."""
+    folder = tmp_path / "raw"
+    (folder / "2023").mkdir(parents=True)
+    for day in range(1, 7):
+        target = folder / ("2023" if day % 2 else "") / f"paper_2023-08-0{day}.txt"
+        target.write_text(SEED, encoding="utf-8")
+    return folder
+
+
+def _build(corpus, out, **kw):
+    kw.setdefault("progress", False)
+    return pipeline.build([corpus], out_dir=out, **kw)
+
+
+def test_build_writes_every_table_and_reads_back(corpus, tmp_path):
+    out = tmp_path / "processed"
+    result = _build(corpus, out, jobs=1)
+    assert result.n_inputs == 6 and result.n_processed == 6 and not result.unchanged
+    for name in pipeline.TABLES:
+        assert (out / f"{name}.parquet").exists()
+    for name in pipeline.CSV_TABLES:
+        assert (out / f"{name}.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    tables = pipeline.load_tables(out)
+    assert len(tables["articles"]) == 30
+    assert tables["articles"]["article_id"].is_unique
+    assert set(tables["tokens"]["article_id"]) == set(tables["articles"]["article_id"])
+    assert isinstance(tables["tokens"]["tokens"].iloc[0], list)
+    assert set(tables["mentions"]["article_id"]) <= set(tables["articles"]["article_id"])
+    counted = tables["events"][tables["events"]["counted"]]
+    assert len(counted) == 6 * 13  # the sample page reports 13 events
+    assert isinstance(tables["events"]["parks"].iloc[0], list)
+    pd.testing.assert_frame_equal(tables["articles"], result.tables["articles"])
+    csv = pd.read_csv(out / "articles.csv", encoding="utf-8-sig")
+    assert list(csv["title"].head(1)) == [tables["articles"]["title"].iloc[0]]
+
+
+def test_rebuild_only_processes_what_changed(corpus, tmp_path):
+    out = tmp_path / "processed"
+    first = _build(corpus, out, jobs=1)
+    again = _build(corpus, out, jobs=1)
+    assert again.unchanged and again.n_processed == 0
+    pd.testing.assert_frame_equal(again.tables["events"], first.tables["events"])
+
+    changed = corpus / "paper_2023-08-02.txt"
+    changed.write_text(SEED.replace("(黄振)", "(黄振 李明)"), encoding="utf-8")
+    third = _build(corpus, out, jobs=1)
+    assert not third.unchanged and third.n_processed == 1
+    arts = third.tables["articles"]
+    assert (arts["author"] == "黄振、李明").sum() == 1
+
+    (corpus / "paper_2023-08-04.txt").unlink()
+    fourth = _build(corpus, out, jobs=1)
+    assert fourth.n_processed == 0 and len(fourth.tables["articles"]) == 25
+    assert not fourth.tables["articles"]["source"].str.contains("08-04").any()
+
+    forced = _build(corpus, out, jobs=1, force=True)
+    assert forced.n_processed == 5
+
+
+def test_results_do_not_depend_on_jobs(corpus, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "_BATCH_FILES", 2)  # three batches, so two workers share them
+    one = pipeline.load_tables(_build(corpus, tmp_path / "one", jobs=1).paths and tmp_path / "one")
+    two = pipeline.load_tables(_build(corpus, tmp_path / "two", jobs=2).paths and tmp_path / "two")
+    for name in pipeline.TABLES:
+        pd.testing.assert_frame_equal(one[name], two[name])
+
+
+def test_dask_engine_gives_the_same_tables(corpus, tmp_path):
+    pytest.importorskip("distributed")
+    local = _build(corpus, tmp_path / "local", jobs=1)
+    dask = _build(corpus, tmp_path / "dask", jobs=2, engine="dask")
+    assert (tmp_path / "dask" / "articles.parquet").is_dir()
+    back = pipeline.load_tables(tmp_path / "dask")
+    for name in pipeline.TABLES:
+        pd.testing.assert_frame_equal(back[name], local.tables[name])
+        pd.testing.assert_frame_equal(dask.tables[name], local.tables[name])
+    duckdb = pytest.importorskip("duckdb")
+    n = duckdb.sql(
+        f"select count(*) from read_parquet('{tmp_path / 'dask' / 'events.parquet'}/*.parquet')"
+    ).fetchall()[0][0]
+    assert n == len(local.tables["events"])
+    import dask.dataframe as dd
+
+    assert len(dd.read_parquet(tmp_path / "dask" / "mentions.parquet")) == len(
+        local.tables["mentions"]
+    )
+
+
+def test_bad_inputs_are_skipped_and_reported(corpus, tmp_path):
+    (corpus / "broken.txt").write_bytes(b"")
+    (corpus / "notes.docx").write_bytes(b"PK\x03\x04")
+    result = _build(corpus, tmp_path / "out", jobs=1)
+    assert len(result.tables["articles"]) == 30
+    assert [p.split("/")[-1] for p, _ in result.report.skipped] == ["broken.txt"]
+    assert [p.split("/")[-1] for p, _ in result.report.ignored] == ["notes.docx"]
+    assert "SKIPPED" in result.summary() and "broken.txt" in result.summary()
+    again = _build(corpus, tmp_path / "out", jobs=1)
+    assert again.unchanged and "broken.txt" in again.summary()
+    with pytest.raises(InputError, match=r"broken\.txt"):
+        _build(corpus, tmp_path / "strict", jobs=1, errors="raise")
+
+
+def test_load_tables_before_a_build(tmp_path):
+    with pytest.raises(InputError, match="not built yet"):
+        pipeline.load_tables(tmp_path)
+
+
+def test_command_line_build(corpus, tmp_path, capsys):
+    out = tmp_path / "cli"
+    assert main(["build", str(corpus), "--out", str(out), "--jobs", "1", "--no-progress"]) == 0
+    printed = capsys.readouterr().out
+    assert "articles: 30" in printed and "events by type" in printed
+    assert main(["build", str(corpus), "--out", str(out), "--no-progress"]) == 0
+    assert "nothing changed" in capsys.readouterr().out
+    shutil.copy(corpus / "paper_2023-08-02.txt", corpus / "copy.csv")  # not a table
+    assert main(["build", str(corpus), "--out", str(out), "--strict", "--no-progress"]) == 2
+    assert "copy.csv" in capsys.readouterr().err
