@@ -318,7 +318,7 @@ def test_bare_zone_needs_one_clear_park():
     several = find_mentions(arts("苏州高新区与无锡高新区合作。高新区将设立基金。"))
     assert [s for s, _ in spans(several, "park")] == ["苏州高新区", "无锡高新区"]
     district = find_mentions(arts("新吴区召开大会。在高新区工作的人才。"))
-    assert spans(district, "park") == [("高新区", "park:wuxi")]
+    assert spans(district, "park") == [("新吴区", "park:wuxi"), ("高新区", "park:wuxi")]
 
 
 def test_organisation_left_boundaries():
@@ -490,3 +490,18 @@ def test_lazy_exports():
     assert analysis.find_mentions is find_mentions
     assert analysis.mention_counts is mention_counts
     assert analysis.co_mentions is co_mentions
+
+
+def test_district_that_is_the_same_area_as_a_park_links_to_it():
+    """无锡高新区, 无锡国家高新技术产业开发区 and 新吴区 are one park."""
+    articles = pd.DataFrame(
+        {
+            "article_id": ["a"],
+            "title": ["新吴区集成电路产业集聚"],
+            "body": ["无锡国家高新技术产业开发区今年新增企业。无锡高新区将继续招商。"],
+        }
+    )
+    found = analysis.find_mentions(articles, kinds="park")
+    assert list(found["surface"]) == ["新吴区", "无锡国家高新技术产业开发区", "无锡高新区"]
+    assert set(found["entity_id"]) == {"park:wuxi"}
+    assert found["resolution"].iloc[0] == "district"

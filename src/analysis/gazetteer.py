@@ -188,7 +188,8 @@ def load_places() -> pd.DataFrame:
         ``name`` (canonical, e.g. ``无锡``, ``新吴区``, ``江阴市``), ``aliases``
         (``|``-separated, e.g. ``无锡市``), ``level`` (``region``, ``province``, ``city``,
         ``district``, ``county_city``, ``county``), ``province``, ``city`` (parent city's
-        name; a city's own name), ``note``.
+        name; a city's own name), ``park_id`` (the park a district is the same area as,
+        e.g. 新吴区 → ``wuxi``; its mentions are linked to that park), ``note``.
     """
     return _read_csv(
         config.PACKAGE_DATA_DIR / "places.csv",

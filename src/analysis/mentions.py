@@ -184,6 +184,10 @@ class _Rules:
                     "place",
                     "name" if i == 0 else "alias",
                 )
+                park_id = getattr(place, "park_id", "")
+                if park_id and park_id in self.park_name:
+                    # a district that is the same area as a park (新吴区 = 无锡高新区)
+                    payload = (f"park:{park_id}", self.park_name[park_id], "park", "district")
                 add(name, ("entity", len(name), 0, len(name), _P_PLACE, payload))
         for row in place_rules["blocks"].itertuples(index=False):
             add(row.word, ("block", len(row.word), 0, len(row.word), _P_BLOCK, None))
