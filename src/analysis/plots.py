@@ -1,0 +1,817 @@
+"""Charts of the tables, and the one function that saves figures.
+
+Every helper takes tables as documented in ``docs/tables.md``, accepts an optional
+matplotlib ``ax`` to draw into, returns the :class:`~matplotlib.figure.Figure`, and
+never calls ``show()``. Titles and axis labels are Chinese by default; pass
+``lang="en"`` for English (names from the data stay as they are). An empty or
+unusable table gives a chart that says "无数据" / "no data" instead of an error.
+
+Chinese text is drawn with the font chosen by :mod:`analysis.fonts` (set up on the
+first call). Save charts with :func:`save_figure`::
+
+    import analysis
+    from analysis import plots
+    fig = plots.plot_park_mentions(mentions, top=15)
+    analysis.save_figure(fig, "park_mentions")  # figures/park_mentions.{png,svg,pdf}
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.ticker import MaxNLocator
+
+from analysis import config, fonts
+
+logger = logging.getLogger(__name__)
+
+#: Width and height (inches) of a figure a helper creates; one size for every chart.
+FIGSIZE = (8.0, 5.0)
+
+#: Event types in the order the taxonomy lists them, with fixed colours.
+EVENT_TYPES = (
+    "meeting",
+    "signing",
+    "establishment",
+    "unveiling",
+    "launch",
+    "release",
+    "visit",
+    "project",
+)
+EVENT_TYPE_LABELS = {
+    "zh": {
+        "meeting": "会议",
+        "signing": "签约",
+        "establishment": "成立",
+        "unveiling": "揭牌",
+        "launch": "启动",
+        "release": "发布",
+        "visit": "考察调研",
+        "project": "项目",
+    },
+    "en": {
+        "meeting": "meeting",
+        "signing": "signing",
+        "establishment": "establishment",
+        "unveiling": "unveiling",
+        "launch": "launch",
+        "release": "release",
+        "visit": "visit",
+        "project": "project",
+    },
+}
+ORG_KINDS = ("company", "government", "research", "association")
+KIND_LABELS = {
+    "zh": {
+        "park": "园区",
+        "company": "企业",
+        "government": "政府机构",
+        "research": "高校院所",
+        "association": "协会联盟",
+        "place": "地名",
+        "person": "人物",
+    },
+    "en": {k: k for k in ("park", "company", "government", "research", "association")}
+    | {"place": "place", "person": "person"},
+}
+
+_TEXT = {
+    "zh": {
+        "no_data": "无数据",
+        "timeline": "各类事件随时间的分布",
+        "events": "事件数",
+        "by_park": "各园区的事件类型",
+        "park": "园区",
+        "type": "事件类型",
+        "park_mentions": "园区被提及次数（前{top}）",
+        "org_mentions": "机构被提及次数（前{top}）",
+        "mentions": "提及次数",
+        "articles": "文章数",
+        "co_mentions": "园区共现网络（同篇报道）",
+        "no_pairs": "没有两个园区出现在同一篇文章中",
+        "keywords": "关键词（前{top}）",
+        "score": "得分",
+        "wordcloud": "词云",
+        "article_lengths": "文章篇幅",
+        "chars": "字数",
+        "M": "月份",
+        "Q": "季度",
+        "Y": "年份",
+        "W": "周",
+        "D": "日期",
+    },
+    "en": {
+        "no_data": "no data",
+        "timeline": "Events over time by type",
+        "events": "events",
+        "by_park": "Event types by park",
+        "park": "park",
+        "type": "event type",
+        "park_mentions": "Park mentions (top {top})",
+        "org_mentions": "Organisation mentions (top {top})",
+        "mentions": "mentions",
+        "articles": "articles",
+        "co_mentions": "Parks mentioned in the same article",
+        "no_pairs": "no two parks appear in the same article",
+        "keywords": "Keywords (top {top})",
+        "score": "score",
+        "wordcloud": "Word cloud",
+        "article_lengths": "Article length",
+        "chars": "characters",
+        "M": "month",
+        "Q": "quarter",
+        "Y": "year",
+        "W": "week",
+        "D": "date",
+    },
+}
+
+_PALETTE = mpl.colormaps["tab10"].colors
+
+
+def _t(lang: str, key: str, **kwargs) -> str:
+    if lang not in _TEXT:
+        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+    return _TEXT[lang][key].format(**kwargs)
+
+
+def _root_figure(ax: Axes) -> Figure:
+    """The top-level figure holding ``ax`` (not a subfigure)."""
+    try:
+        return ax.get_figure(root=True)
+    except TypeError:  # matplotlib < 3.10
+        return ax.figure
+
+
+def _figure_and_ax(ax: Axes | None, figsize: tuple[float, float] = FIGSIZE) -> tuple[Figure, Axes]:
+    """The figure and axes to draw into; a new constrained-layout figure when ``ax`` is None."""
+    fonts.ensure_font()
+    if ax is not None:
+        return _root_figure(ax), ax
+    fig = Figure(figsize=figsize, layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def _no_data(ax: Axes, title: str, lang: str, message: str | None = None) -> Figure:
+    """Turn ``ax`` into a readable empty chart and return its figure."""
+    ax.clear()
+    ax.set_axis_off()
+    ax.set_title(title)
+    ax.text(
+        0.5,
+        0.5,
+        message or _t(lang, "no_data"),
+        ha="center",
+        va="center",
+        fontsize=16,
+        color="0.45",
+        transform=ax.transAxes,
+    )
+    logger.info("%s: %s", title, message or "no data")
+    return _root_figure(ax)
+
+
+def _usable(table: pd.DataFrame | None, columns: Iterable[str]) -> bool:
+    """True when ``table`` is a non-empty DataFrame with every one of ``columns``."""
+    if table is None or not isinstance(table, pd.DataFrame) or table.empty:
+        return False
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        logger.warning("table lacks columns %s; drawing an empty chart", missing)
+        return False
+    return True
+
+
+def _counted(events: pd.DataFrame) -> pd.DataFrame:
+    """Events that count (``counted`` true), or all of them if the column is absent."""
+    if "counted" in events.columns:
+        return events[events["counted"].fillna(False).astype(bool)]
+    return events
+
+
+def _type_labels(events: pd.DataFrame, lang: str) -> pd.Series:
+    """The label to show for each event's type, ``type_label`` when Chinese is wanted."""
+    types = events["type"].astype(str)
+    if lang == "zh" and "type_label" in events.columns:
+        labels = events["type_label"].astype("string")
+        return labels.fillna(types.map(EVENT_TYPE_LABELS["zh"])).fillna(types).astype(str)
+    return types.map(EVENT_TYPE_LABELS[lang]).fillna(types)
+
+
+def _type_order(events: pd.DataFrame, labels: pd.Series) -> tuple[list[str], list]:
+    """Labels ordered as :data:`EVENT_TYPES`, each with its fixed colour."""
+    pairs = dict(zip(labels, events["type"].astype(str), strict=True))
+    rank = {t: i for i, t in enumerate(EVENT_TYPES)}
+    order = sorted(pairs, key=lambda lab: (rank.get(pairs[lab], len(rank)), lab))
+    colours = [
+        _PALETTE[rank.get(pairs[lab], len(rank) + i) % len(_PALETTE)] for i, lab in enumerate(order)
+    ]
+    return order, colours
+
+
+def _shorten(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, with an ellipsis when cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _normalise_freq(freq: str) -> str:
+    """Pandas offset aliases (``ME``, ``MS``, ``QE``, ``YE``, ``A``) as period aliases."""
+    aliases = {"ME": "M", "MS": "M", "QE": "Q", "QS": "Q", "YE": "Y", "YS": "Y", "A": "Y"}
+    return aliases.get(freq.upper(), freq.upper())
+
+
+def plot_event_timeline(
+    events: pd.DataFrame,
+    freq: str = "M",
+    *,
+    counted_only: bool = True,
+    lang: str = "zh",
+    ax: Axes | None = None,
+) -> Figure:
+    """Events per period, stacked by type.
+
+    Args:
+        events: the events table (``date``, ``type``, ``type_label``, ``counted``).
+        freq: period length, a pandas period alias: ``D``, ``W``, ``M``, ``Q``, ``Y``.
+        counted_only: keep only events with ``counted`` true (reported, not background).
+        lang: ``zh`` or ``en`` for titles and type labels.
+        ax: axes to draw into; a new figure when None.
+
+    Returns:
+        The figure. Periods without events appear as gaps, so the time axis is even.
+    """
+    fig, ax = _figure_and_ax(ax)
+    title = _t(lang, "timeline")
+    if not _usable(events, ["date", "type"]):
+        return _no_data(ax, title, lang)
+    df = _counted(events).copy()
+    df["date"] = pd.to_datetime(df["date"], errors="coerce")
+    df = df[df["date"].notna()]
+    if df.empty:
+        return _no_data(ax, title, lang)
+    period = _normalise_freq(freq)
+    df["period"] = df["date"].dt.to_period(period)
+    df["label"] = _type_labels(df, lang)
+    table = pd.crosstab(df["period"], df["label"])
+    full = pd.period_range(table.index.min(), table.index.max(), freq=period)
+    table = table.reindex(full, fill_value=0)
+    order, colours = _type_order(df, df["label"])
+    x = np.arange(len(table))
+    bottom = np.zeros(len(table))
+    for label, colour in zip(order, colours, strict=True):
+        values = table[label].to_numpy()
+        ax.bar(x, values, bottom=bottom, label=label, color=colour, width=0.8)
+        bottom += values
+    step = max(1, math.ceil(len(x) / 12))
+    ax.set_xticks(x[::step], [str(p) for p in table.index[::step]])
+    ax.set_xlim(-0.6, len(x) - 0.4)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_title(title)
+    ax.set_xlabel(_t(lang, period[0]) if period[0] in "MQYWD" else period)
+    ax.set_ylabel(_t(lang, "events"))
+    ax.legend(title=_t(lang, "type"), loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def _name_lookup(names: pd.DataFrame | Mapping[str, str] | None) -> dict[str, str]:
+    """``entity_id`` -> display name, from mentions, a gazetteer or a mapping."""
+    if names is None:
+        return {}
+    if isinstance(names, Mapping):
+        return {str(k): str(v) for k, v in names.items()}
+    if not isinstance(names, pd.DataFrame) or "name" not in names.columns:
+        return {}
+    for id_column in ("entity_id", "park_id", "id"):
+        if id_column in names.columns:
+            ids = names[id_column].astype(str)
+            ids = ids.where(ids.str.contains(":"), "park:" + ids)
+            return dict(zip(ids, names["name"].astype(str), strict=True))
+    return {}
+
+
+def _park_name(entity_id: str, lookup: Mapping[str, str]) -> str:
+    return lookup.get(entity_id) or entity_id.split(":", 1)[-1]
+
+
+def plot_events_by_park(
+    events: pd.DataFrame,
+    names: pd.DataFrame | Mapping[str, str] | None = None,
+    *,
+    top: int = 20,
+    counted_only: bool = True,
+    lang: str = "zh",
+    ax: Axes | None = None,
+) -> Figure:
+    """Heatmap of event counts, park by event type.
+
+    Args:
+        events: the events table; its ``parks`` column lists park ``entity_id`` s.
+        names: where park names come from: the mentions table (``entity_id``,
+            ``name``), the gazetteer, or a mapping; without it the id is shown.
+        top: show the parks with most events, at most this many.
+        counted_only: keep only events with ``counted`` true.
+        lang: ``zh`` or ``en``.
+        ax: axes to draw into; a new figure when None.
+
+    Returns:
+        The figure; each cell is annotated with its count.
+    """
+    fig, ax = _figure_and_ax(ax)
+    title = _t(lang, "by_park")
+    if not _usable(events, ["type", "parks"]):
+        return _no_data(ax, title, lang)
+    df = _counted(events).copy()
+    df["label"] = _type_labels(df, lang)
+    df = df.explode("parks")
+    df = df[df["parks"].notna() & (df["parks"].astype(str) != "")]
+    if df.empty:
+        return _no_data(ax, title, lang)
+    lookup = _name_lookup(names)
+    df["park"] = [_park_name(str(p), lookup) for p in df["parks"]]
+    table = pd.crosstab(df["park"], df["label"])
+    table = table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index[:top]]
+    order, _ = _type_order(df, df["label"])
+    table = table[[c for c in order if c in table.columns]]
+    image = ax.imshow(table.to_numpy(), cmap="Blues", aspect="auto", vmin=0)
+    ax.set_xticks(range(table.shape[1]), table.columns, rotation=30, ha="right")
+    ax.set_yticks(range(table.shape[0]), table.index)
+    high = table.to_numpy().max()
+    for (i, j), value in np.ndenumerate(table.to_numpy()):
+        if value:
+            colour = "white" if value > high / 2 else "black"
+            ax.text(j, i, str(value), ha="center", va="center", color=colour, fontsize=9)
+    ax.set_title(title)
+    ax.set_xlabel(_t(lang, "type"))
+    ax.set_ylabel(_t(lang, "park"))
+    bar = fig.colorbar(image, ax=ax, label=_t(lang, "events"), shrink=0.8)
+    bar.locator = MaxNLocator(integer=True)
+    bar.update_ticks()
+    return fig
+
+
+def _mention_ranking(mentions: pd.DataFrame, kinds: Sequence[str], count: str) -> pd.DataFrame:
+    """Mentions (or distinct articles) per entity, largest first, with its kind."""
+    df = mentions[mentions["kind"].isin(kinds)]
+    if count == "articles":
+        df = df.drop_duplicates(["article_id", "entity_id"])
+    elif count != "mentions":
+        raise ValueError(f"count must be 'mentions' or 'articles', not {count!r}")
+    ranking = (
+        df.groupby(["entity_id", "name", "kind"], sort=False)
+        .size()
+        .rename("n")
+        .reset_index()
+        .sort_values(["n", "name"], ascending=[False, True], kind="stable")
+    )
+    return ranking.drop_duplicates("entity_id")
+
+
+def _ranking_bars(ax: Axes, ranking: pd.DataFrame, colours: Sequence, xlabel: str) -> None:
+    y = np.arange(len(ranking))[::-1]
+    ax.barh(y, ranking["n"].to_numpy(), color=colours)
+    ax.set_yticks(y, ranking["name"].astype(str))
+    for yi, n in zip(y, ranking["n"], strict=True):
+        ax.text(n, yi, f" {n}", va="center", fontsize=8)
+    ax.set_xlabel(xlabel)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.margins(x=0.1)
+
+
+def plot_park_mentions(
+    mentions: pd.DataFrame,
+    top: int = 20,
+    *,
+    count: str = "mentions",
+    lang: str = "zh",
+    ax: Axes | None = None,
+) -> Figure:
+    """Ranking of the parks mentioned most.
+
+    Args:
+        mentions: the mentions table (``entity_id``, ``name``, ``kind``, ``article_id``).
+        top: how many parks to show.
+        count: ``mentions`` (every mention) or ``articles`` (articles naming the park).
+        lang: ``zh`` or ``en``.
+        ax: axes to draw into; a new figure when None.
+
+    Returns:
+        The figure, a horizontal bar chart with the most-mentioned park on top.
+    """
+    fig, ax = _figure_and_ax(ax)
+    title = _t(lang, "park_mentions", top=top)
+    if not _usable(mentions, ["entity_id", "name", "kind", "article_id"]):
+        return _no_data(ax, title, lang)
+    ranking = _mention_ranking(mentions, ["park"], count).head(top)
+    if ranking.empty:
+        return _no_data(ax, title, lang)
+    _ranking_bars(ax, ranking, [_PALETTE[0]] * len(ranking), _t(lang, count))
+    ax.set_title(title)
+    return fig
+
+
+def plot_org_mentions(
+    mentions: pd.DataFrame,
+    top: int = 20,
+    *,
+    kinds: Sequence[str] = ORG_KINDS,
+    count: str = "mentions",
+    lang: str = "zh",
+    ax: Axes | None = None,
+) -> Figure:
+    """Ranking of the organisations mentioned most, coloured by kind.
+
+    Args:
+        mentions: the mentions table.
+        top: how many organisations to show.
+        kinds: which ``kind`` values count as organisations.
+        count: ``mentions`` or ``articles``.
+        lang: ``zh`` or ``en``.
+        ax: axes to draw into; a new figure when None.
+
+    Returns:
+        The figure, with a legend of the kinds shown.
+    """
+    fig, ax = _figure_and_ax(ax)
+    title = _t(lang, "org_mentions", top=top)
+    if not _usable(mentions, ["entity_id", "name", "kind", "article_id"]):
+        return _no_data(ax, title, lang)
+    ranking = _mention_ranking(mentions, kinds, count).head(top)
+    if ranking.empty:
+        return _no_data(ax, title, lang)
+    kind_colour = {k: _PALETTE[(i + 1) % len(_PALETTE)] for i, k in enumerate(kinds)}
+    _ranking_bars(ax, ranking, [kind_colour[k] for k in ranking["kind"]], _t(lang, count))
+    from matplotlib.patches import Patch
+
+    shown = [k for k in kinds if k in set(ranking["kind"])]
+    handles = [Patch(color=kind_colour[k], label=KIND_LABELS[lang].get(k, k)) for k in shown]
+    ax.legend(handles=handles, loc="lower right", frameon=False)
+    ax.set_title(title)
+    return fig
+
+
+def plot_co_mentions(
+    mentions: pd.DataFrame,
+    *,
+    kind: str = "park",
+    min_count: int = 1,
+    top: int = 30,
+    seed: int = 0,
+    lang: str = "zh",
+    ax: Axes | None = None,
+) -> Figure:
+    """Network of parks mentioned in the same article.
+
+    Nodes are parks (size by number of articles), edges join parks named in the same
+    article (width by number of such articles).
+
+    Args:
+        mentions: the mentions table.
+        kind: which entities to link (``park`` by default; any ``kind`` works).
+        min_count: drop edges seen in fewer articles than this.
+        top: keep the most-mentioned entities, at most this many.
+        seed: layout seed, so the same data gives the same picture.
+        lang: ``zh`` or ``en``.
+        ax: axes to draw into; a new figure when None.
+
+    Returns:
+        The figure.
+    """
+    import networkx as nx
+
+    fig, ax = _figure_and_ax(ax, (8.0, 6.0) if ax is None else FIGSIZE)
+    title = _t(lang, "co_mentions")
+    if not _usable(mentions, ["entity_id", "name", "kind", "article_id"]):
+        return _no_data(ax, title, lang)
+    df = mentions.loc[mentions["kind"] == kind, ["article_id", "entity_id", "name"]]
+    df = df.drop_duplicates(["article_id", "entity_id"])
+    if df.empty:
+        return _no_data(ax, title, lang)
+    names = dict(zip(df["entity_id"], df["name"].astype(str), strict=True))
+    n_articles = df["entity_id"].value_counts()
+    keep = set(n_articles.sort_values(ascending=False, kind="stable").index[:top])
+    pairs: Counter[tuple[str, str]] = Counter()
+    for _, ids in df[df["entity_id"].isin(keep)].groupby("article_id")["entity_id"]:
+        pairs.update(itertools.combinations(sorted(set(ids)), 2))
+    graph = nx.Graph()
+    graph.add_nodes_from(sorted(keep))
+    graph.add_weighted_edges_from((a, b, n) for (a, b), n in pairs.items() if n >= min_count)
+    pos = nx.spring_layout(graph, seed=seed, weight="weight")
+    widest = max((d["weight"] for *_, d in graph.edges(data=True)), default=1)
+    widths = [1 + 5 * d["weight"] / widest for *_, d in graph.edges(data=True)]
+    biggest = n_articles.max()
+    sizes = [150 + 650 * n_articles[n] / biggest for n in graph.nodes]
+    nx.draw_networkx_edges(graph, pos, ax=ax, width=widths, edge_color="0.6", alpha=0.8)
+    nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=sizes, node_color=[_PALETTE[0]])
+    label_pos = {n: (x, y - 0.09) for n, (x, y) in pos.items()}
+    nx.draw_networkx_labels(
+        graph,
+        label_pos,
+        ax=ax,
+        labels={n: names[n] for n in graph.nodes},
+        font_size=9,
+        verticalalignment="top",
+        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
+    )
+    ax.set_title(title)
+    if graph.number_of_edges() == 0:
+        ax.text(0.5, 0.02, _t(lang, "no_pairs"), ha="center", transform=ax.transAxes, color="0.45")
+    ax.set_axis_off()
+    ax.margins(0.15)
+    return fig
+
+
+def plot_keywords(
+    keywords: pd.DataFrame,
+    groups: Sequence[str] | None = None,
+    top: int = 10,
+    *,
+    ncols: int = 3,
+    max_groups: int = 12,
+    lang: str = "zh",
+    ax: Axes | Sequence[Axes] | None = None,
+) -> Figure:
+    """Top keywords per group (park, period, ...), one small bar chart per group.
+
+    Args:
+        keywords: the keywords table (``group``, ``keyword``, ``score``, ``rank``).
+        groups: which groups to show, in this order; when None, the first
+            ``max_groups`` groups of the table.
+        top: keywords per group.
+        ncols: panels per row.
+        max_groups: at most this many panels when ``groups`` is None.
+        lang: ``zh`` or ``en``.
+        ax: an axes (one group) or one axes per group; a new grid when None.
+
+    Returns:
+        The figure.
+    """
+    title = _t(lang, "keywords", top=top)
+    axes: list[Axes]
+    if not _usable(keywords, ["group", "keyword", "score"]):
+        fig, single = _figure_and_ax(ax if isinstance(ax, Axes) or ax is None else ax[0])
+        return _no_data(single, title, lang)
+    available = list(dict.fromkeys(keywords["group"].astype(str)))
+    chosen = [str(g) for g in groups] if groups is not None else available
+    if groups is None and len(chosen) > max_groups:
+        logger.info("showing %d of %d keyword groups", max_groups, len(chosen))
+        chosen = chosen[:max_groups]
+    unknown = [g for g in chosen if g not in available]
+    if unknown:
+        logger.warning("keyword groups not in the table: %s", unknown)
+    chosen = [g for g in chosen if g in available]
+    if not chosen:
+        fig, single = _figure_and_ax(ax if isinstance(ax, Axes) or ax is None else ax[0])
+        return _no_data(single, title, lang)
+    fonts.ensure_font()
+    if ax is None:
+        cols = min(ncols, len(chosen))
+        rows = math.ceil(len(chosen) / cols)
+        fig = Figure(figsize=(FIGSIZE[0], max(FIGSIZE[1], 2.6 * rows)), layout="constrained")
+        grid = fig.subplots(rows, cols, squeeze=False)
+        axes = list(grid.ravel())
+        for extra in axes[len(chosen) :]:
+            extra.set_axis_off()
+        fig.suptitle(title)
+    else:
+        axes = [ax] if isinstance(ax, Axes) else list(ax)
+        if len(axes) < len(chosen):
+            logger.warning("%d axes for %d groups; drawing the first", len(axes), len(chosen))
+            chosen = chosen[: len(axes)]
+        fig = _root_figure(axes[0])
+    sort_key = "rank" if "rank" in keywords.columns else "score"
+    for i, (group, panel) in enumerate(zip(chosen, axes, strict=False)):
+        rows = keywords[keywords["group"].astype(str) == group]
+        rows = rows.sort_values(sort_key, ascending=sort_key == "rank", kind="stable").head(top)
+        y = np.arange(len(rows))[::-1]
+        panel.barh(y, rows["score"].to_numpy(dtype=float), color=_PALETTE[i % len(_PALETTE)])
+        panel.set_yticks(y, rows["keyword"].astype(str))
+        panel.set_title(_shorten(group, 14), fontsize=10)
+        panel.tick_params(axis="y", labelsize=8)
+        panel.tick_params(axis="x", labelsize=7)
+        panel.spines[["top", "right"]].set_visible(False)
+        panel.set_xlabel(_t(lang, "score"), fontsize=8)
+    if ax is not None and len(chosen) == 1:
+        axes[0].set_title(f"{title}: {chosen[0]}")
+    return fig
+
+
+_WORD = re.compile(r"\w")
+
+
+def _frequencies(
+    data: pd.DataFrame | pd.Series | Mapping[str, float] | Iterable[str],
+    stopwords: Iterable[str] | None,
+    min_length: int,
+) -> dict[str, float]:
+    """Word frequencies from a tokens table, token lists, a frequency mapping or words."""
+    if isinstance(data, pd.DataFrame):
+        if "tokens" not in data.columns:
+            raise ValueError("a tokens table needs a 'tokens' column (see docs/tables.md)")
+        data = data["tokens"]
+    if isinstance(data, Mapping):
+        counts = Counter({str(k): float(v) for k, v in data.items()})
+    elif isinstance(data, pd.Series) and pd.api.types.is_numeric_dtype(data):
+        counts = Counter({str(k): float(v) for k, v in data.items()})
+    else:
+        counts = Counter()
+        for item in data:
+            if isinstance(item, str):
+                counts[item] += 1
+            elif item is not None and not (isinstance(item, float) and math.isnan(item)):
+                counts.update(str(t) for t in item)
+    stop = set(stopwords or ())
+    return {
+        word.strip(): n
+        for word, n in counts.items()
+        if n > 0
+        and len(word.strip()) >= min_length
+        and word.strip() not in stop
+        and _WORD.search(word)
+        and not word.strip().isdigit()
+    }
+
+
+def _default_stopwords() -> set[str]:
+    """The project's stopwords (:func:`analysis.stopwords`), or none while it is missing."""
+    try:
+        from analysis.text import stopwords
+    except ImportError:
+        logger.info("analysis.text.stopwords not available; no stopwords removed")
+        return set()
+    return set(stopwords())
+
+
+def plot_wordcloud(
+    data: pd.DataFrame | pd.Series | Mapping[str, float] | Iterable[str],
+    *,
+    stopwords: Iterable[str] | None = None,
+    max_words: int = 150,
+    min_length: int = 2,
+    width: int = 1600,
+    height: int = 1000,
+    random_state: int = 42,
+    colormap: str = "viridis",
+    lang: str = "zh",
+    ax: Axes | None = None,
+) -> Figure:
+    """Word cloud of word frequencies, drawn with the Chinese font.
+
+    Frequencies are counted from the tokens (so no repeated bigrams, as
+    ``WordCloud.generate`` would make from raw text) and passed to
+    ``WordCloud.generate_from_frequencies``.
+
+    Args:
+        data: the tokens table, a Series of token lists, a mapping (or numeric
+            Series) of word -> frequency, or an iterable of words.
+        stopwords: words to leave out; the project's stopwords when None.
+        max_words: at most this many words.
+        min_length: shorter words (e.g. single characters) are left out.
+        width: image width in pixels.
+        height: image height in pixels.
+        random_state: layout seed; the same data gives the same picture.
+        colormap: matplotlib colormap for the words.
+        lang: ``zh`` or ``en``.
+        ax: axes to draw into; a new figure when None.
+
+    Returns:
+        The figure.
+    """
+    from wordcloud import WordCloud
+
+    fig, ax = _figure_and_ax(ax)
+    title = _t(lang, "wordcloud")
+    if data is None or (isinstance(data, pd.DataFrame | pd.Series) and data.empty):
+        return _no_data(ax, title, lang)
+    stop = _default_stopwords() if stopwords is None else set(stopwords)
+    freqs = _frequencies(data, stop, min_length)
+    if not freqs:
+        return _no_data(ax, title, lang)
+    cloud = WordCloud(
+        font_path=str(fonts.font_path()),
+        width=width,
+        height=height,
+        max_words=max_words,
+        background_color="white",
+        random_state=random_state,
+        colormap=colormap,
+        prefer_horizontal=0.95,
+    ).generate_from_frequencies(freqs)
+    ax.imshow(cloud.to_array(), interpolation="bilinear")
+    ax.set_axis_off()
+    ax.set_title(title)
+    return fig
+
+
+def plot_article_lengths(
+    articles: pd.DataFrame,
+    top: int = 30,
+    *,
+    lang: str = "zh",
+    ax: Axes | None = None,
+) -> Figure:
+    """Length of each article (characters of title + body), longest on top.
+
+    Args:
+        articles: the articles table (``title``, ``n_chars``, ``kind``); boilerplate
+            rows are left out.
+        top: at most this many articles.
+        lang: ``zh`` or ``en``.
+        ax: axes to draw into; a new figure when None.
+
+    Returns:
+        The figure.
+    """
+    fig, ax = _figure_and_ax(ax)
+    title = _t(lang, "article_lengths")
+    if not _usable(articles, ["title", "n_chars"]):
+        return _no_data(ax, title, lang)
+    df = articles
+    if "kind" in df.columns:
+        df = df[df["kind"] == "article"]
+    df = df.sort_values("n_chars", ascending=False, kind="stable").head(top)
+    if df.empty:
+        return _no_data(ax, title, lang)
+    labels = [_shorten(t, 22) for t in df["title"].astype(str)]
+    ranking = pd.DataFrame({"name": labels, "n": df["n_chars"].astype(int).to_numpy()})
+    _ranking_bars(ax, ranking, [_PALETTE[0]] * len(ranking), _t(lang, "chars"))
+    ax.set_title(title)
+    return fig
+
+
+def _warn_missing_glyphs(fig: Figure, name: str) -> None:
+    texts = [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text()]
+    missing = fonts.missing_glyphs(texts)
+    if missing:
+        logger.warning(
+            "figure %s: font %s lacks %s; those characters use a fallback font",
+            name,
+            fonts.ensure_font().family,
+            "".join(sorted(missing)),
+        )
+
+
+def save_figure(
+    fig: Figure,
+    name: str,
+    formats: Sequence[str] = ("png", "svg", "pdf"),
+    dpi: int = 200,
+    out_dir: str | os.PathLike | None = None,
+) -> list[Path]:
+    """Write a figure in each format, the one way figures leave the package.
+
+    The figure keeps its size (helpers make every chart :data:`FIGSIZE`); files are
+    reproducible (no creation date in PDF or SVG metadata, fixed SVG ids). Text in
+    PDF and SVG stays text (see :mod:`analysis.fonts`).
+
+    Args:
+        fig: the figure, e.g. from a ``plot_*`` helper.
+        name: file name without extension, e.g. ``"event_timeline"``.
+        formats: extensions to write (any matplotlib format).
+        dpi: resolution of raster formats.
+        out_dir: folder to write to; ``config.FIGURES_DIR`` when None.
+
+    Returns:
+        The written paths, in the order of ``formats``.
+
+    Raises:
+        ValueError: ``name`` is empty or contains a folder.
+
+    Example:
+        >>> save_figure(fig, "park_mentions", formats=("png",))  # doctest: +SKIP
+        [PosixPath('.../figures/park_mentions.png')]
+    """
+    stem = str(name).strip()
+    if not stem or Path(stem).name != stem or stem in {".", ".."}:
+        raise ValueError(f"figure name must be a plain file name, not {name!r}")
+    if Path(stem).suffix.lower().lstrip(".") in {f.lower().lstrip(".") for f in formats}:
+        stem = Path(stem).stem
+    folder = Path(out_dir) if out_dir is not None else config.FIGURES_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    fonts.ensure_font()
+    _warn_missing_glyphs(fig, stem)
+    metadata = {"pdf": {"CreationDate": None}, "svg": {"Date": None}}
+    written = []
+    with mpl.rc_context({"svg.hashsalt": stem}):
+        for fmt in formats:
+            fmt = fmt.lower().lstrip(".")
+            path = folder / f"{stem}.{fmt}"
+            fig.savefig(path, format=fmt, dpi=dpi, metadata=metadata.get(fmt), facecolor="white")
+            written.append(path)
+    logger.info("saved %s", ", ".join(str(p) for p in written))
+    return written

@@ -1,0 +1,292 @@
+"""The HTML report: self-contained, every figure embedded, every event link resolves."""
+
+from __future__ import annotations
+
+import base64
+import io
+import shutil
+import subprocess
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from PIL import Image
+
+import analysis
+from analysis import report
+
+from . import _tables as T
+
+
+class _Page(HTMLParser):
+    """Collects ids, links, embedded figures and visible text of an HTML page."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.figures: dict[str, str] = {}
+        self.metas: list[dict] = []
+        self.text: list[str] = []
+        self._figure: str | None = None
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("href", "").startswith("#"):
+            self.links.append(attrs["href"][1:])
+        if tag == "figure":
+            self._figure = attrs.get("data-figure")
+        if tag == "img" and self._figure:
+            self.figures[self._figure] = attrs.get("src", "")
+        if tag == "svg" and self._figure:
+            self.figures[self._figure] = "svg"
+        if tag == "meta":
+            self.metas.append(attrs)
+        if tag in {"style", "script"}:
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in {"style", "script"}:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.text.append(data)
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return T.all_tables()
+
+
+@pytest.fixture(scope="module")
+def built(tables, tmp_path_factory):
+    """Figures saved as the command line does, and the report written from them."""
+    out = tmp_path_factory.mktemp("report")
+    figures = report.make_figures(tables)
+    paths = {
+        name: analysis.save_figure(fig, name, formats=("png", "svg"), dpi=80, out_dir=out)[0]
+        for name, fig in figures.items()
+    }
+    path = report.write_report(tables, paths, out / "report.html")
+    return path, paths
+
+
+def _parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def test_make_figures_draws_every_chart(tables):
+    figures = report.make_figures(tables)
+    assert list(figures) == list(report.CAPTIONS["zh"])
+    assert all(isinstance(f, Figure) for f in figures.values())
+
+
+def test_make_figures_tolerates_missing_and_empty_tables():
+    assert report.make_figures({}) == {}
+    only_events = report.make_figures({"events": T.events(), "mentions": None})
+    assert set(only_events) == {"event_timeline", "events_by_park"}
+    empty = report.make_figures(T.empty_tables())
+    assert set(empty) == set(report.CAPTIONS["zh"])
+    for fig in empty.values():
+        assert "无数据" in [t.get_text() for t in fig.axes[0].texts]
+
+
+def test_report_is_utf8_with_charset(built):
+    path, _ = built
+    raw = path.read_bytes()
+    raw.decode("utf-8")
+    assert b'<meta charset="utf-8">' in raw[:300]
+    assert any(m.get("charset") == "utf-8" for m in _parse(path).metas)
+
+
+def test_every_figure_is_embedded_as_png(built):
+    path, paths = built
+    page = _parse(path)
+    assert set(page.figures) == set(paths)
+    for src in page.figures.values():
+        assert src.startswith("data:image/png;base64,")
+        data = base64.b64decode(src.split(",", 1)[1])
+        assert Image.open(io.BytesIO(data)).size[0] > 100
+    assert 'src="figures/' not in path.read_text(encoding="utf-8")  # nothing external
+
+
+def test_svg_only_figures_are_inlined(tmp_path, tables):
+    fig = report.make_figures({"mentions": tables["mentions"]})["park_mentions"]
+    (svg,) = analysis.save_figure(fig, "parks", formats=("svg",), out_dir=tmp_path)
+    path = report.write_report(tables, {"park_mentions": svg}, tmp_path / "r.html")
+    html = path.read_text(encoding="utf-8")
+    assert _parse(path).figures == {"park_mentions": "svg"}
+    assert "<?xml" not in html
+    assert "苏州工业园区" in html
+
+
+def test_figure_objects_are_rendered(tmp_path, tables):
+    fig = report.make_figures({"events": tables["events"]})["event_timeline"]
+    path = report.write_report(tables, {"event_timeline": fig}, tmp_path / "r.html")
+    assert _parse(path).figures["event_timeline"].startswith("data:image/png;base64,")
+
+
+def test_every_event_link_has_a_target(built):
+    page = _parse(built[0])
+    event_links = [link for link in page.links if link.startswith("article-")]
+    assert len(event_links) == len(report.top_events(T.events()))
+    assert event_links
+    assert all(link in page.ids for link in page.links)
+
+
+def test_link_to_an_unknown_article_still_resolves(tmp_path, tables):
+    events = tables["events"].copy()
+    events.loc[events.index[0], "article_id"] = "ffffffffffffffff"
+    events.at[events.index[0], "parks"] = list(T.PARKS)  # the most linked: listed first
+    path = report.write_report({**tables, "events": events}, {}, tmp_path / "r.html")
+    page = _parse(path)
+    assert "article-ffffffffffffffff" in page.links
+    assert all(link in page.ids for link in page.links)
+
+
+def test_summary_counts(built, tables):
+    text = "".join(_parse(built[0]).text)
+    n_articles = (tables["articles"]["kind"] == "article").sum()
+    assert f"文章{n_articles}" in text
+    assert f"提及{len(tables['mentions'])}" in text
+    assert f"被提及的园区{len(T.PARKS)}" in text
+    assert f"事件（已报道）{tables['events']['counted'].sum()}" in text
+    assert "会议" in text and "签约" in text  # events by type
+
+
+def test_articles_section_lists_title_date_source(built, tables):
+    text = "".join(_parse(built[0]).text)
+    first = tables["articles"].iloc[0]
+    assert first["title"] in text
+    assert first["date"].strftime("%Y-%m-%d") in text
+    assert first["source"] in text
+    assert "版权声明" not in text  # boilerplate is not an article
+
+
+def test_text_is_escaped(tmp_path, tables):
+    articles = tables["articles"].copy()
+    articles.loc[0, "title"] = "<script>alert(1)</script>园区"
+    path = report.write_report({**tables, "articles": articles}, {}, tmp_path / "r.html")
+    html = path.read_text(encoding="utf-8")
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_empty_report_says_so(tmp_path):
+    path = report.write_report({}, {}, tmp_path / "sub" / "r.html")
+    text = "".join(_parse(path).text)
+    assert "没有事件" in text and "没有文章" in text and "没有图表" in text
+
+
+def test_embedded_font_covers_the_chinese_text(built):
+    from fontTools.ttLib import TTFont
+
+    html = built[0].read_text(encoding="utf-8")
+    marker = 'font-family: "AnalysisCJK"; src: url("data:font/'
+    assert marker in html
+    data = html.split(marker, 1)[1].split("base64,", 1)[1].split('"', 1)[0]
+    cmap = TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()
+    chinese = {ch for ch in "".join(_parse(built[0]).text) if "\u4e00" <= ch <= "\u9fff"}
+    assert chinese
+    assert {ch for ch in chinese if ord(ch) not in cmap} == set()
+
+
+def test_english_report(tmp_path, tables):
+    path = report.write_report(tables, {}, tmp_path / "r.html", lang="en")
+    text = "".join(_parse(path).text)
+    assert "Top events" in text and "Articles" in text
+
+
+def _chromium() -> str | None:
+    return next(
+        (
+            shutil.which(n)
+            for n in ("chromium", "chromium-browser", "google-chrome")
+            if shutil.which(n)
+        ),
+        None,
+    )
+
+
+@pytest.mark.skipif(_chromium() is None, reason="headless Chromium not installed")
+def test_report_renders_in_headless_chromium(built, tmp_path):
+    shot = tmp_path / "shot.png"
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [
+                _chromium(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                f"--user-data-dir={profile}",
+                f"--screenshot={shot}",
+                "--window-size=1200,6000",
+                built[0].as_uri(),
+            ],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+    assert shot.is_file(), "Chromium wrote no screenshot"
+    pixels = np.asarray(Image.open(shot).convert("RGB")).astype(int)
+    grey = pixels.mean(axis=2)
+    assert (grey < 200).mean() > 0.01, "the screenshot is blank"
+    # Figures are coloured (tab10 bars); a page of text alone is grey on white.
+    saturation = pixels.max(axis=2) - pixels.min(axis=2)
+    assert (saturation > 80).mean() > 0.01, "no figure visible in the screenshot"
+
+
+def test_command_line_report_writes_every_figure_workbook_and_html(tmp_path, capsys):
+    """``python -m analysis report`` on the sample page: tables, figures, workbook, report."""
+    import openpyxl
+
+    from analysis import config
+    from analysis.cli import main
+
+    figures, processed = tmp_path / "figures", tmp_path / "processed"
+    code = main(
+        [
+            "report",
+            str(config.RAW_DIR),
+            "--out",
+            str(processed),
+            "--figures",
+            str(figures),
+            "--jobs",
+            "1",
+            "--no-progress",
+        ]
+    )
+    assert code == 0
+    assert "report.html" in capsys.readouterr().out
+    pngs = sorted(p.stem for p in figures.glob("*.png"))
+    assert {
+        "event_timeline",
+        "events_by_park",
+        "park_mentions",
+        "org_mentions",
+        "co_mentions",
+        "keywords",
+        "wordcloud",
+    } <= set(pngs)
+    for stem in pngs:
+        for ext in ("svg", "pdf"):
+            assert (figures / f"{stem}.{ext}").stat().st_size > 1000
+    html_text = (figures / "report.html").read_text(encoding="utf-8")
+    assert html_text.count("data:image/png;base64,") >= len(pngs)
+    assert "康明斯与卓品智能在锡成立合资公司" in html_text
+    book = openpyxl.load_workbook(processed / "tables.xlsx", read_only=True)
+    assert {"articles", "mentions", "events", "keywords"} <= set(book.sheetnames)
