@@ -18,16 +18,14 @@ ORGS = {
     "org:华为技术有限公司": "company",
     "org:长三角国家高新区党建联盟": "association",
 }
-TYPE_LABELS = {
-    "meeting": "会议",
-    "signing": "签约",
-    "establishment": "成立",
-    "unveiling": "揭牌",
-    "launch": "启动",
-    "release": "发布",
-    "visit": "考察调研",
-    "project": "项目",
-}
+def _type_labels() -> dict[str, str]:
+    """The Chinese labels of the event types, from the packaged lexicon."""
+    from analysis.events import load_event_lexicon
+
+    return dict(load_event_lexicon().labels)
+
+
+TYPE_LABELS = _type_labels()
 
 
 def article_id(i: int) -> str:
