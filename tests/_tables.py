@@ -18,6 +18,8 @@ ORGS = {
     "org:华为技术有限公司": "company",
     "org:长三角国家高新区党建联盟": "association",
 }
+
+
 def _type_labels() -> dict[str, str]:
     """The Chinese labels of the event types, from the packaged lexicon."""
     from analysis.events import load_event_lexicon
