@@ -505,3 +505,21 @@ def test_district_that_is_the_same_area_as_a_park_links_to_it():
     assert list(found["surface"]) == ["新吴区", "无锡国家高新技术产业开发区", "无锡高新区"]
     assert set(found["entity_id"]) == {"park:wuxi"}
     assert found["resolution"].iloc[0] == "district"
+
+
+def test_link_by_keeps_short_forms_within_each_group():
+    articles = pd.DataFrame(
+        {
+            "article_id": ["a", "b", "c"],
+            "source": ["p1.txt", "p1.txt", "p2.txt"],
+            "title": ["", "", ""],
+            "body": ["康明斯(中国)投资有限公司签约。", "康明斯扩产。", "康明斯扩产。"],
+        }
+    )
+    everywhere = find_mentions(articles, kinds="company")
+    assert list(everywhere["article_id"]) == ["a", "b", "c"]
+    by_file = find_mentions(articles, kinds="company", link_by="source")
+    assert list(by_file["article_id"]) == ["a", "b"]
+    assert set(by_file["entity_id"]) == {"org:康明斯(中国)投资有限公司"}
+    with pytest.raises(InputError):
+        find_mentions(articles, link_by="no_such_column")

@@ -95,7 +95,7 @@ def build_dask(
         client = Client(scheduler)
     else:
         cluster = LocalCluster(
-            n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=":0"
         )
         client = Client(cluster)
     try:

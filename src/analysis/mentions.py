@@ -563,6 +563,7 @@ def find_mentions(
     *,
     kinds: Sequence[str] | str | None = None,
     gazetteer: pd.DataFrame | None = None,
+    link_by: str | None = None,
 ) -> pd.DataFrame:
     """Find the parks, places, organisations and persons named in titles and bodies.
 
@@ -574,6 +575,10 @@ def find_mentions(
             found, so context resolution does not depend on this choice.
         gazetteer: a parks table as returned by :func:`analysis.load_gazetteer` to use
             instead of the packaged one merged with ``ANALYSIS_GAZETTEER`` files.
+        link_by: a column of ``articles``; company short forms (康明斯) are then linked
+            to full names found in articles with the same value (e.g. ``source``: the
+            same input file) instead of anywhere in ``articles``. The build uses
+            ``source``, so its tables do not depend on how inputs are batched.
 
     Returns:
         One row per mention, ordered by article (table order), field (title first) and
@@ -620,31 +625,14 @@ def find_mentions(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _find(articles, kinds, rules)
+        return _find(articles, kinds, rules, link_by)
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _find(articles: pd.DataFrame, kinds, rules: _Rules) -> pd.DataFrame:
-    """The body of :func:`find_mentions`."""
-    ids = articles["article_id"].tolist()
-    texts = {
-        field: ["" if not isinstance(t, str) else t for t in articles[field].tolist()]
-        for field in FIELDS
-    }
-    # Pass 1: raw candidates of every text.
-    raw = []
-    person_names = []
-    companies: set[str] = set()
-    for a in range(len(ids)):
-        scanned = [rules.scan(texts[f][a]) for f in FIELDS]
-        raw.append([cands for cands, _, _ in scanned])
-        person_names.append(set().union(*(p for _, _, p in scanned)))
-        for _, found, _ in scanned:
-            companies |= found
-
-    # Company short forms, linked across the corpus; a short form two companies share is dropped.
+def _short_form_automaton(rules: _Rules, companies: set[str]):
+    """Company short forms -> full names; a short form two companies share is dropped."""
     full_names = {name: f"org:{name}" for name in companies}
     owners: dict[str, set[str]] = defaultdict(set)
     for name in full_names:
@@ -658,12 +646,38 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules) -> pd.DataFrame:
             short.add_word(form, (len(form), (full_names[name], name, "company", "short_form")))
         else:
             logger.info("short form %s is shared by %s; not linked", form, ", ".join(sorted(names)))
-
     if len(short):
         short.make_automaton()
+    return short
+
+
+def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = None) -> pd.DataFrame:
+    """The body of :func:`find_mentions`."""
+    ids = articles["article_id"].tolist()
+    if link_by is not None and link_by not in articles.columns:
+        raise InputError(f"link_by: no column {link_by!r} in the articles table", problem="columns")
+    groups = articles[link_by].tolist() if link_by is not None else [None] * len(ids)
+    texts = {
+        field: ["" if not isinstance(t, str) else t for t in articles[field].tolist()]
+        for field in FIELDS
+    }
+    # Pass 1: raw candidates of every text.
+    raw = []
+    person_names = []
+    companies: dict[object, set[str]] = defaultdict(set)
+    for a in range(len(ids)):
+        scanned = [rules.scan(texts[f][a]) for f in FIELDS]
+        raw.append([cands for cands, _, _ in scanned])
+        person_names.append(set().union(*(p for _, _, p in scanned)))
+        for _, found, _ in scanned:
+            companies[groups[a]] |= found
+
+    # Company short forms, linked across the input (or within each link_by group).
+    automata = {g: _short_form_automaton(rules, names) for g, names in companies.items()}
     records: list[tuple] = []
     for a, article_id in enumerate(ids):
         per_field = raw[a]
+        short = automata.get(groups[a]) or ()
         if len(short):
             for f, field in enumerate(FIELDS):
                 text = texts[field][a]

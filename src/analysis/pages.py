@@ -726,6 +726,28 @@ def parse_page(
               title  body author
         0  新区揭牌  新区揭牌。     王明
     """
+    return articles_frame(
+        page_records(
+            text,
+            issue_date=issue_date,
+            source=source,
+            keep_boilerplate=keep_boilerplate,
+            paper=paper,
+            page=page,
+        )
+    )
+
+
+def page_records(
+    text: str,
+    *,
+    issue_date=None,
+    source: str | None = None,
+    keep_boilerplate: bool = False,
+    paper: str = "",
+    page: str = "",
+) -> list[dict]:
+    """The rows of :func:`parse_page` as dicts (the loaders build one table from many pages)."""
     meta = dates.meta_from_name(source or "")
     if issue_date is None:
         issue = meta.issue_date
@@ -780,7 +802,7 @@ def parse_page(
             }
         )
     _fill_undated(out)
-    return articles_frame(out)
+    return out
 
 
 def _fill_undated(records: list[dict]) -> None:
@@ -826,11 +848,10 @@ def parse_article_file(
             continue
         parser._add_text(block, line)
     parser.blocks = [block]
-    return _rows_to_frame(_finish([block]), text, issue_date, source, paper, page)
+    return articles_frame(_article_records(_finish([block]), text, issue_date, source, paper, page))
 
 
-def _rows_to_frame(rows, text, issue_date, source, paper, page) -> pd.DataFrame:
-    # shared by parse_article_file; parse_page builds its rows inline for speed
+def _article_records(rows, text, issue_date, source, paper, page) -> list[dict]:
     meta = dates.meta_from_name(source or "")
     issue = pd.Timestamp(issue_date) if issue_date is not None else meta.issue_date
     year_hint = None if issue is not None and not pd.isna(issue) else dates.infer_year(text)
@@ -867,4 +888,4 @@ def _rows_to_frame(rows, text, issue_date, source, paper, page) -> pd.DataFrame:
                 "n_paragraphs": row["n_paragraphs"],
             }
         )
-    return articles_frame(out)
+    return out

@@ -108,29 +108,70 @@ class BuildResult:
 
 
 # --------------------------------------------------------------------------- stages
-def process_frames(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The per-article stages on an articles table: tokens, mentions, events."""
+def process_frames(
+    articles: pd.DataFrame, *, link_by: str | None = None
+) -> dict[str, pd.DataFrame]:
+    """The per-article stages on an articles table: tokens, mentions, events.
+
+    ``link_by`` is passed to :func:`analysis.find_mentions`; the build uses
+    ``"source"`` so that company short forms are linked within each input file
+    and the tables do not depend on how files are batched.
+    """
     from analysis.events import find_events
     from analysis.mentions import find_mentions
     from analysis.text import tokens_table
 
     tokens = tokens_table(articles)
-    mentions = find_mentions(articles)
+    mentions = find_mentions(articles, link_by=link_by)
     events = find_events(articles, mentions)
     return {"articles": articles, "tokens": tokens, "mentions": mentions, "events": events}
 
 
 def process_file(path: Path, key: str, options: BuildOptions) -> dict:
     """All per-file tables of one input, or ``{"error": message}`` for bad input."""
-    try:
-        records = read_file(path, key=key, issue_date=options.issue_date, layout=options.layout)
-    except InputError as exc:
-        return {"error": str(exc)}
-    return process_frames(articles_frame(records))
+    return _process_batch([(str(path), key)], options)[0]
 
 
 def _process_batch(batch: Sequence[tuple[str, str]], options: BuildOptions) -> list[dict]:
-    return [process_file(Path(p), k, options) for p, k in batch]
+    """Per-file tables of a batch of inputs, processed together (one call per stage).
+
+    Every stage works article by article (short forms are linked within each
+    file), so the result of a file does not depend on the other files of its batch.
+    """
+    import numpy as np
+
+    per_file: list[list[dict]] = []
+    errors: dict[int, str] = {}
+    for i, (path, key) in enumerate(batch):
+        try:
+            per_file.append(
+                read_file(path, key=key, issue_date=options.issue_date, layout=options.layout)
+            )
+        except InputError as exc:
+            errors[i] = str(exc)
+            per_file.append([])
+    articles = articles_frame([r for records in per_file for r in records])
+    if not articles["article_id"].is_unique and len(batch) > 1:
+        # the same file twice under one name in two input folders: keep them apart
+        return [r for item in batch for r in _process_batch([item], options)]
+    tables = process_frames(articles, link_by="source")
+    counts = [len(records) for records in per_file]
+    file_of = dict(
+        zip(articles["article_id"], np.repeat(np.arange(len(batch)), counts), strict=True)
+    )
+    split: dict[str, list[pd.DataFrame]] = {}
+    for name, frame in tables.items():
+        owner = frame["article_id"].map(file_of).to_numpy(dtype="int64")
+        if len(owner) and (np.diff(owner) < 0).any():
+            raise RuntimeError(f"{name} rows are not in article order")
+        bounds = np.searchsorted(owner, np.arange(len(batch) + 1))
+        split[name] = [
+            frame.iloc[bounds[i] : bounds[i + 1]].reset_index(drop=True) for i in range(len(batch))
+        ]
+    return [
+        {"error": errors[i]} if i in errors else {name: split[name][i] for name in tables}
+        for i in range(len(batch))
+    ]
 
 
 def warm_up() -> None:

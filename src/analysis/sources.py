@@ -35,9 +35,9 @@ from analysis.pages import (
     article_id,
     articles_frame,
     match_dateline,
+    page_records,
     parse_article_file,
     parse_byline,
-    parse_page,
     split_byline,
 )
 
@@ -147,6 +147,9 @@ _BINARY_MAGIC = (
 )
 
 
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
+
+
 def _cjk_score(text: str, encoding: str) -> float:
     """Share of the CJK characters of ``text`` that are common in ``encoding``'s script."""
     chars = [c for c in text[:20000] if "\u4e00" <= c <= "\u9fff"]
@@ -207,7 +210,7 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
                 problem="binary",
             )
     head = data[:8192]
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if b"\x00" in head or controls > 0.05 * len(head):
         raise InputError(
             f"{path}: looks binary (NUL or control bytes), not a text file",
@@ -522,12 +525,11 @@ def read_file(
         "page": meta.page,
     }
     if layout == "article":
-        frame = parse_article_file(text, **parser_kwargs)
+        records = parse_article_file(text, **parser_kwargs).to_dict("records")
     elif layout in ("auto", "page"):
-        frame = parse_page(text, keep_boilerplate=keep_boilerplate, **parser_kwargs)
+        records = page_records(text, keep_boilerplate=keep_boilerplate, **parser_kwargs)
     else:
         raise ValueError(f"layout must be 'auto', 'page' or 'article', not {layout!r}")
-    records = frame.to_dict("records")
     for r in records:
         r["source"] = shown
     return records
