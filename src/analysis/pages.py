@@ -757,7 +757,15 @@ def page_records(
     page = page or meta.page
     if text.startswith("\ufeff"):
         text = text[1:]
-    rows = _parse_rows(text)
+    return _records(
+        _parse_rows(text), text, issue, source, paper, page, keep_boilerplate=keep_boilerplate
+    )
+
+
+def _records(
+    rows: list[dict], text: str, issue, source, paper, page, *, keep_boilerplate: bool
+) -> list[dict]:
+    """Article records (the table's columns) from parsed rows."""
     year_hint = None if issue is not None and not pd.isna(issue) else dates.infer_year(text)
     name_key = source.replace("\\", "/") if source else ""
     out = []
@@ -848,44 +856,16 @@ def parse_article_file(
             continue
         parser._add_text(block, line)
     parser.blocks = [block]
-    return articles_frame(_article_records(_finish([block]), text, issue_date, source, paper, page))
-
-
-def _article_records(rows, text, issue_date, source, paper, page) -> list[dict]:
     meta = dates.meta_from_name(source or "")
     issue = pd.Timestamp(issue_date) if issue_date is not None else meta.issue_date
-    year_hint = None if issue is not None and not pd.isna(issue) else dates.infer_year(text)
-    out = []
-    for n, row in enumerate(rows, 1):
-        date, date_source = dates.article_date(
-            row["dateline"], row["body"], issue, year_hint=year_hint
+    return articles_frame(
+        _records(
+            _finish([block]),
+            text,
+            issue,
+            source,
+            paper or meta.paper,
+            page or meta.page,
+            keep_boilerplate=False,
         )
-        out.append(
-            {
-                "article_id": article_id(
-                    (source or "").replace("\\", "/"), n, row["title"] + "\x1e" + row["body"]
-                ),
-                "source": source or "",
-                "paper": paper or meta.paper,
-                "issue_date": issue,
-                "page": page or meta.page,
-                "position": n,
-                "block": n,
-                "kind": "article",
-                "section": "",
-                "kicker": row["kicker"],
-                "title": row["title"],
-                "subtitle": row["subtitle"],
-                "dateline": row["dateline"],
-                "date": date,
-                "date_source": date_source,
-                "body": row["body"],
-                "byline": row["byline"],
-                "author": row["author"],
-                "credit": row["credit"],
-                "url": "",
-                "n_chars": len(row["title"]) + len(row["body"]),
-                "n_paragraphs": row["n_paragraphs"],
-            }
-        )
-    return out
+    )
