@@ -358,6 +358,46 @@ def load_tables(
     return out
 
 
+class LazyTables(dict):
+    """The built tables, each read from ``processed/`` the first time it is asked for.
+
+    A rebuild with nothing changed returns these, so that printing a summary does
+    not read the (large) tokens table.
+    """
+
+    def __init__(self, out_dir: Path):
+        super().__init__()
+        self._out_dir = Path(out_dir)
+
+    def __missing__(self, name: str) -> pd.DataFrame:
+        if name not in TABLES:
+            raise KeyError(name)
+        frame = load_tables(self._out_dir, [name])[name]
+        self[name] = frame
+        return frame
+
+    def __contains__(self, name) -> bool:
+        return name in TABLES
+
+    def keys(self):
+        return list(TABLES)
+
+    def __iter__(self):
+        return iter(TABLES)
+
+    def __len__(self) -> int:
+        return len(TABLES)
+
+    def items(self):
+        return [(name, self[name]) for name in TABLES]
+
+    def values(self):
+        return [self[name] for name in TABLES]
+
+    def get(self, name, default=None):
+        return self[name] if name in TABLES else default
+
+
 def _restore_lists(frame: pd.DataFrame) -> pd.DataFrame:
     for col in frame.columns:
         if frame[col].dtype == object and len(frame):
@@ -457,7 +497,7 @@ def build(
             for path, why in previous.get("skipped", []):
                 report.skipped.append((path, why))
             result.unchanged = True
-            result.tables = load_tables(out)
+            result.tables = LazyTables(out)
             result.n_chars = _n_chars(result.tables["articles"])
             result.seconds = time.perf_counter() - started
             logger.info("nothing changed since the last build")
