@@ -1,0 +1,529 @@
+"""The whole build, stage by stage and end to end, against a hand-written jieba baseline.
+
+Generates a corpus of ``--chars`` characters with ``benchmarks/corpus.py`` (pages of
+8-12 kB made from the sample page; see its docstring) into a temporary folder, then
+prints one table:
+
+* each stage on one core (the process pinned to one CPU), given the previous
+  stage's output: parse (``analysis.load_articles(folder)``), tokens
+  (``tokens_table``), mentions (``find_mentions``), events (``find_events`` given
+  the mentions), keywords (``keywords`` given the tokens, as the build calls it);
+  dictionaries and rules are loaded before timing;
+* the build end to end, in this process, with ``jobs=1`` and ``jobs=2`` (fresh
+  output folder, ``force=True, progress=False, csv=True``), and the speed-up;
+* a rebuild with nothing changed (same output folder, not forced): the in-process
+  ``build()`` time and the wall time of ``python -m analysis build INPUT --out OUT
+  --no-progress`` run as a separate process (interpreter start and imports included);
+* the peak memory (RSS high-water mark, from ``os.wait4``) of ``python -m analysis
+  build INPUT --out NEW --jobs 1 --force --no-progress`` run as a separate process;
+* the baseline an analyst would write in a notebook, ``articles["body"].apply(
+  jieba.lcut)`` plus ``articles["body"].apply(lambda t: list(jieba.posseg.cut(t)))``,
+  on one core, on the first articles of the same corpus holding ``--baseline-chars``
+  characters of body (jieba.posseg runs at about 0.1M chars/s);
+* with ``--dask``, the build on Dask (``engine="dask"``, 2 workers on a local
+  cluster started by the build, its start-up included).
+
+chars/s divides the corpus's page characters (Python ``str`` length of the files)
+by wall-clock seconds (``time.perf_counter``), except for the baseline, which
+counts the body characters it was given. Targets (from the issue) are stated for
+10,000,000 characters; on a smaller corpus the verdict is marked ``*``.
+
+``--profile`` also runs the ``jobs=1`` build under cProfile and prints the top 15
+functions by cumulative and by own time.
+
+Run::
+
+    python benchmarks/bench_build.py --chars 2000000            # quick, ~3 minutes
+    python benchmarks/bench_build.py                            # 10,000,000 characters
+    python benchmarks/bench_build.py --chars 2000000 --dask --profile
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import importlib.metadata
+import io
+import json
+import logging
+import os
+import platform
+import pstats
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # no INFO chatter from Dask
+
+import pandas as pd
+
+import analysis
+from analysis import pipeline
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus  # the shared generator next to this script
+
+TARGET_CHARS = 10_000_000
+PACKAGES = (
+    "yrd-news-analysis",
+    "pandas",
+    "numpy",
+    "pyarrow",
+    "jieba",
+    "rjieba",
+    "pyahocorasick",
+    "dask",
+    "distributed",
+    "psutil",
+)
+
+
+@dataclass
+class Row:
+    step: str
+    chars: int | None = None
+    seconds: float | None = None
+    cpu: float | None = None  # CPU seconds of this process and its children
+    rate: float | None = None  # chars/s
+    other: str = ""
+    target: str = "n/a"
+    passed: bool | None = None
+    note: str = ""
+
+
+def say(message: str) -> None:
+    print(f"[bench_build] {message}", file=sys.stderr, flush=True)
+
+
+def machine() -> list[str]:
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    allowed = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
+    versions = []
+    for name in PACKAGES:
+        try:
+            versions.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name} (not installed)")
+    load = os.getloadavg() if hasattr(os, "getloadavg") else ("?",) * 3
+    return [
+        f"code: {code_version()}",
+        f"machine: {os.cpu_count()} cores ({allowed} usable), {model}",
+        f"python {platform.python_version()} ({platform.platform()})",
+        "packages: " + ", ".join(versions),
+        "load average at start: " + ", ".join(f"{x:.2f}" for x in load),
+    ]
+
+
+def code_version() -> str:
+    """The commit of the package's checkout, and whether its code differs from it."""
+    repo = Path(analysis.__file__).resolve().parents[2]
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(repo), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(repo), "status", "--porcelain", "--", "src"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return f"commit {head}" + (", src/ has uncommitted changes" if dirty else "")
+
+
+class OneCore:
+    """Pin this process to one CPU inside the block (children would inherit it)."""
+
+    def __enter__(self):
+        self.saved = os.sched_getaffinity(0) if hasattr(os, "sched_setaffinity") else None
+        if self.saved:
+            os.sched_setaffinity(0, {min(self.saved)})
+        return self
+
+    def __exit__(self, *exc):
+        if self.saved:
+            os.sched_setaffinity(0, self.saved)
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its waited-for children so far."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def timed(func, *args, **kwargs):
+    """``(value, wall seconds, CPU seconds)`` of ``func(*args, **kwargs)``."""
+    start, cpu = time.perf_counter(), cpu_seconds()
+    value = func(*args, **kwargs)
+    return value, time.perf_counter() - start, cpu_seconds() - cpu
+
+
+def run_cli(args: list[str], log: Path) -> tuple[float, float, int, int, str]:
+    """Run ``python -m analysis ARGS``.
+
+    Returns:
+        wall seconds, CPU seconds, exit code, peak RSS in bytes, the output.
+    """
+    with open(log, "w", encoding="utf-8") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "analysis", *args], stdout=out, stderr=subprocess.STDOUT
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, cpu, proc.returncode, usage.ru_maxrss * 1024, log.read_text(encoding="utf-8")
+
+
+def stage_rows(folder: Path, n_chars: int) -> tuple[list[Row], pd.DataFrame]:
+    from analysis.events import find_events
+    from analysis.keyterms import keywords
+    from analysis.mentions import find_mentions
+    from analysis.text import tokens_table
+
+    rows = []
+
+    def stage(name, func, *args, **kwargs):
+        value, wall, cpu = timed(func, *args, **kwargs)
+        rows.append(Row(name, n_chars, wall, cpu, n_chars / wall))
+        return value
+
+    top = pipeline.BuildOptions().keyword_top
+    with OneCore():
+        articles = stage("parse: load_articles(folder)", analysis.load_articles, folder)
+        tokens = stage("tokens: tokens_table", tokens_table, articles)
+        mentions = stage("mentions: find_mentions", find_mentions, articles)
+        stage("events: find_events(mentions)", find_events, articles, mentions)
+        stage("keywords: keywords(tokens)", keywords, articles, tokens=tokens, top=top)
+    total = sum(r.seconds for r in rows)
+    rows.append(
+        Row(
+            "stages total (one core)",
+            n_chars,
+            total,
+            sum(r.cpu for r in rows),
+            n_chars / total,
+            other=f"{len(articles):,} articles, {len(mentions):,} mentions",
+        )
+    )
+    return rows, articles
+
+
+def baseline_row(articles: pd.DataFrame, n_chars: int, ours_rate: float) -> Row:
+    import jieba
+    import jieba.posseg
+
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    jieba.initialize()
+    list(jieba.posseg.cut("预热"))
+    lengths = articles["body"].str.len()
+    prefix = articles[(lengths.cumsum() - lengths) < n_chars]
+    chars = int(prefix["body"].str.len().sum())
+    with OneCore():
+        _, lcut, cpu1 = timed(prefix["body"].apply, jieba.lcut)
+        _, pos, cpu2 = timed(prefix["body"].apply, lambda t: list(jieba.posseg.cut(t)))
+    rate = chars / (lcut + pos)
+    return Row(
+        "baseline: jieba lcut + posseg (apply)",
+        chars,
+        lcut + pos,
+        cpu1 + cpu2,
+        rate,
+        other=f"lcut {lcut:.1f} s + posseg {pos:.1f} s",
+        note=f"first {len(prefix):,} articles (body chars only); "
+        f"the jobs=1 build is {ours_rate / rate:.1f}x its chars/s",
+    )
+
+
+def rebuild_row(folder: Path, out: Path, n_chars: int, attempts: int = 3) -> Row:
+    """The in-process rebuild with nothing changed.
+
+    The settings hash covers the package's code, so an edit to ``src/analysis`` made
+    by someone else during the run invalidates the build just made; the rebuild is
+    then measured again (it rebuilt everything once) and the row says so.
+    """
+    manifest = out / "manifest.json"
+    redone = []
+    for _ in range(attempts):
+        stored = json.loads(manifest.read_text(encoding="utf-8"))["settings"]
+        changed = stored != pipeline.settings_digest(pipeline.BuildOptions())
+        res, _, cpu = timed(pipeline.build, [folder], out_dir=out, jobs=1, progress=False)
+        if res.unchanged:
+            break
+        redone.append(f"{res.seconds:.1f} s" + (" (package code changed)" if changed else ""))
+    row = Row(
+        "rebuild, nothing changed: build()",
+        n_chars,
+        res.seconds,
+        cpu,
+        other=f"unchanged={res.unchanged}",
+        target="< 2 s",
+        passed=res.unchanged and res.seconds < 2,
+    )
+    if redone:
+        row.note = "first rebuild(s) reprocessed everything: " + ", ".join(redone)
+    return row
+
+
+def verdict(row: Row, small: bool) -> str:
+    if row.passed is None:
+        return "n/a"
+    return ("PASS" if row.passed else "FAIL") + ("*" if small else "")
+
+
+def print_table(rows: list[Row], small: bool) -> None:
+    header = ["step", "chars", "seconds", "cpu s", "chars/s", "other", "target", "result"]
+    body = []
+    for r in rows:
+        body.append(
+            [
+                r.step,
+                f"{r.chars:,}" if r.chars is not None else "",
+                f"{r.seconds:.2f}" if r.seconds is not None else "",
+                f"{r.cpu:.2f}" if r.cpu is not None else "",
+                f"{r.rate:,.0f}" if r.rate is not None else "",
+                r.other,
+                r.target,
+                verdict(r, small),
+            ]
+        )
+    widths = [max(len(x[i]) for x in [header, *body]) for i in range(len(header))]
+    right = {1, 2, 3, 4}
+
+    def line(cells):
+        return (
+            "| "
+            + " | ".join(
+                c.rjust(w) if i in right else c.ljust(w)
+                for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+            )
+            + " |"
+        )
+
+    print(line(header))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for cells in body:
+        print(line(cells))
+    notes = [f"- {r.step}: {r.note}" for r in rows if r.note]
+    if notes:
+        print("\nnotes:\n" + "\n".join(notes))
+    if small:
+        print(
+            f"\n* targets are stated for {TARGET_CHARS:,} characters; "
+            "this corpus is smaller, so the verdict is indicative only"
+        )
+
+
+def profile_build(folder: Path, out: Path, top: int = 15) -> None:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    result = pipeline.build([folder], out_dir=out, jobs=1, force=True, progress=False, csv=True)
+    profiler.disable()
+    print(f"\nprofile of build(jobs=1, force=True): {result.seconds:.2f} s under cProfile")
+    for key in ("cumulative", "tottime"):
+        stream = io.StringIO()
+        stats = pstats.Stats(profiler, stream=stream).strip_dirs().sort_stats(key)
+        stats.print_stats(top)
+        text = stream.getvalue()
+        start = text.find("   ncalls")
+        print(f"\ntop {top} by {key}:\n{text[start:].rstrip()}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chars", type=int, default=TARGET_CHARS, help="corpus size")
+    parser.add_argument(
+        "--baseline-chars",
+        type=int,
+        default=1_000_000,
+        help="body characters for the jieba baseline (0: skip it)",
+    )
+    parser.add_argument("--dask", action="store_true", help="also run the build on Dask")
+    parser.add_argument("--profile", action="store_true", help="cProfile the jobs=1 build")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--keep", type=Path, default=None, help="work here and keep the files")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+    for line in machine():
+        print(line)
+    tmp = None
+    if args.keep is not None:
+        work = args.keep
+        work.mkdir(parents=True, exist_ok=True)
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="bench_build_")
+        work = Path(tmp.name)
+    try:
+        folder = work / "pages"
+        if folder.exists():
+            shutil.rmtree(folder)
+        say(f"generating {args.chars:,} characters of pages into {folder}")
+        paths, secs, _ = timed(corpus.make_corpus, folder, args.chars, args.seed)
+        n_chars = corpus.corpus_chars(paths)
+        n_bytes = sum(p.stat().st_size for p in paths)
+        print(
+            f"corpus: {len(paths):,} pages, {n_chars:,} characters, {n_bytes / 1e6:.1f} MB "
+            f"(seed {args.seed}, generated in {secs:.1f} s) in {folder}\n"
+        )
+        small = n_chars < TARGET_CHARS
+        rows: list[Row] = []
+        settings_at_start = pipeline.settings_digest(pipeline.BuildOptions())
+
+        say("warming up (dictionaries, rules, lexicons)")
+        pipeline.warm_up()
+        analysis.load_articles(paths[0])
+        say("stages on one core")
+        stages, articles = stage_rows(folder, n_chars)
+        rows += stages
+        gc.collect()
+
+        outs = {k: work / f"out-{k}" for k in ("jobs1", "jobs2", "mem", "dask", "profile")}
+        for out in outs.values():
+            if out.exists():
+                shutil.rmtree(out)
+        results = {}
+        for jobs in (1, 2):
+            say(f"build jobs={jobs}")
+            res, _, cpu = timed(
+                pipeline.build,
+                [folder],
+                out_dir=outs[f"jobs{jobs}"],
+                jobs=jobs,
+                force=True,
+                progress=False,
+                csv=True,
+            )
+            results[jobs] = res
+            row = Row(
+                f"build end to end, jobs={jobs}",
+                n_chars,
+                res.seconds,
+                cpu,
+                n_chars / res.seconds,
+                other=f"{res.n_chars:,} title+body chars",
+            )
+            if jobs == 1:
+                row.target, row.passed = "≥1,000,000 chars/s", row.rate >= 1_000_000
+                row.note = "1M chars/s is the level below which the brief asks for a profile"
+            rows.append(row)
+        speedup = results[1].seconds / results[2].seconds
+        rows.append(Row("speed-up jobs=2 over jobs=1", other=f"{speedup:.2f}x"))
+
+        if args.baseline_chars > 0:
+            say(f"baseline on {args.baseline_chars:,} body characters")
+            rows.append(baseline_row(articles, args.baseline_chars, n_chars / results[1].seconds))
+        del articles
+        gc.collect()
+
+        say("rebuild with nothing changed")
+        rows.append(rebuild_row(folder, outs["jobs1"], n_chars))
+        wall, cpu, code, _, output = run_cli(
+            ["build", str(folder), "--out", str(outs["jobs1"]), "--no-progress"],
+            work / "rebuild.log",
+        )
+        rows.append(
+            Row(
+                "rebuild, nothing changed: CLI process",
+                n_chars,
+                wall,
+                cpu,
+                other=f"exit {code}, {'unchanged' if 'nothing changed' in output else 'REBUILT'}",
+                target="< 2 s",
+                passed=code == 0 and "nothing changed" in output and wall < 2,
+                note="wall time of `python -m analysis build INPUT --out OUT --no-progress`, "
+                "interpreter start and imports included",
+            )
+        )
+
+        say("peak memory of a jobs=1 build in a separate process")
+        wall, cpu, code, peak, output = run_cli(
+            [
+                "build",
+                str(folder),
+                "--out",
+                str(outs["mem"]),
+                "-j",
+                "1",
+                "--force",
+                "--no-progress",
+            ],
+            work / "memory.log",
+        )
+        rows.append(
+            Row(
+                "peak RSS, CLI build --jobs 1",
+                n_chars,
+                wall,
+                cpu,
+                n_chars / wall,
+                other=f"{peak / 1e6:,.0f} MB (exit {code})",
+                target="< 2 GB",
+                passed=code == 0 and peak < 2e9,
+                note="ru_maxrss of the child from os.wait4; seconds and chars/s include "
+                "interpreter start, imports and dictionary loading",
+            )
+        )
+
+        if args.dask:
+            say("build on Dask (local cluster, 2 workers)")
+            try:
+                res, _, cpu = timed(
+                    pipeline.build,
+                    [folder],
+                    out_dir=outs["dask"],
+                    jobs=2,
+                    engine="dask",
+                    force=True,
+                    progress=False,
+                    csv=True,
+                )
+                rows.append(
+                    Row(
+                        "build end to end, Dask, 2 workers",
+                        n_chars,
+                        res.seconds,
+                        cpu,
+                        n_chars / res.seconds,
+                        other=f"{res.n_chars:,} title+body chars",
+                        note="local cluster start-up and shutdown included",
+                    )
+                )
+            except Exception as exc:  # report it in the table rather than lose the run
+                rows.append(Row("build end to end, Dask, 2 workers", other=f"error: {exc}"))
+
+        print_table(rows, small)
+        if pipeline.settings_digest(pipeline.BuildOptions()) != settings_at_start:
+            print(
+                "\nWARNING: the package's code or data changed during this run "
+                f"(now {code_version()}); rows mix versions, run again"
+            )
+
+        if args.profile:
+            say("profiling the jobs=1 build")
+            profile_build(folder, outs["profile"])
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
