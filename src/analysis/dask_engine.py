@@ -17,8 +17,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import pandas as pd
-
 from analysis.errors import InputError
 
 logger = logging.getLogger(__name__)
@@ -36,27 +34,20 @@ def _task(
 ) -> dict:
     """Process one batch of files on a worker; write its parts; return its report."""
     from analysis import pipeline
+    from analysis.sources import LoadReport
 
-    parts: dict[str, list[pd.DataFrame]] = {t: [] for t in pipeline.FILE_TABLES}
-    loaded, skipped, processed = [], [], 0
-    for path, key, digest in batch:
-        res = None if force else pipeline.read_cache(Path(cache_dir), digest, path)
-        if res is None:
-            res = pipeline.process_file(Path(path), key, options)
-            processed += 1
-            pipeline.write_cache(Path(cache_dir), digest, res)
-        shown = pipeline._shown(path)
-        if "error" in res:
-            skipped.append((shown, res["error"]))
-            continue
-        loaded.append((shown, len(res["articles"])))
-        for t in pipeline.FILE_TABLES:
-            parts[t].append(res[t])
-    empty = pipeline._empty_tables()
+    files = [(path, key) for path, key, _ in batch]
+    digests = [digest for _, _, digest in batch]
+    results, processed = pipeline._run_local(
+        files, digests, options, Path(cache_dir), jobs=1, progress=False, force=force
+    )
+    report = LoadReport()
+    tables = pipeline._assemble(results, files, report, "warn")
+    loaded, skipped = report.loaded, report.skipped
     import pyarrow.parquet as pq
 
     for t in pipeline.FILE_TABLES:
-        frame = pipeline._concat(parts[t], empty[t])
+        frame = tables[t]
         folder = Path(out) / f"{t}.parquet"
         folder.mkdir(parents=True, exist_ok=True)
         pq.write_table(
@@ -141,7 +132,5 @@ def build_dask(
     )
     paths["keywords"] = [kw / "part-00000.parquet"]
     for name in pipeline.CSV_TABLES:
-        csv_path = out / f"{name}.csv"
-        pipeline._csv_frame(tables[name]).to_csv(csv_path, index=False, encoding="utf-8-sig")
-        paths[name].append(csv_path)
+        paths[name].append(pipeline.write_csv(tables[name], out / f"{name}.csv"))
     return tables, paths, n_processed

@@ -132,11 +132,29 @@ def process_file(path: Path, key: str, options: BuildOptions) -> dict:
     return _process_batch([(str(path), key)], options)[0]
 
 
-def _process_batch(batch: Sequence[tuple[str, str]], options: BuildOptions) -> list[dict]:
-    """Per-file tables of a batch of inputs, processed together (one call per stage).
+@dataclass
+class _BatchResult:
+    """The tables of a batch of inputs, with each file's rows as a range of every table."""
+
+    tables: dict[str, pd.DataFrame]
+    bounds: dict[str, list[int]]  # table -> n_files + 1 row offsets
+    errors: dict[int, str]
+
+    def part(self, i: int) -> dict:
+        """File ``i``'s tables (or its error)."""
+        if i in self.errors:
+            return {"error": self.errors[i]}
+        return {
+            name: frame.iloc[self.bounds[name][i] : self.bounds[name][i + 1]].reset_index(drop=True)
+            for name, frame in self.tables.items()
+        }
+
+
+def _process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOptions) -> _BatchResult:
+    """The tables of a batch of inputs, processed together (one call per stage).
 
     Every stage works article by article (short forms are linked within each
-    file), so the result of a file does not depend on the other files of its batch.
+    file), so the rows of a file do not depend on the other files of its batch.
     """
     import numpy as np
 
@@ -153,25 +171,29 @@ def _process_batch(batch: Sequence[tuple[str, str]], options: BuildOptions) -> l
     articles = articles_frame([r for records in per_file for r in records])
     if not articles["article_id"].is_unique and len(batch) > 1:
         # the same file twice under one name in two input folders: keep them apart
-        return [r for item in batch for r in _process_batch([item], options)]
+        parts = [_process_batch_tables([item], options) for item in batch]
+        tables = {t: _concat([p.tables[t] for p in parts], parts[0].tables[t]) for t in FILE_TABLES}
+        bounds = {t: [0, *np.cumsum([len(p.tables[t]) for p in parts]).tolist()] for t in tables}
+        errs = {i: p.errors[0] for i, p in enumerate(parts) if p.errors}
+        return _BatchResult(tables, bounds, errs)
     tables = process_frames(articles, link_by="source")
     counts = [len(records) for records in per_file]
     file_of = dict(
         zip(articles["article_id"], np.repeat(np.arange(len(batch)), counts), strict=True)
     )
-    split: dict[str, list[pd.DataFrame]] = {}
+    bounds = {}
     for name, frame in tables.items():
         owner = frame["article_id"].map(file_of).to_numpy(dtype="int64")
         if len(owner) and (np.diff(owner) < 0).any():
             raise RuntimeError(f"{name} rows are not in article order")
-        bounds = np.searchsorted(owner, np.arange(len(batch) + 1))
-        split[name] = [
-            frame.iloc[bounds[i] : bounds[i + 1]].reset_index(drop=True) for i in range(len(batch))
-        ]
-    return [
-        {"error": errors[i]} if i in errors else {name: split[name][i] for name in tables}
-        for i in range(len(batch))
-    ]
+        bounds[name] = np.searchsorted(owner, np.arange(len(batch) + 1)).tolist()
+    return _BatchResult(tables, bounds, errors)
+
+
+def _process_batch(batch: Sequence[tuple[str, str]], options: BuildOptions) -> list[dict]:
+    """Per-file tables of a batch of inputs (see :func:`_process_batch_tables`)."""
+    result = _process_batch_tables(batch, options)
+    return [result.part(i) for i in range(len(batch))]
 
 
 def warm_up() -> None:
@@ -267,7 +289,7 @@ def _to_arrow(frame: pd.DataFrame, schema=None):
     schema = schema or _arrow_schema(frame)
     frame = frame[[f.name for f in schema]].reset_index(drop=True)
     for f in schema:
-        if pa.types.is_list(f.type):
+        if pa.types.is_list(f.type) and not all(isinstance(v, list) for v in frame[f.name]):
             frame[f.name] = [
                 [] if v is None or (not hasattr(v, "__len__") and _is_na(v)) else list(v)
                 for v in frame[f.name]
@@ -308,10 +330,24 @@ def write_tables(
         pq.write_table(_to_arrow(frame, table_schema(name)), target)
         written[name] = [target]
         if csv and name in CSV_TABLES:
-            csv_path = out_dir / f"{name}.csv"
-            _csv_frame(frame).to_csv(csv_path, index=False, encoding="utf-8-sig")
-            written[name].append(csv_path)
+            written[name].append(write_csv(frame, out_dir / f"{name}.csv"))
     return written
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """CSV that Excel opens with the Chinese intact: UTF-8 with a BOM, lists joined by ``|``.
+
+    Written with pyarrow's CSV writer (several times faster than pandas').
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    flat = _csv_frame(frame)
+    table = pa.Table.from_pandas(flat, preserve_index=False)
+    with open(path, "wb") as fh:
+        fh.write(b"\xef\xbb\xbf")
+        pacsv.write_csv(table, fh)
+    return path
 
 
 def write_excel(tables: dict[str, pd.DataFrame], path: Path) -> Path:
@@ -524,20 +560,8 @@ def build(
         per_file, n_processed = _run_local(
             files, digests, options, cache_dir, jobs=jobs, progress=progress, force=force
         )
-        empty = _empty_tables()
-        parts: dict[str, list[pd.DataFrame]] = {t: [] for t in FILE_TABLES}
-        for (path, _), res in zip(files, per_file, strict=True):
-            shown = _shown(path)
-            if "error" in res:
-                if errors == "raise":
-                    raise InputError(res["error"], path=shown, problem="input")
-                report.skipped.append((shown, res["error"]))
-                logger.warning("skipped %s", res["error"])
-                continue
-            report.loaded.append((shown, len(res["articles"])))
-            for t in FILE_TABLES:
-                parts[t].append(res[t])
-        tables = {t: _concat(parts[t], empty[t]) for t in FILE_TABLES}
+        tables = _assemble(per_file, files, report, errors)
+        del per_file  # the batch tables: only the assembled copies are kept
         tables["keywords"] = _keywords(tables, options)
         paths = write_tables(tables, out, csv=csv)
     manifest["skipped"] = report.skipped
@@ -579,22 +603,17 @@ def _run_local(files, digests, options, cache_dir, *, jobs, progress, force):
 
         warm_up()  # children inherit loaded dictionaries (fork)
         ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+        work = [
+            ([files[i] for i in b], [digests[i] for i in b], options, cache_dir) for b in batches
+        ]
         with (ctx or mp).Pool(jobs) as pool:
-            pending = [
-                pool.apply_async(_process_batch, ([files[i] for i in b], options)) for b in batches
-            ]
-            for batch, job in zip(batches, pending, strict=True):
-                _store(batch, job.get(), results, digests, cache_dir, bar)
+            # each worker writes its files' cache entries; results come back in input order
+            for batch, output in zip(batches, pool.imap(_work, work), strict=True):
+                _store(batch, output, results, bar)
     else:
         for batch in batches:
-            _store(
-                batch,
-                _process_batch([files[i] for i in batch], options),
-                results,
-                digests,
-                cache_dir,
-                bar,
-            )
+            work = ([files[i] for i in batch], [digests[i] for i in batch], options, cache_dir)
+            _store(batch, _work(work), results, bar)
     if bar is not None:
         bar.close()
     return results, len(todo)
@@ -628,9 +647,61 @@ def read_cache(cache_dir: Path, digest: str, path: str) -> dict | None:
     return res
 
 
-def _store(batch, outputs, results, digests, cache_dir, bar) -> None:
-    for i, res in zip(batch, outputs, strict=True):
-        results[i] = res
-        write_cache(cache_dir, digests[i], res)
-        if bar is not None:
-            bar.update(1)
+def _work(item) -> _BatchResult:
+    """Process a batch and cache each file's tables (runs in a worker process).
+
+    The batch's tables go back whole (a few frames pickle much faster than a
+    few per file); each file's rows are a range of them.
+    """
+    batch, digests, options, cache_dir = item
+    result = _process_batch_tables(batch, options)
+    for i, digest in enumerate(digests):
+        write_cache(cache_dir, digest, result.part(i))
+    return result
+
+
+def _store(batch, output: _BatchResult, results, bar) -> None:
+    for j, i in enumerate(batch):
+        results[i] = (output, j)
+    if bar is not None:
+        bar.update(len(batch))
+
+
+def _assemble(results: list, files, report: LoadReport, errors: str) -> dict[str, pd.DataFrame]:
+    """The per-file results (cached dicts or ranges of batch tables) as tables, in input order."""
+    empty = _empty_tables()
+    pieces: dict[str, list] = {t: [] for t in FILE_TABLES}
+    for (path, _), item in zip(files, results, strict=True):
+        shown = _shown(path)
+        error = item.get("error") if isinstance(item, dict) else item[0].errors.get(item[1])
+        if error:
+            if errors == "raise":
+                raise InputError(error, path=shown, problem="input")
+            report.skipped.append((shown, error))
+            logger.warning("skipped %s", error)
+            continue
+        for t in FILE_TABLES:
+            if isinstance(item, dict):
+                pieces[t].append(item[t])
+                continue
+            batch, j = item
+            lo, hi = batch.bounds[t][j], batch.bounds[t][j + 1]
+            last = pieces[t][-1] if pieces[t] else None
+            if isinstance(last, list) and last[0] is batch and last[2] == lo:
+                last[2] = hi  # extend the range of the same batch
+            else:
+                pieces[t].append([batch, lo, hi])
+        n_articles = (
+            len(item["articles"])
+            if isinstance(item, dict)
+            else item[0].bounds["articles"][item[1] + 1] - item[0].bounds["articles"][item[1]]
+        )
+        report.loaded.append((shown, n_articles))
+    tables = {}
+    for t in FILE_TABLES:
+        frames = [
+            p if isinstance(p, pd.DataFrame) else p[0].tables[t].iloc[p[1] : p[2]]
+            for p in pieces[t]
+        ]
+        tables[t] = _concat(frames, empty[t])
+    return tables
