@@ -190,3 +190,18 @@ def test_empty_and_missing_inputs():
         analysis.keywords(nan_body, method="lda")
     with pytest.raises(InputError):
         analysis.keywords(pd.DataFrame({"title": ["x"]}))
+
+
+def test_arrow_list_tokens_give_the_same_keywords(seed_articles, sample_tokens):
+    """The build keeps tokens as Arrow lists; keywords must not depend on that."""
+    import pyarrow as pa
+
+    arrow = sample_tokens.copy()
+    arrow["tokens"] = pd.Series(
+        pa.array(sample_tokens["tokens"].tolist(), type=pa.list_(pa.string())),
+        dtype=pd.ArrowDtype(pa.list_(pa.string())),
+    )
+    for method in kw.METHODS:
+        expected = analysis.keywords(seed_articles, tokens=sample_tokens, method=method)
+        got = analysis.keywords(seed_articles, tokens=arrow, method=method)
+        pd.testing.assert_frame_equal(got, expected)

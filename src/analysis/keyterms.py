@@ -74,7 +74,9 @@ def _token_lists(articles: pd.DataFrame, tokens, backend) -> list:
             f"(e.g. {articles['article_id'][missing].iloc[0]!r}); rebuild it",
             problem="columns",
         )
-    return list(lookup.reindex(articles["article_id"]))
+    ordered = lookup.reindex(articles["article_id"])
+    # Arrow list columns (as the build makes) stay columnar: no Python object per token
+    return ordered if isinstance(ordered.dtype, pd.ArrowDtype) else list(ordered)
 
 
 def _group_labels(articles: pd.DataFrame, by) -> pd.Series:
@@ -117,13 +119,27 @@ def _general_idf() -> tuple[dict[str, float], float]:
 class _Corpus:
     """Content tokens as a document-term count matrix, plus the token sequence."""
 
-    def __init__(self, token_lists: list, extra_stopwords=None):
-        lists = [
-            () if t is None or (isinstance(t, float) and np.isnan(t)) else t for t in token_lists
-        ]
-        lengths = np.fromiter((len(t) for t in lists), dtype=np.int64, count=len(lists))
-        flat = np.fromiter(chain.from_iterable(lists), dtype=object, count=int(lengths.sum()))
-        doc = np.repeat(np.arange(len(lists), dtype=np.int64), lengths)
+    def __init__(self, token_lists, extra_stopwords=None):
+        if isinstance(token_lists, pd.Series) and isinstance(token_lists.dtype, pd.ArrowDtype):
+            # a column of Arrow lists: flatten and factorize without Python objects
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            arr = pa.array(token_lists.array)
+            if isinstance(arr, pa.ChunkedArray):
+                arr = arr.combine_chunks()
+            lengths = pc.list_value_length(arr).fill_null(0).to_numpy().astype(np.int64)
+            flat = pd.array(pc.list_flatten(arr), dtype=pd.ArrowDtype(pa.string()))
+            n_lists = len(arr)
+        else:
+            lists = [
+                () if t is None or (isinstance(t, float) and np.isnan(t)) else t
+                for t in token_lists
+            ]
+            lengths = np.fromiter((len(t) for t in lists), dtype=np.int64, count=len(lists))
+            flat = np.fromiter(chain.from_iterable(lists), dtype=object, count=int(lengths.sum()))
+            n_lists = len(lists)
+        doc = np.repeat(np.arange(n_lists, dtype=np.int64), lengths)
         codes, uniques = pd.factorize(flat, sort=True)
         stop = stopwords(extra_stopwords)
         keep = np.fromiter((is_content_token(u, stop) for u in uniques), bool, len(uniques))
@@ -132,7 +148,7 @@ class _Corpus:
         self.codes = new_code[codes[mask]] if len(codes) else np.zeros(0, np.int64)
         self.doc = doc[mask]
         self.vocabulary = [str(u) for u in np.asarray(uniques, dtype=object)[keep]]
-        self.n_docs = len(lists)
+        self.n_docs = n_lists
         self.counts = sparse.csr_matrix(
             (np.ones(len(self.codes)), (self.doc, self.codes)),
             shape=(self.n_docs, len(self.vocabulary)),

@@ -124,7 +124,23 @@ def process_frames(
     tokens = tokens_table(articles)
     mentions = find_mentions(articles, link_by=link_by)
     events = find_events(articles, mentions)
-    return {"articles": articles, "tokens": tokens, "mentions": mentions, "events": events}
+    tables = {"articles": articles, "tokens": tokens, "mentions": mentions, "events": events}
+    return {name: _arrow_lists(name, frame) for name, frame in tables.items()}
+
+
+def _arrow_lists(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """List columns as Arrow lists: each cell is still a Python list when read, but the
+    column takes a fraction of the memory of a column of list objects."""
+    import pyarrow as pa
+
+    for col in LIST_COLUMNS.get(name, ()):
+        if col in frame.columns and not isinstance(frame[col].dtype, pd.ArrowDtype):
+            frame[col] = pd.Series(
+                pa.array(frame[col].tolist(), type=pa.list_(pa.string())),
+                dtype=pd.ArrowDtype(pa.list_(pa.string())),
+                index=frame.index,
+            )
+    return frame
 
 
 def process_file(path: Path, key: str, options: BuildOptions) -> dict:
@@ -289,12 +305,23 @@ def _to_arrow(frame: pd.DataFrame, schema=None):
     schema = schema or _arrow_schema(frame)
     frame = frame[[f.name for f in schema]].reset_index(drop=True)
     for f in schema:
+        if pa.types.is_list(f.type) and isinstance(frame[f.name].dtype, pd.ArrowDtype):
+            continue
         if pa.types.is_list(f.type) and not all(isinstance(v, list) for v in frame[f.name]):
             frame[f.name] = [
                 [] if v is None or (not hasattr(v, "__len__") and _is_na(v)) else list(v)
                 for v in frame[f.name]
             ]
-    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    # pandas cannot read back the dtype name of an Arrow list column from the metadata;
+    # record it as object, and load_tables maps list types to Arrow lists again
+    meta = json.loads(table.schema.metadata[b"pandas"])
+    for col in meta["columns"]:
+        if "list" in str(col.get("numpy_type")):
+            col["numpy_type"] = "object"
+    return table.replace_schema_metadata(
+        {**table.schema.metadata, b"pandas": json.dumps(meta).encode()}
+    )
 
 
 def _remove(path: Path) -> None:
@@ -305,14 +332,22 @@ def _remove(path: Path) -> None:
 
 
 def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with list columns joined by ``|`` (for CSV and Excel)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     out = frame.copy()
     for col in out.columns:
-        if (
-            out[col].dtype == object
+        values = out[col]
+        if isinstance(values.dtype, pd.ArrowDtype) and pa.types.is_list(values.dtype.pyarrow_dtype):
+            joined = pc.binary_join(pa.array(values.array), "|").fill_null("")
+            out[col] = pd.Series(joined.to_pylist(), index=out.index, dtype="str")
+        elif (
+            values.dtype == object
             and len(out)
-            and isinstance(next((v for v in out[col] if v is not None), None), (list, tuple))
+            and isinstance(next((v for v in values if v is not None), None), (list, tuple))
         ):
-            out[col] = out[col].map(lambda v: "|".join(map(str, v)) if v is not None else "")
+            out[col] = values.map(lambda v: "|".join(map(str, v)) if v is not None else "")
     return out
 
 
@@ -387,10 +422,15 @@ def load_tables(
                 path=str(path),
                 problem="missing",
             )
-        frame = pd.read_parquet(path)
-        if path.is_dir():
-            frame = frame.reset_index(drop=True)
-        out[name] = _restore_lists(frame)
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        frame = pq.read_table(path).to_pandas(
+            types_mapper=lambda t: (
+                pd.ArrowDtype(pa.list_(pa.string())) if pa.types.is_list(t) else None
+            )
+        )
+        out[name] = _restore_lists(frame.reset_index(drop=True), name)
     return out
 
 
@@ -434,13 +474,11 @@ class LazyTables(dict):
         return self[name] if name in TABLES else default
 
 
-def _restore_lists(frame: pd.DataFrame) -> pd.DataFrame:
-    for col in frame.columns:
-        if frame[col].dtype == object and len(frame):
-            first = next((v for v in frame[col] if v is not None), None)
-            if first is not None and hasattr(first, "tolist") and not isinstance(first, str):
-                frame[col] = frame[col].map(lambda v: list(v) if v is not None else [])
-    return frame
+def _restore_lists(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    for col in LIST_COLUMNS.get(name, ()):
+        if col in frame.columns and not isinstance(frame[col].dtype, pd.ArrowDtype):
+            frame[col] = frame[col].map(lambda v: list(v) if v is not None else [])
+    return _arrow_lists(name, frame)
 
 
 # --------------------------------------------------------------------------- the build
