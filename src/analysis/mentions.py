@@ -359,6 +359,12 @@ class _Rules:
 
     def short_forms(self, name: str) -> list[str]:
         """Short forms of a company name: its leading distinctive part (卓品智能 ...)."""
+        cache = self.__dict__.setdefault("_short_form_cache", {})
+        if name not in cache:
+            cache[name] = self._short_forms(name)
+        return cache[name]
+
+    def _short_forms(self, name: str) -> list[str]:
         stem = name
         changed = True
         while changed:
