@@ -21,8 +21,10 @@ import logging
 import os
 import pickle
 import shutil
+import threading
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,8 +43,8 @@ FILE_TABLES = ("articles", "tokens", "mentions", "events")
 TABLES = (*FILE_TABLES, "keywords")
 #: Tables also written as CSV (tokens are only useful as Parquet).
 CSV_TABLES = ("articles", "mentions", "events", "keywords")
-_CACHE_FORMAT = 1
-_BATCH_FILES = 16
+_CACHE_FORMAT = 2
+_BATCH_FILES = 32
 
 
 @dataclass
@@ -358,15 +360,21 @@ def write_tables(
     import pyarrow.parquet as pq
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    written: dict[str, list[Path]] = {}
-    for name, frame in tables.items():
+    schemas = {name: table_schema(name) for name in tables}
+
+    def write_one(name: str) -> list[Path]:
+        frame = tables[name]
         target = out_dir / f"{name}.parquet"
         _remove(target)
-        pq.write_table(_to_arrow(frame, table_schema(name)), target)
-        written[name] = [target]
+        pq.write_table(_to_arrow(frame, schemas[name]), target)
+        paths = [target]
         if csv and name in CSV_TABLES:
-            written[name].append(write_csv(frame, out_dir / f"{name}.csv"))
-    return written
+            paths.append(write_csv(frame, out_dir / f"{name}.csv"))
+        return paths
+
+    # Arrow encodes, compresses and writes without the GIL: the tables go in parallel
+    with ThreadPoolExecutor(max_workers=min(4, len(tables) or 1)) as pool:
+        return dict(zip(tables, pool.map(write_one, tables), strict=True))
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
@@ -501,7 +509,8 @@ def _empty_tables() -> dict[str, pd.DataFrame]:
 
 
 def _cache_path(cache_dir: Path, digest: str) -> Path:
-    return cache_dir / digest[:2] / f"{digest}.pkl"
+    """Where an input's entry lives: it names the batch file holding its tables."""
+    return cache_dir / digest[:2] / f"{digest}.ref"
 
 
 def build(
@@ -595,19 +604,47 @@ def build(
             force=force,
         )
     else:
+        mark = time.perf_counter()
+        # keywords need jieba's general IDF at the end: read it while the inputs are processed
+        threading.Thread(target=_preload_idf, daemon=True).start()
         per_file, n_processed = _run_local(
             files, digests, options, cache_dir, jobs=jobs, progress=progress, force=force
         )
+        mark = _log_phase("processed %d of %d inputs", mark, n_processed, len(files))
         tables = _assemble(per_file, files, report, errors)
         del per_file  # the batch tables: only the assembled copies are kept
-        tables["keywords"] = _keywords(tables, options)
-        paths = write_tables(tables, out, csv=csv)
+        mark = _log_phase("assembled the tables", mark)
+        # the per-file tables are written (in threads) while keywords are computed
+        with ThreadPoolExecutor(max_workers=1) as writer:
+            written = writer.submit(write_tables, dict(tables), out, csv=csv)
+            tables["keywords"] = _keywords(tables, options)
+            mark = _log_phase("keywords", mark)
+            paths = written.result()
+        paths.update(write_tables({"keywords": tables["keywords"]}, out, csv=csv))
+        _log_phase("wrote the tables", mark)
     manifest["skipped"] = report.skipped
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
     result.tables, result.paths, result.n_processed = tables, paths, n_processed
     result.n_chars = _n_chars(tables["articles"])
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _preload_idf() -> None:
+    try:
+        from analysis.keyterms import _general_idf
+        from analysis.text import stopwords
+
+        _general_idf()
+        stopwords()
+    except Exception:  # only a head start; keywords() reports any real problem
+        logger.debug("could not preload the general IDF", exc_info=True)
+
+
+def _log_phase(what: str, since: float, *args) -> float:
+    now = time.perf_counter()
+    logger.info(what + " in %.2f s", *args, now - since)
+    return now
 
 
 def _n_chars(articles: pd.DataFrame) -> int:
@@ -624,8 +661,9 @@ def _run_local(files, digests, options, cache_dir, *, jobs, progress, force):
     """Per-file results in input order, from the cache or by processing (in parallel)."""
     results: list[dict | None] = [None] * len(files)
     todo = []
+    loaded: dict = {}
     for i, digest in enumerate(digests):
-        res = None if force else read_cache(cache_dir, digest, files[i][0])
+        res = None if force else read_cache(cache_dir, digest, files[i][0], loaded)
         if res is None:
             todo.append(i)
         else:
@@ -657,44 +695,59 @@ def _run_local(files, digests, options, cache_dir, *, jobs, progress, force):
     return results, len(todo)
 
 
-def write_cache(cache_dir: Path, digest: str, result: dict) -> None:
-    """Keep one input's tables for the next build (bad inputs are not cached)."""
-    if "error" in result:
-        return
-    target = _cache_path(cache_dir, digest)
+def write_cache(cache_dir: Path, digests: Sequence[str], result: _BatchResult) -> None:
+    """Keep a batch's tables for the next build: one file for the batch, and for each
+    input (bad ones excepted) a small entry naming that file and the input's place in it."""
+    batch_name = hashlib.blake2b("".join(digests).encode(), digest_size=12).hexdigest()
+    target = cache_dir / "batches" / f"{batch_name}.pkl"
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(f".tmp{os.getpid()}")
     with open(tmp, "wb") as fh:
         pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, target)
+    for j, digest in enumerate(digests):
+        if j in result.errors:
+            continue
+        entry = _cache_path(cache_dir, digest)
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        entry.write_text(f"{batch_name} {j}", encoding="ascii")
 
 
-def read_cache(cache_dir: Path, digest: str, path: str) -> dict | None:
-    """One input's cached tables, or None (absent or unreadable)."""
-    cached = _cache_path(cache_dir, digest)
-    if not cached.exists():
-        return None
+def read_cache(cache_dir: Path, digest: str, path: str, loaded: dict | None = None) -> dict | None:
+    """One input's cached tables, or None (absent or unreadable).
+
+    ``loaded`` keeps the batch files read so far in this build, so that a batch
+    is unpickled once however many of its inputs are asked for.
+    """
+    entry = _cache_path(cache_dir, digest)
     try:
-        with open(cached, "rb") as fh:
-            res = pickle.load(fh)
-    except Exception:  # a damaged cache entry is simply rebuilt
-        logger.debug("cache entry %s unreadable; rebuilding", cached)
+        batch_name, j = entry.read_text(encoding="ascii").split()
+        batch = None if loaded is None else loaded.get(batch_name)
+        if batch is None:
+            with open(cache_dir / "batches" / f"{batch_name}.pkl", "rb") as fh:
+                batch = pickle.load(fh)
+            if loaded is not None:
+                loaded[batch_name] = batch
+        j = int(j)
+        if j >= len(batch.bounds["articles"]) - 1 or j in batch.errors:
+            return None
+    except FileNotFoundError:
         return None
-    # the source shown is where the file is now, not where it was when cached
-    res["articles"] = res["articles"].assign(source=_shown(path))
-    return res
+    except Exception:  # a damaged cache entry is simply rebuilt
+        logger.debug("cache entry %s unreadable; rebuilding", entry)
+        return None
+    return batch, j
 
 
 def _work(item) -> _BatchResult:
-    """Process a batch and cache each file's tables (runs in a worker process).
+    """Process a batch and cache its tables (runs in a worker process).
 
     The batch's tables go back whole (a few frames pickle much faster than a
     few per file); each file's rows are a range of them.
     """
     batch, digests, options, cache_dir = item
     result = _process_batch_tables(batch, options)
-    for i, digest in enumerate(digests):
-        write_cache(cache_dir, digest, result.part(i))
+    write_cache(cache_dir, digests, result)
     return result
 
 
@@ -742,4 +795,10 @@ def _assemble(results: list, files, report: LoadReport, errors: str) -> dict[str
             for p in pieces[t]
         ]
         tables[t] = _concat(frames, empty[t])
+    # the source shown is where each file is now, not where it was when processed
+    import numpy as np
+
+    sources = np.repeat([p for p, _ in report.loaded], [n for _, n in report.loaded])
+    if len(sources) == len(tables["articles"]):
+        tables["articles"]["source"] = pd.array(sources.tolist(), dtype="str")
     return tables
