@@ -338,3 +338,54 @@ def test_generated_pages_round_trip_and_lose_nothing(
     assert list(arts["author"]) == ["、".join(a.authors) for a in page.articles]
     assert list(arts["section"]) == page.section_of
     assert not arts["body"].str.contains("热线").any()
+
+
+# An indented page of another paper (our own text): a page header with the issue date, an
+# editor line, headline blocks of two lines, a byline line under the headline, an article
+# with no dateline or byline line after a dated one, and a brief section.
+OTHER_PAPER = """\
+人民日报 2023年10月30日 星期一 第2版
+责任编辑：李明
+
+　　科技创新共同体建设加速推进
+　　长三角一体化发展取得新突破
+　　本报记者　王浩　刘峰
+　　本报上海10月29日电　长三角科技创新共同体建设加速推进，区域协同创新能力持续提升。
+　　据介绍，长三角地区将进一步加强
+基础研究合作，共建一批高水平实验室。
+
+　　苏州工业园区
+　　打造世界一流高科技园区
+　　近年来，苏州工业园区坚持创新驱动，集聚了一批高新技术企业。
+　　园区有关负责人表示，将持续优化营商环境。（本报记者　张三）
+
+　　简讯
+　　合肥高新区发布人才新政
+　　本报合肥10月29日电　合肥高新区日前发布人才新政。（记者　李四）
+"""
+
+
+def test_another_papers_indented_page():
+    df = parse_page(OTHER_PAPER, keep_boilerplate=True)
+    arts = df[df["kind"] == "article"].reset_index(drop=True)
+    assert list(arts["title"]) == [
+        "科技创新共同体建设加速推进",
+        "打造世界一流高科技园区",
+        "合肥高新区发布人才新政",
+    ]
+    assert arts.loc[0, "subtitle"] == "长三角一体化发展取得新突破"
+    assert arts.loc[1, "kicker"] == "苏州工业园区"
+    assert list(arts["author"]) == ["王浩、刘峰", "张三", "李四"]
+    assert list(arts["n_paragraphs"]) == [2, 2, 1]
+    assert (
+        arts.loc[0, "body"].split("\n")[1]
+        == "据介绍，长三角地区将进一步加强基础研究合作，共建一批高水平实验室。"
+    )
+    assert list(arts["section"]) == ["", "", "简讯"]
+    # the issue date printed in the page header
+    assert arts["issue_date"].eq(pd.Timestamp("2023-10-30")).all()
+    assert arts.loc[1, "date"] == pd.Timestamp("2023-10-30")
+    assert arts.loc[0, "date_source"] == "dateline"
+    assert df.loc[0, "kind"] == "boilerplate" and "责任编辑" in df.loc[0, "body"]
+    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
+    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(OTHER_PAPER)

@@ -131,3 +131,17 @@ def article_date(
         rel = _RELATIVE.search(lead)
         return issue_date, "issue_date: not stated" + (f" ({rel.group(0)})" if rel else "")
     return pd.NaT, "unknown"
+
+
+_FULL_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|[-./](\d{1,2})[-./](\d{1,2}))"
+)
+
+
+def date_in_header(text: str) -> pd.Timestamp | None:
+    """The issue date printed in a page header (``2023年10月30日 星期一``), or None."""
+    m = _FULL_DATE.search(text)
+    if not m:
+        return None
+    y, mo, d = int(m.group(1)), int(m.group(2) or m.group(4)), int(m.group(3) or m.group(5))
+    return _valid(y, mo, d)

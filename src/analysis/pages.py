@@ -464,6 +464,9 @@ class _PageParser:
                 )
                 i = end
                 continue
+            if self._head_block_ahead(current, i, footer_start):
+                expect_head = True
+                continue
             if self._weak_headline(current, i, footer_start):
                 expect_head = True
                 continue
@@ -492,6 +495,27 @@ class _PageParser:
             return False
         last = block.paragraphs[-1]
         return bool(last) and (_open_ended(last) or glues(last, line.text))
+
+    def _head_block_ahead(self, block: _Block, i: int, stop: int) -> bool:
+        """A headline block after a finished paragraph: two or more headline lines
+        (引题 + 主题) before running text, or a headline line above a byline line."""
+        if not block.paragraphs or not ends_sentence(block.paragraphs[-1]):
+            return False
+        lines = self.lines
+        j = i
+        while (
+            j < stop
+            and j - i < 4
+            and _headline_like(lines[j].text, relaxed=False)
+            and not (j + 1 < stop and runs_on(lines[j].text, lines[j + 1].text))
+        ):
+            j += 1
+        if j == i or j >= stop:
+            return False
+        following = lines[j].text
+        if _BYLINE_LINE.match(following):
+            return True
+        return j - i >= 2 and not _headline_like(following, relaxed=True)
 
     def _weak_headline(self, block: _Block, i: int, stop: int) -> bool:
         """A headline inside the running text of an article that has no dateline."""
@@ -757,9 +781,10 @@ def page_records(
     page = page or meta.page
     if text.startswith("\ufeff"):
         text = text[1:]
-    return _records(
-        _parse_rows(text), text, issue, source, paper, page, keep_boilerplate=keep_boilerplate
-    )
+    rows = _parse_rows(text)
+    if (issue is None or pd.isna(issue)) and rows and rows[0]["kind"] == "boilerplate":
+        issue = dates.date_in_header(rows[0]["body"])  # 2023年10月30日 星期一 第2版
+    return _records(rows, text, issue, source, paper, page, keep_boilerplate=keep_boilerplate)
 
 
 def _records(
