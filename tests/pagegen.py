@@ -25,6 +25,14 @@ from pathlib import Path
 
 from analysis.pages import _headline_like, runs_on
 
+#: The titles of the sample page's five articles, in page order.
+SEED_TITLES = [
+    "长三角国家高新区党建联盟第二次联席会议暨党建引领高水平科技自立自强研讨会在锡召开",
+    "康明斯与卓品智能在锡成立合资公司",
+    "“车芯联动”区域抱团共进 集成电路行业大咖共话产业热点",
+    "长三角汽车芯片应用推广平台启动",
+    "氢能产业标准体系建设指南发布",
+]
 SEED_PAGE = Path(__file__).resolve().parents[1] / "data" / "raw" / "wuxi-evening_2023-08-09.txt"
 
 _TO_FULL = str.maketrans(

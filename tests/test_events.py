@@ -21,15 +21,10 @@ import analysis
 from analysis import config
 from analysis.errors import InputError
 from analysis.events import EVENT_COLUMNS, event_counts, find_events, load_event_lexicon
+from tests import pagegen
 
 RAW_PAGE = config.DATA_DIR / "raw" / "wuxi-evening_2023-08-09.txt"
-TITLES = [
-    "长三角国家高新区党建联盟第二次联席会议暨党建引领高水平科技自立自强研讨会在锡召开",
-    "康明斯与卓品智能在锡成立合资公司",
-    "“车芯联动”区域抱团共进 集成电路行业大咖共话产业热点",
-    "长三角汽车芯片应用推广平台启动",
-    "氢能产业标准体系建设指南发布",
-]
+TITLES = pagegen.SEED_TITLES
 NINE_PARKS = {
     "park:zhangjiang",
     "park:nanjing",

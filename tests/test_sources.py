@@ -15,13 +15,7 @@ from analysis.sources import decode_bytes
 from tests import pagegen
 
 SEED = pagegen.seed_text()
-TITLES = [
-    "长三角国家高新区党建联盟第二次联席会议暨党建引领高水平科技自立自强研讨会在锡召开",
-    "康明斯与卓品智能在锡成立合资公司",
-    "“车芯联动”区域抱团共进 集成电路行业大咖共话产业热点",
-    "长三角汽车芯片应用推广平台启动",
-    "氢能产业标准体系建设指南发布",
-]
+TITLES = pagegen.SEED_TITLES
 
 
 def test_load_the_sample_folder(seed_articles):
