@@ -38,6 +38,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 import ahocorasick
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -91,6 +92,33 @@ _BARE_LEFT = frozenset("在于的到赴入驻进为将由对从向了是本该�
 _GOVERNMENT_INSIDE = re.compile(r"(?:部|局|厅|委|政府)")
 _ASSOCIATION_INSIDE = re.compile(r"(?:协会|学会|联盟|联合会|商会)")
 _COMPANY_TAILS = ("股份有限公司", "有限责任公司", "有限公司", "公司", "集团", "股份")
+
+
+# pattern types, compiled (see _compile_pattern)
+_T_ENTITY, _T_SUFFIX, _T_ENTITY_F, _T_LIST, _T_BLOCK, _T_BARE, _T_BEFORE, _T_AFTER = range(8)
+
+
+def _compile_pattern(pattern: tuple) -> tuple:
+    """``(type, key length, offset, length, priority, payload)`` -> ``(code, a, b, priority,
+    payload)`` for :meth:`_Rules.scan`: a candidate from a key ending at ``last`` spans
+    ``last - a`` to ``last - b`` (entities, lists, blocks, bare zones); suffixes keep the
+    key length and offset."""
+    ptype, klen, offset, length, priority, payload = pattern
+    if ptype == "entity":
+        return (_T_ENTITY, klen - 1 - offset, klen - 1 - offset - length, priority, (payload,))
+    if ptype == "entity_f":
+        return (_T_ENTITY_F, klen - 1, klen - 1 - length, priority, (payload,))
+    if ptype == "suffix":
+        return (_T_SUFFIX, klen, offset, priority, payload)
+    if ptype == "list":
+        return (_T_LIST, klen - 1, -1, priority, ("list", payload))
+    if ptype == "block":
+        return (_T_BLOCK, klen - 1, -1, priority, ())
+    if ptype == "bare":
+        return (_T_BARE, klen - 1, -1, priority, ("bare", payload))
+    if ptype == "title_before":
+        return (_T_BEFORE, klen, 0, priority, None)
+    return (_T_AFTER, klen, 0, priority, None)
 
 
 class _Rules:
@@ -245,10 +273,24 @@ class _Rules:
         for title in words("title_after"):
             add(title, ("title_after", len(title), 0, 0, _P_PERSON, None))
 
+        # Every character of a key is a child of the root, most frequent in keys first, so
+        # pyahocorasick's linear scan of the root's children ends early; :meth:`keyed`
+        # turns every other character into ``sink``, the first child. The padding words
+        # end in ``pad``, which no keyed text holds, and carry no patterns.
+        alphabet = Counter(itertools.chain.from_iterable(entries))
+        unused = (ch for ch in map(chr, itertools.count()) if ch not in alphabet)
+        sink, pad = next(unused), next(unused)
+        self.sink = sink
+        automaton.add_word(sink + pad, ())
+        for ch, _ in alphabet.most_common():
+            automaton.add_word(ch + pad, ())
         for key, patterns in entries.items():
-            automaton.add_word(key, tuple(patterns))
+            automaton.add_word(key, tuple(_compile_pattern(p) for p in patterns))
         automaton.make_automaton()
         self.automaton = automaton
+        lut = np.full(0x110000, ord(sink), dtype=np.uint32)
+        lut[[ord(ch) for ch in alphabet]] = [ord(ch) for ch in alphabet]
+        self.lut = lut
         self.place_keys = sorted(
             {
                 n
@@ -427,8 +469,21 @@ class _Rules:
 
     # -- one text --------------------------------------------------------------------------
 
-    def scan(self, text: str) -> tuple[list[tuple], set[str], set[str]]:
-        """Raw candidates of one text.
+    def keyed(self, texts: list[str]) -> list[str]:
+        """The texts with every character no key holds replaced by ``sink`` (same offsets)."""
+        joined = self.sink.join(texts)
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        keyed = self.lut[codes].tobytes().decode("utf-32-le")
+        out = []
+        at = 0
+        for text in texts:
+            n = len(text)
+            out.append(keyed[at : at + n])
+            at += n + 1
+        return out
+
+    def scan(self, text: str, keyed: str | None = None) -> tuple[list[tuple], set[str], set[str]]:
+        """Raw candidates of one text (``keyed``: the text as from :meth:`keyed`).
 
         Returns:
             ``(candidates, companies, persons)``: candidates are ``(start, end, priority,
@@ -440,40 +495,37 @@ class _Rules:
         persons: set[str] = set()
         append = out.append
         follower_reject = self.follower_reject
+        org_candidate = self.org_candidate
         n = len(text)
         last_org_end = -1
-        for last, patterns in self.automaton.iter(text):
-            for ptype, klen, offset, length, priority, payload in patterns:
-                if ptype == "entity":
-                    s = last - klen + 1 + offset
-                    append((s, s + length, priority, (payload,)))
-                elif ptype == "suffix":
+        for last, patterns in self.automaton.iter(text if keyed is None else keyed):
+            for code, a, b, priority, payload in patterns:
+                if code == _T_ENTITY:
+                    append((last - a, last - b, priority, payload))
+                elif code == _T_SUFFIX:
                     if last == last_org_end:  # a shorter suffix of the same ending
                         continue
                     last_org_end = last
                     kind, rule = payload
-                    cand = self.org_candidate(text, last - klen + 1 + offset, last + 1, kind, rule)
+                    cand = org_candidate(text, last - a + 1 + b, last + 1, kind, rule)
                     if cand is not None:
                         append(cand)
                         if cand[3][0][2] == "company":
                             companies.add(cand[3][0][1])
-                elif ptype == "entity_f":
+                elif code == _T_ENTITY_F:
                     if last + 1 == n or text[last + 1] not in follower_reject:
-                        s = last - klen + 1
-                        append((s, s + length, priority, (payload,)))
-                elif ptype == "list":
-                    append((last - klen + 1, last + 1, priority, ("list", payload)))
-                elif ptype == "block":
-                    append((last - klen + 1, last + 1, priority, ()))
-                elif ptype == "bare":
-                    k = last - klen + 1
+                        append((last - a, last - b, priority, payload))
+                elif code == _T_LIST or code == _T_BLOCK:
+                    append((last - a, last + 1, priority, payload))
+                elif code == _T_BARE:
+                    k = last - a
                     if k == 0 or text[k - 1] in _BARE_LEFT or text[k - 1] in _PUNCT:
-                        append((k, last + 1, priority, ("bare", payload)))
+                        append((k, last + 1, priority, payload))
                 else:
-                    if ptype == "title_before":
+                    if code == _T_BEFORE:
                         span = self.person_after_title(text, last + 1)
                     else:
-                        span = self.person_before_title(text, last - klen + 1)
+                        span = self.person_before_title(text, last - a + 1)
                     if span:
                         name = text[span[0] : span[1]]
                         persons.add(name)
@@ -505,7 +557,11 @@ def _select(cands: list[tuple], n: int) -> list[tuple]:
     """Non-overlapping candidates, longest first, then by priority; in text order."""
     if not cands:
         return []
-    cands.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
+    # the order of (start - end, priority, start) as one int: priorities are below 9 and
+    # starts below n + 1 (ints compare faster than tuples)
+    m = n + 1
+    m9 = 9 * m
+    cands.sort(key=lambda c: (c[0] - c[1]) * m9 + c[2] * m + c[0])
     taken = bytearray(n)
     chosen = []
     for cand in cands:
@@ -671,8 +727,9 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
     raw = []
     person_names = []
     companies: dict[object, set[str]] = defaultdict(set)
+    keyed = {field: rules.keyed(texts[field]) for field in FIELDS}
     for a in range(len(ids)):
-        scanned = [rules.scan(texts[f][a]) for f in FIELDS]
+        scanned = [rules.scan(texts[f][a], keyed[f][a]) for f in FIELDS]
         raw.append([cands for cands, _, _ in scanned])
         person_names.append(set().union(*(p for _, _, p in scanned)))
         for _, found, _ in scanned:
@@ -681,6 +738,12 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
     # Company short forms, linked across the input (or within each link_by group).
     automata = {g: _short_form_automaton(rules, names) for g, names in companies.items()}
     records: list[tuple] = []
+    sentence_list: list[str] = []  # records hold an index into it (see _frame)
+    append = records.append
+    finditer = _SENTENCE_END.finditer
+    bisect_right = bisect.bisect_right
+    if kinds is not None:
+        kinds = frozenset(kinds)
     for a, article_id in enumerate(ids):
         per_field = raw[a]
         short = automata.get(groups[a]) or ()
@@ -699,40 +762,45 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
                     per_field[f].append((at, at + len(person), _P_PERSON + 1, (payload,)))
                     at = text.find(person, at + 1)
         chosen = [_select(per_field[f], len(texts[field][a])) for f, field in enumerate(FIELDS)]
-        context = None
+        context = context_payload = None
         if any(c[3][0] == "bare" for cands in chosen for c in cands):
             context = _context_park(rules, itertools.chain(*chosen))
+            if context is not None:
+                context_payload = (f"park:{context}", rules.park_name[context], "park", "context")
         for f, field in enumerate(FIELDS):
-            text = texts[field][a]
-            if not chosen[f]:
+            cands = chosen[f]
+            if not cands:
                 continue
-            ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-            sentences: dict[int, str] = {}
-            for s, e, _, parts in chosen[f]:
-                if parts[0] == "bare":
+            text = texts[field][a]
+            ends = [m.end() for m in finditer(text)]
+            n_ends = len(ends)
+            # the sentence of the last mention: [lo, hi), its index in sentence_list
+            lo = hi = -1
+            sentence = 0
+            for s, e, _, parts in cands:
+                head = parts[0]
+                if head == "bare":
                     park = parts[1]
                     if context is None or (park is not None and park != context):
                         continue
-                    rows = (
-                        (s, e, (f"park:{context}", rules.park_name[context], "park", "context")),
-                    )
-                elif parts[0] == "list":
+                    rows = ((s, e, context_payload),)
+                elif head == "list":
                     rows = tuple(
                         (s + i, s + i + 1, (eid, name, "place", "abbreviation_list"))
                         for i, eid, name in parts[1]
                     )
                 else:
-                    rows = ((s, e, parts[0]),)
+                    rows = ((s, e, head),)
                 for ms, me, (entity_id, name, kind, resolution) in rows:
                     if kinds is not None and kind not in kinds:
                         continue
-                    i = bisect.bisect_right(ends, ms)
-                    sentence = sentences.get(i)
-                    if sentence is None:
+                    if not lo <= ms < hi:
+                        i = bisect_right(ends, ms)
                         lo = ends[i - 1] if i else 0
-                        hi = ends[i] if i < len(ends) else len(text)
-                        sentence = sentences[i] = text[lo:hi].strip()
-                    records.append(
+                        hi = ends[i] if i < n_ends else len(text)
+                        sentence = len(sentence_list)
+                        sentence_list.append(text[lo:hi].strip())
+                    append(
                         (
                             article_id,
                             entity_id,
@@ -746,21 +814,30 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
                             resolution,
                         )
                     )
-    out = _frame(records)
+    out = _frame(records, sentence_list)
     logger.info("found %d mention(s) in %d article(s)", len(out), len(ids))
     return out
 
 
-def _frame(records: list[tuple]) -> pd.DataFrame:
-    """The mentions table from row tuples (through Arrow, several times faster than pandas)."""
+def _frame(records: list[tuple], sentence_list: list[str]) -> pd.DataFrame:
+    """The mentions table from row tuples (through Arrow, several times faster than pandas).
+
+    A record's ``sentence`` is an index into ``sentence_list``: each sentence is converted
+    to Arrow once, then taken once per mention.
+    """
     if not records:
         frame = pd.DataFrame({c: pd.Series(dtype="str") for c in MENTION_COLUMNS})
         return frame.astype({"start": "int64", "end": "int64"})
     columns = list(zip(*records, strict=True))
+    at = MENTION_COLUMNS.index("sentence")
     try:
-        table = pa.table({c: pa.array(v) for c, v in zip(MENTION_COLUMNS, columns, strict=True)})
-        frame = table.to_pandas()
+        arrays = [
+            pa.array(sentence_list).take(pa.array(v, type=pa.int64())) if i == at else pa.array(v)
+            for i, v in enumerate(columns)
+        ]
+        frame = pa.table(dict(zip(MENTION_COLUMNS, arrays, strict=True))).to_pandas()
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # e.g. article ids of mixed types
+        columns[at] = [sentence_list[i] for i in columns[at]]
         frame = pd.DataFrame(dict(zip(MENTION_COLUMNS, columns, strict=True)))
     return frame.astype({"start": "int64", "end": "int64"})
 
