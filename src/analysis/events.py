@@ -41,15 +41,17 @@ How a sentence becomes an event, in order:
 
 from __future__ import annotations
 
-import bisect
 import csv
+import gc
 import hashlib
 import itertools
 import logging
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import ahocorasick
@@ -97,7 +99,9 @@ _TYPE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 # Sentences end at 。！？；; (with closing quotes) or a line break;
 # clauses also end at ，,：: and spaces.
-_SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』\"')）]*|\n+")
+# (Written to start with one character class, which the regex engine scans for quickly;
+# it matches what ``[。！？!?；;]+[”’」』"')）]*|\n+`` matches.)
+_SENTENCE_END = re.compile(r"[。！？!?；;\n](?:(?<=\n)\n*|[。！？!?；;]*[”’」』\"')）]*)")
 _CLAUSE_END = re.compile(r"[，,：:\s]+")
 _BOOK_TITLE = re.compile(r"《[^《》]{1,80}》")
 _DATE = re.compile(
@@ -125,6 +129,16 @@ _PLACE_NOT = frozenset(
 )
 _NAT = np.iinfo(np.int64).min  # NaT as datetime64[ns]
 _ORG_EXCLUDED_KINDS = frozenset({"park", "place", "person"})
+_NAME_BREAKS = frozenset("，,。；;：:！？!?")
+_STATUS_ORDER = ("topic", "negated", "future", "background")
+_EMPTY: frozenset[str] = frozenset()
+_DAYS_31 = pd.Timedelta(days=31)
+_DAYS_1 = pd.Timedelta(days=1)
+_NaT_VALUE = pd.NaT
+_match_end = re.Match.end
+_match_span = re.Match.span
+_first = itemgetter(0)
+_second = itemgetter(1)
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -348,30 +362,65 @@ def _places() -> tuple[re.Pattern, dict[str, str]]:
 # --------------------------------------------------------------------------- per article
 
 
-@dataclass
-class _Mentions:
-    """The mentions of one article, sorted by (field, start), as plain lists."""
+class _MentionColumns:
+    """All mentions, sorted by (article, field, start), as plain lists."""
 
-    starts: dict[str, list[int]]
-    rows: dict[str, list[tuple[int, int, str, str, str]]]  # start, end, entity_id, kind, name
-    _article: tuple[list[str], list[str]] | None = None
+    __slots__ = ("eids", "ends", "kinds", "names", "starts")
+
+    def __init__(self, starts, ends, eids, kinds, names):
+        self.starts: list[int] = starts
+        self.ends: list[int] = ends
+        self.eids: list[str] = eids
+        self.kinds: list[str] = kinds
+        self.names: list[str] = names
+
+
+class _Mentions:
+    """The mentions of one article: per field, its rows [lo, hi) of the columns."""
+
+    __slots__ = ("_article", "columns", "spans")
+
+    def __init__(self, columns: _MentionColumns | None, spans: dict[str, tuple[int, int]]):
+        self.columns = columns
+        self.spans = spans
+        self._article: tuple[list[str], list[str]] | None = None
 
     def in_span(self, fld: str, lo: int, hi: int) -> list[tuple[int, int, str, str, str]]:
-        starts = self.starts.get(fld)
-        if not starts:
+        """(start, end, entity_id, kind, name) of the mentions of ``fld`` inside [lo, hi)."""
+        span = self.spans.get(fld)
+        if span is None:
             return []
-        i = bisect.bisect_left(starts, lo)
-        j = bisect.bisect_left(starts, hi, i)
-        return [r for r in self.rows[fld][i:j] if r[1] <= hi]
+        cols = self.columns
+        starts = cols.starts
+        i = bisect_left(starts, lo, span[0], span[1])
+        j = bisect_left(starts, hi, i, span[1])
+        if i == j:
+            return []
+        ends, eids, kinds, names = cols.ends, cols.eids, cols.kinds, cols.names
+        return [
+            (starts[k], ends[k], eids[k], kinds[k], names[k]) for k in range(i, j) if ends[k] <= hi
+        ]
 
     def article_participants(self) -> tuple[list[str], list[str]]:
         if self._article is None:
-            rows = self.rows.get("title", []) + self.rows.get("body", [])
-            self._article = _participants(rows)
+            parks: dict[str, None] = {}
+            orgs: dict[str, None] = {}
+            for fld in ("title", "body"):
+                span = self.spans.get(fld)
+                if span is None:
+                    continue
+                eids, kinds = self.columns.eids, self.columns.kinds
+                for k in range(span[0], span[1]):
+                    kind = kinds[k]
+                    if kind == "park":
+                        parks[eids[k]] = None
+                    elif kind not in _ORG_EXCLUDED_KINDS:
+                        orgs[eids[k]] = None
+            self._article = (list(parks), list(orgs))
         return self._article
 
 
-_NO_MENTIONS = _Mentions({}, {})
+_NO_MENTIONS = _Mentions(None, {})
 
 
 def _participants(rows: Iterable[tuple[int, int, str, str, str]]) -> tuple[list[str], list[str]]:
@@ -396,40 +445,51 @@ def _group_mentions(mentions: pd.DataFrame | None) -> dict[str, _Mentions]:
             "make it with analysis.find_mentions",
             problem="columns",
         )
-    m = mentions.dropna(subset=["start", "end"])
+    m = pd.DataFrame(mentions, copy=False)  # a view without attrs: no deep copies of them
+    if m["start"].hasnans or m["end"].hasnans:
+        m = m.dropna(subset=["start", "end"])
+        if m.empty:
+            return {}
     aid_codes, aid_values = pd.factorize(m["article_id"].astype(str))
     fld_codes, fld_values = pd.factorize(m["field"].astype(str))
     starts = m["start"].to_numpy(dtype="int64")
     order = np.lexsort((starts, fld_codes, aid_codes))
     aid_codes, fld_codes = aid_codes[order], fld_codes[order]
     names = m["name"] if "name" in m.columns else m["entity_id"]
-    rows = list(
-        zip(
-            starts[order].tolist(),
-            m["end"].to_numpy(dtype="int64")[order].tolist(),
-            m["entity_id"].astype(str).to_numpy(dtype=object)[order].tolist(),
-            m["kind"].astype(str).to_numpy(dtype=object)[order].tolist(),
-            names.astype(str).to_numpy(dtype=object)[order].tolist(),
-            strict=True,
-        )
+    columns = _MentionColumns(
+        starts[order].tolist(),
+        m["end"].to_numpy(dtype="int64")[order].tolist(),
+        m["entity_id"].astype(str).to_numpy(dtype=object)[order].tolist(),
+        m["kind"].astype(str).to_numpy(dtype=object)[order].tolist(),
+        names.astype(str).to_numpy(dtype=object)[order].tolist(),
     )
+    n_rows = len(order)
     cuts = np.flatnonzero((np.diff(aid_codes) != 0) | (np.diff(fld_codes) != 0)) + 1
-    bounds = [0, *cuts.tolist(), len(rows)]
+    bounds = [0, *cuts.tolist(), n_rows]
+    firsts = np.asarray(bounds[:-1], dtype=np.intp)
+    aid_names = [str(v) for v in aid_values.tolist()]
+    fld_names = [str(v) for v in fld_values.tolist()]
+    group_aids = [aid_names[c] for c in aid_codes[firsts].tolist()]
+    group_flds = [fld_names[c] for c in fld_codes[firsts].tolist()]
     out: dict[str, _Mentions] = {}
-    for lo, hi in itertools.pairwise(bounds):
+    for (lo, hi), aid, fld in zip(itertools.pairwise(bounds), group_aids, group_flds, strict=True):
         if lo == hi:
             continue
-        group = out.setdefault(str(aid_values[aid_codes[lo]]), _Mentions({}, {}))
-        fld = str(fld_values[fld_codes[lo]])
-        group.rows[fld] = block = rows[lo:hi]
-        group.starts[fld] = [r[0] for r in block]
+        group = out.get(aid)
+        if group is None:
+            group = out[aid] = _Mentions(columns, {})
+        group.spans[fld] = (lo, hi)
     return out
 
 
 def _resolve_date(m: re.Match, ref: pd.Timestamp | None) -> pd.Timestamp | None:
-    month, day = int(m.group("m")), int(m.group("d"))
-    if m.group("y"):
-        years = [int(m.group("y"))]
+    return _resolve_ymd(m.group("y"), m.group("m"), m.group("d"), ref)
+
+
+def _resolve_ymd(y: str | None, m: str, d: str, ref: pd.Timestamp | None) -> pd.Timestamp | None:
+    month, day = int(m), int(d)
+    if y:
+        years = [int(y)]
     elif ref is None:
         return None
     else:
@@ -456,13 +516,9 @@ def _nearest(matches: Sequence[tuple[int, int, object]], pos: int):
     return best
 
 
-@dataclass(slots=True)
-class _Hit:
-    start: int  # offsets into the sentence
-    end: int
-    word: str
-    kind: str
-    etype: str
+# Trigger hits are plain tuples: (start, end, word, kind, etype), offsets into the
+# sentence; noun hits are (start, end, word).
+# Cues are (start, end, word, status, after, etype), ``status`` without ``_after``.
 
 
 @dataclass(slots=True)
@@ -476,60 +532,105 @@ class _Candidate:
     cue: str = ""
 
 
+def _context_table(context: ahocorasick.Automaton) -> ahocorasick.Automaton | None:
+    """The context automaton with each word's entries split into nouns, excludes and cues."""
+    if not len(context):
+        return None
+    auto = ahocorasick.Automaton()
+    for word, (_, entries) in context.items():
+        nouns = tuple(etype for kind, etype in entries if kind == "noun")
+        excludes = tuple(etype for kind, etype in entries if kind == "exclude")
+        cues = tuple(
+            (kind[: -len("_after")], True, etype)
+            if kind.endswith("_after")
+            else (kind, False, etype)
+            for kind, etype in entries
+            if kind != "noun" and kind != "exclude"
+        )
+        auto.add_word(word, (len(word) - 1, word, nouns, excludes, cues))
+    auto.make_automaton()
+    return auto
+
+
 class _SentenceContext:
     """Nouns, cues, exclusions and clause limits of one sentence."""
 
-    def __init__(self, text: str, lex: Lexicon):
+    __slots__ = ("books", "clause_ends", "clause_starts", "cues", "excludes", "nouns", "text")
+
+    def __init__(self, text: str, table: ahocorasick.Automaton | None):
         self.text = text
-        self.nouns: dict[str, list[_Hit]] = {}
-        self.cues: list[_Hit] = []
-        self.excludes: list[_Hit] = []
-        if len(lex.context):
-            for end, (word, entries) in lex.context.iter(text):
-                start = end - len(word) + 1
-                for kind, etype in entries:
-                    hit = _Hit(start, end + 1, word, kind, etype)
-                    if kind == "noun":
-                        self.nouns.setdefault(etype, []).append(hit)
-                    elif kind == "exclude":
-                        self.excludes.append(hit)
+        nouns: dict[str, list[tuple]] = {}
+        cues: list[tuple] = []
+        excludes: list[tuple[int, int, str]] = []
+        if table is not None:
+            for end, (span, word, noun_types, exclude_types, cue_entries) in table.iter(text):
+                start = end - span
+                end += 1
+                if noun_types:
+                    hit = (start, end, word)
+                for etype in noun_types:
+                    lst = nouns.get(etype)
+                    if lst is None:
+                        nouns[etype] = [hit]
                     else:
-                        self.cues.append(hit)
-        if self.excludes:
-            self.cues = [c for c in self.cues if not self.excluded(c.start, c.end, "")]
-            for etype, hits in self.nouns.items():
-                self.nouns[etype] = [h for h in hits if not self.excluded(h.start, h.end, etype)]
-        breaks = [m.span() for m in _CLAUSE_END.finditer(text)]
-        self.clause_starts = [0] + [e for _, e in breaks]
-        self.clause_ends = [s for s, _ in breaks] + [len(text)]
+                        lst.append(hit)
+                for etype in exclude_types:
+                    excludes.append((start, end, etype))
+                for status, after, etype in cue_entries:
+                    cues.append((start, end, word, status, after, etype))
+        self.excludes = excludes
+        if excludes:
+            cues = [c for c in cues if not self.excluded(c[0], c[1], "")]
+            for etype, hits in nouns.items():
+                nouns[etype] = [h for h in hits if not self.excluded(h[0], h[1], etype)]
+        self.nouns = nouns
+        self.cues = cues
+        spans = list(map(_match_span, _CLAUSE_END.finditer(text)))
+        if spans:
+            self.clause_starts = [0, *map(_second, spans)]
+            self.clause_ends = [*map(_first, spans), len(text)]
+        else:
+            self.clause_starts = [0]
+            self.clause_ends = [len(text)]
+        self.books = "《" in text
 
     def excluded(self, start: int, end: int, etype: str) -> bool:
-        return any(
-            x.start <= start and end <= x.end and (not x.etype or x.etype == etype)
-            for x in self.excludes
-        )
+        for x_start, x_end, x_etype in self.excludes:
+            if x_start <= start and end <= x_end and (not x_etype or x_etype == etype):
+                return True
+        return False
 
     def clause(self, pos: int) -> int:
-        return bisect.bisect_right(self.clause_starts, pos) - 1
+        return bisect_right(self.clause_starts, pos) - 1
 
 
-def _name(ctx: _SentenceContext, lex: Lexicon, etype: str, start: int, end: int) -> str:
-    """The event's or document's own name near the trigger at [start, end), or ``""``."""
+def _name(ctx: _SentenceContext, lex: Lexicon, etype: str, start: int, end: int, c: int) -> str:
+    """The event's or document's own name near the trigger at [start, end), or ``""``.
+
+    ``c`` is the index of the trigger's clause.
+    """
     text = ctx.text
-    c = ctx.clause(start)
     c_lo, c_hi = ctx.clause_starts[c], ctx.clause_ends[c]
-    books = [(m.start(), m.end(), m.group(0)) for m in _BOOK_TITLE.finditer(text, c_lo, c_hi)]
-    if books:
-        after = [b for b in books if b[0] >= end]
-        return (after[0] if after else books[-1])[2]
-    nouns = [h for h in ctx.nouns.get(etype, ()) if c_lo <= h.start and h.end <= c_hi]
+    if ctx.books:
+        books = [(m.start(), m.end(), m.group(0)) for m in _BOOK_TITLE.finditer(text, c_lo, c_hi)]
+        if books:
+            after = [b for b in books if b[0] >= end]
+            return (after[0] if after else books[-1])[2]
+    all_nouns = ctx.nouns.get(etype)
+    if not all_nouns:
+        return ""
+    nouns = [h for h in all_nouns if c_lo <= h[0] and h[1] <= c_hi]
     if not nouns:
         return ""
-    generic = lex.generic.get(etype, frozenset())
-    after = [h for h in nouns if h.start >= end]
-    if after:
+    generic = lex.generic.get(etype, _EMPTY)
+    first = None
+    for h in nouns:
+        s = h[0]
+        if s >= end and (first is None or s < first):
+            first = s
+    if first is not None:
         # the longest noun starting at the first noun after the trigger
-        noun_end = max(h.end for h in after if h.start == min(a.start for a in after))
+        noun_end = max(h[1] for h in nouns if h[0] == first)
         lo = end
         for m in _NAME_STOP.finditer(text, end, noun_end):
             if m.end() < noun_end:
@@ -537,9 +638,12 @@ def _name(ctx: _SentenceContext, lex: Lexicon, etype: str, start: int, end: int)
         name = _clean_name(text[lo:noun_end], generic)
         if name:
             return _split_name(name, ctx, etype, noun_end - len(name), noun_end, generic)
-    before = [h for h in nouns if h.end <= start]
-    if before:
-        noun_end = max(h.end for h in before)
+    noun_end = -1
+    for h in nouns:
+        e = h[1]
+        if e <= start and e > noun_end:
+            noun_end = e
+    if noun_end >= 0:
         lo = c_lo
         for m in _NAME_STOP.finditer(text, c_lo, noun_end):
             if m.end() < noun_end:
@@ -554,7 +658,7 @@ def _clean_name(raw: str, generic: frozenset[str]) -> str:
     name = _NAME_PREFIX.sub("", raw.strip()).strip("，,、 ")
     if not name or name in generic or len(name) > 60:
         return ""
-    if any(ch in name for ch in "，,。；;：:！？!?"):
+    if not _NAME_BREAKS.isdisjoint(name):
         return ""
     return name
 
@@ -565,7 +669,7 @@ def _split_name(
     """``A和B`` as ``A、B`` when each part is a name of the type (两个平台揭牌)."""
     if not _NAME_SPLIT.search(name):
         return name
-    ends = {h.end for h in ctx.nouns.get(etype, ()) if lo <= h.start and h.end <= hi}
+    ends = {h[1] for h in ctx.nouns.get(etype, ()) if lo <= h[0] and h[1] <= hi}
     parts, pos = [], lo
     for m in _NAME_SPLIT.finditer(name):
         parts.append((pos, lo + m.start()))
@@ -576,38 +680,54 @@ def _split_name(
     return name
 
 
-def _status(ctx: _SentenceContext, etype: str, start: int, end: int) -> tuple[str, str]:
-    """(status, cue) from cue words in the trigger's clause; ``topic`` means not an event."""
-    c = ctx.clause(start)
-    lo, hi = ctx.clause_starts[c], ctx.clause_ends[c]
+def _status(
+    ctx: _SentenceContext, etype: str, start: int, end: int, lo: int, hi: int
+) -> tuple[str, str]:
+    """(status, cue) from cue words in the clause [lo, hi) of the trigger at [start, end).
+
+    ``topic`` means not an event.
+    """
+    cues = ctx.cues
+    if not cues:
+        return "reported", ""
     found: dict[str, str] = {}
-    for cue in ctx.cues:
-        if cue.etype and cue.etype != etype:
+    for c_start, c_end, word, status, after, c_etype in cues:
+        if c_etype and c_etype != etype:
             continue
-        if cue.kind.endswith("_after"):
-            if end <= cue.start and cue.end <= hi:
-                found.setdefault(cue.kind[: -len("_after")], cue.word)
-        elif lo <= cue.start and cue.end <= start:
-            found.setdefault(cue.kind, cue.word)
-    for status in ("topic", "negated", "future", "background"):
-        if status in found:
-            return status, found[status]
+        if after:
+            if end <= c_start and c_end <= hi and status not in found:
+                found[status] = word
+        elif lo <= c_start and c_end <= start and status not in found:
+            found[status] = word
+    if found:
+        for status in _STATUS_ORDER:
+            word = found.get(status)
+            if word is not None:
+                return status, word
     return "reported", ""
 
 
-def _verb_has_noun(ctx: _SentenceContext, etype: str, start: int, end: int) -> str:
-    """The noun a ``verb`` trigger needs, in its clause or ending the clause before it."""
-    c = ctx.clause(start)
-    lo, hi = ctx.clause_starts[c], ctx.clause_ends[c]
-    nouns = ctx.nouns.get(etype, ())
-    inside = [h for h in nouns if lo <= h.start and h.end <= hi]
-    if inside:
-        return min(inside, key=lambda h: min(abs(h.end - start), abs(h.start - end))).word
+def _verb_has_noun(
+    ctx: _SentenceContext, etype: str, start: int, end: int, c: int, lo: int, hi: int
+) -> str:
+    """The noun a ``verb`` trigger needs, in its clause [lo, hi) or ending the clause before it."""
+    nouns = ctx.nouns.get(etype)
+    if not nouns:
+        return ""
+    best, best_d = None, None
+    for h in nouns:
+        h_start, h_end = h[0], h[1]
+        if lo <= h_start and h_end <= hi:
+            d = min(abs(h_end - start), abs(h_start - end))
+            if best_d is None or d < best_d:
+                best, best_d = h, d
+    if best is not None:
+        return best[2]
     if c > 0:
         prev_end = ctx.clause_ends[c - 1]
         for h in nouns:
-            if h.end == prev_end:
-                return h.word
+            if h[1] == prev_end:
+                return h[2]
     return ""
 
 
@@ -638,6 +758,10 @@ class _Extractor:
     def __init__(self, lex: Lexicon):
         self.lex = lex
         self.place_re, self.place_table = _places()
+        self.cities = frozenset(self.place_table.values())
+        self.table = _context_table(lex.context)
+        self.trigger_iter = lex.triggers.iter
+        self._dates: dict[tuple, pd.Timestamp | None] = {}
 
     def field_events(
         self,
@@ -648,24 +772,31 @@ class _Extractor:
         article_date: pd.Timestamp | None,
         mentions: _Mentions,
     ) -> list[_Event]:
-        hits = list(self.lex.triggers.iter(text)) if text else []
+        if not text:
+            return []
+        hits = list(self.trigger_iter(text))
         if not hits:
             return []
-        bounds = [m.end() for m in _SENTENCE_END.finditer(text)]
+        bounds = list(map(_match_end, _SENTENCE_END.finditer(text)))
         by_sentence: dict[int, list[tuple[int, int, str, tuple]]] = {}
         for end, (word, entries) in hits:
             start = end - len(word) + 1
-            idx = bisect.bisect_right(bounds, start)
-            by_sentence.setdefault(idx, []).append((start, end + 1, word, entries))
+            idx = bisect_right(bounds, start)
+            lst = by_sentence.get(idx)
+            if lst is None:
+                by_sentence[idx] = [(start, end + 1, word, entries)]
+            else:
+                lst.append((start, end + 1, word, entries))
         events: list[_Event] = []
+        n_bounds, n_text = len(bounds), len(text)
         for idx, sent_hits in by_sentence.items():
             s_lo = bounds[idx - 1] if idx > 0 else 0
-            s_hi = bounds[idx] if idx < len(bounds) else len(text)
-            events.extend(
-                self.sentence_events(
-                    aid, fld, text, idx, s_lo, s_hi, sent_hits, ref, article_date, mentions
-                )
+            s_hi = bounds[idx] if idx < n_bounds else n_text
+            found = self.sentence_events(
+                aid, fld, text, idx, s_lo, s_hi, sent_hits, ref, article_date, mentions
             )
+            if found:
+                events += found
         return events
 
     def sentence_events(
@@ -673,59 +804,83 @@ class _Extractor:
     ) -> list[_Event]:
         lex = self.lex
         sentence = text[s_lo:s_hi]
-        ctx = _SentenceContext(sentence, lex)
         sent_mentions = mentions.in_span(fld, s_lo, s_hi)
-        protected = [(s - s_lo, e - s_lo) for s, e, *_ in sent_mentions]
+        # protected spans, in field offsets
+        protected = [(r[0], r[1]) for r in sent_mentions]
         if "《" in sentence:
-            protected += [m.span() for m in _BOOK_TITLE.finditer(sentence)]
+            protected += [
+                (s + s_lo, e + s_lo) for s, e in map(_match_span, _BOOK_TITLE.finditer(sentence))
+            ]
+        ctx = None
         raw = []
         for start, end, word, entries in sent_hits:
+            if protected:
+                inside = False
+                for p, q in protected:
+                    if p <= start and end <= q:
+                        inside = True
+                        break
+                if inside:
+                    continue
+            if ctx is None:
+                ctx = _SentenceContext(sentence, self.table)
             a, b = start - s_lo, end - s_lo
-            if protected and any(p <= a and b <= q for p, q in protected):
-                continue
-            for kind, etype in entries:
-                if not ctx.excludes or not ctx.excluded(a, b, etype):
-                    raw.append(_Hit(a, b, word, kind, etype))
+            if ctx.excludes:
+                for kind, etype in entries:
+                    if not ctx.excluded(a, b, etype):
+                        raw.append((a, b, word, kind, etype))
+            else:
+                for kind, etype in entries:
+                    raw.append((a, b, word, kind, etype))
+        if not raw:
+            return []
         # a trigger inside a longer trigger is part of it (签约项目, 发起成立)
         kept = raw
         if len(raw) > 1:
-            kept = [
-                h
-                for h in raw
-                if not any(
-                    o.start <= h.start and h.end <= o.end and o.end - o.start > h.end - h.start
-                    for o in raw
-                )
-            ]
+            kept = []
+            for h in raw:
+                h_start, h_end = h[0], h[1]
+                h_len = h_end - h_start
+                for o in raw:
+                    if o[0] <= h_start and h_end <= o[1] and o[1] - o[0] > h_len:
+                        break
+                else:
+                    kept.append(h)
+            kept.sort(key=_first)
+        clause_starts, clause_ends = ctx.clause_starts, ctx.clause_ends
         cands: dict[tuple[str, str], _Candidate] = {}
-        for h in sorted(kept, key=lambda h: h.start):
-            rule = f"{h.kind}:{h.word}"
-            if h.kind == "verb":
-                noun = _verb_has_noun(ctx, h.etype, h.start, h.end)
+        for h_start, h_end, word, kind, etype in kept:
+            c = bisect_right(clause_starts, h_start) - 1
+            lo, hi = clause_starts[c], clause_ends[c]
+            if kind == "verb":
+                noun = _verb_has_noun(ctx, etype, h_start, h_end, c, lo, hi)
                 if not noun:
                     continue
-                rule += f"+noun:{noun}"
-            status, cue = _status(ctx, h.etype, h.start, h.end)
+                rule = f"verb:{word}+noun:{noun}"
+            else:
+                rule = f"{kind}:{word}"
+            status, cue = _status(ctx, etype, h_start, h_end, lo, hi)
             if status == "topic":
                 continue
-            key = (h.etype, status)
+            key = (etype, status)
             cand = cands.get(key)
             if cand is None:
-                cand = cands[key] = _Candidate(h.etype, h.start, [], [], status, cue=cue)
-            if h.word not in cand.words:
-                cand.words.append(h.word)
+                cand = cands[key] = _Candidate(etype, h_start, [], [], status, cue=cue)
+            if word not in cand.words:
+                cand.words.append(word)
             cand.rules.append(rule)
             if not cand.name:
-                cand.name = _name(ctx, lex, h.etype, h.start, h.end)
+                cand.name = _name(ctx, lex, etype, h_start, h_end, c)
         if not cands:
             return []
         # a nameless release beside a launch is the launch's own announcement
-        for (etype, status), cand in list(cands.items()):
-            launch = cands.get(("launch", status))
-            if etype == "release" and not cand.name and launch is not None:
-                launch.rules.append("absorbed:" + "+".join(cand.words))
-                launch.words.extend(w for w in cand.words if w not in launch.words)
-                del cands[(etype, status)]
+        if len(cands) > 1:
+            for (etype, status), cand in list(cands.items()):
+                launch = cands.get(("launch", status))
+                if etype == "release" and not cand.name and launch is not None:
+                    launch.rules.append("absorbed:" + "+".join(cand.words))
+                    launch.words.extend(w for w in cand.words if w not in launch.words)
+                    del cands[(etype, status)]
 
         if sent_mentions:
             parks, orgs = _participants(sent_mentions)
@@ -737,21 +892,21 @@ class _Extractor:
 
         dates = (
             [(m.start(), m.end(), m) for m in _DATE.finditer(sentence)]
-            if "月" in sentence or _HAS_RELATIVE_DAY.search(sentence)
+            if "月" in sentence
+            or (("当" in sentence or "同" in sentence) and _HAS_RELATIVE_DAY.search(sentence))
             else []
         )
-        places = [(m.start(), m.end(), m) for m in self.place_re.finditer(sentence)]
-        place_mentions = [
-            (s - s_lo, e - s_lo, name) for s, e, _, kind, name in sent_mentions if kind == "place"
-        ]
+        places = None
+        place_mentions = None
         years = ref is not None and "年" in sentence and _YEAR_ONLY.search(sentence) is not None
+        stripped = sentence.strip()
 
         out = []
         for cand in cands.values():
             rules = list(cand.rules)
             date, date_source = article_date, "article"
-            near = _nearest(dates, cand.start)
-            if near is not None:
+            if dates:
+                near = _nearest(dates, cand.start)
                 m = near[2]
                 if m.group("rel"):
                     found = self._earlier_date(text, s_lo, ref)
@@ -759,91 +914,106 @@ class _Extractor:
                         date, date_source = found, "sentence"
                         rules.append(f"date:{m.group('rel')}")
                 else:
-                    resolved = _resolve_date(m, ref)
+                    resolved = self._resolve(m, ref)
                     if resolved is not None:
                         date, date_source = resolved, "sentence"
             status = cand.status
             if status != "reported":
                 rules.append(f"{status}:{cand.cue}")
             elif article_date is not None and date_source == "sentence":
-                if date < article_date - pd.Timedelta(days=31):
+                if date < article_date - _DAYS_31:
                     status = "background"
                     rules.append("background:date")
-                elif date > article_date + pd.Timedelta(days=1):
+                elif date > article_date + _DAYS_1:
                     status = "future"
                     rules.append("future:date")
-            if status == "reported" and ref is not None:
-                c = ctx.clause(cand.start)
-                clause_years = (
-                    [
-                        int(y)
-                        for y in _YEAR_ONLY.findall(
-                            sentence, ctx.clause_starts[c], ctx.clause_ends[c]
-                        )
-                    ]
-                    if years
-                    else []
-                )
+            if status == "reported" and years:
+                c = bisect_right(clause_starts, cand.start) - 1
+                clause_years = [
+                    int(y) for y in _YEAR_ONLY.findall(sentence, clause_starts[c], clause_ends[c])
+                ]
                 if clause_years and min(clause_years) < ref.year:
                     status = "background"
                     rules.append(f"background:{min(clause_years)}年")
-            place = self._place(places, place_mentions, cand.start)
+            if places is None:
+                places = self._places(sentence)
+            if places:
+                place = _nearest(places, cand.start)[2]
+            else:
+                if place_mentions is None:
+                    place_mentions = self._place_mentions(sent_mentions, s_lo)
+                near = _nearest(place_mentions, cand.start) if place_mentions else None
+                place = near[2] if near is not None else ""
             if from_article:
                 rules.append("participants:article")
             out.append(
                 _Event(
-                    article_id=aid,
-                    fld=fld,
-                    sent_idx=idx,
-                    etype=cand.etype,
-                    start=s_lo + cand.start,
-                    trigger="…".join(cand.words),
-                    sentence=sentence.strip(),
-                    date=date,
-                    date_source=date_source,
-                    place=place,
-                    name=cand.name,
-                    parks=list(parks),
-                    orgs=list(orgs),
-                    status=status,
-                    rules=rules,
-                    from_article=from_article,
-                    anaphoric=not cand.name and all(r.startswith("verb:") for r in cand.rules),
+                    aid,
+                    fld,
+                    idx,
+                    cand.etype,
+                    s_lo + cand.start,
+                    "…".join(cand.words),
+                    stripped,
+                    date,
+                    date_source,
+                    place,
+                    cand.name,
+                    list(parks),
+                    list(orgs),
+                    status,
+                    rules,
+                    from_article,
+                    not cand.name and all(r.startswith("verb:") for r in cand.rules),
                 )
             )
         return out
 
-    def _place(self, places, place_mentions, pos: int) -> str:
+    def _places(self, sentence: str) -> list[tuple[int, int, str]]:
+        """Places named by ``在X``-like phrases in the sentence, as (start, end, place)."""
         usable = []
-        for s, e, m in places:
-            if m.group("d"):
-                d = m.group("d")
+        table = self.place_table
+        for m in self.place_re.finditer(sentence):
+            d = m.group("d")
+            if d:
                 if d in _PLACE_NOT or d.endswith(("高新区", "开发区")):
                     continue
                 stem = d[:-1] if d.endswith("市") else None
-                usable.append((s, e, self.place_table.get(stem, d) if stem else d))
+                usable.append((m.start(), m.end(), table.get(stem, d) if stem else d))
             else:
-                usable.append((s, e, self.place_table[m.group("c")]))
-        near = _nearest(usable, pos)
-        if near is not None:
-            return near[2]
-        cities = set(self.place_table.values())
-        local = [
-            p
-            for p in place_mentions
-            if p[2] in cities
-            or (p[2].endswith(("市", "区", "县", "镇")) and p[2] not in _PLACE_NOT)
-        ]
-        near = _nearest(local, pos)
-        return near[2] if near is not None else ""
+                usable.append((m.start(), m.end(), table[m.group("c")]))
+        return usable
 
-    @staticmethod
-    def _earlier_date(text: str, before: int, ref) -> pd.Timestamp | None:
+    def _place_mentions(self, sent_mentions, s_lo: int) -> list[tuple[int, int, str]]:
+        """The sentence's place mentions naming a city or district, as (start, end, name)."""
+        cities = self.cities
+        return [
+            (s - s_lo, e - s_lo, name)
+            for s, e, _, kind, name in sent_mentions
+            if kind == "place"
+            and (
+                name in cities
+                or (name.endswith(("市", "区", "县", "镇")) and name not in _PLACE_NOT)
+            )
+        ]
+
+    def _resolve(self, m: re.Match, ref: pd.Timestamp | None) -> pd.Timestamp | None:
+        y, mo, d = m.group("y", "m", "d")
+        if ref is not None and ref.tz is not None:
+            return _resolve_ymd(y, mo, d, ref)
+        key = (y, mo, d, ref)
+        cache = self._dates
+        if key in cache:
+            return cache[key]
+        cache[key] = out = _resolve_ymd(y, mo, d, ref)
+        return out
+
+    def _earlier_date(self, text: str, before: int, ref) -> pd.Timestamp | None:
         last = None
         for m in _DATE.finditer(text, 0, before):
             if not m.group("rel"):
                 last = m
-        return _resolve_date(last, ref) if last is not None else None
+        return self._resolve(last, ref) if last is not None else None
 
 
 def _norm_name(name: str) -> str:
@@ -864,10 +1034,18 @@ def _parts_agree(a: _Event, b: _Event) -> bool:
     return x <= y or y <= x
 
 
+def _isna(x) -> bool:
+    if x is None or x is _NaT_VALUE:
+        return True
+    if type(x) is pd.Timestamp:
+        return False
+    return bool(pd.isna(x))
+
+
 def _same_date(a, b) -> bool:
-    if a is None or pd.isna(a):
-        return b is None or pd.isna(b)
-    return b is not None and not pd.isna(b) and a == b
+    if _isna(a):
+        return _isna(b)
+    return not _isna(b) and a == b
 
 
 def _dedupe(events: list[_Event]) -> None:
@@ -907,8 +1085,10 @@ def _enrich(kept: _Event, dup: _Event) -> None:
 
 def _confidence(ev: _Event) -> float:
     score = 0.7 if ev.fld == "body" else 0.6
-    if any(r.startswith("verb:") for r in ev.rules):
-        score += 0.05
+    for r in ev.rules:
+        if r.startswith("verb:"):
+            score += 0.05
+            break
     if ev.name:
         score += 0.1
     if ev.place:
@@ -919,12 +1099,27 @@ def _confidence(ev: _Event) -> float:
         score -= 0.1
     if not ev.parks and not ev.orgs:
         score -= 0.1
-    return round(min(max(score, 0.05), 0.99), 2)
+    out = _ROUNDED.get(score)
+    if out is None:
+        out = _ROUNDED[score] = round(min(max(score, 0.05), 0.99), 2)
+    return out
+
+
+_ROUNDED: dict[float, float] = {}
 
 
 def _event_id(ev: _Event) -> str:
     key = f"{ev.article_id}|{ev.fld}|{ev.sent_idx}|{ev.etype}|{ev.start}"
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _event_ids(events: list[_Event]) -> list[str]:
+    """``_event_id`` of each event."""
+    sha1 = hashlib.sha1
+    return [
+        sha1(f"{e.article_id}|{e.fld}|{e.sent_idx}|{e.etype}|{e.start}".encode()).hexdigest()[:16]
+        for e in events
+    ]
 
 
 def empty_events() -> pd.DataFrame:
@@ -934,7 +1129,7 @@ def empty_events() -> pd.DataFrame:
 
 def _frame(events: list[_Event], labels: Mapping[str, str]) -> pd.DataFrame:
     data = {
-        "event_id": [_event_id(e) for e in events],
+        "event_id": _event_ids(events),
         "article_id": [e.article_id for e in events],
         "type": [e.etype for e in events],
         "type_label": [labels.get(e.etype, e.etype) for e in events],
@@ -984,6 +1179,38 @@ def _default_mentions(articles: pd.DataFrame) -> pd.DataFrame | None:
         )
         return None
     return find_mentions(articles)
+
+
+def _extract(articles: pd.DataFrame, mentions: pd.DataFrame | None, lex: Lexicon) -> list[_Event]:
+    grouped = _group_mentions(mentions)
+    extractor = _Extractor(lex)
+
+    articles = pd.DataFrame(articles, copy=False)  # a view without attrs: no deep copies of them
+    n = len(articles)
+    aids = articles["article_id"].astype(str).tolist()
+    titles = articles["title"].fillna("").astype(str).tolist()
+    bodies = articles["body"].fillna("").astype(str).tolist()
+    dates = articles["date"].tolist() if "date" in articles.columns else [None] * n
+    issues = articles["issue_date"].tolist() if "issue_date" in articles.columns else [None] * n
+
+    events: list[_Event] = []
+    for aid, title, body, d, issue in zip(aids, titles, bodies, dates, issues, strict=True):
+        art_date = _timestamp(d)
+        issue_date = _timestamp(issue)
+        ref = art_date or issue_date
+        m = grouped.get(aid, _NO_MENTIONS)
+        found = extractor.field_events(aid, "title", title, ref, ref, m)
+        found += extractor.field_events(aid, "body", body, ref, ref, m)
+        if not found:
+            continue
+        _dedupe(found)
+        for ev in found:
+            if ev.status != "reported":
+                ev.counted = False
+            ev.confidence = _confidence(ev)
+        found.sort(key=lambda e: (e.fld != "title", e.start))
+        events.extend(found)
+    return events
 
 
 def find_events(
@@ -1059,34 +1286,16 @@ def find_events(
     lex = load_event_lexicon(lexicon)
     if mentions is None and len(articles):
         mentions = _default_mentions(articles)
-    grouped = _group_mentions(mentions)
-    extractor = _Extractor(lex)
-
+    # The extraction makes millions of small, acyclic objects; the cyclic garbage
+    # collector would scan them again and again for nothing (about 15% of the time).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        frame = _frame(_extract(articles, mentions, lex), lex.labels)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     n = len(articles)
-    aids = articles["article_id"].astype(str).tolist()
-    titles = articles["title"].fillna("").astype(str).tolist()
-    bodies = articles["body"].fillna("").astype(str).tolist()
-    dates = articles["date"].tolist() if "date" in articles.columns else [None] * n
-    issues = articles["issue_date"].tolist() if "issue_date" in articles.columns else [None] * n
-
-    events: list[_Event] = []
-    for aid, title, body, d, issue in zip(aids, titles, bodies, dates, issues, strict=True):
-        art_date = _timestamp(d)
-        issue_date = _timestamp(issue)
-        ref = art_date or issue_date
-        m = grouped.get(aid, _NO_MENTIONS)
-        found = extractor.field_events(aid, "title", title, ref, ref, m)
-        found += extractor.field_events(aid, "body", body, ref, ref, m)
-        if not found:
-            continue
-        _dedupe(found)
-        for ev in found:
-            if ev.status != "reported":
-                ev.counted = False
-            ev.confidence = _confidence(ev)
-        found.sort(key=lambda e: (e.fld != "title", e.start))
-        events.extend(found)
-    frame = _frame(events, lex.labels)
     logger.info(
         "found %d events (%d counted) in %d articles", len(frame), int(frame["counted"].sum()), n
     )
