@@ -44,7 +44,7 @@ TABLES = (*FILE_TABLES, "keywords")
 #: Tables also written as CSV (tokens are only useful as Parquet).
 CSV_TABLES = ("articles", "mentions", "events", "keywords")
 _CACHE_FORMAT = 2
-_BATCH_FILES = 32
+_BATCH_FILES = 128
 
 
 @dataclass
@@ -673,7 +673,12 @@ def _run_local(files, digests, options, cache_dir, *, jobs, progress, force):
         from tqdm.auto import tqdm
 
         bar = tqdm(total=len(todo), desc="processing", unit="file")
-    batches = [todo[k : k + _BATCH_FILES] for k in range(0, len(todo), _BATCH_FILES)]
+    # big batches amortise each stage's fixed costs; with several workers, keep at least
+    # four batches per worker so that none waits for the last one
+    size = _BATCH_FILES
+    if jobs > 1:
+        size = min(_BATCH_FILES, max(8, -(-len(todo) // (jobs * 4))))
+    batches = [todo[k : k + size] for k in range(0, len(todo), size)]
     if jobs > 1 and len(batches) > 1:
         import multiprocessing as mp
 
