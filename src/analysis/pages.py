@@ -262,7 +262,9 @@ def _is_boilerplate(text: str) -> bool:
 
 def _headline_like(text: str, *, relaxed: bool) -> bool:
     """Could this line be (part of) a headline block?"""
-    if not text or match_dateline(text) or _BYLINE_LINE.match(text):
+    if not text or len(text) > (64 if relaxed else 48):
+        return False
+    if match_dateline(text) or _BYLINE_LINE.match(text):
         return False
     if ends_sentence(text) or _open_ended(text):
         return False
@@ -602,6 +604,21 @@ def _t2s():
         return None
 
 
+@lru_cache(maxsize=1)
+def _traditional_chars() -> re.Pattern | None:
+    """A pattern matching any character that OpenCC's t2s changes (a quick test that
+    spares simplified pages the conversion)."""
+    convert = _t2s()
+    if convert is None:
+        return None
+    chars = "".join(chr(c) for c in range(0x3400, 0xA000))
+    converted = convert(chars)
+    if len(converted) != len(chars):  # pragma: no cover - t2s maps one to one
+        return re.compile(".", re.S)
+    changed = "".join(a for a, b in zip(chars, converted, strict=True) if a != b)
+    return re.compile(f"[{re.escape(changed)}]") if changed else None
+
+
 def _parse_rows(text: str) -> list[dict]:
     """Parse a page into row dicts; traditional-character pages are parsed via a simplified shadow.
 
@@ -610,7 +627,8 @@ def _parse_rows(text: str) -> list[dict]:
     and every text field is mapped back to the original characters.
     """
     convert = _t2s()
-    shadow = convert(text) if convert else text
+    traditional = _traditional_chars()
+    shadow = convert(text) if convert and traditional and traditional.search(text) else text
     if shadow == text or len(shadow) != len(text):
         return _finish(_PageParser(_split_lines(text)).parse())
     rows = _finish(_PageParser(_split_lines(shadow)).parse())
