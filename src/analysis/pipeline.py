@@ -614,12 +614,10 @@ def build(
         tables = _assemble(per_file, files, report, errors)
         del per_file  # the batch tables: only the assembled copies are kept
         mark = _log_phase("assembled the tables", mark)
-        # the per-file tables are written (in threads) while keywords are computed, in a
-        # forked process of their own when there are several jobs
+        # the per-file tables are written (in threads) while keywords are computed
         with ThreadPoolExecutor(max_workers=1) as writer:
-            pending = _keywords_in_child(tables, options) if jobs > 1 else None
             written = writer.submit(write_tables, dict(tables), out, csv=csv)
-            tables["keywords"] = pending() if pending else _keywords(tables, options)
+            tables["keywords"] = _keywords(tables, options)
             mark = _log_phase("keywords", mark)
             paths = written.result()
         paths.update(write_tables({"keywords": tables["keywords"]}, out, csv=csv))
@@ -630,51 +628,6 @@ def build(
     result.n_chars = _n_chars(tables["articles"])
     result.seconds = time.perf_counter() - started
     return result
-
-
-_FORKED_TABLES: dict = {}
-
-
-def _keywords_child(conn, options: BuildOptions) -> None:
-    try:
-        conn.send(("ok", _keywords(_FORKED_TABLES, options)))
-    except BaseException as exc:  # reported in the parent, which computes them itself
-        conn.send(("error", repr(exc)))
-    finally:
-        conn.close()
-
-
-def _keywords_in_child(tables: dict[str, pd.DataFrame], options: BuildOptions):
-    """Start computing keywords in a forked process; returns a function that waits for them.
-
-    The child sees the tables without copying them (fork), so the parent can write the
-    other tables meanwhile on the other core. Without fork, returns None.
-    """
-    import multiprocessing as mp
-
-    if "fork" not in mp.get_all_start_methods():
-        return None
-    ctx = mp.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    _FORKED_TABLES.clear()
-    _FORKED_TABLES.update(articles=tables["articles"], tokens=tables["tokens"])
-    child = ctx.Process(target=_keywords_child, args=(send, options), daemon=True)
-    child.start()
-    send.close()
-    _FORKED_TABLES.clear()
-
-    def wait() -> pd.DataFrame:
-        try:
-            status, value = receive.recv()
-        except EOFError:
-            status, value = "error", "the keywords process ended without a result"
-        child.join()
-        if status == "ok":
-            return value
-        logger.warning("keywords in a child process failed (%s); computing them here", value)
-        return _keywords(tables, options)
-
-    return wait
 
 
 def _preload_idf() -> None:
