@@ -28,7 +28,6 @@ place inside its name (无锡高新区管委会 is one organisation, no park men
 
 from __future__ import annotations
 
-import bisect
 import functools
 import gc
 import itertools
@@ -84,7 +83,8 @@ _COUNT_CHARS = "0-9０-９一二三四五六七八九十百千万几多数两余
 _COUNTED = re.compile(f"[{_COUNT_CHARS}]+[家个所座]")
 _COUNT_START = frozenset("0123456789０１２３４５６７８９一二三四五六七八九十百千万几多数两余")
 _LEADING_DATE = re.compile(r"^(?:[0-9０-９]+[年月日号])+")
-_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_SENTENCE_LUT = np.zeros(0x110000, dtype=bool)  # the characters that end a sentence
+_SENTENCE_LUT[[ord(ch) for ch in "。！？!?；;\n"]] = True
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _PROVINCE_CHARS = {"沪": "shanghai", "苏": "jiangsu", "浙": "zhejiang", "皖": "anhui"}
 # Characters that may stand just before a bare 高新区 read as "the zone" of the article.
@@ -186,6 +186,8 @@ class _Rules:
             f"(?=[{first_class}])(?:(?P<p>{reversed_words(words('protect'))})"
             f"|(?P<s>[{punct}]|{reversed_words(self.stops)}))"
         )
+
+        self._boundary_cache: dict[str, int] = {}  # see org_start
 
         automaton = ahocorasick.Automaton()
         entries: dict[str, list[tuple]] = defaultdict(list)
@@ -330,12 +332,20 @@ class _Rules:
         window = text[limit:s]
         if ")" in window or "）" in window:
             return self._org_start_slow(text, s)
-        match = self.boundary.search(window[::-1])
-        while match is not None and match.lastgroup == "p":
-            match = self.boundary.search(window[::-1], match.end())
-        if match is None:
+        # the answer depends on the window only; texts repeat phrases, so remember it
+        cache = self._boundary_cache
+        at = cache.get(window)
+        if at is None:
+            match = self.boundary.search(window[::-1])
+            while match is not None and match.lastgroup == "p":
+                match = self.boundary.search(window[::-1], match.end())
+            at = -1 if match is None else match.start()
+            if len(cache) >= 200_000:
+                cache.clear()
+            cache[window] = at
+        if at < 0:
             return 0 if limit == 0 else None
-        return s - match.start()
+        return s - at
 
     def _org_start_slow(self, text: str, s: int) -> int | None:
         """:meth:`org_start` for windows with parentheses, one character at a time."""
@@ -482,13 +492,16 @@ class _Rules:
             at += n + 1
         return out
 
-    def scan(self, text: str, keyed: str | None = None) -> tuple[list[tuple], set[str], set[str]]:
+    def scan(
+        self, text: str, keyed: str | None = None
+    ) -> tuple[list[tuple], set[str], set[str], bool]:
         """Raw candidates of one text (``keyed``: the text as from :meth:`keyed`).
 
         Returns:
-            ``(candidates, companies, persons)``: candidates are ``(start, end, priority,
-            parts)``; companies the full names found by suffix rules, persons the names
-            found by title rules.
+            ``(candidates, companies, persons, special)``: candidates are ``(start, end,
+            priority, parts)``; companies the full names found by suffix rules, persons the
+            names found by title rules; special whether a candidate is a bare zone or a
+            list (see :func:`_expand`).
         """
         out: list[tuple] = []
         companies: set[str] = set()
@@ -498,6 +511,7 @@ class _Rules:
         org_candidate = self.org_candidate
         n = len(text)
         last_org_end = -1
+        special = False
         for last, patterns in self.automaton.iter(text if keyed is None else keyed):
             for code, a, b, priority, payload in patterns:
                 if code == _T_ENTITY:
@@ -515,12 +529,16 @@ class _Rules:
                 elif code == _T_ENTITY_F:
                     if last + 1 == n or text[last + 1] not in follower_reject:
                         append((last - a, last - b, priority, payload))
-                elif code == _T_LIST or code == _T_BLOCK:
+                elif code == _T_BLOCK:
                     append((last - a, last + 1, priority, payload))
+                elif code == _T_LIST:
+                    append((last - a, last + 1, priority, payload))
+                    special = True
                 elif code == _T_BARE:
                     k = last - a
                     if k == 0 or text[k - 1] in _BARE_LEFT or text[k - 1] in _PUNCT:
                         append((k, last + 1, priority, payload))
+                        special = True
                 else:
                     if code == _T_BEFORE:
                         span = self.person_after_title(text, last + 1)
@@ -531,7 +549,7 @@ class _Rules:
                         persons.add(name)
                         payload = (f"person:{name}", name, "person", "title_rule")
                         append((*span, _P_PERSON, (payload,)))
-        return out, companies, persons
+        return out, companies, persons, special
 
 
 def _reversed_alternation(words: Iterable[str]) -> str:
@@ -719,127 +737,234 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
     if link_by is not None and link_by not in articles.columns:
         raise InputError(f"link_by: no column {link_by!r} in the articles table", problem="columns")
     groups = articles[link_by].tolist() if link_by is not None else [None] * len(ids)
-    texts = {
-        field: ["" if not isinstance(t, str) else t for t in articles[field].tolist()]
-        for field in FIELDS
-    }
+    n_fields = len(FIELDS)
+    # every text, field by field within each article (title0, body0, title1, ...)
+    texts = [
+        "" if not isinstance(t, str) else t
+        for row in zip(*(articles[field].tolist() for field in FIELDS), strict=True)
+        for t in row
+    ]
+    joined = "\n".join(texts) + "\n"
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    keyed = rules.lut[codes].tobytes().decode("utf-32-le")
+    offsets = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
+    scan = rules.scan
+
     # Pass 1: raw candidates of every text.
     raw = []
     person_names = []
+    special = []  # whether an article has bare zones or lists among its candidates
     companies: dict[object, set[str]] = defaultdict(set)
-    keyed = {field: rules.keyed(texts[field]) for field in FIELDS}
+    k = 0
     for a in range(len(ids)):
-        scanned = [rules.scan(texts[f][a], keyed[f][a]) for f in FIELDS]
-        raw.append([cands for cands, _, _ in scanned])
-        person_names.append(set().union(*(p for _, _, p in scanned)))
-        for _, found, _ in scanned:
-            companies[groups[a]] |= found
+        cands_a = []
+        persons_a: set[str] = set()
+        found_a = companies[groups[a]]
+        special_a = False
+        for _ in range(n_fields):
+            off = offsets[k]
+            text = texts[k]
+            cands, found, persons, has_special = scan(text, keyed[off : off + len(text)])
+            k += 1
+            cands_a.append(cands)
+            persons_a |= persons
+            found_a |= found
+            special_a = special_a or has_special
+        raw.append(cands_a)
+        person_names.append(persons_a)
+        special.append(special_a)
 
     # Company short forms, linked across the input (or within each link_by group).
     automata = {g: _short_form_automaton(rules, names) for g, names in companies.items()}
-    records: list[tuple] = []
-    sentence_list: list[str] = []  # records hold an index into it (see _frame)
-    append = records.append
-    finditer = _SENTENCE_END.finditer
-    bisect_right = bisect.bisect_right
-    if kinds is not None:
-        kinds = frozenset(kinds)
-    for a, article_id in enumerate(ids):
+    chosen_all: list[tuple] = []  # (start, end, priority, (payload,)) in output order
+    extend = chosen_all.extend
+    counts = []  # rows per text
+    k = 0
+    for a in range(len(ids)):
         per_field = raw[a]
         short = automata.get(groups[a]) or ()
-        if len(short):
-            for f, field in enumerate(FIELDS):
-                text = texts[field][a]
-                for last, (length, payload) in short.iter(text):
-                    per_field[f].append((last - length + 1, last + 1, _P_SHORT, (payload,)))
         persons = person_names[a]
-        for f, field in enumerate(FIELDS):
-            text = texts[field][a]
+        for f in range(n_fields):
+            text = texts[k + f]
+            cands = per_field[f]
+            if len(short):
+                for last, (length, payload) in short.iter(text):
+                    cands.append((last - length + 1, last + 1, _P_SHORT, (payload,)))
             for person in persons:
                 at = text.find(person)
                 while at != -1:
                     payload = (f"person:{person}", person, "person", "coreference")
-                    per_field[f].append((at, at + len(person), _P_PERSON + 1, (payload,)))
+                    cands.append((at, at + len(person), _P_PERSON + 1, (payload,)))
                     at = text.find(person, at + 1)
-        chosen = [_select(per_field[f], len(texts[field][a])) for f, field in enumerate(FIELDS)]
-        context = context_payload = None
-        if any(c[3][0] == "bare" for cands in chosen for c in cands):
-            context = _context_park(rules, itertools.chain(*chosen))
-            if context is not None:
-                context_payload = (f"park:{context}", rules.park_name[context], "park", "context")
-        for f, field in enumerate(FIELDS):
-            cands = chosen[f]
-            if not cands:
-                continue
-            text = texts[field][a]
-            ends = [m.end() for m in finditer(text)]
-            n_ends = len(ends)
-            # the sentence of the last mention: [lo, hi), its index in sentence_list
-            lo = hi = -1
-            sentence = 0
-            for s, e, _, parts in cands:
-                head = parts[0]
-                if head == "bare":
-                    park = parts[1]
-                    if context is None or (park is not None and park != context):
-                        continue
-                    rows = ((s, e, context_payload),)
-                elif head == "list":
-                    rows = tuple(
-                        (s + i, s + i + 1, (eid, name, "place", "abbreviation_list"))
-                        for i, eid, name in parts[1]
-                    )
-                else:
-                    rows = ((s, e, head),)
-                for ms, me, (entity_id, name, kind, resolution) in rows:
-                    if kinds is not None and kind not in kinds:
-                        continue
-                    if not lo <= ms < hi:
-                        i = bisect_right(ends, ms)
-                        lo = ends[i - 1] if i else 0
-                        hi = ends[i] if i < n_ends else len(text)
-                        sentence = len(sentence_list)
-                        sentence_list.append(text[lo:hi].strip())
-                    append(
-                        (
-                            article_id,
-                            entity_id,
-                            name,
-                            kind,
-                            text[ms:me],
-                            ms,
-                            me,
-                            field,
-                            sentence,
-                            resolution,
-                        )
-                    )
-    out = _frame(records, sentence_list)
+        chosen = [_select(per_field[f], len(texts[k + f])) for f in range(n_fields)]
+        if special[a]:
+            chosen = _expand(rules, chosen)
+        for cands in chosen:
+            counts.append(len(cands))
+            extend(cands)
+        k += n_fields
+    out = _frame(chosen_all, counts, ids, joined, codes, offsets, kinds)
     logger.info("found %d mention(s) in %d article(s)", len(out), len(ids))
     return out
 
 
-def _frame(records: list[tuple], sentence_list: list[str]) -> pd.DataFrame:
-    """The mentions table from row tuples (through Arrow, several times faster than pandas).
+def _expand(rules: _Rules, chosen: list[list[tuple]]) -> list[list[tuple]]:
+    """An article's chosen candidates with bare zones resolved (or dropped) and lists split
+    into one candidate per place."""
+    marked = [[i for i, c in enumerate(cands) if c[3][0].__class__ is str] for cands in chosen]
+    context = context_payload = None
+    if any(cands[i][3][0] == "bare" for cands, at in zip(chosen, marked, strict=True) for i in at):
+        context = _context_park(rules, itertools.chain(*chosen))
+        if context is not None:
+            context_payload = (f"park:{context}", rules.park_name[context], "park", "context")
+    out = []
+    for cands, at in zip(chosen, marked, strict=True):
+        if not at:
+            out.append(cands)
+            continue
+        rows = list(cands)
+        for i in reversed(at):  # replace from the end, so earlier indices stay valid
+            s, e, _, parts = cands[i]
+            if parts[0] == "bare":
+                park = parts[1]
+                if context is None or (park is not None and park != context):
+                    rows[i : i + 1] = ()
+                else:
+                    rows[i] = (s, e, _P_PARK, (context_payload,))
+            else:  # a list
+                rows[i : i + 1] = [
+                    (s + j, s + j + 1, _P_PLACE, ((eid, name, "place", "abbreviation_list"),))
+                    for j, eid, name in parts[1]
+                ]
+        out.append(rows)
+    return out
 
-    A record's ``sentence`` is an index into ``sentence_list``: each sentence is converted
-    to Arrow once, then taken once per mention.
-    """
-    if not records:
-        frame = pd.DataFrame({c: pd.Series(dtype="str") for c in MENTION_COLUMNS})
-        return frame.astype({"start": "int64", "end": "int64"})
-    columns = list(zip(*records, strict=True))
-    at = MENTION_COLUMNS.index("sentence")
-    try:
-        arrays = [
-            pa.array(sentence_list).take(pa.array(v, type=pa.int64())) if i == at else pa.array(v)
-            for i, v in enumerate(columns)
-        ]
-        frame = pa.table(dict(zip(MENTION_COLUMNS, arrays, strict=True))).to_pandas()
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # e.g. article ids of mixed types
-        columns[at] = [sentence_list[i] for i in columns[at]]
-        frame = pd.DataFrame(dict(zip(MENTION_COLUMNS, columns, strict=True)))
+
+def _empty_frame() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype="str") for c in MENTION_COLUMNS})
     return frame.astype({"start": "int64", "end": "int64"})
+
+
+def _frame(
+    chosen: list[tuple],
+    counts: list[int],
+    ids: list,
+    joined: str,
+    codes: np.ndarray,
+    offsets: list[int],
+    kinds,
+) -> pd.DataFrame:
+    """The mentions table, built column by column through Arrow.
+
+    ``chosen`` holds the rows of every text in turn (``counts`` of each), text ``k`` being
+    field ``k % len(FIELDS)`` of article ``k // len(FIELDS)``, at ``offsets[k]`` in
+    ``joined`` (the texts each followed by a newline; ``codes`` its code points).
+    """
+    if not chosen:
+        return _empty_frame()
+    n_fields = len(FIELDS)
+    starts, ends, _, parts = zip(*chosen, strict=True)
+    # the distinct payloads (entity_id, name, kind, resolution), and each row's
+    payloads: dict[tuple, int] = {}
+    setdefault = payloads.setdefault
+    payload_of = np.array([setdefault(p[0], len(payloads)) for p in parts], dtype=np.int64)
+    distinct = list(payloads)
+    text_index = np.repeat(np.arange(len(counts)), counts)
+    starts = np.array(starts, dtype=np.int64)
+    ends = np.array(ends, dtype=np.int64)
+    if kinds is not None:
+        kinds = frozenset(kinds)
+        keep = np.array([p[2] in kinds for p in distinct], dtype=bool)[payload_of]
+        if not keep.any():
+            return _empty_frame()
+        payload_of, text_index = payload_of[keep], text_index[keep]
+        starts, ends = starts[keep], ends[keep]
+    # positions in ``joined``; sentences end after 。！？；!?; or a newline (each text ends
+    # with one), and rows come in text order, so a sentence's rows are next to each other
+    at = np.asarray(offsets, dtype=np.int64)[text_index] + starts
+    at_end = at + (ends - starts)
+    bounds = np.concatenate(([0], np.flatnonzero(_SENTENCE_LUT[codes]) + 1))
+    sentence = np.searchsorted(bounds, at, side="right")
+    new = np.empty(len(sentence), dtype=bool)
+    new[0] = True
+    np.not_equal(sentence[1:], sentence[:-1], out=new[1:])
+    first = sentence[new]
+    sentence_list = [
+        joined[lo:hi].strip()
+        for lo, hi in zip(bounds[first - 1].tolist(), bounds[first].tolist(), strict=True)
+    ]
+    sentence_of = np.cumsum(new) - 1
+    article_index = text_index // n_fields
+    field_index = text_index % n_fields
+    try:
+        new_article = np.empty(len(article_index), dtype=bool)
+        new_article[0] = True
+        np.not_equal(article_index[1:], article_index[:-1], out=new_article[1:])
+        article_ids = pa.array([ids[i] for i in article_index[new_article].tolist()])
+        payload_index = pa.array(payload_of)
+        surfaces = _string_array(codes, at, at_end)
+        if surfaces is None:
+            surfaces = pa.array(
+                [joined[s:e] for s, e in zip(at.tolist(), at_end.tolist(), strict=True)]
+            )
+        columns = [pa.array(c).take(payload_index) for c in zip(*distinct, strict=True)]
+        arrays = {
+            "article_id": article_ids.take(pa.array(np.cumsum(new_article) - 1)),
+            "entity_id": columns[0],
+            "name": columns[1],
+            "kind": columns[2],
+            "surface": surfaces,
+            "start": pa.array(starts),
+            "end": pa.array(ends),
+            "field": pa.array(FIELDS).take(pa.array(field_index)),
+            "sentence": pa.array(sentence_list).take(pa.array(sentence_of)),
+            "resolution": columns[3],
+        }
+        frame = pa.table(arrays).to_pandas()
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # e.g. article ids of mixed types
+        rows = [distinct[i] for i in payload_of.tolist()]
+        frame = pd.DataFrame(
+            {
+                "article_id": [ids[i] for i in article_index.tolist()],
+                "entity_id": [r[0] for r in rows],
+                "name": [r[1] for r in rows],
+                "kind": [r[2] for r in rows],
+                "surface": [joined[s:e] for s, e in zip(at.tolist(), at_end.tolist(), strict=True)],
+                "start": starts.tolist(),
+                "end": ends.tolist(),
+                "field": [FIELDS[i] for i in field_index.tolist()],
+                "sentence": [sentence_list[i] for i in sentence_of.tolist()],
+                "resolution": [r[3] for r in rows],
+            }
+        )
+    return frame.astype({"start": "int64", "end": "int64"})
+
+
+def _string_array(codes: np.ndarray, starts: np.ndarray, stops: np.ndarray) -> pa.Array | None:
+    """The Arrow strings of the code points ``codes[starts[i]:stops[i]]``, built in bulk;
+    ``None`` when they hold surrogates (not UTF-8) or are too long for one array."""
+    lengths = stops - starts
+    total = int(lengths.sum())
+    bounds = np.zeros(len(starts) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=bounds[1:])
+    index = np.arange(total, dtype=np.int64)
+    index += np.repeat(starts - bounds[:-1], lengths)
+    chars = codes[index]
+    if ((chars >= 0xD800) & (chars < 0xE000)).any():
+        return None
+    size = np.ones(total, dtype=np.uint8)  # in UTF-8
+    size += chars >= 0x80
+    size += chars >= 0x800
+    size += chars >= 0x10000
+    at = np.zeros(total + 1, dtype=np.int64)
+    np.cumsum(size, out=at[1:])
+    if at[-1] >= 2**31:
+        return None
+    data = chars.tobytes().decode("utf-32-le").encode("utf-8")
+    offsets = at[bounds].astype(np.int32)
+    return pa.StringArray.from_buffers(
+        len(starts), pa.py_buffer(offsets.tobytes()), pa.py_buffer(data)
+    )
 
 
 def _filter_kinds(mentions: pd.DataFrame, kinds) -> pd.DataFrame:
