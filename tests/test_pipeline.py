@@ -134,3 +134,20 @@ def test_command_line_build(corpus, tmp_path, capsys):
     shutil.copy(corpus / "paper_2023-08-02.txt", corpus / "copy.csv")  # not a table
     assert main(["build", str(corpus), "--out", str(out), "--strict", "--no-progress"]) == 2
     assert "copy.csv" in capsys.readouterr().err
+
+
+def test_jobs_from_a_process_with_other_threads(corpus, tmp_path, monkeypatch):
+    """As in a Jupyter kernel: workers are started clean (no fork of a threaded process)."""
+    import threading
+
+    monkeypatch.setattr(pipeline, "_BATCH_FILES", 2)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        threaded = _build(corpus, tmp_path / "threaded", jobs=2)
+    finally:
+        stop.set()
+    single = _build(corpus, tmp_path / "single", jobs=1)
+    for name in pipeline.TABLES:
+        pd.testing.assert_frame_equal(threaded.tables[name], single.tables[name])

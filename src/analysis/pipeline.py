@@ -605,8 +605,10 @@ def build(
         )
     else:
         mark = time.perf_counter()
-        # keywords need jieba's general IDF at the end: read it while the inputs are processed
-        threading.Thread(target=_preload_idf, daemon=True).start()
+        # keywords need jieba's general IDF at the end: read it while the inputs are
+        # processed (with several jobs it is read before the workers fork, never during)
+        if jobs == 1:
+            threading.Thread(target=_preload_idf, daemon=True).start()
         per_file, n_processed = _run_local(
             files, digests, options, cache_dir, jobs=jobs, progress=progress, force=force
         )
@@ -682,12 +684,23 @@ def _run_local(files, digests, options, cache_dir, *, jobs, progress, force):
     if jobs > 1 and len(batches) > 1:
         import multiprocessing as mp
 
-        warm_up()  # children inherit loaded dictionaries (fork)
-        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+        methods = mp.get_all_start_methods()
+        initializer = None
+        if "fork" in methods and threading.active_count() == 1:
+            # one thread (the command line): fork, and the workers inherit the
+            # dictionaries loaded here once
+            warm_up()
+            _preload_idf()
+            ctx = mp.get_context("fork")
+        else:
+            # other threads may hold locks (a Jupyter kernel): start clean workers that
+            # load the dictionaries once each
+            ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+            initializer = warm_up
         work = [
             ([files[i] for i in b], [digests[i] for i in b], options, cache_dir) for b in batches
         ]
-        with (ctx or mp).Pool(jobs) as pool:
+        with ctx.Pool(jobs, initializer=initializer) as pool:
             # each worker writes its files' cache entries; results come back in input order
             for batch, output in zip(batches, pool.imap(_work, work), strict=True):
                 _store(batch, output, results, bar)
