@@ -482,10 +482,6 @@ def _group_mentions(mentions: pd.DataFrame | None) -> dict[str, _Mentions]:
     return out
 
 
-def _resolve_date(m: re.Match, ref: pd.Timestamp | None) -> pd.Timestamp | None:
-    return _resolve_ymd(m.group("y"), m.group("m"), m.group("d"), ref)
-
-
 def _resolve_ymd(y: str | None, m: str, d: str, ref: pd.Timestamp | None) -> pd.Timestamp | None:
     month, day = int(m), int(d)
     if y:
@@ -599,9 +595,6 @@ class _SentenceContext:
             if x_start <= start and end <= x_end and (not x_etype or x_etype == etype):
                 return True
         return False
-
-    def clause(self, pos: int) -> int:
-        return bisect_right(self.clause_starts, pos) - 1
 
 
 def _name(ctx: _SentenceContext, lex: Lexicon, etype: str, start: int, end: int, c: int) -> str:
@@ -1108,13 +1101,8 @@ def _confidence(ev: _Event) -> float:
 _ROUNDED: dict[float, float] = {}
 
 
-def _event_id(ev: _Event) -> str:
-    key = f"{ev.article_id}|{ev.fld}|{ev.sent_idx}|{ev.etype}|{ev.start}"
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
-
-
 def _event_ids(events: list[_Event]) -> list[str]:
-    """``_event_id`` of each event."""
+    """Stable event ids: a hash of article, field, sentence, type and trigger position."""
     sha1 = hashlib.sha1
     return [
         sha1(f"{e.article_id}|{e.fld}|{e.sent_idx}|{e.etype}|{e.start}".encode()).hexdigest()[:16]

@@ -136,7 +136,6 @@ class _Block:
     dateline: str = ""
     paragraphs: list[str] = field(default_factory=list)
     bylines: list[str] = field(default_factory=list)
-    para_open: bool = False  # last paragraph may continue on the next line
     first_line: int = 0
 
 
@@ -661,11 +660,6 @@ def article_id(*parts: object) -> str:
     return h.hexdigest()
 
 
-def empty_articles() -> pd.DataFrame:
-    """An articles table with no rows and the right columns and dtypes."""
-    return articles_frame([])
-
-
 _DATE_COLUMNS = ("issue_date", "date")
 _INT_COLUMNS = ("position", "block", "n_chars", "n_paragraphs")
 
@@ -898,7 +892,6 @@ def parse_article_file(
             block.bylines.append(line.text)
             continue
         parser._add_text(block, line)
-    parser.blocks = [block]
     meta = dates.meta_from_name(source or "")
     issue = pd.Timestamp(issue_date) if issue_date is not None else meta.issue_date
     return articles_frame(

@@ -145,11 +145,6 @@ def _arrow_lists(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def process_file(path: Path, key: str, options: BuildOptions) -> dict:
-    """All per-file tables of one input, or ``{"error": message}`` for bad input."""
-    return _process_batch([(str(path), key)], options)[0]
-
-
 @dataclass
 class _BatchResult:
     """The tables of a batch of inputs, with each file's rows as a range of every table."""
@@ -157,15 +152,6 @@ class _BatchResult:
     tables: dict[str, pd.DataFrame]
     bounds: dict[str, list[int]]  # table -> n_files + 1 row offsets
     errors: dict[int, str]
-
-    def part(self, i: int) -> dict:
-        """File ``i``'s tables (or its error)."""
-        if i in self.errors:
-            return {"error": self.errors[i]}
-        return {
-            name: frame.iloc[self.bounds[name][i] : self.bounds[name][i + 1]].reset_index(drop=True)
-            for name, frame in self.tables.items()
-        }
 
 
 def _process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOptions) -> _BatchResult:
@@ -206,12 +192,6 @@ def _process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOption
             raise RuntimeError(f"{name} rows are not in article order")
         bounds[name] = np.searchsorted(owner, np.arange(len(batch) + 1)).tolist()
     return _BatchResult(tables, bounds, errors)
-
-
-def _process_batch(batch: Sequence[tuple[str, str]], options: BuildOptions) -> list[dict]:
-    """Per-file tables of a batch of inputs (see :func:`_process_batch_tables`)."""
-    result = _process_batch_tables(batch, options)
-    return [result.part(i) for i in range(len(batch))]
 
 
 def warm_up() -> None:
