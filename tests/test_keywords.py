@@ -111,6 +111,10 @@ def test_precomputed_tokens_are_used(seed_articles, sample_tokens, monkeypatch):
     pd.testing.assert_frame_equal(got, expected)
     with pytest.raises(InputError, match="lacks"):
         analysis.keywords(seed_articles, tokens=sample_tokens.iloc[:3])
+    doubled = pd.concat([sample_tokens.iloc[:1], sample_tokens.iloc[1:]]).reset_index(drop=True)
+    doubled.loc[1, "article_id"] = doubled.loc[0, "article_id"]
+    with pytest.raises(InputError, match="repeats"):
+        analysis.keywords(seed_articles, tokens=doubled)
 
 
 def test_document_term_matrix(seed_articles, sample_tokens):
@@ -205,3 +209,48 @@ def test_arrow_list_tokens_give_the_same_keywords(seed_articles, sample_tokens):
         expected = analysis.keywords(seed_articles, tokens=sample_tokens, method=method)
         got = analysis.keywords(seed_articles, tokens=arrow, method=method)
         pd.testing.assert_frame_equal(got, expected)
+
+
+def test_term_counts_in_parts_give_the_same_keywords(seed_articles, sample_tokens):
+    """The build counts terms batch by batch and merges them: nothing may change."""
+    whole = kw.TermCounts.from_tokens(sample_tokens["tokens"])
+    assert whole.vocabulary.to_pylist() == sorted(set().union(*sample_tokens["tokens"]))
+    assert whole.counts.sum() == sum(map(len, sample_tokens["tokens"]))
+    first = kw.TermCounts.from_tokens(sample_tokens["tokens"].iloc[:2])
+    rest = kw.TermCounts.from_tokens(sample_tokens["tokens"].iloc[2:])
+    # rows 0-1 of the first part, then rows 2-4 as two ranges of the second
+    merged = kw.TermCounts.concat([(first, 0, 2), (rest, 0, 1), (rest, 1, 3)])
+    assert merged.vocabulary.equals(whole.vocabulary)
+    assert (merged.counts != whole.counts).nnz == 0
+    labels = pd.Series(["a", "b", "a", None, "b"], index=seed_articles.index)
+    for method, by in [("tfidf", None), ("log_odds", labels), ("tfidf", labels)]:
+        expected = analysis.keywords(seed_articles, tokens=sample_tokens, method=method, by=by)
+        got = analysis.keywords(seed_articles, terms=merged, method=method, by=by)
+        pd.testing.assert_frame_equal(got, expected)
+    with pytest.raises(ValueError, match="token order"):
+        analysis.keywords(seed_articles, terms=merged, method="textrank")
+    with pytest.raises(InputError, match="5"):
+        analysis.keywords(seed_articles, terms=first)
+
+
+def test_term_counts_sort_by_code_point_like_python():
+    tokens = pd.Series([["b", "芯片", "Ａ"], [], None, ["😀", "a", "長", "芯片", "a"]])
+    terms = kw.TermCounts.from_tokens(tokens, sequence=True)
+    assert terms.vocabulary.to_pylist() == sorted(["b", "芯片", "Ａ", "😀", "a", "長"])
+    assert terms.counts.shape == (4, 6) and terms.counts[3].sum() == 5
+    vocab = terms.vocabulary.to_pylist()
+    assert [vocab[c] for c in terms.codes] == ["b", "芯片", "Ａ", "😀", "a", "長", "芯片", "a"]
+    assert terms.doc.tolist() == [0, 0, 0, 3, 3, 3, 3, 3]
+    later = terms.take(np.array([3, 0]))
+    assert [vocab[c] for c in later.codes] == ["😀", "a", "長", "芯片", "a", "b", "芯片", "Ａ"]
+    assert later.doc.tolist() == [0] * 5 + [1] * 3
+
+
+def test_textrank_leaves_out_articles_without_a_group(seed_articles, sample_tokens):
+    labels = pd.Series(["a", None, "a", "b", None], index=seed_articles.index)
+    got = analysis.keywords(seed_articles, by=labels, method="textrank", tokens=sample_tokens)
+    kept = labels.notna().to_numpy()
+    expected = analysis.keywords(
+        seed_articles[kept], by=labels[kept], method="textrank", tokens=sample_tokens[kept]
+    )
+    pd.testing.assert_frame_equal(got, expected)

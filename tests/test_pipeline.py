@@ -151,3 +151,40 @@ def test_jobs_from_a_process_with_other_threads(corpus, tmp_path, monkeypatch):
     single = _build(corpus, tmp_path / "single", jobs=1)
     for name in pipeline.TABLES:
         pd.testing.assert_frame_equal(threaded.tables[name], single.tables[name])
+
+
+def test_cache_is_one_file_per_batch_rebuilt_when_damaged_and_pruned(corpus, tmp_path):
+    out = tmp_path / "out"
+    (corpus / "broken.txt").write_bytes(b"")
+    first = _build(corpus, out, jobs=1)
+    (settings,) = (out / "cache").iterdir()
+    pickles = sorted((settings / "batches").glob("*.pkl"))
+    assert len(pickles) == 1  # seven inputs, one batch
+    lines = pickles[0].with_suffix(".idx").read_text().split()
+    assert len(lines) == 7 and lines.count("-") == 1  # the bad input is not cached
+
+    # a damaged batch is processed again, giving the same tables
+    pickles[0].write_bytes(b"not a pickle")
+    (corpus / "2023" / "paper_2023-08-01.txt").touch()  # same content, still a new build
+    again = _build(corpus, out, jobs=1, errors="warn")
+    assert again.unchanged  # the content did not change: nothing to do
+    (corpus / "paper_2023-08-02.txt").write_text(SEED + "\n", encoding="utf-8")
+    rebuilt = _build(corpus, out, jobs=1)
+    # the changed input, the five others the damaged batch held, the bad input (never cached)
+    assert rebuilt.n_processed == 7
+    for name in pipeline.TABLES:
+        assert len(rebuilt.tables[name]) == len(first.tables[name])
+    pd.testing.assert_frame_equal(
+        rebuilt.tables["events"].drop(columns="event_id"),
+        first.tables["events"].drop(columns="event_id"),
+    )
+    # only the batches the tables come from are kept
+    kept = sorted(p.name for p in (settings / "batches").iterdir())
+    assert len(kept) == 2 and {k.split(".")[1] for k in kept} == {"pkl", "idx"}
+
+    partly = _build(corpus, out, jobs=1, force=False)
+    assert partly.unchanged
+    (corpus / "paper_2023-08-04.txt").write_text(SEED + "\n\n", encoding="utf-8")
+    one_more = _build(corpus, out, jobs=1)
+    assert one_more.n_processed == 2  # the changed input and the bad one
+    assert len(list((settings / "batches").glob("*.pkl"))) == 2  # the old batch and the new

@@ -5,7 +5,7 @@ them from the shared cache), writes one Parquet part per table into
 ``<out>/<table>.parquet/part-NNNNN.parquet`` and returns its load report. The
 parts are numbered in input order, so reading a table's folder gives the rows in
 the same order as the single-process build. Keywords need the whole corpus and
-are computed on the client from the tokens parts.
+are computed on the client from the term counts each task returns.
 
 With ``scheduler=None`` a local cluster (processes) is started for the build
 and closed after it; otherwise the client connects to that scheduler, whose
@@ -38,11 +38,11 @@ def _task(
 
     files = [(path, key) for path, key, _ in batch]
     digests = [digest for _, _, digest in batch]
-    results, processed = pipeline._run_local(
+    results, processed, used = pipeline._run_local(
         files, digests, options, Path(cache_dir), jobs=1, progress=False, force=force
     )
     report = LoadReport()
-    tables = pipeline._assemble(results, files, report, "warn")
+    tables, terms = pipeline._assemble(results, files, report, "warn")
     loaded, skipped = report.loaded, report.skipped
     import pyarrow.parquet as pq
 
@@ -54,7 +54,13 @@ def _task(
             pipeline._to_arrow(frame, pipeline.table_schema(t)),
             folder / f"part-{index:05d}.parquet",
         )
-    return {"loaded": loaded, "skipped": skipped, "processed": processed}
+    return {
+        "loaded": loaded,
+        "skipped": skipped,
+        "processed": processed,
+        "terms": terms,
+        "used": used,
+    }
 
 
 def build_dask(
@@ -71,10 +77,12 @@ def build_dask(
     progress,
     force,
 ):
-    """Run the build on Dask; returns ``(tables, paths, n_processed)``."""
+    """Run the build on Dask; returns ``(tables, paths, n_processed, used)``, ``used``
+    naming the cached batches the tables come from."""
     from dask.distributed import Client, LocalCluster, as_completed
 
     from analysis import pipeline
+    from analysis.keyterms import TermCounts
 
     for t in pipeline.TABLES:
         pipeline._remove(out / f"{t}.parquet")
@@ -110,7 +118,9 @@ def build_dask(
         if cluster is not None:
             cluster.close()
     n_processed = 0
+    used = set()
     for res in results:
+        used |= res["used"]
         report.loaded.extend(res["loaded"])
         n_processed += res["processed"]
         for path, why in res["skipped"]:
@@ -120,7 +130,9 @@ def build_dask(
     tables = pipeline.load_tables(out, pipeline.FILE_TABLES)
     if not batches:
         tables = pipeline._empty_tables()
-    tables["keywords"] = pipeline._keywords(tables, options)
+    # the term counts of the tasks, in task order (the rows of the tables' parts)
+    terms = TermCounts.concat([(r["terms"], 0, r["terms"].counts.shape[0]) for r in results])
+    tables["keywords"] = pipeline._keywords(tables, options, terms)
     paths = {t: sorted((out / f"{t}.parquet").glob("*.parquet")) for t in pipeline.FILE_TABLES}
     import pyarrow.parquet as pq
 
@@ -133,4 +145,4 @@ def build_dask(
     paths["keywords"] = [kw / "part-00000.parquet"]
     for name in pipeline.CSV_TABLES:
         paths[name].append(pipeline.write_csv(tables[name], out / f"{name}.csv"))
-    return tables, paths, n_processed
+    return tables, paths, n_processed, used

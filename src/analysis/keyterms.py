@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import functools
 import logging
-from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -64,7 +63,12 @@ def _token_lists(articles: pd.DataFrame, tokens, backend) -> list:
         return list(tokens)
     if not {"article_id", "tokens"} <= set(tokens.columns):
         raise InputError("tokens table needs columns article_id and tokens", problem="columns")
-    if tokens["article_id"].duplicated().any():
+    ids = tokens["article_id"]
+    if len(ids) == len(articles) and (ids.to_numpy() == articles["article_id"].to_numpy()).all():
+        # the same articles in the same order (as the build makes them): no lookup needed
+        column = tokens["tokens"]
+        return column if isinstance(column.dtype, pd.ArrowDtype) else list(column)
+    if ids.duplicated().any():
         raise InputError("tokens table repeats an article_id", problem="columns")
     lookup = tokens.set_index("article_id")["tokens"]
     missing = ~articles["article_id"].isin(lookup.index)
@@ -116,44 +120,136 @@ def _general_idf() -> tuple[dict[str, float], float]:
 # Matrix
 
 
-class _Corpus:
-    """Content tokens as a document-term count matrix, plus the token sequence."""
+class TermCounts:
+    """How often every token (stopwords included) occurs in each of some articles.
 
-    def __init__(self, token_lists, extra_stopwords=None):
+    ``counts[i, j]`` (a ``scipy.sparse.csr_matrix`` of floats) counts
+    ``vocabulary[j]`` in the i-th article; ``vocabulary`` (an Arrow string array) is
+    sorted by code point. The build counts each batch of inputs in its worker process
+    and merges the batches with :meth:`concat`, so the keywords at the end need no
+    pass over the corpus's tokens. ``codes`` and ``doc`` (with ``sequence=True``) are
+    the token sequence as vocabulary indices and article rows, for TextRank.
+    """
+
+    def __init__(self, vocabulary, counts, codes=None, doc=None):
+        self.vocabulary, self.counts, self.codes, self.doc = vocabulary, counts, codes, doc
+
+    @classmethod
+    def from_tokens(cls, token_lists, *, sequence: bool = False) -> TermCounts:
+        """Counts of a column of token lists (Arrow lists, or lists of str)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         if isinstance(token_lists, pd.Series) and isinstance(token_lists.dtype, pd.ArrowDtype):
-            # a column of Arrow lists: flatten and factorize without Python objects
-            import pyarrow as pa
-            import pyarrow.compute as pc
-
             arr = pa.array(token_lists.array)
-            if isinstance(arr, pa.ChunkedArray):
-                arr = arr.combine_chunks()
-            lengths = pc.list_value_length(arr).fill_null(0).to_numpy().astype(np.int64)
-            flat = pd.array(pc.list_flatten(arr), dtype=pd.ArrowDtype(pa.string()))
-            n_lists = len(arr)
         else:
             lists = [
-                () if t is None or (isinstance(t, float) and np.isnan(t)) else t
+                None if t is None or (isinstance(t, float) and np.isnan(t)) else list(t)
                 for t in token_lists
             ]
-            lengths = np.fromiter((len(t) for t in lists), dtype=np.int64, count=len(lists))
-            flat = np.fromiter(chain.from_iterable(lists), dtype=object, count=int(lengths.sum()))
-            n_lists = len(lists)
-        doc = np.repeat(np.arange(n_lists, dtype=np.int64), lengths)
-        codes, uniques = pd.factorize(flat, sort=True)
-        stop = stopwords(extra_stopwords)
-        keep = np.fromiter((is_content_token(u, stop) for u in uniques), bool, len(uniques))
-        mask = keep[codes] if len(codes) else np.zeros(0, bool)
-        new_code = np.cumsum(keep) - 1
-        self.codes = new_code[codes[mask]] if len(codes) else np.zeros(0, np.int64)
-        self.doc = doc[mask]
-        self.vocabulary = [str(u) for u in np.asarray(uniques, dtype=object)[keep]]
-        self.n_docs = n_lists
-        self.counts = sparse.csr_matrix(
-            (np.ones(len(self.codes)), (self.doc, self.codes)),
-            shape=(self.n_docs, len(self.vocabulary)),
+            arr = pa.array(lists, type=pa.list_(pa.string()))
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        n_docs = len(arr)
+        lengths = pc.list_value_length(arr).fill_null(0).to_numpy().astype(np.int64)
+        flat = pc.list_flatten(arr).cast(pa.string())
+        # sorted distinct tokens, and each token's index among them
+        encoded = pc.dictionary_encode(flat) if len(flat) else None
+        if encoded is None:
+            vocabulary, codes = pa.array([], pa.string()), np.zeros(0, np.int64)
+        else:
+            order = pc.array_sort_indices(encoded.dictionary).to_numpy()
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[order] = np.arange(len(order))
+            codes = rank[encoded.indices.to_numpy()]
+            vocabulary = encoded.dictionary.take(pa.array(order))
+        doc = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+        counts = sparse.csr_matrix(
+            (np.ones(len(codes)), (doc, codes)), shape=(n_docs, len(vocabulary))
         )
-        self.counts.sum_duplicates()
+        counts.sum_duplicates()
+        if sequence:
+            return cls(vocabulary, counts, codes, doc)
+        return cls(vocabulary, counts)
+
+    def take(self, rows: np.ndarray) -> TermCounts:
+        """The counts of some rows (the token sequence too, when there is one)."""
+        codes = doc = None
+        if self.codes is not None:
+            new_row = np.full(self.counts.shape[0], -1, dtype=np.int64)
+            new_row[rows] = np.arange(len(rows))
+            mask = new_row[self.doc] >= 0
+            codes, doc = self.codes[mask], new_row[self.doc[mask]]
+            if len(rows) and (np.diff(rows) < 0).any():  # keep the sequence grouped by row
+                order = np.argsort(doc, kind="stable")
+                codes, doc = codes[order], doc[order]
+        return TermCounts(self.vocabulary, self.counts[rows], codes, doc)
+
+    @staticmethod
+    def concat(pieces) -> TermCounts:
+        """Rows ``lo:hi`` of each ``(TermCounts, lo, hi)`` in turn, over their joint vocabulary."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        parts = list({id(tc): tc for tc, _, _ in pieces}.values())
+        if parts:
+            joint = pc.unique(pa.chunked_array([tc.vocabulary for tc in parts], pa.string()))
+            vocabulary = joint.take(pc.array_sort_indices(joint))
+        else:
+            vocabulary = pa.array([], pa.string())
+        # both vocabularies are sorted, so the mapped indices stay sorted within each row
+        maps = {
+            id(tc): pc.index_in(tc.vocabulary, value_set=vocabulary).to_numpy(zero_copy_only=False)
+            for tc in parts
+        }
+        data, indices, per_row = [np.zeros(0)], [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+        for tc, lo, hi in pieces:
+            indptr = tc.counts.indptr
+            a, b = indptr[lo], indptr[hi]
+            data.append(tc.counts.data[a:b])
+            indices.append(maps[id(tc)][tc.counts.indices[a:b]])
+            per_row.append(np.diff(indptr[lo : hi + 1]))
+        per_row = np.concatenate(per_row)
+        counts = sparse.csr_matrix(
+            (
+                np.concatenate(data),
+                np.concatenate(indices),
+                np.concatenate(([0], np.cumsum(per_row))),
+            ),
+            shape=(len(per_row), len(vocabulary)),
+        )
+        return TermCounts(vocabulary, counts)
+
+
+class _Corpus:
+    """The content tokens of :class:`TermCounts`: the document-term count matrix, plus the
+    token sequence when the counts have it."""
+
+    def __init__(self, terms: TermCounts, extra_stopwords=None):
+        stop = stopwords(extra_stopwords)
+        words = terms.vocabulary.to_pylist()
+        keep = np.fromiter((is_content_token(w, stop) for w in words), bool, len(words))
+        new_code = np.cumsum(keep) - 1
+        counts = terms.counts
+        n_docs = counts.shape[0]
+        kept = keep[counts.indices]
+        rows = np.repeat(np.arange(n_docs), np.diff(counts.indptr))
+        per_row = np.bincount(rows[kept], minlength=n_docs)
+        self.counts = sparse.csr_matrix(
+            (
+                counts.data[kept],
+                new_code[counts.indices[kept]],
+                np.concatenate(([0], np.cumsum(per_row))),
+            ),
+            shape=(n_docs, int(keep.sum())),
+        )
+        self.vocabulary = [w for w, k in zip(words, keep, strict=True) if k]
+        self.n_docs = n_docs
+        self.codes = self.doc = None
+        if terms.codes is not None:
+            mask = keep[terms.codes]
+            self.codes = new_code[terms.codes[mask]]
+            self.doc = terms.doc[mask]
 
 
 def document_term_matrix(
@@ -179,7 +275,8 @@ def document_term_matrix(
         float counts with one row per article (in the order of ``articles``) and
         one column per term; the terms, sorted; the article ids, row by row.
     """
-    corpus = _Corpus(_token_lists(articles, tokens, backend), extra_stopwords)
+    terms = TermCounts.from_tokens(_token_lists(articles, tokens, backend))
+    corpus = _Corpus(terms, extra_stopwords)
     matrix, vocab = corpus.counts, corpus.vocabulary
     if min_df > 1:
         df = np.diff(matrix.tocsc().indptr)
@@ -272,6 +369,7 @@ def keywords(
     window: int = 5,
     prior_size: float | None = None,
     backend: str | None = None,
+    terms: TermCounts | None = None,
 ) -> pd.DataFrame:
     """Top keywords per article or per group of articles.
 
@@ -292,6 +390,9 @@ def keywords(
         window: co-occurrence window of ``"textrank"``.
         prior_size: pseudo-token count of the ``"log_odds"`` prior.
         backend: segmentation backend when ``tokens`` is not given.
+        terms: precomputed :class:`TermCounts`, one row per article in table order
+            (the build makes them batch by batch); used instead of ``tokens``, for
+            ``"tfidf"`` and ``"log_odds"``.
 
     Returns:
         One row per (group, keyword), sorted by group then rank:
@@ -313,14 +414,24 @@ def keywords(
     if "article_id" not in articles.columns:
         raise InputError("articles table lacks column article_id", problem="columns")
     labels = _group_labels(articles, by)
-    token_lists = _token_lists(articles, tokens, backend)
+    if terms is None:
+        terms = TermCounts.from_tokens(
+            _token_lists(articles, tokens, backend), sequence=method == "textrank"
+        )
+    elif terms.counts.shape[0] != len(articles):
+        raise InputError(
+            f"terms count {terms.counts.shape[0]} articles, the table has {len(articles)}",
+            problem="columns",
+        )
+    elif method == "textrank":
+        raise ValueError("method='textrank' needs the token order: pass tokens, not terms")
     present = labels.notna().to_numpy()
     if not present.all():
         logger.info("keywords: %d article(s) without a group left out", int((~present).sum()))
-        token_lists = [t for t, p in zip(token_lists, present, strict=True) if p]
+        terms = terms.take(np.flatnonzero(present))
         labels = labels[present]
     group_code, groups = pd.factorize(labels, sort=True)
-    corpus = _Corpus(token_lists, extra_stopwords)
+    corpus = _Corpus(terms, extra_stopwords)
     if corpus.counts.nnz == 0:
         return pd.DataFrame(
             {
@@ -332,18 +443,26 @@ def keywords(
             }
         )
 
-    membership = sparse.csr_matrix(
-        (np.ones(corpus.n_docs), (group_code, np.arange(corpus.n_docs))),
-        shape=(len(groups), corpus.n_docs),
-    )
-    group_counts = (membership @ corpus.counts).tocsr()
-    group_counts.sum_duplicates()
-    group_counts.sort_indices()
-    present_matrix = corpus.counts.copy()
-    present_matrix.data[:] = 1.0
-    group_docs = (membership @ present_matrix).tocsr()
-    group_docs.sum_duplicates()
-    group_docs.sort_indices()
+    if len(groups) == corpus.n_docs:
+        # one article per group (keywords per article): the groups' rows are the
+        # articles' rows, sorted by group
+        group_counts = corpus.counts[np.argsort(group_code)]
+        group_counts.sort_indices()
+        group_docs = group_counts.copy()
+        group_docs.data[:] = 1.0
+    else:
+        membership = sparse.csr_matrix(
+            (np.ones(corpus.n_docs), (group_code, np.arange(corpus.n_docs))),
+            shape=(len(groups), corpus.n_docs),
+        )
+        group_counts = (membership @ corpus.counts).tocsr()
+        group_counts.sum_duplicates()
+        group_counts.sort_indices()
+        present_matrix = corpus.counts.copy()
+        present_matrix.data[:] = 1.0
+        group_docs = (membership @ present_matrix).tocsr()
+        group_docs.sum_duplicates()
+        group_docs.sort_indices()
 
     if method == "tfidf":
         score = _tfidf(corpus, group_counts)
@@ -354,7 +473,8 @@ def keywords(
 
     rows = np.repeat(np.arange(len(groups)), np.diff(group_counts.indptr))
     cols = group_counts.indices
-    order = np.lexsort((cols, -score, rows))
+    # by group, then score; ties keep the column (code point) order: lexsort is stable
+    order = np.lexsort((-score, rows))
     rows_sorted = rows[order]
     starts = np.searchsorted(rows_sorted, np.arange(len(groups)))
     rank = np.arange(len(order)) - starts[rows_sorted] + 1

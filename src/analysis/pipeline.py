@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -34,6 +35,9 @@ from analysis import config
 from analysis.errors import InputError
 from analysis.pages import articles_frame
 from analysis.sources import LoadReport, iter_input_files, read_file
+
+if TYPE_CHECKING:
+    from analysis.keyterms import TermCounts
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +47,7 @@ FILE_TABLES = ("articles", "tokens", "mentions", "events")
 TABLES = (*FILE_TABLES, "keywords")
 #: Tables also written as CSV (tokens are only useful as Parquet).
 CSV_TABLES = ("articles", "mentions", "events", "keywords")
-_CACHE_FORMAT = 2
+_CACHE_FORMAT = 3
 _BATCH_FILES = 128
 
 
@@ -152,6 +156,7 @@ class _BatchResult:
     tables: dict[str, pd.DataFrame]
     bounds: dict[str, list[int]]  # table -> n_files + 1 row offsets
     errors: dict[int, str]
+    terms: TermCounts  # every token's count in every article (rows as in "tokens")
 
 
 def _process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOptions) -> _BatchResult:
@@ -161,6 +166,8 @@ def _process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOption
     file), so the rows of a file do not depend on the other files of its batch.
     """
     import numpy as np
+
+    from analysis.keyterms import TermCounts
 
     per_file: list[list[dict]] = []
     errors: dict[int, str] = {}
@@ -179,8 +186,11 @@ def _process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOption
         tables = {t: _concat([p.tables[t] for p in parts], parts[0].tables[t]) for t in FILE_TABLES}
         bounds = {t: [0, *np.cumsum([len(p.tables[t]) for p in parts]).tolist()] for t in tables}
         errs = {i: p.errors[0] for i, p in enumerate(parts) if p.errors}
-        return _BatchResult(tables, bounds, errs)
+        terms = TermCounts.concat([(p.terms, 0, p.terms.counts.shape[0]) for p in parts])
+        return _BatchResult(tables, bounds, errs, terms)
     tables = process_frames(articles, link_by="source")
+    # the keywords' term counts are made here, in the workers, and only merged at the end
+    terms = TermCounts.from_tokens(tables["tokens"]["tokens"])
     counts = [len(records) for records in per_file]
     file_of = dict(
         zip(articles["article_id"], np.repeat(np.arange(len(batch)), counts), strict=True)
@@ -191,7 +201,7 @@ def _process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOption
         if len(owner) and (np.diff(owner) < 0).any():
             raise RuntimeError(f"{name} rows are not in article order")
         bounds[name] = np.searchsorted(owner, np.arange(len(batch) + 1)).tolist()
-    return _BatchResult(tables, bounds, errors)
+    return _BatchResult(tables, bounds, errors, terms)
 
 
 def warm_up() -> None:
@@ -343,13 +353,13 @@ def write_tables(
     schemas = {name: table_schema(name) for name in tables}
 
     def write_one(name: str) -> list[Path]:
-        frame = tables[name]
+        table = _to_arrow(tables[name], schemas[name])
         target = out_dir / f"{name}.parquet"
         _remove(target)
-        pq.write_table(_to_arrow(frame, schemas[name]), target)
+        pq.write_table(table, target)
         paths = [target]
         if csv and name in CSV_TABLES:
-            paths.append(write_csv(frame, out_dir / f"{name}.csv"))
+            paths.append(_write_csv_table(table, out_dir / f"{name}.csv"))
         return paths
 
     # Arrow encodes, compresses and writes without the GIL: the tables go in parallel
@@ -363,10 +373,19 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     Written with pyarrow's CSV writer (several times faster than pandas').
     """
     import pyarrow as pa
+
+    return _write_csv_table(pa.Table.from_pandas(_csv_frame(frame), preserve_index=False), path)
+
+
+def _write_csv_table(table, path: Path) -> Path:
+    """:func:`write_csv` of an Arrow table."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    flat = _csv_frame(frame)
-    table = pa.Table.from_pandas(flat, preserve_index=False)
+    for i, f in enumerate(table.schema):
+        if pa.types.is_list(f.type):
+            table = table.set_column(i, f.name, pc.binary_join(table.column(i), "|").fill_null(""))
     with open(path, "wb") as fh:
         fh.write(b"\xef\xbb\xbf")
         pacsv.write_csv(table, fh)
@@ -470,10 +489,15 @@ def _restore_lists(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- the build
-def _keywords(tables: dict[str, pd.DataFrame], options: BuildOptions) -> pd.DataFrame:
+def _keywords(
+    tables: dict[str, pd.DataFrame], options: BuildOptions, terms: TermCounts | None = None
+) -> pd.DataFrame:
+    """Keywords of every article, from the batches' term counts when given."""
     from analysis import keyterms
 
     articles = tables["articles"]
+    if terms is not None:
+        return keyterms.keywords(articles, terms=terms, top=options.keyword_top)
     return keyterms.keywords(articles, tokens=tables["tokens"], top=options.keyword_top)
 
 
@@ -486,11 +510,6 @@ def _concat(parts: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
 
 def _empty_tables() -> dict[str, pd.DataFrame]:
     return process_frames(articles_frame([]))
-
-
-def _cache_path(cache_dir: Path, digest: str) -> Path:
-    """Where an input's entry lives: it names the batch file holding its tables."""
-    return cache_dir / digest[:2] / f"{digest}.ref"
 
 
 def build(
@@ -570,7 +589,7 @@ def build(
     if engine == "dask":
         from analysis.dask_engine import build_dask
 
-        tables, paths, n_processed = build_dask(
+        tables, paths, n_processed, used = build_dask(
             files,
             digests,
             options,
@@ -589,23 +608,24 @@ def build(
         # processed (with several jobs it is read before the workers fork, never during)
         if jobs == 1:
             threading.Thread(target=_preload_idf, daemon=True).start()
-        per_file, n_processed = _run_local(
+        per_file, n_processed, used = _run_local(
             files, digests, options, cache_dir, jobs=jobs, progress=progress, force=force
         )
         mark = _log_phase("processed %d of %d inputs", mark, n_processed, len(files))
-        tables = _assemble(per_file, files, report, errors)
+        tables, terms = _assemble(per_file, files, report, errors)
         del per_file  # the batch tables: only the assembled copies are kept
         mark = _log_phase("assembled the tables", mark)
         # the per-file tables are written (in threads) while keywords are computed
         with ThreadPoolExecutor(max_workers=1) as writer:
             written = writer.submit(write_tables, dict(tables), out, csv=csv)
-            tables["keywords"] = _keywords(tables, options)
+            tables["keywords"] = _keywords(tables, options, terms)
             mark = _log_phase("keywords", mark)
             paths = written.result()
         paths.update(write_tables({"keywords": tables["keywords"]}, out, csv=csv))
         _log_phase("wrote the tables", mark)
     manifest["skipped"] = report.skipped
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
+    prune_cache(cache_dir, used)
     result.tables, result.paths, result.n_processed = tables, paths, n_processed
     result.n_chars = _n_chars(tables["articles"])
     result.seconds = time.perf_counter() - started
@@ -640,16 +660,28 @@ def _shown(path: str) -> str:
 
 
 def _run_local(files, digests, options, cache_dir, *, jobs, progress, force):
-    """Per-file results in input order, from the cache or by processing (in parallel)."""
-    results: list[dict | None] = [None] * len(files)
+    """Per-file results in input order, from the cache or by processing (in parallel).
+
+    Each result is ``(batch, j)``: the ``j``-th file of a :class:`_BatchResult`.
+    Returns ``(results, n_processed, names)``, ``names`` being the cached batches used.
+    """
+    results: list[tuple | None] = [None] * len(files)
     todo = []
-    loaded: dict = {}
+    index = {} if force else read_cache_index(cache_dir)
+    loaded: dict[str, _BatchResult | None] = {}
+    used: set[str] = set()
     for i, digest in enumerate(digests):
-        res = None if force else read_cache(cache_dir, digest, files[i][0], loaded)
-        if res is None:
+        hit = index.get(digest)
+        batch = None
+        if hit is not None:
+            if hit[0] not in loaded:
+                loaded[hit[0]] = read_batch(cache_dir, hit[0])
+            batch = loaded[hit[0]]
+        if batch is None or hit[1] >= len(batch.bounds["articles"]) - 1:
             todo.append(i)
         else:
-            results[i] = res
+            results[i] = (batch, hit[1])
+            used.add(hit[0])
     bar = None
     if progress and todo:
         from tqdm.auto import tqdm
@@ -661,6 +693,8 @@ def _run_local(files, digests, options, cache_dir, *, jobs, progress, force):
     if jobs > 1:
         size = min(_BATCH_FILES, max(8, -(-len(todo) // (jobs * 4))))
     batches = [todo[k : k + size] for k in range(0, len(todo), size)]
+    work = [([files[i] for i in b], [digests[i] for i in b], options, cache_dir) for b in batches]
+    used.update(_batch_name(item[1]) for item in work)
     if jobs > 1 and len(batches) > 1:
         import multiprocessing as mp
 
@@ -677,76 +711,107 @@ def _run_local(files, digests, options, cache_dir, *, jobs, progress, force):
             # load the dictionaries once each
             ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
             initializer = warm_up
-        work = [
-            ([files[i] for i in b], [digests[i] for i in b], options, cache_dir) for b in batches
-        ]
         with ctx.Pool(jobs, initializer=initializer) as pool:
-            # each worker writes its files' cache entries; results come back in input order
-            for batch, output in zip(batches, pool.imap(_work, work), strict=True):
+            # each worker writes its batch to the cache and sends back only the file's
+            # name: the parent reads it from there (the tables are serialised once)
+            for batch, name in zip(batches, pool.imap(_work_in_worker, work), strict=True):
+                output = read_batch(cache_dir, name)
+                if output is None:
+                    raise RuntimeError(f"a worker's batch {name} could not be read back")
                 _store(batch, output, results, bar)
     else:
-        for batch in batches:
-            work = ([files[i] for i in batch], [digests[i] for i in batch], options, cache_dir)
-            _store(batch, _work(work), results, bar)
+        for batch, item in zip(batches, work, strict=True):
+            _store(batch, _work(item), results, bar)
     if bar is not None:
         bar.close()
-    return results, len(todo)
+    return results, len(todo), used
 
 
-def write_cache(cache_dir: Path, digests: Sequence[str], result: _BatchResult) -> None:
-    """Keep a batch's tables for the next build: one file for the batch, and for each
-    input (bad ones excepted) a small entry naming that file and the input's place in it."""
-    batch_name = hashlib.blake2b("".join(digests).encode(), digest_size=12).hexdigest()
-    target = cache_dir / "batches" / f"{batch_name}.pkl"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(f".tmp{os.getpid()}")
-    with open(tmp, "wb") as fh:
-        pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, target)
-    for j, digest in enumerate(digests):
-        if j in result.errors:
-            continue
-        entry = _cache_path(cache_dir, digest)
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        entry.write_text(f"{batch_name} {j}", encoding="ascii")
+def _batch_name(digests: Sequence[str]) -> str:
+    return hashlib.blake2b("".join(digests).encode(), digest_size=12).hexdigest()
 
 
-def read_cache(cache_dir: Path, digest: str, path: str, loaded: dict | None = None) -> dict | None:
-    """One input's cached tables, or None (absent or unreadable).
+def write_cache(cache_dir: Path, digests: Sequence[str], result: _BatchResult) -> str:
+    """Keep a batch's tables for the next build; returns the batch's name.
 
-    ``loaded`` keeps the batch files read so far in this build, so that a batch
-    is unpickled once however many of its inputs are asked for.
+    Two files in ``<cache>/batches/``: ``<name>.pkl`` holds the tables, ``<name>.idx``
+    the content digest of each of its inputs, one per line (``-`` for a bad input, so
+    that it is read again next time). The index is written last: an index names a
+    complete batch.
     """
-    entry = _cache_path(cache_dir, digest)
+    name = _batch_name(digests)
+    folder = cache_dir / "batches"
+    folder.mkdir(parents=True, exist_ok=True)
+    for suffix, data in (
+        (".pkl", pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)),
+        (".idx", "".join(f"{'-' if j in result.errors else d}\n" for j, d in enumerate(digests))),
+    ):
+        target = folder / f"{name}{suffix}"
+        tmp = target.with_suffix(f".tmp{os.getpid()}")
+        if isinstance(data, str):
+            tmp.write_text(data, encoding="ascii")
+        else:
+            tmp.write_bytes(data)
+        os.replace(tmp, target)
+    return name
+
+
+def read_cache_index(cache_dir: Path) -> dict[str, tuple[str, int]]:
+    """Input digest -> (batch name, position in the batch), for every cached batch."""
+    index: dict[str, tuple[str, int]] = {}
+    folder = cache_dir / "batches"
+    if not folder.is_dir():
+        return index
+    for path in folder.glob("*.idx"):
+        try:
+            lines = path.read_text(encoding="ascii").split()
+        except (OSError, UnicodeDecodeError):
+            continue
+        name = path.stem
+        for j, digest in enumerate(lines):
+            if digest != "-":
+                index[digest] = (name, j)
+    return index
+
+
+def read_batch(cache_dir: Path, name: str) -> _BatchResult | None:
+    """A cached batch, or None when it is absent or unreadable (it is then rebuilt)."""
     try:
-        batch_name, j = entry.read_text(encoding="ascii").split()
-        batch = None if loaded is None else loaded.get(batch_name)
-        if batch is None:
-            with open(cache_dir / "batches" / f"{batch_name}.pkl", "rb") as fh:
-                batch = pickle.load(fh)
-            if loaded is not None:
-                loaded[batch_name] = batch
-        j = int(j)
-        if j >= len(batch.bounds["articles"]) - 1 or j in batch.errors:
-            return None
+        with open(cache_dir / "batches" / f"{name}.pkl", "rb") as fh:
+            batch = pickle.load(fh)
     except FileNotFoundError:
         return None
-    except Exception:  # a damaged cache entry is simply rebuilt
-        logger.debug("cache entry %s unreadable; rebuilding", entry)
+    except Exception:
+        logger.debug("cache batch %s unreadable; rebuilding", name)
         return None
-    return batch, j
+    return batch if isinstance(batch, _BatchResult) else None
+
+
+def prune_cache(cache_dir: Path, keep: Iterable[str]) -> None:
+    """Remove every cached batch but those named: the cache holds what the tables
+    were last built from (and cache folders of other settings are removed)."""
+    keep = set(keep)
+    for other in cache_dir.parent.iterdir() if cache_dir.parent.is_dir() else ():
+        if other != cache_dir and other.is_dir():
+            shutil.rmtree(other, ignore_errors=True)
+    folder = cache_dir / "batches"
+    for path in folder.iterdir() if folder.is_dir() else ():
+        if path.name.split(".")[0] not in keep:
+            path.unlink(missing_ok=True)
 
 
 def _work(item) -> _BatchResult:
-    """Process a batch and cache its tables (runs in a worker process).
-
-    The batch's tables go back whole (a few frames pickle much faster than a
-    few per file); each file's rows are a range of them.
-    """
+    """Process a batch and cache its tables."""
     batch, digests, options, cache_dir = item
     result = _process_batch_tables(batch, options)
     write_cache(cache_dir, digests, result)
     return result
+
+
+def _work_in_worker(item) -> str:
+    """:func:`_work` in a worker process: only the name of the cached batch goes back."""
+    _work(item)
+    return _batch_name(item[1])
 
 
 def _store(batch, output: _BatchResult, results, bar) -> None:
@@ -756,47 +821,42 @@ def _store(batch, output: _BatchResult, results, bar) -> None:
         bar.update(len(batch))
 
 
-def _assemble(results: list, files, report: LoadReport, errors: str) -> dict[str, pd.DataFrame]:
-    """The per-file results (cached dicts or ranges of batch tables) as tables, in input order."""
+def _assemble(
+    results: list, files, report: LoadReport, errors: str
+) -> tuple[dict[str, pd.DataFrame], TermCounts]:
+    """The per-file results (ranges of batch tables) as tables in input order, and the
+    articles' term counts."""
+    from analysis.keyterms import TermCounts
+
     empty = _empty_tables()
-    pieces: dict[str, list] = {t: [] for t in FILE_TABLES}
-    for (path, _), item in zip(files, results, strict=True):
+    pieces: dict[str, list] = {t: [] for t in (*FILE_TABLES, "terms")}
+    for (path, _), (batch, j) in zip(files, results, strict=True):
         shown = _shown(path)
-        error = item.get("error") if isinstance(item, dict) else item[0].errors.get(item[1])
+        error = batch.errors.get(j)
         if error:
             if errors == "raise":
                 raise InputError(error, path=shown, problem="input")
             report.skipped.append((shown, error))
             logger.warning("skipped %s", error)
             continue
-        for t in FILE_TABLES:
-            if isinstance(item, dict):
-                pieces[t].append(item[t])
-                continue
-            batch, j = item
-            lo, hi = batch.bounds[t][j], batch.bounds[t][j + 1]
+        for t in (*FILE_TABLES, "terms"):
+            bounds = batch.bounds["tokens" if t == "terms" else t]
+            lo, hi = bounds[j], bounds[j + 1]
             last = pieces[t][-1] if pieces[t] else None
-            if isinstance(last, list) and last[0] is batch and last[2] == lo:
+            if last is not None and last[0] is batch and last[2] == lo:
                 last[2] = hi  # extend the range of the same batch
             else:
                 pieces[t].append([batch, lo, hi])
-        n_articles = (
-            len(item["articles"])
-            if isinstance(item, dict)
-            else item[0].bounds["articles"][item[1] + 1] - item[0].bounds["articles"][item[1]]
-        )
-        report.loaded.append((shown, n_articles))
-    tables = {}
-    for t in FILE_TABLES:
-        frames = [
-            p if isinstance(p, pd.DataFrame) else p[0].tables[t].iloc[p[1] : p[2]]
-            for p in pieces[t]
-        ]
-        tables[t] = _concat(frames, empty[t])
+        report.loaded.append((shown, batch.bounds["articles"][j + 1] - batch.bounds["articles"][j]))
+    tables = {
+        t: _concat([b.tables[t].iloc[lo:hi] for b, lo, hi in pieces[t]], empty[t])
+        for t in FILE_TABLES
+    }
+    terms = TermCounts.concat([(b.terms, lo, hi) for b, lo, hi in pieces["terms"]])
     # the source shown is where each file is now, not where it was when processed
     import numpy as np
 
     sources = np.repeat([p for p, _ in report.loaded], [n for _, n in report.loaded])
     if len(sources) == len(tables["articles"]):
         tables["articles"]["source"] = pd.array(sources.tolist(), dtype="str")
-    return tables
+    return tables, terms
