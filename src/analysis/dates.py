@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -31,7 +32,9 @@ class NameMeta:
     page: str = ""
 
 
+@functools.lru_cache(maxsize=4096)
 def _valid(y: int, m: int, d: int) -> pd.Timestamp | None:
+    # cached: building a Timestamp costs microseconds, and the same dates recur
     try:
         return pd.Timestamp(year=y, month=m, day=d)
     except ValueError:
@@ -77,6 +80,9 @@ def infer_year(text: str) -> int | None:
     return max(years, key=lambda y: (years[y], y))
 
 
+_WEEK = pd.Timedelta(days=7)
+
+
 def resolve_month_day(
     month: int, day: int, reference: pd.Timestamp | None, *, year: int | None = None
 ) -> pd.Timestamp | None:
@@ -90,7 +96,7 @@ def resolve_month_day(
             return None
         year = reference.year
         ts = _valid(year, month, day)
-        if ts is not None and ts > reference + pd.Timedelta(days=7):
+        if ts is not None and ts > reference + _WEEK:
             ts = _valid(year - 1, month, day)
         return ts
     return _valid(year, month, day)

@@ -687,12 +687,7 @@ def _run_local(files, digests, options, cache_dir, *, jobs, progress, force):
         from tqdm.auto import tqdm
 
         bar = tqdm(total=len(todo), desc="processing", unit="file")
-    # big batches amortise each stage's fixed costs; with several workers, keep at least
-    # four batches per worker so that none waits for the last one
-    size = _BATCH_FILES
-    if jobs > 1:
-        size = min(_BATCH_FILES, max(8, -(-len(todo) // (jobs * 4))))
-    batches = [todo[k : k + size] for k in range(0, len(todo), size)]
+    batches = _batches(todo, jobs)
     work = [([files[i] for i in b], [digests[i] for i in b], options, cache_dir) for b in batches]
     used.update(_batch_name(item[1]) for item in work)
     if jobs > 1 and len(batches) > 1:
@@ -725,6 +720,20 @@ def _run_local(files, digests, options, cache_dir, *, jobs, progress, force):
     if bar is not None:
         bar.close()
     return results, len(todo), used
+
+
+def _batches(todo: list[int], jobs: int) -> list[list[int]]:
+    """The inputs in batches: big ones amortise each stage's fixed costs; with several
+    workers they shrink towards the end (a quarter of what is left per worker, at
+    least 8), so that the workers finish together instead of one waiting for another."""
+    batches, k = [], 0
+    while k < len(todo):
+        size = _BATCH_FILES
+        if jobs > 1:
+            size = min(_BATCH_FILES, max(8, (len(todo) - k) // (jobs * 4)))
+        batches.append(todo[k : k + size])
+        k += size
+    return batches
 
 
 def _batch_name(digests: Sequence[str]) -> str:
