@@ -6,6 +6,7 @@ on ``data/raw``); the rule tests use small constructed articles.
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 
 import pandas as pd
@@ -523,3 +524,42 @@ def test_link_by_keeps_short_forms_within_each_group():
     assert set(by_file["entity_id"]) == {"org:康明斯(中国)投资有限公司"}
     with pytest.raises(InputError):
         find_mentions(articles, link_by="no_such_column")
+
+
+def test_link_by_groups_may_interleave():
+    articles = pd.DataFrame(
+        {
+            "article_id": ["a", "b", "c", "d"],
+            "source": ["p1.txt", "p2.txt", "p1.txt", "p2.txt"],
+            "title": ["", "", "", "在锡召开"],
+            "body": ["康明斯(中国)投资有限公司签约。", "康明斯在锡扩产。", "康明斯扩产。", "无锡"],
+        }
+    )
+    m = find_mentions(articles, link_by="source")
+    assert m[["article_id", "field", "surface", "resolution"]].values.tolist() == [
+        ["a", "body", "康明斯(中国)投资有限公司", "suffix_rule"],
+        ["b", "body", "锡", "abbreviation"],
+        ["c", "body", "康明斯", "short_form"],
+        ["d", "title", "锡", "abbreviation"],
+        ["d", "body", "无锡", "name"],
+    ]
+
+
+def test_characters_beyond_16_bits():
+    m = find_mentions(arts("😀，无锡高新区管委会。", titles=["𠀀会议在锡召开"]))
+    assert m[["field", "surface", "start", "end"]].values.tolist() == [
+        ["title", "锡", 4, 5],
+        ["body", "无锡高新区管委会", 2, 10],
+    ]
+    assert list(m["sentence"]) == ["𠀀会议在锡召开", "😀，无锡高新区管委会。"]
+
+
+def test_large_input_same_mentions_as_article_by_article():
+    # past 100,000 characters the automaton's root is ordered by the input's characters
+    rng = random.Random(0)
+    bodies = ["".join(rng.choices(FRAGMENTS, k=500)) for _ in range(100)]
+    articles = arts(*bodies)
+    assert articles["body"].str.len().sum() > 100_000
+    whole = find_mentions(articles, link_by="article_id")
+    one_by_one = [find_mentions(articles.iloc[[i]]) for i in range(len(articles))]
+    pd.testing.assert_frame_equal(whole, pd.concat(one_by_one, ignore_index=True))
