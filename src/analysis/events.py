@@ -50,13 +50,15 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from pathlib import Path
 
 import ahocorasick
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analysis import config
 from analysis.errors import InputError
@@ -97,26 +99,41 @@ _CUE_KINDS = (
 _LEXICON_COLUMNS = ("type", "type_label", "trigger", "pattern_kind")
 _TYPE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
-# Sentences end at 。！？；; (with closing quotes) or a line break;
-# clauses also end at ，,：: and spaces.
-# (Written to start with one character class, which the regex engine scans for quickly;
-# it matches what ``[。！？!?；;]+[”’」』"')）]*|\n+`` matches.)
-_SENTENCE_END = re.compile(r"[。！？!?；;\n](?:(?<=\n)\n*|[。！？!?；;]*[”’」』\"')）]*)")
-_CLAUSE_END = re.compile(r"[，,：:\s]+")
+# Sentences end at 。！？；; (with closing quotes) or a line break: ``_SENTENCE_END``
+# matches what ``[。！？!?；;]+[”’」』"')）]*|\n+`` matches, written to start with one
+# character class, which the regex engine scans for quickly; ``{t}``, ``{n}`` and ``{q}``
+# stand for the terminators, the line break and the closing quotes (their codes in the
+# folded texts it reads, see ``_Folding``).
+_TERMINATORS = "。！？!?；;"
+_CLOSING_QUOTES = "”’」』\"')）"
+_SENTENCE_END = r"[{t}{n}](?:(?<=[{n}])[{n}]*|[{t}]*[{q}]*)"
+# Clauses also end at ，,：: and spaces: a run of ``_CLAUSE_BREAK`` characters.
+_CLAUSE_BREAK = re.compile(r"[，,：:\s]")
 _BOOK_TITLE = re.compile(r"《[^《》]{1,80}》")
-_DATE = re.compile(
-    r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?<!\d)(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"
-    r"|(?P<rel>当天|当日|同日|同一天)"
+_DATE = re.compile(  # (the lookahead: the first characters, a quick way out)
+    r"(?=[\d当同])"
+    r"(?:(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?<!\d)(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"
+    r"|(?P<rel>当天|当日|同日|同一天))"
 )
 _HAS_RELATIVE_DAY = re.compile(r"当天|当日|同日|同一天")
+# Every character a ``_DATE`` match can hold; ``_LAST_NOT_DATE`` ends after the last other one.
+_DATE_CHARS = r"\d\s年月日号当天同一"
+_LAST_NOT_DATE = re.compile(rf"(?s:.*)[^{_DATE_CHARS}]")
 _YEAR_ONLY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 # Where a name stops on its left: a preposition, particle, date or attendance verb.
+# It matches what ``在|于|对(?!接|话)|由|是|的|了|将|把|被|为|向|与会|出席|参加|举办|举行
+# |召开|主办|承办|共同|联合|正式|现场|当天|上午|下午|晚上|\d{1,2}\s*月\s*\d{1,2}\s*[日号]``
+# matches, written (like ``_SENTENCE_END``) to start with one character class, the
+# first character, and look back at it to pick the rest: about three times faster.
 _NAME_STOP = re.compile(
-    r"(?:在|于|对(?!接|话)|由|是|的|了|将|把|被|为|向|与会|出席|参加|举办|举行|召开|主办|承办"
-    r"|共同|联合|正式|现场|当天|上午|下午|晚上|\d{1,2}\s*月\s*\d{1,2}\s*[日号])"
+    r"[在于对由是的了将把被为向与出参举召主承共联正现当上下晚\d]"
+    r"(?:(?<=[在于由是的了将把被为向])|(?<=对)(?!接|话)|(?<=与)会|(?<=出)席|(?<=参)加"
+    r"|(?<=举)[办行]|(?<=召)开|(?<=[主承])办|(?<=共)同|(?<=联)合|(?<=正)式|(?<=现)场"
+    r"|(?<=当)天|(?<=[上下])午|(?<=晚)上|(?<=\d)\d?\s*月\s*\d{1,2}\s*[日号])"
 )
-_NAME_PREFIX = re.compile(
-    r"^(?:了|的|此次|本次|本届|这次|该|新的|一个|一家|一批|\d+\s*[家个项所]|[一二三四五六七八九十两]+[家个项所])+"
+_NAME_PREFIX = re.compile(  # (the lookahead: the first characters, a quick way out)
+    r"^(?=[了的此本这该新一二三四五六七八九十两\d])"
+    r"(?:了|的|此次|本次|本届|这次|该|新的|一个|一家|一批|\d+\s*[家个项所]|[一二三四五六七八九十两]+[家个项所])+"
 )
 _NAME_SPLIT = re.compile(r"和|及|以及|、")
 _PLACE_PREFIX = r"(?:在|于|来(?!自)|赴|到|落户|莅临)"
@@ -127,18 +144,22 @@ _PLACE_NOT = frozenset(
     " 地区 新区 示范区 功能区 核心区 先导区 保税区 试点区 集聚区 经开区 自贸区 街区"
     " 中心区 主城区 老城区".split()
 )
+_BATCH = 200  # articles whose texts are folded together (``_Folding.texts``)
 _NAT = np.iinfo(np.int64).min  # NaT as datetime64[ns]
 _ORG_EXCLUDED_KINDS = frozenset({"park", "place", "person"})
-_NAME_BREAKS = frozenset("，,。；;：:！？!?")
+_NAME_BREAK = re.compile(r"[，,。；;：:！？!?]")
 _STATUS_ORDER = ("topic", "negated", "future", "background")
+_REPORTED = ("reported", "")  # (status, cue) without a cue
 _EMPTY: frozenset[str] = frozenset()
 _DAYS_31 = pd.Timedelta(days=31)
+_EPOCH_DAY = date(1970, 1, 1).toordinal()
+_DAY_NS = 86_400 * 10**9
 _DAYS_1 = pd.Timedelta(days=1)
 _NaT_VALUE = pd.NaT
 _match_end = re.Match.end
 _match_span = re.Match.span
 _first = itemgetter(0)
-_second = itemgetter(1)
+_is_verb_rule = methodcaller("startswith", "verb:")
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -365,14 +386,16 @@ def _places() -> tuple[re.Pattern, dict[str, str]]:
 class _MentionColumns:
     """All mentions, sorted by (article, field, start), as plain lists."""
 
-    __slots__ = ("eids", "ends", "kinds", "names", "starts")
+    __slots__ = ("eids", "ends", "kinds", "max_ends", "names", "starts")
 
-    def __init__(self, starts, ends, eids, kinds, names):
+    def __init__(self, starts, ends, eids, kinds, names, max_ends):
         self.starts: list[int] = starts
         self.ends: list[int] = ends
         self.eids: list[str] = eids
         self.kinds: list[str] = kinds
         self.names: list[str] = names
+        # the largest end of the rows of the (article, field) up to each row
+        self.max_ends: list[int] = max_ends
 
 
 class _Mentions:
@@ -380,58 +403,34 @@ class _Mentions:
 
     __slots__ = ("_article", "columns", "spans")
 
-    def __init__(self, columns: _MentionColumns | None, spans: dict[str, tuple[int, int]]):
-        self.columns = columns
+    def __init__(self, columns: _MentionColumns, spans: dict[str, tuple[int, int]]):
+        self.columns = columns  # shared by all articles
         self.spans = spans
         self._article: tuple[list[str], list[str]] | None = None
 
-    def in_span(self, fld: str, lo: int, hi: int) -> list[tuple[int, int, str, str, str]]:
-        """(start, end, entity_id, kind, name) of the mentions of ``fld`` inside [lo, hi)."""
-        span = self.spans.get(fld)
-        if span is None:
-            return []
-        cols = self.columns
-        starts = cols.starts
-        i = bisect_left(starts, lo, span[0], span[1])
-        j = bisect_left(starts, hi, i, span[1])
-        if i == j:
-            return []
-        ends, eids, kinds, names = cols.ends, cols.eids, cols.kinds, cols.names
-        return [
-            (starts[k], ends[k], eids[k], kinds[k], names[k]) for k in range(i, j) if ends[k] <= hi
-        ]
+    def participants(self, rows: Sequence[int]) -> tuple[list[str], list[str]]:
+        """The entity_ids of the parks and of the organisations among ``rows``."""
+        parks: dict[str, None] = {}
+        orgs: dict[str, None] = {}
+        eids, kinds = self.columns.eids, self.columns.kinds
+        for k in rows:
+            kind = kinds[k]
+            if kind == "park":
+                parks[eids[k]] = None
+            elif kind not in _ORG_EXCLUDED_KINDS:
+                orgs[eids[k]] = None
+        return list(parks), list(orgs)
 
     def article_participants(self) -> tuple[list[str], list[str]]:
         if self._article is None:
-            parks: dict[str, None] = {}
-            orgs: dict[str, None] = {}
-            for fld in ("title", "body"):
-                span = self.spans.get(fld)
-                if span is None:
-                    continue
-                eids, kinds = self.columns.eids, self.columns.kinds
-                for k in range(span[0], span[1]):
-                    kind = kinds[k]
-                    if kind == "park":
-                        parks[eids[k]] = None
-                    elif kind not in _ORG_EXCLUDED_KINDS:
-                        orgs[eids[k]] = None
-            self._article = (list(parks), list(orgs))
+            spans = [self.spans.get(fld) for fld in ("title", "body")]
+            self._article = self.participants(
+                itertools.chain.from_iterable(range(*span) for span in spans if span is not None)
+            )
         return self._article
 
 
-_NO_MENTIONS = _Mentions(None, {})
-
-
-def _participants(rows: Iterable[tuple[int, int, str, str, str]]) -> tuple[list[str], list[str]]:
-    parks: dict[str, None] = {}
-    orgs: dict[str, None] = {}
-    for _, _, eid, kind, _ in rows:
-        if kind == "park":
-            parks[eid] = None
-        elif kind not in _ORG_EXCLUDED_KINDS:
-            orgs[eid] = None
-    return list(parks), list(orgs)
+_NO_MENTIONS = _Mentions(_MentionColumns([], [], [], [], [], []), {})
 
 
 def _group_mentions(mentions: pd.DataFrame | None) -> dict[str, _Mentions]:
@@ -453,18 +452,20 @@ def _group_mentions(mentions: pd.DataFrame | None) -> dict[str, _Mentions]:
     aid_codes, aid_values = pd.factorize(m["article_id"].astype(str))
     fld_codes, fld_values = pd.factorize(m["field"].astype(str))
     starts = m["start"].to_numpy(dtype="int64")
-    order = np.lexsort((starts, fld_codes, aid_codes))
+    order = _mention_order(aid_codes, len(aid_values), fld_codes, len(fld_values), starts)
     aid_codes, fld_codes = aid_codes[order], fld_codes[order]
     names = m["name"] if "name" in m.columns else m["entity_id"]
-    columns = _MentionColumns(
-        starts[order].tolist(),
-        m["end"].to_numpy(dtype="int64")[order].tolist(),
-        m["entity_id"].astype(str).to_numpy(dtype=object)[order].tolist(),
-        m["kind"].astype(str).to_numpy(dtype=object)[order].tolist(),
-        names.astype(str).to_numpy(dtype=object)[order].tolist(),
-    )
+    ends = m["end"].to_numpy(dtype="int64")[order]
     n_rows = len(order)
     cuts = np.flatnonzero((np.diff(aid_codes) != 0) | (np.diff(fld_codes) != 0)) + 1
+    columns = _MentionColumns(
+        starts[order].tolist(),
+        ends.tolist(),
+        _string_column(m["entity_id"], order),
+        _string_column(m["kind"], order),
+        _string_column(names, order),
+        _running_max(ends, cuts).tolist(),
+    )
     bounds = [0, *cuts.tolist(), n_rows]
     firsts = np.asarray(bounds[:-1], dtype=np.intp)
     aid_names = [str(v) for v in aid_values.tolist()]
@@ -482,6 +483,51 @@ def _group_mentions(mentions: pd.DataFrame | None) -> dict[str, _Mentions]:
     return out
 
 
+def _running_max(values: np.ndarray, cuts: np.ndarray) -> np.ndarray:
+    """The largest of ``values`` so far, starting again at each of the ``cuts``.
+
+    (One accumulate: each part raised above the ones before it. Without a start again
+    when that would not fit in 63 bits: still at least the part's own largest.)
+    """
+    part = np.zeros(len(values), dtype=np.int64)
+    part[cuts] = 1
+    np.cumsum(part, out=part)
+    low = int(values.min())
+    span = int(values.max()) - low + 1
+    if (len(cuts) + 1) * span >= 2**62:
+        return np.maximum.accumulate(values)
+    raised = part * span + (values - low)
+    return np.maximum.accumulate(raised) - part * span + low
+
+
+def _mention_order(
+    aid_codes: np.ndarray, n_aids: int, fld_codes: np.ndarray, n_flds: int, starts: np.ndarray
+) -> np.ndarray:
+    """The stable order of the mentions by (article, field, start).
+
+    One stable argsort of a combined key (fast on rows that come nearly sorted), or a
+    lexsort when the key would not fit in 63 bits; both give the same order.
+    """
+    if len(starts):
+        low = int(starts.min())
+        span = int(starts.max()) - low + 1
+        if n_aids * n_flds * span < 2**62:
+            key = aid_codes.astype(np.int64) * n_flds + fld_codes
+            key *= span
+            key += starts - low
+            return np.argsort(key, kind="stable")
+    return np.lexsort((starts, fld_codes, aid_codes))
+
+
+def _string_column(values: pd.Series, order: np.ndarray) -> list:
+    """``values`` as str (missing values stay NaN), taken in ``order``, as a list.
+
+    Through the distinct values: much faster than an object array of every row.
+    """
+    codes, uniques = pd.factorize(values.astype(str), use_na_sentinel=False)
+    return _object_array(uniques.tolist()).take(codes[order]).tolist()
+
+
 def _resolve_ymd(y: str | None, m: str, d: str, ref: pd.Timestamp | None) -> pd.Timestamp | None:
     month, day = int(m), int(d)
     if y:
@@ -490,6 +536,18 @@ def _resolve_ymd(y: str | None, m: str, d: str, ref: pd.Timestamp | None) -> pd.
         return None
     else:
         years = [ref.year - 1, ref.year, ref.year + 1]
+        if ref.tz is None and 1700 < ref.year < 2200:
+            # the same choice by whole nanoseconds, without Timestamps to subtract
+            ref_ns = ref.value
+            best_year, best_d = None, 0
+            for y in years:
+                try:
+                    d = abs((date(y, month, day).toordinal() - _EPOCH_DAY) * _DAY_NS - ref_ns)
+                except ValueError:
+                    continue
+                if best_year is None or d < best_d:
+                    best_year, best_d = y, d
+            return None if best_year is None else pd.Timestamp(year=best_year, month=month, day=day)
     best = None
     for y in years:
         try:
@@ -528,11 +586,92 @@ class _Candidate:
     cue: str = ""
 
 
-def _context_table(context: ahocorasick.Automaton) -> ahocorasick.Automaton | None:
-    """The context automaton with each word's entries split into nouns, excludes and cues."""
-    if not len(context):
-        return None
-    auto = ahocorasick.Automaton()
+class _Folding:
+    """Texts folded for the automata and the sentence and clause ends: each character
+    of the lexicon's words to a code of its own, the other characters of the ``classes``
+    to a code for the classes they are in, every other character to ``"\x00"``.
+
+    A folded text holds a word wherever the text does, at the same offsets, but the
+    automata read it about twice as fast: they look a character up among the first
+    characters of their words one by one, and ``"\x00"``, which most characters
+    become, is the first one they try (each automaton starts with a word of
+    ``"\x00"`` and a code no text holds, which never matches). A regex of classes
+    of characters (``char_class``) matches a folded text where it matches the text,
+    and scans the small codes faster.
+
+    Each of the ``views`` (the words of one automaton) gets its own folded texts, with
+    the characters of the other views' words also ``"\x00"`` (while the codes fit in a
+    byte: the views are then cheap ``bytes.translate`` passes).
+    """
+
+    def __init__(self, views: Sequence[Iterable[str]], classes: Sequence[str]):
+        view_chars = [{ch for word in words for ch in word} for words in views]
+        vocab = sorted(set().union(*view_chars))
+        # the other characters of the classes share a code with those of the same classes
+        shared: dict[tuple[int, ...], list[str]] = {}
+        for ch in sorted(set("".join(classes)).difference(vocab)):
+            shared.setdefault(tuple(i for i, c in enumerate(classes) if ch in c), []).append(ch)
+        # (codes skip the surrogates, to stay valid text)
+        values = map(chr, itertools.chain(range(1, 0xD800), range(0xE000, 0x110000)))
+        self.codes = dict(zip(vocab, values, strict=False))
+        for chars in shared.values():
+            self.codes.update(dict.fromkeys(chars, next(values)))
+        self.never = "\x00" + next(values)
+        wide = ord(self.never[1]) > 0xFFFF
+        narrow = ord(self.never[1]) <= 0xFF
+        self.table = np.zeros(
+            0x110000, dtype=np.uint8 if narrow else np.uint32 if wide else np.uint16
+        )
+        self.table[[ord(ch) for ch in self.codes]] = [ord(code) for code in self.codes.values()]
+        self.encoding = "latin-1" if narrow else "utf-32-le" if wide else "utf-16-le"
+        # for each view, the bytes of the codes it keeps (of its words and the classes)
+        self.views: list[bytes] | None = None
+        if narrow:
+            class_codes = {ord(self.codes[ch]) for c in classes for ch in c}
+            self.views = []
+            for chars in view_chars:
+                keep = class_codes | {ord(self.codes[ch]) for ch in chars}
+                self.views.append(bytes(i if i in keep else 0 for i in range(256)))
+        self.n_views = len(view_chars)
+
+    def char_class(self, chars: str) -> str:
+        """The inside of a regex class of the codes of ``chars``."""
+        return "".join(re.escape(code) for code in sorted({self.codes[ch] for ch in chars}))
+
+    def automaton(self, words: Iterable[tuple[str, object]]) -> ahocorasick.Automaton:
+        """An automaton of the folded ``words``, with their values."""
+        auto = ahocorasick.Automaton()
+        auto.add_word(self.never, None)
+        for word, value in words:
+            auto.add_word("".join(map(self.codes.__getitem__, word)), value)
+        auto.make_automaton()
+        return auto
+
+    def texts(self, texts: Sequence[str]) -> list[list[str]]:
+        """For each view, the folded ``texts``, folded together in one pass."""
+        joined = "".join(texts)
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        folded = self.table[codes].tobytes()
+        if self.views is None:
+            views = [folded.decode(self.encoding)] * self.n_views
+        else:
+            views = [folded.translate(view).decode("latin-1") for view in self.views]
+        bounds = list(itertools.pairwise([0, *itertools.accumulate(map(len, texts))]))
+        return [[view[lo:hi] for lo, hi in bounds] for view in views]
+
+
+@lru_cache(maxsize=1)
+def _clause_break_chars() -> str:
+    """The characters that end clauses (``_CLAUSE_BREAK``): ，,：: and the spaces, all in
+    the BMP (the regex says which)."""
+    bmp = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
+    return "".join(m.group() for m in _CLAUSE_BREAK.finditer(bmp))
+
+
+def _context_table(context: ahocorasick.Automaton, folding: _Folding) -> ahocorasick.Automaton:
+    """The context automaton, folded, with each word's entries split into nouns,
+    excludes and cues."""
+    words = []
     for word, (_, entries) in context.items():
         nouns = tuple(etype for kind, etype in entries if kind == "noun")
         excludes = tuple(etype for kind, etype in entries if kind == "exclude")
@@ -543,35 +682,35 @@ def _context_table(context: ahocorasick.Automaton) -> ahocorasick.Automaton | No
             for kind, etype in entries
             if kind != "noun" and kind != "exclude"
         )
-        auto.add_word(word, (len(word) - 1, word, nouns, excludes, cues))
-    auto.make_automaton()
-    return auto
+        words.append((word, (len(word) - 1, word, nouns, excludes, cues)))
+    return folding.automaton(words)
 
 
 class _SentenceContext:
-    """Nouns, cues, exclusions and clause limits of one sentence."""
+    """Nouns, cues and exclusions of one sentence."""
 
-    __slots__ = ("books", "clause_ends", "clause_starts", "cues", "excludes", "nouns", "text")
+    __slots__ = ("books", "cues", "excludes", "nouns", "text")
 
-    def __init__(self, text: str, table: ahocorasick.Automaton | None):
+    def __init__(self, text: str, folded: str, table: ahocorasick.Automaton):
         self.text = text
         nouns: dict[str, list[tuple]] = {}
         cues: list[tuple] = []
         excludes: list[tuple[int, int, str]] = []
-        if table is not None:
-            for end, (span, word, noun_types, exclude_types, cue_entries) in table.iter(text):
-                start = end - span
-                end += 1
-                if noun_types:
-                    hit = (start, end, word)
+        for end, (span, word, noun_types, exclude_types, cue_entries) in table.iter(folded):
+            start = end - span
+            end += 1
+            if noun_types:
+                hit = (start, end, word)
                 for etype in noun_types:
                     lst = nouns.get(etype)
                     if lst is None:
                         nouns[etype] = [hit]
                     else:
                         lst.append(hit)
+            if exclude_types:
                 for etype in exclude_types:
                     excludes.append((start, end, etype))
+            if cue_entries:
                 for status, after, etype in cue_entries:
                     cues.append((start, end, word, status, after, etype))
         self.excludes = excludes
@@ -581,13 +720,6 @@ class _SentenceContext:
                 nouns[etype] = [h for h in hits if not self.excluded(h[0], h[1], etype)]
         self.nouns = nouns
         self.cues = cues
-        spans = list(map(_match_span, _CLAUSE_END.finditer(text)))
-        if spans:
-            self.clause_starts = [0, *map(_second, spans)]
-            self.clause_ends = [*map(_first, spans), len(text)]
-        else:
-            self.clause_starts = [0]
-            self.clause_ends = [len(text)]
         self.books = "《" in text
 
     def excluded(self, start: int, end: int, etype: str) -> bool:
@@ -597,13 +729,26 @@ class _SentenceContext:
         return False
 
 
-def _name(ctx: _SentenceContext, lex: Lexicon, etype: str, start: int, end: int, c: int) -> str:
+def _clause(breaks: list[tuple[int, int]], n: int, at: int) -> tuple[int, int, int]:
+    """(start, end) of the clause holding offset ``at`` of a sentence of length ``n`` with
+    clause ``breaks``, and where the clause before it ends (-1 when there is none)."""
+    lo, hi, prev_end = 0, n, -1
+    for b_start, b_end in breaks:
+        if b_end > at:
+            hi = b_start
+            break
+        lo, prev_end = b_end, b_start
+    return lo, hi, prev_end
+
+
+def _name(
+    ctx: _SentenceContext, lex: Lexicon, etype: str, start: int, end: int, c_lo: int, c_hi: int
+) -> str:
     """The event's or document's own name near the trigger at [start, end), or ``""``.
 
-    ``c`` is the index of the trigger's clause.
+    [c_lo, c_hi) is the trigger's clause.
     """
     text = ctx.text
-    c_lo, c_hi = ctx.clause_starts[c], ctx.clause_ends[c]
     if ctx.books:
         books = [(m.start(), m.end(), m.group(0)) for m in _BOOK_TITLE.finditer(text, c_lo, c_hi)]
         if books:
@@ -612,25 +757,32 @@ def _name(ctx: _SentenceContext, lex: Lexicon, etype: str, start: int, end: int,
     all_nouns = ctx.nouns.get(etype)
     if not all_nouns:
         return ""
-    nouns = [h for h in all_nouns if c_lo <= h[0] and h[1] <= c_hi]
+    if c_lo == 0 and c_hi == len(text):  # the whole sentence: every noun is in it
+        nouns = all_nouns
+    else:
+        nouns = [h for h in all_nouns if c_lo <= h[0] and h[1] <= c_hi]
     if not nouns:
         return ""
     generic = lex.generic.get(etype, _EMPTY)
-    first = None
+    # the longest noun starting at the first noun after the trigger
+    first, noun_end = -1, -1
     for h in nouns:
         s = h[0]
-        if s >= end and (first is None or s < first):
-            first = s
-    if first is not None:
-        # the longest noun starting at the first noun after the trigger
-        noun_end = max(h[1] for h in nouns if h[0] == first)
+        if s >= end:
+            if first < 0 or s < first:
+                first, noun_end = s, h[1]
+            elif s == first and h[1] > noun_end:
+                noun_end = h[1]
+    if first >= 0:
         lo = end
         for m in _NAME_STOP.finditer(text, end, noun_end):
             if m.end() < noun_end:
                 lo = m.end()
         name = _clean_name(text[lo:noun_end], generic)
         if name:
-            return _split_name(name, ctx, etype, noun_end - len(name), noun_end, generic)
+            if _NAME_SPLIT.search(name):
+                return _split_name(name, ctx, etype, noun_end - len(name), noun_end, generic)
+            return name
     noun_end = -1
     for h in nouns:
         e = h[1]
@@ -643,15 +795,21 @@ def _name(ctx: _SentenceContext, lex: Lexicon, etype: str, start: int, end: int,
                 lo = m.end()
         name = _clean_name(text[lo:noun_end], generic)
         if name:
-            return _split_name(name, ctx, etype, noun_end - len(name), noun_end, generic)
+            if _NAME_SPLIT.search(name):
+                return _split_name(name, ctx, etype, noun_end - len(name), noun_end, generic)
+            return name
     return ""
 
 
 def _clean_name(raw: str, generic: frozenset[str]) -> str:
-    name = _NAME_PREFIX.sub("", raw.strip()).strip("，,、 ")
+    name = raw.strip()
+    prefix = _NAME_PREFIX.match(name)  # (anchored: the same as removing it with ``sub``)
+    if prefix is not None:
+        name = name[prefix.end() :]
+    name = name.strip("，,、 ")
     if not name or name in generic or len(name) > 60:
         return ""
-    if not _NAME_BREAKS.isdisjoint(name):
+    if _NAME_BREAK.search(name):
         return ""
     return name
 
@@ -659,9 +817,8 @@ def _clean_name(raw: str, generic: frozenset[str]) -> str:
 def _split_name(
     name: str, ctx: _SentenceContext, etype: str, lo: int, hi: int, generic: frozenset[str]
 ) -> str:
-    """``A和B`` as ``A、B`` when each part is a name of the type (两个平台揭牌)."""
-    if not _NAME_SPLIT.search(name):
-        return name
+    """``A和B`` as ``A、B`` (``name`` holds a ``_NAME_SPLIT``) when each part is a name of
+    the type (两个平台揭牌)."""
     ends = {h[1] for h in ctx.nouns.get(etype, ()) if lo <= h[0] and h[1] <= hi}
     parts, pos = [], lo
     for m in _NAME_SPLIT.finditer(name):
@@ -701,9 +858,10 @@ def _status(
 
 
 def _verb_has_noun(
-    ctx: _SentenceContext, etype: str, start: int, end: int, c: int, lo: int, hi: int
+    ctx: _SentenceContext, etype: str, start: int, end: int, lo: int, hi: int, prev_end: int
 ) -> str:
-    """The noun a ``verb`` trigger needs, in its clause [lo, hi) or ending the clause before it."""
+    """The noun a ``verb`` trigger needs, in its clause [lo, hi) or ending the clause before
+    it (which ends at ``prev_end``; -1 when there is none)."""
     nouns = ctx.nouns.get(etype)
     if not nouns:
         return ""
@@ -716,8 +874,7 @@ def _verb_has_noun(
                 best, best_d = h, d
     if best is not None:
         return best[2]
-    if c > 0:
-        prev_end = ctx.clause_ends[c - 1]
+    if prev_end >= 0:
         for h in nouns:
             if h[1] == prev_end:
                 return h[2]
@@ -752,131 +909,201 @@ class _Extractor:
         self.lex = lex
         self.place_re, self.place_table = _places()
         self.cities = frozenset(self.place_table.values())
-        self.table = _context_table(lex.context)
-        self.trigger_iter = lex.triggers.iter
+        breaks = _clause_break_chars()
+        # texts folded twice: for the triggers (and sentence ends), for the context
+        self.folding = _Folding(
+            (lex.triggers.keys(), lex.context.keys()),
+            (_TERMINATORS, "\n", _CLOSING_QUOTES, breaks),
+        )
+        char_class = self.folding.char_class
+        self.sentence_end = re.compile(
+            _SENTENCE_END.format(
+                t=char_class(_TERMINATORS), n=char_class("\n"), q=char_class(_CLOSING_QUOTES)
+            )
+        )
+        self.clause_end = re.compile(f"[{char_class(breaks)}][{char_class(breaks)}]*")
+        self.table = _context_table(lex.context, self.folding)
+        self.trigger_iter = self.folding.automaton(
+            (word, (len(word) - 1, word, entries)) for word, (_, entries) in lex.triggers.items()
+        ).iter
         self._dates: dict[tuple, pd.Timestamp | None] = {}
+        self._limits: dict[pd.Timestamp, tuple[pd.Timestamp, pd.Timestamp]] = {}
+        # how far ``_earlier_date`` read the current field: (before, resume at, last date)
+        self._field_dates: tuple[int, int, re.Match | None] | None = None
 
     def field_events(
         self,
         aid: str,
         fld: str,
         text: str,
+        folded: tuple[str, str],
         ref: pd.Timestamp | None,
         article_date: pd.Timestamp | None,
         mentions: _Mentions,
     ) -> list[_Event]:
+        """The events of a field; ``folded`` is its text folded by ``self.folding``
+        (for the triggers, for the context).
+
+        (One loop over the sentences that hold a trigger, without a call per sentence.)
+        """
         if not text:
             return []
-        hits = list(self.trigger_iter(text))
+        folded, folded_context = folded
+        hits = list(self.trigger_iter(folded))
         if not hits:
             return []
-        bounds = list(map(_match_end, _SENTENCE_END.finditer(text)))
+        self._field_dates = None
+        bounds = list(map(_match_end, self.sentence_end.finditer(folded)))
         by_sentence: dict[int, list[tuple[int, int, str, tuple]]] = {}
-        for end, (word, entries) in hits:
-            start = end - len(word) + 1
+        for end, (span, word, entries) in hits:
+            start = end - span
             idx = bisect_right(bounds, start)
             lst = by_sentence.get(idx)
             if lst is None:
                 by_sentence[idx] = [(start, end + 1, word, entries)]
             else:
                 lst.append((start, end + 1, word, entries))
+
+        lex, table, clause_end = self.lex, self.table, self.clause_end
+        # the field's mentions: rows [m_lo, m_hi) of the columns, by start
+        cols = mentions.columns
+        m_starts, m_ends, m_max_ends = cols.starts, cols.ends, cols.max_ends
+        m_lo, m_hi = mentions.spans.get(fld, (0, 0))
         events: list[_Event] = []
         n_bounds, n_text = len(bounds), len(text)
         for idx, sent_hits in by_sentence.items():
             s_lo = bounds[idx - 1] if idx > 0 else 0
             s_hi = bounds[idx] if idx < n_bounds else n_text
-            found = self.sentence_events(
-                aid, fld, text, idx, s_lo, s_hi, sent_hits, ref, article_date, mentions
+            sentence = text[s_lo:s_hi]
+            folded_sentence = folded_context[s_lo:s_hi]
+            # the rows of the mentions inside the sentence
+            i = bisect_left(m_starts, s_lo, m_lo, m_hi)
+            j = bisect_left(m_starts, s_hi, i, m_hi)
+            if i == j:
+                rows: Sequence[int] = ()
+            elif m_max_ends[j - 1] <= s_hi or max(m_ends[i:j]) <= s_hi:
+                rows = range(i, j)  # (mostly: none runs on into the next sentence)
+            else:
+                rows = [k for k in range(i, j) if m_ends[k] <= s_hi]
+
+            # the triggers outside mentions, book titles and exclusions
+            books = (
+                [(s + s_lo, e + s_lo) for s, e in map(_match_span, _BOOK_TITLE.finditer(sentence))]
+                if "《" in sentence
+                else None
             )
-            if found:
-                events += found
+            ctx = None
+            raw = []
+            for start, end, word, entries in sent_hits:
+                if rows:
+                    inside = False
+                    for k in rows:  # (by start)
+                        if m_starts[k] > start:
+                            break
+                        if end <= m_ends[k]:
+                            inside = True
+                            break
+                    if inside:
+                        continue
+                if books:
+                    inside = False
+                    for p, q in books:
+                        if p <= start and end <= q:
+                            inside = True
+                            break
+                    if inside:
+                        continue
+                if ctx is None:
+                    ctx = _SentenceContext(sentence, folded_sentence, table)
+                a, b = start - s_lo, end - s_lo
+                if ctx.excludes:
+                    for kind, etype in entries:
+                        if not ctx.excluded(a, b, etype):
+                            raw.append((a, b, word, kind, etype))
+                else:
+                    for kind, etype in entries:
+                        raw.append((a, b, word, kind, etype))
+            if not raw:
+                continue
+            # a trigger inside a longer trigger is part of it (签约项目, 发起成立)
+            kept = raw
+            if len(raw) > 1:
+                kept = []
+                for h in raw:
+                    h_start, h_end = h[0], h[1]
+                    h_len = h_end - h_start
+                    for o in raw:
+                        if o[0] <= h_start and h_end <= o[1] and o[1] - o[0] > h_len:
+                            break
+                    else:
+                        kept.append(h)
+                kept.sort(key=_first)
+
+            # the candidates: the triggers of one type and status
+            # (the clause breaks: the spans of the runs of break characters, mostly none)
+            first = clause_end.search(folded_sentence)
+            breaks = (
+                [first.span(), *map(_match_span, clause_end.finditer(folded_sentence, first.end()))]
+                if first is not None
+                else ()
+            )
+            n = len(sentence)
+            cands: dict[tuple[str, str], _Candidate] = {}
+            nouns, cues = ctx.nouns, ctx.cues
+            for h_start, h_end, word, kind, etype in kept:
+                lo, hi, prev_end = _clause(breaks, n, h_start) if breaks else (0, n, -1)
+                if kind == "verb":
+                    noun = _verb_has_noun(ctx, etype, h_start, h_end, lo, hi, prev_end)
+                    if not noun:
+                        continue
+                    rule = f"verb:{word}+noun:{noun}"
+                else:
+                    rule = f"{kind}:{word}"
+                status, cue = _status(ctx, etype, h_start, h_end, lo, hi) if cues else _REPORTED
+                if status == "topic":
+                    continue
+                key = (etype, status)
+                cand = cands.get(key)
+                if cand is None:
+                    cand = cands[key] = _Candidate(etype, h_start, [], [], status, "", cue)
+                if word not in cand.words:
+                    cand.words.append(word)
+                cand.rules.append(rule)
+                if not cand.name and (ctx.books or etype in nouns):  # else there is none
+                    cand.name = _name(ctx, lex, etype, h_start, h_end, lo, hi)
+            if not cands:
+                continue
+            # a nameless release beside a launch is the launch's own announcement
+            if len(cands) > 1:
+                for (etype, status), cand in list(cands.items()):
+                    launch = cands.get(("launch", status))
+                    if etype == "release" and not cand.name and launch is not None:
+                        launch.rules.append("absorbed:" + "+".join(cand.words))
+                        launch.words.extend(w for w in cand.words if w not in launch.words)
+                        del cands[(etype, status)]
+            events += self._events(
+                aid,
+                fld,
+                text,
+                idx,
+                s_lo,
+                sentence,
+                breaks,
+                cands,
+                ref,
+                article_date,
+                mentions,
+                rows,
+            )
         return events
 
-    def sentence_events(
-        self, aid, fld, text, idx, s_lo, s_hi, sent_hits, ref, article_date, mentions
+    def _events(
+        self, aid, fld, text, idx, s_lo, sentence, breaks, cands, ref, article_date, mentions, rows
     ) -> list[_Event]:
-        lex = self.lex
-        sentence = text[s_lo:s_hi]
-        sent_mentions = mentions.in_span(fld, s_lo, s_hi)
-        # protected spans, in field offsets
-        protected = [(r[0], r[1]) for r in sent_mentions]
-        if "《" in sentence:
-            protected += [
-                (s + s_lo, e + s_lo) for s, e in map(_match_span, _BOOK_TITLE.finditer(sentence))
-            ]
-        ctx = None
-        raw = []
-        for start, end, word, entries in sent_hits:
-            if protected:
-                inside = False
-                for p, q in protected:
-                    if p <= start and end <= q:
-                        inside = True
-                        break
-                if inside:
-                    continue
-            if ctx is None:
-                ctx = _SentenceContext(sentence, self.table)
-            a, b = start - s_lo, end - s_lo
-            if ctx.excludes:
-                for kind, etype in entries:
-                    if not ctx.excluded(a, b, etype):
-                        raw.append((a, b, word, kind, etype))
-            else:
-                for kind, etype in entries:
-                    raw.append((a, b, word, kind, etype))
-        if not raw:
-            return []
-        # a trigger inside a longer trigger is part of it (签约项目, 发起成立)
-        kept = raw
-        if len(raw) > 1:
-            kept = []
-            for h in raw:
-                h_start, h_end = h[0], h[1]
-                h_len = h_end - h_start
-                for o in raw:
-                    if o[0] <= h_start and h_end <= o[1] and o[1] - o[0] > h_len:
-                        break
-                else:
-                    kept.append(h)
-            kept.sort(key=_first)
-        clause_starts, clause_ends = ctx.clause_starts, ctx.clause_ends
-        cands: dict[tuple[str, str], _Candidate] = {}
-        for h_start, h_end, word, kind, etype in kept:
-            c = bisect_right(clause_starts, h_start) - 1
-            lo, hi = clause_starts[c], clause_ends[c]
-            if kind == "verb":
-                noun = _verb_has_noun(ctx, etype, h_start, h_end, c, lo, hi)
-                if not noun:
-                    continue
-                rule = f"verb:{word}+noun:{noun}"
-            else:
-                rule = f"{kind}:{word}"
-            status, cue = _status(ctx, etype, h_start, h_end, lo, hi)
-            if status == "topic":
-                continue
-            key = (etype, status)
-            cand = cands.get(key)
-            if cand is None:
-                cand = cands[key] = _Candidate(etype, h_start, [], [], status, cue=cue)
-            if word not in cand.words:
-                cand.words.append(word)
-            cand.rules.append(rule)
-            if not cand.name:
-                cand.name = _name(ctx, lex, etype, h_start, h_end, c)
-        if not cands:
-            return []
-        # a nameless release beside a launch is the launch's own announcement
-        if len(cands) > 1:
-            for (etype, status), cand in list(cands.items()):
-                launch = cands.get(("launch", status))
-                if etype == "release" and not cand.name and launch is not None:
-                    launch.rules.append("absorbed:" + "+".join(cand.words))
-                    launch.words.extend(w for w in cand.words if w not in launch.words)
-                    del cands[(etype, status)]
-
-        if sent_mentions:
-            parks, orgs = _participants(sent_mentions)
+        """The events of the candidates of the sentence at ``s_lo`` of the field ``text``:
+        participants, date, status and place."""
+        if rows:
+            parks, orgs = mentions.participants(rows)
         else:
             parks, orgs = [], []
         from_article = not parks and not orgs
@@ -889,14 +1116,17 @@ class _Extractor:
             or (("当" in sentence or "同" in sentence) and _HAS_RELATIVE_DAY.search(sentence))
             else []
         )
-        places = None
+        places = self._places(sentence)
         place_mentions = None
         years = ref is not None and "年" in sentence and _YEAR_ONLY.search(sentence) is not None
         stripped = sentence.strip()
+        n = len(sentence)
 
         out = []
         for cand in cands.values():
-            rules = list(cand.rules)
+            # (the candidate's own rules become the event's, with the tags added below)
+            rules = cand.rules
+            anaphoric = not cand.name and all(map(_is_verb_rule, rules))
             date, date_source = article_date, "article"
             if dates:
                 near = _nearest(dates, cand.start)
@@ -914,27 +1144,24 @@ class _Extractor:
             if status != "reported":
                 rules.append(f"{status}:{cand.cue}")
             elif article_date is not None and date_source == "sentence":
-                if date < article_date - _DAYS_31:
+                early, late = self._date_limits(article_date)
+                if date < early:
                     status = "background"
                     rules.append("background:date")
-                elif date > article_date + _DAYS_1:
+                elif date > late:
                     status = "future"
                     rules.append("future:date")
             if status == "reported" and years:
-                c = bisect_right(clause_starts, cand.start) - 1
-                clause_years = [
-                    int(y) for y in _YEAR_ONLY.findall(sentence, clause_starts[c], clause_ends[c])
-                ]
+                lo, hi, _ = _clause(breaks, n, cand.start)
+                clause_years = [int(y) for y in _YEAR_ONLY.findall(sentence, lo, hi)]
                 if clause_years and min(clause_years) < ref.year:
                     status = "background"
                     rules.append(f"background:{min(clause_years)}年")
-            if places is None:
-                places = self._places(sentence)
             if places:
                 place = _nearest(places, cand.start)[2]
             else:
                 if place_mentions is None:
-                    place_mentions = self._place_mentions(sent_mentions, s_lo)
+                    place_mentions = self._place_mentions(mentions, rows, s_lo)
                 near = _nearest(place_mentions, cand.start) if place_mentions else None
                 place = near[2] if near is not None else ""
             if from_article:
@@ -957,7 +1184,7 @@ class _Extractor:
                     status,
                     rules,
                     from_article,
-                    not cand.name and all(r.startswith("verb:") for r in cand.rules),
+                    anaphoric,
                 )
             )
         return out
@@ -977,18 +1204,34 @@ class _Extractor:
                 usable.append((m.start(), m.end(), table[m.group("c")]))
         return usable
 
-    def _place_mentions(self, sent_mentions, s_lo: int) -> list[tuple[int, int, str]]:
-        """The sentence's place mentions naming a city or district, as (start, end, name)."""
+    def _place_mentions(
+        self, mentions: _Mentions, rows: Sequence[int], s_lo: int
+    ) -> list[tuple[int, int, str]]:
+        """The place mentions in ``rows`` naming a city or district, as (start, end, name)
+        in offsets of the sentence starting at ``s_lo``."""
         cities = self.cities
-        return [
-            (s - s_lo, e - s_lo, name)
-            for s, e, _, kind, name in sent_mentions
-            if kind == "place"
-            and (
-                name in cities
-                or (name.endswith(("市", "区", "县", "镇")) and name not in _PLACE_NOT)
+        cols = mentions.columns
+        kinds, names = cols.kinds, cols.names
+        out = []
+        for k in rows:
+            if kinds[k] == "place":
+                name = names[k]
+                if name in cities or (
+                    name.endswith(("市", "区", "县", "镇")) and name not in _PLACE_NOT
+                ):
+                    out.append((cols.starts[k] - s_lo, cols.ends[k] - s_lo, name))
+        return out
+
+    def _date_limits(self, article_date: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """31 days before and a day after the article's date: a date stated outside makes
+        a reported event background or future (worked out once for each date)."""
+        limits = self._limits.get(article_date)
+        if limits is None:
+            limits = self._limits[article_date] = (
+                article_date - _DAYS_31,
+                article_date + _DAYS_1,
             )
-        ]
+        return limits
 
     def _resolve(self, m: re.Match, ref: pd.Timestamp | None) -> pd.Timestamp | None:
         y, mo, d = m.group("y", "m", "d")
@@ -1002,15 +1245,36 @@ class _Extractor:
         return out
 
     def _earlier_date(self, text: str, before: int, ref) -> pd.Timestamp | None:
-        last = None
-        for m in _DATE.finditer(text, 0, before):
-            if not m.group("rel"):
-                last = m
+        """The last date (not ``当天`` …) stated in the field ``text`` before ``before``.
+
+        The same as the last one ``_DATE.finditer(text, 0, before)`` finds, without
+        reading the field again for each sentence. Sentences come in text order, so each
+        call goes on from where the last one stopped (the end of its last match: a match
+        of ``finditer(text, 0, b)`` is a match of the scan up to any later ``b``, as a
+        date match holds no shorter one). And it skips ahead: a date holds a 月, and no
+        match holds a character outside ``_DATE_CHARS``, so the scan may start just
+        after the last such character before the first 月.
+        """
+        state = self._field_dates
+        if state is None or before < state[0]:
+            state = (0, 0, None)
+        _, pos, last = state
+        month = text.find("月", pos, before)
+        if month >= 0:
+            outside = _LAST_NOT_DATE.match(text, pos, month)
+            for m in _DATE.finditer(text, outside.end() if outside else pos, before):
+                pos = m.end()
+                if not m.group("rel"):
+                    last = m
+        self._field_dates = (before, pos, last)
         return self._resolve(last, ref) if last is not None else None
 
 
+_NAME_NOISE = re.compile(r"[《》“”\"'\s]")
+
+
 def _norm_name(name: str) -> str:
-    return re.sub(r"[《》“”\"'\s]", "", name)
+    return _NAME_NOISE.sub("", name)
 
 
 def _names_agree(a: str, b: str) -> bool:
@@ -1044,12 +1308,14 @@ def _same_date(a, b) -> bool:
 def _dedupe(events: list[_Event]) -> None:
     """Mark repeated reports of one event within an article ``counted=False``."""
     kept: list[_Event] = []
-    for ev in (e for e in events if e.fld != "title"):
+    for ev in events:
+        if ev.fld == "title":
+            continue
         for k in kept:
             if (
                 k.etype == ev.etype
                 and k.status == ev.status
-                and _same_date(k.date, ev.date)
+                and (k.date is ev.date or _same_date(k.date, ev.date))
                 and _names_agree(k.name, ev.name)
                 and (ev.anaphoric or _parts_agree(k, ev))
             ):
@@ -1078,10 +1344,8 @@ def _enrich(kept: _Event, dup: _Event) -> None:
 
 def _confidence(ev: _Event) -> float:
     score = 0.7 if ev.fld == "body" else 0.6
-    for r in ev.rules:
-        if r.startswith("verb:"):
-            score += 0.05
-            break
+    if any(map(_is_verb_rule, ev.rules)):
+        score += 0.05
     if ev.name:
         score += 0.1
     if ev.place:
@@ -1116,34 +1380,44 @@ def empty_events() -> pd.DataFrame:
 
 
 def _frame(events: list[_Event], labels: Mapping[str, str]) -> pd.DataFrame:
-    data = {
+    """The events table, built column by column through Arrow (the string columns
+    straight into pandas' ``str`` dtype, without a pass over Python objects)."""
+    strings = {
         "event_id": _event_ids(events),
         "article_id": [e.article_id for e in events],
         "type": [e.etype for e in events],
         "type_label": [labels.get(e.etype, e.etype) for e in events],
         "trigger": [e.trigger for e in events],
         "sentence": [e.sentence for e in events],
-        "date": np.array(
-            [e.date.value if e.date is not None else _NAT for e in events], dtype="int64"
-        ).view("datetime64[ns]"),
         "date_source": [e.date_source for e in events],
         "place": [e.place for e in events],
         "name": [e.name for e in events],
-        "parks": pd.Series([e.parks for e in events], dtype=object),
-        "orgs": pd.Series([e.orgs for e in events], dtype=object),
         "status": [e.status for e in events],
-        "counted": pd.Series([e.counted for e in events], dtype=bool),
         "rule": [";".join(e.rules) for e in events],
-        "confidence": pd.Series([e.confidence for e in events], dtype="float64"),
     }
-    frame = pd.DataFrame(
-        {k: (v.values if isinstance(v, pd.Series) else v) for k, v in data.items()}
-    )
-    for col in EVENT_COLUMNS:
-        if col in ("date", "parks", "orgs", "counted", "confidence"):
-            continue
-        frame[col] = frame[col].astype(str)
+    dates = np.array(
+        [e.date.value if e.date is not None else _NAT for e in events], dtype="int64"
+    ).view("datetime64[ns]")
+    counted = np.array([e.counted for e in events], dtype=bool)
+    confidence = np.array([e.confidence for e in events], dtype="float64")
+    try:
+        arrays = {
+            k: pa.array(v, type=pa.large_string(), from_pandas=True) for k, v in strings.items()
+        }
+        frame = pa.table(arrays).to_pandas()
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not str: let pandas convert them
+        frame = pd.DataFrame(strings).astype(str)
+    frame["date"] = dates
+    frame["parks"] = _object_array([e.parks for e in events])
+    frame["orgs"] = _object_array([e.orgs for e in events])
+    frame["counted"] = counted
+    frame["confidence"] = confidence
     return frame[EVENT_COLUMNS]
+
+
+def _object_array(values: list) -> np.ndarray:
+    """A 1-d object array holding ``values`` (lists stay lists)."""
+    return np.fromiter(values, dtype=object, count=len(values))
 
 
 def _timestamp(value) -> pd.Timestamp | None:
@@ -1153,7 +1427,7 @@ def _timestamp(value) -> pd.Timestamp | None:
         ts = pd.Timestamp(value)
     except (TypeError, ValueError):
         return None
-    return None if pd.isna(ts) else ts
+    return None if ts is _NaT_VALUE else ts  # (``Timestamp`` makes a Timestamp or NaT)
 
 
 def _default_mentions(articles: pd.DataFrame) -> pd.DataFrame | None:
@@ -1182,22 +1456,29 @@ def _extract(articles: pd.DataFrame, mentions: pd.DataFrame | None, lex: Lexicon
     issues = articles["issue_date"].tolist() if "issue_date" in articles.columns else [None] * n
 
     events: list[_Event] = []
-    for aid, title, body, d, issue in zip(aids, titles, bodies, dates, issues, strict=True):
-        art_date = _timestamp(d)
-        issue_date = _timestamp(issue)
-        ref = art_date or issue_date
-        m = grouped.get(aid, _NO_MENTIONS)
-        found = extractor.field_events(aid, "title", title, ref, ref, m)
-        found += extractor.field_events(aid, "body", body, ref, ref, m)
-        if not found:
-            continue
-        _dedupe(found)
-        for ev in found:
-            if ev.status != "reported":
-                ev.counted = False
-            ev.confidence = _confidence(ev)
-        found.sort(key=lambda e: (e.fld != "title", e.start))
-        events.extend(found)
+    for first in range(0, n, _BATCH):
+        batch = range(first, min(first + _BATCH, n))
+        triggers, context = extractor.folding.texts(
+            [t for i in batch for t in (titles[i], bodies[i])]
+        )
+        folded = list(zip(triggers, context, strict=True))
+        for i, folded_title, folded_body in zip(batch, folded[::2], folded[1::2], strict=True):
+            aid = aids[i]
+            art_date = _timestamp(dates[i])
+            issue_date = _timestamp(issues[i])
+            ref = art_date or issue_date
+            m = grouped.get(aid, _NO_MENTIONS)
+            found = extractor.field_events(aid, "title", titles[i], folded_title, ref, ref, m)
+            found += extractor.field_events(aid, "body", bodies[i], folded_body, ref, ref, m)
+            if not found:
+                continue
+            _dedupe(found)
+            for ev in found:
+                if ev.status != "reported":
+                    ev.counted = False
+                ev.confidence = _confidence(ev)
+            found.sort(key=lambda e: (e.fld != "title", e.start))
+            events.extend(found)
     return events
 
 
