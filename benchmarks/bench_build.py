@@ -7,7 +7,8 @@ prints one table:
 * each stage on one core (the process pinned to one CPU), given the previous
   stage's output: parse (``analysis.load_articles(folder)``), tokens
   (``tokens_table``), mentions (``find_mentions``), events (``find_events`` given
-  the mentions), keywords (``keywords`` given the tokens, as the build calls it);
+  the mentions), keywords as the build makes them (``TermCounts.from_tokens``, in
+  the workers, then ``keywords(articles, terms=...)``);
   dictionaries and rules are loaded before timing;
 * the build end to end, in this process, with ``jobs=1`` and ``jobs=2`` (fresh
   output folder, ``force=True, progress=False, csv=True``), and the speed-up;
@@ -194,7 +195,7 @@ def run_cli(args: list[str], log: Path) -> tuple[float, float, int, int, str]:
 
 def stage_rows(folder: Path, n_chars: int) -> tuple[list[Row], pd.DataFrame]:
     from analysis.events import find_events
-    from analysis.keyterms import keywords
+    from analysis.keyterms import TermCounts, keywords
     from analysis.mentions import find_mentions
     from analysis.text import tokens_table
 
@@ -211,7 +212,9 @@ def stage_rows(folder: Path, n_chars: int) -> tuple[list[Row], pd.DataFrame]:
         tokens = stage("tokens: tokens_table", tokens_table, articles)
         mentions = stage("mentions: find_mentions", find_mentions, articles)
         stage("events: find_events(mentions)", find_events, articles, mentions)
-        stage("keywords: keywords(tokens)", keywords, articles, tokens=tokens, top=top)
+        # as the build: term counts (made per batch in the workers), then the scores
+        terms = stage("keywords: term counts", TermCounts.from_tokens, tokens["tokens"])
+        stage("keywords: keywords(terms)", keywords, articles, terms=terms, top=top)
     total = sum(r.seconds for r in rows)
     rows.append(
         Row(
