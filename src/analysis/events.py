@@ -408,7 +408,7 @@ class _Mentions:
         self.spans = spans
         self._article: tuple[list[str], list[str]] | None = None
 
-    def participants(self, rows: Sequence[int]) -> tuple[list[str], list[str]]:
+    def participants(self, rows: Iterable[int]) -> tuple[list[str], list[str]]:
         """The entity_ids of the parks and of the organisations among ``rows``."""
         parks: dict[str, None] = {}
         orgs: dict[str, None] = {}
@@ -921,6 +921,7 @@ class _Extractor:
                 t=char_class(_TERMINATORS), n=char_class("\n"), q=char_class(_CLOSING_QUOTES)
             )
         )
+        # a run of clause breaks (what ``[，,：:\s]+`` matches), starting with one class
         self.clause_end = re.compile(f"[{char_class(breaks)}][{char_class(breaks)}]*")
         self.table = _context_table(lex.context, self.folding)
         self.trigger_iter = self.folding.automaton(
@@ -944,7 +945,8 @@ class _Extractor:
         """The events of a field; ``folded`` is its text folded by ``self.folding``
         (for the triggers, for the context).
 
-        (One loop over the sentences that hold a trigger, without a call per sentence.)
+        (One loop over the sentences that hold a trigger; ``_events`` makes the events of
+        the candidates it finds in each.)
         """
         if not text:
             return []
@@ -1380,8 +1382,8 @@ def empty_events() -> pd.DataFrame:
 
 
 def _frame(events: list[_Event], labels: Mapping[str, str]) -> pd.DataFrame:
-    """The events table, built column by column through Arrow (the string columns
-    straight into pandas' ``str`` dtype, without a pass over Python objects)."""
+    """The events table, built column by column: the string columns through Arrow,
+    straight into pandas' (Arrow-backed) ``str`` dtype."""
     strings = {
         "event_id": _event_ids(events),
         "article_id": [e.article_id for e in events],
