@@ -218,8 +218,6 @@ class _Rules:
             f"|(?P<s>[{punct}]|{reversed_words(self.stops)}))"
         )
 
-        self._boundary_cache: dict[str, int] = {}  # see org_start
-
         entries: dict[str, list[tuple]] = defaultdict(list)
 
         def add(key: str, pattern: tuple) -> None:
@@ -389,17 +387,11 @@ class _Rules:
         window = text[limit:s]
         if ")" in window or "）" in window:
             return self._org_start_slow(text, s)
-        # the answer depends on the window only; texts repeat phrases, so remember it
-        cache = self._boundary_cache
-        at = cache.get(window)
-        if at is None:
-            match = self.boundary.search(window[::-1])
-            while match is not None and match.lastgroup == "p":
-                match = self.boundary.search(window[::-1], match.end())
-            at = -1 if match is None else match.start()
-            if len(cache) >= 200_000:
-                cache.clear()
-            cache[window] = at
+        reverse = window[::-1]
+        match = self.boundary.search(reverse)
+        while match is not None and match.lastgroup == "p":
+            match = self.boundary.search(reverse, match.end())
+        at = -1 if match is None else match.start()
         if at < 0:
             return 0 if limit == 0 else None
         return s - at
