@@ -47,13 +47,9 @@ def _task(
     import pyarrow.parquet as pq
 
     for t in pipeline.FILE_TABLES:
-        frame = tables[t]
         folder = Path(out) / f"{t}.parquet"
         folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(
-            pipeline._to_arrow(frame, pipeline.table_schema(t)),
-            folder / f"part-{index:05d}.parquet",
-        )
+        pq.write_table(tables[t], folder / f"part-{index:05d}.parquet")
     return {
         "loaded": loaded,
         "skipped": skipped,

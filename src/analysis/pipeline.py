@@ -16,6 +16,7 @@ number of jobs or on the engine: same ids, same rows, same order.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -37,6 +38,8 @@ from analysis.pages import articles_frame
 from analysis.sources import LoadReport, iter_input_files, read_file
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from analysis.keyterms import TermCounts
 
 logger = logging.getLogger(__name__)
@@ -47,7 +50,7 @@ FILE_TABLES = ("articles", "tokens", "mentions", "events")
 TABLES = (*FILE_TABLES, "keywords")
 #: Tables also written as CSV (tokens are only useful as Parquet).
 CSV_TABLES = ("articles", "mentions", "events", "keywords")
-_CACHE_FORMAT = 3
+_CACHE_FORMAT = 4
 _BATCH_FILES = 128
 
 
@@ -151,9 +154,13 @@ def _arrow_lists(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass
 class _BatchResult:
-    """The tables of a batch of inputs, with each file's rows as a range of every table."""
+    """The tables of a batch of inputs, with each file's rows as a range of every table.
 
-    tables: dict[str, pd.DataFrame]
+    The tables are Arrow tables of the build's schemas (:func:`table_schema`): they are
+    cached, sliced, concatenated and written without a pandas round trip.
+    """
+
+    tables: dict[str, pa.Table]
     bounds: dict[str, list[int]]  # table -> n_files + 1 row offsets
     errors: dict[int, str]
     terms: TermCounts  # every token's count in every article (rows as in "tokens")
@@ -182,9 +189,13 @@ def _process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOption
     articles = articles_frame([r for records in per_file for r in records])
     if not articles["article_id"].is_unique and len(batch) > 1:
         # the same file twice under one name in two input folders: keep them apart
+        import pyarrow as pa
+
         parts = [_process_batch_tables([item], options) for item in batch]
-        tables = {t: _concat([p.tables[t] for p in parts], parts[0].tables[t]) for t in FILE_TABLES}
-        bounds = {t: [0, *np.cumsum([len(p.tables[t]) for p in parts]).tolist()] for t in tables}
+        tables = {t: pa.concat_tables([p.tables[t] for p in parts]) for t in FILE_TABLES}
+        bounds = {
+            t: [0, *np.cumsum([p.tables[t].num_rows for p in parts]).tolist()] for t in tables
+        }
         errs = {i: p.errors[0] for i, p in enumerate(parts) if p.errors}
         terms = TermCounts.concat([(p.terms, 0, p.terms.counts.shape[0]) for p in parts])
         return _BatchResult(tables, bounds, errs, terms)
@@ -201,12 +212,14 @@ def _process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOption
         if len(owner) and (np.diff(owner) < 0).any():
             raise RuntimeError(f"{name} rows are not in article order")
         bounds[name] = np.searchsorted(owner, np.arange(len(batch) + 1)).tolist()
-    return _BatchResult(tables, bounds, errors, terms)
+    arrow = {name: _to_arrow(frame, table_schema(name)) for name, frame in tables.items()}
+    return _BatchResult(arrow, bounds, errors, terms)
 
 
 def warm_up() -> None:
     """Load dictionaries, automata and lexicons once (before forking workers)."""
     process_frames(articles_frame([]))
+    table_schema("articles")
     from analysis.text import tokenize
 
     tokenize("预热")
@@ -249,7 +262,8 @@ def table_schema(table: str):
     """The Arrow schema of a table, the same for every part and every build.
 
     Taken once per process from the tables of a small built-in text that gives
-    every table at least one row.
+    every table at least one row; ``table_schema(t).empty_table()`` is an empty table
+    that reads back as the build's (empty) frame.
     """
     if not _SCHEMAS:
         from analysis.pages import parse_page
@@ -257,7 +271,9 @@ def table_schema(table: str):
         frames = process_frames(parse_page(_SCHEMA_TEXT, issue_date="2023-08-09"))
         frames["keywords"] = _keywords(frames, BuildOptions())
         for name, frame in frames.items():
-            _SCHEMAS[name] = _arrow_schema(frame, LIST_COLUMNS.get(name, ()))
+            # with the pandas metadata of this frame: the dtypes every build reads back
+            schema = _arrow_schema(frame, LIST_COLUMNS.get(name, ()))
+            _SCHEMAS[name] = _to_arrow(frame, schema).schema
     return _SCHEMAS[table]
 
 
@@ -344,16 +360,19 @@ def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_tables(
-    tables: dict[str, pd.DataFrame], out_dir: Path, *, csv: bool = True
+    tables: dict[str, pd.DataFrame | pa.Table], out_dir: Path, *, csv: bool = True
 ) -> dict[str, list[Path]]:
-    """Write each table as ``<table>.parquet`` (and ``<table>.csv``) into ``out_dir``."""
+    """Write each table (a DataFrame, or an Arrow table of the build's schema) as
+    ``<table>.parquet`` (and ``<table>.csv``) into ``out_dir``."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    schemas = {name: table_schema(name) for name in tables}
 
     def write_one(name: str) -> list[Path]:
-        table = _to_arrow(tables[name], schemas[name])
+        table = tables[name]
+        if not isinstance(table, pa.Table):
+            table = _to_arrow(table, table_schema(name))
         target = out_dir / f"{name}.parquet"
         _remove(target)
         pq.write_table(table, target)
@@ -429,16 +448,20 @@ def load_tables(
                 path=str(path),
                 problem="missing",
             )
-        import pyarrow as pa
         import pyarrow.parquet as pq
 
-        frame = pq.read_table(path).to_pandas(
-            types_mapper=lambda t: (
-                pd.ArrowDtype(pa.list_(pa.string())) if pa.types.is_list(t) else None
-            )
-        )
-        out[name] = _restore_lists(frame.reset_index(drop=True), name)
+        out[name] = from_arrow(pq.read_table(path), name)
     return out
+
+
+def from_arrow(table: pa.Table, name: str) -> pd.DataFrame:
+    """A built table as the DataFrame the build returns (lists as Arrow list columns)."""
+    import pyarrow as pa
+
+    frame = table.to_pandas(
+        types_mapper=lambda t: pd.ArrowDtype(pa.list_(pa.string())) if pa.types.is_list(t) else None
+    )
+    return _restore_lists(frame.reset_index(drop=True), name)
 
 
 class LazyTables(dict):
@@ -499,13 +522,6 @@ def _keywords(
     if terms is not None:
         return keyterms.keywords(articles, terms=terms, top=options.keyword_top)
     return keyterms.keywords(articles, tokens=tables["tokens"], top=options.keyword_top)
-
-
-def _concat(parts: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
-    parts = [p for p in parts if len(p)]
-    if not parts:
-        return empty
-    return pd.concat(parts, ignore_index=True)
 
 
 def _empty_tables() -> dict[str, pd.DataFrame]:
@@ -612,12 +628,13 @@ def build(
             files, digests, options, cache_dir, jobs=jobs, progress=progress, force=force
         )
         mark = _log_phase("processed %d of %d inputs", mark, n_processed, len(files))
-        tables, terms = _assemble(per_file, files, report, errors)
-        del per_file  # the batch tables: only the assembled copies are kept
+        arrow, terms = _assemble(per_file, files, report, errors)
+        del per_file  # slices of the batch tables are kept, not copies
+        tables = {name: from_arrow(table, name) for name, table in arrow.items()}
         mark = _log_phase("assembled the tables", mark)
         # the per-file tables are written (in threads) while keywords are computed
         with ThreadPoolExecutor(max_workers=1) as writer:
-            written = writer.submit(write_tables, dict(tables), out, csv=csv)
+            written = writer.submit(write_tables, arrow, out, csv=csv)
             tables["keywords"] = _keywords(tables, options, terms)
             mark = _log_phase("keywords", mark)
             paths = written.result()
@@ -715,8 +732,16 @@ def _run_local(files, digests, options, cache_dir, *, jobs, progress, force):
                     raise RuntimeError(f"a worker's batch {name} could not be read back")
                 _store(batch, output, results, bar)
     else:
-        for batch, item in zip(batches, work, strict=True):
-            _store(batch, _work(item), results, bar)
+        # the cache is written by a thread while the next batch is processed (writing
+        # files releases the GIL)
+        with ThreadPoolExecutor(max_workers=1) as writer:
+            pending = []
+            for batch, (inputs, batch_digests, _, _) in zip(batches, work, strict=True):
+                output = _process_batch_tables(inputs, options)
+                pending.append(writer.submit(write_cache, cache_dir, batch_digests, output))
+                _store(batch, output, results, bar)
+            for done in pending:
+                done.result()
     if bar is not None:
         bar.close()
     return results, len(todo), used
@@ -751,18 +776,43 @@ def write_cache(cache_dir: Path, digests: Sequence[str], result: _BatchResult) -
     name = _batch_name(digests)
     folder = cache_dir / "batches"
     folder.mkdir(parents=True, exist_ok=True)
-    for suffix, data in (
-        (".pkl", pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)),
-        (".idx", "".join(f"{'-' if j in result.errors else d}\n" for j, d in enumerate(digests))),
-    ):
+    index = "".join(f"{'-' if j in result.errors else d}\n" for j, d in enumerate(digests))
+    for suffix, write in ((".pkl", _dump_pickle), (".idx", _write_ascii)):
         target = folder / f"{name}{suffix}"
         tmp = target.with_suffix(f".tmp{os.getpid()}")
-        if isinstance(data, str):
-            tmp.write_text(data, encoding="ascii")
-        else:
-            tmp.write_bytes(data)
+        write(result if suffix == ".pkl" else index, tmp)
         os.replace(tmp, target)
     return name
+
+
+def _write_ascii(text: str, path: Path) -> None:
+    path.write_text(text, encoding="ascii")
+
+
+def _dump_pickle(obj, path: Path) -> None:
+    """Pickle protocol 5 with the (Arrow) buffers out of band: they are written as they
+    are, not copied into the pickle first. The file: a JSON line with the sizes of the
+    pickle and of each buffer, the pickle, then the buffers."""
+    buffers: list[pickle.PickleBuffer] = []
+    head = pickle.dumps(obj, protocol=5, buffer_callback=buffers.append)
+    views = [b.raw() for b in buffers]
+    with open(path, "wb") as fh:
+        fh.write(json.dumps([len(head), *(v.nbytes for v in views)]).encode() + b"\n")
+        fh.write(head)
+        for view in views:
+            fh.write(view)
+
+
+def _load_pickle(path: Path):
+    """What :func:`_dump_pickle` wrote (the buffers are views of the file's bytes)."""
+    with open(path, "rb") as fh:
+        sizes = json.loads(fh.readline())
+        data = memoryview(fh.read())
+    if sum(sizes) != len(data):
+        raise ValueError(f"{path}: truncated")
+    ends = [int(x) for x in itertools.accumulate(sizes)]
+    parts = [data[a:b] for a, b in zip([0, *ends], ends, strict=False)]
+    return pickle.loads(parts[0], buffers=parts[1:])
 
 
 def read_cache_index(cache_dir: Path) -> dict[str, tuple[str, int]]:
@@ -786,8 +836,7 @@ def read_cache_index(cache_dir: Path) -> dict[str, tuple[str, int]]:
 def read_batch(cache_dir: Path, name: str) -> _BatchResult | None:
     """A cached batch, or None when it is absent or unreadable (it is then rebuilt)."""
     try:
-        with open(cache_dir / "batches" / f"{name}.pkl", "rb") as fh:
-            batch = pickle.load(fh)
+        batch = _load_pickle(cache_dir / "batches" / f"{name}.pkl")
     except FileNotFoundError:
         return None
     except Exception:
@@ -809,18 +858,11 @@ def prune_cache(cache_dir: Path, keep: Iterable[str]) -> None:
             path.unlink(missing_ok=True)
 
 
-def _work(item) -> _BatchResult:
-    """Process a batch and cache its tables."""
-    batch, digests, options, cache_dir = item
-    result = _process_batch_tables(batch, options)
-    write_cache(cache_dir, digests, result)
-    return result
-
-
 def _work_in_worker(item) -> str:
-    """:func:`_work` in a worker process: only the name of the cached batch goes back."""
-    _work(item)
-    return _batch_name(item[1])
+    """Process a batch in a worker process and cache its tables: only the name of the
+    cached batch goes back."""
+    batch, digests, options, cache_dir = item
+    return write_cache(cache_dir, digests, _process_batch_tables(batch, options))
 
 
 def _store(batch, output: _BatchResult, results, bar) -> None:
@@ -832,12 +874,14 @@ def _store(batch, output: _BatchResult, results, bar) -> None:
 
 def _assemble(
     results: list, files, report: LoadReport, errors: str
-) -> tuple[dict[str, pd.DataFrame], TermCounts]:
-    """The per-file results (ranges of batch tables) as tables in input order, and the
-    articles' term counts."""
+) -> tuple[dict[str, pa.Table], TermCounts]:
+    """The per-file results (ranges of batch tables) as Arrow tables in input order, and
+    the articles' term counts."""
+    import numpy as np
+    import pyarrow as pa
+
     from analysis.keyterms import TermCounts
 
-    empty = _empty_tables()
     pieces: dict[str, list] = {t: [] for t in (*FILE_TABLES, "terms")}
     for (path, _), (batch, j) in zip(files, results, strict=True):
         shown = _shown(path)
@@ -858,14 +902,19 @@ def _assemble(
                 pieces[t].append([batch, lo, hi])
         report.loaded.append((shown, batch.bounds["articles"][j + 1] - batch.bounds["articles"][j]))
     tables = {
-        t: _concat([b.tables[t].iloc[lo:hi] for b, lo, hi in pieces[t]], empty[t])
+        t: pa.concat_tables(
+            [table_schema(t).empty_table()]
+            + [b.tables[t].slice(lo, hi - lo) for b, lo, hi in pieces[t] if hi > lo]
+        )
         for t in FILE_TABLES
     }
     terms = TermCounts.concat([(b.terms, lo, hi) for b, lo, hi in pieces["terms"]])
     # the source shown is where each file is now, not where it was when processed
-    import numpy as np
-
     sources = np.repeat([p for p, _ in report.loaded], [n for _, n in report.loaded])
-    if len(sources) == len(tables["articles"]):
-        tables["articles"]["source"] = pd.array(sources.tolist(), dtype="str")
+    articles = tables["articles"]
+    if len(sources) == articles.num_rows:
+        i = articles.schema.get_field_index("source")
+        tables["articles"] = articles.set_column(
+            i, articles.schema.field(i), pa.array(sources.tolist(), pa.string())
+        )
     return tables, terms
