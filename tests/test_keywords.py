@@ -147,12 +147,23 @@ def test_tfidf_prefers_rare_words_and_blends_idf():
     table = analysis.keywords(articles, tokens=tokens, top=None)
     d0 = table[table["group"] == "d0"].set_index("keyword")
     assert d0.loc["丁戊己", "rank"] == 1 and d0.loc["发展", "rank"] == 3
-    table_idf, median = kw._general_idf()
+    _, _, median = kw._general_idf()
     w = 5 / (5 + kw.IDF_PRIOR_DOCS)  # 5 documents
     idf = w * (math.log(6 / 2) + 1) + (1 - w) * median
     assert d0.loc["丁戊己", "score"] == pytest.approx(idf / 3)
-    idf_dev = w * (math.log(6 / 2) + 1) + (1 - w) * table_idf["发展"]
+    idf_dev = w * (math.log(6 / 2) + 1) + (1 - w) * kw.general_idf(["发展"])[0]
     assert d0.loc["发展", "score"] == pytest.approx(idf_dev / 3)
+
+
+def test_general_idf_is_jiebas_table():
+    import jieba.analyse
+
+    table, _ = jieba.analyse.TFIDF().idf_loader.get_idf()
+    _, _, median = kw._general_idf()
+    assert median == pytest.approx(float(np.median(list(table.values()))))
+    got = kw.general_idf(["发展", "园区", "甲乙丙丁戊", ""])
+    assert got.tolist() == [table["发展"], table["园区"], median, median]
+    assert kw.general_idf([]).shape == (0,)
 
 
 def test_textrank_ranks_the_hub_first():

@@ -119,6 +119,26 @@ def test_bad_inputs_are_skipped_and_reported(corpus, tmp_path):
         _build(corpus, tmp_path / "strict", jobs=1, errors="raise")
 
 
+def test_a_build_stopped_by_a_bad_input_leaves_the_last_tables(corpus, tmp_path, monkeypatch):
+    # the tables are streamed to temporary files while the inputs are processed: a
+    # build that stops half way removes them and leaves the previous tables in place
+    out = tmp_path / "out"
+    first = _build(corpus, out, jobs=1)
+    # batches of two files: the first files' rows are written before the bad one is met
+    monkeypatch.setattr(pipeline, "_BATCH_FILES", 2)
+    monkeypatch.setattr(pipeline._TableStream, "ROW_GROUP_BYTES", 0)  # each part written
+    (corpus / "paper_2023-08-03.txt").write_bytes(b"\x00\x01binary")
+    with pytest.raises(InputError, match=r"paper_2023-08-03\.txt"):
+        _build(corpus, out, jobs=1, errors="raise")
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
+    back = pipeline.load_tables(out)
+    for name in pipeline.TABLES:
+        pd.testing.assert_frame_equal(back[name], first.tables[name])
+    assert pd.read_csv(out / "mentions.csv", encoding="utf-8-sig").shape[0] == len(
+        first.tables["mentions"]
+    )
+
+
 def test_load_tables_before_a_build(tmp_path):
     with pytest.raises(InputError, match="not built yet"):
         pipeline.load_tables(tmp_path)
@@ -141,6 +161,7 @@ def test_jobs_from_a_process_with_other_threads(corpus, tmp_path, monkeypatch):
     import threading
 
     monkeypatch.setattr(pipeline, "_BATCH_FILES", 2)
+    monkeypatch.setattr(pipeline._TableStream, "ROW_GROUP_BYTES", 0)  # each part written
     stop = threading.Event()
     other = threading.Thread(target=stop.wait, daemon=True)
     other.start()

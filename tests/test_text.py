@@ -319,6 +319,23 @@ def test_tokens_table(seed_articles):
     assert "上海张江高科技园区" in first
 
 
+def test_tokens_table_drops_every_kind_of_whitespace_like_tokenize():
+    # the table's tokens are cut per text and filtered in Arrow: same as tokenize's
+    texts = [
+        "无锡高新区 举行\u3000签约仪式\r\n康明斯\t投资\x1c有限公司",
+        "",
+        "   \n\n ",
+        "杭州高新区（滨江） 与 AEC-Q100 芯片\u2003𠀀字",
+    ]
+    articles = pd.DataFrame({"article_id": list("abcd"), "title": "", "body": texts})
+    table = analysis.tokens_table(articles)
+    expected = [analysis.tokenize("\n" + t) for t in texts]
+    assert [list(t) for t in table["tokens"]] == expected
+    assert expected[1] == expected[2] == []
+    assert "杭州高新区（滨江）" in expected[3] and "签约仪式" in expected[0]
+    assert not any(w.isspace() for toks in expected for w in toks)
+
+
 def test_tokens_table_pos_and_missing_text():
     articles = pd.DataFrame(
         {

@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,9 @@ from scipy import sparse
 
 from analysis.errors import InputError
 from analysis.text import is_content_token, stopwords, tokens_table
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 logger = logging.getLogger(__name__)
 
@@ -101,19 +105,41 @@ def _group_labels(articles: pd.DataFrame, by) -> pd.Series:
 
 
 @functools.lru_cache(maxsize=1)
-def _general_idf() -> tuple[dict[str, float], float]:
-    """jieba's general-language IDF table and its median (for unknown words)."""
+def _general_idf() -> tuple[pa.Array, np.ndarray, float]:
+    """jieba's general-language IDF table: its words (an Arrow array), their IDFs, and
+    the median IDF (for unknown words).
+
+    Read with pyarrow's CSV reader (a tenth of the time of a Python loop over 270,000
+    lines). A word listed twice keeps its last IDF.
+    """
     import jieba
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
 
     path = Path(jieba.__file__).resolve().parent / "analyse" / "idf.txt"
-    table: dict[str, float] = {}
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            word, _, value = line.strip().partition(" ")
-            if value:
-                table[word] = float(value)
-    median = float(np.median(np.fromiter(table.values(), float)))
-    return table, median
+    table = pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(column_names=["word", "idf"], use_threads=False),
+        parse_options=pacsv.ParseOptions(delimiter=" ", quote_char=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types={"word": pa.string(), "idf": pa.float64()}
+        ),
+    )
+    table = table.append_column("row", pa.array(np.arange(table.num_rows)))
+    last = np.sort(table.group_by("word").aggregate([("row", "max")])["row_max"].to_numpy())
+    words = table["word"].take(last).combine_chunks()
+    idf = table["idf"].take(last).to_numpy()
+    return words, idf, float(np.median(idf))
+
+
+def general_idf(words) -> np.ndarray:
+    """The general-language IDF of each word (the table's median for unknown words)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    known, idf, median = _general_idf()
+    at = pc.index_in(pa.array(words, pa.string()), value_set=known).fill_null(-1).to_numpy()
+    return np.where(at >= 0, idf[at], median)
 
 
 # ----------------------------------------------------------------------------
@@ -233,17 +259,14 @@ class _Corpus:
         counts = terms.counts
         n_docs = counts.shape[0]
         kept = keep[counts.indices]
-        rows = np.repeat(np.arange(n_docs), np.diff(counts.indptr))
-        per_row = np.bincount(rows[kept], minlength=n_docs)
+        # the row pointers of the kept entries: kept entries before each row's start
+        kept_before = np.concatenate(([0], np.cumsum(kept)))
         self.counts = sparse.csr_matrix(
-            (
-                counts.data[kept],
-                new_code[counts.indices[kept]],
-                np.concatenate(([0], np.cumsum(per_row))),
-            ),
+            (counts.data[kept], new_code[counts.indices[kept]], kept_before[counts.indptr]),
             shape=(n_docs, int(keep.sum())),
         )
         self.vocabulary = [w for w, k in zip(words, keep, strict=True) if k]
+        self.vocabulary_array = terms.vocabulary.filter(keep)
         self.n_docs = n_docs
         self.codes = self.doc = None
         if terms.codes is not None:
@@ -279,7 +302,7 @@ def document_term_matrix(
     corpus = _Corpus(terms, extra_stopwords)
     matrix, vocab = corpus.counts, corpus.vocabulary
     if min_df > 1:
-        df = np.diff(matrix.tocsc().indptr)
+        df = np.bincount(matrix.indices, minlength=matrix.shape[1])  # articles per term
         cols = np.flatnonzero(df >= min_df)
         matrix = matrix[:, cols].tocsr()
         vocab = [vocab[i] for i in cols]
@@ -292,10 +315,10 @@ def document_term_matrix(
 
 def _tfidf(corpus: _Corpus, group_counts: sparse.csr_matrix) -> np.ndarray:
     n = corpus.n_docs
-    df = np.diff(corpus.counts.tocsc().indptr)
+    # articles per term (canonical csr: a term appears once per row)
+    df = np.bincount(corpus.counts.indices, minlength=corpus.counts.shape[1])
     corpus_idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
-    table, median = _general_idf()
-    general = np.fromiter((table.get(w, median) for w in corpus.vocabulary), float)
+    general = general_idf(corpus.vocabulary_array)
     weight = n / (n + IDF_PRIOR_DOCS)
     idf = weight * corpus_idf + (1.0 - weight) * general
     totals = np.asarray(group_counts.sum(axis=1)).ravel()

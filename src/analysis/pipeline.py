@@ -202,13 +202,14 @@ def _process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOption
     tables = process_frames(articles, link_by="source")
     # the keywords' term counts are made here, in the workers, and only merged at the end
     terms = TermCounts.from_tokens(tables["tokens"]["tokens"])
-    counts = [len(records) for records in per_file]
-    file_of = dict(
-        zip(articles["article_id"], np.repeat(np.arange(len(batch)), counts), strict=True)
-    )
+    file_of = np.repeat(np.arange(len(batch)), [len(records) for records in per_file])
+    article_index = pd.Index(articles["article_id"])
     bounds = {}
     for name, frame in tables.items():
-        owner = frame["article_id"].map(file_of).to_numpy(dtype="int64")
+        at = article_index.get_indexer(frame["article_id"])
+        if (at < 0).any():
+            raise RuntimeError(f"{name} has rows of articles not in the articles table")
+        owner = file_of[at]
         if len(owner) and (np.diff(owner) < 0).any():
             raise RuntimeError(f"{name} rows are not in article order")
         bounds[name] = np.searchsorted(owner, np.arange(len(batch) + 1)).tolist()
@@ -273,7 +274,7 @@ def table_schema(table: str):
         for name, frame in frames.items():
             # with the pandas metadata of this frame: the dtypes every build reads back
             schema = _arrow_schema(frame, LIST_COLUMNS.get(name, ()))
-            _SCHEMAS[name] = _to_arrow(frame, schema).schema
+            _SCHEMAS[name] = _with_pandas_metadata(frame, schema)
     return _SCHEMAS[table]
 
 
@@ -306,30 +307,50 @@ def _is_na(value) -> bool:
         return False
 
 
-def _to_arrow(frame: pd.DataFrame, schema=None):
-    """The frame as an Arrow table of the given schema, with pandas metadata (dtypes come back)."""
+def _with_pandas_metadata(frame: pd.DataFrame, schema):
+    """``schema`` with the pandas metadata of ``frame`` (how its dtypes come back)."""
     import pyarrow as pa
 
-    schema = schema or _arrow_schema(frame)
-    frame = frame[[f.name for f in schema]].reset_index(drop=True)
-    for f in schema:
-        if pa.types.is_list(f.type) and isinstance(frame[f.name].dtype, pd.ArrowDtype):
-            continue
-        if pa.types.is_list(f.type) and not all(isinstance(v, list) for v in frame[f.name]):
-            frame[f.name] = [
-                [] if v is None or (not hasattr(v, "__len__") and _is_na(v)) else list(v)
-                for v in frame[f.name]
-            ]
-    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    table = pa.Table.from_pandas(_list_cells(frame, schema), schema=schema, preserve_index=False)
     # pandas cannot read back the dtype name of an Arrow list column from the metadata;
     # record it as object, and load_tables maps list types to Arrow lists again
     meta = json.loads(table.schema.metadata[b"pandas"])
     for col in meta["columns"]:
         if "list" in str(col.get("numpy_type")):
             col["numpy_type"] = "object"
-    return table.replace_schema_metadata(
-        {**table.schema.metadata, b"pandas": json.dumps(meta).encode()}
-    )
+    return table.schema.with_metadata({**table.schema.metadata, b"pandas": json.dumps(meta)})
+
+
+def _list_cells(frame: pd.DataFrame, schema) -> pd.DataFrame:
+    """The frame with every cell of a list column (not yet an Arrow list) as a list."""
+    import pyarrow as pa
+
+    frame = frame[[f.name for f in schema]].reset_index(drop=True)
+    for f in schema:
+        values = frame[f.name]
+        if pa.types.is_list(f.type) and not isinstance(values.dtype, pd.ArrowDtype):
+            frame[f.name] = [
+                [] if v is None or (not hasattr(v, "__len__") and _is_na(v)) else list(v)
+                for v in values
+            ]
+    return frame
+
+
+def _to_arrow(frame: pd.DataFrame, schema):
+    """The frame as an Arrow table of a :func:`table_schema` (whose pandas metadata
+    brings the dtypes back), column by column: several times faster than
+    ``pa.Table.from_pandas`` on the small frames of a batch."""
+    import pyarrow as pa
+
+    frame = _list_cells(frame, schema)
+    columns = []
+    for f in schema:
+        # pandas' missing values (NaN, NaT, NA) become nulls, as in from_pandas
+        values = pa.array(frame[f.name], from_pandas=True)
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        columns.append(values if values.type == f.type else values.cast(f.type))
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 def _remove(path: Path) -> None:
@@ -398,17 +419,26 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
 
 def _write_csv_table(table, path: Path) -> Path:
     """:func:`write_csv` of an Arrow table."""
+    import pyarrow.csv as pacsv
+
+    with open(path, "wb") as fh:
+        fh.write(_BOM)
+        pacsv.write_csv(_csv_table(table), fh)
+    return path
+
+
+_BOM = b"\xef\xbb\xbf"  # so that Excel reads the CSV files as UTF-8
+
+
+def _csv_table(table):
+    """The Arrow table with list columns joined by ``|``."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.csv as pacsv
 
     for i, f in enumerate(table.schema):
         if pa.types.is_list(f.type):
             table = table.set_column(i, f.name, pc.binary_join(table.column(i), "|").fill_null(""))
-    with open(path, "wb") as fh:
-        fh.write(b"\xef\xbb\xbf")
-        pacsv.write_csv(table, fh)
-    return path
+    return table
 
 
 def write_excel(tables: dict[str, pd.DataFrame], path: Path) -> Path:
@@ -465,20 +495,27 @@ def from_arrow(table: pa.Table, name: str) -> pd.DataFrame:
 
 
 class LazyTables(dict):
-    """The built tables, each read from ``processed/`` the first time it is asked for.
+    """The built tables, each made a DataFrame the first time it is asked for.
 
-    A rebuild with nothing changed returns these, so that printing a summary does
-    not read the (large) tokens table.
+    A rebuild with nothing changed returns these, read from ``processed/``, so that
+    printing a summary does not read the (large) tokens table; a build returns them
+    converted from its Arrow tables, so that the tokens are not converted either.
     """
 
-    def __init__(self, out_dir: Path):
+    def __init__(self, out_dir: Path | None = None, arrow: dict[str, pa.Table] | None = None):
         super().__init__()
-        self._out_dir = Path(out_dir)
+        self._out_dir = Path(out_dir) if out_dir is not None else None
+        self._arrow = dict(arrow or {})
 
     def __missing__(self, name: str) -> pd.DataFrame:
         if name not in TABLES:
             raise KeyError(name)
-        frame = load_tables(self._out_dir, [name])[name]
+        if name in self._arrow:
+            frame = from_arrow(self._arrow.pop(name), name)
+        elif self._out_dir is not None:
+            frame = load_tables(self._out_dir, [name])[name]
+        else:
+            raise KeyError(name)
         self[name] = frame
         return frame
 
@@ -624,20 +661,29 @@ def build(
         # processed (with several jobs it is read before the workers fork, never during)
         if jobs == 1:
             threading.Thread(target=_preload_idf, daemon=True).start()
-        per_file, n_processed, used = _run_local(
-            files, digests, options, cache_dir, jobs=jobs, progress=progress, force=force
-        )
-        mark = _log_phase("processed %d of %d inputs", mark, n_processed, len(files))
-        arrow, terms = _assemble(per_file, files, report, errors)
-        del per_file  # slices of the batch tables are kept, not copies
-        tables = {name: from_arrow(table, name) for name, table in arrow.items()}
-        mark = _log_phase("assembled the tables", mark)
-        # the per-file tables are written (in threads) while keywords are computed
-        with ThreadPoolExecutor(max_workers=1) as writer:
-            written = writer.submit(write_tables, arrow, out, csv=csv)
+        # the file tables are written, in input order, while the inputs are processed
+        stream = _TableStream(out, csv=csv)
+        assembler = _Assembler(files, report, errors, stream)
+        try:
+            _, n_processed, used = _run_local(
+                files,
+                digests,
+                options,
+                cache_dir,
+                jobs=jobs,
+                progress=progress,
+                force=force,
+                on_result=assembler.advance,
+            )
+            mark = _log_phase("processed %d of %d inputs", mark, n_processed, len(files))
+            arrow, terms = assembler.finish()
+            tables = LazyTables(arrow=arrow)
             tables["keywords"] = _keywords(tables, options, terms)
             mark = _log_phase("keywords", mark)
-            paths = written.result()
+            paths = stream.close()
+        except BaseException:
+            stream.abort()
+            raise
         paths.update(write_tables({"keywords": tables["keywords"]}, out, csv=csv))
         _log_phase("wrote the tables", mark)
     manifest["skipped"] = report.skipped
@@ -676,11 +722,13 @@ def _shown(path: str) -> str:
     return _display(Path(path))
 
 
-def _run_local(files, digests, options, cache_dir, *, jobs, progress, force):
+def _run_local(files, digests, options, cache_dir, *, jobs, progress, force, on_result=None):
     """Per-file results in input order, from the cache or by processing (in parallel).
 
     Each result is ``(batch, j)``: the ``j``-th file of a :class:`_BatchResult`.
     Returns ``(results, n_processed, names)``, ``names`` being the cached batches used.
+    ``on_result(results)`` is called whenever more results are in (None for files
+    not done yet).
     """
     results: list[tuple | None] = [None] * len(files)
     todo = []
@@ -699,6 +747,8 @@ def _run_local(files, digests, options, cache_dir, *, jobs, progress, force):
         else:
             results[i] = (batch, hit[1])
             used.add(hit[0])
+    if on_result is not None:
+        on_result(results)
     bar = None
     if progress and todo:
         from tqdm.auto import tqdm
@@ -730,7 +780,7 @@ def _run_local(files, digests, options, cache_dir, *, jobs, progress, force):
                 output = read_batch(cache_dir, name)
                 if output is None:
                     raise RuntimeError(f"a worker's batch {name} could not be read back")
-                _store(batch, output, results, bar)
+                _store(batch, output, results, bar, on_result)
     else:
         # the cache is written by a thread while the next batch is processed (writing
         # files releases the GIL)
@@ -739,7 +789,7 @@ def _run_local(files, digests, options, cache_dir, *, jobs, progress, force):
             for batch, (inputs, batch_digests, _, _) in zip(batches, work, strict=True):
                 output = _process_batch_tables(inputs, options)
                 pending.append(writer.submit(write_cache, cache_dir, batch_digests, output))
-                _store(batch, output, results, bar)
+                _store(batch, output, results, bar, on_result)
             for done in pending:
                 done.result()
     if bar is not None:
@@ -865,11 +915,13 @@ def _work_in_worker(item) -> str:
     return write_cache(cache_dir, digests, _process_batch_tables(batch, options))
 
 
-def _store(batch, output: _BatchResult, results, bar) -> None:
+def _store(batch, output: _BatchResult, results, bar, on_result=None) -> None:
     for j, i in enumerate(batch):
         results[i] = (output, j)
     if bar is not None:
         bar.update(len(batch))
+    if on_result is not None:
+        on_result(results)
 
 
 def _assemble(
@@ -877,44 +929,177 @@ def _assemble(
 ) -> tuple[dict[str, pa.Table], TermCounts]:
     """The per-file results (ranges of batch tables) as Arrow tables in input order, and
     the articles' term counts."""
-    import numpy as np
-    import pyarrow as pa
+    assembler = _Assembler(files, report, errors)
+    assembler.advance(results)
+    return assembler.finish()
 
-    from analysis.keyterms import TermCounts
 
-    pieces: dict[str, list] = {t: [] for t in (*FILE_TABLES, "terms")}
-    for (path, _), (batch, j) in zip(files, results, strict=True):
-        shown = _shown(path)
-        error = batch.errors.get(j)
-        if error:
-            if errors == "raise":
-                raise InputError(error, path=shown, problem="input")
-            report.skipped.append((shown, error))
-            logger.warning("skipped %s", error)
-            continue
-        for t in (*FILE_TABLES, "terms"):
-            bounds = batch.bounds["tokens" if t == "terms" else t]
-            lo, hi = bounds[j], bounds[j + 1]
-            last = pieces[t][-1] if pieces[t] else None
-            if last is not None and last[0] is batch and last[2] == lo:
-                last[2] = hi  # extend the range of the same batch
-            else:
-                pieces[t].append([batch, lo, hi])
-        report.loaded.append((shown, batch.bounds["articles"][j + 1] - batch.bounds["articles"][j]))
-    tables = {
-        t: pa.concat_tables(
-            [table_schema(t).empty_table()]
-            + [b.tables[t].slice(lo, hi - lo) for b, lo, hi in pieces[t] if hi > lo]
-        )
-        for t in FILE_TABLES
-    }
-    terms = TermCounts.concat([(b.terms, lo, hi) for b, lo, hi in pieces["terms"]])
-    # the source shown is where each file is now, not where it was when processed
-    sources = np.repeat([p for p, _ in report.loaded], [n for _, n in report.loaded])
-    articles = tables["articles"]
-    if len(sources) == articles.num_rows:
-        i = articles.schema.get_field_index("source")
-        tables["articles"] = articles.set_column(
-            i, articles.schema.field(i), pa.array(sources.tolist(), pa.string())
-        )
-    return tables, terms
+class _Assembler:
+    """Puts the per-file results together in input order, as they come in.
+
+    Each call of :meth:`advance` takes the files whose results are in, from the first
+    not taken yet up to the first still missing, and hands their rows to the stream (if
+    any), so that the tables are written while later inputs are processed.
+    """
+
+    def __init__(self, files, report: LoadReport, errors: str, stream: _TableStream | None = None):
+        self.files, self.report, self.errors, self.stream = files, report, errors, stream
+        self.next = 0
+        self.parts: dict[str, list] = {t: [] for t in FILE_TABLES}
+        self.terms: list[tuple] = []
+
+    def advance(self, results: list) -> None:
+        import numpy as np
+        import pyarrow as pa
+
+        pieces: dict[str, list] = {t: [] for t in (*FILE_TABLES, "terms")}
+        loaded: list[tuple[str, int]] = []
+        while self.next < len(results) and results[self.next] is not None:
+            (path, _), (batch, j) = self.files[self.next], results[self.next]
+            self.next += 1
+            shown = _shown(path)
+            error = batch.errors.get(j)
+            if error:
+                if self.errors == "raise":
+                    raise InputError(error, path=shown, problem="input")
+                self.report.skipped.append((shown, error))
+                logger.warning("skipped %s", error)
+                continue
+            for t in (*FILE_TABLES, "terms"):
+                bounds = batch.bounds["tokens" if t == "terms" else t]
+                lo, hi = bounds[j], bounds[j + 1]
+                last = pieces[t][-1] if pieces[t] else None
+                if last is not None and last[0] is batch and last[2] == lo:
+                    last[2] = hi  # extend the range of the same batch
+                else:
+                    pieces[t].append([batch, lo, hi])
+            n = batch.bounds["articles"][j + 1] - batch.bounds["articles"][j]
+            loaded.append((shown, n))
+        if not loaded:
+            return
+        self.report.loaded.extend(loaded)
+        chunk = {
+            t: pa.concat_tables(
+                [table_schema(t).empty_table()]
+                + [b.tables[t].slice(lo, hi - lo) for b, lo, hi in pieces[t] if hi > lo]
+            )
+            for t in FILE_TABLES
+        }
+        # the source shown is where each file is now, not where it was when processed
+        sources = np.repeat([p for p, _ in loaded], [n for _, n in loaded])
+        articles = chunk["articles"]
+        if len(sources) == articles.num_rows:
+            i = articles.schema.get_field_index("source")
+            chunk["articles"] = articles.set_column(
+                i, articles.schema.field(i), pa.array(sources.tolist(), pa.string())
+            )
+        for t in FILE_TABLES:
+            self.parts[t].append(chunk[t])
+        self.terms += [(b.terms, lo, hi) for b, lo, hi in pieces["terms"]]
+        if self.stream is not None:
+            self.stream.write(chunk)
+
+    def finish(self) -> tuple[dict[str, pa.Table], TermCounts]:
+        """Every table (Arrow, in input order) and the articles' term counts."""
+        import pyarrow as pa
+
+        from analysis.keyterms import TermCounts
+
+        tables = {
+            t: pa.concat_tables([table_schema(t).empty_table(), *self.parts[t]])
+            for t in FILE_TABLES
+        }
+        return tables, TermCounts.concat(self.terms)
+
+
+class _TableStream:
+    """Writes the file tables part by part into ``<table>.parquet`` (and ``.csv``), in
+    a thread, as :class:`_Assembler` hands them over; :meth:`close` finishes the files.
+
+    Parts are gathered into row groups of about 32 MB. The files are written under
+    temporary names and renamed when complete.
+    """
+
+    ROW_GROUP_BYTES = 32 << 20
+
+    def __init__(self, out_dir: Path, *, csv: bool = True, tables=FILE_TABLES):
+        self.out_dir, self.csv, self.tables = Path(out_dir), csv, tables
+        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._pending: list = []
+        self._buffered: dict[str, list] = {t: [] for t in tables}
+        self._writers: dict[str, tuple] = {}
+
+    def write(self, parts: dict[str, pa.Table]) -> None:
+        self._pending.append(self._pool.submit(self._write, parts, False))
+
+    def _write(self, parts: dict[str, pa.Table], last: bool) -> None:
+        import pyarrow as pa
+
+        for name in self.tables:
+            buffered = self._buffered[name]
+            if name in parts and parts[name].num_rows:
+                buffered.append(parts[name])
+            if not (last or sum(t.nbytes for t in buffered) >= self.ROW_GROUP_BYTES):
+                continue
+            table = pa.concat_tables([table_schema(name).empty_table(), *buffered])
+            buffered.clear()
+            parquet, csv, _ = self._open(name)
+            parquet.write_table(table)
+            if csv is not None:
+                csv.write_table(_csv_table(table))
+
+    def _open(self, name: str) -> tuple:
+        """The table's Parquet writer, CSV writer and CSV file (None without CSV)."""
+        import pyarrow.csv as pacsv
+        import pyarrow.parquet as pq
+
+        if name not in self._writers:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            schema = table_schema(name)
+            csv = fh = None
+            if self.csv and name in CSV_TABLES:
+                fh = open(self._tmp(f"{name}.csv"), "wb")
+                fh.write(_BOM)
+                csv = pacsv.CSVWriter(fh, _csv_table(schema.empty_table()).schema)
+            self._writers[name] = (pq.ParquetWriter(self._tmp(f"{name}.parquet"), schema), csv, fh)
+        return self._writers[name]
+
+    def _tmp(self, filename: str) -> Path:
+        return self.out_dir / f".{filename}.tmp{os.getpid()}"
+
+    def close(self) -> dict[str, list[Path]]:
+        """Write what is left, close the files and put them in place; the paths by table."""
+        self._pending.append(self._pool.submit(self._write, {}, True))
+        for done in self._pending:
+            done.result()
+        self._pool.shutdown()
+        paths = {}
+        for name in self.tables:
+            paths[name] = []
+            for writer in self._writers.get(name, ()):
+                if writer is not None:
+                    writer.close()
+            for suffix in (".parquet", ".csv"):
+                tmp = self._tmp(f"{name}{suffix}")
+                if tmp.exists():
+                    target = self.out_dir / f"{name}{suffix}"
+                    _remove(target)
+                    os.replace(tmp, target)
+                    paths[name].append(target)
+        return paths
+
+    def abort(self) -> None:
+        """Stop and remove the unfinished files."""
+        for done in self._pending:
+            done.cancel()
+        self._pool.shutdown(wait=True)
+        for writers in self._writers.values():
+            for writer in writers:
+                try:
+                    if writer is not None:
+                        writer.close()
+                except Exception:  # already broken: the file is removed below
+                    logger.debug("closing an unfinished table file", exc_info=True)
+        for name in self.tables:
+            for suffix in (".parquet", ".csv"):
+                self._tmp(f"{name}{suffix}").unlink(missing_ok=True)
