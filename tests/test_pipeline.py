@@ -58,6 +58,10 @@ def test_rebuild_only_processes_what_changed(corpus, tmp_path):
     first = _build(corpus, out, jobs=1)
     again = _build(corpus, out, jobs=1)
     assert again.unchanged and again.n_processed == 0
+    # the summary of an unchanged build reads row counts and two columns, not the tables
+    assert f"mentions: {len(first.tables['mentions'])} rows" in again.summary()
+    assert "articles: 30 (" in again.summary() and again.n_chars == first.n_chars > 0
+    assert dict.__len__(again.tables) == 0
     pd.testing.assert_frame_equal(again.tables["events"], first.tables["events"])
 
     changed = corpus / "paper_2023-08-02.txt"

@@ -98,15 +98,16 @@ class BuildResult:
             f"{self.n_inputs - self.n_processed - len(self.report.skipped)} from cache"
             + (" (nothing changed)" if self.unchanged else ""),
         ]
+        # the columns needed, not whole tables (a rebuild with nothing changed reads them)
+        n_rows = t.n_rows if isinstance(t, LazyTables) else (lambda name: len(t[name]))
         if "articles" in t:
-            arts = t["articles"]
-            lines.append(f"articles: {len(arts):,} ({self.n_chars:,} characters)")
+            lines.append(f"articles: {n_rows('articles'):,} ({self.n_chars:,} characters)")
         for name in ("mentions", "events", "keywords"):
             if name in t:
-                lines.append(f"{name}: {len(t[name]):,} rows")
-        if "events" in t and len(t["events"]):
-            counted = t["events"][t["events"]["counted"]]
-            by_type = counted["type_label"].value_counts()
+                lines.append(f"{name}: {n_rows(name):,} rows")
+        if "events" in t and n_rows("events"):
+            events = _columns(t, "events", ["counted", "type_label"])
+            by_type = events["type_label"][events["counted"]].value_counts()
             lines.append("events by type: " + ", ".join(f"{k} {v}" for k, v in by_type.items()))
         for path, why in self.report.skipped:
             lines.append(f"SKIPPED {path}: {why}")
@@ -519,6 +520,31 @@ class LazyTables(dict):
         self[name] = frame
         return frame
 
+    def n_rows(self, name: str) -> int:
+        """The table's number of rows, without reading it."""
+        if dict.__contains__(self, name):
+            return len(dict.__getitem__(self, name))
+        if name in self._arrow:
+            return self._arrow[name].num_rows
+        import pyarrow.dataset as ds
+
+        return ds.dataset(self._path(name), format="parquet").count_rows()
+
+    def columns(self, name: str, columns: list[str]) -> pd.DataFrame:
+        """Some columns of the table, reading only those."""
+        if dict.__contains__(self, name):
+            return dict.__getitem__(self, name)[columns]
+        if name in self._arrow:
+            return from_arrow(self._arrow[name].select(columns), name)
+        import pyarrow.parquet as pq
+
+        return from_arrow(pq.read_table(self._path(name), columns=columns), name)
+
+    def _path(self, name: str) -> Path:
+        if self._out_dir is None or name not in TABLES:
+            raise KeyError(name)
+        return self._out_dir / f"{name}.parquet"
+
     def __contains__(self, name) -> bool:
         return name in TABLES
 
@@ -633,7 +659,7 @@ def build(
                 report.skipped.append((path, why))
             result.unchanged = True
             result.tables = LazyTables(out)
-            result.n_chars = _n_chars(result.tables["articles"])
+            result.n_chars = _n_chars(_columns(result.tables, "articles", ["n_chars"]))
             result.seconds = time.perf_counter() - started
             logger.info("nothing changed since the last build")
             return result
@@ -690,7 +716,7 @@ def build(
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
     prune_cache(cache_dir, used)
     result.tables, result.paths, result.n_processed = tables, paths, n_processed
-    result.n_chars = _n_chars(tables["articles"])
+    result.n_chars = _n_chars(_columns(tables, "articles", ["n_chars"]))
     result.seconds = time.perf_counter() - started
     return result
 
@@ -710,6 +736,12 @@ def _log_phase(what: str, since: float, *args) -> float:
     now = time.perf_counter()
     logger.info(what + " in %.2f s", *args, now - since)
     return now
+
+
+def _columns(tables: dict, name: str, columns: list[str]) -> pd.DataFrame:
+    if isinstance(tables, LazyTables):
+        return tables.columns(name, columns)
+    return tables[name][columns]
 
 
 def _n_chars(articles: pd.DataFrame) -> int:
