@@ -537,13 +537,14 @@ def tokenize(
     return _map_texts(texts, func, list)
 
 
-def _article_texts(articles: pd.DataFrame) -> pd.Series:
+def _article_texts(articles: pd.DataFrame) -> list[str]:
+    """``title + "\\n" + body`` of every article (a missing title or body counts as empty)."""
     missing = [c for c in ("article_id", "title", "body") if c not in articles.columns]
     if missing:
         raise InputError(f"articles table lacks column(s) {', '.join(missing)}", problem="columns")
-    title = articles["title"].astype(object).where(articles["title"].notna(), "")
-    body = articles["body"].astype(object).where(articles["body"].notna(), "")
-    return title.astype(str) + "\n" + body.astype(str)
+    titles = articles["title"].astype(object).fillna("").tolist()
+    bodies = articles["body"].astype(object).fillna("").tolist()
+    return [f"{title}\n{body}" for title, body in zip(titles, bodies, strict=True)]
 
 
 def tokens_table(
@@ -587,7 +588,6 @@ def tokens_table(
             values = pa.array([[p[at] for p in pairs] for pairs in result], lists.pyarrow_dtype)
             out[col] = pd.Series(values, dtype=lists)
     else:
-        texts = list(texts)
         if convert:
             texts = [_converter(convert).convert(t) for t in texts]
         seg = get_segmenter(backend, user_dicts)
