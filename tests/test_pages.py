@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections import OrderedDict
 
 import pandas as pd
 import pytest
@@ -13,6 +14,8 @@ from hypothesis import strategies as st
 from analysis.pages import (
     ARTICLE_COLUMNS,
     TEXT_FIELDS,
+    _is_boilerplate,
+    articles_frame,
     glues,
     parse_article_file,
     parse_page,
@@ -389,3 +392,50 @@ def test_another_papers_indented_page():
     assert df.loc[0, "kind"] == "boilerplate" and "责任编辑" in df.loc[0, "body"]
     together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
     assert pagegen.non_space_counter(together) == pagegen.non_space_counter(OTHER_PAPER)
+
+
+# --------------------------------------------------------------------------- helpers' corner cases
+def test_split_byline_only_a_last_parenthesis_standing_alone():
+    # an earlier parenthesis does not hide the byline; a final newline is allowed
+    text = "成立康卓电子(无锡)有限公司。"
+    assert split_byline(text + "(王明)") == (text, "(王明)")
+    assert split_byline("作了发言。(王明)\n") == ("作了发言。", "(王明)")
+    assert split_byline("作了发言。（记者 王浩 李明）") == ("作了发言。", "（记者 王浩 李明）")
+    # the last parenthesis holds no name: nothing is split off
+    assert split_byline("作了发言。(王明)(李)") == ("作了发言。(王明)(李)", "")
+    assert split_byline("作了发言。(王明)\n\n") == ("作了发言。(王明)\n\n", "")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("新闻热线:88300000", True),
+        ("EMAIL:a", True),  # the words in any case
+        ("Www.example", True),
+        ("CN32-0001", True),
+        ("0510-88300000", True),  # a line of numbers
+        ("1234567", True),
+        ("2023年8月8日,新区揭牌。", False),
+        ("本报记者在现场看到,国内外客商纷纷前来洽谈,主要负责人表示将加快推进项目建设。", False),
+    ],
+)
+def test_boilerplate_lines(line, expected):
+    assert _is_boilerplate(line) is expected
+
+
+def test_articles_frame_from_partial_and_odd_records():
+    records = [
+        {"title": None, "position": pd.NA, "block": 3, "date": None},
+        OrderedDict(title=5, position=2, block=True, issue_date="2023-08-09"),
+    ]
+    df = articles_frame(records)
+    assert list(df.columns) == ARTICLE_COLUMNS
+    assert list(df["title"]) == ["", "5"]
+    assert list(df["body"]) == ["", ""]
+    assert pd.isna(df.loc[0, "position"]) and df.loc[1, "position"] == 2
+    assert list(df["block"]) == [3, 1]
+    assert df["date"].isna().all()
+    assert pd.isna(df.loc[0, "issue_date"])
+    assert df.loc[1, "issue_date"] == pd.Timestamp("2023-08-09")
+    assert df["title"].dtype == "str" and df["block"].dtype == "Int64"
+    assert df["date"].dtype == "datetime64[ns]"

@@ -12,11 +12,17 @@ import pandas as pd
 _ISO = r"(?P<y>(?:19|20)\d{2})[-_.](?P<m>\d{1,2})[-_.](?P<d>\d{1,2})"
 _COMPACT = r"(?<!\d)(?P<y2>(?:19|20)\d{2})(?P<m2>[01]\d)(?P<d2>[0-3]\d)(?!\d)"
 _CN = r"(?P<y3>(?:19|20)\d{2})年(?P<m3>\d{1,2})月(?P<d3>\d{1,2})日"
-_NAME_DATE = re.compile(f"{_ISO}|{_COMPACT}|{_CN}")
+# every date starts with its year's 1 or 2: the lookahead (which changes no match) spares
+# the search trying the three forms at every position of the name
+_NAME_DATE = re.compile(f"(?=[12])(?:{_ISO}|{_COMPACT}|{_CN})")
+_DIR_SEPARATOR = re.compile(r"[\\/]")
+_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 _PAGE = re.compile(r"^(?:p|page|第)?\s*(?P<page>[A-Za-z]?\d{1,3})\s*(?:版|页)?$", re.IGNORECASE)
 
+# A date starts with a digit: the lookahead (which changes no match) spares the search
+# trying the optional year group at every position of a lead, which is slow.
 _MONTH_DAY = re.compile(
-    r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+    r"(?=\d)(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
 )
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _RELATIVE = re.compile(r"近日|日前|昨天|昨日|前天|今天|今日|近期|最近|此前|本周|上周")
@@ -52,8 +58,8 @@ def meta_from_name(name: str) -> NameMeta:
         >>> meta_from_name("data/raw/wuxi-evening_2023-08-09_A02.txt")
         NameMeta(paper='wuxi-evening', issue_date=Timestamp('2023-08-09 00:00:00'), page='A02')
     """
-    stem = re.split(r"[\\/]", name)[-1]
-    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", stem)
+    stem = _DIR_SEPARATOR.split(name)[-1]
+    stem = _SUFFIX.sub("", stem)
     for m in _NAME_DATE.finditer(stem):
         g = {k: v for k, v in m.groupdict().items() if v}
         y = int(g.get("y") or g.get("y2") or g.get("y3"))
@@ -94,12 +100,24 @@ def resolve_month_day(
     if year is None:
         if reference is None or pd.isna(reference):
             return None
-        year = reference.year
-        ts = _valid(year, month, day)
-        if ts is not None and ts > reference + _WEEK:
-            ts = _valid(year - 1, month, day)
-        return ts
+        if type(reference) is pd.Timestamp and reference.tzinfo is None:
+            return _resolve_cached(month, day, reference)
+        return _resolve(month, day, reference)
     return _valid(year, month, day)
+
+
+def _resolve(month: int, day: int, reference) -> pd.Timestamp | None:
+    year = reference.year
+    ts = _valid(year, month, day)
+    if ts is not None and ts > reference + _WEEK:
+        ts = _valid(year - 1, month, day)
+    return ts
+
+
+# The Timestamp arithmetic costs microseconds per article. Keyed by a month/day pair and
+# an issue date (naive Timestamps: equal ones have the same year and compare the same);
+# typed, so that 8 and 8.0 stay apart.
+_resolve_cached = functools.lru_cache(maxsize=4096, typed=True)(_resolve)
 
 
 def article_date(
@@ -114,7 +132,10 @@ def article_date(
     Returns:
         ``(date, date_source)``; ``date`` is NaT when nothing is known.
     """
-    has_issue = issue_date is not None and not pd.isna(issue_date)
+    # (a Timestamp is never NA: NaT is not one; pd.isna costs a microsecond)
+    has_issue = issue_date is not None and (
+        type(issue_date) is pd.Timestamp or not pd.isna(issue_date)
+    )
     suffix = "" if has_issue else "; year inferred from page"
     lead = _FIRST_SENTENCE.match(body).group(0) if body else ""
     for text, label in ((dateline, "dateline"), (lead, "lead")):

@@ -30,12 +30,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import operator
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analysis import dates
 
@@ -71,10 +73,11 @@ TEXT_FIELDS = ("kicker", "title", "subtitle", "dateline", "body", "byline")
 
 _WS = " \t\u3000\u00a0\ufeff\u200b"
 _TERMINAL = set("。！？!?；;…")
-_CLOSERS = set("”’」』)）】》\"'")
+_CLOSERS = "”’」』)）】》\"'"
 # A headline or fragment ending in one of these is mid-phrase, not a headline.
 _OPEN_ENDINGS = tuple("的和与及或在对向把被将从给之以于并而且、，,：:—(（“‘《〈[【-/")
 _OPEN_ENDINGS_WORDS = ("给予", "以及", "关于", "通过", "围绕", "包括", "依托", "推动")
+_OPEN_ENDS = _OPEN_ENDINGS + _OPEN_ENDINGS_WORDS
 _SENTENCE_PUNCT = re.compile(r"[，,；;。！？!?：:]")
 
 _NAME = r"[\u4e00-\u9fff·]{2,5}"
@@ -88,10 +91,14 @@ _CREDIT_BODY = re.compile(
     r"(?:消息|报道|电)?$|^(?P<org2>新华社|中新社|人民日报|新华日报|央视新闻|光明日报|经济日报)$"
 )
 _TRAILING_PAREN = re.compile(r"[（(]\s*(?P<inner>[^()（）\n]{1,40}?)\s*[)）]$")
+_PAREN_ENDS = (")", "）", ")\n", "）\n")
 _BYLINE_LINE = re.compile(
     rf"^(?:{_ROLE})[\s:：/]*{_NAMES}(?:[\s、,，]+(?:{_ROLE})[\s:：/]*{_NAMES})*$"
 )
 _ROLE_RE = re.compile(_ROLE)
+_NAME_RE = re.compile(_NAME)
+_NAME_SEPARATORS = re.compile(r"[\s、,，/:：]+")
+_DATELINE_PAREN = re.compile(r"[（(]([^()（）]+)[)）]")
 
 # Datelines at the start of an article's first paragraph.
 _MD = r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日"
@@ -110,23 +117,29 @@ _SECTION = re.compile(
     r"^(?:[\u4e00-\u9fff]{0,6}(?:快览|速览|速递|简讯|快讯|短讯|集锦|导读|一览|要闻|动态|看点|"
     r"聚焦|观察|短波|综述|视点|链接|纵横))$"
 )
+# A boilerplate line holds one of _BOILERPLATE's words or is a number (_BOILERPLATE_NUMBER,
+# matched at the start only). The lookahead lists the first character of every word: the
+# search then tries the words only where one of them stands, instead of trying each word
+# at each position (a long line of running text took ~60 ns a character).
 _BOILERPLATE = re.compile(
+    r"(?=[热投邮地电传版转摘未授责美校组编主总@.第星法广国EWHC])(?:"
     r"热线|投稿|E-?mail|邮箱|邮编|邮政编码|地址[:：]|电话[:：]|传真|版权|转载|摘编|未经|授权和许可|"
     r"责任编辑|责编|美编|校对|组版|版式|编辑[:：]|主编|总编|@|www\.|https?://|\.com|"
-    r"^[\d\s\-—、,，()（）:：]{7,}$|^\d{7,}|第\s*[A-Z]?\d{1,3}\s*版|星期[一二三四五六日天]|"
-    r"法律责任|广告经营许可证|国内统一连续出版物号|CN\d{2}-\d{4}",
+    r"第\s*[A-Z]?\d{1,3}\s*版|星期[一二三四五六日天]|"
+    r"法律责任|广告经营许可证|国内统一连续出版物号|CN\d{2}-\d{4})",
     re.IGNORECASE,
 )
+_BOILERPLATE_NUMBER = re.compile(r"[\d\s\-—、,，()（）:：]{7,}$|\d{7,}", re.IGNORECASE)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     text: str  # stripped of surrounding whitespace
     indented: bool
     number: int  # 1-based line number in the input
 
 
-@dataclass
+@dataclass(slots=True)
 class _Block:
     """A run of lines that becomes one row."""
 
@@ -139,16 +152,13 @@ class _Block:
     first_line: int = 0
 
 
-def _strip(line: str) -> str:
-    return line.strip(_WS + "\r\n")
+_LINE_WS = _WS + "\r\n"
 
 
 def _core_end(text: str) -> str:
-    """The last character of ``text`` that is not a closing quote or bracket."""
-    s = text.rstrip(_WS)
-    while s and s[-1] in _CLOSERS:
-        s = s[:-1]
-    return s[-1:] if s else ""
+    """The last character of ``text`` that is not a closing quote or bracket
+    (trailing whitespace is dropped first, but not whitespace between closers)."""
+    return text.rstrip(_WS).rstrip(_CLOSERS)[-1:]
 
 
 def ends_sentence(text: str) -> bool:
@@ -157,7 +167,7 @@ def ends_sentence(text: str) -> bool:
 
 
 def _open_ended(text: str) -> bool:
-    return text.endswith(_OPEN_ENDINGS) or text.endswith(_OPEN_ENDINGS_WORDS)
+    return text.endswith(_OPEN_ENDS)
 
 
 @lru_cache(maxsize=1)
@@ -215,7 +225,13 @@ def split_byline(paragraph: str) -> tuple[str, str]:
         >>> split_byline("……作了交流发言。(王怡菡)")
         ('……作了交流发言。', '(王怡菡)')
     """
-    m = _TRAILING_PAREN.search(paragraph)
+    # Rather than search the whole paragraph: _TRAILING_PAREN ends in ``[)）]$`` (``$`` also
+    # matches before a final "\n"), which most paragraphs fail; and no parenthesis stands
+    # between its opening one and the end, so a match can only start at the last "(" / "（".
+    if not paragraph.endswith(_PAREN_ENDS):
+        return paragraph, ""
+    start = max(paragraph.rfind("("), paragraph.rfind("（"))
+    m = _TRAILING_PAREN.match(paragraph, start) if start >= 0 else None
     if not m:
         return paragraph, ""
     before = paragraph[: m.start()].rstrip(_WS)
@@ -234,15 +250,15 @@ def parse_byline(byline: str) -> tuple[list[str], str]:
     if credit_match:
         return [], (credit_match.group("org") or credit_match.group("org2") or "").strip()
     names = []
-    for part in re.split(r"[\s、,，/:：]+", _ROLE_RE.sub(" ", inner)):
+    for part in _NAME_SEPARATORS.split(_ROLE_RE.sub(" ", inner)):
         part = part.strip(_WS)
-        if re.fullmatch(_NAME, part) and part not in names:
+        if _NAME_RE.fullmatch(part) and part not in names:
             names.append(part)
     return names, ""
 
 
 def _dateline_author(dateline: str) -> list[str]:
-    m = re.search(r"[（(]([^()（）]+)[)）]", dateline)
+    m = _DATELINE_PAREN.search(dateline)
     if not m:
         return []
     names, _ = parse_byline(m.group(1))
@@ -256,32 +272,34 @@ def match_dateline(paragraph: str) -> str:
 
 
 def _is_boilerplate(text: str) -> bool:
-    return bool(_BOILERPLATE.search(text))
+    return bool(_BOILERPLATE_NUMBER.match(text) or _BOILERPLATE.search(text))
 
 
 def _headline_like(text: str, *, relaxed: bool) -> bool:
     """Could this line be (part of) a headline block?"""
     if not text or len(text) > (64 if relaxed else 48):
         return False
-    if match_dateline(text) or _BYLINE_LINE.match(text):
-        return False
     if ends_sentence(text) or _open_ended(text):
         return False
-    if split_byline(text)[1]:
-        return False
+    # the shape first, the regular expressions last (all tests are pure, so order is free)
     if relaxed:
         n_punct = len(_SENTENCE_PUNCT.findall(text))
-        return (n_punct == 0 and len(text) <= 64) or (n_punct == 1 and len(text) <= 32)
-    return len(text) <= 48 and not _SENTENCE_PUNCT.search(text)
+        shaped = (n_punct == 0 and len(text) <= 64) or (n_punct == 1 and len(text) <= 32)
+    else:
+        shaped = len(text) <= 48 and not _SENTENCE_PUNCT.search(text)
+    return shaped and not (
+        match_dateline(text) or _BYLINE_LINE.match(text) or split_byline(text)[1]
+    )
 
 
 def _split_lines(text: str) -> list[_Line]:
-    out = []
-    for i, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
-        stripped = _strip(raw)
-        if stripped:
-            out.append(_Line(stripped, raw[:1] in _WS and raw[:1] != "", i))
-    return out
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # a line with text is not empty, so raw[0] exists
+    return [
+        _Line(stripped, raw[0] in _WS, i)
+        for i, raw in enumerate(raw_lines, 1)
+        if (stripped := raw.strip(_LINE_WS))
+    ]
 
 
 def _footer_start(lines: list[_Line]) -> int:
@@ -405,8 +423,8 @@ class _PageParser:
 
             # section heading: a known section name followed by a headline
             if (
-                _SECTION.match(text)
-                and len(text) <= 8
+                len(text) <= 8
+                and _SECTION.match(text)
                 and (
                     current is None
                     or expect_head
@@ -471,7 +489,7 @@ class _PageParser:
             if self._weak_headline(current, i, footer_start):
                 expect_head = True
                 continue
-            if _BYLINE_LINE.match(text) and (i + 1 >= footer_start or not current.paragraphs):
+            if (i + 1 >= footer_start or not current.paragraphs) and _BYLINE_LINE.match(text):
                 current.bylines.append(text)
                 i += 1
                 if current.paragraphs:
@@ -670,27 +688,68 @@ def articles_frame(records: list[dict]) -> pd.DataFrame:
     Text columns are strings (``""`` when absent), dates ``datetime64[ns]``
     (NaT when unknown) and counts nullable integers (``Int64``).
     """
+    # the dtype pandas gives text (its options decide): "str" backed by Arrow is built directly
+    arrow = pd.Series(np.array([""], dtype=object)).dtype == _STR_DTYPE
     data = {}
-    for col in ARTICLE_COLUMNS:
-        values = [r.get(col) for r in records]
+    for col, values in zip(ARTICLE_COLUMNS, _columns(records), strict=True):
         if col in _DATE_COLUMNS:
-            data[col] = pd.to_datetime(
-                np.array([_as_datetime64(v) for v in values], dtype="datetime64[ns]")
-            )
+            # (_as_datetime64 of a Timestamp, without the calls)
+            datetimes = [
+                v.to_datetime64() if type(v) is _TIMESTAMP else _as_datetime64(v) for v in values
+            ]
+            data[col] = pd.to_datetime(np.array(datetimes, dtype="datetime64[ns]"))
         elif col in _INT_COLUMNS:
-            missing = np.array([v is None or v is pd.NA for v in values], dtype=bool)
-            ints = np.array(
-                [0 if m else v for v, m in zip(values, missing, strict=True)], dtype="int64"
-            )
-            data[col] = pd.arrays.IntegerArray(ints, missing)
+            data[col] = _int_array(values)
+        elif records:
+            data[col] = _str_array(values, arrow)
         else:
-            data[col] = np.array(["" if v is None else str(v) for v in values], dtype=object)
+            data[col] = np.array([], dtype=object)
     frame = pd.DataFrame(data, columns=ARTICLE_COLUMNS)
     if not records:
         for col in ARTICLE_COLUMNS:
             if col not in _DATE_COLUMNS and col not in _INT_COLUMNS:
                 frame[col] = frame[col].astype("str")
     return frame
+
+
+def _columns(records: list[dict]) -> list:
+    """The records' values column by column (None where a record lacks the column)."""
+    # plain dicts that hold every column (as the parsers make them) are transposed in C;
+    # others (subclasses with __missing__, partial rows) go through .get like before
+    if records and all(type(r) is dict for r in records):
+        try:
+            return list(zip(*map(_ROW_VALUES, records), strict=True))
+        except KeyError:
+            pass
+    return [[r.get(col) for r in records] for col in ARTICLE_COLUMNS]
+
+
+_ROW_VALUES = operator.itemgetter(*ARTICLE_COLUMNS)
+_TIMESTAMP = pd.Timestamp
+_STR_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)  # the dtype of "str" columns
+
+
+def _str_array(values, arrow: bool):
+    """A text column: None becomes "", anything else str(value)."""
+    if not set(map(type, values)) <= {str}:
+        values = ["" if v is None else str(v) for v in values]
+    if arrow:
+        # what pandas makes of an object array of str, without its checks of each value
+        return pd.arrays.ArrowStringArray(
+            pa.array(values, type=pa.large_string()), dtype=_STR_DTYPE
+        )
+    return np.array(values, dtype=object)  # pandas infers the dtype
+
+
+def _int_array(values) -> pd.arrays.IntegerArray:
+    """An "Int64" column: None and pd.NA are missing."""
+    if set(map(type, values)) == {int}:  # nothing missing (bool is not int here)
+        return pd.arrays.IntegerArray(
+            np.array(values, dtype="int64"), np.zeros(len(values), dtype=bool)
+        )
+    missing = np.array([v is None or v is pd.NA for v in values], dtype=bool)
+    ints = np.array([0 if m else v for v, m in zip(values, missing, strict=True)], dtype="int64")
+    return pd.arrays.IntegerArray(ints, missing)
 
 
 def _as_datetime64(value) -> np.datetime64:
@@ -850,14 +909,19 @@ def _records(
     return out
 
 
+def _no_date(value) -> bool:
+    """``pd.isna(value)``, without its cost for the usual Timestamp (NaT is not a Timestamp)."""
+    return type(value) is not pd.Timestamp and pd.isna(value)
+
+
 def _fill_undated(records: list[dict]) -> None:
     """With no issue date, give undated articles the page's latest stated date."""
-    known = [r["date"] for r in records if r["kind"] == "article" and not pd.isna(r["date"])]
+    known = [r["date"] for r in records if r["kind"] == "article" and not _no_date(r["date"])]
     if not known:
         return
     latest = max(known)
     for r in records:
-        if r["kind"] == "article" and pd.isna(r["date"]):
+        if r["kind"] == "article" and _no_date(r["date"]):
             r["date"] = latest
             r["date_source"] = "not stated: latest date on the page"
 

@@ -249,7 +249,11 @@ def _normalise_newlines(text: str) -> str:
 def read_text(path: str | os.PathLike) -> str:
     """Read and decode a text file (see :func:`decode_bytes`)."""
     p = Path(path)
-    path = _display(p)
+    return _read_text(p, _display(p))
+
+
+def _read_text(p: Path, path: str) -> str:
+    """:func:`read_text` of ``p``, shown as ``path`` in errors."""
     try:
         data = p.read_bytes()
     except FileNotFoundError:
@@ -514,7 +518,7 @@ def read_file(
             path=shown,
             problem="format",
         )
-    text = read_text(p)
+    text = _read_text(p, shown)  # _display looks up the working directory: once per file
     if not text.strip():
         raise InputError(f"{shown}: the file is empty", path=shown, problem="empty")
     meta = dates.meta_from_name(p.name)
