@@ -563,3 +563,25 @@ def test_large_input_same_mentions_as_article_by_article():
     whole = find_mentions(articles, link_by="article_id")
     one_by_one = [find_mentions(articles.iloc[[i]]) for i in range(len(articles))]
     pd.testing.assert_frame_equal(whole, pd.concat(one_by_one, ignore_index=True))
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a name of up to 32 characters before the suffix, at the start of the text
+        ("甲" * 32 + "研究院", [("org:" + "甲" * 32 + "研究院", 0, 35)]),
+        # one more and no boundary in reach: no organisation
+        ("甲" * 33 + "研究院", []),
+        # a protected phrase (工业和信息化) is no boundary, the comma before it is
+        ("前言，江苏省工业和信息化厅发布", [("org:江苏省工业和信息化厅", 3, 13)]),
+        # parentheses far before the window do not change the boundary
+        (
+            "会议（第一次）" + "在" * 40 + "，无锡市工业和信息化局发布通知",
+            [("org:无锡市工业和信息化局", 48, 58)],
+        ),
+    ],
+)
+def test_organisation_left_boundary_window(body, expected):
+    found = find_mentions(arts(body))
+    got = list(zip(found["entity_id"], found["start"], found["end"], strict=True))
+    assert got == expected
