@@ -117,8 +117,10 @@ def test_bad_inputs_are_skipped_and_reported(corpus, tmp_path):
     assert [p.split("/")[-1] for p, _ in result.report.skipped] == ["broken.txt"]
     assert [p.split("/")[-1] for p, _ in result.report.ignored] == ["notes.docx"]
     assert "SKIPPED" in result.summary() and "broken.txt" in result.summary()
+    assert "7 input file(s): 7 processed, 0 from cache" in result.summary()
     again = _build(corpus, tmp_path / "out", jobs=1)
     assert again.unchanged and "broken.txt" in again.summary()
+    assert "7 input file(s): 0 processed, 6 from cache (nothing changed)" in again.summary()
     with pytest.raises(InputError, match=r"broken\.txt"):
         _build(corpus, tmp_path / "strict", jobs=1, errors="raise")
 

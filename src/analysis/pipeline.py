@@ -19,6 +19,7 @@ import hashlib
 import itertools
 import json
 import logging
+import mmap
 import os
 import pickle
 import shutil
@@ -93,9 +94,10 @@ class BuildResult:
     def summary(self) -> str:
         """A few lines for the terminal."""
         t = self.tables
+        # bad inputs are read again by every build, except when nothing changed at all
+        cached = self.n_inputs - self.n_processed - (len(self.report.skipped) * self.unchanged)
         lines = [
-            f"{self.n_inputs} input file(s): {self.n_processed} processed, "
-            f"{self.n_inputs - self.n_processed - len(self.report.skipped)} from cache"
+            f"{self.n_inputs} input file(s): {self.n_processed} processed, {cached} from cache"
             + (" (nothing changed)" if self.unchanged else ""),
         ]
         # the columns needed, not whole tables (a rebuild with nothing changed reads them)
@@ -702,6 +704,7 @@ def build(
                 on_result=assembler.advance,
             )
             mark = _log_phase("processed %d of %d inputs", mark, n_processed, len(files))
+            stream.flush()  # the last parts are written while the keywords are computed
             arrow, terms = assembler.finish()
             tables = LazyTables(arrow=arrow)
             tables["keywords"] = _keywords(tables, options, terms)
@@ -886,10 +889,13 @@ def _dump_pickle(obj, path: Path) -> None:
 
 
 def _load_pickle(path: Path):
-    """What :func:`_dump_pickle` wrote (the buffers are views of the file's bytes)."""
+    """What :func:`_dump_pickle` wrote. The buffers are views of the file mapped in
+    memory (read as they are used, never copied); the file may be replaced or removed
+    meanwhile: the mapping keeps the old content."""
     with open(path, "rb") as fh:
         sizes = json.loads(fh.readline())
-        data = memoryview(fh.read())
+        start = fh.tell()
+        data = memoryview(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))[start:]
     if sum(sizes) != len(data):
         raise ValueError(f"{path}: truncated")
     ends = [int(x) for x in itertools.accumulate(sizes)]
@@ -1071,14 +1077,15 @@ class _TableStream:
             buffered = self._buffered[name]
             if name in parts and parts[name].num_rows:
                 buffered.append(parts[name])
-            if not (last or sum(t.nbytes for t in buffered) >= self.ROW_GROUP_BYTES):
-                continue
-            table = pa.concat_tables([table_schema(name).empty_table(), *buffered])
-            buffered.clear()
-            parquet, csv, _ = self._open(name)
-            parquet.write_table(table)
-            if csv is not None:
-                csv.write_table(_csv_table(table))
+            if buffered and (last or sum(t.nbytes for t in buffered) >= self.ROW_GROUP_BYTES):
+                table = pa.concat_tables([table_schema(name).empty_table(), *buffered])
+                buffered.clear()
+                parquet, csv, _ = self._open(name)
+                parquet.write_table(table)
+                if csv is not None:
+                    csv.write_table(_csv_table(table))
+            elif last:
+                self._open(name)  # a table without rows still gets its files
 
     def _open(self, name: str) -> tuple:
         """The table's Parquet writer, CSV writer and CSV file (None without CSV)."""
@@ -1099,9 +1106,13 @@ class _TableStream:
     def _tmp(self, filename: str) -> Path:
         return self.out_dir / f".{filename}.tmp{os.getpid()}"
 
+    def flush(self) -> None:
+        """Write what is buffered (in the thread); nothing may be written after this."""
+        self._pending.append(self._pool.submit(self._write, {}, True))
+
     def close(self) -> dict[str, list[Path]]:
         """Write what is left, close the files and put them in place; the paths by table."""
-        self._pending.append(self._pool.submit(self._write, {}, True))
+        self.flush()
         for done in self._pending:
             done.result()
         self._pool.shutdown()
