@@ -155,6 +155,23 @@ def test_tfidf_prefers_rare_words_and_blends_idf():
     assert d0.loc["发展", "score"] == pytest.approx(idf_dev / 3)
 
 
+def test_top_cut_inside_a_tie_keeps_code_point_order():
+    # four words unknown to jieba's IDF, once each: equal scores; a fifth scores higher.
+    # top=3 cuts inside the tie (only the entries that can rank are sorted): the two
+    # tied words kept are the first by code point, whatever their order in the text
+    tied = ["乙乙乙", "甲甲甲", "丙丙丙", "丁丁丁"]
+    docs = {"a": [*tied, "戊戊戊", "戊戊戊"], "b": ["己己己"]}
+    articles, tokens = _table(docs)
+    table = analysis.keywords(articles, tokens=tokens, top=3)
+    a = table[table["group"] == "a"]
+    assert list(a["keyword"]) == ["戊戊戊", "丁丁丁", "丙丙丙"]
+    assert list(a["rank"]) == [1, 2, 3]
+    assert a["score"].iloc[1] == a["score"].iloc[2] < a["score"].iloc[0]
+    everything = analysis.keywords(articles, tokens=tokens, top=None)
+    assert list(everything[everything["group"] == "a"]["keyword"])[:3] == list(a["keyword"])
+    assert analysis.keywords(articles, tokens=tokens, top=0).empty
+
+
 def test_general_idf_is_jiebas_table():
     import jieba.analyse
 

@@ -317,6 +317,21 @@ def document_term_matrix(
 # Scores
 
 
+def _candidates(score: np.ndarray, indptr: np.ndarray, top: int | None) -> np.ndarray:
+    """The entries (in order) whose score is at least the ``top``-th largest of their
+    row: ranked by score, ties in entry order, a row's first ``top`` are among them."""
+    if top is None or np.isnan(score).any():
+        return np.arange(len(score))
+    if top < 1:
+        return np.arange(0)
+    keep = np.ones(len(score), dtype=bool)
+    for row in np.flatnonzero(np.diff(indptr) > top):
+        segment = score[indptr[row] : indptr[row + 1]]
+        kth = np.partition(segment, len(segment) - top)[len(segment) - top]
+        keep[indptr[row] : indptr[row + 1]] = segment >= kth
+    return np.flatnonzero(keep)
+
+
 def _tfidf(corpus: _Corpus, group_counts: sparse.csr_matrix) -> np.ndarray:
     n = corpus.n_docs
     # articles per term (canonical csr: a term appears once per row)
@@ -500,8 +515,10 @@ def keywords(
 
     rows = np.repeat(np.arange(len(groups)), np.diff(group_counts.indptr))
     cols = group_counts.indices
-    # by group, then score; ties keep the column (code point) order: lexsort is stable
-    order = np.lexsort((-score, rows))
+    # by group, then score; ties keep the column (code point) order: lexsort is stable.
+    # With a top, only the entries that can make it are sorted.
+    order = _candidates(score, group_counts.indptr, top)
+    order = order[np.lexsort((-score[order], rows[order]))]
     rows_sorted = rows[order]
     starts = np.searchsorted(rows_sorted, np.arange(len(groups)))
     rank = np.arange(len(order)) - starts[rows_sorted] + 1
