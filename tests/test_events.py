@@ -8,6 +8,7 @@ depend on the loaders. ``test_seed_page`` runs the real pipeline when present.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import sys
@@ -618,6 +619,73 @@ def test_any_text_gives_well_formed_events(parts):
     for row in ev.itertuples():
         assert row.sentence in body or row.sentence in body[:20]
         assert row.counted <= (row.status == "reported")
+
+
+# ------------------------------------------------- sentence and clause ends
+
+
+def _split(texts):
+    """Sentence ends and clause-break runs of ``texts`` as ``events._Batch`` finds them,
+    in offsets of the texts joined."""
+    from analysis import events
+
+    batch = events._Batch(events._Extractor(load_event_lexicon()).folding, texts)
+    return batch, batch.ends, list(zip(batch.break_starts, batch.break_ends, strict=True))
+
+
+def test_sentence_ends_and_clause_breaks():
+    texts = ["会议召开。”他说，好！！\n\n  新闻：发布。", "”开始", "", "\n结束"]
+    batch, ends, breaks = _split(texts)
+    assert batch.offsets == [0, 22, 25, 25, 28]
+    # 。” ends one sentence; ！！ one, before the line breaks; the line breaks one; the
+    # last 。 one at the text's end; a quote starting a text ends nothing; a line break
+    # at the start of a text ends a sentence there
+    assert ends == [6, 12, 14, 22, 26]
+    assert batch.first_end == [0, 4, 4, 4, 5]
+    # the runs of breaks stop at a sentence's end (the line breaks, then the spaces)
+    assert breaks == [(8, 9), (12, 14), (14, 16), (18, 19), (25, 26)]
+
+
+_SENTENCE_END_TEXT = re.compile(r"[。！？!?；;]+[”’」』\"')）]*|\n+")
+_CLAUSE_BREAK_TEXT = re.compile(r"[，,：:\s]+")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["。", "！", "?", "；", "”", "）", "\n", "，", ":", " ", "\u3000"])
+            | st.sampled_from(["会", "议", "召开", "a", "😀", "\x00"]),
+            max_size=12,
+        ).map("".join),
+        max_size=5,
+    ),
+    st.integers(0, 40),
+)
+def test_sentences_and_clauses_match_their_regexes(texts, at):
+    from analysis.events import _clause
+
+    batch, ends, breaks = _split(texts)
+    for t, text in enumerate(texts):
+        base = batch.offsets[t]
+        own = [e - base for e in ends[batch.first_end[t] : batch.first_end[t + 1]]]
+        assert own == [m.end() for m in _SENTENCE_END_TEXT.finditer(text)]
+        for lo, hi in itertools.pairwise(sorted({0, *own, len(text)})):
+            sentence = text[lo:hi]
+            runs = [m.span() for m in _CLAUSE_BREAK_TEXT.finditer(sentence)]
+            k_lo = sum(s < base + lo for s, _ in breaks)
+            k_hi = sum(s < base + hi for s, _ in breaks)
+            assert [(s - base - lo, e - base - lo) for s, e in breaks[k_lo:k_hi]] == runs
+            # the clause around ``at``: the end of the run before it, the start of the
+            # first run ending after it, and where the clause before ends
+            clause = (0, len(sentence), -1)
+            for b_start, b_end in runs:
+                if b_end > at:
+                    clause = (clause[0], b_start, clause[2])
+                    break
+                clause = (b_end, len(sentence), b_start)
+            starts, stops = batch.break_starts, batch.break_ends
+            assert _clause((starts, stops, k_lo, k_hi, base + lo, len(sentence)), at) == clause
 
 
 # ---------------------------------------------------------------- counts

@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import csv
 import gc
-import hashlib
 import itertools
 import logging
 import re
@@ -54,6 +53,12 @@ from datetime import date
 from functools import lru_cache
 from operator import itemgetter, methodcaller
 from pathlib import Path
+
+try:  # CPython's own SHA-1: the same digests as hashlib's, without OpenSSL's set-up for
+    # each (a third of the cost of an event's id)
+    from _sha1 import sha1 as _sha1
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import sha1 as _sha1
 
 import ahocorasick
 import numpy as np
@@ -633,6 +638,12 @@ class _Folding:
                 keep = class_codes | {ord(self.codes[ch]) for ch in chars}
                 self.views.append(bytes(i if i in keep else 0 for i in range(256)))
         self.n_views = len(view_chars)
+        # the classes each code is in, as bits (class ``i``: ``1 << i``); and, while the
+        # codes fit in a byte, as a ``bytes.translate`` table
+        self.class_bits = np.zeros(max(256, ord(self.never[1]) + 1), dtype=np.uint8)
+        for i, chars in enumerate(classes):
+            self.class_bits[[ord(self.codes[ch]) for ch in chars]] |= 1 << i
+        self.class_table = self.class_bits.tobytes() if narrow else None
 
     def char_class(self, chars: str) -> str:
         """The inside of a regex class of the codes of ``chars``."""
@@ -647,17 +658,110 @@ class _Folding:
         auto.make_automaton()
         return auto
 
-    def texts(self, texts: Sequence[str]) -> list[list[str]]:
-        """For each view, the folded ``texts``, folded together in one pass."""
+    def texts(self, texts: Sequence[str]) -> tuple[list[list[str]], np.ndarray]:
+        """For each view, the folded ``texts``, folded together in one pass; and the
+        class bits of each character of the texts joined."""
         joined = "".join(texts)
         codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        folded = self.table[codes].tobytes()
+        folded = self.table.take(codes)  # (``take``: faster than ``[]`` here)
+        if self.class_table is None:
+            classes = self.class_bits.take(folded)
+            folded = folded.tobytes()
+        else:
+            folded = folded.tobytes()
+            classes = np.frombuffer(folded.translate(self.class_table), dtype=np.uint8)
         if self.views is None:
             views = [folded.decode(self.encoding)] * self.n_views
         else:
             views = [folded.translate(view).decode("latin-1") for view in self.views]
         bounds = list(itertools.pairwise([0, *itertools.accumulate(map(len, texts))]))
-        return [[view[lo:hi] for lo, hi in bounds] for view in views]
+        return [[view[lo:hi] for lo, hi in bounds] for view in views], classes
+
+
+# the bits of the classes of characters of ``_Extractor.folding`` (``_Folding.class_bits``)
+_TERMINATOR, _LINE_BREAK, _CLOSING_QUOTE, _CLAUSE_BREAK_BIT = 1, 2, 4, 8
+
+
+def _sentences_and_clauses(
+    classes: np.ndarray, starts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""Where the sentences end, and where the runs of clause breaks start and end, in
+    texts joined: ``classes`` holds the class bits of each of their characters,
+    ``starts`` where each text starts (and, last, the length of them all).
+
+    A sentence ends after a run of line breaks, or after a run of terminators and the
+    closing quotes right after it (what ``[。！？!?；;]+[”’」』"')）]*|\n+`` matches, in
+    each text). The runs of clause breaks (what ``[，,：:\s]+`` matches in each sentence)
+    stop at the end of a sentence.
+
+    (Array operations on the few characters of the classes, in place of a regex over
+    each text and each sentence.)
+    """
+    pos = np.flatnonzero(classes)  # the characters of the classes, by offset
+    bits = classes[pos]
+    first = np.zeros(len(classes) + 1, dtype=bool)
+    first[starts] = True
+    # the bits of the character after each (before each), when that is one of the
+    # classes too, right after it in the same text; else 0
+    joined = np.zeros(len(pos), dtype=bool)
+    joined[1:] = (pos[1:] == pos[:-1] + 1) & ~first[pos[1:]]
+    after = np.zeros_like(bits)
+    after[:-1] = bits[1:] * joined[1:]
+    before = np.zeros_like(bits)
+    before[1:] = bits[:-1] * joined[1:]
+
+    terminator = (bits & _TERMINATOR).astype(bool)
+    line_break = (bits & _LINE_BREAK).astype(bool)
+    quote = (bits & _CLOSING_QUOTE).astype(bool)
+    quote_after = (after & _CLOSING_QUOTE).astype(bool)
+    end = terminator & ~((after & (_TERMINATOR | _CLOSING_QUOTE)).astype(bool))
+    end |= line_break & ~((after & _LINE_BREAK).astype(bool))
+    # a run of closing quotes ends a sentence when a terminator comes just before it
+    # (its first and last quotes: ``run_starts[i]``, ``run_ends[i]``)
+    run_starts = np.flatnonzero(quote & ~((before & _CLOSING_QUOTE).astype(bool)))
+    run_ends = np.flatnonzero(quote & ~quote_after)
+    end[run_ends[(before[run_starts] & _TERMINATOR).astype(bool)]] = True
+    ends = pos[end] + 1
+
+    # runs of clause breaks, cut where a sentence ends
+    clause_break = (bits & _CLAUSE_BREAK_BIT).astype(bool)
+    break_after = clause_break & (after & _CLAUSE_BREAK_BIT).astype(bool) & ~end
+    break_before = np.zeros_like(clause_break)
+    break_before[1:] = break_after[:-1]
+    break_starts = pos[clause_break & ~break_before]
+    break_ends = pos[clause_break & ~break_after] + 1
+    return ends, break_starts, break_ends
+
+
+class _Batch:
+    """Texts folded together (``_Folding.texts``), with where their sentences end and
+    their runs of clause breaks start and end, in offsets of the texts joined."""
+
+    __slots__ = (
+        "break_ends",
+        "break_starts",
+        "breaks_at_end",
+        "context",
+        "ends",
+        "first_break",
+        "first_end",
+        "offsets",
+        "triggers",
+    )
+
+    def __init__(self, folding: _Folding, texts: Sequence[str]):
+        (self.triggers, self.context), classes = folding.texts(texts)
+        starts = np.fromiter(itertools.accumulate(map(len, texts), initial=0), np.int64)
+        ends, break_starts, break_ends = _sentences_and_clauses(classes, starts)
+        self.offsets: list[int] = starts.tolist()  # where each text starts
+        self.ends: list[int] = ends.tolist()
+        # the sentence ends of text ``t`` are ``ends[first_end[t]:first_end[t + 1]]``
+        self.first_end: list[int] = np.searchsorted(ends, starts, side="right").tolist()
+        self.break_starts: list[int] = break_starts.tolist()
+        self.break_ends: list[int] = break_ends.tolist()
+        # the first run of breaks starting at or after each text's start, each sentence end
+        self.first_break: list[int] = np.searchsorted(break_starts, starts).tolist()
+        self.breaks_at_end: list[int] = np.searchsorted(break_starts, ends).tolist()
 
 
 @lru_cache(maxsize=1)
@@ -729,16 +833,23 @@ class _SentenceContext:
         return False
 
 
-def _clause(breaks: list[tuple[int, int]], n: int, at: int) -> tuple[int, int, int]:
-    """(start, end) of the clause holding offset ``at`` of a sentence of length ``n`` with
-    clause ``breaks``, and where the clause before it ends (-1 when there is none)."""
-    lo, hi, prev_end = 0, n, -1
-    for b_start, b_end in breaks:
-        if b_end > at:
-            hi = b_start
-            break
-        lo, prev_end = b_end, b_start
-    return lo, hi, prev_end
+def _clause(breaks: tuple, at: int) -> tuple[int, int, int]:
+    """(start, end) of the clause holding offset ``at`` of a sentence, and where the
+    clause before it ends (-1 when there is none).
+
+    ``breaks`` is ``(starts, ends, k_lo, k_hi, s0, n)``: the sentence's runs of clause
+    breaks are [starts[k], ends[k]) for k in [k_lo, k_hi), in offsets where the sentence
+    starts at ``s0``; ``n`` is its length.
+    """
+    starts, ends, k_lo, k_hi, s0, n = breaks
+    if k_lo == k_hi:
+        return 0, n, -1
+    # the first run ending after ``at`` ends the clause
+    k = bisect_right(ends, s0 + at, k_lo, k_hi)
+    hi = starts[k] - s0 if k < k_hi else n
+    if k == k_lo:
+        return 0, hi, -1
+    return ends[k - 1] - s0, hi, starts[k - 1] - s0
 
 
 def _name(
@@ -929,6 +1040,8 @@ class _Extractor:
         ).iter
         self._dates: dict[tuple, pd.Timestamp | None] = {}
         self._limits: dict[pd.Timestamp, tuple[pd.Timestamp, pd.Timestamp]] = {}
+        self._limits_of: pd.Timestamp | None = None
+        self._last_limits: tuple[pd.Timestamp, pd.Timestamp] | None = None
         # how far ``_earlier_date`` read the current field: (before, resume at, last date)
         self._field_dates: tuple[int, int, re.Match | None] | None = None
 
@@ -937,45 +1050,50 @@ class _Extractor:
         aid: str,
         fld: str,
         text: str,
-        folded: tuple[str, str],
+        batch: _Batch,
+        t: int,
         ref: pd.Timestamp | None,
         article_date: pd.Timestamp | None,
         mentions: _Mentions,
     ) -> list[_Event]:
-        """The events of a field; ``folded`` is its text folded by ``self.folding``
-        (for the triggers, for the context).
+        """The events of a field, text ``t`` of the ``batch``.
 
         (One loop over the sentences that hold a trigger; ``_events`` makes the events of
         the candidates it finds in each.)
         """
         if not text:
             return []
-        folded, folded_context = folded
-        hits = list(self.trigger_iter(folded))
+        hits = list(self.trigger_iter(batch.triggers[t]))
         if not hits:
             return []
+        folded_context = batch.context[t]
         self._field_dates = None
-        bounds = list(map(_match_end, self.sentence_end.finditer(folded)))
+        # the sentence ends of the field are ``bounds[e_lo:e_hi]``, in offsets of the batch
+        # (``base`` is where the field starts); the sentences are numbered from ``e_lo``
+        base = batch.offsets[t]
+        bounds, e_lo, e_hi = batch.ends, batch.first_end[t], batch.first_end[t + 1]
         by_sentence: dict[int, list[tuple[int, int, str, tuple]]] = {}
         for end, (span, word, entries) in hits:
             start = end - span
-            idx = bisect_right(bounds, start)
+            idx = bisect_right(bounds, base + start, e_lo, e_hi)
             lst = by_sentence.get(idx)
             if lst is None:
                 by_sentence[idx] = [(start, end + 1, word, entries)]
             else:
                 lst.append((start, end + 1, word, entries))
 
-        lex, table, clause_end = self.lex, self.table, self.clause_end
+        lex, table = self.lex, self.table
+        b_starts, b_ends = batch.break_starts, batch.break_ends
+        breaks_at_end, first_break = batch.breaks_at_end, batch.first_break
         # the field's mentions: rows [m_lo, m_hi) of the columns, by start
         cols = mentions.columns
         m_starts, m_ends, m_max_ends = cols.starts, cols.ends, cols.max_ends
         m_lo, m_hi = mentions.spans.get(fld, (0, 0))
         events: list[_Event] = []
-        n_bounds, n_text = len(bounds), len(text)
+        n_text = len(text)
         for idx, sent_hits in by_sentence.items():
-            s_lo = bounds[idx - 1] if idx > 0 else 0
-            s_hi = bounds[idx] if idx < n_bounds else n_text
+            s_lo = bounds[idx - 1] - base if idx > e_lo else 0
+            s_hi = bounds[idx] - base if idx < e_hi else n_text
             sentence = text[s_lo:s_hi]
             folded_sentence = folded_context[s_lo:s_hi]
             # the rows of the mentions inside the sentence
@@ -1042,18 +1160,20 @@ class _Extractor:
                 kept.sort(key=_first)
 
             # the candidates: the triggers of one type and status
-            # (the clause breaks: the spans of the runs of break characters, mostly none)
-            first = clause_end.search(folded_sentence)
-            breaks = (
-                [first.span(), *map(_match_span, clause_end.finditer(folded_sentence, first.end()))]
-                if first is not None
-                else ()
-            )
+            # (the clause breaks: see ``_clause``; mostly none)
             n = len(sentence)
+            breaks = (
+                b_starts,
+                b_ends,
+                breaks_at_end[idx - 1] if idx > e_lo else first_break[t],
+                breaks_at_end[idx] if idx < e_hi else first_break[t + 1],
+                base + s_lo,
+                n,
+            )
             cands: dict[tuple[str, str], _Candidate] = {}
             nouns, cues = ctx.nouns, ctx.cues
             for h_start, h_end, word, kind, etype in kept:
-                lo, hi, prev_end = _clause(breaks, n, h_start) if breaks else (0, n, -1)
+                lo, hi, prev_end = _clause(breaks, h_start)
                 if kind == "verb":
                     noun = _verb_has_noun(ctx, etype, h_start, h_end, lo, hi, prev_end)
                     if not noun:
@@ -1087,7 +1207,7 @@ class _Extractor:
                 aid,
                 fld,
                 text,
-                idx,
+                idx - e_lo,
                 s_lo,
                 sentence,
                 breaks,
@@ -1122,7 +1242,6 @@ class _Extractor:
         place_mentions = None
         years = ref is not None and "年" in sentence and _YEAR_ONLY.search(sentence) is not None
         stripped = sentence.strip()
-        n = len(sentence)
 
         out = []
         for cand in cands.values():
@@ -1154,7 +1273,7 @@ class _Extractor:
                     status = "future"
                     rules.append("future:date")
             if status == "reported" and years:
-                lo, hi, _ = _clause(breaks, n, cand.start)
+                lo, hi, _ = _clause(breaks, cand.start)
                 clause_years = [int(y) for y in _YEAR_ONLY.findall(sentence, lo, hi)]
                 if clause_years and min(clause_years) < ref.year:
                     status = "background"
@@ -1227,12 +1346,15 @@ class _Extractor:
     def _date_limits(self, article_date: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
         """31 days before and a day after the article's date: a date stated outside makes
         a reported event background or future (worked out once for each date)."""
+        if article_date is self._limits_of:  # (mostly: the date of the last call)
+            return self._last_limits
         limits = self._limits.get(article_date)
         if limits is None:
             limits = self._limits[article_date] = (
                 article_date - _DAYS_31,
                 article_date + _DAYS_1,
             )
+        self._limits_of, self._last_limits = article_date, limits
         return limits
 
     def _resolve(self, m: re.Match, ref: pd.Timestamp | None) -> pd.Timestamp | None:
@@ -1369,7 +1491,7 @@ _ROUNDED: dict[float, float] = {}
 
 def _event_ids(events: list[_Event]) -> list[str]:
     """Stable event ids: a hash of article, field, sentence, type and trigger position."""
-    sha1 = hashlib.sha1
+    sha1 = _sha1
     return [
         sha1(f"{e.article_id}|{e.fld}|{e.sent_idx}|{e.etype}|{e.start}".encode()).hexdigest()[:16]
         for e in events
@@ -1432,6 +1554,22 @@ def _timestamp(value) -> pd.Timestamp | None:
     return None if ts is _NaT_VALUE else ts  # (``Timestamp`` makes a Timestamp or NaT)
 
 
+def _timestamps(articles: pd.DataFrame, column: str) -> list[pd.Timestamp | None]:
+    """The ``column`` of the articles as Timestamps, None where missing (or not a date).
+
+    A datetime column goes through its distinct values: one Timestamp for each date,
+    shared by its articles, not one made for each article.
+    """
+    if column not in articles.columns:
+        return [None] * len(articles)
+    values = articles[column]
+    if values.dtype.kind == "M":  # (datetime64, with or without a time zone)
+        codes, uniques = pd.factorize(values)  # (NaT: code -1, the last of ``stamps``)
+        stamps = _object_array([*uniques.tolist(), None])
+        return stamps.take(codes).tolist()
+    return [_timestamp(v) for v in values.tolist()]
+
+
 def _default_mentions(articles: pd.DataFrame) -> pd.DataFrame | None:
     try:
         import analysis
@@ -1454,24 +1592,20 @@ def _extract(articles: pd.DataFrame, mentions: pd.DataFrame | None, lex: Lexicon
     aids = articles["article_id"].astype(str).tolist()
     titles = articles["title"].fillna("").astype(str).tolist()
     bodies = articles["body"].fillna("").astype(str).tolist()
-    dates = articles["date"].tolist() if "date" in articles.columns else [None] * n
-    issues = articles["issue_date"].tolist() if "issue_date" in articles.columns else [None] * n
+    dates = _timestamps(articles, "date")
+    issues = _timestamps(articles, "issue_date")
 
     events: list[_Event] = []
     for first in range(0, n, _BATCH):
         batch = range(first, min(first + _BATCH, n))
-        triggers, context = extractor.folding.texts(
-            [t for i in batch for t in (titles[i], bodies[i])]
-        )
-        folded = list(zip(triggers, context, strict=True))
-        for i, folded_title, folded_body in zip(batch, folded[::2], folded[1::2], strict=True):
+        folded = _Batch(extractor.folding, [t for i in batch for t in (titles[i], bodies[i])])
+        for k, i in enumerate(batch):
             aid = aids[i]
-            art_date = _timestamp(dates[i])
-            issue_date = _timestamp(issues[i])
-            ref = art_date or issue_date
+            ref = dates[i] or issues[i]
             m = grouped.get(aid, _NO_MENTIONS)
-            found = extractor.field_events(aid, "title", titles[i], folded_title, ref, ref, m)
-            found += extractor.field_events(aid, "body", bodies[i], folded_body, ref, ref, m)
+            # (the article's title and body are texts 2k and 2k + 1 of the batch)
+            found = extractor.field_events(aid, "title", titles[i], folded, 2 * k, ref, ref, m)
+            found += extractor.field_events(aid, "body", bodies[i], folded, 2 * k + 1, ref, ref, m)
             if not found:
                 continue
             _dedupe(found)
