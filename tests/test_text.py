@@ -334,6 +334,9 @@ def test_tokens_table_drops_every_kind_of_whitespace_like_tokenize():
     assert expected[1] == expected[2] == []
     assert "杭州高新区（滨江）" in expected[3] and "签约仪式" in expected[0]
     assert not any(w.isspace() for toks in expected for w in toks)
+    # more texts than one chunk of the cutter (256)
+    many = pd.DataFrame({"article_id": range(600), "title": "", "body": texts * 150})
+    assert [list(t) for t in analysis.tokens_table(many)["tokens"]] == expected * 150
 
 
 def test_tokens_table_pos_and_missing_text():

@@ -278,6 +278,14 @@ class _Segmenter:
         instead of every token in Python.
         """
         import pyarrow as pa
+
+        # in chunks: the Python lists of a chunk's tokens stay small (on 15,000 articles
+        # at once this is almost twice as slow)
+        chunks = [self._cut_chunk(texts[i : i + 256]) for i in range(0, len(texts), 256)]
+        return pa.concat_arrays(chunks) if chunks else self._cut_chunk([])
+
+    def _cut_chunk(self, texts: Sequence[str]) -> pa.ListArray:
+        import pyarrow as pa
         import pyarrow.compute as pc
 
         raw = [self.cut_with_spaces(t) for t in texts]
