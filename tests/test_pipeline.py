@@ -88,6 +88,28 @@ def test_results_do_not_depend_on_jobs(corpus, tmp_path, monkeypatch):
         pd.testing.assert_frame_equal(one[name], two[name])
 
 
+def test_a_partial_rebuild_with_jobs_still_forks_its_workers(corpus, tmp_path, monkeypatch):
+    # cached inputs are handed to the table writer (a thread) only after the workers are
+    # forked: forking waits for a process with one thread
+    import multiprocessing
+
+    monkeypatch.setattr(pipeline, "_BATCH_FILES", 2)
+    monkeypatch.setattr(pipeline._TableStream, "ROW_GROUP_BYTES", 0)  # each part written
+    out = tmp_path / "out"
+    first = _build(corpus, out, jobs=2)
+    for name in ("2023/paper_2023-08-03.txt", "2023/paper_2023-08-05.txt", "paper_2023-08-06.txt"):
+        (corpus / name).write_text(SEED + "\n", encoding="utf-8")  # two batches to do
+    methods = []
+    real = multiprocessing.get_context
+    monkeypatch.setattr(
+        multiprocessing, "get_context", lambda method=None: methods.append(method) or real(method)
+    )
+    again = _build(corpus, out, jobs=2)
+    assert again.n_processed == 3 and methods == ["fork"]
+    for name in pipeline.TABLES:
+        pd.testing.assert_frame_equal(again.tables[name], first.tables[name])
+
+
 def test_dask_engine_gives_the_same_tables(corpus, tmp_path):
     pytest.importorskip("distributed")
     local = _build(corpus, tmp_path / "local", jobs=1)

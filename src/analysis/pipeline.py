@@ -15,6 +15,7 @@ number of jobs or on the engine: same ids, same rows, same order.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 import json
@@ -782,8 +783,6 @@ def _run_local(files, digests, options, cache_dir, *, jobs, progress, force, on_
         else:
             results[i] = (batch, hit[1])
             used.add(hit[0])
-    if on_result is not None:
-        on_result(results)
     bar = None
     if progress and todo:
         from tqdm.auto import tqdm
@@ -808,7 +807,18 @@ def _run_local(files, digests, options, cache_dir, *, jobs, progress, force, on_
             # load the dictionaries once each
             ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
             initializer = warm_up
-        with ctx.Pool(jobs, initializer=initializer) as pool:
+        # frozen, the objects the workers inherit are left alone by their garbage
+        # collector: their memory stays shared instead of being copied on write
+        gc.freeze()
+        try:
+            pool = ctx.Pool(jobs, initializer=initializer)
+        finally:
+            gc.unfreeze()
+        with pool:
+            # the cached results only now: handing them over may start a writer thread,
+            # and the workers are forked from a process with one thread
+            if on_result is not None:
+                on_result(results)
             # each worker writes its batch to the cache and sends back only the file's
             # name: the parent reads it from there (the tables are serialised once)
             for batch, name in zip(batches, pool.imap(_work_in_worker, work), strict=True):
@@ -817,6 +827,8 @@ def _run_local(files, digests, options, cache_dir, *, jobs, progress, force, on_
                     raise RuntimeError(f"a worker's batch {name} could not be read back")
                 _store(batch, output, results, bar, on_result)
     else:
+        if on_result is not None:
+            on_result(results)
         # the cache is written by a thread while the next batch is processed (writing
         # files releases the GIL)
         with ThreadPoolExecutor(max_workers=1) as writer:
