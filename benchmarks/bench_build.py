@@ -10,10 +10,11 @@ prints one table:
   the mentions), keywords as the build makes them (``TermCounts.from_tokens``, in
   the workers, then ``keywords(articles, terms=...)``);
   dictionaries and rules are loaded before timing;
-* the build end to end, in this process, with ``jobs=1`` and ``jobs=2`` (fresh
-  output folder, ``force=True, progress=False, csv=True``), and the speed-up; then
-  ``jobs=1`` again with every thread of the process pinned to one CPU (the build
-  writes its cache and tables in threads, which otherwise use the second core);
+* the build end to end, in this process, with ``jobs=1``, ``jobs=2``, and ``jobs=1``
+  with every thread of the process pinned to one CPU (the build writes its cache and
+  tables in threads, which otherwise use the second core); fresh output folders,
+  ``force=True, progress=False, csv=True``; each ``--repeat`` times (default 3), in
+  turn, the best time reported; and the speed-ups of ``jobs=2``;
 * a rebuild with nothing changed (same output folder, not forced): the in-process
   ``build()`` time and the wall time of ``python -m analysis build INPUT --out OUT
   --no-progress`` run as a separate process (interpreter start and imports included);
@@ -45,6 +46,7 @@ Run::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import gc
 import importlib.metadata
@@ -400,6 +402,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--dask", action="store_true", help="also run the build on Dask")
     parser.add_argument("--profile", action="store_true", help="cProfile the jobs=1 build")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each build (the best is reported)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", type=Path, default=None, help="work here and keep the files")
     args = parser.parse_args(argv)
@@ -444,70 +449,58 @@ def main(argv: list[str] | None = None) -> int:
         for out in outs.values():
             if out.exists():
                 shutil.rmtree(out)
-        results = {}
-        for jobs in (1, 2):
-            say(f"build jobs={jobs}")
-            res, _, cpu = timed(
-                pipeline.build,
-                [folder],
-                out_dir=outs[f"jobs{jobs}"],
-                jobs=jobs,
-                force=True,
-                progress=False,
-                csv=True,
-            )
-            results[jobs] = res
-            row = Row(
-                f"build end to end, jobs={jobs}",
-                n_chars,
-                res.seconds,
-                cpu,
-                n_chars / res.seconds,
-                other=f"{res.n_chars:,} title+body chars",
-            )
-            if jobs == 1:
-                row.target, row.passed = "≥1,000,000 chars/s", row.rate >= 1_000_000
-                row.note = "1M chars/s is the level below which the brief asks for a profile"
-            rows.append(row)
-        speedup = results[1].seconds / results[2].seconds
-        rows.append(
-            Row(
-                "speed-up jobs=2 over jobs=1",
-                other=f"{speedup:.2f}x",
-                target="≥ 1.7x",
-                passed=speedup >= 1.7,
-            )
-        )
-        say("build jobs=1 pinned to one CPU")
-        gc.collect()
-        with OneCore():
-            res, _, cpu = timed(
-                pipeline.build,
-                [folder],
-                out_dir=outs["pinned"],
-                jobs=1,
-                force=True,
-                progress=False,
-                csv=True,
-            )
-        rows.append(
-            Row(
+        # each build --repeat times, in turn; the best time of each is reported (the
+        # machine is shared: the best run is the one least disturbed)
+        configs = {"jobs1": (1, False), "jobs2": (2, False), "pinned": (1, True)}
+        best: dict[str, tuple[float, float, int]] = {}
+        for attempt in range(args.repeat):
+            for name, (jobs, pinned) in configs.items():
+                say(f"build {name} ({attempt + 1}/{args.repeat})")
+                gc.collect()
+                with OneCore() if pinned else contextlib.nullcontext():
+                    res, _, cpu = timed(
+                        pipeline.build,
+                        [folder],
+                        out_dir=outs[name],
+                        jobs=jobs,
+                        force=True,
+                        progress=False,
+                        csv=True,
+                    )
+                if name not in best or res.seconds < best[name][0]:
+                    best[name] = (res.seconds, cpu, res.n_chars)
+                del res
+        for name, label, note in (
+            ("jobs1", "build end to end, jobs=1", ""),
+            ("jobs2", "build end to end, jobs=2", ""),
+            (
+                "pinned",
                 "build end to end, jobs=1, one CPU",
-                n_chars,
-                res.seconds,
-                cpu,
-                n_chars / res.seconds,
-                other="every thread pinned to one CPU",
-                target="≥1,000,000 chars/s",
-                passed=n_chars / res.seconds >= 1_000_000,
-                note="the jobs=1 build writes its cache and tables in threads; pinned, they "
-                "share the one CPU with the stages",
+                "every thread of the process pinned to one CPU: the cache and table "
+                "writer threads share it with the stages",
+            ),
+        ):
+            seconds, cpu, chars = best[name]
+            row = Row(label, n_chars, seconds, cpu, n_chars / seconds)
+            row.other = f"{chars:,} title+body chars"
+            if name != "jobs2":
+                row.target, row.passed = "≥1,000,000 chars/s", row.rate >= 1_000_000
+            row.note = note
+            rows.append(row)
+        for name, label in (("jobs1", "jobs=1"), ("pinned", "one CPU (jobs=1 pinned)")):
+            speedup = best[name][0] / best["jobs2"][0]
+            rows.append(
+                Row(
+                    f"speed-up jobs=2 over {label}",
+                    other=f"{speedup:.2f}x",
+                    target="≥ 1.7x",
+                    passed=speedup >= 1.7,
+                )
             )
-        )
 
         if args.baseline_chars > 0:
             say(f"baseline on {args.baseline_chars:,} body characters")
-            rows.append(baseline_row(articles, args.baseline_chars, n_chars / results[1].seconds))
+            rows.append(baseline_row(articles, args.baseline_chars, n_chars / best["jobs1"][0]))
         del articles
         gc.collect()
 
