@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pandas as pd
@@ -237,3 +238,20 @@ def test_cache_is_one_file_per_batch_rebuilt_when_damaged_and_pruned(corpus, tmp
     one_more = _build(corpus, out, jobs=1)
     assert one_more.n_processed == 2  # the changed input and the bad one
     assert len(list((settings / "batches").glob("*.pkl"))) == 2  # the old batch and the new
+
+
+@pytest.mark.parametrize("os_name", ["posix", "nt"])
+def test_cache_pickle_round_trip_keeps_arrow_buffers_out_of_band(tmp_path, monkeypatch, os_name):
+    import pyarrow as pa
+
+    table = pa.table({"text": ["无锡高新区", "", None], "n": [1, 2, 3]})
+    path = tmp_path / "batch.pkl"
+    pipeline._dump_pickle({"t": table, "x": [1, "二"]}, path)
+    head = path.read_bytes().split(b"\n", 1)[0]
+    assert len(json.loads(head)) > 2  # the pickle, then the Arrow buffers apart
+    monkeypatch.setattr(pipeline.os, "name", os_name)  # memory-mapped, or read
+    back = pipeline._load_pickle(path)
+    assert back["t"].equals(table) and back["x"] == [1, "二"]
+    path.write_bytes(path.read_bytes()[:-3])  # truncated: an error, not wrong data
+    with pytest.raises(ValueError, match="truncated"):
+        pipeline._load_pickle(path)

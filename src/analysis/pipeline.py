@@ -901,13 +901,17 @@ def _dump_pickle(obj, path: Path) -> None:
 
 
 def _load_pickle(path: Path):
-    """What :func:`_dump_pickle` wrote. The buffers are views of the file mapped in
-    memory (read as they are used, never copied); the file may be replaced or removed
-    meanwhile: the mapping keeps the old content."""
+    """What :func:`_dump_pickle` wrote. On POSIX systems the buffers are views of the
+    file mapped in memory (read as they are used, never copied; the file may be replaced
+    or removed meanwhile, the mapping keeps the old content). Windows cannot replace or
+    remove a mapped file: there the file is read."""
     with open(path, "rb") as fh:
         sizes = json.loads(fh.readline())
-        start = fh.tell()
-        data = memoryview(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))[start:]
+        if os.name == "posix":
+            start = fh.tell()
+            data = memoryview(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))[start:]
+        else:
+            data = memoryview(fh.read())
     if sum(sizes) != len(data):
         raise ValueError(f"{path}: truncated")
     ends = [int(x) for x in itertools.accumulate(sizes)]
