@@ -155,6 +155,25 @@ def test_tfidf_prefers_rare_words_and_blends_idf():
     assert d0.loc["发展", "score"] == pytest.approx(idf_dev / 3)
 
 
+def test_content_term_counts_give_the_same_keywords(seed_articles, sample_tokens):
+    # the build filters each batch's counts to content tokens in its worker
+    terms = kw.TermCounts.from_tokens(sample_tokens["tokens"])
+    content = terms.content()
+    words = content.vocabulary.to_pylist()
+    assert "的" in terms.vocabulary.to_pylist() and "的" not in words
+    assert "。" not in words and "无锡高新区" in words and all(len(w) > 1 for w in words)
+    assert content.counts.shape == (len(seed_articles), len(words))
+    assert content.content() is content  # filtered with the same stopwords: as it is
+    pd.testing.assert_frame_equal(
+        analysis.keywords(seed_articles, terms=content),
+        analysis.keywords(seed_articles, terms=terms),
+    )
+    fewer = content.content(extra_stopwords=["无锡高新区"])
+    assert "无锡高新区" not in fewer.vocabulary.to_pylist() and fewer is not content
+    halves = kw.TermCounts.concat([(content, 0, 2), (content, 2, len(seed_articles))])
+    assert halves.content_key == content.content_key and halves.content() is halves
+
+
 def test_top_cut_inside_a_tie_keeps_code_point_order():
     # four words unknown to jieba's IDF, once each: equal scores; a fifth scores higher.
     # top=3 cuts inside the tie (only the entries that can rank are sorted): the two

@@ -157,8 +157,39 @@ class TermCounts:
     the token sequence as vocabulary indices and article rows, for TextRank.
     """
 
-    def __init__(self, vocabulary, counts, codes=None, doc=None):
+    def __init__(self, vocabulary, counts, codes=None, doc=None, content_key=None):
         self.vocabulary, self.counts, self.codes, self.doc = vocabulary, counts, codes, doc
+        # set by :meth:`content`: the stopwords these counts were filtered with
+        self.content_key = content_key
+
+    def content(self, extra_stopwords=None) -> TermCounts:
+        """The counts of the content tokens only (:func:`analysis.text.is_content_token`
+        with :func:`analysis.stopwords`), as keywords count them.
+
+        The build filters each batch in its worker, so that the keywords at the end
+        work on the smaller counts; filtering again with the same stopwords returns
+        the counts as they are.
+        """
+        stop = stopwords(extra_stopwords)
+        key = _stop_key(stop)
+        if self.content_key == key:
+            return self
+        words = self.vocabulary.to_pylist()
+        keep = _content_mask(words, stop, key)
+        new_code = np.cumsum(keep) - 1
+        counts = self.counts
+        kept = keep[counts.indices]
+        # the row pointers of the kept entries: kept entries before each row's start
+        kept_before = np.concatenate(([0], np.cumsum(kept)))
+        counts = sparse.csr_matrix(
+            (counts.data[kept], new_code[counts.indices[kept]], kept_before[counts.indptr]),
+            shape=(counts.shape[0], int(keep.sum())),
+        )
+        codes = doc = None
+        if self.codes is not None:
+            mask = keep[self.codes]
+            codes, doc = new_code[self.codes[mask]], self.doc[mask]
+        return TermCounts(self.vocabulary.filter(keep), counts, codes, doc, key)
 
     @classmethod
     def from_tokens(cls, token_lists, *, sequence: bool = False) -> TermCounts:
@@ -213,7 +244,7 @@ class TermCounts:
             if len(rows) and (np.diff(rows) < 0).any():  # keep the sequence grouped by row
                 order = np.argsort(doc, kind="stable")
                 codes, doc = codes[order], doc[order]
-        return TermCounts(self.vocabulary, self.counts[rows], codes, doc)
+        return TermCounts(self.vocabulary, self.counts[rows], codes, doc, self.content_key)
 
     @staticmethod
     def concat(pieces) -> TermCounts:
@@ -248,7 +279,8 @@ class TermCounts:
             ),
             shape=(len(per_row), len(vocabulary)),
         )
-        return TermCounts(vocabulary, counts)
+        keys = {tc.content_key for tc in parts}
+        return TermCounts(vocabulary, counts, content_key=keys.pop() if len(keys) == 1 else None)
 
 
 class _Corpus:
@@ -256,27 +288,38 @@ class _Corpus:
     token sequence when the counts have it."""
 
     def __init__(self, terms: TermCounts, extra_stopwords=None):
-        stop = stopwords(extra_stopwords)
-        words = terms.vocabulary.to_pylist()
-        keep = np.fromiter((is_content_token(w, stop) for w in words), bool, len(words))
-        new_code = np.cumsum(keep) - 1
-        counts = terms.counts
-        n_docs = counts.shape[0]
-        kept = keep[counts.indices]
-        # the row pointers of the kept entries: kept entries before each row's start
-        kept_before = np.concatenate(([0], np.cumsum(kept)))
-        self.counts = sparse.csr_matrix(
-            (counts.data[kept], new_code[counts.indices[kept]], kept_before[counts.indptr]),
-            shape=(n_docs, int(keep.sum())),
-        )
-        self.vocabulary = [w for w, k in zip(words, keep, strict=True) if k]
-        self.vocabulary_array = terms.vocabulary.filter(keep)
-        self.n_docs = n_docs
-        self.codes = self.doc = None
-        if terms.codes is not None:
-            mask = keep[terms.codes]
-            self.codes = new_code[terms.codes[mask]]
-            self.doc = terms.doc[mask]
+        content = terms.content(extra_stopwords)
+        self.counts = content.counts
+        self.vocabulary_array = content.vocabulary
+        self.vocabulary = content.vocabulary.to_pylist()
+        self.n_docs = content.counts.shape[0]
+        self.codes, self.doc = content.codes, content.doc
+
+
+def _stop_key(stop: set[str]) -> str:
+    """A digest of a stopword set."""
+    import hashlib
+
+    return hashlib.blake2b("\n".join(sorted(stop)).encode(), digest_size=16).hexdigest()
+
+
+# is_content_token of each word met, for the stopwords of the key (the build's workers
+# filter batch after batch over mostly the same words)
+_CONTENT_MEMO: dict[str, dict[str, bool]] = {}
+
+
+def _content_mask(words: list[str], stop: set[str], key: str) -> np.ndarray:
+    memo = _CONTENT_MEMO.get(key)
+    if memo is None or len(memo) > 2_000_000:
+        _CONTENT_MEMO.clear()
+        memo = _CONTENT_MEMO[key] = {}
+    out = np.empty(len(words), dtype=bool)
+    for i, w in enumerate(words):
+        ok = memo.get(w)
+        if ok is None:
+            ok = memo[w] = is_content_token(w, stop)
+        out[i] = ok
+    return out
 
 
 def document_term_matrix(

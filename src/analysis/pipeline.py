@@ -52,7 +52,7 @@ FILE_TABLES = ("articles", "tokens", "mentions", "events")
 TABLES = (*FILE_TABLES, "keywords")
 #: Tables also written as CSV (tokens are only useful as Parquet).
 CSV_TABLES = ("articles", "mentions", "events", "keywords")
-_CACHE_FORMAT = 4
+_CACHE_FORMAT = 5
 _BATCH_FILES = 128
 
 
@@ -204,8 +204,10 @@ def _process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOption
         terms = TermCounts.concat([(p.terms, 0, p.terms.counts.shape[0]) for p in parts])
         return _BatchResult(tables, bounds, errs, terms)
     tables = process_frames(articles, link_by="source")
-    # the keywords' term counts are made here, in the workers, and only merged at the end
-    terms = TermCounts.from_tokens(tables["tokens"]["tokens"])
+    # the keywords' term counts are made here, in the workers, and only merged at the end;
+    # of the content tokens only, the only ones keywords count (the build's keywords
+    # take no extra stopwords)
+    terms = TermCounts.from_tokens(tables["tokens"]["tokens"]).content()
     file_of = np.repeat(np.arange(len(batch)), [len(records) for records in per_file])
     article_index = pd.Index(articles["article_id"])
     bounds = {}
@@ -584,10 +586,11 @@ def _keywords(
     """Keywords of every article, from the batches' term counts when given."""
     from analysis import keyterms
 
-    articles = tables["articles"]
     if terms is not None:
+        # keywords by article need only the ids
+        articles = _columns(tables, "articles", ["article_id"])
         return keyterms.keywords(articles, terms=terms, top=options.keyword_top)
-    return keyterms.keywords(articles, tokens=tables["tokens"], top=options.keyword_top)
+    return keyterms.keywords(tables["articles"], tokens=tables["tokens"], top=options.keyword_top)
 
 
 def _empty_tables() -> dict[str, pd.DataFrame]:
