@@ -876,17 +876,13 @@ def write_cache(cache_dir: Path, digests: Sequence[str], result: _BatchResult) -
     name = _batch_name(digests)
     folder = cache_dir / "batches"
     folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f"{name}.tmp{os.getpid()}"  # each file is renamed once complete
+    _dump_pickle(result, tmp)
+    os.replace(tmp, folder / f"{name}.pkl")
     index = "".join(f"{'-' if j in result.errors else d}\n" for j, d in enumerate(digests))
-    for suffix, write in ((".pkl", _dump_pickle), (".idx", _write_ascii)):
-        target = folder / f"{name}{suffix}"
-        tmp = target.with_suffix(f".tmp{os.getpid()}")
-        write(result if suffix == ".pkl" else index, tmp)
-        os.replace(tmp, target)
+    tmp.write_text(index, encoding="ascii")
+    os.replace(tmp, folder / f"{name}.idx")
     return name
-
-
-def _write_ascii(text: str, path: Path) -> None:
-    path.write_text(text, encoding="ascii")
 
 
 def _dump_pickle(obj, path: Path) -> None:
