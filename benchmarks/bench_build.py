@@ -1,8 +1,13 @@
 """The whole build, stage by stage and end to end, against a hand-written jieba baseline.
 
-Generates a corpus of ``--chars`` characters with ``benchmarks/corpus.py`` (pages of
-8-12 kB made from the sample page; see its docstring) into a temporary folder, then
-prints one table:
+Generates a corpus of ``--chars`` characters into a temporary folder, by default with
+``benchmarks/newsgen.py`` (one-article crawler files whose words follow jieba's dictionary
+frequencies and whose lengths follow real articles'; see its docstring), or with
+``--generator sample`` the pages of ``benchmarks/corpus.py`` (made from the sample page).
+With ``--corpus DIR`` the same rows are measured on a folder of real files as well (for
+instance the development corpus of ``benchmarks/real``; ``--copies N`` copies it N times
+into the work folder, byte for byte, to reach a size where timings mean something), and a
+last table puts the two side by side. For each corpus it prints one table:
 
 * each stage on one core (the process pinned to one CPU), given the previous
   stage's output: parse (``analysis.load_articles(folder)``), tokens
@@ -25,6 +30,9 @@ prints one table:
   jieba.lcut)`` plus ``articles["body"].apply(lambda t: list(jieba.posseg.cut(t)))``,
   on one core, on the first articles of the same corpus holding ``--baseline-chars``
   characters of body (jieba.posseg runs at about 0.1M chars/s);
+* the floor: reading and hashing every file (what an unchanged rebuild must do) and
+  rjieba's cut of the same text (the tokenizer under our tokens), both on one core,
+  so the table shows how far each stage is from the limit of this machine;
 * with ``--dask``, the build on Dask (``engine="dask"``, 2 workers on a local
   cluster started by the build, its start-up included).
 
@@ -40,6 +48,7 @@ Run::
 
     python benchmarks/bench_build.py --chars 2000000            # quick, ~3 minutes
     python benchmarks/bench_build.py                            # 10,000,000 characters
+    python benchmarks/bench_build.py --corpus OUT --copies 10   # and on real files
     python benchmarks/bench_build.py --chars 2000000 --dask --profile
 """
 
@@ -72,7 +81,8 @@ import analysis
 from analysis import pipeline
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import corpus  # the shared generator next to this script
+import corpus  # the shared generators next to this script
+import newsgen
 
 TARGET_CHARS = 10_000_000
 PACKAGES = (
@@ -391,9 +401,243 @@ def profile_build(folder: Path, out: Path, top: int = 15) -> None:
         print(f"\ntop {top} by {key}:\n{text[start:].rstrip()}")
 
 
+def floor_rows(paths: list[Path], n_chars: int) -> list[Row]:
+    """The limit of this machine: read + hash the files; rjieba's cut of their text."""
+    import rjieba
+
+    def read_and_hash():
+        for path in paths:
+            pipeline._digest_file(path)
+            path.read_bytes().decode("utf-8", "replace")
+
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in paths]
+    rjieba.cut("预热")
+    with OneCore():
+        _, read, read_cpu = timed(read_and_hash)
+        _, cut, cut_cpu = timed(lambda: [rjieba.cut(t) for t in texts])
+    return [
+        Row(
+            "floor: read + hash the files",
+            n_chars,
+            read,
+            read_cpu,
+            n_chars / read,
+            other=f"{len(paths):,} files",
+            note="what a rebuild with nothing changed must do at least (one core)",
+        ),
+        Row(
+            "floor: rjieba.cut of the same text",
+            n_chars,
+            cut,
+            cut_cpu,
+            n_chars / cut,
+            note="the tokenizer under tokens_table, alone (one core)",
+        ),
+    ]
+
+
+def run_suite(folder: Path, paths: list[Path], work: Path, args) -> list[Row]:
+    """Every row of the table for one corpus folder (see the module docstring)."""
+    n_chars = corpus.corpus_chars(paths)
+    rows: list[Row] = []
+    say("stages on one core")
+    stages, articles = stage_rows(folder, n_chars)
+    rows += stages
+    gc.collect()
+    rows += floor_rows(paths, n_chars)
+
+    outs = {k: work / f"out-{k}" for k in ("jobs1", "jobs2", "pinned", "mem", "dask", "profile")}
+    for out in outs.values():
+        if out.exists():
+            shutil.rmtree(out)
+    # each build --repeat times, in turn; the best time of each is reported (the
+    # machine is shared: the best run is the one least disturbed)
+    configs = {"jobs1": (1, False), "jobs2": (2, False), "pinned": (1, True)}
+    best: dict[str, tuple[float, float, int]] = {}
+    for attempt in range(args.repeat):
+        for name, (jobs, pinned) in configs.items():
+            say(f"build {name} ({attempt + 1}/{args.repeat})")
+            gc.collect()
+            with OneCore() if pinned else contextlib.nullcontext():
+                res, _, cpu = timed(
+                    pipeline.build,
+                    [folder],
+                    out_dir=outs[name],
+                    jobs=jobs,
+                    force=True,
+                    progress=False,
+                    csv=True,
+                )
+            if name not in best or res.seconds < best[name][0]:
+                best[name] = (res.seconds, cpu, res.n_chars)
+            del res
+    for name, label, note in (
+        ("jobs1", "build end to end, jobs=1", ""),
+        ("jobs2", "build end to end, jobs=2", ""),
+        (
+            "pinned",
+            "build end to end, jobs=1, one CPU",
+            "every thread of the process pinned to one CPU: the cache and table "
+            "writer threads share it with the stages",
+        ),
+    ):
+        seconds, cpu, chars = best[name]
+        row = Row(label, n_chars, seconds, cpu, n_chars / seconds)
+        row.other = f"{chars:,} title+body chars"
+        if name != "jobs2":
+            row.target, row.passed = "≥1,200,000 chars/s", row.rate >= 1_200_000
+        row.note = note
+        rows.append(row)
+    for name, label in (("jobs1", "jobs=1"), ("pinned", "one CPU (jobs=1 pinned)")):
+        speedup = best[name][0] / best["jobs2"][0]
+        rows.append(
+            Row(
+                f"speed-up jobs=2 over {label}",
+                other=f"{speedup:.2f}x",
+                target="≥ 1.8x",
+                passed=speedup >= 1.8,
+            )
+        )
+
+    if args.baseline_chars > 0:
+        say(f"baseline on {args.baseline_chars:,} body characters")
+        rows.append(baseline_row(articles, args.baseline_chars, n_chars / best["jobs1"][0]))
+    del articles
+    gc.collect()
+
+    say("rebuild with nothing changed")
+    rows.append(rebuild_row(folder, outs["jobs1"], n_chars))
+    wall, cpu, code, _, output = run_cli(
+        ["build", str(folder), "--out", str(outs["jobs1"]), "--no-progress"],
+        work / "rebuild.log",
+    )
+    rows.append(
+        Row(
+            "rebuild, nothing changed: CLI process",
+            n_chars,
+            wall,
+            cpu,
+            other=f"exit {code}, {'unchanged' if 'nothing changed' in output else 'REBUILT'}",
+            target="< 1 s",
+            passed=code == 0 and "nothing changed" in output and wall < 1,
+            note="wall time of `python -m analysis build INPUT --out OUT --no-progress`, "
+            "interpreter start and imports included",
+        )
+    )
+
+    say("peak memory of a jobs=1 build in a separate process")
+    wall, cpu, code, peak, output = run_cli(
+        ["build", str(folder), "--out", str(outs["mem"]), "-j", "1", "--force", "--no-progress"],
+        work / "memory.log",
+    )
+    rows.append(
+        Row(
+            "peak RSS, CLI build --jobs 1",
+            n_chars,
+            wall,
+            cpu,
+            n_chars / wall,
+            other=f"{peak / 1e6:,.0f} MB (exit {code})",
+            target="< 1.5 GB",
+            passed=code == 0 and 0 < peak < 1.5e9,
+            note="VmHWM of the child, read by itself at its end (ru_maxrss from wait4 "
+            "reports this process's own peak for a child started by vfork); seconds and "
+            "chars/s include interpreter start, imports and dictionary loading",
+        )
+    )
+
+    if args.dask:
+        say("build on Dask (local cluster, 2 workers)")
+        try:
+            res, _, cpu = timed(
+                pipeline.build,
+                [folder],
+                out_dir=outs["dask"],
+                jobs=2,
+                engine="dask",
+                force=True,
+                progress=False,
+                csv=True,
+            )
+            rows.append(
+                Row(
+                    "build end to end, Dask, 2 workers",
+                    n_chars,
+                    res.seconds,
+                    cpu,
+                    n_chars / res.seconds,
+                    other=f"{res.n_chars:,} title+body chars",
+                    note="local cluster start-up and shutdown included",
+                )
+            )
+        except Exception as exc:  # report it in the table rather than lose the run
+            rows.append(Row("build end to end, Dask, 2 workers", other=f"error: {exc}"))
+
+    if args.profile:
+        say("profiling the jobs=1 build")
+        profile_build(folder, outs["profile"])
+    return rows
+
+
+def copy_corpus(source: Path, dest: Path, copies: int) -> list[Path]:
+    """The files of ``source`` (text and tables, recursively), ``copies`` times into ``dest``."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    files = sorted(p for p in source.rglob("*") if p.is_file() and not p.name.startswith("."))
+    paths = []
+    for k in range(copies):
+        for f in files:
+            target = dest / f"copy{k + 1:02d}" / f.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, target)
+            paths.append(target)
+    return paths
+
+
+def side_by_side(tables: dict[str, list[Row]]) -> None:
+    """Chars/s (or the figure) of the main rows, one column per corpus."""
+    steps = [
+        "stages total (one core)",
+        "floor: read + hash the files",
+        "floor: rjieba.cut of the same text",
+        "build end to end, jobs=1",
+        "build end to end, jobs=1, one CPU",
+        "build end to end, jobs=2",
+        "speed-up jobs=2 over one CPU (jobs=1 pinned)",
+        "rebuild, nothing changed: CLI process",
+        "peak RSS, CLI build --jobs 1",
+        "baseline: jieba lcut + posseg (apply)",
+    ]
+    names = list(tables)
+    print("\n| step | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    for step in steps:
+        cells = []
+        for name in names:
+            row = next((r for r in tables[name] if r.step == step), None)
+            if row is None:
+                cells.append("")
+            elif step.startswith(("speed-up", "peak")):
+                cells.append(row.other)
+            elif step.startswith("rebuild"):
+                cells.append(f"{row.seconds:.2f} s")
+            else:
+                cells.append(f"{row.rate:,.0f} chars/s")
+        print(f"| {step} | " + " | ".join(cells) + " |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chars", type=int, default=TARGET_CHARS, help="corpus size")
+    parser.add_argument(
+        "--generator",
+        choices=("news", "sample"),
+        default="news",
+        help="news: crawler files with real word frequencies (default); sample: pages "
+        "made from the sample page; none with --chars 0",
+    )
+    parser.add_argument("--corpus", type=Path, default=None, help="also a folder of real files")
+    parser.add_argument("--copies", type=int, default=1, help="copies of --corpus (default 1)")
     parser.add_argument(
         "--baseline-chars",
         type=int,
@@ -409,6 +653,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, default=None, help="work here and keep the files")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.corpus is not None and not args.corpus.is_dir():
+        parser.error(f"--corpus {args.corpus}: no such folder")
 
     for line in machine():
         print(line)
@@ -420,177 +666,48 @@ def main(argv: list[str] | None = None) -> int:
         tmp = tempfile.TemporaryDirectory(prefix="bench_build_")
         work = Path(tmp.name)
     try:
-        folder = work / "pages"
-        if folder.exists():
-            shutil.rmtree(folder)
-        say(f"generating {args.chars:,} characters of pages into {folder}")
-        paths, secs, _ = timed(corpus.make_corpus, folder, args.chars, args.seed)
-        n_chars = corpus.corpus_chars(paths)
-        n_bytes = sum(p.stat().st_size for p in paths)
-        print(
-            f"corpus: {len(paths):,} pages, {n_chars:,} characters, {n_bytes / 1e6:.1f} MB "
-            f"(seed {args.seed}, generated in {secs:.1f} s) in {folder}\n"
-        )
-        small = n_chars < TARGET_CHARS
-        rows: list[Row] = []
         settings_at_start = pipeline.settings_digest(pipeline.BuildOptions())
-
         say("warming up (dictionaries, rules, lexicons)")
         pipeline.warm_up()
-        analysis.load_articles(paths[0])
-        say("stages on one core")
-        stages, articles = stage_rows(folder, n_chars)
-        rows += stages
-        gc.collect()
-
-        outs = {
-            k: work / f"out-{k}" for k in ("jobs1", "jobs2", "pinned", "mem", "dask", "profile")
-        }
-        for out in outs.values():
-            if out.exists():
-                shutil.rmtree(out)
-        # each build --repeat times, in turn; the best time of each is reported (the
-        # machine is shared: the best run is the one least disturbed)
-        configs = {"jobs1": (1, False), "jobs2": (2, False), "pinned": (1, True)}
-        best: dict[str, tuple[float, float, int]] = {}
-        for attempt in range(args.repeat):
-            for name, (jobs, pinned) in configs.items():
-                say(f"build {name} ({attempt + 1}/{args.repeat})")
-                gc.collect()
-                with OneCore() if pinned else contextlib.nullcontext():
-                    res, _, cpu = timed(
-                        pipeline.build,
-                        [folder],
-                        out_dir=outs[name],
-                        jobs=jobs,
-                        force=True,
-                        progress=False,
-                        csv=True,
-                    )
-                if name not in best or res.seconds < best[name][0]:
-                    best[name] = (res.seconds, cpu, res.n_chars)
-                del res
-        for name, label, note in (
-            ("jobs1", "build end to end, jobs=1", ""),
-            ("jobs2", "build end to end, jobs=2", ""),
-            (
-                "pinned",
-                "build end to end, jobs=1, one CPU",
-                "every thread of the process pinned to one CPU: the cache and table "
-                "writer threads share it with the stages",
-            ),
-        ):
-            seconds, cpu, chars = best[name]
-            row = Row(label, n_chars, seconds, cpu, n_chars / seconds)
-            row.other = f"{chars:,} title+body chars"
-            if name != "jobs2":
-                row.target, row.passed = "≥1,000,000 chars/s", row.rate >= 1_000_000
-            row.note = note
-            rows.append(row)
-        for name, label in (("jobs1", "jobs=1"), ("pinned", "one CPU (jobs=1 pinned)")):
-            speedup = best[name][0] / best["jobs2"][0]
-            rows.append(
-                Row(
-                    f"speed-up jobs=2 over {label}",
-                    other=f"{speedup:.2f}x",
-                    target="≥ 1.7x",
-                    passed=speedup >= 1.7,
-                )
+        tables: dict[str, list[Row]] = {}
+        small = False
+        if args.chars > 0:
+            folder = work / "generated"
+            if folder.exists():
+                shutil.rmtree(folder)
+            say(f"generating {args.chars:,} characters ({args.generator}) into {folder}")
+            make = newsgen.make_news_corpus if args.generator == "news" else corpus.make_corpus
+            paths, secs, _ = timed(make, folder, args.chars, args.seed)
+            n_chars = corpus.corpus_chars(paths)
+            n_bytes = sum(p.stat().st_size for p in paths)
+            print(
+                f"\ncorpus 'generated ({args.generator})': {len(paths):,} files, "
+                f"{n_chars:,} characters, {n_bytes / 1e6:.1f} MB (seed {args.seed}, "
+                f"generated in {secs:.1f} s)\n"
             )
-
-        if args.baseline_chars > 0:
-            say(f"baseline on {args.baseline_chars:,} body characters")
-            rows.append(baseline_row(articles, args.baseline_chars, n_chars / best["jobs1"][0]))
-        del articles
-        gc.collect()
-
-        say("rebuild with nothing changed")
-        rows.append(rebuild_row(folder, outs["jobs1"], n_chars))
-        wall, cpu, code, _, output = run_cli(
-            ["build", str(folder), "--out", str(outs["jobs1"]), "--no-progress"],
-            work / "rebuild.log",
-        )
-        rows.append(
-            Row(
-                "rebuild, nothing changed: CLI process",
-                n_chars,
-                wall,
-                cpu,
-                other=f"exit {code}, {'unchanged' if 'nothing changed' in output else 'REBUILT'}",
-                target="< 2 s",
-                passed=code == 0 and "nothing changed" in output and wall < 2,
-                note="wall time of `python -m analysis build INPUT --out OUT --no-progress`, "
-                "interpreter start and imports included",
+            small = n_chars < TARGET_CHARS
+            analysis.load_articles(paths[0])
+            rows = run_suite(folder, paths, work / "runs-generated", args)
+            print_table(rows, small)
+            tables[f"generated ({args.generator})"] = rows
+        if args.corpus is not None:
+            folder = work / "real"
+            paths = copy_corpus(args.corpus, folder, args.copies)
+            n_chars = corpus.corpus_chars(paths)
+            print(
+                f"\ncorpus 'real': {len(paths):,} files ({args.copies} cop"
+                f"{'y' if args.copies == 1 else 'ies'} of {args.corpus}), {n_chars:,} characters\n"
             )
-        )
-
-        say("peak memory of a jobs=1 build in a separate process")
-        wall, cpu, code, peak, output = run_cli(
-            [
-                "build",
-                str(folder),
-                "--out",
-                str(outs["mem"]),
-                "-j",
-                "1",
-                "--force",
-                "--no-progress",
-            ],
-            work / "memory.log",
-        )
-        rows.append(
-            Row(
-                "peak RSS, CLI build --jobs 1",
-                n_chars,
-                wall,
-                cpu,
-                n_chars / wall,
-                other=f"{peak / 1e6:,.0f} MB (exit {code})",
-                target="< 2 GB",
-                passed=code == 0 and 0 < peak < 2e9,
-                note="VmHWM of the child, read by itself at its end (ru_maxrss from wait4 "
-                "reports this process's own peak for a child started by vfork); seconds and "
-                "chars/s include interpreter start, imports and dictionary loading",
-            )
-        )
-
-        if args.dask:
-            say("build on Dask (local cluster, 2 workers)")
-            try:
-                res, _, cpu = timed(
-                    pipeline.build,
-                    [folder],
-                    out_dir=outs["dask"],
-                    jobs=2,
-                    engine="dask",
-                    force=True,
-                    progress=False,
-                    csv=True,
-                )
-                rows.append(
-                    Row(
-                        "build end to end, Dask, 2 workers",
-                        n_chars,
-                        res.seconds,
-                        cpu,
-                        n_chars / res.seconds,
-                        other=f"{res.n_chars:,} title+body chars",
-                        note="local cluster start-up and shutdown included",
-                    )
-                )
-            except Exception as exc:  # report it in the table rather than lose the run
-                rows.append(Row("build end to end, Dask, 2 workers", other=f"error: {exc}"))
-
-        print_table(rows, small)
+            rows = run_suite(folder, paths, work / "runs-real", args)
+            print_table(rows, n_chars < TARGET_CHARS)
+            tables["real"] = rows
+        if len(tables) > 1:
+            side_by_side(tables)
         if pipeline.settings_digest(pipeline.BuildOptions()) != settings_at_start:
             print(
                 "\nWARNING: the package's code or data changed during this run "
                 f"(now {code_version()}); rows mix versions, run again"
             )
-
-        if args.profile:
-            say("profiling the jobs=1 build")
-            profile_build(folder, outs["profile"])
     finally:
         if tmp is not None:
             tmp.cleanup()
