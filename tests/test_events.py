@@ -249,7 +249,8 @@ def test_article2_joint_venture_visit_and_background(sample_events):
     history = sample_events[
         (sample_events.article_id == "a2") & sample_events.sentence.str.contains("自1996年落户")
     ]
-    assert set(history.type) == {"establishment", "project"}
+    # (已经在高新区设立了4家公司 is a count, no one founding: only the arrival remains)
+    assert set(history.type) == {"project"}
     assert (history.status == "background").all() and not history.counted.any()
     # 增资扩产 is what they talked about (围绕…进行交流), not a project
     assert not (sample_events.trigger.str.contains("扩产")).any()
@@ -419,7 +420,7 @@ def test_december_date_in_january_issue_is_previous_year():
     assert ev.date == pd.Timestamp("2023-12-28")
 
 
-def test_sentence_without_mentions_takes_article_participants():
+def test_sentence_without_mentions_takes_the_previous_sentences_participants():
     arts = _article(
         title="无锡高新区与华为签约",
         body="无锡高新区与华为深化合作。当天,双方签署了合作协议。",
@@ -431,7 +432,7 @@ def test_sentence_without_mentions_takes_article_participants():
     ev = find_events(arts, _mentions(arts, ents))
     body = ev[ev.sentence.str.startswith("当天")].iloc[0]
     assert body["parks"] == ["park:wuxi"] and body["orgs"] == ["org:华为"]
-    assert "participants:article" in body["rule"]
+    assert "participants:previous sentence" in body["rule"]
 
 
 @pytest.mark.parametrize(
@@ -453,7 +454,7 @@ def test_nominal_and_excluded_triggers_are_not_events(body):
 def test_trigger_inside_an_organisation_name_is_ignored():
     arts = _article(body="康明斯(中国)投资有限公司代表出席。")
     assert find_events(arts, _mentions(arts, [])).empty  # the lexicon's 投资有限公司
-    arts = _article(body="苏州启动智能科技有限公司代表到访。")
+    arts = _article(body="苏州启动智能科技有限公司代表发言。")
     ents = [
         ("org:苏州启动智能", "苏州启动智能科技有限公司", "company", ["苏州启动智能科技有限公司"])
     ]

@@ -91,7 +91,7 @@ EVENT_COLUMNS = [
 
 STATUSES = ("reported", "background", "future", "negated")
 
-_EVENT_KINDS = ("trigger", "verb", "noun", "generic", "exclude")
+_EVENT_KINDS = ("trigger", "verb", "named", "noun", "generic", "exclude")
 _CUE_KINDS = (
     "background",
     "background_after",
@@ -258,7 +258,7 @@ def _load_lexicon_cached(path: Path, _mtime_ns: int, _size: int) -> Lexicon:
             raise _bad(path, line, "the trigger column is empty")
         if etype and not _TYPE_NAME.match(etype):
             raise _bad(path, line, f"type {etype!r} must be lower-case ascii like 'meeting'")
-        if kind in ("trigger", "verb", "noun", "generic"):
+        if kind in ("trigger", "verb", "named", "noun", "generic"):
             if not etype:
                 raise _bad(path, line, f"a {kind!r} row needs a type")
             if not label:
@@ -274,7 +274,7 @@ def _load_lexicon_cached(path: Path, _mtime_ns: int, _size: int) -> Lexicon:
         if key in seen:
             raise _bad(path, line, f"duplicate of line {seen[key]} ({etype} {word} {kind})")
         seen[key] = line
-        if kind in ("trigger", "verb"):
+        if kind in ("trigger", "verb", "named"):
             trig.setdefault(word, []).append((kind, etype))
             if kind == "verb":
                 verbs.setdefault(etype, line)
@@ -328,6 +328,9 @@ def load_event_lexicon(path: str | Path | None = None) -> Lexicon:
     - ``trigger``: the word alone signals an event of ``type`` (``签署``, ``揭牌``).
     - ``verb``: signals an event only with a ``noun`` of its type in the clause
       (``召开`` + ``研讨会``).
+    - ``named``: a noun that reports an event by itself when the text gives it a
+      name (``党的二十届四中全会``, ``第三十二次领导人非正式会议``), not when it is
+      bare or counted (``此次会议``, ``多场分论坛``).
     - ``noun``: what events of the type are called (``论坛``, ``协议``, ``平台``);
       satisfies verbs and ends event names.
     - ``generic``: a name too generic to name an event (``合资公司``, ``协议``).
@@ -912,6 +915,52 @@ def _name(
     return ""
 
 
+# the type whose event absorbs a candidate of another type in the same sentence
+_ABSORBED_BY = {"release": "launch", "unveiling": "establishment"}
+# a named noun counted or qualified by a class word is no name (多场分论坛, 各类座谈会)
+_COUNTED = re.compile(
+    r"^(?:多|各|数|几|若干|系列|一系列|\d+|[一二三四五六七八九十两]+)\s*(?:场|个|类|种|批|项|次)?"
+    r"(?:平行|专题|配套|系列)?(?:分)?(?:会议|论坛|大会|峰会|座谈会|研讨会|交流会|推介会|洽谈会"
+    r"|对接会|招聘会|吹风会|展览会|博览会|年会|全会)$"
+)
+# a count after the trigger in its clause (新设立外商投资企业4.89万家, 开通12条航线):
+# a period statistic, not one happening
+_COUNT = re.compile(r"[\d.]+\s*(?:多|余)?\s*(?:万|亿)?\s*(?:多|余)?\s*[家个项处条张座所支批台套]")
+# an anniversary (成立25周年, 新中国成立70周年)
+_ANNIVERSARY = re.compile(r"\s*(?:\d+|[一二三四五六七八九十百]+)\s*周年")
+# verbs of carrying out a meeting's line, not of holding it (落实…全会部署)
+_PLEDGE = re.compile(r"^(?:全面|深入|认真)?(?:学习|宣传|贯彻|落实|领会|传达)+")
+_OCCASION = re.compile(r"现场|集中|仪式|会上|当天|当日")
+_COUNTABLE_TYPES = frozenset({"establishment", "launch", "release", "project", "unveiling"})
+
+
+def _not_a_happening(sentence: str, etype: str, lo: int, end: int, hi: int) -> bool:
+    """A trigger (ending at ``end`` in its clause [lo, hi)) that reports no one happening:
+    an anniversary right after it, or (for types that statistics count) a count after
+    it, unless the clause sets it at one occasion (现场集中签约项目20个)."""
+    if _ANNIVERSARY.match(sentence, end, min(hi, end + 8)):
+        return True
+    return (
+        etype in _COUNTABLE_TYPES
+        and _COUNT.search(sentence, end, min(hi, end + 16)) is not None
+        and _OCCASION.search(sentence, lo, end) is None
+    )
+
+
+def _named(ctx: _SentenceContext, lex: Lexicon, etype: str, start: int, end: int, c_lo: int) -> str:
+    """The name a ``named`` noun at [start, end) carries: the text from the last name
+    stop of its clause (which starts at ``c_lo``) to its end, when that says more than
+    the noun and is no count of it (``多场分论坛``); else ``""``."""
+    text = ctx.text
+    lo = c_lo
+    for m in _NAME_STOP.finditer(text, c_lo, start):
+        lo = m.end()
+    name = _clean_name(_PLEDGE.sub("", text[lo:end]), lex.generic.get(etype, _EMPTY))
+    if len(name) < end - start + 3 or "、" in name or _COUNTED.match(name):
+        return ""
+    return name
+
+
 def _clean_name(raw: str, generic: frozenset[str]) -> str:
     name = raw.strip()
     prefix = _NAME_PREFIX.match(name)  # (anchored: the same as removing it with ``sub``)
@@ -1174,35 +1223,84 @@ class _Extractor:
             nouns, cues = ctx.nouns, ctx.cues
             for h_start, h_end, word, kind, etype in kept:
                 lo, hi, prev_end = _clause(breaks, h_start)
+                own = ""
                 if kind == "verb":
                     noun = _verb_has_noun(ctx, etype, h_start, h_end, lo, hi, prev_end)
+                    if not noun and etype == "release" and ctx.books:
+                        book = _BOOK_TITLE.search(sentence, h_end, hi)  # 批准了《…纲要》
+                        noun = book.group(0) if book is not None else ""
                     if not noun:
                         continue
                     rule = f"verb:{word}+noun:{noun}"
+                elif kind == "named":
+                    own = _named(ctx, lex, etype, h_start, h_end, lo)
+                    if not own:
+                        continue
+                    rule = f"named:{word}"
                 else:
                     rule = f"{kind}:{word}"
+                if _not_a_happening(sentence, etype, lo, h_end, hi):
+                    continue
                 status, cue = _status(ctx, etype, h_start, h_end, lo, hi) if cues else _REPORTED
                 if status == "topic":
                     continue
                 key = (etype, status)
                 cand = cands.get(key)
+                if own and cand is not None and cand.name and not _names_agree(cand.name, own):
+                    key = (etype, status, own)  # another named meeting of the sentence
+                    cand = cands.get(key)
                 if cand is None:
                     cand = cands[key] = _Candidate(etype, h_start, [], [], status, "", cue)
                 if word not in cand.words:
                     cand.words.append(word)
                 cand.rules.append(rule)
+                if own and (not cand.name or (len(own) > len(cand.name) and cand.name in own)):
+                    cand.name = own  # (…联席会议暨…研讨会: the whole name)
                 if not cand.name and (ctx.books or etype in nouns):  # else there is none
                     cand.name = _name(ctx, lex, etype, h_start, h_end, lo, hi)
             if not cands:
                 continue
-            # a nameless release beside a launch is the launch's own announcement
+            # a named meeting and the verb that holds it are one event, with the verb's
+            # status (…峰会将于10月20日在苏州召开)
             if len(cands) > 1:
-                for (etype, status), cand in list(cands.items()):
-                    launch = cands.get(("launch", status))
-                    if etype == "release" and not cand.name and launch is not None:
-                        launch.rules.append("absorbed:" + "+".join(cand.words))
-                        launch.words.extend(w for w in cand.words if w not in launch.words)
-                        del cands[(etype, status)]
+                for key, cand in list(cands.items()):
+                    if not all(r.startswith("named:") for r in cand.rules):
+                        continue
+                    for other in cands.values():
+                        if (
+                            other is not cand
+                            and other.etype == cand.etype
+                            and not all(r.startswith("named:") for r in other.rules)
+                            and _names_agree(other.name, cand.name)
+                        ):
+                            other.rules[:0] = cand.rules
+                            other.words[:0] = [w for w in cand.words if w not in other.words]
+                            if len(cand.name) > len(other.name):
+                                other.name = cand.name
+                            other.start = min(other.start, cand.start)
+                            del cands[key]
+                            break
+            # a nameless release beside a launch is the launch's own announcement; an
+            # unveiling beside a founding (揭牌成立, 成立并揭牌) is the founding's ceremony:
+            # one happening, and the founding says more (a body now exists)
+            if len(cands) > 1:
+                for key, cand in list(cands.items()):
+                    into = _ABSORBED_BY.get(cand.etype)
+                    host = cands.get((into, cand.status)) if into else None
+                    if host is not None and (not cand.name or cand.etype == "unveiling"):
+                        host.rules.append("absorbed:" + "+".join(cand.words))
+                        host.words.extend(w for w in cand.words if w not in host.words)
+                        if not host.name:
+                            host.name = cand.name
+                        del cands[key]
+            # the previous sentence's mentions, for a subject carried over (in the same
+            # paragraph: a sentence after a line break starts afresh)
+            prev_rows: Sequence[int] = ()
+            if idx > e_lo and s_lo and text[s_lo - 1] != "\n":
+                p_lo = bounds[idx - 2] - base if idx - 1 > e_lo else 0
+                pi = bisect_left(m_starts, p_lo, m_lo, m_hi)
+                pj = bisect_left(m_starts, s_lo, pi, m_hi)
+                prev_rows = [k for k in range(pi, pj) if m_ends[k] <= s_lo]
             events += self._events(
                 aid,
                 fld,
@@ -1216,21 +1314,45 @@ class _Extractor:
                 article_date,
                 mentions,
                 rows,
+                prev_rows,
             )
         return events
 
     def _events(
-        self, aid, fld, text, idx, s_lo, sentence, breaks, cands, ref, article_date, mentions, rows
+        self,
+        aid,
+        fld,
+        text,
+        idx,
+        s_lo,
+        sentence,
+        breaks,
+        cands,
+        ref,
+        article_date,
+        mentions,
+        rows,
+        prev_rows,
     ) -> list[_Event]:
         """The events of the candidates of the sentence at ``s_lo`` of the field ``text``:
-        participants, date, status and place."""
+        participants, date, status and place.
+
+        Participants are the parks and organisations the sentence names; a sentence
+        naming none takes those of the sentence before it in its paragraph (a subject
+        carried over: ``…签署协议。双方还将…``), never the whole article's.
+        """
         if rows:
             parks, orgs = mentions.participants(rows)
         else:
             parks, orgs = [], []
-        from_article = not parks and not orgs
-        if from_article:
-            parks, orgs = mentions.article_participants()
+        from_article = False
+        how = "participants:sentence"
+        if not parks and not orgs:
+            if prev_rows:
+                parks, orgs = mentions.participants(prev_rows)
+                how = "participants:previous sentence"
+            if not parks and not orgs:
+                how = ""
 
         dates = (
             [(m.start(), m.end(), m) for m in _DATE.finditer(sentence)]
@@ -1285,8 +1407,8 @@ class _Extractor:
                     place_mentions = self._place_mentions(mentions, rows, s_lo)
                 near = _nearest(place_mentions, cand.start) if place_mentions else None
                 place = near[2] if near is not None else ""
-            if from_article:
-                rules.append("participants:article")
+            if how:
+                rules.append(how)
             out.append(
                 _Event(
                     aid,
@@ -1411,6 +1533,8 @@ def _names_agree(a: str, b: str) -> bool:
 def _parts_agree(a: _Event, b: _Event) -> bool:
     if a.from_article or b.from_article:
         return True
+    if not (a.parks or a.orgs) or not (b.parks or b.orgs):
+        return True  # a report naming nobody (出席揭牌仪式) agrees with any
     x, y = set(a.parks) | set(a.orgs), set(b.parks) | set(b.orgs)
     return x <= y or y <= x
 
