@@ -87,6 +87,8 @@ EVENT_COLUMNS = [
     "counted",
     "rule",
     "confidence",
+    "root_event_id",
+    "n_articles",
 ]
 
 STATUSES = ("reported", "background", "future", "negated")
@@ -855,6 +857,13 @@ def _clause(breaks: tuple, at: int) -> tuple[int, int, int]:
     return ends[k - 1] - s0, hi, starts[k - 1] - s0
 
 
+def _after_lead(breaks: tuple, prev_end: int) -> bool:
+    """Whether the clause before (ending at ``prev_end``, -1 when none) is the sentence's
+    first and is short (at most 12 characters): a lead such as ``2019年,`` or ``去年,``
+    whose time holds for the clause after it."""
+    return 0 <= prev_end <= 12 and _clause(breaks, max(prev_end - 1, 0))[0] == 0
+
+
 def _name(
     ctx: _SentenceContext, lex: Lexicon, etype: str, start: int, end: int, c_lo: int, c_hi: int
 ) -> str:
@@ -928,6 +937,12 @@ _COUNTED = re.compile(
 _COUNT = re.compile(r"[\d.]+\s*(?:多|余)?\s*(?:万|亿)?\s*(?:多|余)?\s*[家个项处条张座所支批台套]")
 # an anniversary (成立25周年, 新中国成立70周年)
 _ANNIVERSARY = re.compile(r"\s*(?:\d+|[一二三四五六七八九十百]+)\s*周年")
+# where a named noun's name stops on its left (``_NAME_STOP`` without 正式, 共同, 联合 …,
+# which names hold: 领导人非正式会议)
+_NAMED_STOP = re.compile(
+    r"在|于|由|是|的|了|将|把|被|向|为|对(?!接|话)|与会|出席|参加|举办|举行|召开|主办|承办|主持|当天|上午|下午"
+    r"|\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
+)
 # verbs of carrying out a meeting's line, not of holding it (落实…全会部署)
 _PLEDGE = re.compile(r"^(?:全面|深入|认真)?(?:学习|宣传|贯彻|落实|领会|传达)+")
 _OCCASION = re.compile(r"现场|集中|仪式|会上|当天|当日")
@@ -953,7 +968,7 @@ def _named(ctx: _SentenceContext, lex: Lexicon, etype: str, start: int, end: int
     the noun and is no count of it (``多场分论坛``); else ``""``."""
     text = ctx.text
     lo = c_lo
-    for m in _NAME_STOP.finditer(text, c_lo, start):
+    for m in _NAMED_STOP.finditer(text, c_lo, start):
         lo = m.end()
     name = _clean_name(_PLEDGE.sub("", text[lo:end]), lex.generic.get(etype, _EMPTY))
     if len(name) < end - start + 3 or "、" in name or _COUNTED.match(name):
@@ -1241,7 +1256,9 @@ class _Extractor:
                     rule = f"{kind}:{word}"
                 if _not_a_happening(sentence, etype, lo, h_end, hi):
                     continue
-                status, cue = _status(ctx, etype, h_start, h_end, lo, hi) if cues else _REPORTED
+                # (a short first clause sets the time of the sentence: 去年,双方签署…)
+                st_lo = 0 if _after_lead(breaks, prev_end) else lo
+                status, cue = _status(ctx, etype, h_start, h_end, st_lo, hi) if cues else _REPORTED
                 if status == "topic":
                     continue
                 key = (etype, status)
@@ -1395,7 +1412,9 @@ class _Extractor:
                     status = "future"
                     rules.append("future:date")
             if status == "reported" and years:
-                lo, hi, _ = _clause(breaks, cand.start)
+                lo, hi, prev_end = _clause(breaks, cand.start)
+                if _after_lead(breaks, prev_end):
+                    lo = 0
                 clause_years = [int(y) for y in _YEAR_ONLY.findall(sentence, lo, hi)]
                 if clause_years and min(clause_years) < ref.year:
                     status = "background"
@@ -1660,6 +1679,8 @@ def _frame(events: list[_Event], labels: Mapping[str, str]) -> pd.DataFrame:
     frame["orgs"] = _object_array([e.orgs for e in events])
     frame["counted"] = counted
     frame["confidence"] = confidence
+    frame["root_event_id"] = frame["event_id"]
+    frame["n_articles"] = counted.astype("int64")
     return frame[EVENT_COLUMNS]
 
 
@@ -1784,19 +1805,28 @@ def find_events(
           (``第二届…发展大会``, ``《…指南(2023版)》``; several unveiled things as
           ``A、B``), else ``""``.
         - ``parks``, ``orgs``: lists of mention ``entity_id``s of the parks and of
-          the organisations (company, government, research, association) in the
-          sentence, or in the whole article when the sentence has neither.
+          the organisations (company, government, research, association) the
+          event's sentence names, or, when it names none, those of the sentence
+          before it in the same paragraph (a subject carried over); never the whole
+          article's. ``rule`` says which (``participants:sentence``,
+          ``participants:previous sentence``).
         - ``status``: ``reported``, ``background`` (mentioned as history),
           ``future`` (planned) or ``negated``.
         - ``counted``: ``True`` for reported events that are not a repeat of an
           earlier report of the same event in the article.
         - ``rule``: how it was found, ``;``-separated: ``trigger:签署``,
           ``verb:召开+noun:研讨会``, then tags such as ``future:将于``,
-          ``background:date``, ``participants:article``, ``duplicate``,
+          ``background:date``, ``named:会议``, ``duplicate``,
           ``duplicate:title``, ``absorbed:发布``.
         - ``confidence``: 0-1, higher with a name, place, stated date and
-          participants in the sentence; lower for titles and article-wide
-          participants. A ranking aid, not a probability.
+          participants in the sentence; lower for titles. A ranking aid, not a
+          probability.
+        - ``root_event_id``: the ``event_id`` of the first report of the same event;
+          here each row's own id: ``link_events`` links the reports of a whole
+          corpus (``event_counts`` and the charts do it on the table they get, so
+          a build's batches do not change them).
+        - ``n_articles``: on a root, the number of articles reporting the event
+          (here 1 for a counted event); 0 on the other rows.
 
     Raises:
         InputError: ``articles`` lacks a needed column, or the lexicon is bad.
@@ -1829,6 +1859,89 @@ def find_events(
         "found %d events (%d counted) in %d articles", len(frame), int(frame["counted"].sum()), n
     )
     return frame
+
+
+# --------------------------------------------------------------------------- across articles
+
+_LINK_NOISE = re.compile(r"[《》“”\"'（）()\s·—－-]|^(?:20\d\d年?|第.{1,4}[届次])")
+
+
+def _link_keys(etype: str, name: str, place: str, parks, orgs) -> list[tuple]:
+    """The keys under which reports of one event meet: its type with its name
+    (normalised), and its type with its place and participants (when it has both)."""
+    keys = []
+    if name:
+        keys.append((etype, "name", _LINK_NOISE.sub("", name)))
+    parts = tuple(
+        sorted({*(parks if parks is not None else ()), *(orgs if orgs is not None else ())})
+    )
+    if place and parts:
+        keys.append((etype, "who", place, parts))
+    return keys
+
+
+def link_events(events: pd.DataFrame) -> pd.DataFrame:
+    """One event however many articles report it: ``root_event_id`` and ``n_articles``.
+
+    Counted events of different articles are reports of one event when they have the
+    same type, dates at most a day apart, and either the same name (after removing
+    book-title marks, quotes, spaces and a leading year or ordinal: ``《…》``,
+    ``2025…``) or the same place and the same participants. The earliest report (by
+    date, then table order) is the root: its ``n_articles`` is the number of articles
+    reporting the event (as GDELT's NumArticles), the other reports have
+    ``root_event_id`` = the root's ``event_id`` and ``n_articles`` 0. Events that are
+    not counted are their own roots with ``n_articles`` 0.
+
+    Linear in the number of events: reports meet in a hash table by key, and each key's
+    reports are chained in date order (a report joins the chain of the report before it
+    when their dates are at most a day apart).
+
+    Returns:
+        A copy of ``events`` with the two columns set.
+    """
+    out = events.copy()
+    n = len(out)
+    ids = out["event_id"].astype(str).tolist()
+    counted = out["counted"].astype(bool).tolist() if n else []
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    dates = pd.to_datetime(out["date"]).to_numpy() if n else np.array([], "datetime64[ns]")
+    days = np.where(pd.isna(dates), -(2**40), dates.astype("datetime64[D]").astype("int64"))
+    by_key: dict[tuple, list[int]] = {}
+    cols = zip(out["type"], out["name"], out["place"], out["parks"], out["orgs"], strict=True)
+    for i, (etype, name, place, parks, orgs) in enumerate(cols):
+        if not counted[i]:
+            continue
+        for key in _link_keys(str(etype), str(name or ""), str(place or ""), parks, orgs):
+            by_key.setdefault(key, []).append(i)
+    aids = out["article_id"].astype(str).tolist()
+    for rows in by_key.values():
+        if len(rows) < 2:
+            continue
+        rows.sort(key=lambda i: (days[i], i))
+        for a, b in itertools.pairwise(rows):
+            if days[b] - days[a] <= 1 and days[a] > -(2**40) and aids[a] != aids[b]:
+                ra, rb = find(a), find(b)
+                if ra != rb:
+                    first, second = (ra, rb) if (days[ra], ra) <= (days[rb], rb) else (rb, ra)
+                    parent[second] = first
+    roots = [find(i) for i in range(n)]
+    articles: dict[int, set[str]] = {}
+    for i, r in enumerate(roots):
+        if counted[i]:
+            articles.setdefault(r, set()).add(aids[i])
+    out["root_event_id"] = pd.array([ids[r] for r in roots], dtype=out["event_id"].dtype)
+    out["n_articles"] = np.array(
+        [len(articles.get(i, ())) if roots[i] == i and counted[i] else 0 for i in range(n)],
+        dtype="int64",
+    )
+    return out
 
 
 # --------------------------------------------------------------------------- counts
@@ -1869,6 +1982,7 @@ def event_counts(
     articles: pd.DataFrame | None = None,
     counted_only: bool = True,
     names: pd.DataFrame | Mapping[str, str] | None = None,
+    unit: str = "events",
 ) -> pd.DataFrame:
     """Count events by period, type, park, organisation, place or any column.
 
@@ -1886,13 +2000,17 @@ def event_counts(
             repeats); ``False`` counts every row.
         names: the mentions table, a gazetteer (``entity_id``/``id`` and ``name``)
             or a mapping, to add ``park_name``/``org_name`` columns.
+        unit: ``events`` (the default) counts each event once however many
+            articles report it (its root, ``root_event_id``; reports are linked
+            again over the whole table given, see ``link_events``);
+            ``reports`` counts every article's report.
 
     Returns:
         One row per group with events, sorted by the keys: the ``by`` columns
         (``period`` is the period's first day as datetime64; ``park``/``org`` are
         entity_ids, followed by ``park_name``/``org_name`` when ``names`` is
-        given), then ``n_events`` (events in the group) and ``n_articles``
-        (distinct articles reporting them). Events with no date, or no park when
+        given), then ``n_events`` (events, or reports, in the group) and
+        ``n_articles`` (articles reporting them). Events with no date, or no park when
         grouping by park, are left out.
 
     Example:
@@ -1901,8 +2019,16 @@ def event_counts(
     keys = [by] if isinstance(by, str) else list(by)
     if not keys:
         raise ValueError("by needs at least one key")
+    if unit not in ("events", "reports"):
+        raise ValueError(f"unit must be 'events' or 'reports', not {unit!r}")
     frame = events[events["counted"].astype(bool)] if counted_only else events
     frame = frame.copy()
+    roots = unit == "events" and counted_only and "event_id" in frame.columns
+    if roots and {"type", "name", "place", "parks", "orgs", "date", "article_id"} <= set(
+        frame.columns
+    ):
+        frame = link_events(frame)  # (the whole table: reports of every build batch meet)
+        frame = frame[frame["event_id"] == frame["root_event_id"]].copy()
     if articles is not None:
         extra = [k for k in keys if k not in frame.columns and k in articles.columns]
         if extra:
@@ -1946,7 +2072,12 @@ def event_counts(
         empty["n_articles"] = pd.Series(dtype="int64")
         return empty.reset_index(drop=True)
     grouped = frame.groupby(out_keys, sort=True, dropna=False)
-    result = grouped.agg(
-        n_events=("event_id", "nunique"), n_articles=("article_id", "nunique")
-    ).reset_index()
+    if roots and "n_articles" in frame.columns:
+        result = grouped.agg(
+            n_events=("event_id", "nunique"), n_articles=("n_articles", "sum")
+        ).reset_index()
+    else:
+        result = grouped.agg(
+            n_events=("event_id", "nunique"), n_articles=("article_id", "nunique")
+        ).reset_index()
     return result.astype({"n_events": "int64", "n_articles": "int64"})
