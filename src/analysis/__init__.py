@@ -34,6 +34,7 @@ _EXPORTS = {
     "co_mentions": "analysis.mentions",
     "find_events": "analysis.events",
     "event_counts": "analysis.events",
+    "link_events": "analysis.events",
     "save_figure": "analysis.plots",
     "build": "analysis.pipeline",
     "load_tables": "analysis.pipeline",

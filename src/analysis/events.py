@@ -87,11 +87,13 @@ EVENT_COLUMNS = [
     "counted",
     "rule",
     "confidence",
+    "root_event_id",
+    "n_articles",
 ]
 
 STATUSES = ("reported", "background", "future", "negated")
 
-_EVENT_KINDS = ("trigger", "verb", "noun", "generic", "exclude")
+_EVENT_KINDS = ("trigger", "verb", "named", "noun", "generic", "exclude")
 _CUE_KINDS = (
     "background",
     "background_after",
@@ -258,7 +260,7 @@ def _load_lexicon_cached(path: Path, _mtime_ns: int, _size: int) -> Lexicon:
             raise _bad(path, line, "the trigger column is empty")
         if etype and not _TYPE_NAME.match(etype):
             raise _bad(path, line, f"type {etype!r} must be lower-case ascii like 'meeting'")
-        if kind in ("trigger", "verb", "noun", "generic"):
+        if kind in ("trigger", "verb", "named", "noun", "generic"):
             if not etype:
                 raise _bad(path, line, f"a {kind!r} row needs a type")
             if not label:
@@ -274,7 +276,7 @@ def _load_lexicon_cached(path: Path, _mtime_ns: int, _size: int) -> Lexicon:
         if key in seen:
             raise _bad(path, line, f"duplicate of line {seen[key]} ({etype} {word} {kind})")
         seen[key] = line
-        if kind in ("trigger", "verb"):
+        if kind in ("trigger", "verb", "named"):
             trig.setdefault(word, []).append((kind, etype))
             if kind == "verb":
                 verbs.setdefault(etype, line)
@@ -328,6 +330,9 @@ def load_event_lexicon(path: str | Path | None = None) -> Lexicon:
     - ``trigger``: the word alone signals an event of ``type`` (``签署``, ``揭牌``).
     - ``verb``: signals an event only with a ``noun`` of its type in the clause
       (``召开`` + ``研讨会``).
+    - ``named``: a noun that reports an event by itself when the text gives it a
+      name (``党的二十届四中全会``, ``第三十二次领导人非正式会议``), not when it is
+      bare or counted (``此次会议``, ``多场分论坛``).
     - ``noun``: what events of the type are called (``论坛``, ``协议``, ``平台``);
       satisfies verbs and ends event names.
     - ``generic``: a name too generic to name an event (``合资公司``, ``协议``).
@@ -852,6 +857,13 @@ def _clause(breaks: tuple, at: int) -> tuple[int, int, int]:
     return ends[k - 1] - s0, hi, starts[k - 1] - s0
 
 
+def _after_lead(breaks: tuple, prev_end: int) -> bool:
+    """Whether the clause before (ending at ``prev_end``, -1 when none) is the sentence's
+    first and is short (at most 12 characters): a lead such as ``2019年,`` or ``去年,``
+    whose time holds for the clause after it."""
+    return 0 <= prev_end <= 12 and _clause(breaks, max(prev_end - 1, 0))[0] == 0
+
+
 def _name(
     ctx: _SentenceContext, lex: Lexicon, etype: str, start: int, end: int, c_lo: int, c_hi: int
 ) -> str:
@@ -910,6 +922,58 @@ def _name(
                 return _split_name(name, ctx, etype, noun_end - len(name), noun_end, generic)
             return name
     return ""
+
+
+# the type whose event absorbs a candidate of another type in the same sentence
+_ABSORBED_BY = {"release": "launch", "unveiling": "establishment"}
+# a named noun counted or qualified by a class word is no name (多场分论坛, 各类座谈会)
+_COUNTED = re.compile(
+    r"^(?:多|各|数|几|若干|系列|一系列|\d+|[一二三四五六七八九十两]+)\s*(?:场|个|类|种|批|项|次)?"
+    r"(?:平行|专题|配套|系列)?(?:分)?(?:会议|论坛|大会|峰会|座谈会|研讨会|交流会|推介会|洽谈会"
+    r"|对接会|招聘会|吹风会|展览会|博览会|年会|全会)$"
+)
+# a count after the trigger in its clause (新设立外商投资企业4.89万家, 开通12条航线):
+# a period statistic, not one happening
+_COUNT = re.compile(r"[\d.]+\s*(?:多|余)?\s*(?:万|亿)?\s*(?:多|余)?\s*[家个项处条张座所支批台套]")
+# an anniversary (成立25周年, 新中国成立70周年)
+_ANNIVERSARY = re.compile(r"\s*(?:\d+|[一二三四五六七八九十百]+)\s*周年")
+# where a named noun's name stops on its left (``_NAME_STOP`` without 正式, 共同, 联合 …,
+# which names hold: 领导人非正式会议)
+_NAMED_STOP = re.compile(
+    r"在|于|由|是|的|了|将|把|被|向|为|对(?!接|话)|与会|出席|参加|举办|举行|召开|主办|承办|主持|当天|上午|下午"
+    r"|\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
+)
+# verbs of carrying out a meeting's line, not of holding it (落实…全会部署)
+_PLEDGE = re.compile(r"^(?:全面|深入|认真)?(?:学习|宣传|贯彻|落实|领会|传达)+")
+_OCCASION = re.compile(r"现场|集中|仪式|会上|当天|当日")
+_COUNTABLE_TYPES = frozenset({"establishment", "launch", "release", "project", "unveiling"})
+
+
+def _not_a_happening(sentence: str, etype: str, lo: int, end: int, hi: int) -> bool:
+    """A trigger (ending at ``end`` in its clause [lo, hi)) that reports no one happening:
+    an anniversary right after it, or (for types that statistics count) a count after
+    it, unless the clause sets it at one occasion (现场集中签约项目20个)."""
+    if _ANNIVERSARY.match(sentence, end, min(hi, end + 8)):
+        return True
+    return (
+        etype in _COUNTABLE_TYPES
+        and _COUNT.search(sentence, end, min(hi, end + 16)) is not None
+        and _OCCASION.search(sentence, lo, end) is None
+    )
+
+
+def _named(ctx: _SentenceContext, lex: Lexicon, etype: str, start: int, end: int, c_lo: int) -> str:
+    """The name a ``named`` noun at [start, end) carries: the text from the last name
+    stop of its clause (which starts at ``c_lo``) to its end, when that says more than
+    the noun and is no count of it (``多场分论坛``); else ``""``."""
+    text = ctx.text
+    lo = c_lo
+    for m in _NAMED_STOP.finditer(text, c_lo, start):
+        lo = m.end()
+    name = _clean_name(_PLEDGE.sub("", text[lo:end]), lex.generic.get(etype, _EMPTY))
+    if len(name) < end - start + 3 or "、" in name or _COUNTED.match(name):
+        return ""
+    return name
 
 
 def _clean_name(raw: str, generic: frozenset[str]) -> str:
@@ -1174,35 +1238,86 @@ class _Extractor:
             nouns, cues = ctx.nouns, ctx.cues
             for h_start, h_end, word, kind, etype in kept:
                 lo, hi, prev_end = _clause(breaks, h_start)
+                own = ""
                 if kind == "verb":
                     noun = _verb_has_noun(ctx, etype, h_start, h_end, lo, hi, prev_end)
+                    if not noun and etype == "release" and ctx.books:
+                        book = _BOOK_TITLE.search(sentence, h_end, hi)  # 批准了《…纲要》
+                        noun = book.group(0) if book is not None else ""
                     if not noun:
                         continue
                     rule = f"verb:{word}+noun:{noun}"
+                elif kind == "named":
+                    own = _named(ctx, lex, etype, h_start, h_end, lo)
+                    if not own:
+                        continue
+                    rule = f"named:{word}"
                 else:
                     rule = f"{kind}:{word}"
-                status, cue = _status(ctx, etype, h_start, h_end, lo, hi) if cues else _REPORTED
+                if _not_a_happening(sentence, etype, lo, h_end, hi):
+                    continue
+                # (a short first clause sets the time of the sentence: 去年,双方签署…)
+                st_lo = 0 if _after_lead(breaks, prev_end) else lo
+                status, cue = _status(ctx, etype, h_start, h_end, st_lo, hi) if cues else _REPORTED
                 if status == "topic":
                     continue
                 key = (etype, status)
                 cand = cands.get(key)
+                if own and cand is not None and cand.name and not _names_agree(cand.name, own):
+                    key = (etype, status, own)  # another named meeting of the sentence
+                    cand = cands.get(key)
                 if cand is None:
                     cand = cands[key] = _Candidate(etype, h_start, [], [], status, "", cue)
                 if word not in cand.words:
                     cand.words.append(word)
                 cand.rules.append(rule)
+                if own and (not cand.name or (len(own) > len(cand.name) and cand.name in own)):
+                    cand.name = own  # (…联席会议暨…研讨会: the whole name)
                 if not cand.name and (ctx.books or etype in nouns):  # else there is none
                     cand.name = _name(ctx, lex, etype, h_start, h_end, lo, hi)
             if not cands:
                 continue
-            # a nameless release beside a launch is the launch's own announcement
+            # a named meeting and the verb that holds it are one event, with the verb's
+            # status (…峰会将于10月20日在苏州召开)
             if len(cands) > 1:
-                for (etype, status), cand in list(cands.items()):
-                    launch = cands.get(("launch", status))
-                    if etype == "release" and not cand.name and launch is not None:
-                        launch.rules.append("absorbed:" + "+".join(cand.words))
-                        launch.words.extend(w for w in cand.words if w not in launch.words)
-                        del cands[(etype, status)]
+                for key, cand in list(cands.items()):
+                    if not all(r.startswith("named:") for r in cand.rules):
+                        continue
+                    for other in cands.values():
+                        if (
+                            other is not cand
+                            and other.etype == cand.etype
+                            and not all(r.startswith("named:") for r in other.rules)
+                            and _names_agree(other.name, cand.name)
+                        ):
+                            other.rules[:0] = cand.rules
+                            other.words[:0] = [w for w in cand.words if w not in other.words]
+                            if len(cand.name) > len(other.name):
+                                other.name = cand.name
+                            other.start = min(other.start, cand.start)
+                            del cands[key]
+                            break
+            # a nameless release beside a launch is the launch's own announcement; an
+            # unveiling beside a founding (揭牌成立, 成立并揭牌) is the founding's ceremony:
+            # one happening, and the founding says more (a body now exists)
+            if len(cands) > 1:
+                for key, cand in list(cands.items()):
+                    into = _ABSORBED_BY.get(cand.etype)
+                    host = cands.get((into, cand.status)) if into else None
+                    if host is not None and (not cand.name or cand.etype == "unveiling"):
+                        host.rules.append("absorbed:" + "+".join(cand.words))
+                        host.words.extend(w for w in cand.words if w not in host.words)
+                        if not host.name:
+                            host.name = cand.name
+                        del cands[key]
+            # the previous sentence's mentions, for a subject carried over (in the same
+            # paragraph: a sentence after a line break starts afresh)
+            prev_rows: Sequence[int] = ()
+            if idx > e_lo and s_lo and text[s_lo - 1] != "\n":
+                p_lo = bounds[idx - 2] - base if idx - 1 > e_lo else 0
+                pi = bisect_left(m_starts, p_lo, m_lo, m_hi)
+                pj = bisect_left(m_starts, s_lo, pi, m_hi)
+                prev_rows = [k for k in range(pi, pj) if m_ends[k] <= s_lo]
             events += self._events(
                 aid,
                 fld,
@@ -1216,21 +1331,45 @@ class _Extractor:
                 article_date,
                 mentions,
                 rows,
+                prev_rows,
             )
         return events
 
     def _events(
-        self, aid, fld, text, idx, s_lo, sentence, breaks, cands, ref, article_date, mentions, rows
+        self,
+        aid,
+        fld,
+        text,
+        idx,
+        s_lo,
+        sentence,
+        breaks,
+        cands,
+        ref,
+        article_date,
+        mentions,
+        rows,
+        prev_rows,
     ) -> list[_Event]:
         """The events of the candidates of the sentence at ``s_lo`` of the field ``text``:
-        participants, date, status and place."""
+        participants, date, status and place.
+
+        Participants are the parks and organisations the sentence names; a sentence
+        naming none takes those of the sentence before it in its paragraph (a subject
+        carried over: ``…签署协议。双方还将…``), never the whole article's.
+        """
         if rows:
             parks, orgs = mentions.participants(rows)
         else:
             parks, orgs = [], []
-        from_article = not parks and not orgs
-        if from_article:
-            parks, orgs = mentions.article_participants()
+        from_article = False
+        how = "participants:sentence"
+        if not parks and not orgs:
+            if prev_rows:
+                parks, orgs = mentions.participants(prev_rows)
+                how = "participants:previous sentence"
+            if not parks and not orgs:
+                how = ""
 
         dates = (
             [(m.start(), m.end(), m) for m in _DATE.finditer(sentence)]
@@ -1273,7 +1412,9 @@ class _Extractor:
                     status = "future"
                     rules.append("future:date")
             if status == "reported" and years:
-                lo, hi, _ = _clause(breaks, cand.start)
+                lo, hi, prev_end = _clause(breaks, cand.start)
+                if _after_lead(breaks, prev_end):
+                    lo = 0
                 clause_years = [int(y) for y in _YEAR_ONLY.findall(sentence, lo, hi)]
                 if clause_years and min(clause_years) < ref.year:
                     status = "background"
@@ -1285,8 +1426,8 @@ class _Extractor:
                     place_mentions = self._place_mentions(mentions, rows, s_lo)
                 near = _nearest(place_mentions, cand.start) if place_mentions else None
                 place = near[2] if near is not None else ""
-            if from_article:
-                rules.append("participants:article")
+            if how:
+                rules.append(how)
             out.append(
                 _Event(
                     aid,
@@ -1411,6 +1552,8 @@ def _names_agree(a: str, b: str) -> bool:
 def _parts_agree(a: _Event, b: _Event) -> bool:
     if a.from_article or b.from_article:
         return True
+    if not (a.parks or a.orgs) or not (b.parks or b.orgs):
+        return True  # a report naming nobody (出席揭牌仪式) agrees with any
     x, y = set(a.parks) | set(a.orgs), set(b.parks) | set(b.orgs)
     return x <= y or y <= x
 
@@ -1536,6 +1679,8 @@ def _frame(events: list[_Event], labels: Mapping[str, str]) -> pd.DataFrame:
     frame["orgs"] = _object_array([e.orgs for e in events])
     frame["counted"] = counted
     frame["confidence"] = confidence
+    frame["root_event_id"] = frame["event_id"]
+    frame["n_articles"] = counted.astype("int64")
     return frame[EVENT_COLUMNS]
 
 
@@ -1660,19 +1805,28 @@ def find_events(
           (``第二届…发展大会``, ``《…指南(2023版)》``; several unveiled things as
           ``A、B``), else ``""``.
         - ``parks``, ``orgs``: lists of mention ``entity_id``s of the parks and of
-          the organisations (company, government, research, association) in the
-          sentence, or in the whole article when the sentence has neither.
+          the organisations (company, government, research, association) the
+          event's sentence names, or, when it names none, those of the sentence
+          before it in the same paragraph (a subject carried over); never the whole
+          article's. ``rule`` says which (``participants:sentence``,
+          ``participants:previous sentence``).
         - ``status``: ``reported``, ``background`` (mentioned as history),
           ``future`` (planned) or ``negated``.
         - ``counted``: ``True`` for reported events that are not a repeat of an
           earlier report of the same event in the article.
         - ``rule``: how it was found, ``;``-separated: ``trigger:签署``,
           ``verb:召开+noun:研讨会``, then tags such as ``future:将于``,
-          ``background:date``, ``participants:article``, ``duplicate``,
+          ``background:date``, ``named:会议``, ``duplicate``,
           ``duplicate:title``, ``absorbed:发布``.
         - ``confidence``: 0-1, higher with a name, place, stated date and
-          participants in the sentence; lower for titles and article-wide
-          participants. A ranking aid, not a probability.
+          participants in the sentence; lower for titles. A ranking aid, not a
+          probability.
+        - ``root_event_id``: the ``event_id`` of the first report of the same event;
+          here each row's own id: ``link_events`` links the reports of a whole
+          corpus (``event_counts`` and the charts do it on the table they get, so
+          a build's batches do not change them).
+        - ``n_articles``: on a root, the number of articles reporting the event
+          (here 1 for a counted event); 0 on the other rows.
 
     Raises:
         InputError: ``articles`` lacks a needed column, or the lexicon is bad.
@@ -1705,6 +1859,89 @@ def find_events(
         "found %d events (%d counted) in %d articles", len(frame), int(frame["counted"].sum()), n
     )
     return frame
+
+
+# --------------------------------------------------------------------------- across articles
+
+_LINK_NOISE = re.compile(r"[《》“”\"'（）()\s·—－-]|^(?:20\d\d年?|第.{1,4}[届次])")
+
+
+def _link_keys(etype: str, name: str, place: str, parks, orgs) -> list[tuple]:
+    """The keys under which reports of one event meet: its type with its name
+    (normalised), and its type with its place and participants (when it has both)."""
+    keys = []
+    if name:
+        keys.append((etype, "name", _LINK_NOISE.sub("", name)))
+    parts = tuple(
+        sorted({*(parks if parks is not None else ()), *(orgs if orgs is not None else ())})
+    )
+    if place and parts:
+        keys.append((etype, "who", place, parts))
+    return keys
+
+
+def link_events(events: pd.DataFrame) -> pd.DataFrame:
+    """One event however many articles report it: ``root_event_id`` and ``n_articles``.
+
+    Counted events of different articles are reports of one event when they have the
+    same type, dates at most a day apart, and either the same name (after removing
+    book-title marks, quotes, spaces and a leading year or ordinal: ``《…》``,
+    ``2025…``) or the same place and the same participants. The earliest report (by
+    date, then table order) is the root: its ``n_articles`` is the number of articles
+    reporting the event (as GDELT's NumArticles), the other reports have
+    ``root_event_id`` = the root's ``event_id`` and ``n_articles`` 0. Events that are
+    not counted are their own roots with ``n_articles`` 0.
+
+    Linear in the number of events: reports meet in a hash table by key, and each key's
+    reports are chained in date order (a report joins the chain of the report before it
+    when their dates are at most a day apart).
+
+    Returns:
+        A copy of ``events`` with the two columns set.
+    """
+    out = events.copy()
+    n = len(out)
+    ids = out["event_id"].astype(str).tolist()
+    counted = out["counted"].astype(bool).tolist() if n else []
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    dates = pd.to_datetime(out["date"]).to_numpy() if n else np.array([], "datetime64[ns]")
+    days = np.where(pd.isna(dates), -(2**40), dates.astype("datetime64[D]").astype("int64"))
+    by_key: dict[tuple, list[int]] = {}
+    cols = zip(out["type"], out["name"], out["place"], out["parks"], out["orgs"], strict=True)
+    for i, (etype, name, place, parks, orgs) in enumerate(cols):
+        if not counted[i]:
+            continue
+        for key in _link_keys(str(etype), str(name or ""), str(place or ""), parks, orgs):
+            by_key.setdefault(key, []).append(i)
+    aids = out["article_id"].astype(str).tolist()
+    for rows in by_key.values():
+        if len(rows) < 2:
+            continue
+        rows.sort(key=lambda i: (days[i], i))
+        for a, b in itertools.pairwise(rows):
+            if days[b] - days[a] <= 1 and days[a] > -(2**40) and aids[a] != aids[b]:
+                ra, rb = find(a), find(b)
+                if ra != rb:
+                    first, second = (ra, rb) if (days[ra], ra) <= (days[rb], rb) else (rb, ra)
+                    parent[second] = first
+    roots = [find(i) for i in range(n)]
+    articles: dict[int, set[str]] = {}
+    for i, r in enumerate(roots):
+        if counted[i]:
+            articles.setdefault(r, set()).add(aids[i])
+    out["root_event_id"] = pd.array([ids[r] for r in roots], dtype=out["event_id"].dtype)
+    out["n_articles"] = np.array(
+        [len(articles.get(i, ())) if roots[i] == i and counted[i] else 0 for i in range(n)],
+        dtype="int64",
+    )
+    return out
 
 
 # --------------------------------------------------------------------------- counts
@@ -1745,6 +1982,7 @@ def event_counts(
     articles: pd.DataFrame | None = None,
     counted_only: bool = True,
     names: pd.DataFrame | Mapping[str, str] | None = None,
+    unit: str = "events",
 ) -> pd.DataFrame:
     """Count events by period, type, park, organisation, place or any column.
 
@@ -1762,13 +2000,17 @@ def event_counts(
             repeats); ``False`` counts every row.
         names: the mentions table, a gazetteer (``entity_id``/``id`` and ``name``)
             or a mapping, to add ``park_name``/``org_name`` columns.
+        unit: ``events`` (the default) counts each event once however many
+            articles report it (its root, ``root_event_id``; reports are linked
+            again over the whole table given, see ``link_events``);
+            ``reports`` counts every article's report.
 
     Returns:
         One row per group with events, sorted by the keys: the ``by`` columns
         (``period`` is the period's first day as datetime64; ``park``/``org`` are
         entity_ids, followed by ``park_name``/``org_name`` when ``names`` is
-        given), then ``n_events`` (events in the group) and ``n_articles``
-        (distinct articles reporting them). Events with no date, or no park when
+        given), then ``n_events`` (events, or reports, in the group) and
+        ``n_articles`` (articles reporting them). Events with no date, or no park when
         grouping by park, are left out.
 
     Example:
@@ -1777,8 +2019,16 @@ def event_counts(
     keys = [by] if isinstance(by, str) else list(by)
     if not keys:
         raise ValueError("by needs at least one key")
+    if unit not in ("events", "reports"):
+        raise ValueError(f"unit must be 'events' or 'reports', not {unit!r}")
     frame = events[events["counted"].astype(bool)] if counted_only else events
     frame = frame.copy()
+    roots = unit == "events" and counted_only and "event_id" in frame.columns
+    if roots and {"type", "name", "place", "parks", "orgs", "date", "article_id"} <= set(
+        frame.columns
+    ):
+        frame = link_events(frame)  # (the whole table: reports of every build batch meet)
+        frame = frame[frame["event_id"] == frame["root_event_id"]].copy()
     if articles is not None:
         extra = [k for k in keys if k not in frame.columns and k in articles.columns]
         if extra:
@@ -1822,7 +2072,12 @@ def event_counts(
         empty["n_articles"] = pd.Series(dtype="int64")
         return empty.reset_index(drop=True)
     grouped = frame.groupby(out_keys, sort=True, dropna=False)
-    result = grouped.agg(
-        n_events=("event_id", "nunique"), n_articles=("article_id", "nunique")
-    ).reset_index()
+    if roots and "n_articles" in frame.columns:
+        result = grouped.agg(
+            n_events=("event_id", "nunique"), n_articles=("n_articles", "sum")
+        ).reset_index()
+    else:
+        result = grouped.agg(
+            n_events=("event_id", "nunique"), n_articles=("article_id", "nunique")
+        ).reset_index()
     return result.astype({"n_events": "int64", "n_articles": "int64"})

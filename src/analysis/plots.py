@@ -197,9 +197,16 @@ def _usable(table: pd.DataFrame | None, columns: Iterable[str]) -> bool:
 
 
 def _counted(events: pd.DataFrame) -> pd.DataFrame:
-    """Events that count (``counted`` true), or all of them if the column is absent."""
+    """Events that count (``counted`` true), or all of them if the column is absent;
+    each event once however many articles report it (its root: ``link_events``)."""
     if "counted" in events.columns:
-        return events[events["counted"].fillna(False).astype(bool)]
+        events = events[events["counted"].fillna(False).astype(bool)]
+        needed = {"event_id", "article_id", "type", "name", "place", "parks", "orgs", "date"}
+        if needed <= set(events.columns):
+            from analysis.events import link_events
+
+            linked = link_events(events)
+            events = linked[linked["event_id"] == linked["root_event_id"]]
     return events
 
 

@@ -399,7 +399,7 @@ def _events_html(
             [
                 _date(event.get("date")),
                 _esc(labels.iloc[i]) if labels is not None else "",
-                _esc(event.get("name") or event.get("trigger")),
+                _esc(event.get("name") or ""),  # (the trigger verb names nothing)
                 _esc(park_names),
                 _esc(event.get("sentence")),
                 link,
