@@ -356,8 +356,8 @@ def test_common_words_are_not_organisations(text):
         .sum()
         == 0
     )
-    if text.startswith("组织部"):
-        assert spans(m) == [("组织部", "org:组织部")]
+    if text.startswith("组织部"):  # no named body: a class noun (issue 14)
+        assert spans(m) == []
 
 
 def test_short_form_links_across_articles():
@@ -569,9 +569,9 @@ def test_large_input_same_mentions_as_article_by_article():
     ("body", "expected"),
     [
         # a name of up to 32 characters before the suffix, at the start of the text
-        ("甲" * 32 + "研究院", [("org:" + "甲" * 32 + "研究院", 0, 35)]),
+        ("江苏" * 16 + "研究院", [("org:" + "江苏" * 16 + "研究院", 0, 35)]),
         # one more and no boundary in reach: no organisation
-        ("甲" * 33 + "研究院", []),
+        ("甲" + "江苏" * 16 + "研究院", []),
         # a protected phrase (工业和信息化) is no boundary, the comma before it is
         ("前言，江苏省工业和信息化厅发布", [("org:江苏省工业和信息化厅", 3, 13)]),
         # parentheses far before the window do not change the boundary
@@ -583,5 +583,6 @@ def test_large_input_same_mentions_as_article_by_article():
 )
 def test_organisation_left_boundary_window(body, expected):
     found = find_mentions(arts(body))
+    found = found[found["entity_id"].str.startswith("org:")]
     got = list(zip(found["entity_id"], found["start"], found["end"], strict=True))
     assert got == expected
