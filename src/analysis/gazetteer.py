@@ -225,11 +225,12 @@ def load_org_rules() -> dict[str, pd.DataFrame]:
         (canonical), ``aliases`` (``|``-separated), ``kind``, ``source`` (a page of the
         organisation, or empty), from ``orgs_known.csv`` (the region's bodies, universities
         and companies) and ``orgs_national.csv`` (national bodies, media, banks and
-        international organisations, kind ``international``), one row per name; ``suffixes`` has ``suffix``,
-        ``kind`` and ``rule`` (``plain``; ``weak``: needs four characters before it;
-        ``domain``: one-character government suffix that needs a domain word before it;
-        ``numbered``: only after 第 and a number); ``lexicon`` has ``word`` and ``role``
-        (``domain``, ``stop``, ``protect``, ``generic_core``, ``follower_reject``,
+        international organisations, kind ``international``), one row per name;
+        ``suffixes`` has ``suffix``, ``kind`` and ``rule`` (``plain``; ``weak``: needs four
+        characters before it; ``domain``: one-character government suffix that needs a
+        domain word before it; ``numbered``: only after 第 and a number); ``lexicon`` has
+        ``word`` and ``role`` (``domain``, ``stop``, ``protect``, ``generic_core``,
+        ``follower_reject``, ``national`` (国家, 中央: a proper part of a name),
         ``title_before``, ``title_after``, ``surname``, ``name_end``, ``industry``).
     """
     data = config.PACKAGE_DATA_DIR
