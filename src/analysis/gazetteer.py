@@ -319,7 +319,10 @@ def dictionary_terms(
     for place in load_places().itertuples(index=False):
         for name in [place.name, *split_names(place.aliases)]:
             terms.setdefault(name, TAG_PLACE)
-    for org in load_org_rules()["known"].itertuples(index=False):
+    # the region's table only: the national one is for mentions (its short aliases, such
+    # as 中共, would change how the tokenizer backends cut some texts)
+    known = _read_csv(config.PACKAGE_DATA_DIR / "orgs_known.csv", ("name", "aliases", "kind"))
+    for org in known.itertuples(index=False):
         for name in [org.name, *split_names(org.aliases)]:
             terms.setdefault(name, TAG_ORG)
     return sorted(terms.items())

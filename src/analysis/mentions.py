@@ -111,6 +111,8 @@ _END = operator.itemgetter(1)
 _PARTS = operator.itemgetter(3)
 _PAYLOAD = operator.itemgetter(0)  # the payload among a chosen candidate's parts
 _LAST = (sys.maxsize, sys.maxsize, _P_BLOCK, ())  # a candidate after all others
+_PARK_LEVEL = re.compile(r"(?:国家级|国家|省级|市级|省)$")  # a level before a park suffix
+_PARK_CLASS = re.compile(r"(?:国家级|省级)(?:新区|开发区|高新区|经开区|自贸区)")
 _COMPANY_TAILS = ("股份有限公司", "有限责任公司", "有限公司", "公司", "集团", "股份")
 
 
@@ -203,6 +205,19 @@ class _Rules:
                 parks["short_name"].where(parks["short_name"] != "", parks["official_name"]),
                 strict=True,
             )
+        )
+        names = park_names(parks)
+        self.park_by_name = dict(zip(names["name"], names["park_id"], strict=True))
+        self.broad_places = frozenset(
+            n
+            for p in places.itertuples(index=False)
+            if p.level in ("region", "province")
+            for n in [p.name, *split_names(p.aliases)]
+        ) | {"全国", "我国", "中国"}
+        self.park_suffixes = sorted(
+            org_rules["suffixes"].loc[org_rules["suffixes"]["kind"] == "park", "suffix"],
+            key=len,
+            reverse=True,
         )
         self.park_by_district = {}
         self.main_park = {}
@@ -474,7 +489,43 @@ class _Rules:
             return None
         if rule == "domain" and len(core) < 2 and core in self.domains:
             return None
+        if kind == "park":
+            return self.park_candidate(text, start, s, e)
         return _org_tuple(text, start, e, kind)
+
+    def park_candidate(self, text: str, start: int, s: int, e: int):
+        """A park found by its name's shape (``text[start:s]`` before the park suffix
+        ``text[s:e]``): ``park:<id>`` when its name ends with one of our parks' names
+        (江苏苏州工业园区), else ``park:<its name>``; ``None`` for a generic phrase (a
+        region or province and a level: 长三角国家高新区, 江苏省级开发区)."""
+        # the longest park suffix (高新区, not 新区) and the name before it again
+        suffix = next(x for x in self.park_suffixes if text.endswith(x, start, e))
+        s = e - len(suffix)
+        cut = self.words.name_start(text[start:s], suffix)
+        if cut is None or s - start - cut < 2:
+            return None
+        start += cut
+        level = _PARK_CLASS.match(text, start, s)
+        if level:  # 国家级新区|两江新区: a class before the name
+            start = level.end()
+            if s - start < 2:
+                return None
+        core = _PARK_LEVEL.sub("", text[start:s])
+        if core in ("全国", "我国") or (
+            core != text[start:s] and (not core or core in self.broad_places)
+        ):
+            return None
+        name = text[start:e]
+        if "（" in name or " " in name:
+            name = name.replace("（", "(").replace("）", ")").replace(" ", "")
+        for i in range(len(name) - 2):
+            park_id = self.park_by_name.get(name[i:])
+            if park_id is not None:
+                payload = (f"park:{park_id}", self.park_name[park_id], "park", "shape")
+                break
+        else:
+            payload = (f"park:{name}", name, "park", "shape")
+        return (start, e, _P_ORG, (payload,))
 
     def short_forms(self, name: str) -> list[str]:
         """Short forms of a company name: its leading distinctive part (卓品智能 ...)."""
@@ -644,7 +695,7 @@ class _Words:
         {"d", "df", "dg", "ad", "p", "c", "r", "rr", "rz", "rg", "y", "e", "o", "zg"}
         | {"u", "uj", "ul", "uz", "ud", "ug", "uv"}
     )
-    BREAK = HARD | {"v", "vd", "vi", "vg", "m", "mq", "q", "f"}
+    BREAK = HARD | {"v", "vd", "vi", "vg", "m", "mq", "q", "f", "jc"}
 
     def __init__(
         self,
@@ -685,7 +736,7 @@ class _Words:
                 # one-character adverbs and interjections are often a name's characters
                 # cut apart (太|赫兹); particles, conjunctions, prepositions, pronouns never
                 return -2 if len(word) > 1 or tag[0] in "ucpr" else 0
-            return -1
+            return -1 if len(word) > 1 or tag != "f" else 0  # 前|海 is 前海
         return 0
 
     def name_start(self, core: str, suffix: str) -> int | None:
@@ -726,7 +777,7 @@ class _Words:
 
 @functools.lru_cache(maxsize=1)
 def _jieba_tags() -> dict[str, str]:
-    """jieba's dictionary: word -> part of speech."""
+    """jieba's dictionary: word -> part of speech (``jc`` for frequent abbreviations)."""
     import jieba
 
     path = Path(jieba.__file__).resolve().parent / "dict.txt"
@@ -735,7 +786,10 @@ def _jieba_tags() -> dict[str, str]:
         for line in lines:
             parts = line.split()
             if len(parts) == 3:
-                tags[parts[0]] = parts[2]
+                word, freq, tag = parts
+                if tag == "j" and len(word) > 1 and int(freq) > 1000:
+                    tag = "jc"  # a frequent "abbreviation" is a common word (深化, 中小)
+                tags[word] = tag
     return tags
 
 
