@@ -177,8 +177,10 @@ def test_sample_organisations(sample_mentions):
     orgs = sample_mentions[sample_mentions["entity_id"].str.startswith("org:")]
     surfaces = set(orgs["surface"])
     missing = [name for name in SAMPLE_ORGS if name not in surfaces]
-    assert not missing
-    assert len(set(SAMPLE_ORGS)) >= 30
+    # 省委党建办 names no place (by the annotation guidelines a bare 省委 is ambiguous):
+    # a class noun before a suffix is no name (issue 14), so it may be missed
+    assert set(missing) <= {"省委党建办"}
+    assert len(set(SAMPLE_ORGS) - set(missing)) >= 30
     kinds = orgs.drop_duplicates("surface").set_index("surface")["kind"]
     assert kinds["康明斯(中国)投资有限公司"] == "company"
     assert kinds["清华大学无锡应用技术研发院"] == "research"
@@ -246,7 +248,8 @@ def test_signing_with_city_bureau():
         ("他赴沪参会后返甬。", [("沪", "place:shanghai"), ("甬", "place:ningbo")]),
         ("落户宁波高新区。", [("宁波高新区", "park:ningbo")]),
         ("专家在宁夏调研。", []),
-        ("无锡锡山经济开发区", [("无锡", "place:wuxi"), ("锡山", "place:wuxi-xishan")]),
+        # a park by its name's shape (issue 14); 锡 alone is never read inside it
+        ("无锡锡山经济开发区", [("无锡锡山经济开发区", "park:无锡锡山经济开发区")]),
         ("苏州大学师生", [("苏州大学", "org:苏州大学")]),
         ("锡业股份发布公告。", []),
     ],
@@ -356,8 +359,8 @@ def test_common_words_are_not_organisations(text):
         .sum()
         == 0
     )
-    if text.startswith("组织部"):
-        assert spans(m) == [("组织部", "org:组织部")]
+    if text.startswith("组织部"):  # no named body: a class noun (issue 14)
+        assert spans(m) == []
 
 
 def test_short_form_links_across_articles():
@@ -569,9 +572,9 @@ def test_large_input_same_mentions_as_article_by_article():
     ("body", "expected"),
     [
         # a name of up to 32 characters before the suffix, at the start of the text
-        ("甲" * 32 + "研究院", [("org:" + "甲" * 32 + "研究院", 0, 35)]),
+        ("江苏" * 16 + "研究院", [("org:" + "江苏" * 16 + "研究院", 0, 35)]),
         # one more and no boundary in reach: no organisation
-        ("甲" * 33 + "研究院", []),
+        ("甲" + "江苏" * 16 + "研究院", []),
         # a protected phrase (工业和信息化) is no boundary, the comma before it is
         ("前言，江苏省工业和信息化厅发布", [("org:江苏省工业和信息化厅", 3, 13)]),
         # parentheses far before the window do not change the boundary
@@ -583,5 +586,88 @@ def test_large_input_same_mentions_as_article_by_article():
 )
 def test_organisation_left_boundary_window(body, expected):
     found = find_mentions(arts(body))
+    found = found[found["entity_id"].str.startswith("org:")]
     got = list(zip(found["entity_id"], found["start"], found["end"], strict=True))
     assert got == expected
+
+
+# -- issue 14: organisations name something; parks by their name's shape ------------------
+
+ORG_KINDS = ["company", "government", "research", "association", "international"]
+
+
+def org_surfaces(text: str) -> list[str]:
+    m = find_mentions(arts(text))
+    return m.loc[m["kind"].isin(ORG_KINDS), "surface"].tolist()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "不少互联网公司加大了研发投入。",  # class noun + suffix
+        "多家商业银行下调了存款利率。",
+        "地方政府要落实主体责任。",
+        "当地政府组织力量抢修。",
+        "建设法治政府是重要任务。",
+        "该公司负责人介绍。",  # a pronoun
+        "部分基金公司发行了新产品。",
+        "成员国政府代表出席会议。",
+        "平台企业依托一站式服务平台办理。",
+    ],
+)
+def test_class_noun_before_suffix_is_no_organisation(text):
+    assert org_surfaces(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the clause before the name is cut at its last verb or adverb
+        ("会议提出要加强上合组织实业家委员会建设。", ["上合组织实业家委员会"]),
+        ("记者随后找到苏州苏高新集团了解情况。", ["苏州苏高新集团"]),
+        ("代表团来到中国农业银行参观。", ["中国农业银行"]),
+        # a known organisation after a clause word is the name
+        ("全年收入稳步回升财政部表示将继续发力。", ["财政部"]),
+        # a suffix that begins a longer word is no suffix
+        ("全国大学生创新大赛开幕。", []),
+    ],
+)
+def test_name_starts_after_the_clause(text, expected):
+    assert org_surfaces(text) == expected
+
+
+def test_national_table_kinds_and_aliases():
+    m = find_mentions(arts("新华社报道,联合国和上合组织代表出席,人民银行与中国人民银行均有表态。"))
+    orgs = m[m["kind"].isin(ORG_KINDS)]
+    got = list(zip(orgs["surface"], orgs["entity_id"], orgs["kind"], strict=True))
+    assert got == [
+        ("新华社", "org:新华社", "company"),
+        ("联合国", "org:联合国", "international"),
+        ("上合组织", "org:上海合作组织", "international"),
+        ("人民银行", "org:中国人民银行", "government"),
+        ("中国人民银行", "org:中国人民银行", "government"),
+    ]
+
+
+def test_party_committee_of_a_named_place():
+    assert org_surfaces("深圳市委召开常委会会议。") == ["深圳市委"]
+    assert org_surfaces("内蒙古自治区党委作出部署。") == ["内蒙古自治区党委"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("海南自由贸易港建设稳步推进。", [("海南自由贸易港", "park:海南自由贸易港")]),
+        ("企业入驻显鸿集成电路产业园。", [("显鸿集成电路产业园", "park:显鸿集成电路产业园")]),
+        ("位于江西南昌高新区的企业。", [("江西南昌高新区", "park:江西南昌高新区")]),
+        # one of ours under a longer name is linked to the gazetteer
+        ("江苏苏州工业园区发布新政。", [("江苏苏州工业园区", "park:suzhou-sip")]),
+        # a class before the name is left out
+        ("国家级新区两江新区发展迅速。", [("两江新区", "park:两江新区")]),
+        # generic phrases are no parks
+        ("全国自贸区建设经验。", []),
+        ("深化长三角国家高新区合作。", []),
+    ],
+)
+def test_parks_by_their_name_shape(text, expected):
+    assert spans(find_mentions(arts(text)), "park") == expected

@@ -222,19 +222,48 @@ def load_org_rules() -> dict[str, pd.DataFrame]:
 
     Returns:
         ``{"known": ..., "suffixes": ..., "lexicon": ...}``. ``known`` has ``name``
-        (canonical), ``aliases`` (``|``-separated), ``kind``; ``suffixes`` has ``suffix``,
-        ``kind`` and ``rule`` (``plain``; ``weak``: needs four characters before it;
-        ``domain``: one-character government suffix that needs a domain word before it;
-        ``numbered``: only after 第 and a number); ``lexicon`` has ``word`` and ``role``
-        (``domain``, ``stop``, ``protect``, ``generic_core``, ``follower_reject``,
+        (canonical), ``aliases`` (``|``-separated), ``kind``, ``source`` (a page of the
+        organisation, or empty), from ``orgs_known.csv`` (the region's bodies, universities
+        and companies) and ``orgs_national.csv`` (national bodies, media, banks and
+        international organisations, kind ``international``), one row per name;
+        ``suffixes`` has ``suffix``, ``kind`` and ``rule`` (``plain``; ``weak``: needs four
+        characters before it; ``domain``: one-character government suffix that needs a
+        domain word before it; ``numbered``: only after 第 and a number); ``lexicon`` has
+        ``word`` and ``role`` (``domain``, ``stop``, ``protect``, ``generic_core``,
+        ``follower_reject``, ``national`` (国家, 中央: a proper part of a name),
         ``title_before``, ``title_after``, ``surname``, ``name_end``, ``industry``).
     """
     data = config.PACKAGE_DATA_DIR
     return {
-        "known": _read_csv(data / "orgs_known.csv", ("name", "aliases", "kind")),
+        "known": _known_orgs(
+            _read_csv(data / "orgs_known.csv", ("name", "aliases", "kind")),
+            _read_csv(data / "orgs_national.csv", ("name", "aliases", "kind", "source")),
+        ),
         "suffixes": _read_csv(data / "orgs_suffixes.csv", ("suffix", "kind", "rule")),
         "lexicon": _read_csv(data / "orgs_lexicon.csv", ("word", "role")),
     }
+
+
+def _known_orgs(*tables: pd.DataFrame) -> pd.DataFrame:
+    """The organisation tables as one, one row per canonical name: a name in several
+    tables keeps the first kind and the first non-empty source, and the union of the
+    aliases."""
+    frame = pd.concat(tables, ignore_index=True).fillna("")
+    rows = []
+    for name, group in frame.groupby("name", sort=False):
+        aliases = dict.fromkeys(a for cell in group["aliases"] for a in split_names(cell))
+        aliases.pop(name, None)
+        sources = [s for s in group["source"] if s]
+        rows.append(
+            {
+                "name": name,
+                "aliases": "|".join(aliases),
+                "kind": group["kind"].iloc[0],
+                "source": sources[0] if sources else "",
+                "note": next((n for n in group["note"] if n), ""),
+            }
+        )
+    return pd.DataFrame(rows, columns=["name", "aliases", "kind", "source", "note"])
 
 
 def split_names(value: str) -> list[str]:
@@ -290,7 +319,10 @@ def dictionary_terms(
     for place in load_places().itertuples(index=False):
         for name in [place.name, *split_names(place.aliases)]:
             terms.setdefault(name, TAG_PLACE)
-    for org in load_org_rules()["known"].itertuples(index=False):
+    # the region's table only: the national one is for mentions (its short aliases, such
+    # as 中共, would change how the tokenizer backends cut some texts)
+    known = _read_csv(config.PACKAGE_DATA_DIR / "orgs_known.csv", ("name", "aliases", "kind"))
+    for org in known.itertuples(index=False):
         for name in [org.name, *split_names(org.aliases)]:
             terms.setdefault(name, TAG_ORG)
     return sorted(terms.items())

@@ -38,6 +38,7 @@ import sys
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import ahocorasick
 import numpy as np
@@ -69,7 +70,16 @@ MENTION_COLUMNS = [
     "sentence",
     "resolution",
 ]
-KINDS = ("park", "company", "government", "research", "association", "place", "person")
+KINDS = (
+    "park",
+    "company",
+    "government",
+    "research",
+    "association",
+    "international",
+    "place",
+    "person",
+)
 FIELDS = ("title", "body")
 
 # Candidate priorities when two candidates of the same length overlap (lower wins).
@@ -101,6 +111,8 @@ _END = operator.itemgetter(1)
 _PARTS = operator.itemgetter(3)
 _PAYLOAD = operator.itemgetter(0)  # the payload among a chosen candidate's parts
 _LAST = (sys.maxsize, sys.maxsize, _P_BLOCK, ())  # a candidate after all others
+_PARK_LEVEL = re.compile(r"(?:国家级|国家|省级|市级|省)$")  # a level before a park suffix
+_PARK_CLASS = re.compile(r"(?:国家级|省级)(?:新区|开发区|高新区|经开区|自贸区)")
 _COMPANY_TAILS = ("股份有限公司", "有限责任公司", "有限公司", "公司", "集团", "股份")
 
 
@@ -157,6 +169,16 @@ class _Rules:
         self.surnames = words("surname")
         self.name_end = frozenset("".join(words("name_end"))) | _PUNCT
         self.industry = tuple(sorted(words("industry"), key=len, reverse=True))
+        self.words = _Words(
+            {p for p in load_places()["name"] if len(p) > 1} | words("national"),
+            self.domains,
+            {
+                name
+                for org in org_rules["known"].itertuples(index=False)
+                for name in [org.name, *split_names(org.aliases)]
+            },
+            words("protect"),
+        )
         # stop word -> [(protected phrase, offset of the stop word inside it)]
         self.protected: dict[str, list[tuple[str, int]]] = defaultdict(list)
         for phrase in words("protect"):
@@ -183,6 +205,19 @@ class _Rules:
                 parks["short_name"].where(parks["short_name"] != "", parks["official_name"]),
                 strict=True,
             )
+        )
+        names = park_names(parks)
+        self.park_by_name = dict(zip(names["name"], names["park_id"], strict=True))
+        self.broad_places = frozenset(
+            n
+            for p in places.itertuples(index=False)
+            if p.level in ("region", "province")
+            for n in [p.name, *split_names(p.aliases)]
+        ) | {"全国", "我国", "中国"}
+        self.park_suffixes = sorted(
+            org_rules["suffixes"].loc[org_rules["suffixes"]["kind"] == "park", "suffix"],
+            key=len,
+            reverse=True,
         )
         self.park_by_district = {}
         self.main_park = {}
@@ -444,9 +479,53 @@ class _Rules:
         core = text[start:s]
         if core in self.generic_cores:
             return None
+        if kind != "government" and e - s > 1 and self.words.continues(text, s, e):
+            return None  # the suffix begins a longer word: 大学生, 银行业, 集团化
+        cut = self.words.name_start(core, text[s:e])
+        if cut is None:
+            return None
+        start += cut
+        if s - start < shortest:
+            return None
         if rule == "domain" and len(core) < 2 and core in self.domains:
             return None
+        if kind == "park":
+            return self.park_candidate(text, start, s, e)
         return _org_tuple(text, start, e, kind)
+
+    def park_candidate(self, text: str, start: int, s: int, e: int):
+        """A park found by its name's shape (``text[start:s]`` before the park suffix
+        ``text[s:e]``): ``park:<id>`` when its name ends with one of our parks' names
+        (江苏苏州工业园区), else ``park:<its name>``; ``None`` for a generic phrase (a
+        region or province and a level: 长三角国家高新区, 江苏省级开发区)."""
+        # the longest park suffix (高新区, not 新区) and the name before it again
+        suffix = next(x for x in self.park_suffixes if text.endswith(x, start, e))
+        s = e - len(suffix)
+        cut = self.words.name_start(text[start:s], suffix)
+        if cut is None or s - start - cut < 2:
+            return None
+        start += cut
+        level = _PARK_CLASS.match(text, start, s)
+        if level:  # 国家级新区|两江新区: a class before the name
+            start = level.end()
+            if s - start < 2:
+                return None
+        core = _PARK_LEVEL.sub("", text[start:s])
+        if core in ("全国", "我国") or (
+            core != text[start:s] and (not core or core in self.broad_places)
+        ):
+            return None
+        name = text[start:e]
+        if "（" in name or " " in name:
+            name = name.replace("（", "(").replace("）", ")").replace(" ", "")
+        for i in range(len(name) - 2):
+            park_id = self.park_by_name.get(name[i:])
+            if park_id is not None:
+                payload = (f"park:{park_id}", self.park_name[park_id], "park", "shape")
+                break
+        else:
+            payload = (f"park:{name}", name, "park", "shape")
+        return (start, e, _P_ORG, (payload,))
 
     def short_forms(self, name: str) -> list[str]:
         """Short forms of a company name: its leading distinctive part (卓品智能 ...)."""
@@ -594,6 +673,124 @@ class _Rules:
                     append((last - a, last + 1, priority, payload))
                     special = True
         return out, companies, persons, special
+
+
+class _Words:
+    """What the words before an organisation suffix are, from jieba's dictionary (its
+    words' frequencies and parts of speech) and rjieba's segmentation.
+
+    A name before a suffix must hold a *proper part*: a place (ns), a person's or brand's
+    name (nr, nz), an organisation (nt), an abbreviation (j), a Latin word, a word the
+    dictionary lacks (a rare name: 舒之恒, 上合), one of our places or a national marker
+    (国家, 中央, 全国); else it is a class noun (互联网公司, 商业银行, 地方政府,
+    成员国政府). Its left edge is the last verb, adverb, preposition, conjunction,
+    pronoun, numeral, measure word or particle after which a proper part still follows
+    (加强|上合组织实业家委员会, 杨亮又找到|苏州苏高新集团): words before it belong to
+    the clause, not the name.
+    """
+
+    PROPER = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "j", "eng"})
+    # function words: a name never holds one before a class noun (央视网等|新媒体平台)
+    HARD = frozenset(
+        {"d", "df", "dg", "ad", "p", "c", "r", "rr", "rz", "rg", "y", "e", "o", "zg"}
+        | {"u", "uj", "ul", "uz", "ud", "ug", "uv"}
+    )
+    BREAK = HARD | {"v", "vd", "vi", "vg", "m", "mq", "q", "f", "jc"}
+
+    def __init__(
+        self,
+        proper_words: set[str],
+        domains: Iterable[str],
+        known: set[str],
+        protected: Iterable[str] = (),
+    ):
+        self.tags = _jieba_tags()
+        self.protected = tuple(protected)
+        self.known = frozenset(known)
+        self.proper_words = frozenset(proper_words)
+        self.domains = frozenset(domains)
+        self._cache: dict[str, int | None] = {}
+        import rjieba
+
+        self._cut = rjieba.cut
+
+    def continues(self, text: str, s: int, e: int) -> bool:
+        """Whether the suffix ``text[s:e]`` is the start of a longer dictionary word."""
+        if e >= len(text):
+            return False
+        tags = self.tags
+        return text[s : e + 1] in tags or (e + 1 < len(text) and text[s : e + 2] in tags)
+
+    def kind_of(self, word: str) -> int:
+        """1 for a proper part, -1 for a verb, numeral, measure or locative word, -2 for
+        a function word, 0 for other words (nouns, adjectives)."""
+        tag = self.tags.get(word)
+        if tag is None:
+            if word.isdigit() or not word.strip():
+                return -1
+            return 1 if len(word) > 1 or word.isascii() else 0
+        if tag in self.PROPER or word in self.proper_words:
+            return 1
+        if tag in self.BREAK and word not in self.domains:
+            if tag in self.HARD:
+                # one-character adverbs and interjections are often a name's characters
+                # cut apart (太|赫兹); particles, conjunctions, prepositions, pronouns never
+                return -2 if len(word) > 1 or tag[0] in "ucpr" else 0
+            return -1 if len(word) > 1 or tag != "f" else 0  # 前|海 is 前海
+        return 0
+
+    def name_start(self, core: str, suffix: str) -> int | None:
+        """Where the name begins in ``core`` (the text before ``suffix``), or ``None``
+        when it names nothing: no proper part, or a function word before a class noun.
+        A known organisation right after a break word is the name (...回升|财政部)."""
+        key = core + "\0" + suffix
+        if key in self._cache:
+            return self._cache[key]
+        words = self._cut(core)
+        protected = [
+            (i, i + len(p)) for p in self.protected if (i := core.find(p)) != -1
+        ]  # 工业和信息化: its 和 is no break
+        at = len(core)
+        proper_after = False
+        cut = None
+        for word in reversed(words):
+            at -= len(word)
+            kind = self.kind_of(word)
+            if kind < 0 and any(a <= at and at + len(word) <= b for a, b in protected):
+                kind = 0
+            if kind < 0:
+                after = at + len(word)
+                if proper_after or core[after:] + suffix in self.known:
+                    cut = after
+                    break
+                if kind == -2 and after < len(core):
+                    break  # 央视网等|新媒体平台: a class noun after a function word
+            elif kind == 1:
+                proper_after = True
+        if cut is None:
+            cut = 0 if proper_after and at == 0 else None
+        if len(self._cache) > 200_000:
+            self._cache.clear()
+        self._cache[key] = cut
+        return cut
+
+
+@functools.lru_cache(maxsize=1)
+def _jieba_tags() -> dict[str, str]:
+    """jieba's dictionary: word -> part of speech (``jc`` for frequent abbreviations)."""
+    import jieba
+
+    path = Path(jieba.__file__).resolve().parent / "dict.txt"
+    tags = {}
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            parts = line.split()
+            if len(parts) == 3:
+                word, freq, tag = parts
+                if tag == "j" and len(word) > 1 and int(freq) > 1000:
+                    tag = "jc"  # a frequent "abbreviation" is a common word (深化, 中小)
+                tags[word] = tag
+    return tags
 
 
 def _code_points(text: str) -> np.ndarray:
