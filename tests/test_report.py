@@ -290,3 +290,56 @@ def test_command_line_report_writes_every_figure_workbook_and_html(tmp_path, cap
     assert "康明斯与卓品智能在锡成立合资公司" in html_text
     book = openpyxl.load_workbook(processed / "tables.xlsx", read_only=True)
     assert {"articles", "mentions", "events", "keywords"} <= set(book.sheetnames)
+
+
+# --------------------------------------------------------------------------- focus
+@pytest.fixture(scope="module")
+def focused(tmp_path_factory):
+    """A report of a generated corpus focused on two parks."""
+    from analysis.select import Focus
+
+    from . import _corpus as C
+
+    out = tmp_path_factory.mktemp("focused")
+    path = report.build_report(
+        C.tables(),
+        figures_dir=out / "fig",
+        processed_dir=out / "tab",
+        focus=Focus(parks=("无锡高新区", "hefei"), since="2023-03-01"),
+        provenance={"inputs": ["my/corpus"], "n_inputs": 300, "n_skipped": 2},
+    )
+    return path, out
+
+
+def test_focused_report_says_what_it_was_built_from(focused):
+    path, _ = focused
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    text = "".join(page.text)
+    assert "无锡高新区、合肥高新区新闻分析报告" in text  # title from the focus
+    for expected in ("my/corpus", "保留文章", "未入选文章", "园区：无锡高新区、合肥高新区"):
+        assert expected in text
+    assert "日期：2023-03-01 至 …" in text
+    assert "跳过的文件" in text
+
+
+def test_focused_report_has_a_profile_per_park(focused):
+    path, out = focused
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    assert {"profile-park_wuxi", "profile-park_hefei"} <= page.ids
+    assert {"park_wuxi", "park_hefei"} <= set(page.figures)
+    assert (out / "fig" / "park_wuxi.png").is_file()
+    text = "".join(page.text)
+    assert "物联网" in text and "量子" in text  # each park's own keywords
+    assert "最新文章" in text
+    missing = [link for link in page.links if link not in page.ids]
+    assert not missing
+
+
+def test_focus_title_given_by_the_user_wins():
+    from analysis.select import Focus
+
+    assert report.report_title(Focus(parks=("wuxi",), title="我的报告")) == "我的报告"
+    assert report.report_title(Focus(parks_only=True)) == "国家高新区新闻分析报告"
+    assert report.report_title(Focus()) == "新闻分析报告"

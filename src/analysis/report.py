@@ -61,7 +61,24 @@ CAPTIONS = {
 
 _TEXT = {
     "zh": {
-        "title": "长三角国家高新区新闻分析报告",
+        "title": "新闻分析报告",
+        "title_focus": "{what}新闻分析报告",
+        "title_parks": "国家高新区",
+        "built_from": "数据来源",
+        "inputs": "输入",
+        "n_inputs": "输入文件",
+        "n_skipped": "跳过的文件",
+        "kept": "保留文章",
+        "dropped": "未入选文章",
+        "issue_range": "报纸日期范围",
+        "filters": "筛选条件",
+        "no_filter": "无（全部文章）",
+        "profiles": "园区概况",
+        "profile_orgs": "相关机构（文章数）",
+        "profile_keywords": "关键词",
+        "profile_latest": "最新文章",
+        "profile_events": "{name}：各类事件随时间的分布",
+        "n_park_articles": "提及该园区的文章：{n} 篇",
         "generated": "生成于 {when}，analysis {version}",
         "summary": "概况",
         "figures": "图表",
@@ -94,7 +111,24 @@ _TEXT = {
         "link": "原文链接",
     },
     "en": {
-        "title": "Yangtze River Delta high-tech parks in the news",
+        "title": "News analysis report",
+        "title_focus": "{what} in the news",
+        "title_parks": "National high-tech parks",
+        "built_from": "Built from",
+        "inputs": "inputs",
+        "n_inputs": "input files",
+        "n_skipped": "files skipped",
+        "kept": "articles kept",
+        "dropped": "articles left out",
+        "issue_range": "issue dates",
+        "filters": "filters",
+        "no_filter": "none (every article)",
+        "profiles": "Park profiles",
+        "profile_orgs": "Organisations (articles)",
+        "profile_keywords": "Keywords",
+        "profile_latest": "Latest articles",
+        "profile_events": "{name}: events over time by type",
+        "n_park_articles": "articles naming the park: {n}",
         "generated": "Generated {when} by analysis {version}",
         "summary": "Summary",
         "figures": "Figures",
@@ -451,6 +485,162 @@ def _articles_html(
     return '<ol class="articles">\n' + "\n".join(items) + "\n</ol>"
 
 
+def report_title(focus=None, parks: list[str] | None = None, names=None, lang: str = "zh") -> str:
+    """The report's title: the focus's own title, else one that names what it is about."""
+    t = _TEXT[lang]
+    if focus is not None and focus.title:
+        return focus.title
+    names = names or {}
+    if parks:
+        shown = "、".join(plots._park_name(p, names) for p in parks[:3])
+        return t["title_focus"].format(what=shown + ("等" if len(parks) > 3 else ""))
+    if focus is not None and focus.provinces:
+        from analysis.select import resolve_provinces
+
+        return t["title_focus"].format(what="、".join(resolve_provinces(focus.provinces)))
+    if focus is not None and focus.parks_only:
+        return t["title_focus"].format(what=t["title_parks"])
+    return t["title"]
+
+
+def _provenance_html(
+    selection: Mapping | None, provenance: Mapping | None, t: dict[str, str]
+) -> str:
+    """What the report was built from: inputs, articles kept and dropped, dates, filters."""
+    if not selection and not provenance:
+        return ""
+    rows: list[list[str]] = []
+    provenance = provenance or {}
+    if provenance.get("inputs"):
+        rows.append([t["inputs"], "<br>".join(_esc(p) for p in provenance["inputs"])])
+    if "n_inputs" in provenance:
+        rows.append([t["n_inputs"], _esc(provenance["n_inputs"])])
+    if provenance.get("n_skipped"):
+        rows.append([t["n_skipped"], _esc(provenance["n_skipped"])])
+    if selection:
+        rows.append([t["kept"], _esc(selection.get("n_kept"))])
+        rows.append([t["dropped"], _esc(selection.get("n_dropped"))])
+        issue_range = selection.get("issue_range")
+        if issue_range:
+            rows.append([t["issue_range"], _esc(" – ".join(issue_range))])
+        filters = selection.get("filters") or []
+        rows.append([t["filters"], "<br>".join(_esc(f) for f in filters) or t["no_filter"]])
+    return f"<h3>{t['built_from']}</h3>" + _table([t["what"], t["count"]], rows)
+
+
+def park_profiles(
+    tables: Mapping[str, pd.DataFrame | None],
+    parks: list[str],
+    *,
+    n_orgs: int = 10,
+    n_keywords: int = 15,
+    n_latest: int = 8,
+) -> list[dict]:
+    """The numbers of each park's profile.
+
+    Args:
+        tables: the (focused) tables.
+        parks: park entity ids.
+        n_orgs, n_keywords, n_latest: how many organisations, keywords and articles.
+
+    Returns:
+        One dict per park: ``entity_id``, ``name``, ``article_ids`` (articles naming
+        it), ``events`` (its articles' events), ``orgs`` (DataFrame ``name``, ``kind``,
+        ``n_articles``), ``keywords`` (list of words), ``latest`` (DataFrame
+        ``article_id``, ``date``, ``title``, latest first).
+    """
+    articles = _usable(tables, "articles")
+    mentions = _usable(tables, "mentions")
+    events = _usable(tables, "events")
+    tokens = _usable(tables, "tokens")
+    names = plots._name_lookup(mentions)
+    out = []
+    for park in parks:
+        if mentions is None or articles is None:
+            break
+        ids = set(mentions.loc[mentions["entity_id"] == park, "article_id"])
+        own = articles[articles["article_id"].isin(ids)]
+        near = mentions[mentions["article_id"].isin(ids) & mentions["kind"].isin(plots.ORG_KINDS)]
+        orgs = (
+            near.drop_duplicates(["article_id", "entity_id"])
+            .groupby(["entity_id", "name", "kind"], sort=False)
+            .size()
+            .rename("n_articles")
+            .reset_index()
+            .sort_values(["n_articles", "name"], ascending=[False, True], kind="stable")
+            .head(n_orgs)[["name", "kind", "n_articles"]]
+        )
+        words: list[str] = []
+        if tokens is not None and len(own):
+            from analysis.keyterms import keywords
+
+            group = pd.Series("park", index=own.index)
+            try:
+                top = keywords(own, by=group, tokens=tokens, top=n_keywords)
+                words = top["keyword"].astype(str).tolist()
+            except Exception as error:  # a profile without keywords is still useful
+                logger.warning("keywords of %s: %s", park, error)
+        dates = pd.to_datetime(own.get("date"), errors="coerce")
+        latest = (
+            own.assign(date=dates)
+            .sort_values("date", ascending=False, na_position="last", kind="stable")
+            .head(n_latest)[["article_id", "date", "title"]]
+        )
+        out.append(
+            {
+                "entity_id": park,
+                "name": plots._park_name(park, names),
+                "article_ids": ids,
+                "events": (events[events["article_id"].isin(ids)] if events is not None else None),
+                "orgs": orgs,
+                "keywords": words,
+                "latest": latest,
+            }
+        )
+    return out
+
+
+def _profiles_html(
+    profiles: list[dict], figures: Mapping[str, Path | str | Figure], t: dict, lang: str
+) -> tuple[str, list[str]]:
+    """The profile sections and the article ids they link to."""
+    parts, linked = [], []
+    for profile in profiles:
+        slug = _anchor(profile["entity_id"]).removeprefix("article-")
+        n_articles = len(profile["article_ids"])
+        html_parts = [
+            f'<section class="profile" id="profile-{slug}"><h3>{_esc(profile["name"])}</h3>',
+            f'<p class="meta">{_esc(t["n_park_articles"].format(n=n_articles))}</p>',
+        ]
+        name = profile.get("figure")
+        if name and name in figures:
+            caption = t["profile_events"].format(name=profile["name"])
+            html_parts.append(_figure_html(name, figures[name], caption) or "")
+        if len(profile["orgs"]):
+            kinds = plots.KIND_LABELS[lang]
+            items = "、".join(
+                f"{_esc(r.name)}（{_esc(kinds.get(r.kind, r.kind))}，{int(r.n_articles)}）"
+                for r in profile["orgs"].itertuples()
+            )
+            html_parts.append(f"<h4>{t['profile_orgs']}</h4><p>{items}</p>")
+        if profile["keywords"]:
+            html_parts.append(
+                f"<h4>{t['profile_keywords']}</h4><p>{_esc('、'.join(profile['keywords']))}</p>"
+            )
+        if len(profile["latest"]):
+            items = []
+            for r in profile["latest"].itertuples():
+                linked.append(r.article_id)
+                items.append(
+                    f'<li>{_date(r.date)} <a href="#{_anchor(r.article_id)}">'
+                    f"{_esc(r.title) or _esc(r.article_id)}</a></li>"
+                )
+            html_parts.append(f"<h4>{t['profile_latest']}</h4><ul>{''.join(items)}</ul>")
+        html_parts.append("</section>")
+        parts.append("\n".join(html_parts))
+    return "\n".join(parts), linked
+
+
 def write_report(
     tables: Mapping[str, pd.DataFrame | None],
     figures: Mapping[str, Path | str | Figure],
@@ -460,6 +650,9 @@ def write_report(
     lang: str = "zh",
     n_events: int = 20,
     embed_font: bool = True,
+    selection: Mapping | None = None,
+    provenance: Mapping | None = None,
+    profiles: list[dict] | None = None,
 ) -> Path:
     """Write the HTML report.
 
@@ -475,6 +668,11 @@ def write_report(
         n_events: how many top events to list.
         embed_font: embed the figures' font, subset to the report's characters, so
             the Chinese text shows on machines with no Chinese font.
+        selection: what the focus did (``articles.attrs["selection"]`` of
+            :func:`analysis.select.select_articles`); the articles table's own when None.
+        provenance: ``inputs`` (paths), ``n_inputs``, ``n_skipped`` of the build.
+        profiles: :func:`park_profiles` of the parks in focus, each with the name of
+            its figure under ``figure``; a section per park.
 
     Returns:
         The written path.
@@ -486,12 +684,21 @@ def write_report(
     if lang not in _TEXT:
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     t = _TEXT[lang]
+    profiles = profiles or []
+    profile_figures = {p.get("figure") for p in profiles}
+    articles = _usable(tables, "articles")
+    if selection is None and articles is not None:
+        selection = articles.attrs.get("selection")
     figure_parts = []
     for name, source in figures.items():
+        if name in profile_figures:
+            continue
         part = _figure_html(name, source, CAPTIONS[lang].get(name, name))
         if part:
             figure_parts.append(part)
     events_html, linked = _events_html(tables, t, n_events, lang)
+    profiles_html, profile_links = _profiles_html(profiles, figures, t, lang)
+    linked += profile_links
     page = Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
         lang="zh-CN" if lang == "zh" else "en",
         version=__version__,
@@ -503,7 +710,13 @@ def write_report(
         nav_figures=t["figures"],
         nav_events=t["events"],
         nav_articles=t["articles"],
-        summary=_summary_html(tables, lang),
+        nav_profiles=(f' · <a href="#profiles">{t["profiles"]}</a>' if profiles else ""),
+        profiles=(
+            f'<section id="profiles"><h2>{t["profiles"]}</h2>\n{profiles_html}\n</section>'
+            if profiles
+            else ""
+        ),
+        summary=_provenance_html(selection, provenance, t) + _summary_html(tables, lang),
         figures="\n".join(figure_parts) or f'<p class="empty">{t["no_figures"]}</p>',
         events=events_html,
         articles=_articles_html(tables, t, linked),
@@ -524,6 +737,10 @@ def build_report(
     processed_dir: str | os.PathLike | None = None,
     lang: str = "zh",
     progress: bool = False,
+    focus=None,
+    keywords_by: str = "auto",
+    rate: bool = False,
+    provenance: Mapping | None = None,
 ) -> Path:
     """Every figure (PNG, SVG, PDF), an Excel workbook of the tables and the HTML report.
 
@@ -535,6 +752,11 @@ def build_report(
         processed_dir: where ``tables.xlsx`` goes (``config.PROCESSED_DIR``).
         lang: ``zh`` or ``en`` labels.
         progress: show a progress bar while saving figures.
+        focus: an :class:`analysis.select.Focus`; the report covers the articles
+            :func:`analysis.select.select_articles` keeps, with a profile per park.
+        keywords_by: ``auto``, ``park``, ``month`` or ``article`` (see :func:`make_figures`).
+        rate: the event timeline as events per 100 articles.
+        provenance: ``inputs``, ``n_inputs``, ``n_skipped`` of the build, for the report.
 
     Returns:
         The path of ``report.html``.
@@ -543,10 +765,21 @@ def build_report(
 
     from analysis.pipeline import write_excel
     from analysis.plots import save_figure
+    from analysis.select import Focus, focus_tables
 
+    focus = focus or Focus()
     out = Path(figures_dir) if figures_dir is not None else config.FIGURES_DIR
     processed = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DIR
+    tables = focus_tables(tables, focus)
+    selection = tables["articles"].attrs.get("selection", {}) if "articles" in tables else {}
+    parks = selection.get("parks", [])
     figures = make_figures(tables, lang=lang)
+    profiles = park_profiles(tables, parks)
+    for profile in profiles:
+        name = "park_" + profile["entity_id"].removeprefix("park:").replace("/", "_")
+        profile["figure"] = name
+        if profile["events"] is not None:
+            figures[name] = plots.plot_event_timeline(profile["events"], lang=lang)
     items = list(figures.items())
     if progress:
         from tqdm.auto import tqdm
@@ -558,4 +791,14 @@ def build_report(
         saved[name] = next(p for p in paths if p.suffix == ".png")
         plt.close(fig)
     write_excel({k: v for k, v in tables.items() if v is not None}, processed / "tables.xlsx")
-    return write_report(tables, saved, out / "report.html", lang=lang)
+    names = plots._name_lookup(_usable(tables, "mentions"))
+    return write_report(
+        tables,
+        saved,
+        out / "report.html",
+        lang=lang,
+        title=report_title(focus, parks, names, lang),
+        selection=selection,
+        provenance=provenance,
+        profiles=profiles,
+    )
