@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 from PIL import Image
@@ -138,7 +139,7 @@ def test_figure_objects_are_rendered(tmp_path, tables):
 def test_every_event_link_has_a_target(built):
     page = _parse(built[0])
     event_links = [link for link in page.links if link.startswith("article-")]
-    assert len(event_links) == len(report.top_events(T.events()))
+    assert len(event_links) == min(20, len(report.event_table(T.events())))
     assert event_links
     assert all(link in page.ids for link in page.links)
 
@@ -146,7 +147,7 @@ def test_every_event_link_has_a_target(built):
 def test_link_to_an_unknown_article_still_resolves(tmp_path, tables):
     events = tables["events"].copy()
     events.loc[events.index[0], "article_id"] = "ffffffffffffffff"
-    events.at[events.index[0], "parks"] = list(T.PARKS)  # the most linked: listed first
+    events.loc[events.index[0], "date"] = pd.Timestamp("2030-01-01")  # the latest: listed first
     path = report.write_report({**tables, "events": events}, {}, tmp_path / "r.html")
     page = _parse(path)
     assert "article-ffffffffffffffff" in page.links
@@ -203,7 +204,7 @@ def test_embedded_font_covers_the_chinese_text(built):
 def test_english_report(tmp_path, tables):
     path = report.write_report(tables, {}, tmp_path / "r.html", lang="en")
     text = "".join(_parse(path).text)
-    assert "Top events" in text and "Articles" in text
+    assert "Events (latest first)" in text and "Articles" in text
 
 
 def _chromium() -> str | None:
@@ -343,3 +344,74 @@ def test_focus_title_given_by_the_user_wins():
     assert report.report_title(Focus(parks=("wuxi",), title="我的报告")) == "我的报告"
     assert report.report_title(Focus(parks_only=True)) == "国家高新区新闻分析报告"
     assert report.report_title(Focus()) == "新闻分析报告"
+
+
+# --------------------------------------------------------------------------- event table
+def _event(event_id, **values):
+    row = {
+        "event_id": event_id,
+        "article_id": "a1",
+        "type": "signing",
+        "type_label": "签约合作",
+        "sentence": "无锡高新区与江南大学签署合作协议。",
+        "date": pd.Timestamp("2024-03-05"),
+        "place": "无锡",
+        "name": "",
+        "parks": ["park:wuxi"],
+        "orgs": ["org:江南大学"],
+        "status": "reported",
+        "counted": True,
+    }
+    return row | values
+
+
+def test_event_table_counted_latest_first_with_names_and_titles():
+    events = pd.DataFrame(
+        [
+            _event("e1", date=pd.Timestamp("2024-01-02"), name="第三届物联网博览会"),
+            _event("e2", date=pd.Timestamp("2024-03-05")),
+            _event("e3", status="background", counted=False, date=pd.Timestamp("2025-01-01")),
+            _event("e4", date=pd.NaT, type="meeting", type_label="会议论坛"),
+        ]
+    )
+    articles = pd.DataFrame({"article_id": ["a1"], "title": ["无锡高新区与江南大学签约"]})
+    mentions = pd.DataFrame(
+        {"entity_id": ["park:wuxi", "org:江南大学"], "name": ["无锡高新区", "江南大学"]}
+    )
+    table = report.event_table(events, articles, mentions)
+    assert table["event_id"].tolist() == ["e2", "e1", "e4"]  # background left out; undated last
+    first = table.iloc[0]
+    assert (first["type_label"], first["place"], first["parks"], first["orgs"]) == (
+        "签约合作",
+        "无锡",
+        "无锡高新区",
+        "江南大学",
+    )
+    assert first["name"] == "无锡高新区与江南大学签署合作协议。"  # no name: the sentence
+    assert table.iloc[1]["name"] == "第三届物联网博览会"
+    assert set(table["title"]) == {"无锡高新区与江南大学签约"}
+
+
+def test_event_table_keeps_root_events_and_their_article_counts():
+    events = pd.DataFrame(
+        [
+            _event("e1", root_event_id="e1", n_articles=3, name="签约仪式"),
+            _event("e2", root_event_id="e1", n_articles=3, name="签约仪式"),
+            _event("e3", root_event_id=None, n_articles=1, name="另一场签约"),
+        ]
+    )
+    table = report.event_table(events)
+    assert table["event_id"].tolist() == ["e1", "e3"]
+    assert table["n_articles"].tolist() == [3, 1]
+    assert table.iloc[0]["parks"] == "wuxi"  # no names given: the id
+
+
+def test_event_table_without_roots_drops_repeats_of_a_named_event():
+    events = pd.DataFrame([_event("e1", name="签约仪式"), _event("e2", name="签约仪式")])
+    assert report.event_table(events)["event_id"].tolist() == ["e1"]
+    unnamed = pd.DataFrame([_event("e1"), _event("e2")])
+    assert len(report.event_table(unnamed)) == 2  # different sentences, maybe different events
+
+
+def test_event_table_of_nothing_has_its_columns():
+    assert list(report.event_table(None).columns) == list(report.EVENT_COLUMNS)

@@ -82,7 +82,10 @@ _TEXT = {
         "generated": "生成于 {when}，analysis {version}",
         "summary": "概况",
         "figures": "图表",
-        "events": "主要事件",
+        "events": "事件（最新在前）",
+        "events_shown": "已报道事件（同一事件计一次），最新 {n} 件，共 {total} 件；全部见工作簿。",
+        "place": "地点",
+        "orgs": "机构",
         "articles": "文章",
         "what": "项目",
         "count": "数量",
@@ -132,7 +135,10 @@ _TEXT = {
         "generated": "Generated {when} by analysis {version}",
         "summary": "Summary",
         "figures": "Figures",
-        "events": "Top events",
+        "events": "Events (latest first)",
+        "events_shown": "Reported events (each once): latest {n} of {total}; all in the workbook.",
+        "place": "place",
+        "orgs": "organisations",
         "articles": "Articles",
         "what": "item",
         "count": "count",
@@ -402,45 +408,127 @@ def top_events(events: pd.DataFrame, n: int = 20) -> pd.DataFrame:
     return events.loc[order.index[:n]]
 
 
-def _events_html(
-    tables: Mapping[str, pd.DataFrame | None], t: dict[str, str], n: int, lang: str
-) -> tuple[str, list[str]]:
-    """The top-events table and the article ids it links to."""
-    events = _usable(tables, "events")
+#: Columns of :func:`event_table`, with their Chinese labels.
+EVENT_COLUMNS = {
+    "date": "日期",
+    "type_label": "类型",
+    "place": "地点",
+    "parks": "园区",
+    "orgs": "机构",
+    "name": "事件",
+    "title": "文章标题",
+    "n_articles": "报道篇数",
+    "article_id": "文章编号",
+    "event_id": "事件编号",
+}
+
+
+def _names(value, lookup: Mapping[str, str]) -> str:
+    """A list of entity ids as display names joined by ``、``."""
+    if value is None or isinstance(value, float) or isinstance(value, str):
+        return "" if not isinstance(value, str) else plots._park_name(value, lookup)
+    return "、".join(plots._park_name(str(v), lookup) for v in value)
+
+
+def event_table(
+    events: pd.DataFrame | None,
+    articles: pd.DataFrame | None = None,
+    mentions: pd.DataFrame | None = None,
+    *,
+    counted_only: bool = True,
+    lang: str = "zh",
+) -> pd.DataFrame:
+    """The events an analyst reads: counted root events, latest first.
+
+    Roots: when the events table has ``root_event_id``, only events that are their own
+    root (the first report of an event told again in other sentences or articles) are
+    kept, and ``n_articles`` (articles reporting it) is shown when present; without
+    these columns, repeats of the same type, date and name are dropped.
+
+    Args:
+        events: the events table.
+        articles: for each event's article title.
+        mentions: for park and organisation names (ids are shown without it).
+        counted_only: keep only events with ``counted`` true.
+        lang: ``zh`` or ``en`` type labels.
+
+    Returns:
+        One row per event: ``date``, ``type_label``, ``place``, ``parks`` and ``orgs``
+        (names joined by ``、``), ``name`` (the event's name; the sentence, cut, when
+        it has none), ``title`` (its article's), ``n_articles``, ``article_id``,
+        ``event_id``; sorted by date (latest first, undated last), then ``event_id``.
+    """
     if events is None or events.empty:
-        return f'<p class="empty">{t["no_events"]}</p>', []
-    articles = _usable(tables, "articles")
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in EVENT_COLUMNS})
+    df = plots._counted(events) if counted_only else events
+    if "root_event_id" in df.columns:
+        roots = df["root_event_id"].astype("string")
+        df = df[roots.isna() | (roots == df["event_id"].astype("string"))]
+    else:
+        key = [c for c in ("type", "date", "name") if c in df.columns]
+        named = df["name"].astype("string").fillna("").ne("") if "name" in df.columns else False
+        df = df[~(df.duplicated(key, keep="first") & named)] if key else df
+    lookup = plots._name_lookup(mentions)
     titles = (
-        dict(zip(articles["article_id"], articles["title"], strict=True))
+        dict(zip(articles["article_id"], articles["title"], strict=False))
         if articles is not None and {"article_id", "title"} <= set(articles.columns)
         else {}
     )
-    mentions = _usable(tables, "mentions")
-    names = plots._name_lookup(mentions)
-    chosen = top_events(events, n)
-    labels = plots._type_labels(chosen, lang) if "type" in chosen.columns else None
+
+    def column(name: str, default="") -> pd.Series:
+        return df[name] if name in df.columns else pd.Series(default, index=df.index)
+
+    names = column("name").astype("string").fillna("")
+    sentences = column("sentence").astype("string").fillna("").map(lambda s: plots._shorten(s, 40))
+    out = pd.DataFrame(
+        {
+            "date": pd.to_datetime(column("date", pd.NaT), errors="coerce"),
+            "type_label": plots._type_labels(df, lang) if "type" in df.columns else "",
+            "place": column("place").astype("string").fillna(""),
+            "parks": column("parks", None).map(lambda v: _names(v, lookup)),
+            "orgs": column("orgs", None).map(lambda v: _names(v, lookup)),
+            "name": names.where(names != "", sentences),
+            "title": column("article_id").map(lambda a: titles.get(a, "")),
+            "n_articles": pd.to_numeric(column("n_articles", 1), errors="coerce")
+            .fillna(1)
+            .astype(int),
+            "article_id": column("article_id").astype(str),
+            "event_id": column("event_id").astype(str),
+        }
+    )
+    out = out.sort_values(
+        ["date", "event_id"], ascending=[False, True], na_position="last", kind="stable"
+    )
+    return out.reset_index(drop=True)
+
+
+def _events_html(
+    tables: Mapping[str, pd.DataFrame | None], t: dict[str, str], n: int, lang: str
+) -> tuple[str, list[str]]:
+    """The event table (counted root events, latest first) and the article ids it links to."""
+    events = _usable(tables, "events")
+    table = event_table(events, _usable(tables, "articles"), _usable(tables, "mentions"), lang=lang)
+    if table.empty:
+        return f'<p class="empty">{t["no_events"]}</p>', []
+    shown = table.head(n)
     rows, linked = [], []
-    for i, (_, event) in enumerate(chosen.iterrows()):
-        parks = event.get("parks")
-        park_names = "、".join(
-            plots._park_name(str(p), names) for p in (parks if isinstance(parks, list) else [])
-        )
-        article_id = event.get("article_id")
-        linked.append(article_id)
-        title = titles.get(article_id) or str(article_id)
-        link = f'<a href="#{_anchor(article_id)}">{_esc(title)}</a>'
+    for event in shown.itertuples():
+        linked.append(event.article_id)
+        link = f'<a href="#{_anchor(event.article_id)}">{_esc(event.title or event.article_id)}</a>'
         rows.append(
             [
-                _date(event.get("date")),
-                _esc(labels.iloc[i]) if labels is not None else "",
-                _esc(event.get("name") or event.get("trigger")),
-                _esc(park_names),
-                _esc(event.get("sentence")),
+                _date(event.date),
+                _esc(event.type_label),
+                _esc(event.place),
+                _esc(event.parks),
+                _esc(event.orgs),
+                _esc(event.name),
                 link,
             ]
         )
-    header = [t["date"], t["type"], t["event"], t["parks"], t["sentence"], t["article"]]
-    return _table(header, rows, css="events"), linked
+    header = [t["date"], t["type"], t["place"], t["parks"], t["orgs"], t["event"], t["article"]]
+    note = f'<p class="meta">{_esc(t["events_shown"].format(n=len(shown), total=len(table)))}</p>'
+    return note + _table(header, rows, css="events"), linked
 
 
 def _articles_html(
