@@ -65,6 +65,7 @@ def tables(n: int = N) -> dict[str, pd.DataFrame]:
     months = _months()
     park_ids = list(PARKS)
     articles, tokens, mentions, events = [], [], [], []
+    previous: list[str] = []
     for i in range(n):
         month = months[i % len(months)]
         day = month + pd.Timedelta(days=i % 27)
@@ -72,8 +73,11 @@ def tables(n: int = N) -> dict[str, pd.DataFrame]:
             parks = [*park_ids, "park:x-outside"]
         elif i % 5 == 0:
             parks = []
+        elif i == 2:  # the same report as article 1
+            parks = list(previous)
         else:
             parks = rng.sample(park_ids, 1 + (i % 3 == 0))
+        previous = parks
         names = [PARKS[p][0] if p in PARKS else "外地科技园" for p in parks]
         if i == 2:  # the same report as article 1, printed again
             title, body = articles[1]["title"], articles[1]["body"]

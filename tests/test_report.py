@@ -415,3 +415,12 @@ def test_event_table_without_roots_drops_repeats_of_a_named_event():
 
 def test_event_table_of_nothing_has_its_columns():
     assert list(report.event_table(None).columns) == list(report.EVENT_COLUMNS)
+
+
+def test_log_odds_on_one_group_warns_and_falls_back_to_tfidf():
+    """The README's example on the sample (one month) must not return zeros silently."""
+    articles = analysis.load_articles(analysis.config.RAW_DIR)
+    with pytest.warns(UserWarning, match="two or more groups"):
+        top = analysis.keywords(articles, by="month", method="log_odds")
+    assert top["group"].nunique() == 1
+    assert (top["score"] > 0).all() and len(top) > 5

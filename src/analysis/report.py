@@ -40,12 +40,12 @@ CAPTIONS = {
     "zh": {
         "event_timeline": "各类事件随时间的分布（只计已报道事件）",
         "events_by_park": "各园区的事件类型",
-        "park_mentions": "被提及最多的园区",
-        "org_mentions": "被提及最多的机构，按类别着色",
+        "park_mentions": "被提及最多的园区（文章数，重复刊登的只计一次）",
+        "org_mentions": "被提及最多的机构（文章数），按类别着色",
         "co_mentions": "同一篇报道中共同出现的园区",
-        "keywords": "各组关键词",
-        "wordcloud": "词云（按词频）",
-        "article_lengths": "文章篇幅",
+        "keywords": "各组关键词（按园区、月份：与其余文章相比最突出的词，对数几率）",
+        "wordcloud": "词云：字越大，越多文章以它为自身关键词（而非词频）",
+        "article_lengths": "篇幅最长的文章（重复刊登的只列一次）",
     },
     "en": {
         "event_timeline": "Events over time by type (reported events only)",
@@ -53,8 +53,8 @@ CAPTIONS = {
         "park_mentions": "Parks mentioned most",
         "org_mentions": "Organisations mentioned most, coloured by kind",
         "co_mentions": "Parks mentioned in the same article",
-        "keywords": "Keywords per group",
-        "wordcloud": "Word cloud (word frequencies)",
+        "keywords": "Keywords per group (per park or month: most distinctive against the rest)",
+        "wordcloud": "Word cloud: the larger, the more articles have it among their own keywords",
         "article_lengths": "Article length",
     },
 }
@@ -174,12 +174,292 @@ def _usable(tables: Mapping[str, pd.DataFrame | None], name: str) -> pd.DataFram
     return table if isinstance(table, pd.DataFrame) else None
 
 
+#: Sheet names (Excel: at most 31 characters) of the numbers behind each figure.
+FIGURE_SHEETS = {
+    "event_timeline": "图_事件时间分布",
+    "events_by_park": "图_园区事件类型",
+    "park_mentions": "图_园区排行",
+    "org_mentions": "图_机构排行",
+    "co_mentions": "图_园区共现",
+    "keywords": "图_关键词",
+    "wordcloud": "图_词云",
+    "article_lengths": "图_文章篇幅",
+}
+
+_KEYWORD_GROUPS_SHOWN = 9
+
+
+def _main_park(mentions: pd.DataFrame, names: Mapping[str, str]) -> pd.Series:
+    """Each article's park: the gazetteer park it names most (first named on a tie)."""
+    parks = mentions[
+        mentions["kind"].eq("park") & mentions["entity_id"].astype(str).str.startswith("park:")
+    ]
+    if parks.empty:
+        return pd.Series(dtype="object")
+    counts = parks.groupby(["article_id", "entity_id"], sort=False).size().rename("n").reset_index()
+    counts = counts.sort_values(["article_id", "n"], ascending=[True, False], kind="stable")
+    first = counts.drop_duplicates("article_id")
+    return pd.Series(
+        [plots._park_name(e, names) for e in first["entity_id"]], index=first["article_id"]
+    )
+
+
+def keyword_table(
+    tables: Mapping[str, pd.DataFrame | None],
+    by: str = "auto",
+    *,
+    top: int = 10,
+    max_groups: int = _KEYWORD_GROUPS_SHOWN,
+) -> pd.DataFrame:
+    """Keywords by readable groups, for the keywords figure.
+
+    Args:
+        tables: ``articles``, ``tokens``, ``mentions`` and (for ``article``) ``keywords``.
+        by: ``park``: each article under the park it names most, the parks with most
+            articles shown, words scored by log-odds against every other article;
+            ``month``: by issue month, the latest months shown, log-odds;
+            ``article``: the build's keywords of the latest articles, labelled by title;
+            ``auto``: ``park`` when two parks or more have three articles each, else
+            ``month`` when there are two months or more, else ``article``.
+        top: keywords per group.
+        max_groups: groups shown.
+
+    Returns:
+        ``group`` (a park's name, ``YYYY-MM`` or an article's title), ``keyword``,
+        ``score``, ``rank``, ``n_docs``, groups in display order; ``attrs["by"]`` says
+        which grouping was used.
+    """
+    from analysis import keyterms
+
+    articles = _only_articles(_usable(tables, "articles"))
+    tokens = _usable(tables, "tokens")
+    mentions = _usable(tables, "mentions")
+    columns = ["group", "keyword", "score", "rank", "n_docs"]
+    if articles is None or articles.empty:
+        return pd.DataFrame(columns=columns)
+    from analysis.select import _article_dates
+
+    months = _article_dates(articles).dt.strftime("%Y-%m")
+    main_park = (
+        _main_park(mentions, plots._name_lookup(mentions))
+        if mentions is not None and not mentions.empty
+        else pd.Series(dtype="object")
+    )
+    park_of = articles["article_id"].map(main_park)
+    if by == "auto":
+        sizes = park_of.value_counts()
+        if (sizes >= 3).sum() >= 2:
+            by = "park"
+        elif months.nunique() >= 2:
+            by = "month"
+        else:
+            by = "article"
+    if by not in ("park", "month", "article"):
+        raise ValueError(f"keywords_by must be auto, park, month or article, not {by!r}")
+    if by == "article" or tokens is None:
+        out = _keywords_by_article(tables, articles, top, max_groups)
+        out.attrs["by"] = "article"
+        return out
+    if by == "park":
+        labels = park_of.fillna("其他")
+        shown = park_of.value_counts().index[:max_groups].tolist()
+    else:
+        labels = months
+        shown = sorted(months.dropna().unique())[-max_groups:]
+    labels = labels.rename(by)
+    if labels.nunique() < 2:
+        out = _keywords_by_article(tables, articles, top, max_groups)
+        out.attrs["by"] = "article"
+        return out
+    table = keyterms.keywords(articles, by=labels, tokens=tokens, method="log_odds", top=top)
+    table = table[table["group"].isin(shown)]
+    table = table.assign(group=pd.Categorical(table["group"], categories=shown, ordered=True))
+    table = table.sort_values(["group", "rank"], kind="stable")
+    table["group"] = table["group"].astype(str)
+    out = table[columns].reset_index(drop=True)
+    out.attrs["by"] = by
+    return out
+
+
+def _keywords_by_article(tables, articles: pd.DataFrame, top: int, max_groups: int) -> pd.DataFrame:
+    """The build's keywords of the latest articles (one per report), labelled by title."""
+    from analysis.select import _article_dates, duplicate_of
+
+    keywords = _usable(tables, "keywords")
+    columns = ["group", "keyword", "score", "rank", "n_docs"]
+    if keywords is None or keywords.empty:
+        return pd.DataFrame(columns=columns)
+    first = duplicate_of(articles)
+    chosen = articles[
+        articles["article_id"].map(first).eq(articles["article_id"]).to_numpy()
+        & articles["article_id"].isin(set(keywords["group"].astype(str))).to_numpy()
+    ]
+    chosen = chosen.assign(_when=_article_dates(chosen)).sort_values(
+        ["_when", "article_id"], ascending=[False, True], na_position="last", kind="stable"
+    )
+    chosen = chosen.head(max_groups)
+    labels: dict[str, str] = {}
+    for row in chosen.itertuples():
+        label = str(row.title or row.article_id)
+        if label in labels.values():
+            label = f"{label}（{_date(row._when)}）"
+        labels[row.article_id] = label
+    table = keywords[keywords["group"].isin(labels)]
+    table = table[table["rank"] <= top] if "rank" in table.columns else table
+    order = {a: i for i, a in enumerate(labels)}
+    table = table.assign(_order=table["group"].map(order)).sort_values(
+        ["_order", "rank"], kind="stable"
+    )
+    table = table.assign(group=table["group"].map(labels))
+    return table[columns].reset_index(drop=True)
+
+
+def distinctive_words(
+    tables: Mapping[str, pd.DataFrame | None], top: int = 150, per_article: int = 10
+) -> pd.DataFrame:
+    """The word cloud's words: distinctive keywords, not raw frequencies.
+
+    A word's weight is the number of articles (each report once) in whose own
+    ``per_article`` best keywords it stands (the build's TF-IDF keywords by article):
+    words every article uses (发展, 建设) rarely stand out in one, so they weigh
+    little, and a topic many articles are about weighs much. Without keywords by
+    article, the TF-IDF of the articles taken as one text is used.
+
+    Returns:
+        ``keyword``, ``score`` (articles, or TF-IDF), ``n_docs``, best first.
+    """
+    from analysis import keyterms
+    from analysis.select import duplicate_of
+
+    columns = ["keyword", "score", "n_docs"]
+    articles = _only_articles(_usable(tables, "articles"))
+    keywords = _usable(tables, "keywords")
+    tokens = _usable(tables, "tokens")
+    if articles is None or articles.empty:
+        return pd.DataFrame(columns=columns)
+    ids = articles["article_id"]
+    if keywords is not None and len(keywords) and keywords["group"].isin(set(ids)).all():
+        first = duplicate_of(articles)
+        best = keywords[(keywords["rank"] <= per_article) & keywords["group"].isin(set(first))]
+        best = best[best["group"].map(first).eq(best["group"])]
+        counts = best.groupby("keyword").size().rename("score").reset_index()
+        counts = counts[counts["score"] >= min(2, counts["score"].max() if len(counts) else 1)]
+        counts["n_docs"] = counts["score"]
+        counts = counts.sort_values(["score", "keyword"], ascending=[False, True], kind="stable")
+        return counts.head(top)[columns].reset_index(drop=True)
+    if tokens is None:
+        return pd.DataFrame(columns=columns)
+    group = pd.Series("all", index=articles.index, name="all")
+    table = keyterms.keywords(articles, by=group, tokens=tokens, method="tfidf", top=top)
+    return table[columns].reset_index(drop=True)
+
+
+def _lengths_table(articles: pd.DataFrame | None, top: int = 30) -> pd.DataFrame:
+    from analysis.select import duplicate_of
+
+    articles = _only_articles(articles)
+    if articles is None or articles.empty or "n_chars" not in articles.columns:
+        return pd.DataFrame(columns=["article_id", "title", "n_chars"])
+    first = duplicate_of(articles)
+    df = articles[articles["article_id"].map(first).eq(articles["article_id"]).to_numpy()]
+    df = df.sort_values("n_chars", ascending=False, kind="stable").head(top)
+    return df[["article_id", "title", "n_chars"]].reset_index(drop=True)
+
+
+def figure_tables(
+    tables: Mapping[str, pd.DataFrame | None],
+    *,
+    lang: str = "zh",
+    freq: str = "M",
+    top: int = 20,
+    keywords_by: str = "auto",
+) -> dict[str, pd.DataFrame]:
+    """The numbers behind each figure, keyed by figure name (report order).
+
+    A figure is drawn from its table alone (:func:`draw_figure`), so the table is
+    both what the workbook shows beside the chart and what decides whether the
+    chart must be drawn again.
+    """
+    articles = _only_articles(_usable(tables, "articles"))
+    tokens = _usable(tables, "tokens")
+    mentions = _usable(tables, "mentions")
+    events = _usable(tables, "events")
+    out: dict[str, pd.DataFrame] = {}
+    if events is not None:
+        usable = {"date", "type"} <= set(events.columns)
+        out["event_timeline"] = (
+            plots.timeline_table(events, freq, articles=articles, lang=lang)
+            if usable and not events.empty
+            else pd.DataFrame(columns=["period", "n_events", "n_articles", "covered"])
+        )
+        out["events_by_park"] = plots.events_by_park_table(events, mentions, top=top, lang=lang)
+    if mentions is not None:
+        out["park_mentions"] = plots.ranking_table(mentions, ["park"], top, articles=articles)
+        out["org_mentions"] = plots.ranking_table(
+            mentions,
+            [k for k in dict.fromkeys([*plots.ORG_KINDS, *_org_kinds(mentions)])],
+            top,
+            articles=articles,
+        )
+        out["co_mentions"] = plots.co_mention_table(mentions, articles=articles)
+    if articles is not None and (tokens is not None or _usable(tables, "keywords") is not None):
+        out["keywords"] = keyword_table(tables, keywords_by)
+    if articles is not None and (tokens is not None or _usable(tables, "keywords") is not None):
+        out["wordcloud"] = distinctive_words(tables)
+    if articles is not None:
+        out["article_lengths"] = _lengths_table(articles)
+    return out
+
+
+def _org_kinds(mentions: pd.DataFrame) -> list[str]:
+    """Kinds of organisations in the mentions, besides the known ones (``international``
+    and others a newer mentions table may add): every kind but parks, places and people."""
+    if "kind" not in mentions.columns:
+        return []
+    return [
+        k
+        for k in mentions["kind"].dropna().astype(str).unique()
+        if k not in {"park", "place", "person"}
+    ]
+
+
+def draw_figure(
+    name: str, table: pd.DataFrame, *, lang: str = "zh", rate: bool = False, top: int = 20
+) -> Figure:
+    """The figure ``name`` drawn from its :func:`figure_tables` table."""
+    if name == "event_timeline":
+        return plots.draw_event_timeline(table, rate=rate, lang=lang)
+    if name == "events_by_park":
+        return plots.draw_events_by_park(table, lang=lang)
+    if name == "park_mentions":
+        return plots.draw_ranking(table, top=top, lang=lang)
+    if name == "org_mentions":
+        return plots.draw_ranking(table, top=top, by_kind=True, lang=lang)
+    if name == "co_mentions":
+        return plots.draw_co_mentions(table, lang=lang)
+    if name == "keywords":
+        fig = plots.plot_keywords(table, lang=lang, max_groups=_KEYWORD_GROUPS_SHOWN)
+        return fig
+    if name == "wordcloud":
+        words = (
+            pd.Series(table["score"].to_numpy(), index=table["keyword"].astype(str))
+            if len(table)
+            else pd.Series(dtype=float)
+        )
+        return plots.plot_wordcloud(words, stopwords=(), lang=lang)
+    if name == "article_lengths":
+        return plots.plot_article_lengths(table.assign(kind="article"), lang=lang)
+    raise ValueError(f"unknown figure {name!r}")
+
+
 def make_figures(
     tables: Mapping[str, pd.DataFrame | None],
     *,
     lang: str = "zh",
     freq: str = "M",
     top: int = 20,
+    keywords_by: str = "auto",
+    rate: bool = False,
 ) -> dict[str, Figure]:
     """Every figure the tables allow, keyed by the names in :data:`CAPTIONS`.
 
@@ -190,35 +470,20 @@ def make_figures(
         lang: ``zh`` or ``en`` for titles and labels.
         freq: period of the event timeline.
         top: how many parks or organisations the rankings show.
+        keywords_by: grouping of the keywords figure (see :func:`keyword_table`).
+        rate: the event timeline as events per 100 articles.
 
     Returns:
-        Figures in report order; save them with :func:`analysis.save_figure`.
+        Figures in report order; save them with :func:`analysis.save_figure`. The
+        numbers of each are :func:`figure_tables`.
     """
-    articles = _usable(tables, "articles")
-    tokens = _usable(tables, "tokens")
-    keywords = _usable(tables, "keywords")
-    mentions = _usable(tables, "mentions")
-    events = _usable(tables, "events")
-    figures: dict[str, Figure] = {}
-    if events is not None:
-        figures["event_timeline"] = plots.plot_event_timeline(events, freq=freq, lang=lang)
-        figures["events_by_park"] = plots.plot_events_by_park(events, mentions, lang=lang)
-    if mentions is not None:
-        figures["park_mentions"] = plots.plot_park_mentions(mentions, top=top, lang=lang)
-        figures["org_mentions"] = plots.plot_org_mentions(mentions, top=top, lang=lang)
-        figures["co_mentions"] = plots.plot_co_mentions(mentions, lang=lang)
-    if keywords is not None:
-        figures["keywords"] = plots.plot_keywords(keywords, lang=lang)
-    if tokens is not None:
-        figures["wordcloud"] = plots.plot_wordcloud(tokens, lang=lang)
-    if articles is not None:
-        figures["article_lengths"] = plots.plot_article_lengths(articles, lang=lang)
+    data = figure_tables(tables, lang=lang, freq=freq, top=top, keywords_by=keywords_by)
     missing = [
         n for n in ("articles", "tokens", "keywords", "mentions", "events") if n not in tables
     ]
     if missing:
         logger.info("no %s table; its figures are left out", ", ".join(missing))
-    return figures
+    return {name: draw_figure(name, t, lang=lang, rate=rate, top=top) for name, t in data.items()}
 
 
 def _esc(value) -> str:
@@ -861,13 +1126,18 @@ def build_report(
     tables = focus_tables(tables, focus)
     selection = tables["articles"].attrs.get("selection", {}) if "articles" in tables else {}
     parks = selection.get("parks", [])
-    figures = make_figures(tables, lang=lang)
+    data = figure_tables(tables, lang=lang, keywords_by=keywords_by)
+    figures = {name: draw_figure(name, t, lang=lang, rate=rate) for name, t in data.items()}
     profiles = park_profiles(tables, parks)
     for profile in profiles:
         name = "park_" + profile["entity_id"].removeprefix("park:").replace("/", "_")
         profile["figure"] = name
         if profile["events"] is not None:
-            figures[name] = plots.plot_event_timeline(profile["events"], lang=lang)
+            articles = _only_articles(_usable(tables, "articles"))
+            own = articles[articles["article_id"].isin(profile["article_ids"])]
+            figures[name] = plots.plot_event_timeline(
+                profile["events"], articles=own, rate=rate, lang=lang
+            )
     items = list(figures.items())
     if progress:
         from tqdm.auto import tqdm

@@ -326,3 +326,27 @@ def focus_tables(
         if groups.isin(set(articles["article_id"])).all():
             out["keywords"] = keywords[groups.isin(ids)]
     return out
+
+
+def duplicate_of(articles: pd.DataFrame) -> pd.Series:
+    """For each article, the id of the first article that is the same report.
+
+    Two rows are the same report when their titles and the first 200 characters of
+    their bodies are equal once whitespace is removed (a report printed on two pages,
+    or read from two files). Counts "of distinct articles" count each report once.
+
+    Returns:
+        A Series indexed by ``article_id`` whose value is the first such ``article_id``.
+    """
+    if articles is None or not len(articles):
+        return pd.Series(dtype="object")
+
+    def text(column: str, width: int | None = None) -> pd.Series:
+        if column not in articles.columns:
+            return pd.Series("", index=articles.index)
+        values = articles[column].astype("string").fillna("").str.replace(r"\s+", "", regex=True)
+        return values.str.slice(0, width) if width else values
+
+    key = text("title") + "\x00" + text("body", 200)
+    first = articles["article_id"].groupby(key.to_numpy(), sort=False).transform("first")
+    return pd.Series(first.to_numpy(), index=articles["article_id"].to_numpy())
