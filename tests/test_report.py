@@ -290,7 +290,7 @@ def test_command_line_report_writes_every_figure_workbook_and_html(tmp_path, cap
     assert html_text.count("data:image/png;base64,") >= len(pngs)
     assert "康明斯与卓品智能在锡成立合资公司" in html_text
     book = openpyxl.load_workbook(processed / "tables.xlsx", read_only=True)
-    assert {"articles", "mentions", "events", "keywords"} <= set(book.sheetnames)
+    assert {"文章", "提及", "事件", "关键词"} <= set(book.sheetnames)
 
 
 # --------------------------------------------------------------------------- focus
@@ -424,3 +424,63 @@ def test_log_odds_on_one_group_warns_and_falls_back_to_tfidf():
         top = analysis.keywords(articles, by="month", method="log_odds")
     assert top["group"].nunique() == 1
     assert (top["score"] > 0).all() and len(top) > 5
+
+
+# --------------------------------------------------------------------------- workbook
+def test_workbook_sheets_types_and_layout(focused):
+    import datetime as dt
+
+    import openpyxl
+
+    _, out = focused
+    book = openpyxl.load_workbook(out / "tab" / "tables.xlsx")
+    names = book.sheetnames
+    assert names[:5] == ["说明", "文章", "提及", "事件", "关键词"]
+    assert {"图_事件时间分布", "图_园区排行", "图_关键词", "图_词云"} <= set(names)
+    arts = book["文章"]
+    header = [c.value for c in arts[1]]
+    assert header[:3] == ["文章编号", "报纸日期", "日期"] and "正文" not in header
+    assert "body" not in header and "标题" in header
+    assert isinstance(arts["B2"].value, dt.datetime)
+    assert arts["B2"].number_format == "yyyy-mm-dd"
+    assert arts.freeze_panes == "A2"
+    assert arts.auto_filter.ref.startswith("A1:")
+    assert arts.column_dimensions["G"].width > 10  # the title column
+    events = book["事件"]
+    header = [c.value for c in events[1]]
+    parks = [row[header.index("园区")] for row in events.iter_rows(min_row=2, values_only=True)]
+    assert any("、" in (p or "") for p in parks) or all("|" not in (p or "") for p in parks)
+    assert all("park:" not in (p or "") for p in parks)
+    notes = [row[1] for row in book["说明"].iter_rows(min_row=2, values_only=True)]
+    assert any("园区：无锡高新区、合肥高新区" in (n or "") for n in notes)
+
+
+def test_workbook_leaves_out_a_table_too_long_for_a_sheet(tmp_path):
+    import openpyxl
+
+    sheets = {"短": pd.DataFrame({"a": [1, 2]}), "长": pd.DataFrame({"a": range(50)})}
+    path = report.write_workbook(sheets, tmp_path / "t.xlsx", max_rows=10)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["说明", "短"]
+    notes = list(book["说明"].iter_rows(min_row=2, values_only=True))
+    assert ("长", "50 行，超过工作表上限，只写入 Parquet/CSV") in notes
+
+
+def test_mentions_by_entity_counts_articles_and_dates():
+    mentions = pd.DataFrame(
+        {
+            "article_id": ["a", "a", "b"],
+            "entity_id": ["park:wuxi"] * 3,
+            "name": ["无锡高新区"] * 3,
+            "kind": ["park"] * 3,
+        }
+    )
+    articles = pd.DataFrame(
+        {"article_id": ["a", "b"], "issue_date": pd.to_datetime(["2024-01-02", "2024-03-04"])}
+    )
+    row = report.mentions_by_entity(mentions, articles).iloc[0]
+    assert (row["kind"], row["n_articles"], row["n_mentions"]) == ("园区", 2, 3)
+    assert (row["first_date"], row["last_date"]) == (
+        pd.Timestamp("2024-01-02"),
+        pd.Timestamp("2024-03-04"),
+    )

@@ -20,12 +20,14 @@ import datetime as dt
 import html
 import io
 import logging
+import math
 import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from string import Template
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -1083,6 +1085,217 @@ def write_report(
     return out
 
 
+# --------------------------------------------------------------------------- workbook
+#: Excel's last row, header included.
+EXCEL_MAX_ROWS = 1_048_576
+
+#: Column labels of the workbook's sheets (Chinese); columns not listed keep their name.
+COLUMN_LABELS = {
+    "article_id": "文章编号",
+    "issue_date": "报纸日期",
+    "date": "日期",
+    "paper": "报纸",
+    "page": "版面",
+    "kicker": "引题",
+    "title": "标题",
+    "subtitle": "副题",
+    "author": "作者",
+    "credit": "来源通讯社",
+    "url": "链接",
+    "source": "文件",
+    "n_chars": "字数",
+    "entity_id": "实体编号",
+    "name": "名称",
+    "kind": "类别",
+    "n_articles": "文章数",
+    "n_mentions": "提及次数",
+    "first_date": "最早日期",
+    "last_date": "最近日期",
+    "group": "分组",
+    "keyword": "关键词",
+    "score": "得分",
+    "rank": "名次",
+    "n_docs": "含该词文章数",
+    "period": "时期",
+    "n_events": "事件数",
+    "covered": "有报纸",
+    "n": "文章数",
+    "park": "园区",
+    "source_name": "园区甲",
+    "target": "园区乙",
+    "source_articles": "园区甲文章数",
+    "target_articles": "园区乙文章数",
+    "sheet": "工作表",
+    "note": "说明",
+}
+COLUMN_LABELS = EVENT_COLUMNS | COLUMN_LABELS
+
+_ARTICLE_SHEET_COLUMNS = [
+    "article_id", "issue_date", "date", "paper", "page", "kicker", "title", "subtitle",
+    "author", "credit", "n_chars", "url", "source",
+]  # fmt: skip
+
+
+def mentions_by_entity(
+    mentions: pd.DataFrame | None, articles: pd.DataFrame | None = None, lang: str = "zh"
+) -> pd.DataFrame:
+    """One row per entity: ``entity_id``, ``name``, ``kind`` (label), ``n_articles``,
+    ``n_mentions``, ``first_date``, ``last_date`` (of its articles), most articles first."""
+    columns = ["entity_id", "name", "kind", "n_articles", "n_mentions", "first_date", "last_date"]
+    if mentions is None or mentions.empty:
+        return pd.DataFrame(columns=columns)
+    from analysis.select import _article_dates
+
+    df = mentions[["article_id", "entity_id", "name", "kind"]]
+    if articles is not None and len(articles):
+        when = pd.Series(_article_dates(articles).to_numpy(), index=articles["article_id"])
+        df = df.assign(_when=df["article_id"].map(when))
+    else:
+        df = df.assign(_when=pd.NaT)
+    grouped = df.groupby("entity_id", sort=False)
+    out = pd.DataFrame(
+        {
+            "name": grouped["name"].first(),
+            "kind": grouped["kind"].first().map(lambda k: plots.KIND_LABELS[lang].get(k, k)),
+            "n_articles": grouped["article_id"].nunique(),
+            "n_mentions": grouped.size(),
+            "first_date": grouped["_when"].min(),
+            "last_date": grouped["_when"].max(),
+        }
+    ).reset_index()
+    return out.sort_values(["n_articles", "entity_id"], ascending=[False, True], kind="stable")[
+        columns
+    ].reset_index(drop=True)
+
+
+def workbook_sheets(
+    tables: Mapping[str, pd.DataFrame | None],
+    charts: Mapping[str, pd.DataFrame] | None = None,
+    *,
+    keywords_per_article: int = 5,
+    lang: str = "zh",
+) -> dict[str, pd.DataFrame]:
+    """The sheets an analyst reads, by sheet name, in workbook order.
+
+    ``文章`` (articles without their bodies), ``提及`` (:func:`mentions_by_entity`),
+    ``事件`` (:func:`event_table`), ``关键词`` (each article's best
+    ``keywords_per_article`` keywords, with its title), and one ``图_…`` sheet per
+    chart with the numbers it shows (:data:`FIGURE_SHEETS`).
+    """
+    articles = _only_articles(_usable(tables, "articles"))
+    mentions = _usable(tables, "mentions")
+    events = _usable(tables, "events")
+    keywords = _usable(tables, "keywords")
+    sheets: dict[str, pd.DataFrame] = {}
+    if articles is not None:
+        sheets["文章"] = articles[[c for c in _ARTICLE_SHEET_COLUMNS if c in articles.columns]]
+    if mentions is not None:
+        sheets["提及"] = mentions_by_entity(mentions, articles, lang)
+    if events is not None:
+        sheets["事件"] = event_table(events, articles, mentions, lang=lang)
+    if keywords is not None:
+        best = (
+            keywords[keywords["rank"] <= keywords_per_article] if "rank" in keywords else keywords
+        )
+        if articles is not None and best["group"].isin(set(articles["article_id"])).all():
+            titles = pd.Series(articles["title"].to_numpy(), index=articles["article_id"])
+            best = best.assign(title=best["group"].map(titles)).rename(
+                columns={"group": "article_id"}
+            )
+            best = best[["article_id", "title", "keyword", "score", "rank", "n_docs"]]
+        sheets["关键词"] = best.reset_index(drop=True)
+    for name, table in (charts or {}).items():
+        if name in FIGURE_SHEETS:
+            sheets[FIGURE_SHEETS[name]] = table.rename(columns={"source": "source_name"})
+    return sheets
+
+
+def _cell(value):
+    """A value as a workbook cell: dates as dates, lists joined by 、, NA as empty."""
+    if isinstance(value, list | tuple | np.ndarray):
+        return "、".join(str(v) for v in value)
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime().replace(tzinfo=None)
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, str) and len(value) > 32000:
+        return value[:32000]
+    return value
+
+
+def _write_sheet(ws, frame: pd.DataFrame, labels: Mapping[str, str]) -> None:
+    """Every cell of one sheet: header labels, then the rows (the one place cells are
+    written, so that cell-level rules such as escaping apply to every sheet)."""
+    from openpyxl.utils import get_column_letter
+
+    header = [labels.get(str(c), str(c)) for c in frame.columns]
+    ws.append(header)
+    dates = [pd.api.types.is_datetime64_any_dtype(frame[c]) for c in frame.columns]
+    for row in frame.itertuples(index=False, name=None):
+        ws.append([_cell(v) for v in row])
+    widths = []
+    sample = frame.head(200)
+    for i, column in enumerate(frame.columns):
+        text = sample[column].map(lambda v: str(_cell(v) or "")).map(len) if len(sample) else []
+        longest = max([len(header[i]) * 2, *(n * 2 if n else 0 for n in text)], default=8)
+        widths.append(min(60, max(8, longest // 2 + 2)))
+    for i, width in enumerate(widths, start=1):
+        letter = get_column_letter(i)
+        ws.column_dimensions[letter].width = 12 if dates[i - 1] else width
+        if dates[i - 1]:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                cell.number_format = "yyyy-mm-dd"
+    ws.freeze_panes = "A2"
+    if len(frame.columns):
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+
+
+def write_workbook(
+    sheets: Mapping[str, pd.DataFrame],
+    path: str | os.PathLike,
+    *,
+    notes: list[str] | None = None,
+    lang: str = "zh",
+    max_rows: int = EXCEL_MAX_ROWS - 1,
+) -> Path:
+    """One workbook an analyst opens: a ``说明`` sheet, then a sheet per table.
+
+    Headers are Chinese labels (:data:`COLUMN_LABELS`; ``lang="en"`` keeps the column
+    names), dates are Excel dates, lists are joined by ``、``, widths fit the text,
+    the header is frozen and filters are on. A table longer than ``max_rows`` is not
+    put in the workbook (it stays in the Parquet/CSV files); the ``说明`` sheet says so.
+    """
+    from openpyxl import Workbook
+
+    labels = COLUMN_LABELS if lang == "zh" else {}
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    book = Workbook()
+    about = book.active
+    about.title = "说明"
+    rows = [{"sheet": "", "note": n} for n in (notes or [])]
+    kept = {}
+    for name, frame in sheets.items():
+        if len(frame) > max_rows:
+            rows.append(
+                {"sheet": name, "note": f"{len(frame):,} 行，超过工作表上限，只写入 Parquet/CSV"}
+            )
+            logger.warning("sheet %s: %d rows, too many for Excel; left out", name, len(frame))
+            continue
+        kept[name] = frame
+        rows.append({"sheet": name, "note": f"{len(frame):,} 行"})
+    _write_sheet(about, pd.DataFrame(rows, columns=["sheet", "note"]), labels)
+    for name, frame in kept.items():
+        own = labels | EVENT_COLUMNS if labels and name == "事件" else labels
+        _write_sheet(book.create_sheet(name[:31]), frame, own)
+    book.save(out)
+    return out
+
+
 def build_report(
     tables: Mapping[str, pd.DataFrame | None],
     *,
@@ -1116,7 +1329,6 @@ def build_report(
     """
     import matplotlib.pyplot as plt
 
-    from analysis.pipeline import write_excel
     from analysis.plots import save_figure
     from analysis.select import Focus, focus_tables
 
@@ -1138,6 +1350,7 @@ def build_report(
             figures[name] = plots.plot_event_timeline(
                 profile["events"], articles=own, rate=rate, lang=lang
             )
+    names = plots._name_lookup(_usable(tables, "mentions"))
     items = list(figures.items())
     if progress:
         from tqdm.auto import tqdm
@@ -1148,8 +1361,14 @@ def build_report(
         paths = save_figure(fig, name, out_dir=out)
         saved[name] = next(p for p in paths if p.suffix == ".png")
         plt.close(fig)
-    write_excel({k: v for k, v in tables.items() if v is not None}, processed / "tables.xlsx")
-    names = plots._name_lookup(_usable(tables, "mentions"))
+    notes = [f"报告：{report_title(focus, parks, names, lang)}"]
+    notes += [f"筛选条件：{f}" for f in selection.get("filters", [])]
+    notes.append(
+        f"文章：保留 {selection.get('n_kept', '')}，未入选 {selection.get('n_dropped', '')}"
+    )
+    write_workbook(
+        workbook_sheets(tables, data, lang=lang), processed / "tables.xlsx", notes=notes, lang=lang
+    )
     return write_report(
         tables,
         saved,
