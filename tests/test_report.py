@@ -484,3 +484,39 @@ def test_mentions_by_entity_counts_articles_and_dates():
         pd.Timestamp("2024-01-02"),
         pd.Timestamp("2024-03-04"),
     )
+
+
+# --------------------------------------------------------------------------- incremental
+def test_report_rerun_rewrites_only_what_changed(tmp_path):
+    from . import _corpus as C
+
+    tables = C.tables(60)
+    fig_dir, tab_dir = tmp_path / "fig", tmp_path / "tab"
+
+    def run(t, **kw):
+        report.build_report(t, figures_dir=fig_dir, processed_dir=tab_dir, **kw)
+        files = [*fig_dir.iterdir(), *tab_dir.iterdir()]
+        return {p.name: p.stat().st_mtime_ns for p in files if p.name != "report_state.json"}
+
+    first = run(tables)
+    assert "report.html" in first and "tables.xlsx" in first
+    assert run(tables) == first  # nothing changed: nothing written but the state
+    # a change that only the organisations' ranking sees
+    mentions = tables["mentions"].copy()
+    orgs = mentions["kind"] == "research"
+    mentions.loc[orgs, "name"] = mentions.loc[orgs, "name"] + "（改）"
+    changed = run({**tables, "mentions": mentions})
+    rewritten = {n for n in first if changed[n] != first[n]}
+    assert {"org_mentions.png", "org_mentions.svg", "org_mentions.pdf"} <= rewritten
+    assert not any(n.startswith(("event_timeline", "keywords", "wordcloud")) for n in rewritten)
+    assert {"tables.xlsx", "report.html"} <= rewritten  # their inputs changed too
+
+
+def test_report_with_the_same_inputs_key_computes_nothing(tmp_path, monkeypatch):
+    from . import _corpus as C
+
+    tables = C.tables(40)
+    kw = {"figures_dir": tmp_path / "f", "processed_dir": tmp_path / "t", "inputs_key": "abc"}
+    report.build_report(tables, **kw)
+    monkeypatch.setattr(report, "figure_tables", lambda *a, **k: pytest.fail("recomputed"))
+    assert report.build_report(tables, **kw) == tmp_path / "f" / "report.html"

@@ -118,6 +118,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _manifest_digest(out_dir: Path) -> str | None:
+    """A digest of the build's manifest (its inputs and settings), for the report."""
+    import hashlib
+
+    try:
+        return hashlib.sha256((out_dir / "manifest.json").read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
@@ -187,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
                 focus=focus,
                 keywords_by=args.keywords_by,
                 rate=args.rate,
+                inputs_key=_manifest_digest(out_dir),
+                force=args.force,
                 provenance={
                     "inputs": [str(p) for p in (args.inputs or [config.RAW_DIR])],
                     "n_inputs": result.n_inputs,

@@ -19,6 +19,7 @@ import base64
 import datetime as dt
 import html
 import io
+import json
 import logging
 import math
 import os
@@ -1296,6 +1297,35 @@ def write_workbook(
     return out
 
 
+# --------------------------------------------------------------------------- incremental
+_STATE = "report_state.json"
+
+
+def content_hash(*parts) -> str:
+    """A digest of tables (their values, columns and attrs) and plain values."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, pd.DataFrame):
+            digest.update(json.dumps([str(c) for c in part.columns]).encode())
+            digest.update(json.dumps(part.attrs, default=str, sort_keys=True).encode())
+            if len(part):
+                text = part.astype(str)
+                digest.update(pd.util.hash_pandas_object(text, index=False).to_numpy().tobytes())
+        else:
+            digest.update(json.dumps(part, default=str, sort_keys=True).encode())
+        digest.update(b"\x00")
+    return digest.hexdigest()[:20]
+
+
+def _read_state(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 def build_report(
     tables: Mapping[str, pd.DataFrame | None],
     *,
@@ -1307,8 +1337,16 @@ def build_report(
     keywords_by: str = "auto",
     rate: bool = False,
     provenance: Mapping | None = None,
+    inputs_key: str | None = None,
+    force: bool = False,
 ) -> Path:
     """Every figure (PNG, SVG, PDF), an Excel workbook of the tables and the HTML report.
+
+    Incremental: each figure, the workbook and the HTML are written again only when
+    the content hash of their inputs (the figure's table of numbers, the workbook's
+    sheets, everything the page shows) differs from the last run's, recorded in
+    ``<figures_dir>/report_state.json``. With ``inputs_key`` (a digest of the build's
+    inputs) equal to the last run's and the same options, nothing is computed at all.
 
     This is what ``python -m analysis report`` runs after the build.
 
@@ -1323,6 +1361,9 @@ def build_report(
         keywords_by: ``auto``, ``park``, ``month`` or ``article`` (see :func:`make_figures`).
         rate: the event timeline as events per 100 articles.
         provenance: ``inputs``, ``n_inputs``, ``n_skipped`` of the build, for the report.
+        inputs_key: digest of the build's inputs (the command line passes the
+            manifest's); None always computes the figures' tables.
+        force: write everything again.
 
     Returns:
         The path of ``report.html``.
@@ -1335,47 +1376,79 @@ def build_report(
     focus = focus or Focus()
     out = Path(figures_dir) if figures_dir is not None else config.FIGURES_DIR
     processed = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DIR
+    html_path, book_path, state_path = out / "report.html", processed / "tables.xlsx", out / _STATE
+    state = {} if force else _read_state(state_path)
+    options = [__version__, lang, keywords_by, rate, focus.key(), provenance]
+    run_key = content_hash(inputs_key, *options) if inputs_key else None
+    outputs_exist = html_path.is_file() and book_path.is_file()
+    if run_key and state.get("run") == run_key and outputs_exist:
+        logger.info("report: nothing changed since the last run")
+        return html_path
     tables = focus_tables(tables, focus)
     selection = tables["articles"].attrs.get("selection", {}) if "articles" in tables else {}
     parks = selection.get("parks", [])
     data = figure_tables(tables, lang=lang, keywords_by=keywords_by)
-    figures = {name: draw_figure(name, t, lang=lang, rate=rate) for name, t in data.items()}
+    draws = {
+        name: (lambda n=name, t=t: draw_figure(n, t, lang=lang, rate=rate))
+        for name, t in data.items()
+    }
+    hashes = {name: content_hash(name, t, lang, rate, __version__) for name, t in data.items()}
     profiles = park_profiles(tables, parks)
+    articles = _only_articles(_usable(tables, "articles"))
     for profile in profiles:
         name = "park_" + profile["entity_id"].removeprefix("park:").replace("/", "_")
         profile["figure"] = name
         if profile["events"] is not None:
-            articles = _only_articles(_usable(tables, "articles"))
             own = articles[articles["article_id"].isin(profile["article_ids"])]
-            figures[name] = plots.plot_event_timeline(
-                profile["events"], articles=own, rate=rate, lang=lang
-            )
+            table = plots.timeline_table(profile["events"], articles=own, lang=lang)
+            draws[name] = lambda t=table: plots.draw_event_timeline(t, rate=rate, lang=lang)
+            hashes[name] = content_hash(name, table, lang, rate, __version__)
     names = plots._name_lookup(_usable(tables, "mentions"))
-    items = list(figures.items())
+    previous = state.get("figures", {})
+    todo = [
+        n
+        for n in draws
+        if previous.get(n) != hashes[n]
+        or not all((out / f"{n}.{ext}").is_file() for ext in ("png", "svg", "pdf"))
+    ]
+    items = todo
     if progress:
         from tqdm.auto import tqdm
 
-        items = tqdm(items, desc="figures", unit="figure")
-    saved: dict[str, Path] = {}
-    for name, fig in items:
-        paths = save_figure(fig, name, out_dir=out)
-        saved[name] = next(p for p in paths if p.suffix == ".png")
+        items = tqdm(todo, desc="figures", unit="figure")
+    for name in items:
+        fig = draws[name]()
+        save_figure(fig, name, out_dir=out)
         plt.close(fig)
-    notes = [f"报告：{report_title(focus, parks, names, lang)}"]
+    logger.info("report: %d of %d figures drawn again", len(todo), len(draws))
+    saved = {name: out / f"{name}.png" for name in draws}
+    title = report_title(focus, parks, names, lang)
+    notes = [f"报告：{title}"]
     notes += [f"筛选条件：{f}" for f in selection.get("filters", [])]
     notes.append(
         f"文章：保留 {selection.get('n_kept', '')}，未入选 {selection.get('n_dropped', '')}"
     )
-    write_workbook(
-        workbook_sheets(tables, data, lang=lang), processed / "tables.xlsx", notes=notes, lang=lang
+    sheets = workbook_sheets(tables, data, lang=lang)
+    book_hash = content_hash(*sheets.values(), list(sheets), notes, lang, __version__)
+    if state.get("workbook") != book_hash or not book_path.is_file():
+        write_workbook(sheets, book_path, notes=notes, lang=lang)
+        logger.info("report: workbook written")
+    page_hash = content_hash(
+        book_hash, hashes, title, selection, provenance, [p["keywords"] for p in profiles]
     )
-    return write_report(
-        tables,
-        saved,
-        out / "report.html",
-        lang=lang,
-        title=report_title(focus, parks, names, lang),
-        selection=selection,
-        provenance=provenance,
-        profiles=profiles,
-    )
+    if state.get("html") != page_hash or not html_path.is_file():
+        write_report(
+            tables,
+            saved,
+            html_path,
+            lang=lang,
+            title=title,
+            selection=selection,
+            provenance=provenance,
+            profiles=profiles,
+        )
+        logger.info("report: HTML written")
+    state = {"run": run_key, "figures": hashes, "workbook": book_hash, "html": page_hash}
+    out.mkdir(parents=True, exist_ok=True)
+    state_path.write_text(json.dumps(state, indent=1), encoding="utf-8")
+    return html_path
