@@ -954,7 +954,7 @@ def plot_keywords(
         y = np.arange(len(rows))[::-1]
         panel.barh(y, rows["score"].to_numpy(dtype=float), color=_PALETTE[i % len(_PALETTE)])
         panel.set_yticks(y, rows["keyword"].astype(str))
-        panel.set_title(_shorten(group, 16), fontsize=9 if len(group) > 10 else 10)
+        panel.set_title(_shorten(group, 15), fontsize=9 if len(group) > 10 else 10)
         panel.tick_params(axis="y", labelsize=8)
         panel.tick_params(axis="x", labelsize=7)
         panel.spines[["top", "right"]].set_visible(False)
