@@ -61,8 +61,8 @@ HELPERS = {
 TITLES = {
     "timeline": ("各类事件随时间的分布", "Events over time by type"),
     "by_park": ("各园区的事件类型", "Event types by park"),
-    "parks": ("园区被提及次数", "Park mentions"),
-    "orgs": ("机构被提及次数", "Organisation mentions"),
+    "parks": ("被提及最多的园区", "Parks mentioned most"),
+    "orgs": ("被提及最多的机构", "Organisations mentioned most"),
     "co": ("园区共现网络", "Parks mentioned in the same article"),
     "keywords": ("关键词", "Keywords"),
     "wordcloud": ("词云", "Word cloud"),
@@ -315,3 +315,93 @@ def test_keywords_caps_the_number_of_panels():
     )
     fig = plots.plot_keywords(kw, max_groups=5)
     assert len([ax for ax in fig.axes if ax.patches]) == 5
+
+
+# --------------------------------------------------------------------------- at scale
+@pytest.fixture(scope="module")
+def corpus():
+    from . import _corpus as C
+
+    return C.tables()
+
+
+def test_timeline_runs_over_the_issues_with_uncovered_months_as_gaps(corpus):
+    table = plots.timeline_table(corpus["events"], articles=corpus["articles"])
+    assert table["period"].iloc[0] == "2023-01" and table["period"].iloc[-1] == "2024-06"
+    uncovered = table.loc[~table["covered"], "period"].tolist()
+    assert uncovered == ["2023-05", "2023-06"]
+    assert table["n_events"].sum() == corpus["events"]["counted"].sum()
+    # background events dated three years earlier are counted outside, not drawn
+    assert table.attrs["n_outside"] == 0
+    fig = plots.draw_event_timeline(table, rate=True)
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "每百篇文章的事件数"
+    assert len(ax.get_xticklabels()) <= 12
+    assert "无报纸（语料未覆盖）" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_timeline_drops_events_outside_the_issues_and_says_so(corpus):
+    table = plots.timeline_table(corpus["events"], articles=corpus["articles"], counted_only=False)
+    assert table.attrs["n_outside"] > 0
+    assert "未画出" in _all_text(plots.draw_event_timeline(table))
+
+
+def test_rankings_count_distinct_articles_once(corpus):
+    ranking = plots.ranking_table(corpus["mentions"], ["park"], articles=corpus["articles"])
+    m = corpus["mentions"]
+    naive = m[m["kind"] == "park"].drop_duplicates(["article_id", "entity_id"])
+    naive = naive["entity_id"].value_counts()
+    # articles 1 and 2 are one report printed twice: its parks count once less
+    twice = set(m.loc[m["article_id"] == corpus["articles"]["article_id"][1], "entity_id"])
+    for row in ranking.itertuples():
+        assert row.n == naive[row.entity_id] - (row.entity_id in twice)
+
+
+def test_co_mentions_ignore_lists_and_keep_a_readable_number_of_edges(corpus):
+    table = plots.co_mention_table(corpus["mentions"], max_edges=5, articles=corpus["articles"])
+    assert 0 < len(table) <= 5
+    assert table.attrs["min_count"] >= 1
+    assert (table["n_articles"] >= table.attrs["min_count"]).all()
+    # the list naming every park adds no pair: with a threshold of 1, pairs only come
+    # from articles naming two parks
+    every = plots.co_mention_table(corpus["mentions"], min_count=1)
+    assert "外地科技园" not in set(every["source"]) | set(every["target"])
+    fig = plots.draw_co_mentions(table)
+    assert "至少" in _all_text(fig)
+
+
+def test_keywords_figure_groups_are_readable(corpus):
+    from analysis import report
+
+    from . import _corpus as C
+
+    by_park = report.keyword_table(corpus, "park")
+    assert by_park.attrs["by"] == "park"
+    assert set(by_park["group"]) <= {name for name, _ in C.PARKS.values()}
+    wuxi = by_park[by_park["group"] == "无锡高新区"]["keyword"].head(3)
+    assert set(wuxi) & {"物联网", "传感器", "集成电路"}
+    by_month = report.keyword_table(corpus, "month")
+    assert list(dict.fromkeys(by_month["group"]))[-1] == "2024-06"
+    assert by_month["group"].nunique() == 9
+    by_article = report.keyword_table(corpus, "article")
+    titles = set(corpus["articles"]["title"])
+    assert set(by_article["group"]) <= titles | {g for g in by_article["group"] if "（" in g}
+    assert not any(len(g) == 16 and g.isalnum() for g in by_article["group"])  # no hash ids
+
+
+def test_wordcloud_words_are_distinctive_not_frequent(corpus):
+    from analysis import report
+
+    words = report.distinctive_words(corpus)
+    assert "发展" not in set(words["keyword"].head(10))  # in every article, no article's keyword
+    assert words["score"].is_monotonic_decreasing
+
+
+def test_every_figure_of_an_empty_corpus_is_a_readable_empty_chart():
+    from analysis import report
+
+    empty = {name: table.iloc[0:0] for name, table in T.all_tables().items()}
+    figures = report.make_figures(empty)
+    assert figures
+    for fig in figures.values():
+        assert "无数据" in _all_text(fig) or "没有" in _all_text(fig)

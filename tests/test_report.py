@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 from PIL import Image
@@ -138,7 +139,7 @@ def test_figure_objects_are_rendered(tmp_path, tables):
 def test_every_event_link_has_a_target(built):
     page = _parse(built[0])
     event_links = [link for link in page.links if link.startswith("article-")]
-    assert len(event_links) == len(report.top_events(T.events()))
+    assert len(event_links) == min(20, len(report.event_table(T.events())))
     assert event_links
     assert all(link in page.ids for link in page.links)
 
@@ -146,7 +147,7 @@ def test_every_event_link_has_a_target(built):
 def test_link_to_an_unknown_article_still_resolves(tmp_path, tables):
     events = tables["events"].copy()
     events.loc[events.index[0], "article_id"] = "ffffffffffffffff"
-    events.at[events.index[0], "parks"] = list(T.PARKS)  # the most linked: listed first
+    events.loc[events.index[0], "date"] = pd.Timestamp("2030-01-01")  # the latest: listed first
     path = report.write_report({**tables, "events": events}, {}, tmp_path / "r.html")
     page = _parse(path)
     assert "article-ffffffffffffffff" in page.links
@@ -203,7 +204,7 @@ def test_embedded_font_covers_the_chinese_text(built):
 def test_english_report(tmp_path, tables):
     path = report.write_report(tables, {}, tmp_path / "r.html", lang="en")
     text = "".join(_parse(path).text)
-    assert "Top events" in text and "Articles" in text
+    assert "Events (latest first)" in text and "Articles" in text
 
 
 def _chromium() -> str | None:
@@ -289,4 +290,233 @@ def test_command_line_report_writes_every_figure_workbook_and_html(tmp_path, cap
     assert html_text.count("data:image/png;base64,") >= len(pngs)
     assert "康明斯与卓品智能在锡成立合资公司" in html_text
     book = openpyxl.load_workbook(processed / "tables.xlsx", read_only=True)
-    assert {"articles", "mentions", "events", "keywords"} <= set(book.sheetnames)
+    assert {"文章", "提及", "事件", "关键词"} <= set(book.sheetnames)
+
+
+# --------------------------------------------------------------------------- focus
+@pytest.fixture(scope="module")
+def focused(tmp_path_factory):
+    """A report of a generated corpus focused on two parks."""
+    from analysis.select import Focus
+
+    from . import _corpus as C
+
+    out = tmp_path_factory.mktemp("focused")
+    path = report.build_report(
+        C.tables(),
+        figures_dir=out / "fig",
+        processed_dir=out / "tab",
+        focus=Focus(parks=("无锡高新区", "hefei"), since="2023-03-01"),
+        provenance={"inputs": ["my/corpus"], "n_inputs": 300, "n_skipped": 2},
+    )
+    return path, out
+
+
+def test_focused_report_says_what_it_was_built_from(focused):
+    path, _ = focused
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    text = "".join(page.text)
+    assert "无锡高新区、合肥高新区新闻分析报告" in text  # title from the focus
+    for expected in ("my/corpus", "保留文章", "未入选文章", "园区：无锡高新区、合肥高新区"):
+        assert expected in text
+    assert "日期：2023-03-01 至 …" in text
+    assert "跳过的文件" in text
+
+
+def test_focused_report_has_a_profile_per_park(focused):
+    path, out = focused
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    assert {"profile-park_wuxi", "profile-park_hefei"} <= page.ids
+    assert {"park_wuxi", "park_hefei"} <= set(page.figures)
+    assert (out / "fig" / "park_wuxi.png").is_file()
+    text = "".join(page.text)
+    assert "物联网" in text and "量子" in text  # each park's own keywords
+    assert "最新文章" in text
+    missing = [link for link in page.links if link not in page.ids]
+    assert not missing
+
+
+def test_focus_title_given_by_the_user_wins():
+    from analysis.select import Focus
+
+    assert report.report_title(Focus(parks=("wuxi",), title="我的报告")) == "我的报告"
+    assert report.report_title(Focus(parks_only=True)) == "国家高新区新闻分析报告"
+    assert report.report_title(Focus()) == "新闻分析报告"
+
+
+# --------------------------------------------------------------------------- event table
+def _event(event_id, **values):
+    row = {
+        "event_id": event_id,
+        "article_id": "a1",
+        "type": "signing",
+        "type_label": "签约合作",
+        "sentence": "无锡高新区与江南大学签署合作协议。",
+        "date": pd.Timestamp("2024-03-05"),
+        "place": "无锡",
+        "name": "",
+        "parks": ["park:wuxi"],
+        "orgs": ["org:江南大学"],
+        "status": "reported",
+        "counted": True,
+    }
+    return row | values
+
+
+def test_event_table_counted_latest_first_with_names_and_titles():
+    events = pd.DataFrame(
+        [
+            _event("e1", date=pd.Timestamp("2024-01-02"), name="第三届物联网博览会"),
+            _event("e2", date=pd.Timestamp("2024-03-05")),
+            _event("e3", status="background", counted=False, date=pd.Timestamp("2025-01-01")),
+            _event("e4", date=pd.NaT, type="meeting", type_label="会议论坛"),
+        ]
+    )
+    articles = pd.DataFrame({"article_id": ["a1"], "title": ["无锡高新区与江南大学签约"]})
+    mentions = pd.DataFrame(
+        {"entity_id": ["park:wuxi", "org:江南大学"], "name": ["无锡高新区", "江南大学"]}
+    )
+    table = report.event_table(events, articles, mentions)
+    assert table["event_id"].tolist() == ["e2", "e1", "e4"]  # background left out; undated last
+    first = table.iloc[0]
+    assert (first["type_label"], first["place"], first["parks"], first["orgs"]) == (
+        "签约合作",
+        "无锡",
+        "无锡高新区",
+        "江南大学",
+    )
+    assert first["name"] == "无锡高新区与江南大学签署合作协议。"  # no name: the sentence
+    assert table.iloc[1]["name"] == "第三届物联网博览会"
+    assert set(table["title"]) == {"无锡高新区与江南大学签约"}
+
+
+def test_event_table_keeps_root_events_and_their_article_counts():
+    events = pd.DataFrame(
+        [
+            _event("e1", root_event_id="e1", n_articles=3, name="签约仪式"),
+            _event("e2", root_event_id="e1", n_articles=3, name="签约仪式"),
+            _event("e3", root_event_id=None, n_articles=1, name="另一场签约"),
+        ]
+    )
+    table = report.event_table(events)
+    assert table["event_id"].tolist() == ["e1", "e3"]
+    assert table["n_articles"].tolist() == [3, 1]
+    assert table.iloc[0]["parks"] == "wuxi"  # no names given: the id
+
+
+def test_event_table_without_roots_drops_repeats_of_a_named_event():
+    events = pd.DataFrame([_event("e1", name="签约仪式"), _event("e2", name="签约仪式")])
+    assert report.event_table(events)["event_id"].tolist() == ["e1"]
+    unnamed = pd.DataFrame([_event("e1"), _event("e2")])
+    assert len(report.event_table(unnamed)) == 2  # different sentences, maybe different events
+
+
+def test_event_table_of_nothing_has_its_columns():
+    assert list(report.event_table(None).columns) == list(report.EVENT_COLUMNS)
+
+
+def test_log_odds_on_one_group_warns_and_falls_back_to_tfidf():
+    """The README's example on the sample (one month) must not return zeros silently."""
+    articles = analysis.load_articles(analysis.config.RAW_DIR)
+    with pytest.warns(UserWarning, match="two or more groups"):
+        top = analysis.keywords(articles, by="month", method="log_odds")
+    assert top["group"].nunique() == 1
+    assert (top["score"] > 0).all() and len(top) > 5
+
+
+# --------------------------------------------------------------------------- workbook
+def test_workbook_sheets_types_and_layout(focused):
+    import datetime as dt
+
+    import openpyxl
+
+    _, out = focused
+    book = openpyxl.load_workbook(out / "tab" / "tables.xlsx")
+    names = book.sheetnames
+    assert names[:5] == ["说明", "文章", "提及", "事件", "关键词"]
+    assert {"图_事件时间分布", "图_园区排行", "图_关键词", "图_词云"} <= set(names)
+    arts = book["文章"]
+    header = [c.value for c in arts[1]]
+    assert header[:3] == ["文章编号", "报纸日期", "日期"] and "正文" not in header
+    assert "body" not in header and "标题" in header
+    assert isinstance(arts["B2"].value, dt.datetime)
+    assert arts["B2"].number_format == "yyyy-mm-dd"
+    assert arts.freeze_panes == "A2"
+    assert arts.auto_filter.ref.startswith("A1:")
+    assert arts.column_dimensions["G"].width > 10  # the title column
+    events = book["事件"]
+    header = [c.value for c in events[1]]
+    parks = [row[header.index("园区")] for row in events.iter_rows(min_row=2, values_only=True)]
+    assert any("、" in (p or "") for p in parks) or all("|" not in (p or "") for p in parks)
+    assert all("park:" not in (p or "") for p in parks)
+    notes = [row[1] for row in book["说明"].iter_rows(min_row=2, values_only=True)]
+    assert any("园区：无锡高新区、合肥高新区" in (n or "") for n in notes)
+
+
+def test_workbook_leaves_out_a_table_too_long_for_a_sheet(tmp_path):
+    import openpyxl
+
+    sheets = {"短": pd.DataFrame({"a": [1, 2]}), "长": pd.DataFrame({"a": range(50)})}
+    path = report.write_workbook(sheets, tmp_path / "t.xlsx", max_rows=10)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["说明", "短"]
+    notes = list(book["说明"].iter_rows(min_row=2, values_only=True))
+    assert ("长", "50 行，超过工作表上限，只写入 Parquet/CSV") in notes
+
+
+def test_mentions_by_entity_counts_articles_and_dates():
+    mentions = pd.DataFrame(
+        {
+            "article_id": ["a", "a", "b"],
+            "entity_id": ["park:wuxi"] * 3,
+            "name": ["无锡高新区"] * 3,
+            "kind": ["park"] * 3,
+        }
+    )
+    articles = pd.DataFrame(
+        {"article_id": ["a", "b"], "issue_date": pd.to_datetime(["2024-01-02", "2024-03-04"])}
+    )
+    row = report.mentions_by_entity(mentions, articles).iloc[0]
+    assert (row["kind"], row["n_articles"], row["n_mentions"]) == ("园区", 2, 3)
+    assert (row["first_date"], row["last_date"]) == (
+        pd.Timestamp("2024-01-02"),
+        pd.Timestamp("2024-03-04"),
+    )
+
+
+# --------------------------------------------------------------------------- incremental
+def test_report_rerun_rewrites_only_what_changed(tmp_path):
+    from . import _corpus as C
+
+    tables = C.tables(60)
+    fig_dir, tab_dir = tmp_path / "fig", tmp_path / "tab"
+
+    def run(t, **kw):
+        report.build_report(t, figures_dir=fig_dir, processed_dir=tab_dir, **kw)
+        files = [*fig_dir.iterdir(), *tab_dir.iterdir()]
+        return {p.name: p.stat().st_mtime_ns for p in files if p.name != "report_state.json"}
+
+    first = run(tables)
+    assert "report.html" in first and "tables.xlsx" in first
+    assert run(tables) == first  # nothing changed: nothing written but the state
+    # a change that only the organisations' ranking sees
+    mentions = tables["mentions"].copy()
+    orgs = mentions["kind"] == "research"
+    mentions.loc[orgs, "name"] = mentions.loc[orgs, "name"] + "（改）"
+    changed = run({**tables, "mentions": mentions})
+    rewritten = {n for n in first if changed[n] != first[n]}
+    assert {"org_mentions.png", "org_mentions.svg", "org_mentions.pdf"} <= rewritten
+    assert not any(n.startswith(("event_timeline", "keywords", "wordcloud")) for n in rewritten)
+    assert {"tables.xlsx", "report.html"} <= rewritten  # their inputs changed too
+
+
+def test_report_with_the_same_inputs_key_computes_nothing(tmp_path, monkeypatch):
+    from . import _corpus as C
+
+    tables = C.tables(40)
+    kw = {"figures_dir": tmp_path / "f", "processed_dir": tmp_path / "t", "inputs_key": "abc"}
+    report.build_report(tables, **kw)
+    monkeypatch.setattr(report, "figure_tables", lambda *a, **k: pytest.fail("recomputed"))
+    assert report.build_report(tables, **kw) == tmp_path / "f" / "report.html"

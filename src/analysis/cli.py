@@ -61,6 +61,29 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--force", action="store_true", help="ignore the cache")
     common.add_argument("--no-progress", action="store_true", help="no progress bars")
     common.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
+    focus = common.add_argument_group(
+        "focus", "which articles the report (and build's focus/ tables) is about"
+    )
+    focus.add_argument(
+        "--park",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a park by gazetteer id, short name or alias (repeat for several)",
+    )
+    focus.add_argument(
+        "--province",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="上海, 江苏, 浙江 or 安徽: articles naming a park or place there (repeatable)",
+    )
+    focus.add_argument(
+        "--parks-only", action="store_true", help="only articles that name a gazetteer park"
+    )
+    focus.add_argument("--since", default=None, metavar="DATE", help="first issue date kept")
+    focus.add_argument("--until", default=None, metavar="DATE", help="last issue date kept")
+    focus.add_argument("--title", default=None, help="the report's title")
 
     parser = argparse.ArgumentParser(
         prog="python -m analysis",
@@ -80,7 +103,29 @@ def _parser() -> argparse.ArgumentParser:
         help=f"folder for figures and the report (default: {config.FIGURES_DIR})",
     )
     report.add_argument("--lang", choices=("zh", "en"), default="zh", help="labels of the figures")
+    report.add_argument(
+        "--keywords-by",
+        choices=("auto", "park", "month", "article"),
+        default="auto",
+        help="keyword panels per park, per month or per article (titled by its title); "
+        "auto: park when the focus names two or more parks, else month, else article",
+    )
+    report.add_argument(
+        "--rate",
+        action="store_true",
+        help="event timeline as events per 100 articles of the month, not counts",
+    )
     return parser
+
+
+def _manifest_digest(out_dir: Path) -> str | None:
+    """A digest of the build's manifest (its inputs and settings), for the report."""
+    import hashlib
+
+    try:
+        return hashlib.sha256((out_dir / "manifest.json").read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,7 +136,23 @@ def main(argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     from analysis.pipeline import build
+    from analysis.select import Focus, resolve_parks, resolve_provinces
 
+    try:
+        focus = Focus(
+            parks=tuple(args.park),
+            provinces=tuple(args.province),
+            parks_only=args.parks_only,
+            since=args.since,
+            until=args.until,
+            title=args.title,
+        )
+        if focus.parks:  # a misspelt park stops here, before the build
+            resolve_parks(focus.parks)
+        resolve_provinces(focus.provinces)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     try:
         result = build(
             args.inputs or None,
@@ -111,16 +172,41 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = args.out or config.PROCESSED_DIR
     print(result.summary())
     print(f"tables in {out_dir}")
-    if args.command == "report":
-        from analysis.report import build_report
+    try:
+        if args.command == "build" and not focus.empty:
+            from analysis.pipeline import write_tables
+            from analysis.select import focus_tables
 
-        figures = args.figures or config.FIGURES_DIR
-        html = build_report(
-            result.tables,
-            figures_dir=figures,
-            processed_dir=out_dir,
-            lang=args.lang,
-            progress=not args.no_progress,
-        )
-        print(f"figures and report in {figures}; open {html}")
+            kept = focus_tables(result.tables, focus)
+            selection = kept["articles"].attrs["selection"]
+            write_tables({k: v for k, v in kept.items() if v is not None}, out_dir / "focus")
+            print(
+                f"focus: {selection['n_kept']} of {selection['n_articles']} articles "
+                f"({'; '.join(selection['filters'])}); tables in {out_dir / 'focus'}"
+            )
+        if args.command == "report":
+            from analysis.report import build_report
+
+            figures = args.figures or config.FIGURES_DIR
+            html = build_report(
+                result.tables,
+                figures_dir=figures,
+                processed_dir=out_dir,
+                lang=args.lang,
+                progress=not args.no_progress,
+                focus=focus,
+                keywords_by=args.keywords_by,
+                rate=args.rate,
+                inputs_key=_manifest_digest(out_dir),
+                force=args.force,
+                provenance={
+                    "inputs": [str(p) for p in (args.inputs or [config.RAW_DIR])],
+                    "n_inputs": result.n_inputs,
+                    "n_skipped": len(result.report.skipped),
+                },
+            )
+            print(f"figures and report in {figures}; open {html}")
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     return 0

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -468,7 +469,10 @@ def keywords(
             are left out.
         top: keywords per group (``None`` for all).
         method: ``"tfidf"`` (default), ``"textrank"`` or ``"log_odds"`` (see the
-            module docstring).
+            module docstring). ``"log_odds"`` compares each group with the rest, so
+            it needs two groups or more: with one (e.g. ``by="month"`` on a single
+            month) it warns (``UserWarning``) and ranks by ``"tfidf"`` instead of
+            returning zeros.
         tokens: a precomputed :func:`analysis.tokens_table`, joined on
             ``article_id``, so the articles are not tokenized again.
         extra_stopwords: more stopwords, as in :func:`analysis.stopwords`.
@@ -549,6 +553,16 @@ def keywords(
         group_docs.sum_duplicates()
         group_docs.sort_indices()
 
+    if method == "log_odds" and len(groups) < 2:
+        # log-odds compares a group with the rest: with one group there is no rest and
+        # every score is 0. TF-IDF ranks the words instead, and the caller is told.
+        warnings.warn(
+            "keywords(method='log_odds') needs two or more groups; "
+            f"found {len(groups)}: ranking by 'tfidf' instead",
+            UserWarning,
+            stacklevel=2,
+        )
+        method = "tfidf"
     if method == "tfidf":
         score = _tfidf(corpus, group_counts)
     elif method == "textrank":

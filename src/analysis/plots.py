@@ -94,15 +94,19 @@ _TEXT = {
         "no_data": "无数据",
         "timeline": "各类事件随时间的分布",
         "events": "事件数",
+        "rate": "每百篇文章的事件数",
+        "uncovered": "无报纸（语料未覆盖）",
+        "outside": "另有 {n} 个事件的日期在报纸日期范围之外，未画出",
         "by_park": "各园区的事件类型",
         "park": "园区",
         "type": "事件类型",
-        "park_mentions": "园区被提及次数（前{top}）",
-        "org_mentions": "机构被提及次数（前{top}）",
+        "park_mentions": "被提及最多的园区（前{top}）",
+        "org_mentions": "被提及最多的机构（前{top}）",
         "mentions": "提及次数",
         "articles": "文章数",
         "co_mentions": "园区共现网络（同篇报道）",
         "no_pairs": "没有两个园区出现在同一篇文章中",
+        "edge_note": "连线：至少 {n} 篇文章同时提及；显示 {shown} 个园区（共 {total} 个）",
         "keywords": "关键词（前{top}）",
         "score": "得分",
         "wordcloud": "词云",
@@ -118,15 +122,19 @@ _TEXT = {
         "no_data": "no data",
         "timeline": "Events over time by type",
         "events": "events",
+        "rate": "events per 100 articles",
+        "uncovered": "no issue in the corpus",
+        "outside": "{n} events dated outside the issues' range are not drawn",
         "by_park": "Event types by park",
         "park": "park",
         "type": "event type",
-        "park_mentions": "Park mentions (top {top})",
-        "org_mentions": "Organisation mentions (top {top})",
+        "park_mentions": "Parks mentioned most (top {top})",
+        "org_mentions": "Organisations mentioned most (top {top})",
         "mentions": "mentions",
         "articles": "articles",
         "co_mentions": "Parks mentioned in the same article",
         "no_pairs": "no two parks appear in the same article",
+        "edge_note": "edges: named together in {n}+ articles; {shown} of {total} parks shown",
         "keywords": "Keywords (top {top})",
         "score": "score",
         "wordcloud": "Word cloud",
@@ -241,10 +249,166 @@ def _normalise_freq(freq: str) -> str:
     return aliases.get(freq.upper(), freq.upper())
 
 
+def timeline_table(
+    events: pd.DataFrame,
+    freq: str = "M",
+    *,
+    articles: pd.DataFrame | None = None,
+    counted_only: bool = True,
+    lang: str = "zh",
+) -> pd.DataFrame:
+    """The numbers of the event timeline: events per period and type.
+
+    Args:
+        events: the events table (``date``, ``type``, ``type_label``, ``counted``).
+        freq: a pandas period alias: ``D``, ``W``, ``M``, ``Q``, ``Y``.
+        articles: the articles table; when given, the periods run over its issues'
+            range (``issue_date``, else ``date``), ``n_articles`` counts the articles
+            of each period and a period without any is not ``covered`` (no issue in
+            the corpus: a gap, not zero events). Events dated outside the issues'
+            range are left out and counted in ``attrs["n_outside"]``.
+        counted_only: keep only events with ``counted`` true.
+        lang: ``zh`` or ``en`` type labels.
+
+    Returns:
+        One row per period (``period``, as text), a column of counts per type label
+        (in taxonomy order), ``n_events``, ``n_articles`` and ``covered``; empty when
+        nothing is dated.
+    """
+    period = _normalise_freq(freq)
+    df = _counted(events).copy() if counted_only else events.copy()
+    df["date"] = pd.to_datetime(df["date"], errors="coerce")
+    df = df[df["date"].notna()]
+    n_by_period = None
+    if articles is not None and len(articles):
+        from analysis.select import _article_dates
+
+        issue = _article_dates(articles).dropna()
+        if len(issue):
+            n_by_period = issue.dt.to_period(period).value_counts()
+    if n_by_period is not None:
+        first, last = n_by_period.index.min(), n_by_period.index.max()
+    elif len(df):
+        first, last = df["date"].min().to_period(period), df["date"].max().to_period(period)
+    else:
+        return pd.DataFrame(columns=["period", "n_events", "n_articles", "covered"])
+    df["period"] = df["date"].dt.to_period(period)
+    inside = (df["period"] >= first) & (df["period"] <= last)
+    n_outside = int((~inside).sum())
+    df = df[inside]
+    full = pd.period_range(first, last, freq=period)
+    if len(df):
+        df["label"] = _type_labels(df, lang)
+        order, _ = _type_order(df, df["label"])
+        table = pd.crosstab(df["period"], df["label"]).reindex(full, fill_value=0)[order]
+    else:
+        table = pd.DataFrame(index=full)
+    table["n_events"] = table.sum(axis=1).astype(int)
+    if n_by_period is not None:
+        table["n_articles"] = n_by_period.reindex(full, fill_value=0).astype(int).to_numpy()
+    else:
+        table["n_articles"] = pd.NA
+    table["covered"] = table["n_articles"].fillna(1).astype(int) > 0
+    table.index = [str(p) for p in full]
+    out = table.rename_axis("period").reset_index()
+    types = dict(zip(df["label"], df["type"].astype(str), strict=True)) if len(df) else {}
+    out.attrs.update(n_outside=n_outside, freq=period, types=types)
+    if n_outside:
+        logger.info("%d events dated outside the issues' range are left out", n_outside)
+    return out
+
+
+_TIMELINE_EXTRA = ("period", "n_events", "n_articles", "covered")
+
+
+def draw_event_timeline(
+    table: pd.DataFrame,
+    *,
+    rate: bool = False,
+    lang: str = "zh",
+    ax: Axes | None = None,
+) -> Figure:
+    """Draw a :func:`timeline_table`: stacked bars per type, uncovered periods shaded.
+
+    Args:
+        table: the timeline's numbers.
+        rate: bars as events per 100 articles of the period (needs ``n_articles``).
+        lang: ``zh`` or ``en``.
+        ax: axes to draw into; a new figure when None.
+    """
+    fig, ax = _figure_and_ax(ax)
+    title = _t(lang, "timeline")
+    if table is None or table.empty or not table["n_events"].sum():
+        return _no_data(ax, title, lang)
+    labels = [c for c in table.columns if c not in _TIMELINE_EXTRA]
+    rank = {lab: i for i, lab in enumerate(labels)}
+    per_label = dict(zip(EVENT_TYPE_LABELS[lang].values(), EVENT_TYPES, strict=True))
+    per_label |= dict(zip(EVENT_TYPE_LABELS["zh"].values(), EVENT_TYPES, strict=True))
+    type_rank = {t: i for i, t in enumerate(EVENT_TYPES)}
+    n_articles = pd.to_numeric(table["n_articles"], errors="coerce").to_numpy(dtype=float)
+    rate = rate and not np.isnan(n_articles).all()
+    scale = np.where(n_articles > 0, 100.0 / np.where(n_articles > 0, n_articles, 1), 0.0)
+    x = np.arange(len(table))
+    bottom = np.zeros(len(table))
+    for label in labels:
+        values = table[label].to_numpy(dtype=float) * (scale if rate else 1.0)
+        etype = table.attrs.get("types", {}).get(label) or per_label.get(label, "")
+        slot = type_rank.get(etype, len(type_rank) + rank[label])
+        colour = _PALETTE[slot % len(_PALETTE)]
+        ax.bar(x, values, bottom=bottom, label=label, color=colour, width=0.8)
+        bottom += values
+    uncovered = ~table["covered"].to_numpy(dtype=bool)
+    for xi in x[uncovered]:
+        ax.axvspan(xi - 0.5, xi + 0.5, facecolor="0.93", hatch="//", edgecolor="0.8", lw=0)
+    if uncovered.any():
+        from matplotlib.patches import Patch
+
+        handles, names = ax.get_legend_handles_labels()
+        handles.append(Patch(facecolor="0.93", hatch="//", edgecolor="0.8"))
+        names.append(_t(lang, "uncovered"))
+    else:
+        handles, names = ax.get_legend_handles_labels()
+    step = max(1, math.ceil(len(x) / 12))
+    ax.set_xticks(x[::step], list(table["period"].iloc[::step]))
+    if len(x) > 6:
+        ax.tick_params(axis="x", labelrotation=45)
+        for label in ax.get_xticklabels():
+            label.set_horizontalalignment("right")
+    ax.set_xlim(-0.6, len(x) - 0.4)
+    if not rate:
+        ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_title(title)
+    period = table.attrs.get("freq", "M")
+    ax.set_xlabel(_t(lang, period[0]) if period[0] in "MQYWD" else period)
+    ax.set_ylabel(_t(lang, "rate" if rate else "events"))
+    ax.legend(
+        handles,
+        names,
+        title=_t(lang, "type"),
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        frameon=False,
+    )
+    ax.spines[["top", "right"]].set_visible(False)
+    n_outside = table.attrs.get("n_outside", 0)
+    if n_outside:
+        ax.text(
+            0.0,
+            -0.25 if len(x) > 6 else -0.15,
+            _t(lang, "outside", n=n_outside),
+            transform=ax.transAxes,
+            fontsize=8,
+            color="0.4",
+        )
+    return fig
+
+
 def plot_event_timeline(
     events: pd.DataFrame,
     freq: str = "M",
     *,
+    articles: pd.DataFrame | None = None,
+    rate: bool = False,
     counted_only: bool = True,
     lang: str = "zh",
     ax: Axes | None = None,
@@ -254,6 +418,9 @@ def plot_event_timeline(
     Args:
         events: the events table (``date``, ``type``, ``type_label``, ``counted``).
         freq: period length, a pandas period alias: ``D``, ``W``, ``M``, ``Q``, ``Y``.
+        articles: the articles table: the axis then runs over the issues' range, and
+            periods with no issue are shaded as not covered (see :func:`timeline_table`).
+        rate: events per 100 articles of the period instead of counts (needs ``articles``).
         counted_only: keep only events with ``counted`` true (reported, not background).
         lang: ``zh`` or ``en`` for titles and type labels.
         ax: axes to draw into; a new figure when None.
@@ -261,38 +428,12 @@ def plot_event_timeline(
     Returns:
         The figure. Periods without events appear as gaps, so the time axis is even.
     """
-    fig, ax = _figure_and_ax(ax)
-    title = _t(lang, "timeline")
+    _t(lang, "timeline")
     if not _usable(events, ["date", "type"]):
-        return _no_data(ax, title, lang)
-    df = _counted(events).copy()
-    df["date"] = pd.to_datetime(df["date"], errors="coerce")
-    df = df[df["date"].notna()]
-    if df.empty:
-        return _no_data(ax, title, lang)
-    period = _normalise_freq(freq)
-    df["period"] = df["date"].dt.to_period(period)
-    df["label"] = _type_labels(df, lang)
-    table = pd.crosstab(df["period"], df["label"])
-    full = pd.period_range(table.index.min(), table.index.max(), freq=period)
-    table = table.reindex(full, fill_value=0)
-    order, colours = _type_order(df, df["label"])
-    x = np.arange(len(table))
-    bottom = np.zeros(len(table))
-    for label, colour in zip(order, colours, strict=True):
-        values = table[label].to_numpy()
-        ax.bar(x, values, bottom=bottom, label=label, color=colour, width=0.8)
-        bottom += values
-    step = max(1, math.ceil(len(x) / 12))
-    ax.set_xticks(x[::step], [str(p) for p in table.index[::step]])
-    ax.set_xlim(-0.6, len(x) - 0.4)
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.set_title(title)
-    ax.set_xlabel(_t(lang, period[0]) if period[0] in "MQYWD" else period)
-    ax.set_ylabel(_t(lang, "events"))
-    ax.legend(title=_t(lang, "type"), loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-    ax.spines[["top", "right"]].set_visible(False)
-    return fig
+        _fig, ax = _figure_and_ax(ax)
+        return _no_data(ax, _t(lang, "timeline"), lang)
+    table = timeline_table(events, freq, articles=articles, counted_only=counted_only, lang=lang)
+    return draw_event_timeline(table, rate=rate, lang=lang, ax=ax)
 
 
 def _name_lookup(names: pd.DataFrame | Mapping[str, str] | None) -> dict[str, str]:
@@ -338,22 +479,49 @@ def plot_events_by_park(
     Returns:
         The figure; each cell is annotated with its count.
     """
-    fig, ax = _figure_and_ax(ax)
-    title = _t(lang, "by_park")
     if not _usable(events, ["type", "parks"]):
-        return _no_data(ax, title, lang)
-    df = _counted(events).copy()
+        _fig, ax = _figure_and_ax(ax)
+        return _no_data(ax, _t(lang, "by_park"), lang)
+    table = events_by_park_table(events, names, top=top, counted_only=counted_only, lang=lang)
+    return draw_events_by_park(table, lang=lang, ax=ax)
+
+
+def events_by_park_table(
+    events: pd.DataFrame,
+    names: pd.DataFrame | Mapping[str, str] | None = None,
+    *,
+    top: int = 20,
+    counted_only: bool = True,
+    lang: str = "zh",
+) -> pd.DataFrame:
+    """The numbers of the park-by-type heatmap: one row per park (``park``), a column
+    of event counts per type label, parks with most events first (at most ``top``)."""
+    empty = pd.DataFrame(columns=["park"])
+    if not _usable(events, ["type", "parks"]):
+        return empty
+    df = _counted(events).copy() if counted_only else events.copy()
     df["label"] = _type_labels(df, lang)
     df = df.explode("parks")
     df = df[df["parks"].notna() & (df["parks"].astype(str) != "")]
     if df.empty:
-        return _no_data(ax, title, lang)
+        return empty
     lookup = _name_lookup(names)
     df["park"] = [_park_name(str(p), lookup) for p in df["parks"]]
     table = pd.crosstab(df["park"], df["label"])
     table = table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index[:top]]
     order, _ = _type_order(df, df["label"])
     table = table[[c for c in order if c in table.columns]]
+    table.columns.name = None
+    return table.reset_index()
+
+
+def draw_events_by_park(table: pd.DataFrame, *, lang: str = "zh", ax: Axes | None = None) -> Figure:
+    """Draw an :func:`events_by_park_table` as an annotated heatmap."""
+    fig, ax = _figure_and_ax(ax)
+    title = _t(lang, "by_park")
+    if table is None or table.empty:
+        return _no_data(ax, title, lang)
+    table = table.set_index("park")
     image = ax.imshow(table.to_numpy(), cmap="Blues", aspect="auto", vmin=0)
     ax.set_xticks(range(table.shape[1]), table.columns, rotation=30, ha="right")
     ax.set_yticks(range(table.shape[0]), table.index)
@@ -371,10 +539,22 @@ def plot_events_by_park(
     return fig
 
 
-def _mention_ranking(mentions: pd.DataFrame, kinds: Sequence[str], count: str) -> pd.DataFrame:
-    """Mentions (or distinct articles) per entity, largest first, with its kind."""
+def _mention_ranking(
+    mentions: pd.DataFrame,
+    kinds: Sequence[str],
+    count: str,
+    duplicates: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Mentions (or distinct articles) per entity, largest first, with its kind.
+
+    ``duplicates`` (:func:`analysis.select.duplicate_of`) maps each article to the
+    first copy of the same report, so that a report printed twice counts once.
+    """
     df = mentions[mentions["kind"].isin(kinds)]
     if count == "articles":
+        if duplicates is not None and len(duplicates):
+            ids = df["article_id"].map(duplicates).fillna(df["article_id"])
+            df = df.assign(article_id=ids)
         df = df.drop_duplicates(["article_id", "entity_id"])
     elif count != "mentions":
         raise ValueError(f"count must be 'mentions' or 'articles', not {count!r}")
@@ -386,6 +566,35 @@ def _mention_ranking(mentions: pd.DataFrame, kinds: Sequence[str], count: str) -
         .sort_values(["n", "name"], ascending=[False, True], kind="stable")
     )
     return ranking.drop_duplicates("entity_id")
+
+
+def ranking_table(
+    mentions: pd.DataFrame,
+    kinds: Sequence[str] = ("park",),
+    top: int = 20,
+    *,
+    count: str = "articles",
+    articles: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The numbers of a ranking chart: ``entity_id``, ``name``, ``kind``, ``n``.
+
+    Args:
+        mentions: the mentions table.
+        kinds: entity kinds to rank (unknown kinds are simply absent).
+        top: at most this many, largest first.
+        count: ``articles`` (distinct articles naming the entity; a report printed
+            twice, as :func:`analysis.select.duplicate_of` finds, counts once) or
+            ``mentions``.
+        articles: the articles table, to find duplicated reports.
+    """
+    if not _usable(mentions, ["entity_id", "name", "kind", "article_id"]):
+        return pd.DataFrame(columns=["entity_id", "name", "kind", "n"])
+    duplicates = None
+    if articles is not None and count == "articles":
+        from analysis.select import duplicate_of
+
+        duplicates = duplicate_of(articles)
+    return _mention_ranking(mentions, kinds, count, duplicates).head(top).reset_index(drop=True)
 
 
 def _ranking_bars(ax: Axes, ranking: pd.DataFrame, colours: Sequence, xlabel: str) -> None:
@@ -405,6 +614,7 @@ def plot_park_mentions(
     top: int = 20,
     *,
     count: str = "mentions",
+    articles: pd.DataFrame | None = None,
     lang: str = "zh",
     ax: Axes | None = None,
 ) -> Figure:
@@ -414,53 +624,40 @@ def plot_park_mentions(
         mentions: the mentions table (``entity_id``, ``name``, ``kind``, ``article_id``).
         top: how many parks to show.
         count: ``mentions`` (every mention) or ``articles`` (articles naming the park).
+        articles: with ``count="articles"``, a report printed twice counts once.
         lang: ``zh`` or ``en``.
         ax: axes to draw into; a new figure when None.
 
     Returns:
         The figure, a horizontal bar chart with the most-mentioned park on top.
     """
-    fig, ax = _figure_and_ax(ax)
+    _fig, ax = _figure_and_ax(ax)
     title = _t(lang, "park_mentions", top=top)
     if not _usable(mentions, ["entity_id", "name", "kind", "article_id"]):
         return _no_data(ax, title, lang)
-    ranking = _mention_ranking(mentions, ["park"], count).head(top)
-    if ranking.empty:
-        return _no_data(ax, title, lang)
-    _ranking_bars(ax, ranking, [_PALETTE[0]] * len(ranking), _t(lang, count))
-    ax.set_title(title)
-    return fig
+    ranking = ranking_table(mentions, ["park"], top, count=count, articles=articles)
+    return draw_ranking(ranking, count=count, top=top, lang=lang, ax=ax)
 
 
-def plot_org_mentions(
-    mentions: pd.DataFrame,
-    top: int = 20,
+def draw_ranking(
+    ranking: pd.DataFrame,
     *,
-    kinds: Sequence[str] = ORG_KINDS,
-    count: str = "mentions",
+    count: str = "articles",
+    top: int = 20,
+    by_kind: bool = False,
     lang: str = "zh",
     ax: Axes | None = None,
 ) -> Figure:
-    """Ranking of the organisations mentioned most, coloured by kind.
-
-    Args:
-        mentions: the mentions table.
-        top: how many organisations to show.
-        kinds: which ``kind`` values count as organisations.
-        count: ``mentions`` or ``articles``.
-        lang: ``zh`` or ``en``.
-        ax: axes to draw into; a new figure when None.
-
-    Returns:
-        The figure, with a legend of the kinds shown.
-    """
+    """Draw a :func:`ranking_table`: parks (one colour) or organisations (by kind)."""
     fig, ax = _figure_and_ax(ax)
-    title = _t(lang, "org_mentions", top=top)
-    if not _usable(mentions, ["entity_id", "name", "kind", "article_id"]):
+    title = _t(lang, "org_mentions" if by_kind else "park_mentions", top=top)
+    if ranking is None or ranking.empty:
         return _no_data(ax, title, lang)
-    ranking = _mention_ranking(mentions, kinds, count).head(top)
-    if ranking.empty:
-        return _no_data(ax, title, lang)
+    if not by_kind:
+        _ranking_bars(ax, ranking, [_PALETTE[0]] * len(ranking), _t(lang, count))
+        ax.set_title(title)
+        return fig
+    kinds = list(dict.fromkeys([*ORG_KINDS, *ranking["kind"].astype(str)]))
     kind_colour = {k: _PALETTE[(i + 1) % len(_PALETTE)] for i, k in enumerate(kinds)}
     _ranking_bars(ax, ranking, [kind_colour[k] for k in ranking["kind"]], _t(lang, count))
     from matplotlib.patches import Patch
@@ -472,12 +669,197 @@ def plot_org_mentions(
     return fig
 
 
+def plot_org_mentions(
+    mentions: pd.DataFrame,
+    top: int = 20,
+    *,
+    kinds: Sequence[str] = ORG_KINDS,
+    count: str = "mentions",
+    articles: pd.DataFrame | None = None,
+    lang: str = "zh",
+    ax: Axes | None = None,
+) -> Figure:
+    """Ranking of the organisations mentioned most, coloured by kind.
+
+    Args:
+        mentions: the mentions table.
+        top: how many organisations to show.
+        kinds: which ``kind`` values count as organisations.
+        count: ``mentions`` or ``articles``.
+        articles: with ``count="articles"``, a report printed twice counts once.
+        lang: ``zh`` or ``en``.
+        ax: axes to draw into; a new figure when None.
+
+    Returns:
+        The figure, with a legend of the kinds shown.
+    """
+    _fig, ax = _figure_and_ax(ax)
+    title = _t(lang, "org_mentions", top=top)
+    if not _usable(mentions, ["entity_id", "name", "kind", "article_id"]):
+        return _no_data(ax, title, lang)
+    ranking = ranking_table(mentions, kinds, top, count=count, articles=articles)
+    return draw_ranking(ranking, count=count, top=top, by_kind=True, lang=lang, ax=ax)
+
+
+def co_mention_table(
+    mentions: pd.DataFrame,
+    *,
+    kind: str = "park",
+    min_count: int | str = "auto",
+    top: int = 30,
+    max_per_article: int = 6,
+    max_edges: int = 40,
+    articles: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The numbers of the co-mention network: one row per pair of entities.
+
+    Args:
+        mentions: the mentions table.
+        kind: which entities to link (``park`` by default).
+        min_count: keep pairs seen in at least this many articles; ``auto`` takes the
+            smallest threshold that leaves at most ``max_edges`` pairs.
+        top: consider the entities named in most articles, at most this many.
+        max_per_article: an article naming more entities than this is a list (a
+            roll-call of every park), not a sign that two of them work together: it
+            adds no pairs (it still counts in each entity's ``n_articles``).
+        max_edges: see ``min_count``.
+        articles: a report printed twice counts once (:func:`analysis.select.duplicate_of`).
+
+    Returns:
+        ``source``, ``target`` (names), ``n_articles`` (articles naming both),
+        ``source_articles``, ``target_articles`` (articles naming each), sorted by
+        ``n_articles``; ``attrs["min_count"]`` is the threshold used and
+        ``attrs["nodes"]`` the entities considered (name -> articles).
+    """
+    columns = ["source", "target", "n_articles", "source_articles", "target_articles"]
+    if not _usable(mentions, ["entity_id", "name", "kind", "article_id"]):
+        return pd.DataFrame(columns=columns)
+    df = mentions.loc[mentions["kind"] == kind, ["article_id", "entity_id", "name"]]
+    if articles is not None and len(df):
+        from analysis.select import duplicate_of
+
+        df = df.assign(
+            article_id=df["article_id"].map(duplicate_of(articles)).fillna(df["article_id"])
+        )
+    df = df.drop_duplicates(["article_id", "entity_id"])
+    names = dict(zip(df["entity_id"], df["name"].astype(str), strict=True))
+    n_articles = df["entity_id"].value_counts()
+    keep = set(n_articles.sort_values(ascending=False, kind="stable").index[:top])
+    pairs: Counter[tuple[str, str]] = Counter()
+    for _, ids in df[df["entity_id"].isin(keep)].groupby("article_id")["entity_id"]:
+        ids = sorted(set(ids))
+        if len(ids) <= max_per_article:
+            pairs.update(itertools.combinations(ids, 2))
+    counts = sorted(pairs.values(), reverse=True)
+    if min_count == "auto":
+        threshold = 1
+        while sum(1 for n in counts if n >= threshold) > max_edges:
+            threshold += 1
+    else:
+        threshold = int(min_count)
+    rows = [
+        (names[a], names[b], n, int(n_articles[a]), int(n_articles[b]))
+        for (a, b), n in pairs.items()
+        if n >= threshold
+    ]
+    table = pd.DataFrame(rows, columns=columns).sort_values(
+        ["n_articles", "source", "target"], ascending=[False, True, True], kind="stable"
+    )
+    table = table.reset_index(drop=True)
+    table.attrs["min_count"] = threshold
+    table.attrs["nodes"] = {names[e]: int(n_articles[e]) for e in sorted(keep)}
+    return table
+
+
+def draw_co_mentions(
+    table: pd.DataFrame,
+    *,
+    seed: int = 0,
+    lang: str = "zh",
+    ax: Axes | None = None,
+) -> Figure:
+    """Draw a :func:`co_mention_table`: entities linked by the articles naming both.
+
+    Only entities with at least one pair are drawn (size by articles naming them,
+    edge width by articles naming both, edges labelled with their count when few);
+    the Kamada-Kawai layout keeps strongly linked entities close and labels apart.
+    """
+    import networkx as nx
+
+    fig, ax = _figure_and_ax(ax, (8.0, 6.0) if ax is None else FIGSIZE)
+    title = _t(lang, "co_mentions")
+    nodes = table.attrs.get("nodes", {}) if table is not None else {}
+    if table is None or (table.empty and not nodes):
+        return _no_data(ax, title, lang)
+    if table.empty:
+        return _no_data(ax, title, lang, _t(lang, "no_pairs"))
+    graph = nx.Graph()
+    for row in table.itertuples(index=False):
+        graph.add_edge(row.source, row.target, weight=int(row.n_articles))
+        graph.nodes[row.source]["n"] = row.source_articles
+        graph.nodes[row.target]["n"] = row.target_articles
+    # distances shrink as pairs grow stronger; components are laid out side by side
+    for *_, d in graph.edges(data=True):
+        d["distance"] = 1.0 / math.sqrt(d["weight"])
+    pos: dict = {}
+    offset = 0.0
+    for component in sorted(nx.connected_components(graph), key=len, reverse=True):
+        sub = graph.subgraph(component)
+        part = (
+            nx.kamada_kawai_layout(sub, weight="distance")
+            if len(sub) > 2
+            else {n: (i * 1.0, 0.0) for i, n in enumerate(sorted(sub))}
+        )
+        xs = [p[0] for p in part.values()]
+        width = (max(xs) - min(xs)) if xs else 0.0
+        for n, (x, y) in part.items():
+            pos[n] = (x - min(xs) + offset, y)
+        offset += width + 0.8
+    widest = max(d["weight"] for *_, d in graph.edges(data=True))
+    widths = [0.8 + 5 * d["weight"] / widest for *_, d in graph.edges(data=True)]
+    biggest = max(graph.nodes[n]["n"] for n in graph.nodes)
+    sizes = [120 + 900 * graph.nodes[n]["n"] / biggest for n in graph.nodes]
+    nx.draw_networkx_edges(graph, pos, ax=ax, width=widths, edge_color="0.6", alpha=0.8)
+    nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=sizes, node_color=[_PALETTE[0]], alpha=0.85)
+    if graph.number_of_edges() <= 15:
+        nx.draw_networkx_edge_labels(
+            graph,
+            pos,
+            ax=ax,
+            edge_labels={(a, b): d["weight"] for a, b, d in graph.edges(data=True)},
+            font_size=7,
+            font_color="0.3",
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 0.5},
+        )
+    ys = [p[1] for p in pos.values()]
+    drop = 0.06 * max(1e-9, (max(ys) - min(ys)) or 1.0)
+    label_pos = {n: (x, y - drop) for n, (x, y) in pos.items()}
+    nx.draw_networkx_labels(
+        graph,
+        label_pos,
+        ax=ax,
+        labels={n: n for n in graph.nodes},
+        font_size=9,
+        verticalalignment="top",
+        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
+    )
+    ax.set_title(title)
+    threshold = table.attrs.get("min_count", 1)
+    note = _t(lang, "edge_note", n=threshold, shown=len(graph), total=len(nodes) or len(graph))
+    ax.text(0.5, 0.0, note, ha="center", transform=ax.transAxes, color="0.45", fontsize=8)
+    ax.set_axis_off()
+    ax.margins(0.12)
+    return fig
+
+
 def plot_co_mentions(
     mentions: pd.DataFrame,
     *,
     kind: str = "park",
-    min_count: int = 1,
+    min_count: int | str = 1,
     top: int = 30,
+    max_per_article: int = 6,
+    articles: pd.DataFrame | None = None,
     seed: int = 0,
     lang: str = "zh",
     ax: Axes | None = None,
@@ -485,62 +867,33 @@ def plot_co_mentions(
     """Network of parks mentioned in the same article.
 
     Nodes are parks (size by number of articles), edges join parks named in the same
-    article (width by number of such articles).
+    article (width by number of such articles). See :func:`co_mention_table` for
+    the threshold and for articles that list many parks at once.
 
     Args:
         mentions: the mentions table.
         kind: which entities to link (``park`` by default; any ``kind`` works).
-        min_count: drop edges seen in fewer articles than this.
+        min_count: drop edges seen in fewer articles than this; ``auto`` for the
+            smallest threshold leaving at most 40 edges.
         top: keep the most-mentioned entities, at most this many.
-        seed: layout seed, so the same data gives the same picture.
+        max_per_article: articles naming more entities than this add no edges.
+        articles: the articles table, so that a report printed twice counts once.
+        seed: kept for compatibility (the layout is deterministic).
         lang: ``zh`` or ``en``.
         ax: axes to draw into; a new figure when None.
 
     Returns:
         The figure.
     """
-    import networkx as nx
-
-    fig, ax = _figure_and_ax(ax, (8.0, 6.0) if ax is None else FIGSIZE)
-    title = _t(lang, "co_mentions")
-    if not _usable(mentions, ["entity_id", "name", "kind", "article_id"]):
-        return _no_data(ax, title, lang)
-    df = mentions.loc[mentions["kind"] == kind, ["article_id", "entity_id", "name"]]
-    df = df.drop_duplicates(["article_id", "entity_id"])
-    if df.empty:
-        return _no_data(ax, title, lang)
-    names = dict(zip(df["entity_id"], df["name"].astype(str), strict=True))
-    n_articles = df["entity_id"].value_counts()
-    keep = set(n_articles.sort_values(ascending=False, kind="stable").index[:top])
-    pairs: Counter[tuple[str, str]] = Counter()
-    for _, ids in df[df["entity_id"].isin(keep)].groupby("article_id")["entity_id"]:
-        pairs.update(itertools.combinations(sorted(set(ids)), 2))
-    graph = nx.Graph()
-    graph.add_nodes_from(sorted(keep))
-    graph.add_weighted_edges_from((a, b, n) for (a, b), n in pairs.items() if n >= min_count)
-    pos = nx.spring_layout(graph, seed=seed, weight="weight")
-    widest = max((d["weight"] for *_, d in graph.edges(data=True)), default=1)
-    widths = [1 + 5 * d["weight"] / widest for *_, d in graph.edges(data=True)]
-    biggest = n_articles.max()
-    sizes = [150 + 650 * n_articles[n] / biggest for n in graph.nodes]
-    nx.draw_networkx_edges(graph, pos, ax=ax, width=widths, edge_color="0.6", alpha=0.8)
-    nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=sizes, node_color=[_PALETTE[0]])
-    label_pos = {n: (x, y - 0.09) for n, (x, y) in pos.items()}
-    nx.draw_networkx_labels(
-        graph,
-        label_pos,
-        ax=ax,
-        labels={n: names[n] for n in graph.nodes},
-        font_size=9,
-        verticalalignment="top",
-        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
+    table = co_mention_table(
+        mentions,
+        kind=kind,
+        min_count=min_count,
+        top=top,
+        max_per_article=max_per_article,
+        articles=articles,
     )
-    ax.set_title(title)
-    if graph.number_of_edges() == 0:
-        ax.text(0.5, 0.02, _t(lang, "no_pairs"), ha="center", transform=ax.transAxes, color="0.45")
-    ax.set_axis_off()
-    ax.margins(0.15)
-    return fig
+    return draw_co_mentions(table, seed=seed, lang=lang, ax=ax)
 
 
 def plot_keywords(
@@ -608,7 +961,7 @@ def plot_keywords(
         y = np.arange(len(rows))[::-1]
         panel.barh(y, rows["score"].to_numpy(dtype=float), color=_PALETTE[i % len(_PALETTE)])
         panel.set_yticks(y, rows["keyword"].astype(str))
-        panel.set_title(_shorten(group, 14), fontsize=10)
+        panel.set_title(_shorten(group, 15), fontsize=9 if len(group) > 10 else 10)
         panel.tick_params(axis="y", labelsize=8)
         panel.tick_params(axis="x", labelsize=7)
         panel.spines[["top", "right"]].set_visible(False)
@@ -751,6 +1104,11 @@ def plot_article_lengths(
     df = articles
     if "kind" in df.columns:
         df = df[df["kind"] == "article"]
+    if "article_id" in df.columns:  # a report printed twice is listed once
+        from analysis.select import duplicate_of
+
+        first = duplicate_of(df)
+        df = df[df["article_id"].map(first).eq(df["article_id"]).to_numpy()]
     df = df.sort_values("n_chars", ascending=False, kind="stable").head(top)
     if df.empty:
         return _no_data(ax, title, lang)

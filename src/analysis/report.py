@@ -19,13 +19,16 @@ import base64
 import datetime as dt
 import html
 import io
+import json
 import logging
+import math
 import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from string import Template
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -40,12 +43,12 @@ CAPTIONS = {
     "zh": {
         "event_timeline": "各类事件随时间的分布（只计已报道事件）",
         "events_by_park": "各园区的事件类型",
-        "park_mentions": "被提及最多的园区",
-        "org_mentions": "被提及最多的机构，按类别着色",
+        "park_mentions": "被提及最多的园区（文章数，重复刊登的只计一次）",
+        "org_mentions": "被提及最多的机构（文章数），按类别着色",
         "co_mentions": "同一篇报道中共同出现的园区",
-        "keywords": "各组关键词",
-        "wordcloud": "词云（按词频）",
-        "article_lengths": "文章篇幅",
+        "keywords": "各组关键词（按园区、月份：与其余文章相比最突出的词，对数几率）",
+        "wordcloud": "词云：字越大，越多文章以它为自身关键词（而非词频）",
+        "article_lengths": "篇幅最长的文章（重复刊登的只列一次）",
     },
     "en": {
         "event_timeline": "Events over time by type (reported events only)",
@@ -53,19 +56,39 @@ CAPTIONS = {
         "park_mentions": "Parks mentioned most",
         "org_mentions": "Organisations mentioned most, coloured by kind",
         "co_mentions": "Parks mentioned in the same article",
-        "keywords": "Keywords per group",
-        "wordcloud": "Word cloud (word frequencies)",
+        "keywords": "Keywords per group (per park or month: most distinctive against the rest)",
+        "wordcloud": "Word cloud: the larger, the more articles have it among their own keywords",
         "article_lengths": "Article length",
     },
 }
 
 _TEXT = {
     "zh": {
-        "title": "长三角国家高新区新闻分析报告",
+        "title": "新闻分析报告",
+        "title_focus": "{what}新闻分析报告",
+        "title_parks": "国家高新区",
+        "built_from": "数据来源",
+        "inputs": "输入",
+        "n_inputs": "输入文件",
+        "n_skipped": "跳过的文件",
+        "kept": "保留文章",
+        "dropped": "未入选文章",
+        "issue_range": "报纸日期范围",
+        "filters": "筛选条件",
+        "no_filter": "无（全部文章）",
+        "profiles": "园区概况",
+        "profile_orgs": "相关机构（文章数）",
+        "profile_keywords": "关键词",
+        "profile_latest": "最新文章",
+        "profile_events": "{name}：各类事件随时间的分布",
+        "n_park_articles": "提及该园区的文章：{n} 篇",
         "generated": "生成于 {when}，analysis {version}",
         "summary": "概况",
         "figures": "图表",
-        "events": "主要事件",
+        "events": "事件（最新在前）",
+        "events_shown": "已报道事件（同一事件计一次），最新 {n} 件，共 {total} 件；全部见工作簿。",
+        "place": "地点",
+        "orgs": "机构",
         "articles": "文章",
         "what": "项目",
         "count": "数量",
@@ -94,11 +117,31 @@ _TEXT = {
         "link": "原文链接",
     },
     "en": {
-        "title": "Yangtze River Delta high-tech parks in the news",
+        "title": "News analysis report",
+        "title_focus": "{what} in the news",
+        "title_parks": "National high-tech parks",
+        "built_from": "Built from",
+        "inputs": "inputs",
+        "n_inputs": "input files",
+        "n_skipped": "files skipped",
+        "kept": "articles kept",
+        "dropped": "articles left out",
+        "issue_range": "issue dates",
+        "filters": "filters",
+        "no_filter": "none (every article)",
+        "profiles": "Park profiles",
+        "profile_orgs": "Organisations (articles)",
+        "profile_keywords": "Keywords",
+        "profile_latest": "Latest articles",
+        "profile_events": "{name}: events over time by type",
+        "n_park_articles": "articles naming the park: {n}",
         "generated": "Generated {when} by analysis {version}",
         "summary": "Summary",
         "figures": "Figures",
-        "events": "Top events",
+        "events": "Events (latest first)",
+        "events_shown": "Reported events (each once): latest {n} of {total}; all in the workbook.",
+        "place": "place",
+        "orgs": "organisations",
         "articles": "Articles",
         "what": "item",
         "count": "count",
@@ -134,12 +177,292 @@ def _usable(tables: Mapping[str, pd.DataFrame | None], name: str) -> pd.DataFram
     return table if isinstance(table, pd.DataFrame) else None
 
 
+#: Sheet names (Excel: at most 31 characters) of the numbers behind each figure.
+FIGURE_SHEETS = {
+    "event_timeline": "图_事件时间分布",
+    "events_by_park": "图_园区事件类型",
+    "park_mentions": "图_园区排行",
+    "org_mentions": "图_机构排行",
+    "co_mentions": "图_园区共现",
+    "keywords": "图_关键词",
+    "wordcloud": "图_词云",
+    "article_lengths": "图_文章篇幅",
+}
+
+_KEYWORD_GROUPS_SHOWN = 9
+
+
+def _main_park(mentions: pd.DataFrame, names: Mapping[str, str]) -> pd.Series:
+    """Each article's park: the gazetteer park it names most (first named on a tie)."""
+    parks = mentions[
+        mentions["kind"].eq("park") & mentions["entity_id"].astype(str).str.startswith("park:")
+    ]
+    if parks.empty:
+        return pd.Series(dtype="object")
+    counts = parks.groupby(["article_id", "entity_id"], sort=False).size().rename("n").reset_index()
+    counts = counts.sort_values(["article_id", "n"], ascending=[True, False], kind="stable")
+    first = counts.drop_duplicates("article_id")
+    return pd.Series(
+        [plots._park_name(e, names) for e in first["entity_id"]], index=first["article_id"]
+    )
+
+
+def keyword_table(
+    tables: Mapping[str, pd.DataFrame | None],
+    by: str = "auto",
+    *,
+    top: int = 10,
+    max_groups: int = _KEYWORD_GROUPS_SHOWN,
+) -> pd.DataFrame:
+    """Keywords by readable groups, for the keywords figure.
+
+    Args:
+        tables: ``articles``, ``tokens``, ``mentions`` and (for ``article``) ``keywords``.
+        by: ``park``: each article under the park it names most, the parks with most
+            articles shown, words scored by log-odds against every other article;
+            ``month``: by issue month, the latest months shown, log-odds;
+            ``article``: the build's keywords of the latest articles, labelled by title;
+            ``auto``: ``park`` when two parks or more have three articles each, else
+            ``month`` when there are two months or more, else ``article``.
+        top: keywords per group.
+        max_groups: groups shown.
+
+    Returns:
+        ``group`` (a park's name, ``YYYY-MM`` or an article's title), ``keyword``,
+        ``score``, ``rank``, ``n_docs``, groups in display order; ``attrs["by"]`` says
+        which grouping was used.
+    """
+    from analysis import keyterms
+
+    articles = _only_articles(_usable(tables, "articles"))
+    tokens = _usable(tables, "tokens")
+    mentions = _usable(tables, "mentions")
+    columns = ["group", "keyword", "score", "rank", "n_docs"]
+    if articles is None or articles.empty:
+        return pd.DataFrame(columns=columns)
+    from analysis.select import _article_dates
+
+    months = _article_dates(articles).dt.strftime("%Y-%m")
+    main_park = (
+        _main_park(mentions, plots._name_lookup(mentions))
+        if mentions is not None and not mentions.empty
+        else pd.Series(dtype="object")
+    )
+    park_of = articles["article_id"].map(main_park)
+    if by == "auto":
+        sizes = park_of.value_counts()
+        if (sizes >= 3).sum() >= 2:
+            by = "park"
+        elif months.nunique() >= 2:
+            by = "month"
+        else:
+            by = "article"
+    if by not in ("park", "month", "article"):
+        raise ValueError(f"keywords_by must be auto, park, month or article, not {by!r}")
+    if by == "article" or tokens is None:
+        out = _keywords_by_article(tables, articles, top, max_groups)
+        out.attrs["by"] = "article"
+        return out
+    if by == "park":
+        labels = park_of.fillna("其他")
+        shown = park_of.value_counts().index[:max_groups].tolist()
+    else:
+        labels = months
+        shown = sorted(months.dropna().unique())[-max_groups:]
+    labels = labels.rename(by)
+    if labels.nunique() < 2:
+        out = _keywords_by_article(tables, articles, top, max_groups)
+        out.attrs["by"] = "article"
+        return out
+    table = keyterms.keywords(articles, by=labels, tokens=tokens, method="log_odds", top=top)
+    table = table[table["group"].isin(shown)]
+    table = table.assign(group=pd.Categorical(table["group"], categories=shown, ordered=True))
+    table = table.sort_values(["group", "rank"], kind="stable")
+    table["group"] = table["group"].astype(str)
+    out = table[columns].reset_index(drop=True)
+    out.attrs["by"] = by
+    return out
+
+
+def _keywords_by_article(tables, articles: pd.DataFrame, top: int, max_groups: int) -> pd.DataFrame:
+    """The build's keywords of the latest articles (one per report), labelled by title."""
+    from analysis.select import _article_dates, duplicate_of
+
+    keywords = _usable(tables, "keywords")
+    columns = ["group", "keyword", "score", "rank", "n_docs"]
+    if keywords is None or keywords.empty:
+        return pd.DataFrame(columns=columns)
+    first = duplicate_of(articles)
+    chosen = articles[
+        articles["article_id"].map(first).eq(articles["article_id"]).to_numpy()
+        & articles["article_id"].isin(set(keywords["group"].astype(str))).to_numpy()
+    ]
+    chosen = chosen.assign(_when=_article_dates(chosen)).sort_values(
+        ["_when", "article_id"], ascending=[False, True], na_position="last", kind="stable"
+    )
+    chosen = chosen.head(max_groups)
+    labels: dict[str, str] = {}
+    for row in chosen.itertuples():
+        label = str(row.title or row.article_id)
+        if label in labels.values():
+            label = f"{label}（{_date(row._when)}）"
+        labels[row.article_id] = label
+    table = keywords[keywords["group"].isin(labels)]
+    table = table[table["rank"] <= top] if "rank" in table.columns else table
+    order = {a: i for i, a in enumerate(labels)}
+    table = table.assign(_order=table["group"].map(order)).sort_values(
+        ["_order", "rank"], kind="stable"
+    )
+    table = table.assign(group=table["group"].map(labels))
+    return table[columns].reset_index(drop=True)
+
+
+def distinctive_words(
+    tables: Mapping[str, pd.DataFrame | None], top: int = 150, per_article: int = 10
+) -> pd.DataFrame:
+    """The word cloud's words: distinctive keywords, not raw frequencies.
+
+    A word's weight is the number of articles (each report once) in whose own
+    ``per_article`` best keywords it stands (the build's TF-IDF keywords by article):
+    words every article uses (发展, 建设) rarely stand out in one, so they weigh
+    little, and a topic many articles are about weighs much. Without keywords by
+    article, the TF-IDF of the articles taken as one text is used.
+
+    Returns:
+        ``keyword``, ``score`` (articles, or TF-IDF), ``n_docs``, best first.
+    """
+    from analysis import keyterms
+    from analysis.select import duplicate_of
+
+    columns = ["keyword", "score", "n_docs"]
+    articles = _only_articles(_usable(tables, "articles"))
+    keywords = _usable(tables, "keywords")
+    tokens = _usable(tables, "tokens")
+    if articles is None or articles.empty:
+        return pd.DataFrame(columns=columns)
+    ids = articles["article_id"]
+    if keywords is not None and len(keywords) and keywords["group"].isin(set(ids)).all():
+        first = duplicate_of(articles)
+        best = keywords[(keywords["rank"] <= per_article) & keywords["group"].isin(set(first))]
+        best = best[best["group"].map(first).eq(best["group"])]
+        counts = best.groupby("keyword").size().rename("score").reset_index()
+        counts = counts[counts["score"] >= min(2, counts["score"].max() if len(counts) else 1)]
+        counts["n_docs"] = counts["score"]
+        counts = counts.sort_values(["score", "keyword"], ascending=[False, True], kind="stable")
+        return counts.head(top)[columns].reset_index(drop=True)
+    if tokens is None:
+        return pd.DataFrame(columns=columns)
+    group = pd.Series("all", index=articles.index, name="all")
+    table = keyterms.keywords(articles, by=group, tokens=tokens, method="tfidf", top=top)
+    return table[columns].reset_index(drop=True)
+
+
+def _lengths_table(articles: pd.DataFrame | None, top: int = 30) -> pd.DataFrame:
+    from analysis.select import duplicate_of
+
+    articles = _only_articles(articles)
+    if articles is None or articles.empty or "n_chars" not in articles.columns:
+        return pd.DataFrame(columns=["article_id", "title", "n_chars"])
+    first = duplicate_of(articles)
+    df = articles[articles["article_id"].map(first).eq(articles["article_id"]).to_numpy()]
+    df = df.sort_values("n_chars", ascending=False, kind="stable").head(top)
+    return df[["article_id", "title", "n_chars"]].reset_index(drop=True)
+
+
+def figure_tables(
+    tables: Mapping[str, pd.DataFrame | None],
+    *,
+    lang: str = "zh",
+    freq: str = "M",
+    top: int = 20,
+    keywords_by: str = "auto",
+) -> dict[str, pd.DataFrame]:
+    """The numbers behind each figure, keyed by figure name (report order).
+
+    A figure is drawn from its table alone (:func:`draw_figure`), so the table is
+    both what the workbook shows beside the chart and what decides whether the
+    chart must be drawn again.
+    """
+    articles = _only_articles(_usable(tables, "articles"))
+    tokens = _usable(tables, "tokens")
+    mentions = _usable(tables, "mentions")
+    events = _usable(tables, "events")
+    out: dict[str, pd.DataFrame] = {}
+    if events is not None:
+        usable = {"date", "type"} <= set(events.columns)
+        out["event_timeline"] = (
+            plots.timeline_table(events, freq, articles=articles, lang=lang)
+            if usable and not events.empty
+            else pd.DataFrame(columns=["period", "n_events", "n_articles", "covered"])
+        )
+        out["events_by_park"] = plots.events_by_park_table(events, mentions, top=top, lang=lang)
+    if mentions is not None:
+        out["park_mentions"] = plots.ranking_table(mentions, ["park"], top, articles=articles)
+        out["org_mentions"] = plots.ranking_table(
+            mentions,
+            [k for k in dict.fromkeys([*plots.ORG_KINDS, *_org_kinds(mentions)])],
+            top,
+            articles=articles,
+        )
+        out["co_mentions"] = plots.co_mention_table(mentions, articles=articles)
+    if articles is not None and (tokens is not None or _usable(tables, "keywords") is not None):
+        out["keywords"] = keyword_table(tables, keywords_by)
+    if articles is not None and (tokens is not None or _usable(tables, "keywords") is not None):
+        out["wordcloud"] = distinctive_words(tables)
+    if articles is not None:
+        out["article_lengths"] = _lengths_table(articles)
+    return out
+
+
+def _org_kinds(mentions: pd.DataFrame) -> list[str]:
+    """Kinds of organisations in the mentions, besides the known ones (``international``
+    and others a newer mentions table may add): every kind but parks, places and people."""
+    if "kind" not in mentions.columns:
+        return []
+    return [
+        k
+        for k in mentions["kind"].dropna().astype(str).unique()
+        if k not in {"park", "place", "person"}
+    ]
+
+
+def draw_figure(
+    name: str, table: pd.DataFrame, *, lang: str = "zh", rate: bool = False, top: int = 20
+) -> Figure:
+    """The figure ``name`` drawn from its :func:`figure_tables` table."""
+    if name == "event_timeline":
+        return plots.draw_event_timeline(table, rate=rate, lang=lang)
+    if name == "events_by_park":
+        return plots.draw_events_by_park(table, lang=lang)
+    if name == "park_mentions":
+        return plots.draw_ranking(table, top=top, lang=lang)
+    if name == "org_mentions":
+        return plots.draw_ranking(table, top=top, by_kind=True, lang=lang)
+    if name == "co_mentions":
+        return plots.draw_co_mentions(table, lang=lang)
+    if name == "keywords":
+        fig = plots.plot_keywords(table, lang=lang, max_groups=_KEYWORD_GROUPS_SHOWN)
+        return fig
+    if name == "wordcloud":
+        words = (
+            pd.Series(table["score"].to_numpy(), index=table["keyword"].astype(str))
+            if len(table)
+            else pd.Series(dtype=float)
+        )
+        return plots.plot_wordcloud(words, stopwords=(), lang=lang)
+    if name == "article_lengths":
+        return plots.plot_article_lengths(table.assign(kind="article"), lang=lang)
+    raise ValueError(f"unknown figure {name!r}")
+
+
 def make_figures(
     tables: Mapping[str, pd.DataFrame | None],
     *,
     lang: str = "zh",
     freq: str = "M",
     top: int = 20,
+    keywords_by: str = "auto",
+    rate: bool = False,
 ) -> dict[str, Figure]:
     """Every figure the tables allow, keyed by the names in :data:`CAPTIONS`.
 
@@ -150,35 +473,20 @@ def make_figures(
         lang: ``zh`` or ``en`` for titles and labels.
         freq: period of the event timeline.
         top: how many parks or organisations the rankings show.
+        keywords_by: grouping of the keywords figure (see :func:`keyword_table`).
+        rate: the event timeline as events per 100 articles.
 
     Returns:
-        Figures in report order; save them with :func:`analysis.save_figure`.
+        Figures in report order; save them with :func:`analysis.save_figure`. The
+        numbers of each are :func:`figure_tables`.
     """
-    articles = _usable(tables, "articles")
-    tokens = _usable(tables, "tokens")
-    keywords = _usable(tables, "keywords")
-    mentions = _usable(tables, "mentions")
-    events = _usable(tables, "events")
-    figures: dict[str, Figure] = {}
-    if events is not None:
-        figures["event_timeline"] = plots.plot_event_timeline(events, freq=freq, lang=lang)
-        figures["events_by_park"] = plots.plot_events_by_park(events, mentions, lang=lang)
-    if mentions is not None:
-        figures["park_mentions"] = plots.plot_park_mentions(mentions, top=top, lang=lang)
-        figures["org_mentions"] = plots.plot_org_mentions(mentions, top=top, lang=lang)
-        figures["co_mentions"] = plots.plot_co_mentions(mentions, lang=lang)
-    if keywords is not None:
-        figures["keywords"] = plots.plot_keywords(keywords, lang=lang)
-    if tokens is not None:
-        figures["wordcloud"] = plots.plot_wordcloud(tokens, lang=lang)
-    if articles is not None:
-        figures["article_lengths"] = plots.plot_article_lengths(articles, lang=lang)
+    data = figure_tables(tables, lang=lang, freq=freq, top=top, keywords_by=keywords_by)
     missing = [
         n for n in ("articles", "tokens", "keywords", "mentions", "events") if n not in tables
     ]
     if missing:
         logger.info("no %s table; its figures are left out", ", ".join(missing))
-    return figures
+    return {name: draw_figure(name, t, lang=lang, rate=rate, top=top) for name, t in data.items()}
 
 
 def _esc(value) -> str:
@@ -368,45 +676,127 @@ def top_events(events: pd.DataFrame, n: int = 20) -> pd.DataFrame:
     return events.loc[order.index[:n]]
 
 
-def _events_html(
-    tables: Mapping[str, pd.DataFrame | None], t: dict[str, str], n: int, lang: str
-) -> tuple[str, list[str]]:
-    """The top-events table and the article ids it links to."""
-    events = _usable(tables, "events")
+#: Columns of :func:`event_table`, with their Chinese labels.
+EVENT_COLUMNS = {
+    "date": "日期",
+    "type_label": "类型",
+    "place": "地点",
+    "parks": "园区",
+    "orgs": "机构",
+    "name": "事件",
+    "title": "文章标题",
+    "n_articles": "报道篇数",
+    "article_id": "文章编号",
+    "event_id": "事件编号",
+}
+
+
+def _names(value, lookup: Mapping[str, str]) -> str:
+    """A list of entity ids as display names joined by ``、``."""
+    if value is None or isinstance(value, float) or isinstance(value, str):
+        return "" if not isinstance(value, str) else plots._park_name(value, lookup)
+    return "、".join(plots._park_name(str(v), lookup) for v in value)
+
+
+def event_table(
+    events: pd.DataFrame | None,
+    articles: pd.DataFrame | None = None,
+    mentions: pd.DataFrame | None = None,
+    *,
+    counted_only: bool = True,
+    lang: str = "zh",
+) -> pd.DataFrame:
+    """The events an analyst reads: counted root events, latest first.
+
+    Roots: when the events table has ``root_event_id``, only events that are their own
+    root (the first report of an event told again in other sentences or articles) are
+    kept, and ``n_articles`` (articles reporting it) is shown when present; without
+    these columns, repeats of the same type, date and name are dropped.
+
+    Args:
+        events: the events table.
+        articles: for each event's article title.
+        mentions: for park and organisation names (ids are shown without it).
+        counted_only: keep only events with ``counted`` true.
+        lang: ``zh`` or ``en`` type labels.
+
+    Returns:
+        One row per event: ``date``, ``type_label``, ``place``, ``parks`` and ``orgs``
+        (names joined by ``、``), ``name`` (the event's name; the sentence, cut, when
+        it has none), ``title`` (its article's), ``n_articles``, ``article_id``,
+        ``event_id``; sorted by date (latest first, undated last), then ``event_id``.
+    """
     if events is None or events.empty:
-        return f'<p class="empty">{t["no_events"]}</p>', []
-    articles = _usable(tables, "articles")
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in EVENT_COLUMNS})
+    df = plots._counted(events) if counted_only else events
+    if "root_event_id" in df.columns:
+        roots = df["root_event_id"].astype("string")
+        df = df[roots.isna() | (roots == df["event_id"].astype("string"))]
+    else:
+        key = [c for c in ("type", "date", "name") if c in df.columns]
+        named = df["name"].astype("string").fillna("").ne("") if "name" in df.columns else False
+        df = df[~(df.duplicated(key, keep="first") & named)] if key else df
+    lookup = plots._name_lookup(mentions)
     titles = (
-        dict(zip(articles["article_id"], articles["title"], strict=True))
+        dict(zip(articles["article_id"], articles["title"], strict=False))
         if articles is not None and {"article_id", "title"} <= set(articles.columns)
         else {}
     )
-    mentions = _usable(tables, "mentions")
-    names = plots._name_lookup(mentions)
-    chosen = top_events(events, n)
-    labels = plots._type_labels(chosen, lang) if "type" in chosen.columns else None
+
+    def column(name: str, default="") -> pd.Series:
+        return df[name] if name in df.columns else pd.Series(default, index=df.index)
+
+    names = column("name").astype("string").fillna("")
+    sentences = column("sentence").astype("string").fillna("").map(lambda s: plots._shorten(s, 40))
+    out = pd.DataFrame(
+        {
+            "date": pd.to_datetime(column("date", pd.NaT), errors="coerce"),
+            "type_label": plots._type_labels(df, lang) if "type" in df.columns else "",
+            "place": column("place").astype("string").fillna(""),
+            "parks": column("parks", None).map(lambda v: _names(v, lookup)),
+            "orgs": column("orgs", None).map(lambda v: _names(v, lookup)),
+            "name": names.where(names != "", sentences),
+            "title": column("article_id").map(lambda a: titles.get(a, "")),
+            "n_articles": pd.to_numeric(column("n_articles", 1), errors="coerce")
+            .fillna(1)
+            .astype(int),
+            "article_id": column("article_id").astype(str),
+            "event_id": column("event_id").astype(str),
+        }
+    )
+    out = out.sort_values(
+        ["date", "event_id"], ascending=[False, True], na_position="last", kind="stable"
+    )
+    return out.reset_index(drop=True)
+
+
+def _events_html(
+    tables: Mapping[str, pd.DataFrame | None], t: dict[str, str], n: int, lang: str
+) -> tuple[str, list[str]]:
+    """The event table (counted root events, latest first) and the article ids it links to."""
+    events = _usable(tables, "events")
+    table = event_table(events, _usable(tables, "articles"), _usable(tables, "mentions"), lang=lang)
+    if table.empty:
+        return f'<p class="empty">{t["no_events"]}</p>', []
+    shown = table.head(n)
     rows, linked = [], []
-    for i, (_, event) in enumerate(chosen.iterrows()):
-        parks = event.get("parks")
-        park_names = "、".join(
-            plots._park_name(str(p), names) for p in (parks if isinstance(parks, list) else [])
-        )
-        article_id = event.get("article_id")
-        linked.append(article_id)
-        title = titles.get(article_id) or str(article_id)
-        link = f'<a href="#{_anchor(article_id)}">{_esc(title)}</a>'
+    for event in shown.itertuples():
+        linked.append(event.article_id)
+        link = f'<a href="#{_anchor(event.article_id)}">{_esc(event.title or event.article_id)}</a>'
         rows.append(
             [
-                _date(event.get("date")),
-                _esc(labels.iloc[i]) if labels is not None else "",
-                _esc(event.get("name") or ""),  # (the trigger verb names nothing)
-                _esc(park_names),
-                _esc(event.get("sentence")),
+                _date(event.date),
+                _esc(event.type_label),
+                _esc(event.place),
+                _esc(event.parks),
+                _esc(event.orgs),
+                _esc(event.name),
                 link,
             ]
         )
-    header = [t["date"], t["type"], t["event"], t["parks"], t["sentence"], t["article"]]
-    return _table(header, rows, css="events"), linked
+    header = [t["date"], t["type"], t["place"], t["parks"], t["orgs"], t["event"], t["article"]]
+    note = f'<p class="meta">{_esc(t["events_shown"].format(n=len(shown), total=len(table)))}</p>'
+    return note + _table(header, rows, css="events"), linked
 
 
 def _articles_html(
@@ -451,6 +841,162 @@ def _articles_html(
     return '<ol class="articles">\n' + "\n".join(items) + "\n</ol>"
 
 
+def report_title(focus=None, parks: list[str] | None = None, names=None, lang: str = "zh") -> str:
+    """The report's title: the focus's own title, else one that names what it is about."""
+    t = _TEXT[lang]
+    if focus is not None and focus.title:
+        return focus.title
+    names = names or {}
+    if parks:
+        shown = "、".join(plots._park_name(p, names) for p in parks[:3])
+        return t["title_focus"].format(what=shown + ("等" if len(parks) > 3 else ""))
+    if focus is not None and focus.provinces:
+        from analysis.select import resolve_provinces
+
+        return t["title_focus"].format(what="、".join(resolve_provinces(focus.provinces)))
+    if focus is not None and focus.parks_only:
+        return t["title_focus"].format(what=t["title_parks"])
+    return t["title"]
+
+
+def _provenance_html(
+    selection: Mapping | None, provenance: Mapping | None, t: dict[str, str]
+) -> str:
+    """What the report was built from: inputs, articles kept and dropped, dates, filters."""
+    if not selection and not provenance:
+        return ""
+    rows: list[list[str]] = []
+    provenance = provenance or {}
+    if provenance.get("inputs"):
+        rows.append([t["inputs"], "<br>".join(_esc(p) for p in provenance["inputs"])])
+    if "n_inputs" in provenance:
+        rows.append([t["n_inputs"], _esc(provenance["n_inputs"])])
+    if provenance.get("n_skipped"):
+        rows.append([t["n_skipped"], _esc(provenance["n_skipped"])])
+    if selection:
+        rows.append([t["kept"], _esc(selection.get("n_kept"))])
+        rows.append([t["dropped"], _esc(selection.get("n_dropped"))])
+        issue_range = selection.get("issue_range")
+        if issue_range:
+            rows.append([t["issue_range"], _esc(" – ".join(issue_range))])
+        filters = selection.get("filters") or []
+        rows.append([t["filters"], "<br>".join(_esc(f) for f in filters) or t["no_filter"]])
+    return f"<h3>{t['built_from']}</h3>" + _table([t["what"], t["count"]], rows)
+
+
+def park_profiles(
+    tables: Mapping[str, pd.DataFrame | None],
+    parks: list[str],
+    *,
+    n_orgs: int = 10,
+    n_keywords: int = 15,
+    n_latest: int = 8,
+) -> list[dict]:
+    """The numbers of each park's profile.
+
+    Args:
+        tables: the (focused) tables.
+        parks: park entity ids.
+        n_orgs, n_keywords, n_latest: how many organisations, keywords and articles.
+
+    Returns:
+        One dict per park: ``entity_id``, ``name``, ``article_ids`` (articles naming
+        it), ``events`` (its articles' events), ``orgs`` (DataFrame ``name``, ``kind``,
+        ``n_articles``), ``keywords`` (list of words), ``latest`` (DataFrame
+        ``article_id``, ``date``, ``title``, latest first).
+    """
+    articles = _usable(tables, "articles")
+    mentions = _usable(tables, "mentions")
+    events = _usable(tables, "events")
+    tokens = _usable(tables, "tokens")
+    names = plots._name_lookup(mentions)
+    out = []
+    for park in parks:
+        if mentions is None or articles is None:
+            break
+        ids = set(mentions.loc[mentions["entity_id"] == park, "article_id"])
+        own = articles[articles["article_id"].isin(ids)]
+        near = mentions[mentions["article_id"].isin(ids) & mentions["kind"].isin(plots.ORG_KINDS)]
+        orgs = (
+            near.drop_duplicates(["article_id", "entity_id"])
+            .groupby(["entity_id", "name", "kind"], sort=False)
+            .size()
+            .rename("n_articles")
+            .reset_index()
+            .sort_values(["n_articles", "name"], ascending=[False, True], kind="stable")
+            .head(n_orgs)[["name", "kind", "n_articles"]]
+        )
+        words: list[str] = []
+        if tokens is not None and len(own):
+            from analysis.keyterms import keywords
+
+            group = pd.Series("park", index=own.index)
+            try:
+                top = keywords(own, by=group, tokens=tokens, top=n_keywords)
+                words = top["keyword"].astype(str).tolist()
+            except Exception as error:  # a profile without keywords is still useful
+                logger.warning("keywords of %s: %s", park, error)
+        dates = pd.to_datetime(own.get("date"), errors="coerce")
+        latest = (
+            own.assign(date=dates)
+            .sort_values("date", ascending=False, na_position="last", kind="stable")
+            .head(n_latest)[["article_id", "date", "title"]]
+        )
+        out.append(
+            {
+                "entity_id": park,
+                "name": plots._park_name(park, names),
+                "article_ids": ids,
+                "events": (events[events["article_id"].isin(ids)] if events is not None else None),
+                "orgs": orgs,
+                "keywords": words,
+                "latest": latest,
+            }
+        )
+    return out
+
+
+def _profiles_html(
+    profiles: list[dict], figures: Mapping[str, Path | str | Figure], t: dict, lang: str
+) -> tuple[str, list[str]]:
+    """The profile sections and the article ids they link to."""
+    parts, linked = [], []
+    for profile in profiles:
+        slug = _anchor(profile["entity_id"]).removeprefix("article-")
+        n_articles = len(profile["article_ids"])
+        html_parts = [
+            f'<section class="profile" id="profile-{slug}"><h3>{_esc(profile["name"])}</h3>',
+            f'<p class="meta">{_esc(t["n_park_articles"].format(n=n_articles))}</p>',
+        ]
+        name = profile.get("figure")
+        if name and name in figures:
+            caption = t["profile_events"].format(name=profile["name"])
+            html_parts.append(_figure_html(name, figures[name], caption) or "")
+        if len(profile["orgs"]):
+            kinds = plots.KIND_LABELS[lang]
+            items = "、".join(
+                f"{_esc(r.name)}（{_esc(kinds.get(r.kind, r.kind))}，{int(r.n_articles)}）"
+                for r in profile["orgs"].itertuples()
+            )
+            html_parts.append(f"<h4>{t['profile_orgs']}</h4><p>{items}</p>")
+        if profile["keywords"]:
+            html_parts.append(
+                f"<h4>{t['profile_keywords']}</h4><p>{_esc('、'.join(profile['keywords']))}</p>"
+            )
+        if len(profile["latest"]):
+            items = []
+            for r in profile["latest"].itertuples():
+                linked.append(r.article_id)
+                items.append(
+                    f'<li>{_date(r.date)} <a href="#{_anchor(r.article_id)}">'
+                    f"{_esc(r.title) or _esc(r.article_id)}</a></li>"
+                )
+            html_parts.append(f"<h4>{t['profile_latest']}</h4><ul>{''.join(items)}</ul>")
+        html_parts.append("</section>")
+        parts.append("\n".join(html_parts))
+    return "\n".join(parts), linked
+
+
 def write_report(
     tables: Mapping[str, pd.DataFrame | None],
     figures: Mapping[str, Path | str | Figure],
@@ -460,6 +1006,9 @@ def write_report(
     lang: str = "zh",
     n_events: int = 20,
     embed_font: bool = True,
+    selection: Mapping | None = None,
+    provenance: Mapping | None = None,
+    profiles: list[dict] | None = None,
 ) -> Path:
     """Write the HTML report.
 
@@ -475,6 +1024,11 @@ def write_report(
         n_events: how many top events to list.
         embed_font: embed the figures' font, subset to the report's characters, so
             the Chinese text shows on machines with no Chinese font.
+        selection: what the focus did (``articles.attrs["selection"]`` of
+            :func:`analysis.select.select_articles`); the articles table's own when None.
+        provenance: ``inputs`` (paths), ``n_inputs``, ``n_skipped`` of the build.
+        profiles: :func:`park_profiles` of the parks in focus, each with the name of
+            its figure under ``figure``; a section per park.
 
     Returns:
         The written path.
@@ -486,12 +1040,21 @@ def write_report(
     if lang not in _TEXT:
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     t = _TEXT[lang]
+    profiles = profiles or []
+    profile_figures = {p.get("figure") for p in profiles}
+    articles = _usable(tables, "articles")
+    if selection is None and articles is not None:
+        selection = articles.attrs.get("selection")
     figure_parts = []
     for name, source in figures.items():
+        if name in profile_figures:
+            continue
         part = _figure_html(name, source, CAPTIONS[lang].get(name, name))
         if part:
             figure_parts.append(part)
     events_html, linked = _events_html(tables, t, n_events, lang)
+    profiles_html, profile_links = _profiles_html(profiles, figures, t, lang)
+    linked += profile_links
     page = Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
         lang="zh-CN" if lang == "zh" else "en",
         version=__version__,
@@ -503,7 +1066,13 @@ def write_report(
         nav_figures=t["figures"],
         nav_events=t["events"],
         nav_articles=t["articles"],
-        summary=_summary_html(tables, lang),
+        nav_profiles=(f' · <a href="#profiles">{t["profiles"]}</a>' if profiles else ""),
+        profiles=(
+            f'<section id="profiles"><h2>{t["profiles"]}</h2>\n{profiles_html}\n</section>'
+            if profiles
+            else ""
+        ),
+        summary=_provenance_html(selection, provenance, t) + _summary_html(tables, lang),
         figures="\n".join(figure_parts) or f'<p class="empty">{t["no_figures"]}</p>',
         events=events_html,
         articles=_articles_html(tables, t, linked),
@@ -517,6 +1086,246 @@ def write_report(
     return out
 
 
+# --------------------------------------------------------------------------- workbook
+#: Excel's last row, header included.
+EXCEL_MAX_ROWS = 1_048_576
+
+#: Column labels of the workbook's sheets (Chinese); columns not listed keep their name.
+COLUMN_LABELS = {
+    "article_id": "文章编号",
+    "issue_date": "报纸日期",
+    "date": "日期",
+    "paper": "报纸",
+    "page": "版面",
+    "kicker": "引题",
+    "title": "标题",
+    "subtitle": "副题",
+    "author": "作者",
+    "credit": "来源通讯社",
+    "url": "链接",
+    "source": "文件",
+    "n_chars": "字数",
+    "entity_id": "实体编号",
+    "name": "名称",
+    "kind": "类别",
+    "n_articles": "文章数",
+    "n_mentions": "提及次数",
+    "first_date": "最早日期",
+    "last_date": "最近日期",
+    "group": "分组",
+    "keyword": "关键词",
+    "score": "得分",
+    "rank": "名次",
+    "n_docs": "含该词文章数",
+    "period": "时期",
+    "n_events": "事件数",
+    "covered": "有报纸",
+    "n": "文章数",
+    "park": "园区",
+    "source_name": "园区甲",
+    "target": "园区乙",
+    "source_articles": "园区甲文章数",
+    "target_articles": "园区乙文章数",
+    "sheet": "工作表",
+    "note": "说明",
+}
+COLUMN_LABELS = EVENT_COLUMNS | COLUMN_LABELS
+
+_ARTICLE_SHEET_COLUMNS = [
+    "article_id", "issue_date", "date", "paper", "page", "kicker", "title", "subtitle",
+    "author", "credit", "n_chars", "url", "source",
+]  # fmt: skip
+
+
+def mentions_by_entity(
+    mentions: pd.DataFrame | None, articles: pd.DataFrame | None = None, lang: str = "zh"
+) -> pd.DataFrame:
+    """One row per entity: ``entity_id``, ``name``, ``kind`` (label), ``n_articles``,
+    ``n_mentions``, ``first_date``, ``last_date`` (of its articles), most articles first."""
+    columns = ["entity_id", "name", "kind", "n_articles", "n_mentions", "first_date", "last_date"]
+    if mentions is None or mentions.empty:
+        return pd.DataFrame(columns=columns)
+    from analysis.select import _article_dates
+
+    df = mentions[["article_id", "entity_id", "name", "kind"]]
+    if articles is not None and len(articles):
+        when = pd.Series(_article_dates(articles).to_numpy(), index=articles["article_id"])
+        df = df.assign(_when=df["article_id"].map(when))
+    else:
+        df = df.assign(_when=pd.NaT)
+    grouped = df.groupby("entity_id", sort=False)
+    out = pd.DataFrame(
+        {
+            "name": grouped["name"].first(),
+            "kind": grouped["kind"].first().map(lambda k: plots.KIND_LABELS[lang].get(k, k)),
+            "n_articles": grouped["article_id"].nunique(),
+            "n_mentions": grouped.size(),
+            "first_date": grouped["_when"].min(),
+            "last_date": grouped["_when"].max(),
+        }
+    ).reset_index()
+    return out.sort_values(["n_articles", "entity_id"], ascending=[False, True], kind="stable")[
+        columns
+    ].reset_index(drop=True)
+
+
+def workbook_sheets(
+    tables: Mapping[str, pd.DataFrame | None],
+    charts: Mapping[str, pd.DataFrame] | None = None,
+    *,
+    keywords_per_article: int = 5,
+    lang: str = "zh",
+) -> dict[str, pd.DataFrame]:
+    """The sheets an analyst reads, by sheet name, in workbook order.
+
+    ``文章`` (articles without their bodies), ``提及`` (:func:`mentions_by_entity`),
+    ``事件`` (:func:`event_table`), ``关键词`` (each article's best
+    ``keywords_per_article`` keywords, with its title), and one ``图_…`` sheet per
+    chart with the numbers it shows (:data:`FIGURE_SHEETS`).
+    """
+    articles = _only_articles(_usable(tables, "articles"))
+    mentions = _usable(tables, "mentions")
+    events = _usable(tables, "events")
+    keywords = _usable(tables, "keywords")
+    sheets: dict[str, pd.DataFrame] = {}
+    if articles is not None:
+        sheets["文章"] = articles[[c for c in _ARTICLE_SHEET_COLUMNS if c in articles.columns]]
+    if mentions is not None:
+        sheets["提及"] = mentions_by_entity(mentions, articles, lang)
+    if events is not None:
+        sheets["事件"] = event_table(events, articles, mentions, lang=lang)
+    if keywords is not None:
+        best = (
+            keywords[keywords["rank"] <= keywords_per_article] if "rank" in keywords else keywords
+        )
+        if articles is not None and best["group"].isin(set(articles["article_id"])).all():
+            titles = pd.Series(articles["title"].to_numpy(), index=articles["article_id"])
+            best = best.assign(title=best["group"].map(titles)).rename(
+                columns={"group": "article_id"}
+            )
+            best = best[["article_id", "title", "keyword", "score", "rank", "n_docs"]]
+        sheets["关键词"] = best.reset_index(drop=True)
+    for name, table in (charts or {}).items():
+        if name in FIGURE_SHEETS:
+            sheets[FIGURE_SHEETS[name]] = table.rename(columns={"source": "source_name"})
+    return sheets
+
+
+def _cell(value):
+    """A value as a workbook cell: dates as dates, lists joined by 、, NA as empty."""
+    if isinstance(value, list | tuple | np.ndarray):
+        return "、".join(str(v) for v in value)
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime().replace(tzinfo=None)
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, str) and len(value) > 32000:
+        return value[:32000]
+    return value
+
+
+def _write_sheet(ws, frame: pd.DataFrame, labels: Mapping[str, str]) -> None:
+    """Every cell of one sheet: header labels, then the rows (the one place cells are
+    written, so that cell-level rules such as escaping apply to every sheet)."""
+    from openpyxl.utils import get_column_letter
+
+    header = [labels.get(str(c), str(c)) for c in frame.columns]
+    ws.append(header)
+    dates = [pd.api.types.is_datetime64_any_dtype(frame[c]) for c in frame.columns]
+    for row in frame.itertuples(index=False, name=None):
+        ws.append([_cell(v) for v in row])
+    widths = []
+    sample = frame.head(200)
+    for i, column in enumerate(frame.columns):
+        text = sample[column].map(lambda v: str(_cell(v) or "")).map(len) if len(sample) else []
+        longest = max([len(header[i]) * 2, *(n * 2 if n else 0 for n in text)], default=8)
+        widths.append(min(60, max(8, longest // 2 + 2)))
+    for i, width in enumerate(widths, start=1):
+        letter = get_column_letter(i)
+        ws.column_dimensions[letter].width = 12 if dates[i - 1] else width
+        if dates[i - 1]:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                cell.number_format = "yyyy-mm-dd"
+    ws.freeze_panes = "A2"
+    if len(frame.columns):
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+
+
+def write_workbook(
+    sheets: Mapping[str, pd.DataFrame],
+    path: str | os.PathLike,
+    *,
+    notes: list[str] | None = None,
+    lang: str = "zh",
+    max_rows: int = EXCEL_MAX_ROWS - 1,
+) -> Path:
+    """One workbook an analyst opens: a ``说明`` sheet, then a sheet per table.
+
+    Headers are Chinese labels (:data:`COLUMN_LABELS`; ``lang="en"`` keeps the column
+    names), dates are Excel dates, lists are joined by ``、``, widths fit the text,
+    the header is frozen and filters are on. A table longer than ``max_rows`` is not
+    put in the workbook (it stays in the Parquet/CSV files); the ``说明`` sheet says so.
+    """
+    from openpyxl import Workbook
+
+    labels = COLUMN_LABELS if lang == "zh" else {}
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    book = Workbook()
+    about = book.active
+    about.title = "说明"
+    rows = [{"sheet": "", "note": n} for n in (notes or [])]
+    kept = {}
+    for name, frame in sheets.items():
+        if len(frame) > max_rows:
+            rows.append(
+                {"sheet": name, "note": f"{len(frame):,} 行，超过工作表上限，只写入 Parquet/CSV"}
+            )
+            logger.warning("sheet %s: %d rows, too many for Excel; left out", name, len(frame))
+            continue
+        kept[name] = frame
+        rows.append({"sheet": name, "note": f"{len(frame):,} 行"})
+    _write_sheet(about, pd.DataFrame(rows, columns=["sheet", "note"]), labels)
+    for name, frame in kept.items():
+        own = labels | EVENT_COLUMNS if labels and name == "事件" else labels
+        _write_sheet(book.create_sheet(name[:31]), frame, own)
+    book.save(out)
+    return out
+
+
+# --------------------------------------------------------------------------- incremental
+_STATE = "report_state.json"
+
+
+def content_hash(*parts) -> str:
+    """A digest of tables (their values, columns and attrs) and plain values."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, pd.DataFrame):
+            digest.update(json.dumps([str(c) for c in part.columns]).encode())
+            digest.update(json.dumps(part.attrs, default=str, sort_keys=True).encode())
+            if len(part):
+                text = part.astype(str)
+                digest.update(pd.util.hash_pandas_object(text, index=False).to_numpy().tobytes())
+        else:
+            digest.update(json.dumps(part, default=str, sort_keys=True).encode())
+        digest.update(b"\x00")
+    return digest.hexdigest()[:20]
+
+
+def _read_state(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 def build_report(
     tables: Mapping[str, pd.DataFrame | None],
     *,
@@ -524,8 +1333,20 @@ def build_report(
     processed_dir: str | os.PathLike | None = None,
     lang: str = "zh",
     progress: bool = False,
+    focus=None,
+    keywords_by: str = "auto",
+    rate: bool = False,
+    provenance: Mapping | None = None,
+    inputs_key: str | None = None,
+    force: bool = False,
 ) -> Path:
     """Every figure (PNG, SVG, PDF), an Excel workbook of the tables and the HTML report.
+
+    Incremental: each figure, the workbook and the HTML are written again only when
+    the content hash of their inputs (the figure's table of numbers, the workbook's
+    sheets, everything the page shows) differs from the last run's, recorded in
+    ``<figures_dir>/report_state.json``. With ``inputs_key`` (a digest of the build's
+    inputs) equal to the last run's and the same options, nothing is computed at all.
 
     This is what ``python -m analysis report`` runs after the build.
 
@@ -535,27 +1356,99 @@ def build_report(
         processed_dir: where ``tables.xlsx`` goes (``config.PROCESSED_DIR``).
         lang: ``zh`` or ``en`` labels.
         progress: show a progress bar while saving figures.
+        focus: an :class:`analysis.select.Focus`; the report covers the articles
+            :func:`analysis.select.select_articles` keeps, with a profile per park.
+        keywords_by: ``auto``, ``park``, ``month`` or ``article`` (see :func:`make_figures`).
+        rate: the event timeline as events per 100 articles.
+        provenance: ``inputs``, ``n_inputs``, ``n_skipped`` of the build, for the report.
+        inputs_key: digest of the build's inputs (the command line passes the
+            manifest's); None always computes the figures' tables.
+        force: write everything again.
 
     Returns:
         The path of ``report.html``.
     """
     import matplotlib.pyplot as plt
 
-    from analysis.pipeline import write_excel
     from analysis.plots import save_figure
+    from analysis.select import Focus, focus_tables
 
+    focus = focus or Focus()
     out = Path(figures_dir) if figures_dir is not None else config.FIGURES_DIR
     processed = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DIR
-    figures = make_figures(tables, lang=lang)
-    items = list(figures.items())
+    html_path, book_path, state_path = out / "report.html", processed / "tables.xlsx", out / _STATE
+    state = {} if force else _read_state(state_path)
+    options = [__version__, lang, keywords_by, rate, focus.key(), provenance]
+    run_key = content_hash(inputs_key, *options) if inputs_key else None
+    outputs_exist = html_path.is_file() and book_path.is_file()
+    if run_key and state.get("run") == run_key and outputs_exist:
+        logger.info("report: nothing changed since the last run")
+        return html_path
+    tables = focus_tables(tables, focus)
+    selection = tables["articles"].attrs.get("selection", {}) if "articles" in tables else {}
+    parks = selection.get("parks", [])
+    data = figure_tables(tables, lang=lang, keywords_by=keywords_by)
+    draws = {
+        name: (lambda n=name, t=t: draw_figure(n, t, lang=lang, rate=rate))
+        for name, t in data.items()
+    }
+    hashes = {name: content_hash(name, t, lang, rate, __version__) for name, t in data.items()}
+    profiles = park_profiles(tables, parks)
+    articles = _only_articles(_usable(tables, "articles"))
+    for profile in profiles:
+        name = "park_" + profile["entity_id"].removeprefix("park:").replace("/", "_")
+        profile["figure"] = name
+        if profile["events"] is not None:
+            own = articles[articles["article_id"].isin(profile["article_ids"])]
+            table = plots.timeline_table(profile["events"], articles=own, lang=lang)
+            draws[name] = lambda t=table: plots.draw_event_timeline(t, rate=rate, lang=lang)
+            hashes[name] = content_hash(name, table, lang, rate, __version__)
+    names = plots._name_lookup(_usable(tables, "mentions"))
+    previous = state.get("figures", {})
+    todo = [
+        n
+        for n in draws
+        if previous.get(n) != hashes[n]
+        or not all((out / f"{n}.{ext}").is_file() for ext in ("png", "svg", "pdf"))
+    ]
+    items = todo
     if progress:
         from tqdm.auto import tqdm
 
-        items = tqdm(items, desc="figures", unit="figure")
-    saved: dict[str, Path] = {}
-    for name, fig in items:
-        paths = save_figure(fig, name, out_dir=out)
-        saved[name] = next(p for p in paths if p.suffix == ".png")
+        items = tqdm(todo, desc="figures", unit="figure")
+    for name in items:
+        fig = draws[name]()
+        save_figure(fig, name, out_dir=out)
         plt.close(fig)
-    write_excel({k: v for k, v in tables.items() if v is not None}, processed / "tables.xlsx")
-    return write_report(tables, saved, out / "report.html", lang=lang)
+    logger.info("report: %d of %d figures drawn again", len(todo), len(draws))
+    saved = {name: out / f"{name}.png" for name in draws}
+    title = report_title(focus, parks, names, lang)
+    notes = [f"报告：{title}"]
+    notes += [f"筛选条件：{f}" for f in selection.get("filters", [])]
+    notes.append(
+        f"文章：保留 {selection.get('n_kept', '')}，未入选 {selection.get('n_dropped', '')}"
+    )
+    sheets = workbook_sheets(tables, data, lang=lang)
+    book_hash = content_hash(*sheets.values(), list(sheets), notes, lang, __version__)
+    if state.get("workbook") != book_hash or not book_path.is_file():
+        write_workbook(sheets, book_path, notes=notes, lang=lang)
+        logger.info("report: workbook written")
+    page_hash = content_hash(
+        book_hash, hashes, title, selection, provenance, [p["keywords"] for p in profiles]
+    )
+    if state.get("html") != page_hash or not html_path.is_file():
+        write_report(
+            tables,
+            saved,
+            html_path,
+            lang=lang,
+            title=title,
+            selection=selection,
+            provenance=provenance,
+            profiles=profiles,
+        )
+        logger.info("report: HTML written")
+    state = {"run": run_key, "figures": hashes, "workbook": book_hash, "html": page_hash}
+    out.mkdir(parents=True, exist_ok=True)
+    state_path.write_text(json.dumps(state, indent=1), encoding="utf-8")
+    return html_path
