@@ -406,8 +406,11 @@ def test_event_table_keeps_root_events_and_their_article_counts():
     assert table.iloc[0]["parks"] == "wuxi"  # no names given: the id
 
 
-def test_event_table_without_roots_drops_repeats_of_a_named_event():
-    events = pd.DataFrame([_event("e1", name="签约仪式"), _event("e2", name="签约仪式")])
+def test_event_table_without_roots_links_reports_of_a_named_event():
+    # two articles report one named signing: linked, the first report kept
+    events = pd.DataFrame(
+        [_event("e1", name="签约仪式"), _event("e2", name="签约仪式", article_id="a2")]
+    )
     assert report.event_table(events)["event_id"].tolist() == ["e1"]
     unnamed = pd.DataFrame([_event("e1"), _event("e2")])
     assert len(report.event_table(unnamed)) == 2  # different sentences, maybe different events

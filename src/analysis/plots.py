@@ -209,6 +209,9 @@ def _counted(events: pd.DataFrame) -> pd.DataFrame:
     each event once however many articles report it (its root: ``link_events``)."""
     if "counted" in events.columns:
         events = events[events["counted"].fillna(False).astype(bool)]
+        if _linked(events):  # the build linked the whole corpus: keep its roots
+            roots = events["root_event_id"].astype("string")
+            return events[roots.isna() | (roots == events["event_id"].astype("string"))]
         needed = {"event_id", "article_id", "type", "name", "place", "parks", "orgs", "date"}
         if needed <= set(events.columns):
             from analysis.events import link_events
@@ -216,6 +219,14 @@ def _counted(events: pd.DataFrame) -> pd.DataFrame:
             linked = link_events(events)
             events = linked[linked["event_id"] == linked["root_event_id"]]
     return events
+
+
+def _linked(events: pd.DataFrame) -> bool:
+    """True when some event already has another event as its root (``link_events`` ran)."""
+    if "root_event_id" not in events.columns or "event_id" not in events.columns:
+        return False
+    roots = events["root_event_id"].astype("string")
+    return bool((roots.notna() & (roots != events["event_id"].astype("string"))).any())
 
 
 def _type_labels(events: pd.DataFrame, lang: str) -> pd.Series:
