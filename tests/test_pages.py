@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from analysis.pages import (
     ARTICLE_COLUMNS,
     TEXT_FIELDS,
+    _headline_like,
     _is_boilerplate,
     articles_frame,
     glues,
@@ -439,3 +440,137 @@ def test_articles_frame_from_partial_and_odd_records():
     assert df.loc[1, "issue_date"] == pd.Timestamp("2023-08-09")
     assert df["title"].dtype == "str" and df["block"].dtype == "Int64"
     assert df["date"].dtype == "datetime64[ns]"
+
+
+# --------------------------------------------------------------------------- one-article files
+# Files in a crawler's layout (our own sentences in the shape of real ones): line 1 the
+# kicker, line 2 the title, line 3 the subtitle, an empty line for an empty slot, then
+# paragraphs indented with two U+3000.
+P1 = "\u3000\u3000本报北京3月5日电  园区今年新增科技型企业一百二十家，研发投入同比增长一成。"
+P2 = "\u3000\u3000园区有关负责人表示，将继续优化营商环境，加快培育新兴产业。"
+
+
+@pytest.mark.parametrize(
+    ("name", "head", "expected"),
+    [
+        (
+            "kicker ending in a dash",
+            ["读者热议本报评论——", "守正创新者行稳致远", ""],
+            ("读者热议本报评论——", "守正创新者行稳致远", ""),
+        ),
+        (
+            "title ending in an exclamation and a quote",
+            ["", "“让创新活力竞相迸发！”", ""],
+            ("", "“让创新活力竞相迸发！”", ""),
+        ),
+        (
+            "title ending in a question mark",
+            ["", "园区的人才从哪里来？", ""],
+            ("", "园区的人才从哪里来？", ""),
+        ),
+        (
+            "title ending in a book title mark",
+            ["", "读《园区发展报告》", ""],
+            ("", "读《园区发展报告》", ""),
+        ),
+        ("one-word title", ["", "短评", ""], ("", "短评", "")),
+        ("a section-like title", ["", "国内要闻快讯", ""], ("", "国内要闻快讯", "")),
+        (
+            "empty kicker line: title and subtitle",
+            ["", "园区发布人才新政", "首批补贴资金到位"],
+            ("", "园区发布人才新政", "首批补贴资金到位"),
+        ),
+        (
+            "kicker and title, empty subtitle",
+            ["科技创新引领发展", "新区产业再上新台阶", ""],
+            ("科技创新引领发展", "新区产业再上新台阶", ""),
+        ),
+        (
+            "subtitle beginning with a dash",
+            ["园区发布人才新政", "——首批补贴资金到位", ""],
+            ("", "园区发布人才新政", "——首批补贴资金到位"),
+        ),
+        (
+            "long title with commas and a dash",
+            ["", "坚持创新驱动，建设一流园区——写在园区成立三十周年之际的一组观察报告之一", ""],
+            ("", "坚持创新驱动，建设一流园区——写在园区成立三十周年之际的一组观察报告之一", ""),
+        ),
+    ],
+)
+def test_crawler_layout_file_is_one_article_with_its_headline_slots(name, head, expected):
+    text = "\n".join([*head, P1, P2]) + "\n"
+    for parse in (parse_page, parse_article_file):
+        df = parse(text, source="20190305-01-02.txt")
+        assert len(df) == 1, name
+        assert tuple(df.loc[0, ["kicker", "title", "subtitle"]]) == expected, name
+        assert df.loc[0, "dateline"] == "本报北京3月5日电"
+        assert df.loc[0, "body"].endswith("加快培育新兴产业。")
+
+
+# A web page's chrome kept by a crawler (indented like the paragraphs): timestamp, source,
+# font size buttons, print link. It is text of the article (or boilerplate), never a
+# headline, and never splits the file.
+CHROME = [
+    "园区举办科技成果对接会",
+    "2025-11-13 18:26",
+    "来源：",
+    "本报",
+    "字号：默认",
+    "大",
+    "超大",
+    "|",
+    "打印|",
+]
+
+
+@pytest.mark.parametrize("slots", [True, False])
+def test_page_chrome_lines_do_not_split_the_file_or_take_the_headline(slots):
+    lines = ["\u3000\u3000" + x for x in CHROME] + [P1, P2]
+    head = ["", "园区举办科技成果对接会", ""] if slots else ["园区举办科技成果对接会"]
+    text = "\n".join(head + lines) + "\n"
+    df = parse_page(text, source="20251113-01-08.txt", keep_boilerplate=True)
+    arts = df[df["kind"] == "article"]
+    assert len(arts) == 1
+    assert tuple(arts.iloc[0][["kicker", "title", "subtitle"]]) == (
+        "",
+        "园区举办科技成果对接会",
+        "",
+    )
+    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
+    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(text)
+
+
+def test_flush_title_above_indented_text_is_a_headline_whatever_its_shape():
+    # without the crawler's empty slot lines: the layout (flush left above an indented
+    # paragraph) makes the title, even long, with commas and a dash, ending in 向
+    title = "坚持创新驱动，建设一流园区——从园区年度工作会议看明年发展方向"
+    df = parse_page(f"{title}\n{P1}\n{P2}\n", source="20190305-01-03.txt")
+    assert len(df) == 1 and df.loc[0, "title"] == title
+    # a short headline and one indented paragraph is still an indented file
+    df = parse_page(f"国内要闻快讯\n{P1}\n", source="20190305-01-04.txt")
+    assert list(df["title"]) == ["国内要闻快讯"] and df.loc[0, "section"] == ""
+
+
+def test_headline_shapes():
+    assert _headline_like("读者热议本报评论——", relaxed=True)
+    assert _headline_like("守正创新者行稳致远！", relaxed=False)
+    assert _headline_like("“让创新活力竞相迸发！”", relaxed=False)
+    assert not _headline_like("他说，好！", relaxed=False)  # a clause before the exclamation
+    assert not _headline_like("园区今年新增科技型企业。", relaxed=True)
+    assert not _headline_like("园区今年新增科技型企业的", relaxed=True)
+    assert _headline_like("坚持创新，建设园区，服务企业——看明年发展方向", relaxed=True, loose=True)
+    # a kicker ending in a dash with no title under it is not a headline block
+    page = "园区新闻\n\n园区召开大会。\n\n园区今年新增企业——\n\n一百二十家，增长一成。\n"
+    df = parse_page(page)
+    assert len(df) == 1 and df.loc[0, "body"].endswith("园区今年新增企业——一百二十家，增长一成。")
+
+
+def test_a_long_paragraph_naming_an_address_is_not_a_footer():
+    para = (
+        "园区服务中心星期一起延长办公时间，地址：示例路1号，电话：88300000。"
+        + "园区有关负责人表示，将继续优化营商环境，加快培育新兴产业。" * 3
+    )
+    assert not _is_boilerplate(para)
+    assert _is_boilerplate("地址：示例路1号 电话：88300000")
+    df = parse_page(f"园区延长办公时间\n{P1}\n\u3000\u3000{para}\n", keep_boilerplate=True)
+    assert list(df["kind"]) == ["article"]

@@ -32,11 +32,11 @@ from analysis import dates
 from analysis.errors import InputError
 from analysis.pages import (
     ARTICLE_COLUMNS,
+    article_file_records,
     article_id,
     articles_frame,
     match_dateline,
     page_records,
-    parse_article_file,
     parse_byline,
     split_byline,
 )
@@ -529,7 +529,7 @@ def read_file(
         "page": meta.page,
     }
     if layout == "article":
-        records = parse_article_file(text, **parser_kwargs).to_dict("records")
+        records = article_file_records(text, **parser_kwargs)
     elif layout in ("auto", "page"):
         records = page_records(text, keep_boilerplate=keep_boilerplate, **parser_kwargs)
     else:
