@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analysis import dates
 from analysis.pages import (
     ARTICLE_COLUMNS,
     TEXT_FIELDS,
@@ -574,3 +575,63 @@ def test_a_long_paragraph_naming_an_address_is_not_a_footer():
     assert _is_boilerplate("地址：示例路1号 电话：88300000")
     df = parse_page(f"园区延长办公时间\n{P1}\n\u3000\u3000{para}\n", keep_boilerplate=True)
     assert list(df["kind"]) == ["article"]
+
+
+# --------------------------------------------------------------------------- article dates
+@pytest.mark.parametrize(
+    ("dateline", "lead", "issue", "date", "source"),
+    [
+        # a historical date in an anniversary feature is not the article's date
+        (
+            "",
+            "1949年10月1日，开国大典在天安门广场隆重举行。",
+            "2019-09-30",
+            "2019-09-30",
+            "issue_date: lead date outside the window",
+        ),
+        # nor an event to come
+        (
+            "",
+            "第八届园区博览会将于11月5日至10日在上海举办。",
+            "2025-11-03",
+            "2025-11-03",
+            "issue_date: lead date outside the window",
+        ),
+        # the first date of the lead inside the window, after one outside it
+        (
+            "",
+            "在新中国成立（1949年10月1日）七十周年之际，园区9月28日举行升旗仪式。",
+            "2019-09-30",
+            "2019-09-28",
+            "lead",
+        ),
+        ("", "园区管委会7日发布数据，上半年新增企业一百家。", "2023-08-09", "2023-08-07", "lead"),
+        ("", "当地时间30日晚，博览会在园区开幕。", "2023-08-02", "2023-07-30", "lead"),
+        ("", "园区今天（8月9日）举行签约仪式。", "2023-08-09", "2023-08-09", "lead (今天)"),
+        ("", "园区昨天举行签约仪式。", "2023-08-09", "2023-08-08", "lead (昨天)"),
+        # a dateline may be older than the window
+        ("本报北京7月1日电", "园区举行签约仪式。", "2023-08-09", "2023-07-01", "dateline"),
+        # counts of days are no dates
+        (
+            "",
+            "展会为期第7日，7日内接待观众十万人次。",
+            "2023-08-09",
+            "2023-08-09",
+            "issue_date: not stated",
+        ),
+        ("", "园区近日举行签约仪式。", "2023-08-09", "2023-08-09", "issue_date: not stated (近日)"),
+    ],
+)
+def test_article_date_lies_in_the_issues_window(dateline, lead, issue, date, source):
+    got = dates.article_date(dateline, lead, pd.Timestamp(issue))
+    assert got == (pd.Timestamp(date), source)
+
+
+def test_article_dates_on_a_page_stay_in_the_window():
+    page = (
+        "开国大典七十周年\n\n1949年10月1日，开国大典在天安门广场隆重举行。\n\n"
+        "园区举行升旗仪式\n\n本报讯 9月28日，园区举行升旗仪式。(王明)\n"
+    )
+    df = parse_page(page, issue_date="2019-09-30")
+    assert list(df["date"]) == [pd.Timestamp("2019-09-30"), pd.Timestamp("2019-09-28")]
+    assert list(df["date_source"]) == ["issue_date: lead date outside the window", "dateline"]
