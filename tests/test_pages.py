@@ -315,12 +315,17 @@ def test_helpers_glue_and_byline():
     indent=st.sampled_from(["", "\u3000\u3000", "  "]),
     full_width=st.booleans(),
     breaks=st.floats(0, 1),
+    styled=st.booleans(),
 )
 def test_generated_pages_round_trip_and_lose_nothing(
-    seed_, n_articles, n_briefs, separator, indent, full_width, breaks
+    seed_, n_articles, n_briefs, separator, indent, full_width, breaks, styled
 ):
     rng = random.Random(seed_)
-    articles = [pagegen.make_article(rng) for _ in range(n_articles)]
+    # styled: kickers ending in ——, titles ending in ！”, and on indented pages subheads
+    articles = [
+        pagegen.make_article(rng, styled=styled, subheads=styled and bool(indent))
+        for _ in range(n_articles)
+    ]
     briefs = [pagegen.make_article(rng, brief=True) for _ in range(n_briefs)]
     if briefs:
         briefs[-1].credit = "新华社"
@@ -339,6 +344,7 @@ def test_generated_pages_round_trip_and_lose_nothing(
 
     arts = df[df["kind"] == "article"].reset_index(drop=True)
     assert list(arts["title"]) == [a.title for a in page.articles]
+    assert list(arts["kicker"]) == [a.kicker for a in page.articles]
     assert list(arts["body"]) == ["\n".join(a.paragraphs) for a in page.articles]
     assert list(arts["author"]) == ["、".join(a.authors) for a in page.articles]
     assert list(arts["section"]) == page.section_of
@@ -635,3 +641,43 @@ def test_article_dates_on_a_page_stay_in_the_window():
     df = parse_page(page, issue_date="2019-09-30")
     assert list(df["date"]) == [pd.Timestamp("2019-09-30"), pd.Timestamp("2019-09-28")]
     assert list(df["date_source"]) == ["issue_date: lead date outside the window", "dateline"]
+
+
+# --------------------------------------------------------------------------- pages of other papers
+# Article files joined into an indented page (our own sentences): headlines flush left,
+# paragraphs indented; one article ends in a web page's leftovers, one has a dateline,
+# one has a run of two subheads (indented like its paragraphs) between its paragraphs.
+JOINED_PAGE = "\n".join(
+    [
+        "园区举办科技成果对接会",
+        "\u3000\u3000本报北京3月4日电（记者 王浩）园区举办科技成果对接会，签约项目二十个。",
+        "\u3000\u3000园区有关负责人出席。【责任编辑：李明】 阅读下一篇：",
+        "",
+        "园区企业研发投入增长一成",
+        "\u3000\u3000园区企业今年研发投入增长一成，新增发明专利三百件。",
+        "",
+        "治沙三十年——",
+        "“绿了荒山，富了乡亲！”",
+        "\u3000\u3000三十年来，林场职工在沙地上种下树木一千万株。",
+        "\u3000\u3000治沙英雄王有德",
+        "\u3000\u3000把荒漠变成绿洲",
+        "\u3000\u3000他带领职工一年四季奋战在沙地上，种活了一片又一片树林。",
+        "\u3000\u3000如今，林场的树林已连成一片。",
+    ]
+)
+
+
+def test_joined_indented_page_starts_articles_only_at_its_headlines():
+    df = parse_page(JOINED_PAGE, issue_date="2019-03-05", keep_boilerplate=True)
+    arts = df[df["kind"] == "article"].reset_index(drop=True)
+    assert list(arts["title"]) == [
+        "园区举办科技成果对接会",
+        "园区企业研发投入增长一成",
+        "“绿了荒山，富了乡亲！”",
+    ]
+    assert arts.loc[2, "kicker"] == "治沙三十年——"
+    # the subheads stay inside their article, as paragraphs of the body
+    assert arts.loc[2, "body"].split("\n")[1:3] == ["治沙英雄王有德", "把荒漠变成绿洲"]
+    assert arts.loc[0, "body"].endswith("阅读下一篇：")
+    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
+    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(JOINED_PAGE)

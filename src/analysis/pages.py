@@ -375,7 +375,8 @@ def _assign_head(head: list[str]) -> tuple[str, str, str]:
     if len(rest) == 1:
         title = rest[0]
     elif len(rest) == 2:
-        if subs or len(rest[0]) < len(rest[1]):
+        # a kicker ends in a dash (网友热议——) or is the shorter line
+        if subs or rest[0].endswith("—") or len(rest[0]) < len(rest[1]):
             kicker, title = rest
         else:
             title, subtitle = rest[0], rest[1] + subtitle
@@ -603,7 +604,9 @@ class _PageParser:
                 )
                 i = end
                 continue
-            if self._head_block_ahead(current, i, footer_start):
+            if self._head_block_ahead(current, i, footer_start) or self._flush_head_ahead(
+                current, i, footer_start
+            ):
                 expect_head = True
                 continue
             if self._weak_headline(current, i, footer_start):
@@ -651,6 +654,19 @@ class _PageParser:
         if _BYLINE_LINE.match(following):
             return True
         return j - i >= 2 and not _headline_like(following, relaxed=True)
+
+    def _flush_head_ahead(self, block: _Block, i: int, stop: int) -> bool:
+        """In a page whose headlines stand flush left: flush-left headline lines right
+        above an indented paragraph start an article (after a finished paragraph, or
+        after one that does not run on into the line: a column break's continuation
+        ends its paragraph with 。 and is no headline)."""
+        if not self.flush_heads or self.lines[i].indented or not block.paragraphs:
+            return False
+        j = self._head_run(i, stop, relaxed=True)
+        if j == i or j >= stop or not self.lines[j].indented:
+            return False
+        last = block.paragraphs[-1]
+        return ends_sentence(last) or not runs_on(last, self.lines[i].text)
 
     def _weak_headline(self, block: _Block, i: int, stop: int) -> bool:
         """A headline inside the running text of an article that has no dateline."""
