@@ -811,6 +811,13 @@ def _parse_rows(text: str) -> list[dict]:
     return rows
 
 
+def file_name(source: str | None) -> str:
+    """The file's own name, the part of ``article_id`` that names it: the same whatever
+    folder the build started from (``2019-03/20190305/20190305-01-02.txt`` and
+    ``20190305/20190305-01-02.txt`` are both ``20190305-01-02.txt``)."""
+    return source.replace("\\", "/").rsplit("/", 1)[-1] if source else ""
+
+
 def article_id(*parts: object) -> str:
     """A stable 16-hex-digit id from the given parts (same input, same id, on any machine)."""
     h = hashlib.blake2b(digest_size=8)
@@ -927,8 +934,9 @@ def parse_page(
     Returns:
         One row per article in page order, with columns:
 
-        - ``article_id``: 16 hex digits, a hash of the source's file name, the
-          block's position and its text; stable across runs and machines.
+        - ``article_id``: 16 hex digits, a hash of the source's own file name
+          (without its folders), the block's position and its text; stable across
+          runs and machines, and whatever folder the build started from.
         - ``source``: ``source`` as given (``""`` when not given).
         - ``paper``, ``page``: from the arguments or the file name
           (``<paper>_<date>_<page>.txt``), else ``""``.
@@ -1005,7 +1013,7 @@ def _records(
 ) -> list[dict]:
     """Article records (the table's columns) from parsed rows."""
     year_hint = None if issue is not None and not pd.isna(issue) else dates.infer_year(text)
-    name_key = source.replace("\\", "/") if source else ""
+    name_key = file_name(source)
     out = []
     position = 0
     for block_no, row in enumerate(rows, 1):

@@ -35,6 +35,7 @@ from analysis.pages import (
     article_file_records,
     article_id,
     articles_frame,
+    file_name,
     match_dateline,
     page_records,
     parse_byline,
@@ -422,7 +423,7 @@ def table_articles(table: pd.DataFrame, *, source: str, issue_date=None) -> list
             date_source = "table"
         paper = fields["paper"][i].strip() or meta.paper
         url = fields["url"][i].strip()
-        key = url or f"{source}#{i}"
+        key = url or f"{file_name(source)}#{i}"
         records.append(
             {
                 "article_id": article_id(key, title, body),
@@ -470,8 +471,9 @@ def iter_input_files(
     """Files to read under ``paths``, as ``(path, key)``, sorted within each folder.
 
     ``key`` is the file's path relative to the folder it was found under (its
-    name when given directly): the part of ``article_id`` that names the file,
-    stable whatever the folder is called on another machine.
+    name when given directly); ``article_id`` takes only the file's own name from
+    it (:func:`analysis.pages.file_name`), so that ids do not depend on the folder
+    the build started from.
 
     Raises:
         InputError: a path that does not exist.
