@@ -84,6 +84,7 @@ class Article:
     credit: str = ""
     kicker: str = ""
     subtitle: str = ""
+    subheads: list[str] = field(default_factory=list)  # paragraphs that are subheads
 
     @property
     def byline(self) -> str:
@@ -112,7 +113,28 @@ def make_name(rng: random.Random) -> str:
     )
 
 
-def make_article(rng: random.Random, *, brief: bool = False) -> Article:
+def make_subhead(rng: random.Random) -> str:
+    """An in-article subhead: a short headline-shaped line (``治沙英雄王有德``)."""
+    while True:
+        n = rng.randint(5, 10)
+        start = rng.randrange(0, len(HAN) - n)
+        sub = HAN[start : start + n]
+        if _headline_like(sub, relaxed=False) and not _SECTION_END.search(sub):
+            if not any(w in sub for w in ("星期", "主编", "版权", "本报", "新华社", "记者")):
+                return sub
+
+
+def make_article(
+    rng: random.Random, *, brief: bool = False, styled: bool = False, subheads: bool = False
+) -> Article:
+    """An article of the sample page's sentences.
+
+    With ``styled``, an article with a dateline may also have a kicker ending in
+    ``——`` and a title in quotes ending in ``！”``; with ``subheads``, a subhead
+    between two paragraphs (kept in the body as a paragraph of its own). Only an
+    indented page shows a subhead as a paragraph of its own: without indentation a
+    line that does not end a sentence is rejoined with the next (a column break).
+    """
     paragraphs = [
         "".join(rng.choice(SENTENCES) for _ in range(rng.randint(1, 3)))
         for _ in range(rng.randint(1, 4))
@@ -121,11 +143,26 @@ def make_article(rng: random.Random, *, brief: bool = False) -> Article:
         return Article(make_title(rng), paragraphs)
     month, day = rng.randint(1, 12), rng.randint(1, 28)
     dateline = f"本报讯 {month}月{day}日,"
+    title, kicker = make_title(rng), ""
+    if styled:
+        if rng.random() < 0.5:
+            kicker = make_title(rng)[:12] + "——"
+        if rng.random() < 0.5:
+            title = f"“{title}！”"
+    if subheads:
+        if len(paragraphs) >= 2 and rng.random() < 0.7:
+            at = rng.randint(1, len(paragraphs) - 1)
+            sub = make_subhead(rng)
+            while runs_on(sub, paragraphs[at]):  # a real subhead ends where its words end
+                sub = make_subhead(rng)
+            paragraphs.insert(at, sub)
     return Article(
-        make_title(rng),
+        title,
         paragraphs,
         dateline=dateline,
         authors=list(dict.fromkeys(make_name(rng) for _ in range(rng.randint(1, 2)))),
+        kicker=kicker,
+        subheads=[p for p in paragraphs if len(p) <= 10],  # (a sentence is longer)
     )
 
 
@@ -191,7 +228,7 @@ def render(
                 for p in _break_points(para, after_punct_only=not art.dateline)
                 if p + offset > offset + 1
             ]
-            if points and rng.random() < breaks:
+            if points and para not in art.subheads and rng.random() < breaks:
                 cut = rng.choice(points)
                 lines.append(indent + text[:cut])
                 lines.append(text[cut:] + suffix)

@@ -11,9 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analysis import dates
 from analysis.pages import (
     ARTICLE_COLUMNS,
     TEXT_FIELDS,
+    _headline_like,
     _is_boilerplate,
     articles_frame,
     glues,
@@ -313,12 +315,17 @@ def test_helpers_glue_and_byline():
     indent=st.sampled_from(["", "\u3000\u3000", "  "]),
     full_width=st.booleans(),
     breaks=st.floats(0, 1),
+    styled=st.booleans(),
 )
 def test_generated_pages_round_trip_and_lose_nothing(
-    seed_, n_articles, n_briefs, separator, indent, full_width, breaks
+    seed_, n_articles, n_briefs, separator, indent, full_width, breaks, styled
 ):
     rng = random.Random(seed_)
-    articles = [pagegen.make_article(rng) for _ in range(n_articles)]
+    # styled: kickers ending in ——, titles ending in ！”, and on indented pages subheads
+    articles = [
+        pagegen.make_article(rng, styled=styled, subheads=styled and bool(indent))
+        for _ in range(n_articles)
+    ]
     briefs = [pagegen.make_article(rng, brief=True) for _ in range(n_briefs)]
     if briefs:
         briefs[-1].credit = "新华社"
@@ -337,6 +344,7 @@ def test_generated_pages_round_trip_and_lose_nothing(
 
     arts = df[df["kind"] == "article"].reset_index(drop=True)
     assert list(arts["title"]) == [a.title for a in page.articles]
+    assert list(arts["kicker"]) == [a.kicker for a in page.articles]
     assert list(arts["body"]) == ["\n".join(a.paragraphs) for a in page.articles]
     assert list(arts["author"]) == ["、".join(a.authors) for a in page.articles]
     assert list(arts["section"]) == page.section_of
@@ -439,3 +447,237 @@ def test_articles_frame_from_partial_and_odd_records():
     assert df.loc[1, "issue_date"] == pd.Timestamp("2023-08-09")
     assert df["title"].dtype == "str" and df["block"].dtype == "Int64"
     assert df["date"].dtype == "datetime64[ns]"
+
+
+# --------------------------------------------------------------------------- one-article files
+# Files in a crawler's layout (our own sentences in the shape of real ones): line 1 the
+# kicker, line 2 the title, line 3 the subtitle, an empty line for an empty slot, then
+# paragraphs indented with two U+3000.
+P1 = "\u3000\u3000本报北京3月5日电  园区今年新增科技型企业一百二十家，研发投入同比增长一成。"
+P2 = "\u3000\u3000园区有关负责人表示，将继续优化营商环境，加快培育新兴产业。"
+
+
+@pytest.mark.parametrize(
+    ("name", "head", "expected"),
+    [
+        (
+            "kicker ending in a dash",
+            ["读者热议本报评论——", "守正创新者行稳致远", ""],
+            ("读者热议本报评论——", "守正创新者行稳致远", ""),
+        ),
+        (
+            "title ending in an exclamation and a quote",
+            ["", "“让创新活力竞相迸发！”", ""],
+            ("", "“让创新活力竞相迸发！”", ""),
+        ),
+        (
+            "title ending in a question mark",
+            ["", "园区的人才从哪里来？", ""],
+            ("", "园区的人才从哪里来？", ""),
+        ),
+        (
+            "title ending in a book title mark",
+            ["", "读《园区发展报告》", ""],
+            ("", "读《园区发展报告》", ""),
+        ),
+        ("one-word title", ["", "短评", ""], ("", "短评", "")),
+        ("a section-like title", ["", "国内要闻快讯", ""], ("", "国内要闻快讯", "")),
+        (
+            "empty kicker line: title and subtitle",
+            ["", "园区发布人才新政", "首批补贴资金到位"],
+            ("", "园区发布人才新政", "首批补贴资金到位"),
+        ),
+        (
+            "kicker and title, empty subtitle",
+            ["科技创新引领发展", "新区产业再上新台阶", ""],
+            ("科技创新引领发展", "新区产业再上新台阶", ""),
+        ),
+        (
+            "subtitle beginning with a dash",
+            ["园区发布人才新政", "——首批补贴资金到位", ""],
+            ("", "园区发布人才新政", "——首批补贴资金到位"),
+        ),
+        (
+            "long title with commas and a dash",
+            ["", "坚持创新驱动，建设一流园区——写在园区成立三十周年之际的一组观察报告之一", ""],
+            ("", "坚持创新驱动，建设一流园区——写在园区成立三十周年之际的一组观察报告之一", ""),
+        ),
+    ],
+)
+def test_crawler_layout_file_is_one_article_with_its_headline_slots(name, head, expected):
+    text = "\n".join([*head, P1, P2]) + "\n"
+    for parse in (parse_page, parse_article_file):
+        df = parse(text, source="20190305-01-02.txt")
+        assert len(df) == 1, name
+        assert tuple(df.loc[0, ["kicker", "title", "subtitle"]]) == expected, name
+        assert df.loc[0, "dateline"] == "本报北京3月5日电"
+        assert df.loc[0, "body"].endswith("加快培育新兴产业。")
+
+
+# A web page's chrome kept by a crawler (indented like the paragraphs): timestamp, source,
+# font size buttons, print link. It is text of the article (or boilerplate), never a
+# headline, and never splits the file.
+CHROME = [
+    "园区举办科技成果对接会",
+    "2025-11-13 18:26",
+    "来源：",
+    "本报",
+    "字号：默认",
+    "大",
+    "超大",
+    "|",
+    "打印|",
+]
+
+
+@pytest.mark.parametrize("slots", [True, False])
+def test_page_chrome_lines_do_not_split_the_file_or_take_the_headline(slots):
+    lines = ["\u3000\u3000" + x for x in CHROME] + [P1, P2]
+    head = ["", "园区举办科技成果对接会", ""] if slots else ["园区举办科技成果对接会"]
+    text = "\n".join(head + lines) + "\n"
+    df = parse_page(text, source="20251113-01-08.txt", keep_boilerplate=True)
+    arts = df[df["kind"] == "article"]
+    assert len(arts) == 1
+    assert tuple(arts.iloc[0][["kicker", "title", "subtitle"]]) == (
+        "",
+        "园区举办科技成果对接会",
+        "",
+    )
+    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
+    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(text)
+
+
+def test_flush_title_above_indented_text_is_a_headline_whatever_its_shape():
+    # without the crawler's empty slot lines: the layout (flush left above an indented
+    # paragraph) makes the title, even long, with commas and a dash, ending in 向
+    title = "坚持创新驱动，建设一流园区——从园区年度工作会议看明年发展方向"
+    df = parse_page(f"{title}\n{P1}\n{P2}\n", source="20190305-01-03.txt")
+    assert len(df) == 1 and df.loc[0, "title"] == title
+    # a short headline and one indented paragraph is still an indented file
+    df = parse_page(f"国内要闻快讯\n{P1}\n", source="20190305-01-04.txt")
+    assert list(df["title"]) == ["国内要闻快讯"] and df.loc[0, "section"] == ""
+
+
+def test_headline_shapes():
+    assert _headline_like("读者热议本报评论——", relaxed=True)
+    assert _headline_like("守正创新者行稳致远！", relaxed=False)
+    assert _headline_like("“让创新活力竞相迸发！”", relaxed=False)
+    assert not _headline_like("他说，好！", relaxed=False)  # a clause before the exclamation
+    assert not _headline_like("园区今年新增科技型企业。", relaxed=True)
+    assert not _headline_like("园区今年新增科技型企业的", relaxed=True)
+    assert _headline_like("坚持创新，建设园区，服务企业——看明年发展方向", relaxed=True, loose=True)
+    # a kicker ending in a dash with no title under it is not a headline block
+    page = "园区新闻\n\n园区召开大会。\n\n园区今年新增企业——\n\n一百二十家，增长一成。\n"
+    df = parse_page(page)
+    assert len(df) == 1 and df.loc[0, "body"].endswith("园区今年新增企业——一百二十家，增长一成。")
+
+
+def test_a_long_paragraph_naming_an_address_is_not_a_footer():
+    para = (
+        "园区服务中心星期一起延长办公时间，地址：示例路1号，电话：88300000。"
+        + "园区有关负责人表示，将继续优化营商环境，加快培育新兴产业。" * 3
+    )
+    assert not _is_boilerplate(para)
+    assert _is_boilerplate("地址：示例路1号 电话：88300000")
+    df = parse_page(f"园区延长办公时间\n{P1}\n\u3000\u3000{para}\n", keep_boilerplate=True)
+    assert list(df["kind"]) == ["article"]
+
+
+# --------------------------------------------------------------------------- article dates
+@pytest.mark.parametrize(
+    ("dateline", "lead", "issue", "date", "source"),
+    [
+        # a historical date in an anniversary feature is not the article's date
+        (
+            "",
+            "1949年10月1日，开国大典在天安门广场隆重举行。",
+            "2019-09-30",
+            "2019-09-30",
+            "issue_date: lead date outside the window",
+        ),
+        # nor an event to come
+        (
+            "",
+            "第八届园区博览会将于11月5日至10日在上海举办。",
+            "2025-11-03",
+            "2025-11-03",
+            "issue_date: lead date outside the window",
+        ),
+        # the first date of the lead inside the window, after one outside it
+        (
+            "",
+            "在新中国成立（1949年10月1日）七十周年之际，园区9月28日举行升旗仪式。",
+            "2019-09-30",
+            "2019-09-28",
+            "lead",
+        ),
+        ("", "园区管委会7日发布数据，上半年新增企业一百家。", "2023-08-09", "2023-08-07", "lead"),
+        ("", "当地时间30日晚，博览会在园区开幕。", "2023-08-02", "2023-07-30", "lead"),
+        ("", "园区今天（8月9日）举行签约仪式。", "2023-08-09", "2023-08-09", "lead (今天)"),
+        ("", "园区昨天举行签约仪式。", "2023-08-09", "2023-08-08", "lead (昨天)"),
+        # a dateline may be older than the window
+        ("本报北京7月1日电", "园区举行签约仪式。", "2023-08-09", "2023-07-01", "dateline"),
+        # counts of days are no dates
+        (
+            "",
+            "展会为期第7日，7日内接待观众十万人次。",
+            "2023-08-09",
+            "2023-08-09",
+            "issue_date: not stated",
+        ),
+        ("", "园区近日举行签约仪式。", "2023-08-09", "2023-08-09", "issue_date: not stated (近日)"),
+    ],
+)
+def test_article_date_lies_in_the_issues_window(dateline, lead, issue, date, source):
+    got = dates.article_date(dateline, lead, pd.Timestamp(issue))
+    assert got == (pd.Timestamp(date), source)
+
+
+def test_article_dates_on_a_page_stay_in_the_window():
+    page = (
+        "开国大典七十周年\n\n1949年10月1日，开国大典在天安门广场隆重举行。\n\n"
+        "园区举行升旗仪式\n\n本报讯 9月28日，园区举行升旗仪式。(王明)\n"
+    )
+    df = parse_page(page, issue_date="2019-09-30")
+    assert list(df["date"]) == [pd.Timestamp("2019-09-30"), pd.Timestamp("2019-09-28")]
+    assert list(df["date_source"]) == ["issue_date: lead date outside the window", "dateline"]
+
+
+# --------------------------------------------------------------------------- pages of other papers
+# Article files joined into an indented page (our own sentences): headlines flush left,
+# paragraphs indented; one article ends in a web page's leftovers, one has a dateline,
+# one has a run of two subheads (indented like its paragraphs) between its paragraphs.
+JOINED_PAGE = "\n".join(
+    [
+        "园区举办科技成果对接会",
+        "\u3000\u3000本报北京3月4日电（记者 王浩）园区举办科技成果对接会，签约项目二十个。",
+        "\u3000\u3000园区有关负责人出席。【责任编辑：李明】 阅读下一篇：",
+        "",
+        "园区企业研发投入增长一成",
+        "\u3000\u3000园区企业今年研发投入增长一成，新增发明专利三百件。",
+        "",
+        "治沙三十年——",
+        "“绿了荒山，富了乡亲！”",
+        "\u3000\u3000三十年来，林场职工在沙地上种下树木一千万株。",
+        "\u3000\u3000治沙英雄王有德",
+        "\u3000\u3000把荒漠变成绿洲",
+        "\u3000\u3000他带领职工一年四季奋战在沙地上，种活了一片又一片树林。",
+        "\u3000\u3000如今，林场的树林已连成一片。",
+    ]
+)
+
+
+def test_joined_indented_page_starts_articles_only_at_its_headlines():
+    df = parse_page(JOINED_PAGE, issue_date="2019-03-05", keep_boilerplate=True)
+    arts = df[df["kind"] == "article"].reset_index(drop=True)
+    assert list(arts["title"]) == [
+        "园区举办科技成果对接会",
+        "园区企业研发投入增长一成",
+        "“绿了荒山，富了乡亲！”",
+    ]
+    assert arts.loc[2, "kicker"] == "治沙三十年——"
+    # the subheads stay inside their article, as paragraphs of the body
+    assert arts.loc[2, "body"].split("\n")[1:3] == ["治沙英雄王有德", "把荒漠变成绿洲"]
+    assert arts.loc[0, "body"].endswith("阅读下一篇：")
+    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
+    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(JOINED_PAGE)

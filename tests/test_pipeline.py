@@ -47,7 +47,11 @@ def test_build_writes_every_table_and_reads_back(corpus, tmp_path):
     assert isinstance(tables["tokens"]["tokens"].iloc[0], list)
     assert set(tables["mentions"]["article_id"]) <= set(tables["articles"]["article_id"])
     counted = tables["events"][tables["events"]["counted"]]
-    assert len(counted) == 6 * 13  # the sample page reports 13 events
+    # the sample page reports 13 events; in these copies its third article (a dateline
+    # with no date) names 8月8日 in its lead, after the issue dates 08-01..08-06 given
+    # by the names: outside the issue's window, that is not the article's date (the
+    # issue date is), so its meeting and unveiling are to come and not counted
+    assert len(counted) == 6 * (13 - 2)
     assert isinstance(tables["events"]["parks"].iloc[0], list)
     pd.testing.assert_frame_equal(tables["articles"], result.tables["articles"])
     csv = pd.read_csv(out / "articles.csv", encoding="utf-8-sig")

@@ -217,3 +217,40 @@ def test_keep_boilerplate_from_files(tmp_path):
     path.write_text(SEED, encoding="utf-8")
     df = analysis.load_articles(path, keep_boilerplate=True)
     assert list(df["kind"]).count("boilerplate") == 2
+
+
+def test_a_folder_of_crawler_files_gives_one_article_per_file(tmp_path):
+    # the crawler's layout: kicker / title / subtitle lines (empty when absent), then
+    # indented paragraphs; the default (auto) layout reads each file as one article
+    day = tmp_path / "2019-03" / "20190305"
+    day.mkdir(parents=True)
+    (day / "20190305-01-01.txt").write_text(
+        "读者热议本报评论——\n守正创新者行稳致远\n\n"
+        "\u3000\u3000本报北京3月4日电  园区今年新增科技型企业一百二十家。\n"
+        "\u3000\u3000园区有关负责人表示，将继续优化营商环境。\n",
+        encoding="utf-8",
+    )
+    (day / "20190305-01-02.txt").write_text(
+        "\n国内要闻快讯\n\n\u3000\u3000园区新增企业一百二十家近日，园区发布年度数据。\n",
+        encoding="utf-8",
+    )
+    df = analysis.load_articles(tmp_path)
+    assert list(df["kicker"]) == ["读者热议本报评论——", ""]
+    assert list(df["title"]) == ["守正创新者行稳致远", "国内要闻快讯"]
+    assert list(df["issue_date"]) == [pd.Timestamp("2019-03-05")] * 2
+    assert df.loc[0, "date"] == pd.Timestamp("2019-03-04")
+
+
+def test_article_ids_do_not_depend_on_the_folder_the_build_started_from(tmp_path):
+    day = tmp_path / "2019-03" / "20190305"
+    day.mkdir(parents=True)
+    (day / "20190305-01-02.txt").write_text(
+        "\n园区发布人才新政\n\n\u3000\u3000园区日前发布人才新政。\n", encoding="utf-8"
+    )
+    (day / "news.csv").write_text("标题,正文\n园区揭牌,园区今天揭牌。\n", encoding="utf-8")
+    ids = [
+        list(analysis.load_articles(start)["article_id"])
+        for start in (tmp_path, tmp_path / "2019-03", day, day / "20190305-01-02.txt")
+    ]
+    assert ids[0] == ids[1] == ids[2] and len(ids[0]) == 2
+    assert ids[3] == ids[0][:1]  # (files in name order: the .txt first)

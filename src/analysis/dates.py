@@ -120,43 +120,127 @@ def _resolve(month: int, day: int, reference) -> pd.Timestamp | None:
 _resolve_cached = functools.lru_cache(maxsize=4096, typed=True)(_resolve)
 
 
+#: A date in the lead is the article's date only when it lies in the issue's window: the
+#: 14 days before the issue date, the issue date included (a dateline may be older).
+WINDOW = pd.Timedelta(days=14)
+# A day of the month alone (``俄罗斯国防部7日称``, ``当地时间1日晚``): not a month's
+# day (``11月7日``), a count (``第7日``, ``7日内``) or a dateline (``7日电``).
+_DAY_ONLY = re.compile(r"(?<![\d月第.])(?P<d>[1-3]?\d)\s*日(?![电讯内起])")
+# Words naming a day relative to the issue, and how many days before it.
+_DAYS_BEFORE = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2, "前日": 2}
+_RELATIVE_DAY = re.compile("|".join(_DAYS_BEFORE))
+
+
+def _in_window(ts: pd.Timestamp | None, issue: pd.Timestamp) -> bool:
+    return ts is not None and issue - WINDOW <= ts <= issue
+
+
+def _lead_dates(lead: str, issue: pd.Timestamp):
+    """The dates the lead names, in reading order, as ``(position, date, how)``.
+
+    ``11月8日`` and ``2023年11月8日`` (a month/day without a year is the latest such day
+    not more than a week after the issue), a day alone (``8日``: the latest such day not
+    after the issue) and the words 今天/昨天/前天 (``how`` names the word).
+    """
+    found = []
+    spans = []
+    for m in _MONTH_DAY.finditer(lead):
+        y = m.group("y")
+        month, day = int(m.group("m")), int(m.group("d"))
+        ts = _valid(int(y), month, day) if y else resolve_month_day(month, day, issue)
+        found.append((m.start(), ts, ""))
+        spans.append((m.start(), m.end()))
+    for m in _DAY_ONLY.finditer(lead):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
+        found.append((m.start(), _latest_day(int(m.group("d")), issue), ""))
+    for m in _RELATIVE_DAY.finditer(lead):
+        word = m.group(0)
+        found.append((m.start(), issue - pd.Timedelta(days=_DAYS_BEFORE[word]), word))
+    found.sort(key=lambda f: f[0])
+    return found
+
+
+def _latest_day(day: int, issue: pd.Timestamp) -> pd.Timestamp | None:
+    """The latest date not after ``issue`` whose day of the month is ``day``."""
+    if day < 1:
+        return None
+    ts = _valid(issue.year, issue.month, day)
+    if ts is not None and ts <= issue:
+        return ts
+    year, month = (issue.year, issue.month - 1) if issue.month > 1 else (issue.year - 1, 12)
+    return _valid(year, month, day)
+
+
 def article_date(
     dateline: str, body: str, issue_date: pd.Timestamp | None, *, year_hint: int | None = None
 ) -> tuple[pd.Timestamp, str]:
     """An article's date and where it came from.
 
-    Order: a date in the dateline, else a date in the first sentence of the
-    body (``lead``), else the issue date (``issue_date: not stated``, naming a
-    relative word such as 近日 when the lead has one).
+    Order:
+
+    1. a date in the dateline (``dateline``), whatever its distance from the issue;
+    2. the first date the lead (the body's first sentence) names that lies in the
+       issue's window, the 14 days before the issue date (:data:`WINDOW`): a
+       month and day (``lead``), a day alone (``7日``, ``lead``), or 今天/昨天/前天
+       resolved against the issue (``lead (昨天)``). Dates outside the window (a
+       historical date, ``1949年10月1日``; an event to come, ``将于11月5日``) belong
+       to the events, not to the article;
+    3. the issue date: ``issue_date: not stated``, naming a vague word of the lead
+       (``issue_date: not stated (近日)``), or ``issue_date: lead date outside the
+       window`` when the lead names dates but none in the window.
+
+    Without an issue date, the first month/day of the dateline or lead is taken, its
+    year from ``year_hint`` (``; year inferred from page``).
 
     Returns:
         ``(date, date_source)``; ``date`` is NaT when nothing is known.
+
+    Example:
+        >>> article_date("", "1949年10月1日，新中国成立。", pd.Timestamp("2019-10-01"))
+        (Timestamp('2019-10-01 00:00:00'), 'issue_date: lead date outside the window')
     """
     # (a Timestamp is never NA: NaT is not one; pd.isna costs a microsecond)
     has_issue = issue_date is not None and (
         type(issue_date) is pd.Timestamp or not pd.isna(issue_date)
     )
-    suffix = "" if has_issue else "; year inferred from page"
     lead = _FIRST_SENTENCE.match(body).group(0) if body else ""
+    if not has_issue:
+        return _date_without_issue(dateline, lead, year_hint)
+    m = _MONTH_DAY.search(dateline) if dateline else None
+    if m:
+        y = m.group("y")
+        month, day = int(m.group("m")), int(m.group("d"))
+        ts = _valid(int(y), month, day) if y else resolve_month_day(month, day, issue_date)
+        if ts is not None:
+            return ts, "dateline"
+    outside = False
+    if lead:
+        for _, ts, word in _lead_dates(lead, issue_date):
+            if _in_window(ts, issue_date):
+                return ts, f"lead ({word})" if word else "lead"
+            outside = outside or ts is not None
+    if outside:
+        return issue_date, "issue_date: lead date outside the window"
+    rel = _RELATIVE.search(lead)
+    return issue_date, "issue_date: not stated" + (f" ({rel.group(0)})" if rel else "")
+
+
+def _date_without_issue(
+    dateline: str, lead: str, year_hint: int | None
+) -> tuple[pd.Timestamp, str]:
     for text, label in ((dateline, "dateline"), (lead, "lead")):
         m = _MONTH_DAY.search(text) if text else None
         if not m:
             continue
-        explicit = int(m.group("y")) if m.group("y") else None
-        if explicit is not None:
-            ts = _valid(explicit, int(m.group("m")), int(m.group("d")))
+        if m.group("y"):
+            ts = _valid(int(m.group("y")), int(m.group("m")), int(m.group("d")))
             if ts is not None:
                 return ts, label
-        ref = issue_date if has_issue else None
-        if ref is None and year_hint is not None:
+        elif year_hint is not None:
             ts = _valid(year_hint, int(m.group("m")), int(m.group("d")))
-        else:
-            ts = resolve_month_day(int(m.group("m")), int(m.group("d")), ref)
-        if ts is not None:
-            return ts, label + (suffix if ref is None else "")
-    if has_issue:
-        rel = _RELATIVE.search(lead)
-        return issue_date, "issue_date: not stated" + (f" ({rel.group(0)})" if rel else "")
+            if ts is not None:
+                return ts, label + "; year inferred from page"
     return pd.NaT, "unknown"
 
 

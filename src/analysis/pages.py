@@ -78,6 +78,7 @@ _CLOSERS = "”’」』)）】》\"'"
 _OPEN_ENDINGS = tuple("的和与及或在对向把被将从给之以于并而且、，,：:—(（“‘《〈[【-/")
 _OPEN_ENDINGS_WORDS = ("给予", "以及", "关于", "通过", "围绕", "包括", "依托", "推动")
 _OPEN_ENDS = _OPEN_ENDINGS + _OPEN_ENDINGS_WORDS
+_OPEN_PUNCT = tuple(c for c in _OPEN_ENDINGS if not "\u4e00" <= c <= "\u9fff")  # (not 向 of 方向)
 _SENTENCE_PUNCT = re.compile(r"[，,；;。！？!?：:]")
 
 _NAME = r"[\u4e00-\u9fff·]{2,5}"
@@ -150,6 +151,8 @@ class _Block:
     paragraphs: list[str] = field(default_factory=list)
     bylines: list[str] = field(default_factory=list)
     first_line: int = 0
+    # (kicker, title, subtitle) read from the file's first three lines (see _slotted_head)
+    slots: tuple[str, str, str] | None = None
 
 
 _LINE_WS = _WS + "\r\n"
@@ -272,21 +275,46 @@ def match_dateline(paragraph: str) -> str:
 
 
 def _is_boilerplate(text: str) -> bool:
+    """A footer or header line (hotline, e-mail, copyright); never a long paragraph of
+    several sentences (news text may name an address, a phone or a weekday)."""
+    if len(text) > 100 and "。" in text[:-1]:
+        return False
     return bool(_BOILERPLATE_NUMBER.match(text) or _BOILERPLATE.search(text))
 
 
-def _headline_like(text: str, *, relaxed: bool) -> bool:
-    """Could this line be (part of) a headline block?"""
-    if not text or len(text) > (64 if relaxed else 48):
+_EXCLAIM = frozenset("！？!?")
+_SLOT_LIMIT = 120  # a headline line longer than this is a paragraph
+
+
+def _headline_like(text: str, *, relaxed: bool, loose: bool = False) -> bool:
+    """Could this line be (part of) a headline block?
+
+    A headline does not end a sentence with 。 or ；, nor mid-phrase (``的``, ``，``),
+    but a kicker may end in a dash (``网友热议——``) and a title in ``！`` or ``？``
+    (``守初心者行必远！``, ``“……吗？”``) when nothing before that ends a clause.
+    ``relaxed`` allows a longer line and one comma; ``loose`` is for a line the
+    layout shows as a headline (flush left right above an indented paragraph): any
+    punctuation inside, up to 120 characters.
+    """
+    if not text or len(text) > (_SLOT_LIMIT if loose else 64 if relaxed else 48):
         return False
-    if ends_sentence(text) or _open_ended(text):
+    core = text.rstrip(_WS).rstrip(_CLOSERS)
+    end = core[-1:]
+    if end in _EXCLAIM:
+        if not loose and _SENTENCE_PUNCT.search(core, 0, len(core) - 1):
+            return False
+    elif end in _TERMINAL or (
+        not text.endswith("—") and (text.endswith(_OPEN_PUNCT) if loose else _open_ended(text))
+    ):
         return False
     # the shape first, the regular expressions last (all tests are pure, so order is free)
-    if relaxed:
-        n_punct = len(_SENTENCE_PUNCT.findall(text))
+    if loose:
+        shaped = True
+    elif relaxed:
+        n_punct = len(_SENTENCE_PUNCT.findall(core, 0, len(core) - 1))
         shaped = (n_punct == 0 and len(text) <= 64) or (n_punct == 1 and len(text) <= 32)
     else:
-        shaped = len(text) <= 48 and not _SENTENCE_PUNCT.search(text)
+        shaped = len(text) <= 48 and not _SENTENCE_PUNCT.search(core, 0, len(core) - 1)
     return shaped and not (
         match_dateline(text) or _BYLINE_LINE.match(text) or split_byline(text)[1]
     )
@@ -335,16 +363,20 @@ def _header_end(lines: list[_Line]) -> int:
     return end
 
 
+_SUBTITLE_DASHES = ("—", "─", "-－")
+
+
 def _assign_head(head: list[str]) -> tuple[str, str, str]:
     """Split a headline block into (kicker, title, subtitle)."""
-    subs = [h for h in head if h.startswith(("—", "─", "-－"))]
+    subs = [h for h in head if h.startswith(_SUBTITLE_DASHES)]
     rest = [h for h in head if h not in subs]
     kicker = title = ""
     subtitle = "".join(subs)
     if len(rest) == 1:
         title = rest[0]
     elif len(rest) == 2:
-        if subs or len(rest[0]) < len(rest[1]):
+        # a kicker ends in a dash (网友热议——) or is the shorter line
+        if subs or rest[0].endswith("—") or len(rest[0]) < len(rest[1]):
             kicker, title = rest
         else:
             title, subtitle = rest[0], rest[1] + subtitle
@@ -353,21 +385,104 @@ def _assign_head(head: list[str]) -> tuple[str, str, str]:
     return kicker, title, subtitle
 
 
+def _slotted_head(lines: list[_Line]) -> tuple[int, tuple[str, str, str]] | None:
+    """The headline block of a file in the crawler's layout, by line number.
+
+    Article files written by crawlers (and many exports) keep the headline block
+    in the first three lines of the file, one slot each, an empty line for an
+    empty slot: line 1 the kicker (引题), line 2 the title, line 3 the subtitle,
+    the paragraphs from line 4 on. The layout shows itself by a title on line 2,
+    nothing on lines 1-3 indented or shaped like running text (a dateline, a
+    byline, a sentence ending in 。 unless it is a short title standing alone),
+    and the text going on at line 4 or later.
+    Then the slots are the headline block whatever the lines look like (a kicker
+    ending in ``——``, a title ending in ``！”``, a one-word title).
+
+    Returns:
+        ``(n, (kicker, title, subtitle))``: the number of lines the block takes
+        and its parts; ``None`` when the file is not in this layout.
+    """
+    head = [ln for ln in lines[:3] if ln.number <= 3]
+    if not any(ln.number == 2 for ln in head):
+        return None
+    if len(lines) > len(head) and lines[len(head)].number < 4:  # pragma: no cover - defensive
+        return None
+    alone = len(head) == 1  # blank lines above and below: a title, even one ending in 。
+    for ln in head:
+        text = ln.text
+        if (
+            ln.indented
+            or len(text) > _SLOT_LIMIT
+            or (_core_end(text) in "。；;…" and not (alone and len(text) <= 48))
+            or match_dateline(text)
+            or _BYLINE_LINE.match(text)
+            or _is_boilerplate(text)
+        ):
+            return None
+    slots = {ln.number: ln.text for ln in head}
+    kicker, title, subtitle = slots.get(1, ""), slots[2], slots.get(3, "")
+    if kicker and not subtitle and title.startswith(_SUBTITLE_DASHES):
+        kicker, title, subtitle = "", kicker, title  # 主题 / ——副题, no 引题
+    return len(head), (kicker, title, subtitle)
+
+
 class _PageParser:
     def __init__(self, lines: list[_Line]):
         self.lines = lines
         # Pages that indent their paragraphs: an indented line starts a paragraph,
         # any other line continues the one before (a wrap or a column break).
         n_indented = sum(ln.indented for ln in lines)
-        self.indented_page = n_indented >= 2 and n_indented >= 0.2 * len(lines)
+        # (a short file, a headline and one paragraph, may have a single indented line)
+        self.indented_page = n_indented >= 0.2 * len(lines) and (
+            n_indented >= 2 or (n_indented == 1 and len(lines) <= 3)
+        )
+        self.flush_heads = False  # set by parse()
         self.blocks: list[_Block] = []
+
+    def _find_flush_heads(self, start: int, stop: int) -> None:
+        """In an indented page where some lines of text (``start:stop``) that do not wrap
+        the line above stand flush left, those are the headlines: an indented line is a
+        paragraph (a crawler's page chrome, ``来源：``, ``字号：默认``, is no headline)."""
+        lines = self.lines
+        self.flush_heads = self.indented_page and any(
+            not lines[k].indented and (k == start or ends_sentence(lines[k - 1].text))
+            for k in range(start, stop)
+        )
+
+    def _may_head(self, j: int) -> bool:
+        """Could line ``j`` stand in a headline block (by its indentation)?"""
+        return not (self.flush_heads and self.lines[j].indented)
+
+    def _head_run(self, i: int, stop: int, *, relaxed: bool, runs: bool = True) -> int:
+        """The end of the run of headline lines from ``i`` (at most four; ``i`` when none).
+
+        A line joins when its indentation allows (:meth:`_may_head`) and its shape is a
+        headline's; with ``runs``, not when the next line continues its sentence (unless
+        the next line is indented in a page whose headlines stand flush left: then the
+        next line starts a paragraph). A flush-left line right above an indented
+        paragraph is shaped ``loose``ly (long titles with commas and dashes). The run
+        does not end on a line ending in a dash: a kicker (``网友热议——``) has its title
+        under it.
+        """
+        lines = self.lines
+        j = i
+        while j < stop and j - i < 4 and self._may_head(j):
+            text = lines[j].text
+            below = lines[j + 1] if j + 1 < stop else None
+            flush_above_text = self.flush_heads and below is not None and below.indented
+            if not _headline_like(text, relaxed=relaxed, loose=flush_above_text):
+                break
+            if runs and below is not None and not flush_above_text and runs_on(text, below.text):
+                break
+            j += 1
+        while j > i and lines[j - 1].text.endswith("—"):
+            j -= 1
+        return j
 
     # -- helpers -------------------------------------------------------------
     def _dateline_ahead(self, i: int, stop: int) -> int | None:
         """If lines i.. form a headline block (<=4 lines) followed by a dateline, its end."""
-        j = i
-        while j < stop and j - i < 4 and _headline_like(self.lines[j].text, relaxed=True):
-            j += 1
+        j = self._head_run(i, stop, relaxed=True, runs=False)
         if j == i or j >= stop:
             return None
         nxt = self.lines[j].text
@@ -405,6 +520,7 @@ class _PageParser:
         n = len(lines)
         header_end = _header_end(lines)
         footer_start = max(_footer_start(lines), header_end)
+        self._find_flush_heads(header_end, footer_start)
         if header_end:
             self.blocks.append(
                 _Block(
@@ -425,6 +541,8 @@ class _PageParser:
             if (
                 len(text) <= 8
                 and _SECTION.match(text)
+                and self._may_head(i)
+                and self._headline_follows(i + 1, footer_start)
                 and (
                     current is None
                     or expect_head
@@ -450,18 +568,21 @@ class _PageParser:
                     i += 1
                     continue
 
+            if expect_head and current is None and i == 0 and (slotted := _slotted_head(lines)):
+                n_head, slots = slotted
+                current = self._start_article([], section, line.number)
+                current.slots = slots
+                expect_head = False
+                i = n_head
+                continue
+
             if expect_head:
-                head: list[str] = []
-                j = i
-                while (
-                    j < footer_start
-                    and len(head) < 4
-                    and _headline_like(lines[j].text, relaxed=True)
-                    and not _SECTION.match(lines[j].text)
-                    and not (j + 1 < footer_start and runs_on(lines[j].text, lines[j + 1].text))
-                ):
-                    head.append(lines[j].text)
-                    j += 1
+                j = self._head_run(i, footer_start, relaxed=True)
+                for k in range(i, j):  # a section heading (with a headline under it) ends it
+                    if _SECTION.match(lines[k].text) and self._headline_follows(k + 1, j):
+                        j = k
+                        break
+                head = [ln.text for ln in lines[i:j]]
                 if head and j >= footer_start and current is not None:
                     # trailing short lines after an article: keep them with it
                     head = []
@@ -483,7 +604,9 @@ class _PageParser:
                 )
                 i = end
                 continue
-            if self._head_block_ahead(current, i, footer_start):
+            if self._head_block_ahead(current, i, footer_start) or self._flush_head_ahead(
+                current, i, footer_start
+            ):
                 expect_head = True
                 continue
             if self._weak_headline(current, i, footer_start):
@@ -509,6 +632,10 @@ class _PageParser:
             )
         return self.blocks
 
+    def _headline_follows(self, j: int, stop: int) -> bool:
+        """Does a headline line stand at ``j`` (a section heading needs one under it)?"""
+        return j < stop and self._may_head(j) and _headline_like(self.lines[j].text, relaxed=True)
+
     def _continues_strongly(self, block: _Block, line: _Line) -> bool:
         if not block.paragraphs:
             return False
@@ -520,33 +647,43 @@ class _PageParser:
         (引题 + 主题) before running text, or a headline line above a byline line."""
         if not block.paragraphs or not ends_sentence(block.paragraphs[-1]):
             return False
-        lines = self.lines
-        j = i
-        while (
-            j < stop
-            and j - i < 4
-            and _headline_like(lines[j].text, relaxed=False)
-            and not (j + 1 < stop and runs_on(lines[j].text, lines[j + 1].text))
-        ):
-            j += 1
+        j = self._head_run(i, stop, relaxed=False)
         if j == i or j >= stop:
             return False
-        following = lines[j].text
+        following = self.lines[j].text
         if _BYLINE_LINE.match(following):
             return True
         return j - i >= 2 and not _headline_like(following, relaxed=True)
+
+    def _flush_head_ahead(self, block: _Block, i: int, stop: int) -> bool:
+        """In a page whose headlines stand flush left: flush-left headline lines right
+        above an indented paragraph start an article (after a finished paragraph, or
+        after one that does not run on into the line: a column break's continuation
+        ends its paragraph with 。 and is no headline)."""
+        if not self.flush_heads or self.lines[i].indented or not block.paragraphs:
+            return False
+        j = self._head_run(i, stop, relaxed=True)
+        if j == i or j >= stop or not self.lines[j].indented:
+            return False
+        last = block.paragraphs[-1]
+        return ends_sentence(last) or not runs_on(last, self.lines[i].text)
 
     def _weak_headline(self, block: _Block, i: int, stop: int) -> bool:
         """A headline inside the running text of an article that has no dateline."""
         if block.dateline or not block.paragraphs or i + 1 >= stop:
             return False
         text = self.lines[i].text
+        if text.endswith("—"):
+            return False  # a kicker's dash with no title under it
         if self.indented_page and self.lines[i].indented:
-            return False
-        if not ends_sentence(block.paragraphs[-1]) or not _headline_like(text, relaxed=False):
+            return False  # (in a page indenting every line too: no headline inside text)
+        loose = self.flush_heads and self.lines[i + 1].indented  # flush, above a paragraph
+        if not ends_sentence(block.paragraphs[-1]) or not _headline_like(
+            text, relaxed=False, loose=loose
+        ):
             return False
         nxt = self.lines[i + 1].text
-        if glues(text, nxt):
+        if not loose and glues(text, nxt):
             return False
         # what follows must read as running text: a dateline or a paragraph
         return bool(match_dateline(nxt)) or not _headline_like(nxt, relaxed=True)
@@ -581,10 +718,15 @@ def _finish(blocks: list[_Block]) -> list[dict]:
     for b in blocks:
         paragraphs = [p for p in b.paragraphs if p]
         if b.kind == "article" and not paragraphs and not b.dateline and not b.bylines:
-            if not b.head:
+            if not b.head and b.slots is None:
                 continue
             # a headline with no text after it (e.g. at the foot of the page)
-        kicker, title, subtitle = _assign_head(b.head) if b.kind == "article" else ("", "", "")
+        if b.kind != "article":
+            kicker = title = subtitle = ""
+        elif b.slots is not None:
+            kicker, title, subtitle = b.slots
+        else:
+            kicker, title, subtitle = _assign_head(b.head)
         authors: list[str] = _dateline_author(b.dateline)
         credit = ""
         for byl in b.bylines:
@@ -667,6 +809,13 @@ def _parse_rows(text: str) -> list[dict]:
         row["author"] = "、".join(restore(name) for name in row["_authors"])
         row["credit"] = restore(row["credit"]) if row["credit"] else ""
     return rows
+
+
+def file_name(source: str | None) -> str:
+    """The file's own name, the part of ``article_id`` that names it: the same whatever
+    folder the build started from (``2019-03/20190305/20190305-01-02.txt`` and
+    ``20190305/20190305-01-02.txt`` are both ``20190305-01-02.txt``)."""
+    return source.replace("\\", "/").rsplit("/", 1)[-1] if source else ""
 
 
 def article_id(*parts: object) -> str:
@@ -785,8 +934,9 @@ def parse_page(
     Returns:
         One row per article in page order, with columns:
 
-        - ``article_id``: 16 hex digits, a hash of the source's file name, the
-          block's position and its text; stable across runs and machines.
+        - ``article_id``: 16 hex digits, a hash of the source's own file name
+          (without its folders), the block's position and its text; stable across
+          runs and machines, and whatever folder the build started from.
         - ``source``: ``source`` as given (``""`` when not given).
         - ``paper``, ``page``: from the arguments or the file name
           (``<paper>_<date>_<page>.txt``), else ``""``.
@@ -863,7 +1013,7 @@ def _records(
 ) -> list[dict]:
     """Article records (the table's columns) from parsed rows."""
     year_hint = None if issue is not None and not pd.isna(issue) else dates.infer_year(text)
-    name_key = source.replace("\\", "/") if source else ""
+    name_key = file_name(source)
     out = []
     position = 0
     for block_no, row in enumerate(rows, 1):
@@ -937,16 +1087,35 @@ def parse_article_file(
     """Parse a file that holds exactly one article (headline block, then paragraphs).
 
     Same columns as :func:`parse_page`. Everything after the headline block is
-    the article's text; nothing starts a second article.
+    the article's text; nothing starts a second article. The headline block is
+    read from the file's first three lines when the file is in the crawler's
+    layout (line 1 kicker, line 2 title, line 3 subtitle, an empty line for an
+    empty slot), else from the shape of the first lines.
     """
+    return articles_frame(
+        article_file_records(text, issue_date=issue_date, source=source, paper=paper, page=page)
+    )
+
+
+def article_file_records(
+    text: str,
+    *,
+    issue_date=None,
+    source: str | None = None,
+    paper: str = "",
+    page: str = "",
+) -> list[dict]:
+    """The rows of :func:`parse_article_file` as dicts (the loaders build one table)."""
     lines = _split_lines(text.lstrip("\ufeff"))
-    head: list[str] = []
-    i = 0
-    while i < len(lines) and len(head) < 4 and _headline_like(lines[i].text, relaxed=True):
-        head.append(lines[i].text)
-        i += 1
     parser = _PageParser(lines)
-    block = _Block(kind="article", head=head, first_line=1)
+    parser._find_flush_heads(0, len(lines))
+    block = _Block(kind="article", first_line=1)
+    slotted = _slotted_head(lines)
+    if slotted is not None:
+        i, block.slots = slotted
+    else:
+        i = parser._head_run(0, len(lines), relaxed=True)
+        block.head = [ln.text for ln in lines[:i]]
     while i < len(lines) and _BYLINE_LINE.match(lines[i].text):
         block.bylines.append(lines[i].text)
         i += 1
@@ -958,14 +1127,12 @@ def parse_article_file(
         parser._add_text(block, line)
     meta = dates.meta_from_name(source or "")
     issue = pd.Timestamp(issue_date) if issue_date is not None else meta.issue_date
-    return articles_frame(
-        _records(
-            _finish([block]),
-            text,
-            issue,
-            source,
-            paper or meta.paper,
-            page or meta.page,
-            keep_boilerplate=False,
-        )
+    return _records(
+        _finish([block]),
+        text,
+        issue,
+        source,
+        paper or meta.paper,
+        page or meta.page,
+        keep_boilerplate=False,
     )

@@ -32,11 +32,12 @@ from analysis import dates
 from analysis.errors import InputError
 from analysis.pages import (
     ARTICLE_COLUMNS,
+    article_file_records,
     article_id,
     articles_frame,
+    file_name,
     match_dateline,
     page_records,
-    parse_article_file,
     parse_byline,
     split_byline,
 )
@@ -422,7 +423,7 @@ def table_articles(table: pd.DataFrame, *, source: str, issue_date=None) -> list
             date_source = "table"
         paper = fields["paper"][i].strip() or meta.paper
         url = fields["url"][i].strip()
-        key = url or f"{source}#{i}"
+        key = url or f"{file_name(source)}#{i}"
         records.append(
             {
                 "article_id": article_id(key, title, body),
@@ -470,8 +471,9 @@ def iter_input_files(
     """Files to read under ``paths``, as ``(path, key)``, sorted within each folder.
 
     ``key`` is the file's path relative to the folder it was found under (its
-    name when given directly): the part of ``article_id`` that names the file,
-    stable whatever the folder is called on another machine.
+    name when given directly); ``article_id`` takes only the file's own name from
+    it (:func:`analysis.pages.file_name`), so that ids do not depend on the folder
+    the build started from.
 
     Raises:
         InputError: a path that does not exist.
@@ -529,7 +531,7 @@ def read_file(
         "page": meta.page,
     }
     if layout == "article":
-        records = parse_article_file(text, **parser_kwargs).to_dict("records")
+        records = article_file_records(text, **parser_kwargs)
     elif layout in ("auto", "page"):
         records = page_records(text, keep_boilerplate=keep_boilerplate, **parser_kwargs)
     else:
