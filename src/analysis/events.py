@@ -418,17 +418,29 @@ class _Mentions:
         self.spans = spans
         self._article: tuple[list[str], list[str]] | None = None
 
-    def participants(self, rows: Iterable[int]) -> tuple[list[str], list[str]]:
-        """The entity_ids of the parks and of the organisations among ``rows``."""
+    def participants(
+        self, rows: Iterable[int], text: str | None = None, notes: list[str] | None = None
+    ) -> tuple[list[str], list[str]]:
+        """The entity_ids of the parks and of the organisations among ``rows``; with the
+        ``text`` the mentions are in, also the park named inside an organisation's name
+        (``合肥高新区管委会``: the park acts through its committee), noted in ``notes``
+        as ``participant:<park id> in <organisation id>``."""
         parks: dict[str, None] = {}
         orgs: dict[str, None] = {}
-        eids, kinds = self.columns.eids, self.columns.kinds
+        cols = self.columns
+        eids, kinds = cols.eids, cols.kinds
         for k in rows:
             kind = kinds[k]
             if kind == "park":
                 parks[eids[k]] = None
             elif kind not in _ORG_EXCLUDED_KINDS:
                 orgs[eids[k]] = None
+                if text is not None:
+                    park = _park_in_name(text[cols.starts[k] : cols.ends[k]])
+                    if park and park not in parks:
+                        parks[park] = None
+                        if notes is not None:
+                            notes.append(f"participant:{park} in {eids[k]}")
         return list(parks), list(orgs)
 
     def article_participants(self) -> tuple[list[str], list[str]]:
@@ -438,6 +450,45 @@ class _Mentions:
                 itertools.chain.from_iterable(range(*span) for span in spans if span is not None)
             )
         return self._article
+
+
+@lru_cache(maxsize=1)
+def _park_names() -> tuple[ahocorasick.Automaton, re.Pattern]:
+    """The gazetteer's park names (an automaton: name -> ``park:<park_id>``) and a regex
+    of the park suffixes of the organisation rules (高新区, 经开区, 综合保税区 …)."""
+    from analysis.gazetteer import load_gazetteer, load_org_rules, park_names
+
+    names = park_names(load_gazetteer())
+    auto = ahocorasick.Automaton()
+    for name, park_id in zip(names["name"], names["park_id"], strict=True):
+        auto.add_word(name, (len(name), f"park:{park_id}"))
+    auto.make_automaton()
+    suffixes = load_org_rules()["suffixes"]
+    park_suffixes = sorted(
+        suffixes.loc[suffixes["kind"] == "park", "suffix"], key=len, reverse=True
+    )
+    # a park's name ends with a suffix and is followed by more of the organisation's
+    # name (合肥高新区管委会, 呼和浩特综合保税区管理委员会)
+    shape = re.compile(
+        rf"^[\u4e00-\u9fff]{{2,12}}?(?:{'|'.join(map(re.escape, park_suffixes))})(?=.)"
+    )
+    return auto, shape
+
+
+@lru_cache(maxsize=4096)
+def _park_in_name(org: str) -> str:
+    """The park named inside an organisation's name: the longest gazetteer name in it,
+    else its start up to a park suffix (``park:<that name>``, as mentions name parks
+    found by their shape); ``""`` when none."""
+    auto, shape = _park_names()
+    best, best_len = "", 0
+    for _, (n, park) in auto.iter(org):
+        if n > best_len and n < len(org):
+            best, best_len = park, n
+    if best:
+        return best
+    m = shape.match(org)
+    return f"park:{m.group()}" if m is not None else ""
 
 
 _NO_MENTIONS = _Mentions(_MentionColumns([], [], [], [], [], []), {})
@@ -1032,6 +1083,49 @@ def _status(
     return "reported", ""
 
 
+# what follows an organisation named only as a person's title (国务院总理李强,
+# 中共中央政治局常委, 斯洛文尼亚国民委员会主席) or as a news source (新华社记者,
+# 新华社北京11月3日电, 央视网消息): it does not take part in the event
+_TITLE_AFTER = re.compile(
+    r"(?:政治局)?(?:副|常务副|第一副|执行)?(?:总理|总统|主席|委员长|常委|委员(?!会)|总书记|书记|部长|秘书长"
+    r"|主任|院长|局长|省长|市长|区长|县长|州长|大使|发言人|负责人|董事长|总经理|总裁|首席|会长"
+    r"|理事长|校长|行长|署长|司长|厅长|处长|议长|首相|团长|党组|党委|院士|教授|研究员|专家"
+    r"|记者|消息|讯|[\u4e00-\u9fff]{1,4}\d{1,2}月\d{1,2}日电)"
+)
+_SOURCE_BEFORE = re.compile(r"(?:据|来源[：:]\s*)$")
+_BRACKETS = re.compile(r"（[^（）]*）|\([^()]*\)")
+
+
+def _acting(mentions: _Mentions, rows: Sequence[int], text: str, lo: int, hi: int) -> list[int]:
+    """The ``rows`` of mentions (in ``text``, in the sentence [lo, hi)) that may take
+    part in an event: not an organisation named only in a person's title or as the news
+    source (followed by a post, ``记者``, ``…电``; after ``据``), nor a name inside
+    brackets (a document's issuer: ``（国家发展改革委公告2025年第4号）``)."""
+    cols = mentions.columns
+    starts, ends, kinds = cols.starts, cols.ends, cols.kinds
+    brackets = None
+    out = []
+    for k in rows:
+        kind = kinds[k]
+        if kind == "person" or kind == "place":
+            continue
+        start, end = starts[k], ends[k]
+        if _TITLE_AFTER.match(text, end) is not None or (
+            start and _SOURCE_BEFORE.search(text, max(start - 4, 0), start) is not None
+        ):
+            continue
+        if brackets is None:
+            brackets = (
+                [m.span() for m in _BRACKETS.finditer(text, lo, hi)]
+                if "（" in text[lo:hi] or "(" in text[lo:hi]
+                else []
+            )
+        if brackets and any(p < start and end < q for p, q in brackets):
+            continue
+        out.append(k)
+    return out
+
+
 def _verb_has_noun(
     ctx: _SentenceContext, etype: str, start: int, end: int, lo: int, hi: int, prev_end: int
 ) -> str:
@@ -1358,15 +1452,20 @@ class _Extractor:
         naming none takes those of the sentence before it in its paragraph (a subject
         carried over: ``…签署协议。双方还将…``), never the whole article's.
         """
-        if rows:
-            parks, orgs = mentions.participants(rows)
+        notes: list[str] = []
+        acting = _acting(mentions, rows, text, s_lo, s_lo + len(sentence)) if rows else []
+        if acting:
+            parks, orgs = mentions.participants(acting, text, notes)
         else:
             parks, orgs = [], []
         from_article = False
         how = "participants:sentence"
         if not parks and not orgs:
             if prev_rows:
-                parks, orgs = mentions.participants(prev_rows)
+                p_lo = mentions.columns.starts[prev_rows[0]] if prev_rows else 0
+                parks, orgs = mentions.participants(
+                    _acting(mentions, prev_rows, text, p_lo, s_lo), text, notes
+                )
                 how = "participants:previous sentence"
             if not parks and not orgs:
                 how = ""
@@ -1426,8 +1525,10 @@ class _Extractor:
                     place_mentions = self._place_mentions(mentions, rows, s_lo)
                 near = _nearest(place_mentions, cand.start) if place_mentions else None
                 place = near[2] if near is not None else ""
+            e_parks, e_orgs = parks, orgs
             if how:
                 rules.append(how)
+                rules.extend(notes)
             out.append(
                 _Event(
                     aid,
@@ -1441,8 +1542,8 @@ class _Extractor:
                     date_source,
                     place,
                     cand.name,
-                    list(parks),
-                    list(orgs),
+                    list(e_parks),
+                    list(e_orgs),
                     status,
                     rules,
                     from_article,
@@ -1607,6 +1708,12 @@ def _enrich(kept: _Event, dup: _Event) -> None:
     if not kept.place and dup.place:
         kept.place = dup.place
         kept.rules.append("place:from duplicate")
+    new_parks = [p for p in dup.parks if p not in kept.parks]
+    new_orgs = [o for o in dup.orgs if o not in kept.orgs]
+    if new_parks or new_orgs:
+        kept.parks = kept.parks + new_parks
+        kept.orgs = kept.orgs + new_orgs
+        kept.rules.append("participants:from duplicate")
 
 
 def _confidence(ev: _Event) -> float:
