@@ -968,3 +968,46 @@ def test_those_taking_part_in_a_later_report_join_the_event():
     (meeting,) = ev[ev.counted].itertuples()
     assert meeting.orgs == ["org:省发展改革委", "org:省市场监管局", "org:省统计局"]
     assert "participants:from duplicate" in meeting.rule
+
+
+# ---------------------------------------------------------------- visits in one article
+
+
+def test_each_meeting_with_another_person_is_its_own_visit():
+    arts = _article(
+        body=(
+            "全国政协主席8日至9日对东海国进行正式友好访问,会见总统甲乙丙,同议长丁戊举行会谈。"
+            "会见甲乙丙时,他表示愿深化合作。同丁戊会谈时,双方回顾了交往历史。"
+            "会见部长己庚时,他表示双方要加强交流。"
+        )
+    )
+    ev = find_events(arts, _mentions(arts, []))
+    counted = ev[ev.counted & (ev.type == "visit")]
+    # the trip, the meeting with 甲乙丙, the talks with 丁戊, the meeting with 己庚
+    assert list(counted.trigger) == ["访问", "会见", "会谈", "会见"]
+    assert ev[~ev.counted].rule.str.contains("duplicate").all()
+
+
+def test_a_tour_word_is_part_of_the_meeting_it_is_reported_with():
+    arts = _article(body="市长8日会见来锡考察的客人。")
+    ev = find_events(arts, _mentions(arts, []))
+    assert list(ev[ev.counted].trigger) == ["会见…考察"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "他表示,今年以来,两国元首两度会晤,为双边关系指明方向。",
+        "双方多次举行会谈,达成广泛共识。",
+    ],
+)
+def test_a_number_of_times_is_no_one_happening(body):
+    arts = _article(body=body)
+    ev = find_events(arts, _mentions(arts, []))
+    assert not ev.counted.any()
+
+
+def test_a_regular_summit_is_a_meeting_not_a_visit():
+    arts = _article(body="两国总理8日在杭州共同主持中俄总理第三十次定期会晤。")
+    ev = find_events(arts, _mentions(arts, []))
+    assert list(ev[ev.counted].type) == ["meeting"]

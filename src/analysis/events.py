@@ -645,6 +645,7 @@ class _Candidate:
     status: str
     name: str = ""
     cue: str = ""
+    counterpart: str = ""
 
 
 class _Folding:
@@ -996,15 +997,20 @@ _NAMED_STOP = re.compile(
 )
 # verbs of carrying out a meeting's line, not of holding it (落实…全会部署)
 _PLEDGE = re.compile(r"^(?:全面|深入|认真)?(?:学习|宣传|贯彻|落实|领会|传达)+")
+# a number of times (两度会晤, 多次举行会谈, 3次召开)
+_REPEATED = re.compile(r"(?:[两几数多屡]|\d+)[度次](?:举行|进行|召开|举办)?$")
 _OCCASION = re.compile(r"现场|集中|仪式|会上|当天|当日")
 _COUNTABLE_TYPES = frozenset({"establishment", "launch", "release", "project", "unveiling"})
 
 
-def _not_a_happening(sentence: str, etype: str, lo: int, end: int, hi: int) -> bool:
-    """A trigger (ending at ``end`` in its clause [lo, hi)) that reports no one happening:
-    an anniversary right after it, or (for types that statistics count) a count after
-    it, unless the clause sets it at one occasion (现场集中签约项目20个)."""
+def _not_a_happening(sentence: str, etype: str, lo: int, start: int, end: int, hi: int) -> bool:
+    """A trigger (at [start, end) in its clause [lo, hi)) that reports no one happening:
+    an anniversary right after it, a number of times just before it (两度会晤, 多次召开),
+    or (for types that statistics count) a count after it, unless the clause sets it at
+    one occasion (现场集中签约项目20个)."""
     if _ANNIVERSARY.match(sentence, end, min(hi, end + 8)):
+        return True
+    if _REPEATED.search(sentence, max(lo, start - 6), start) is not None:
         return True
     return (
         etype in _COUNTABLE_TYPES
@@ -1126,6 +1132,55 @@ def _acting(mentions: _Mentions, rows: Sequence[int], text: str, lo: int, hi: in
     return out
 
 
+# A visit is one of three happenings: a meeting with someone (会见, 接见), talks (会谈,
+# 会晤) or a trip (访问, 访华); a tour word (考察, 调研, 来到 …) is the trip or meeting it is
+# reported with (会见来锡考察的…), or a tour of its own. Each 会见 and each 会谈 with
+# another person is its own event (会见普拉博沃时… 会见布安时…).
+_VISIT_KIND = (
+    ("会见", "会见"),
+    ("接见", "会见"),
+    ("会谈", "会谈"),
+    ("会晤", "会谈"),
+    ("访", "访问"),
+)
+# the one met: after the trigger (会见新西兰总理拉克森, 会见拉克森时), or between 同/与/和
+# and it (同议长布朗利举行会谈)
+_COUNTERPART_AFTER = re.compile(r"了?([^，,。；;：:、\s]{1,24}?)(?:时|期间|$)")
+_COUNTERPART_BEFORE = re.compile(r"(?:同|与|和)([^，,。；;：:、\s同与和]{1,16}?)(?:举行|进行)?$")
+
+
+def _visit_kind(word: str) -> str:
+    for part, kind in _VISIT_KIND:
+        if part in word:
+            return kind
+    return ""
+
+
+def _counterpart(sentence: str, kind: str, start: int, end: int, lo: int, hi: int) -> str:
+    """``kind|the one met`` for a visit trigger at [start, end) of the clause [lo, hi):
+    the text after it (会见…), else before it after 同/与/和 (同…会谈); a trip or tour
+    has none (its kind only)."""
+    if kind not in ("会见", "会谈"):
+        return kind
+    m = _COUNTERPART_BEFORE.search(sentence, lo, start)
+    if m is not None:
+        return f"{kind}|{m.group(1)}"
+    m = _COUNTERPART_AFTER.match(sentence, end, hi)
+    return f"{kind}|{m.group(1)}" if m is not None else kind
+
+
+def _counterparts_agree(a: str, b: str) -> bool:
+    """Two visits may be one: the same kind (a tour agrees with any), and the one met
+    named in one is in the other (拉克森, 新西兰总理拉克森) or not named in one of them."""
+    if a == b or not a or not b:
+        return True
+    ka, _, pa = a.partition("|")
+    kb, _, pb = b.partition("|")
+    if ka != kb:
+        return False
+    return not pa or not pb or pa in pb or pb in pa
+
+
 def _verb_has_noun(
     ctx: _SentenceContext, etype: str, start: int, end: int, lo: int, hi: int, prev_end: int
 ) -> str:
@@ -1171,6 +1226,7 @@ class _Event:
     anaphoric: bool = False
     confidence: float = 0.0
     counted: bool = True
+    counterpart: str = ""  # a visit's own kind and the one met (``会见|拉克森``)
 
 
 class _Extractor:
@@ -1348,7 +1404,7 @@ class _Extractor:
                     rule = f"named:{word}"
                 else:
                     rule = f"{kind}:{word}"
-                if _not_a_happening(sentence, etype, lo, h_end, hi):
+                if _not_a_happening(sentence, etype, lo, h_start, h_end, hi):
                     continue
                 # (a short first clause sets the time of the sentence: 去年,双方签署…)
                 st_lo = 0 if _after_lead(breaks, prev_end) else lo
@@ -1356,12 +1412,17 @@ class _Extractor:
                 if status == "topic":
                     continue
                 key = (etype, status)
+                vkind = _visit_kind(word) if etype == "visit" else ""
+                if vkind:
+                    key = (etype, status, vkind)
                 cand = cands.get(key)
                 if own and cand is not None and cand.name and not _names_agree(cand.name, own):
                     key = (etype, status, own)  # another named meeting of the sentence
                     cand = cands.get(key)
                 if cand is None:
                     cand = cands[key] = _Candidate(etype, h_start, [], [], status, "", cue)
+                    if vkind:
+                        cand.counterpart = _counterpart(sentence, vkind, h_start, h_end, lo, hi)
                 if word not in cand.words:
                     cand.words.append(word)
                 cand.rules.append(rule)
@@ -1391,6 +1452,22 @@ class _Extractor:
                             other.start = min(other.start, cand.start)
                             del cands[key]
                             break
+            # a tour word beside a meeting or trip is part of it (会见来锡考察的…)
+            tour = cands.get(("visit", "reported"))
+            if tour is not None and len(cands) > 1:
+                host = next(
+                    (
+                        c
+                        for k, c in cands.items()
+                        if len(k) == 3 and k[0] == "visit" and k[1] == "reported"
+                    ),
+                    None,
+                )
+                if host is not None:
+                    host.words.extend(w for w in tour.words if w not in host.words)
+                    host.rules.extend(tour.rules)
+                    host.start = min(host.start, tour.start)
+                    del cands[("visit", "reported")]
             # a nameless release beside a launch is the launch's own announcement; an
             # unveiling beside a founding (揭牌成立, 成立并揭牌) is the founding's ceremony:
             # one happening, and the founding says more (a body now exists)
@@ -1548,6 +1625,7 @@ class _Extractor:
                     rules,
                     from_article,
                     anaphoric,
+                    counterpart=cand.counterpart,
                 )
             )
         return out
@@ -1686,6 +1764,10 @@ def _dedupe(events: list[_Event]) -> None:
                 and (k.date is ev.date or _same_date(k.date, ev.date))
                 and _names_agree(k.name, ev.name)
                 and (ev.anaphoric or _parts_agree(k, ev))
+                and (
+                    k.counterpart is ev.counterpart
+                    or _counterparts_agree(k.counterpart, ev.counterpart)
+                )
             ):
                 ev.counted = False
                 ev.rules.append("duplicate")
@@ -1694,7 +1776,16 @@ def _dedupe(events: list[_Event]) -> None:
         else:
             kept.append(ev)
     for ev in (e for e in events if e.fld == "title"):
-        match = next((k for k in kept if k.etype == ev.etype and k.status == ev.status), None)
+        match = next(
+            (
+                k
+                for k in kept
+                if k.etype == ev.etype
+                and k.status == ev.status
+                and _counterparts_agree(k.counterpart, ev.counterpart)
+            ),
+            None,
+        ) or next((k for k in kept if k.etype == ev.etype and k.status == ev.status), None)
         if match is not None:
             ev.counted = False
             ev.rules.append("duplicate:title")
