@@ -1011,3 +1011,25 @@ def test_a_regular_summit_is_a_meeting_not_a_visit():
     arts = _article(body="两国总理8日在杭州共同主持中俄总理第三十次定期会晤。")
     ev = find_events(arts, _mentions(arts, []))
     assert list(ev[ev.counted].type) == ["meeting"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "城际铁路全长149公里,开通后,两地可实现半小时通达。",  # a time after it
+        "截至今天,中欧班列开通运营满四年,累计发送旅客千万人次。",
+        "近期,各材料公司纷纷启动扩产计划。",  # many actors: a trend
+        "该省先后推出了一系列通关便利化改革。",
+        "双方要扩大合作,推出更多务实惠民举措。",  # an exhortation
+    ],
+)
+def test_a_trend_a_time_after_or_an_exhortation_is_no_launch(body):
+    arts = _article(body=body)
+    ev = find_events(arts, _mentions(arts, []))
+    assert not (ev.counted & (ev.type == "launch")).any()
+
+
+def test_one_launch_is_still_a_launch():
+    arts = _article(body="国泰基金8日推出“幸福养老”系列投教活动。")
+    ev = find_events(arts, _mentions(arts, []))
+    assert list(ev[ev.counted].type) == ["launch"]

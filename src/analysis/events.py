@@ -999,6 +999,10 @@ _NAMED_STOP = re.compile(
 _PLEDGE = re.compile(r"^(?:全面|深入|认真)?(?:学习|宣传|贯彻|落实|领会|传达)+")
 # a number of times (两度会晤, 多次举行会谈, 3次召开)
 _REPEATED = re.compile(r"(?:[两几数多屡]|\d+)[度次](?:举行|进行|召开|举办)?$")
+# many actors or things: a trend, not one happening (纷纷启动, 先后推出, 密集上线)
+_MANY_BEFORE = re.compile(r"(?:纷纷|先后|密集|陆续|相继|不断|持续)(?:地)?$")
+# … or a time measured from it (开通后, 开通以来, 开通运营满四年)
+_MANY_AFTER = re.compile(r"(?:了)?(?:更多|一系列|多项|多个|一批|各类)|后$|以来|(?:运营|运行)?满")
 _OCCASION = re.compile(r"现场|集中|仪式|会上|当天|当日")
 _COUNTABLE_TYPES = frozenset({"establishment", "launch", "release", "project", "unveiling"})
 
@@ -1006,11 +1010,17 @@ _COUNTABLE_TYPES = frozenset({"establishment", "launch", "release", "project", "
 def _not_a_happening(sentence: str, etype: str, lo: int, start: int, end: int, hi: int) -> bool:
     """A trigger (at [start, end) in its clause [lo, hi)) that reports no one happening:
     an anniversary right after it, a number of times just before it (两度会晤, 多次召开),
+    many actors or things (纷纷启动, 先后推出, 推出更多, 推出一系列), a time after it
+    (开通后, 开通以来, 开通运营满四年),
     or (for types that statistics count) a count after it, unless the clause sets it at
     one occasion (现场集中签约项目20个)."""
     if _ANNIVERSARY.match(sentence, end, min(hi, end + 8)):
         return True
     if _REPEATED.search(sentence, max(lo, start - 6), start) is not None:
+        return True
+    if _MANY_BEFORE.search(sentence, max(lo, start - 3), start) is not None:
+        return True
+    if _MANY_AFTER.match(sentence, end, hi) is not None:
         return True
     return (
         etype in _COUNTABLE_TYPES
