@@ -906,3 +906,130 @@ def test_linking_is_linear_in_the_number_of_events():
     t2 = time.perf_counter()
     assert (t2 - t1) < 40 * (t1 - t0) + 0.5  # about 10x, far from 100x
     assert linked["n_articles"].max() >= 2
+
+
+# ---------------------------------------------------------------- who takes part
+
+
+@pytest.mark.parametrize(
+    "body, org",
+    [
+        # an organisation named only in a person's title
+        ("国务院总理李强8日在北京会见来访的新西兰总理。", "国务院"),
+        ("中共中央政治局常委王某某出席第三届数字经济论坛。", "中共中央政治局"),
+        ("东海共和国国民议会主席8日在北京会见代表团。", "东海共和国国民议会"),
+        # the news source
+        ("新华社北京8月8日电 两市在京签署合作协议。", "新华社"),
+        ("新华社记者 张某 摄两市在京签署合作协议。", "新华社"),
+        ("据新华社报道,两市在京签署合作协议。", "新华社"),
+        # a document's issuer in brackets
+        ("为落实《公告》（国家发展改革委公告第4号），该市召开价格工作座谈会。", "国家发展改革委"),
+    ],
+)
+def test_an_organisation_in_a_title_source_or_bracket_takes_no_part(body, org):
+    arts = _article(body=body)
+    ents = [(f"org:{org}", org, "government", [org])]
+    ev = find_events(arts, _mentions(arts, ents))
+    counted = ev[ev.counted]
+    assert len(counted) == 1
+    assert counted.iloc[0].orgs == []
+
+
+def test_an_acting_organisation_takes_part():
+    arts = _article(body="国务院8日召开常务会议。")
+    ents = [("org:国务院", "国务院", "government", ["国务院"])]
+    ev = find_events(arts, _mentions(arts, ents))
+    assert ev.iloc[0].orgs == ["org:国务院"]
+
+
+@pytest.mark.parametrize(
+    "org, park",
+    [
+        ("合肥高新区管委会", "park:hefei"),  # a park of the gazetteer
+        ("青山湖综合保税区管理委员会", "park:青山湖综合保税区"),  # a park by its shape
+    ],
+)
+def test_a_park_inside_an_acting_organisations_name_takes_part(org, park):
+    arts = _article(body=f"{org}与华为签署战略合作协议。")
+    ents = [(f"org:{org}", org, "government", [org]), ("org:华为", "华为", "company", ["华为"])]
+    ev = find_events(arts, _mentions(arts, ents))
+    (signing,) = ev.itertuples()
+    assert signing.parks == [park]
+    assert signing.orgs == [f"org:{org}", "org:华为"]
+    assert f"participant:{park} in org:{org}" in signing.rule
+
+
+def test_those_taking_part_in_a_later_report_join_the_event():
+    arts = _article(body="省发展改革委8日召开价格工作座谈会。省市场监管局、省统计局参加会议。")
+    ents = [
+        (f"org:{o}", o, "government", [o]) for o in ("省发展改革委", "省市场监管局", "省统计局")
+    ]
+    ev = find_events(arts, _mentions(arts, ents))
+    (meeting,) = ev[ev.counted].itertuples()
+    assert meeting.orgs == ["org:省发展改革委", "org:省市场监管局", "org:省统计局"]
+    assert "participants:from duplicate" in meeting.rule
+
+
+# ---------------------------------------------------------------- visits in one article
+
+
+def test_each_meeting_with_another_person_is_its_own_visit():
+    arts = _article(
+        body=(
+            "全国政协主席8日至9日对东海国进行正式友好访问,会见总统甲乙丙,同议长丁戊举行会谈。"
+            "会见甲乙丙时,他表示愿深化合作。同丁戊会谈时,双方回顾了交往历史。"
+            "会见部长己庚时,他表示双方要加强交流。"
+        )
+    )
+    ev = find_events(arts, _mentions(arts, []))
+    counted = ev[ev.counted & (ev.type == "visit")]
+    # the trip, the meeting with 甲乙丙, the talks with 丁戊, the meeting with 己庚
+    assert list(counted.trigger) == ["访问", "会见", "会谈", "会见"]
+    assert ev[~ev.counted].rule.str.contains("duplicate").all()
+
+
+def test_a_tour_word_is_part_of_the_meeting_it_is_reported_with():
+    arts = _article(body="市长8日会见来锡考察的客人。")
+    ev = find_events(arts, _mentions(arts, []))
+    assert list(ev[ev.counted].trigger) == ["会见…考察"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "他表示,今年以来,两国元首两度会晤,为双边关系指明方向。",
+        "双方多次举行会谈,达成广泛共识。",
+    ],
+)
+def test_a_number_of_times_is_no_one_happening(body):
+    arts = _article(body=body)
+    ev = find_events(arts, _mentions(arts, []))
+    assert not ev.counted.any()
+
+
+def test_a_regular_summit_is_a_meeting_not_a_visit():
+    arts = _article(body="两国总理8日在杭州共同主持中俄总理第三十次定期会晤。")
+    ev = find_events(arts, _mentions(arts, []))
+    assert list(ev[ev.counted].type) == ["meeting"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "城际铁路全长149公里,开通后,两地可实现半小时通达。",  # a time after it
+        "截至今天,中欧班列开通运营满四年,累计发送旅客千万人次。",
+        "近期,各材料公司纷纷启动扩产计划。",  # many actors: a trend
+        "该省先后推出了一系列通关便利化改革。",
+        "双方要扩大合作,推出更多务实惠民举措。",  # an exhortation
+    ],
+)
+def test_a_trend_a_time_after_or_an_exhortation_is_no_launch(body):
+    arts = _article(body=body)
+    ev = find_events(arts, _mentions(arts, []))
+    assert not (ev.counted & (ev.type == "launch")).any()
+
+
+def test_one_launch_is_still_a_launch():
+    arts = _article(body="国泰基金8日推出“幸福养老”系列投教活动。")
+    ev = find_events(arts, _mentions(arts, []))
+    assert list(ev[ev.counted].type) == ["launch"]

@@ -418,17 +418,29 @@ class _Mentions:
         self.spans = spans
         self._article: tuple[list[str], list[str]] | None = None
 
-    def participants(self, rows: Iterable[int]) -> tuple[list[str], list[str]]:
-        """The entity_ids of the parks and of the organisations among ``rows``."""
+    def participants(
+        self, rows: Iterable[int], text: str | None = None, notes: list[str] | None = None
+    ) -> tuple[list[str], list[str]]:
+        """The entity_ids of the parks and of the organisations among ``rows``; with the
+        ``text`` the mentions are in, also the park named inside an organisation's name
+        (``合肥高新区管委会``: the park acts through its committee), noted in ``notes``
+        as ``participant:<park id> in <organisation id>``."""
         parks: dict[str, None] = {}
         orgs: dict[str, None] = {}
-        eids, kinds = self.columns.eids, self.columns.kinds
+        cols = self.columns
+        eids, kinds = cols.eids, cols.kinds
         for k in rows:
             kind = kinds[k]
             if kind == "park":
                 parks[eids[k]] = None
             elif kind not in _ORG_EXCLUDED_KINDS:
                 orgs[eids[k]] = None
+                if text is not None:
+                    park = _park_in_name(text[cols.starts[k] : cols.ends[k]])
+                    if park and park not in parks:
+                        parks[park] = None
+                        if notes is not None:
+                            notes.append(f"participant:{park} in {eids[k]}")
         return list(parks), list(orgs)
 
     def article_participants(self) -> tuple[list[str], list[str]]:
@@ -438,6 +450,45 @@ class _Mentions:
                 itertools.chain.from_iterable(range(*span) for span in spans if span is not None)
             )
         return self._article
+
+
+@lru_cache(maxsize=1)
+def _park_names() -> tuple[ahocorasick.Automaton, re.Pattern]:
+    """The gazetteer's park names (an automaton: name -> ``park:<park_id>``) and a regex
+    of the park suffixes of the organisation rules (高新区, 经开区, 综合保税区 …)."""
+    from analysis.gazetteer import load_gazetteer, load_org_rules, park_names
+
+    names = park_names(load_gazetteer())
+    auto = ahocorasick.Automaton()
+    for name, park_id in zip(names["name"], names["park_id"], strict=True):
+        auto.add_word(name, (len(name), f"park:{park_id}"))
+    auto.make_automaton()
+    suffixes = load_org_rules()["suffixes"]
+    park_suffixes = sorted(
+        suffixes.loc[suffixes["kind"] == "park", "suffix"], key=len, reverse=True
+    )
+    # a park's name ends with a suffix and is followed by more of the organisation's
+    # name (合肥高新区管委会, 呼和浩特综合保税区管理委员会)
+    shape = re.compile(
+        rf"^[\u4e00-\u9fff]{{2,12}}?(?:{'|'.join(map(re.escape, park_suffixes))})(?=.)"
+    )
+    return auto, shape
+
+
+@lru_cache(maxsize=4096)
+def _park_in_name(org: str) -> str:
+    """The park named inside an organisation's name: the longest gazetteer name in it,
+    else its start up to a park suffix (``park:<that name>``, as mentions name parks
+    found by their shape); ``""`` when none."""
+    auto, shape = _park_names()
+    best, best_len = "", 0
+    for _, (n, park) in auto.iter(org):
+        if n > best_len and n < len(org):
+            best, best_len = park, n
+    if best:
+        return best
+    m = shape.match(org)
+    return f"park:{m.group()}" if m is not None else ""
 
 
 _NO_MENTIONS = _Mentions(_MentionColumns([], [], [], [], [], []), {})
@@ -594,6 +645,7 @@ class _Candidate:
     status: str
     name: str = ""
     cue: str = ""
+    counterpart: str = ""
 
 
 class _Folding:
@@ -945,15 +997,30 @@ _NAMED_STOP = re.compile(
 )
 # verbs of carrying out a meeting's line, not of holding it (落实…全会部署)
 _PLEDGE = re.compile(r"^(?:全面|深入|认真)?(?:学习|宣传|贯彻|落实|领会|传达)+")
+# a number of times (两度会晤, 多次举行会谈, 3次召开)
+_REPEATED = re.compile(r"(?:[两几数多屡]|\d+)[度次](?:举行|进行|召开|举办)?$")
+# many actors or things: a trend, not one happening (纷纷启动, 先后推出, 密集上线)
+_MANY_BEFORE = re.compile(r"(?:纷纷|先后|密集|陆续|相继|不断|持续)(?:地)?$")
+# … or a time measured from it (开通后, 开通以来, 开通运营满四年)
+_MANY_AFTER = re.compile(r"(?:了)?(?:更多|一系列|多项|多个|一批|各类)|后$|以来|(?:运营|运行)?满")
 _OCCASION = re.compile(r"现场|集中|仪式|会上|当天|当日")
 _COUNTABLE_TYPES = frozenset({"establishment", "launch", "release", "project", "unveiling"})
 
 
-def _not_a_happening(sentence: str, etype: str, lo: int, end: int, hi: int) -> bool:
-    """A trigger (ending at ``end`` in its clause [lo, hi)) that reports no one happening:
-    an anniversary right after it, or (for types that statistics count) a count after
-    it, unless the clause sets it at one occasion (现场集中签约项目20个)."""
+def _not_a_happening(sentence: str, etype: str, lo: int, start: int, end: int, hi: int) -> bool:
+    """A trigger (at [start, end) in its clause [lo, hi)) that reports no one happening:
+    an anniversary right after it, a number of times just before it (两度会晤, 多次召开),
+    many actors or things (纷纷启动, 先后推出, 推出更多, 推出一系列), a time after it
+    (开通后, 开通以来, 开通运营满四年),
+    or (for types that statistics count) a count after it, unless the clause sets it at
+    one occasion (现场集中签约项目20个)."""
     if _ANNIVERSARY.match(sentence, end, min(hi, end + 8)):
+        return True
+    if _REPEATED.search(sentence, max(lo, start - 6), start) is not None:
+        return True
+    if _MANY_BEFORE.search(sentence, max(lo, start - 3), start) is not None:
+        return True
+    if _MANY_AFTER.match(sentence, end, hi) is not None:
         return True
     return (
         etype in _COUNTABLE_TYPES
@@ -1032,6 +1099,98 @@ def _status(
     return "reported", ""
 
 
+# what follows an organisation named only as a person's title (国务院总理李强,
+# 中共中央政治局常委, 斯洛文尼亚国民委员会主席) or as a news source (新华社记者,
+# 新华社北京11月3日电, 央视网消息): it does not take part in the event
+_TITLE_AFTER = re.compile(
+    r"(?:政治局)?(?:副|常务副|第一副|执行)?(?:总理|总统|主席|委员长|常委|委员(?!会)|总书记|书记|部长|秘书长"
+    r"|主任|院长|局长|省长|市长|区长|县长|州长|大使|发言人|负责人|董事长|总经理|总裁|首席|会长"
+    r"|理事长|校长|行长|署长|司长|厅长|处长|议长|首相|团长|党组|党委|院士|教授|研究员|专家"
+    r"|记者|消息|讯|[\u4e00-\u9fff]{1,4}\d{1,2}月\d{1,2}日电)"
+)
+_SOURCE_BEFORE = re.compile(r"(?:据|来源[：:]\s*)$")
+_BRACKETS = re.compile(r"（[^（）]*）|\([^()]*\)")
+
+
+def _acting(mentions: _Mentions, rows: Sequence[int], text: str, lo: int, hi: int) -> list[int]:
+    """The ``rows`` of mentions (in ``text``, in the sentence [lo, hi)) that may take
+    part in an event: not an organisation named only in a person's title or as the news
+    source (followed by a post, ``记者``, ``…电``; after ``据``), nor a name inside
+    brackets (a document's issuer: ``（国家发展改革委公告2025年第4号）``)."""
+    cols = mentions.columns
+    starts, ends, kinds = cols.starts, cols.ends, cols.kinds
+    brackets = None
+    out = []
+    for k in rows:
+        kind = kinds[k]
+        if kind == "person" or kind == "place":
+            continue
+        start, end = starts[k], ends[k]
+        if _TITLE_AFTER.match(text, end) is not None or (
+            start and _SOURCE_BEFORE.search(text, max(start - 4, 0), start) is not None
+        ):
+            continue
+        if brackets is None:
+            brackets = (
+                [m.span() for m in _BRACKETS.finditer(text, lo, hi)]
+                if "（" in text[lo:hi] or "(" in text[lo:hi]
+                else []
+            )
+        if brackets and any(p < start and end < q for p, q in brackets):
+            continue
+        out.append(k)
+    return out
+
+
+# A visit is one of three happenings: a meeting with someone (会见, 接见), talks (会谈,
+# 会晤) or a trip (访问, 访华); a tour word (考察, 调研, 来到 …) is the trip or meeting it is
+# reported with (会见来锡考察的…), or a tour of its own. Each 会见 and each 会谈 with
+# another person is its own event (会见普拉博沃时… 会见布安时…).
+_VISIT_KIND = (
+    ("会见", "会见"),
+    ("接见", "会见"),
+    ("会谈", "会谈"),
+    ("会晤", "会谈"),
+    ("访", "访问"),
+)
+# the one met: after the trigger (会见新西兰总理拉克森, 会见拉克森时), or between 同/与/和
+# and it (同议长布朗利举行会谈)
+_COUNTERPART_AFTER = re.compile(r"了?([^，,。；;：:、\s]{1,24}?)(?:时|期间|$)")
+_COUNTERPART_BEFORE = re.compile(r"(?:同|与|和)([^，,。；;：:、\s同与和]{1,16}?)(?:举行|进行)?$")
+
+
+def _visit_kind(word: str) -> str:
+    for part, kind in _VISIT_KIND:
+        if part in word:
+            return kind
+    return ""
+
+
+def _counterpart(sentence: str, kind: str, start: int, end: int, lo: int, hi: int) -> str:
+    """``kind|the one met`` for a visit trigger at [start, end) of the clause [lo, hi):
+    the text after it (会见…), else before it after 同/与/和 (同…会谈); a trip or tour
+    has none (its kind only)."""
+    if kind not in ("会见", "会谈"):
+        return kind
+    m = _COUNTERPART_BEFORE.search(sentence, lo, start)
+    if m is not None:
+        return f"{kind}|{m.group(1)}"
+    m = _COUNTERPART_AFTER.match(sentence, end, hi)
+    return f"{kind}|{m.group(1)}" if m is not None else kind
+
+
+def _counterparts_agree(a: str, b: str) -> bool:
+    """Two visits may be one: the same kind (a tour agrees with any), and the one met
+    named in one is in the other (拉克森, 新西兰总理拉克森) or not named in one of them."""
+    if a == b or not a or not b:
+        return True
+    ka, _, pa = a.partition("|")
+    kb, _, pb = b.partition("|")
+    if ka != kb:
+        return False
+    return not pa or not pb or pa in pb or pb in pa
+
+
 def _verb_has_noun(
     ctx: _SentenceContext, etype: str, start: int, end: int, lo: int, hi: int, prev_end: int
 ) -> str:
@@ -1077,6 +1236,7 @@ class _Event:
     anaphoric: bool = False
     confidence: float = 0.0
     counted: bool = True
+    counterpart: str = ""  # a visit's own kind and the one met (``会见|拉克森``)
 
 
 class _Extractor:
@@ -1254,7 +1414,7 @@ class _Extractor:
                     rule = f"named:{word}"
                 else:
                     rule = f"{kind}:{word}"
-                if _not_a_happening(sentence, etype, lo, h_end, hi):
+                if _not_a_happening(sentence, etype, lo, h_start, h_end, hi):
                     continue
                 # (a short first clause sets the time of the sentence: 去年,双方签署…)
                 st_lo = 0 if _after_lead(breaks, prev_end) else lo
@@ -1262,12 +1422,17 @@ class _Extractor:
                 if status == "topic":
                     continue
                 key = (etype, status)
+                vkind = _visit_kind(word) if etype == "visit" else ""
+                if vkind:
+                    key = (etype, status, vkind)
                 cand = cands.get(key)
                 if own and cand is not None and cand.name and not _names_agree(cand.name, own):
                     key = (etype, status, own)  # another named meeting of the sentence
                     cand = cands.get(key)
                 if cand is None:
                     cand = cands[key] = _Candidate(etype, h_start, [], [], status, "", cue)
+                    if vkind:
+                        cand.counterpart = _counterpart(sentence, vkind, h_start, h_end, lo, hi)
                 if word not in cand.words:
                     cand.words.append(word)
                 cand.rules.append(rule)
@@ -1297,6 +1462,22 @@ class _Extractor:
                             other.start = min(other.start, cand.start)
                             del cands[key]
                             break
+            # a tour word beside a meeting or trip is part of it (会见来锡考察的…)
+            tour = cands.get(("visit", "reported"))
+            if tour is not None and len(cands) > 1:
+                host = next(
+                    (
+                        c
+                        for k, c in cands.items()
+                        if len(k) == 3 and k[0] == "visit" and k[1] == "reported"
+                    ),
+                    None,
+                )
+                if host is not None:
+                    host.words.extend(w for w in tour.words if w not in host.words)
+                    host.rules.extend(tour.rules)
+                    host.start = min(host.start, tour.start)
+                    del cands[("visit", "reported")]
             # a nameless release beside a launch is the launch's own announcement; an
             # unveiling beside a founding (揭牌成立, 成立并揭牌) is the founding's ceremony:
             # one happening, and the founding says more (a body now exists)
@@ -1358,15 +1539,20 @@ class _Extractor:
         naming none takes those of the sentence before it in its paragraph (a subject
         carried over: ``…签署协议。双方还将…``), never the whole article's.
         """
-        if rows:
-            parks, orgs = mentions.participants(rows)
+        notes: list[str] = []
+        acting = _acting(mentions, rows, text, s_lo, s_lo + len(sentence)) if rows else []
+        if acting:
+            parks, orgs = mentions.participants(acting, text, notes)
         else:
             parks, orgs = [], []
         from_article = False
         how = "participants:sentence"
         if not parks and not orgs:
             if prev_rows:
-                parks, orgs = mentions.participants(prev_rows)
+                p_lo = mentions.columns.starts[prev_rows[0]] if prev_rows else 0
+                parks, orgs = mentions.participants(
+                    _acting(mentions, prev_rows, text, p_lo, s_lo), text, notes
+                )
                 how = "participants:previous sentence"
             if not parks and not orgs:
                 how = ""
@@ -1426,8 +1612,10 @@ class _Extractor:
                     place_mentions = self._place_mentions(mentions, rows, s_lo)
                 near = _nearest(place_mentions, cand.start) if place_mentions else None
                 place = near[2] if near is not None else ""
+            e_parks, e_orgs = parks, orgs
             if how:
                 rules.append(how)
+                rules.extend(notes)
             out.append(
                 _Event(
                     aid,
@@ -1441,12 +1629,13 @@ class _Extractor:
                     date_source,
                     place,
                     cand.name,
-                    list(parks),
-                    list(orgs),
+                    list(e_parks),
+                    list(e_orgs),
                     status,
                     rules,
                     from_article,
                     anaphoric,
+                    counterpart=cand.counterpart,
                 )
             )
         return out
@@ -1585,6 +1774,10 @@ def _dedupe(events: list[_Event]) -> None:
                 and (k.date is ev.date or _same_date(k.date, ev.date))
                 and _names_agree(k.name, ev.name)
                 and (ev.anaphoric or _parts_agree(k, ev))
+                and (
+                    k.counterpart is ev.counterpart
+                    or _counterparts_agree(k.counterpart, ev.counterpart)
+                )
             ):
                 ev.counted = False
                 ev.rules.append("duplicate")
@@ -1593,7 +1786,16 @@ def _dedupe(events: list[_Event]) -> None:
         else:
             kept.append(ev)
     for ev in (e for e in events if e.fld == "title"):
-        match = next((k for k in kept if k.etype == ev.etype and k.status == ev.status), None)
+        match = next(
+            (
+                k
+                for k in kept
+                if k.etype == ev.etype
+                and k.status == ev.status
+                and _counterparts_agree(k.counterpart, ev.counterpart)
+            ),
+            None,
+        ) or next((k for k in kept if k.etype == ev.etype and k.status == ev.status), None)
         if match is not None:
             ev.counted = False
             ev.rules.append("duplicate:title")
@@ -1607,6 +1809,12 @@ def _enrich(kept: _Event, dup: _Event) -> None:
     if not kept.place and dup.place:
         kept.place = dup.place
         kept.rules.append("place:from duplicate")
+    new_parks = [p for p in dup.parks if p not in kept.parks]
+    new_orgs = [o for o in dup.orgs if o not in kept.orgs]
+    if new_parks or new_orgs:
+        kept.parks = kept.parks + new_parks
+        kept.orgs = kept.orgs + new_orgs
+        kept.rules.append("participants:from duplicate")
 
 
 def _confidence(ev: _Event) -> float:
