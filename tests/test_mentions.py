@@ -146,7 +146,8 @@ SAMPLE_ORGS = [
     "康卓电子(无锡)有限公司",
     "科技部火炬中心",
     "长三角车规级芯片检测中心",
-    "江苏省工业和信息化厅",
+    # a named sub-unit is part of the longest name (annotation guidelines, issue 14)
+    "江苏省工业和信息化厅产业转型升级处",
     "无锡市工业和信息化局",
     "国家标准委",
     "工业和信息化部",
@@ -184,7 +185,7 @@ def test_sample_organisations(sample_mentions):
     kinds = orgs.drop_duplicates("surface").set_index("surface")["kind"]
     assert kinds["康明斯(中国)投资有限公司"] == "company"
     assert kinds["清华大学无锡应用技术研发院"] == "research"
-    assert kinds["江苏省工业和信息化厅"] == "government"
+    assert kinds["江苏省工业和信息化厅产业转型升级处"] == "government"
     assert kinds["中国电子工业标准化技术协会汽车电子元件标准工作委员会"] == "association"
     assert kinds["长三角国家高新区党建联盟"] == "association"
     # not swallowed: no organisation starts with a connective or a verb
@@ -671,3 +672,56 @@ def test_party_committee_of_a_named_place():
 )
 def test_parks_by_their_name_shape(text, expected):
     assert spans(find_mentions(arts(text)), "park") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a department after a named ministry, a school's department, a bank's branch
+        ("国家发展改革委环资司负责人介绍。", ["国家发展改革委环资司"]),
+        ("清华大学自动化系教授团队。", ["清华大学自动化系"]),
+        ("中信银行合肥分行发放贷款。", ["中信银行合肥分行"]),
+        # units chain: a branch, then its business department
+        ("中国农业银行北京市分行营业部开业。", ["中国农业银行北京市分行营业部"]),
+        ("世贸组织秘书处发布报告。", ["世贸组织秘书处"]),
+        ("国家统计局贵州调查总队数据显示。", ["国家统计局贵州调查总队"]),
+        # no unit: the suffix begins a longer word, or a clause lies between
+        ("国家能源局等六部门印发通知。", ["国家能源局"]),
+        ("中共中央决策部署落实。", ["中共中央"]),
+        ("证监会2026年部署专项行动。", ["证监会"]),
+    ],
+)
+def test_sub_units_of_a_named_organisation(text, expected):
+    assert org_surfaces(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # councils, brokers, fund companies, newspapers, parliaments by their suffix
+        ("上合组织成员国政府首脑(总理)理事会举行会议。", ["上合组织成员国政府首脑(总理)理事会"]),
+        ("东吴证券担任保荐机构。", ["东吴证券"]),
+        ("中欧基金发布报告。", ["中欧基金"]),
+        ("巴勒斯坦通讯社报道。", ["巴勒斯坦通讯社"]),
+        ("新西兰议会代表团来访。", ["新西兰议会"]),
+        # a class word before the suffix: no name
+        ("多只公募基金调仓。", []),
+        ("有超硬材料上市公司负责人表示。", []),
+        ("当地知名基金经理称。", []),
+    ],
+)
+def test_more_suffixes_and_class_attributes(text, expected):
+    assert org_surfaces(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a dateline's 电 and a verb before the name are no part of it
+        ("新华社北京11月18日电上合组织秘书处发布公告。", ["新华社", "上合组织秘书处"]),
+        ("中国全国政协愿同印尼人民协商会议加强交流。", ["中国全国政协", "印尼人民协商会议"]),
+        ("我们祝贺中国志愿服务联合会成立。", ["中国志愿服务联合会"]),
+    ],
+)
+def test_verbs_before_a_name_are_cut(text, expected):
+    assert org_surfaces(text) == expected

@@ -118,7 +118,8 @@ _COMPANY_TAILS = ("股份有限公司", "有限责任公司", "有限公司", "�
 
 # pattern types, compiled (see _compile_pattern), most frequent in texts first (the order
 # in which _Rules.scan tests them)
-_T_ENTITY, _T_SUFFIX, _T_BARE, _T_BEFORE, _T_AFTER, _T_ENTITY_F, _T_LIST = range(7)
+_T_ENTITY, _T_SUFFIX, _T_BARE, _T_BEFORE, _T_AFTER, _T_ENTITY_F, _T_LIST, _T_UNIT = range(8)
+_MAX_UNIT = 8  # the longest text between an organisation and a sub-unit suffix after it
 
 
 def _compile_pattern(pattern: tuple) -> tuple:
@@ -134,6 +135,8 @@ def _compile_pattern(pattern: tuple) -> tuple:
         return (_T_ENTITY_F, klen - 1, klen - 1 - length, priority, (payload,))
     if ptype == "suffix":
         kind, rule = payload
+        if rule == "unit":
+            return (_T_UNIT, klen - 1 - offset, 0, priority, kind)
         shortest = 4 if rule == "weak" else 2 if rule == "plain" else 1
         return (_T_SUFFIX, klen - 1 - offset, 0, priority, (kind, rule, shortest))
     if ptype == "list":
@@ -178,6 +181,7 @@ class _Rules:
                 for name in [org.name, *split_names(org.aliases)]
             },
             words("protect"),
+            words("class_attribute"),
         )
         # stop word -> [(protected phrase, offset of the stop word inside it)]
         self.protected: dict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -493,6 +497,35 @@ class _Rules:
             return self.park_candidate(text, start, s, e)
         return _org_tuple(text, start, e, kind)
 
+    def unit_candidate(self, text: str, s: int, e: int, kind: str, found: list[tuple]):
+        """A sub-unit (the suffix ``text[s:e]``: 司, 系, 分行, 秘书处 ...) named right after
+        an organisation found before it (``found``, in the order found): 国家发展改革委环资司,
+        清华大学自动化系, 中信银行合肥分行. The organisation and the unit's own words
+        between them (at most ``_MAX_UNIT`` characters, no punctuation or stop word) make
+        one name, of the organisation's kind; ``None`` without such an organisation, or
+        when an organisation already ends here (公司 before 司)."""
+        if found and found[-1][1] == e:
+            return None
+        if e - s == 1 and e < len(text) and text[e] in self.follower_reject:
+            return None  # 部门, 部署, 部长: the suffix begins a longer word
+        lo = s - _MAX_UNIT
+        for cand in reversed(found):
+            end = cand[1]
+            if end < lo:
+                break
+            if end > s or not cand[3]:
+                continue
+            org = cand[3][0]
+            if org.__class__ is str or org[2] in ("place", "person", "park"):
+                continue
+            if end == s and e - s < 2:
+                return None  # a one-character unit needs its own words: 环资司, not 部司
+            start = self.org_start(text, s)
+            if start is None or start > end or not self.words.unit_words(text[end:s]):
+                return None
+            return _org_tuple(text, cand[0], e, org[2])
+        return None
+
     def park_candidate(self, text: str, start: int, s: int, e: int):
         """A park found by its name's shape (``text[start:s]`` before the park suffix
         ``text[s:e]``): ``park:<id>`` when its name ends with one of our parks' names
@@ -666,6 +699,10 @@ class _Rules:
                         persons.add(name)
                         parts = ((f"person:{name}", name, "person", "title_rule"),)
                         append((*span, _P_PERSON, parts))
+                elif code == _T_UNIT:
+                    cand = self.unit_candidate(text, last - a, last + 1, payload, out)
+                    if cand is not None:
+                        append(cand)
                 elif code == _T_ENTITY_F:
                     if last + 1 == n or text[last + 1] not in follower_reject:
                         append((last - a, last - b, priority, payload))
@@ -703,9 +740,11 @@ class _Words:
         domains: Iterable[str],
         known: set[str],
         protected: Iterable[str] = (),
+        class_attributes: Iterable[str] = (),
     ):
         self.tags = _jieba_tags()
         self.protected = tuple(protected)
+        self.class_attributes = frozenset(class_attributes)
         self.known = frozenset(known)
         self.proper_words = frozenset(proper_words)
         self.domains = frozenset(domains)
@@ -720,6 +759,16 @@ class _Words:
             return False
         tags = self.tags
         return text[s : e + 1] in tags or (e + 1 < len(text) and text[s : e + 2] in tags)
+
+    def unit_words(self, between: str) -> bool:
+        """Whether ``between`` (the text between an organisation and a sub-unit suffix
+        after it) can name a unit: Chinese characters without a verb, numeral or function
+        word (清华大学|自动化|系, not 证监会|2026年|部, 片区|推出|系)."""
+        if not between:
+            return True
+        if not _CJK_RUN.fullmatch(between):
+            return False
+        return all(self.kind_of(w) >= 0 for w in self._cut(between))
 
     def kind_of(self, word: str) -> int:
         """1 for a proper part, -1 for a verb, numeral, measure or locative word, -2 for
@@ -747,6 +796,9 @@ class _Words:
         if key in self._cache:
             return self._cache[key]
         words = self._cut(core)
+        if words and words[-1] in self.class_attributes:
+            self._cache[key] = None  # 上市|公司, 知名|基金: a class, not a name
+            return None
         protected = [
             (i, i + len(p)) for p in self.protected if (i := core.find(p)) != -1
         ]  # 工业和信息化: its 和 is no break
