@@ -725,3 +725,68 @@ def test_more_suffixes_and_class_attributes(text, expected):
 )
 def test_verbs_before_a_name_are_cut(text, expected):
     assert org_surfaces(text) == expected
+
+
+def park_spans(text: str) -> list[tuple[str, str]]:
+    return spans(find_mentions(arts(text)), "park")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a short form after the full name stands for it (one such park in the article)
+        (
+            "推进前海深港现代服务业合作区建设。合作区将扩大开放。",
+            [
+                ("前海深港现代服务业合作区", "park:前海深港现代服务业合作区"),
+                ("合作区", "park:前海深港现代服务业合作区"),
+            ],
+        ),
+        (
+            "海南自由贸易港建设提速。自贸港封关运作。",
+            [("海南自由贸易港", "park:海南自由贸易港"), ("自贸港", "park:海南自由贸易港")],
+        ),
+        # without a full name, or with two, a short form is no park
+        ("合作区将扩大开放。", []),
+        # a verb or adverb before the name is no part of it
+        ("要高标准建设海南自由贸易港。", [("海南自由贸易港", "park:海南自由贸易港")]),
+        ("全面落实海南自由贸易港政策。", [("海南自由贸易港", "park:海南自由贸易港")]),
+        # common words before an official designation name a zone
+        ("支持航天经济开发区发展。", [("航天经济开发区", "park:航天经济开发区")]),
+        # a place name holding 和 is one name
+        ("呼和浩特综合保税区通过验收。", [("呼和浩特综合保税区", "park:呼和浩特综合保税区")]),
+        # a free-trade agreement and a national class of zones are no parks
+        ("中国－东盟自贸区升级。", []),
+        ("建设国家自主创新示范区。", []),
+        # a foreign park is never one of ours
+        ("中白工业园迎来新项目。", [("中白工业园", "park:中白工业园")]),
+    ],
+)
+def test_parks_short_forms_verbs_and_official_shapes(text, expected):
+    assert park_spans(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "他说：“高新区要加快发展。”苏州高新区的企业",  # inside a quotation
+        "经济聚焦·高新区里见高招 苏州高新区的企业",  # a column or series name
+    ],
+)
+def test_bare_zone_never_linked_inside_quotes_or_column_names(text):
+    got = park_spans(text)
+    assert ("高新区", "park:suzhou") not in got
+    assert ("苏州高新区", "park:suzhou") in got
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("王沪宁出席会议。", []),  # a person's given name
+        ("，王沪宁、蔡奇参加。", []),
+        ("沪宁高速车流平稳。", ["place:shanghai", "place:nanjing"]),
+    ],
+)
+def test_list_of_abbreviations_is_no_given_name(text, expected):
+    m = find_mentions(arts(text))
+    assert m.loc[m["kind"] == "place", "entity_id"].tolist() == expected
