@@ -790,3 +790,17 @@ def test_bare_zone_never_linked_inside_quotes_or_column_names(text):
 def test_list_of_abbreviations_is_no_given_name(text, expected):
     m = find_mentions(arts(text))
     assert m.loc[m["kind"] == "place", "entity_id"].tolist() == expected
+
+
+@pytest.mark.parametrize(
+    ("full", "later", "linked"),
+    [
+        ("无锡康卓电子有限公司", "康卓电子", True),  # a rare word: the company's own name
+        ("河南省投资集团有限公司", "河南省", False),  # a place is no short form
+        ("无锡养老服务有限公司", "养老服务", False),  # common words only
+    ],
+)
+def test_short_forms_must_be_distinctive(full, later, linked):
+    m = find_mentions(arts(f"{full}成立。", f"记者走访了{later}。"))
+    short = m[m["resolution"] == "short_form"]
+    assert (later in short["surface"].tolist()) is linked

@@ -635,7 +635,23 @@ class _Rules:
                     break
             else:
                 break
-        return [f for f in forms if f not in self.generic_cores]
+        return [f for f in forms if f not in self.generic_cores and self._distinctive(f)]
+
+    def _distinctive(self, form: str) -> bool:
+        """Whether a short form names one company: not a place (河南省) or a place and
+        common words (河南省投资), not common words only (养老服务); one word the
+        dictionary knows as a name is a brand (康明斯)."""
+        words = self.words._cut(form)
+        tags = self.words.tags
+        place = next((p for p in self.place_keys if form.startswith(p)), "")
+        if place or tags.get(words[0]) == "ns":
+            rest = form[len(place or words[0]) :]
+            return bool(rest) and self.words.has_proper(rest)
+        if len(words) == 1:
+            return True
+        return any(tags.get(w) not in self._COMMON for w in words)
+
+    _COMMON = frozenset({"n", "nr", "vn", "v", "a", "an", "ad", "d", "l", "i", "jc", "f", "s"})
 
     # -- persons -------------------------------------------------------------------------
 
