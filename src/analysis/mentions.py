@@ -1125,7 +1125,10 @@ def find_mentions(
         - ``field``: ``title`` or ``body``.
         - ``sentence``: the sentence holding the mention (split at 。！？；!?; and newlines).
         - ``resolution``: how it was linked: parks ``official_name``, ``short_name``,
-          ``alias`` or ``context`` (a bare 高新区 resolved from the article); places
+          ``alias``, ``district``, ``context`` (a bare 高新区 resolved from the article,
+          never inside quotes or a column name), ``shape`` (any park by its name's shape:
+          ``park:<id>`` when one of ours, else ``park:<its name>``) or ``short_form``
+          (合作区, 自贸港 after the one full name of the article ending so); places
           ``name``, ``alias``, ``abbreviation`` (在锡, 锡企 ...) or ``abbreviation_list``
           (沪苏浙皖); organisations ``dictionary``, ``suffix_rule`` or ``short_form``
           (康明斯 for 康明斯(中国)投资有限公司); persons ``title_rule`` or ``coreference``.
