@@ -146,7 +146,8 @@ SAMPLE_ORGS = [
     "康卓电子(无锡)有限公司",
     "科技部火炬中心",
     "长三角车规级芯片检测中心",
-    "江苏省工业和信息化厅",
+    # a named sub-unit is part of the longest name (annotation guidelines, issue 14)
+    "江苏省工业和信息化厅产业转型升级处",
     "无锡市工业和信息化局",
     "国家标准委",
     "工业和信息化部",
@@ -184,7 +185,7 @@ def test_sample_organisations(sample_mentions):
     kinds = orgs.drop_duplicates("surface").set_index("surface")["kind"]
     assert kinds["康明斯(中国)投资有限公司"] == "company"
     assert kinds["清华大学无锡应用技术研发院"] == "research"
-    assert kinds["江苏省工业和信息化厅"] == "government"
+    assert kinds["江苏省工业和信息化厅产业转型升级处"] == "government"
     assert kinds["中国电子工业标准化技术协会汽车电子元件标准工作委员会"] == "association"
     assert kinds["长三角国家高新区党建联盟"] == "association"
     # not swallowed: no organisation starts with a connective or a verb
@@ -671,3 +672,135 @@ def test_party_committee_of_a_named_place():
 )
 def test_parks_by_their_name_shape(text, expected):
     assert spans(find_mentions(arts(text)), "park") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a department after a named ministry, a school's department, a bank's branch
+        ("国家发展改革委环资司负责人介绍。", ["国家发展改革委环资司"]),
+        ("清华大学自动化系教授团队。", ["清华大学自动化系"]),
+        ("中信银行合肥分行发放贷款。", ["中信银行合肥分行"]),
+        # units chain: a branch, then its business department
+        ("中国农业银行北京市分行营业部开业。", ["中国农业银行北京市分行营业部"]),
+        ("世贸组织秘书处发布报告。", ["世贸组织秘书处"]),
+        ("国家统计局贵州调查总队数据显示。", ["国家统计局贵州调查总队"]),
+        # no unit: the suffix begins a longer word, or a clause lies between
+        ("国家能源局等六部门印发通知。", ["国家能源局"]),
+        ("中共中央决策部署落实。", ["中共中央"]),
+        ("证监会2026年部署专项行动。", ["证监会"]),
+    ],
+)
+def test_sub_units_of_a_named_organisation(text, expected):
+    assert org_surfaces(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # councils, brokers, fund companies, newspapers, parliaments by their suffix
+        ("上合组织成员国政府首脑(总理)理事会举行会议。", ["上合组织成员国政府首脑(总理)理事会"]),
+        ("东吴证券担任保荐机构。", ["东吴证券"]),
+        ("中欧基金发布报告。", ["中欧基金"]),
+        ("巴勒斯坦通讯社报道。", ["巴勒斯坦通讯社"]),
+        ("新西兰议会代表团来访。", ["新西兰议会"]),
+        # a class word before the suffix: no name
+        ("多只公募基金调仓。", []),
+        ("有超硬材料上市公司负责人表示。", []),
+        ("当地知名基金经理称。", []),
+    ],
+)
+def test_more_suffixes_and_class_attributes(text, expected):
+    assert org_surfaces(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a dateline's 电 and a verb before the name are no part of it
+        ("新华社北京11月18日电上合组织秘书处发布公告。", ["新华社", "上合组织秘书处"]),
+        ("中国全国政协愿同印尼人民协商会议加强交流。", ["中国全国政协", "印尼人民协商会议"]),
+        ("我们祝贺中国志愿服务联合会成立。", ["中国志愿服务联合会"]),
+    ],
+)
+def test_verbs_before_a_name_are_cut(text, expected):
+    assert org_surfaces(text) == expected
+
+
+def park_spans(text: str) -> list[tuple[str, str]]:
+    return spans(find_mentions(arts(text)), "park")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a short form after the full name stands for it (one such park in the article)
+        (
+            "推进前海深港现代服务业合作区建设。合作区将扩大开放。",
+            [
+                ("前海深港现代服务业合作区", "park:前海深港现代服务业合作区"),
+                ("合作区", "park:前海深港现代服务业合作区"),
+            ],
+        ),
+        (
+            "海南自由贸易港建设提速。自贸港封关运作。",
+            [("海南自由贸易港", "park:海南自由贸易港"), ("自贸港", "park:海南自由贸易港")],
+        ),
+        # without a full name, or with two, a short form is no park
+        ("合作区将扩大开放。", []),
+        # a verb or adverb before the name is no part of it
+        ("要高标准建设海南自由贸易港。", [("海南自由贸易港", "park:海南自由贸易港")]),
+        ("全面落实海南自由贸易港政策。", [("海南自由贸易港", "park:海南自由贸易港")]),
+        # common words before an official designation name a zone
+        ("支持航天经济开发区发展。", [("航天经济开发区", "park:航天经济开发区")]),
+        # a place name holding 和 is one name
+        ("呼和浩特综合保税区通过验收。", [("呼和浩特综合保税区", "park:呼和浩特综合保税区")]),
+        # a free-trade agreement and a national class of zones are no parks
+        ("中国－东盟自贸区升级。", []),
+        ("建设国家自主创新示范区。", []),
+        # a foreign park is never one of ours
+        ("中白工业园迎来新项目。", [("中白工业园", "park:中白工业园")]),
+    ],
+)
+def test_parks_short_forms_verbs_and_official_shapes(text, expected):
+    assert park_spans(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "他说：“高新区要加快发展。”苏州高新区的企业",  # inside a quotation
+        "经济聚焦·高新区里见高招 苏州高新区的企业",  # a column or series name
+    ],
+)
+def test_bare_zone_never_linked_inside_quotes_or_column_names(text):
+    got = park_spans(text)
+    assert ("高新区", "park:suzhou") not in got
+    assert ("苏州高新区", "park:suzhou") in got
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("王沪宁出席会议。", []),  # a person's given name
+        ("，王沪宁、蔡奇参加。", []),
+        ("沪宁高速车流平稳。", ["place:shanghai", "place:nanjing"]),
+    ],
+)
+def test_list_of_abbreviations_is_no_given_name(text, expected):
+    m = find_mentions(arts(text))
+    assert m.loc[m["kind"] == "place", "entity_id"].tolist() == expected
+
+
+@pytest.mark.parametrize(
+    ("full", "later", "linked"),
+    [
+        ("无锡康卓电子有限公司", "康卓电子", True),  # a rare word: the company's own name
+        ("河南省投资集团有限公司", "河南省", False),  # a place is no short form
+        ("无锡养老服务有限公司", "养老服务", False),  # common words only
+    ],
+)
+def test_short_forms_must_be_distinctive(full, later, linked):
+    m = find_mentions(arts(f"{full}成立。", f"记者走访了{later}。"))
+    short = m[m["resolution"] == "short_form"]
+    assert (later in short["surface"].tolist()) is linked

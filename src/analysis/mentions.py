@@ -103,7 +103,7 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")  # with fullmatch (``$`` would allow 
 _PROVINCE_CHARS = {"沪": "shanghai", "苏": "jiangsu", "浙": "zhejiang", "皖": "anhui"}
 # Characters that may stand just before a bare 高新区 read as "the zone" of the article
 # (and punctuation).
-_BARE_LEFT = frozenset("在于的到赴入驻进为将由对从向了是本该全我和与及户至回来往出") | _PUNCT
+_BARE_LEFT = frozenset("在于的到赴入驻进为将由对从向了是本该此全我和与及户至回来往出") | _PUNCT
 _GOVERNMENT_INSIDE = re.compile(r"(?:部|局|厅|委|政府)")
 _ASSOCIATION_INSIDE = re.compile(r"(?:协会|学会|联盟|联合会|商会)")
 _START = operator.itemgetter(0)  # a candidate's start, end and parts
@@ -113,12 +113,31 @@ _PAYLOAD = operator.itemgetter(0)  # the payload among a chosen candidate's part
 _LAST = (sys.maxsize, sys.maxsize, _P_BLOCK, ())  # a candidate after all others
 _PARK_LEVEL = re.compile(r"(?:国家级|国家|省级|市级|省)$")  # a level before a park suffix
 _PARK_CLASS = re.compile(r"(?:国家级|省级)(?:新区|开发区|高新区|经开区|自贸区)")
+# A park's short form (合作区 after 前海深港现代服务业合作区) -> the endings of the full
+# names it stands for in the same article
+_PARK_SHORT = {
+    "合作区": ("合作区",),
+    "自贸港": ("自贸港", "自由贸易港"),
+    "自贸区": ("自贸区", "自贸试验区", "自由贸易试验区"),
+    "自贸试验区": ("自贸试验区", "自由贸易试验区"),
+    "经开区": ("经开区", "经济技术开发区", "经济开发区"),
+    "开发区": ("开发区",),
+    "新片区": ("新片区",),
+    "示范区": ("示范区",),
+    "综保区": ("综保区", "综合保税区"),
+    "高新区": ("高新区", "高新技术产业开发区"),
+}
+# park designations official enough that common words before them name one (航天经济开发区)
+_PARK_OFFICIAL = ("经济开发区", "经济技术开发区", "高新技术产业开发区", "综合保税区")
+_QUOTE_OPEN = "“「『《"
+_QUOTE_CLOSE = "”」』》"
 _COMPANY_TAILS = ("股份有限公司", "有限责任公司", "有限公司", "公司", "集团", "股份")
 
 
 # pattern types, compiled (see _compile_pattern), most frequent in texts first (the order
 # in which _Rules.scan tests them)
-_T_ENTITY, _T_SUFFIX, _T_BARE, _T_BEFORE, _T_AFTER, _T_ENTITY_F, _T_LIST = range(7)
+_T_ENTITY, _T_SUFFIX, _T_BARE, _T_BEFORE, _T_AFTER, _T_ENTITY_F, _T_LIST, _T_UNIT = range(8)
+_MAX_UNIT = 8  # the longest text between an organisation and a sub-unit suffix after it
 
 
 def _compile_pattern(pattern: tuple) -> tuple:
@@ -134,6 +153,8 @@ def _compile_pattern(pattern: tuple) -> tuple:
         return (_T_ENTITY_F, klen - 1, klen - 1 - length, priority, (payload,))
     if ptype == "suffix":
         kind, rule = payload
+        if rule == "unit":
+            return (_T_UNIT, klen - 1 - offset, 0, priority, kind)
         shortest = 4 if rule == "weak" else 2 if rule == "plain" else 1
         return (_T_SUFFIX, klen - 1 - offset, 0, priority, (kind, rule, shortest))
     if ptype == "list":
@@ -156,9 +177,23 @@ class _Rules:
         place_rules = load_place_rules()
         org_rules = load_org_rules()
         lexicon = org_rules["lexicon"]
+        stops = set(lexicon.loc[lexicon["role"] == "stop", "word"])
+        # place names holding a stop word (呼和浩特, 和林格尔) are protected like 工业和信息化
+        # (ours, and the dictionary's place names with 和, 与 or 及 inside)
+        place_protect = {
+            n
+            for p in places.itertuples(index=False)
+            for n in [p.name, *split_names(p.aliases)]
+            if len(n) > 2 and any(w in n for w in stops)
+        } | {
+            w
+            for w, tag in _jieba_tags().items()
+            if tag == "ns" and len(w) > 2 and "共和国" not in w and any(c in w for c in "和与及")
+        }
 
         def words(role: str) -> set[str]:
-            return set(lexicon.loc[lexicon["role"] == role, "word"])
+            found = set(lexicon.loc[lexicon["role"] == role, "word"])
+            return found | place_protect if role == "protect" else found
 
         self.domains = tuple(sorted(words("domain"), key=len, reverse=True))
         self.stops = words("stop")
@@ -178,6 +213,7 @@ class _Rules:
                 for name in [org.name, *split_names(org.aliases)]
             },
             words("protect"),
+            words("class_attribute"),
         )
         # stop word -> [(protected phrase, offset of the stop word inside it)]
         self.protected: dict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -267,6 +303,9 @@ class _Rules:
             for alias in split_names(park.generic_aliases):
                 add(alias, ("bare", len(alias), 0, len(alias), _P_BARE, park.park_id))
         add("高新区", ("bare", 3, 0, 3, _P_BARE, None))
+        for short in _PARK_SHORT:
+            if short != "高新区":
+                add(short, ("bare", len(short), 0, len(short), _P_BARE, short))
         for generic in ("国家高新区", "国家级高新区", "省级高新区", "国家高新技术产业开发区"):
             add(generic, ("block", len(generic), 0, len(generic), _P_BLOCK, None))
         for place in places.itertuples(index=False):
@@ -481,6 +520,8 @@ class _Rules:
             return None
         if kind != "government" and e - s > 1 and self.words.continues(text, s, e):
             return None  # the suffix begins a longer word: 大学生, 银行业, 集团化
+        if kind == "park":
+            return self.park_candidate(text, start, s, e)
         cut = self.words.name_start(core, text[s:e])
         if cut is None:
             return None
@@ -489,9 +530,36 @@ class _Rules:
             return None
         if rule == "domain" and len(core) < 2 and core in self.domains:
             return None
-        if kind == "park":
-            return self.park_candidate(text, start, s, e)
         return _org_tuple(text, start, e, kind)
+
+    def unit_candidate(self, text: str, s: int, e: int, kind: str, found: list[tuple]):
+        """A sub-unit (the suffix ``text[s:e]``: 司, 系, 分行, 秘书处 ...) named right after
+        an organisation found before it (``found``, in the order found): 国家发展改革委环资司,
+        清华大学自动化系, 中信银行合肥分行. The organisation and the unit's own words
+        between them (at most ``_MAX_UNIT`` characters, no punctuation or stop word) make
+        one name, of the organisation's kind; ``None`` without such an organisation, or
+        when an organisation already ends here (公司 before 司)."""
+        if found and found[-1][1] == e:
+            return None
+        if e - s == 1 and e < len(text) and text[e] in self.follower_reject:
+            return None  # 部门, 部署, 部长: the suffix begins a longer word
+        lo = s - _MAX_UNIT
+        for cand in reversed(found):
+            end = cand[1]
+            if end < lo:
+                break
+            if end > s or not cand[3]:
+                continue
+            org = cand[3][0]
+            if org.__class__ is str or org[2] in ("place", "person", "park"):
+                continue
+            if end == s and e - s < 2:
+                return None  # a one-character unit needs its own words: 环资司, not 部司
+            start = self.org_start(text, s)
+            if start is None or start > end or not self.words.unit_words(text[end:s]):
+                return None
+            return _org_tuple(text, cand[0], e, org[2])
+        return None
 
     def park_candidate(self, text: str, start: int, s: int, e: int):
         """A park found by its name's shape (``text[start:s]`` before the park suffix
@@ -502,6 +570,8 @@ class _Rules:
         suffix = next(x for x in self.park_suffixes if text.endswith(x, start, e))
         s = e - len(suffix)
         cut = self.words.name_start(text[start:s], suffix)
+        if cut is None and suffix in _PARK_OFFICIAL:
+            cut = self.words.noun_start(text[start:s])  # 航天经济开发区: common words
         if cut is None or s - start - cut < 2:
             return None
         start += cut
@@ -511,6 +581,11 @@ class _Rules:
             if s - start < 2:
                 return None
         core = _PARK_LEVEL.sub("", text[start:s])
+        if suffix in ("自贸区", "自由贸易区") and any(c in core for c in "－—-"):
+            return None  # 中国－东盟自贸区: a free-trade agreement between two parties
+        national = core.removeprefix("国家级").removeprefix("国家")
+        if national != core and not self.words.has_proper(national):
+            return None  # 国家自主创新示范区: a national class of zones, no one zone
         if core in ("全国", "我国") or (
             core != text[start:s] and (not core or core in self.broad_places)
         ):
@@ -560,7 +635,23 @@ class _Rules:
                     break
             else:
                 break
-        return [f for f in forms if f not in self.generic_cores]
+        return [f for f in forms if f not in self.generic_cores and self._distinctive(f)]
+
+    def _distinctive(self, form: str) -> bool:
+        """Whether a short form names one company: not a place (河南省) or a place and
+        common words (河南省投资), not common words only (养老服务); one word the
+        dictionary knows as a name is a brand (康明斯)."""
+        words = self.words._cut(form)
+        tags = self.words.tags
+        place = next((p for p in self.place_keys if form.startswith(p)), "")
+        if place or tags.get(words[0]) == "ns":
+            rest = form[len(place or words[0]) :]
+            return bool(rest) and self.words.has_proper(rest)
+        if len(words) == 1:
+            return True
+        return any(tags.get(w) not in self._COMMON for w in words)
+
+    _COMMON = frozenset({"n", "nr", "vn", "v", "a", "an", "ad", "d", "l", "i", "jc", "f", "s"})
 
     # -- persons -------------------------------------------------------------------------
 
@@ -578,6 +669,16 @@ class _Rules:
                 if _CJK_RUN.fullmatch(text, e, end):
                     return (e, end)
         return None
+
+    def person_named(self, text: str, s: int, e: int) -> bool:
+        """Whether ``text[s:e]`` is a given name: right after a one-character family name
+        that follows punctuation (or starts the text), and before a name's end (王沪宁出席,
+        、王沪宁、)."""
+        if s == 0 or text[s - 1] not in self.surnames:
+            return False
+        if s > 1 and text[s - 2] not in _PUNCT:
+            return False
+        return e == len(text) or text[e] in self.name_end
 
     def person_before_title(self, text: str, s: int):
         """The person named just before a title starting at ``s`` (唐爱军教授)."""
@@ -653,7 +754,7 @@ class _Rules:
                             companies.add(org[1])
                 elif code == _T_BARE:
                     k = last - a
-                    if k == 0 or text[k - 1] in _BARE_LEFT:
+                    if (k == 0 or text[k - 1] in _BARE_LEFT) and not _quoted(text, k):
                         append((k, last + 1, priority, payload))
                         special = True
                 elif code == _T_BEFORE or code == _T_AFTER:
@@ -666,11 +767,18 @@ class _Rules:
                         persons.add(name)
                         parts = ((f"person:{name}", name, "person", "title_rule"),)
                         append((*span, _P_PERSON, parts))
+                elif code == _T_UNIT:
+                    cand = self.unit_candidate(text, last - a, last + 1, payload, out)
+                    if cand is not None:
+                        append(cand)
                 elif code == _T_ENTITY_F:
                     if last + 1 == n or text[last + 1] not in follower_reject:
                         append((last - a, last - b, priority, payload))
                 else:  # a list
-                    append((last - a, last + 1, priority, payload))
+                    k = last - a
+                    if a == 1 and self.person_named(text, k, last + 1):
+                        continue  # 王沪宁出席: a person's given name, not 沪 and 宁
+                    append((k, last + 1, priority, payload))
                     special = True
         return out, companies, persons, special
 
@@ -696,6 +804,8 @@ class _Words:
         | {"u", "uj", "ul", "uz", "ud", "ug", "uv"}
     )
     BREAK = HARD | {"v", "vd", "vi", "vg", "m", "mq", "q", "f", "jc"}
+    # verbal nouns and adjectives: a name's words (国家发展改革委), but a verb before a place
+    ACTS = frozenset({"vn", "v", "a", "ad", "an", "d"})
 
     def __init__(
         self,
@@ -703,9 +813,11 @@ class _Words:
         domains: Iterable[str],
         known: set[str],
         protected: Iterable[str] = (),
+        class_attributes: Iterable[str] = (),
     ):
         self.tags = _jieba_tags()
         self.protected = tuple(protected)
+        self.class_attributes = frozenset(class_attributes)
         self.known = frozenset(known)
         self.proper_words = frozenset(proper_words)
         self.domains = frozenset(domains)
@@ -720,6 +832,31 @@ class _Words:
             return False
         tags = self.tags
         return text[s : e + 1] in tags or (e + 1 < len(text) and text[s : e + 2] in tags)
+
+    def has_proper(self, text: str) -> bool:
+        """Whether ``text`` holds a proper part (a place, a name, a rare word)."""
+        return any(self.kind_of(w) == 1 for w in self._cut(text))
+
+    def noun_start(self, core: str) -> int | None:
+        """Where the trailing run of nouns of ``core`` begins (at least two characters),
+        or ``None``."""
+        at = len(core)
+        for word in reversed(self._cut(core)):
+            tag = self.tags.get(word)
+            if tag is None or tag[0] != "n" or self.kind_of(word) != 0:
+                break
+            at -= len(word)
+        return at if len(core) - at >= 2 else None
+
+    def unit_words(self, between: str) -> bool:
+        """Whether ``between`` (the text between an organisation and a sub-unit suffix
+        after it) can name a unit: Chinese characters without a verb, numeral or function
+        word (清华大学|自动化|系, not 证监会|2026年|部, 片区|推出|系)."""
+        if not between:
+            return True
+        if not _CJK_RUN.fullmatch(between):
+            return False
+        return all(self.kind_of(w) >= 0 for w in self._cut(between))
 
     def kind_of(self, word: str) -> int:
         """1 for a proper part, -1 for a verb, numeral, measure or locative word, -2 for
@@ -747,15 +884,22 @@ class _Words:
         if key in self._cache:
             return self._cache[key]
         words = self._cut(core)
+        if words and words[-1] in self.class_attributes:
+            self._cache[key] = None  # 上市|公司, 知名|基金: a class, not a name
+            return None
         protected = [
             (i, i + len(p)) for p in self.protected if (i := core.find(p)) != -1
         ]  # 工业和信息化: its 和 is no break
         at = len(core)
         proper_after = False
+        place_after = False  # whether the word after this one is a place or 国家
         cut = None
         for word in reversed(words):
             at -= len(word)
             kind = self.kind_of(word)
+            if kind == 0 and self.tags.get(word) in self.ACTS and (place_after or at == 0):
+                kind = -1  # 建设|海南自由贸易港, (开头)推出|…: a verb, not a name's word
+            place_after = word in self.proper_words or self.tags.get(word) == "ns"
             if kind < 0 and any(a <= at and at + len(word) <= b for a, b in protected):
                 kind = 0
             if kind < 0:
@@ -813,6 +957,17 @@ def _org_tuple(text: str, start: int, end: int, kind: str) -> tuple:
     elif name.endswith("委员会") and _ASSOCIATION_INSIDE.search(name, 0, len(name) - 3):
         kind = "association"
     return (start, end, _P_ORG, ((f"org:{name}", name, kind, "suffix_rule"),))
+
+
+def _quoted(text: str, k: int) -> bool:
+    """Whether ``text[k]`` is inside a quotation or a title (“…”, 《…》) or a column or
+    series name (经济聚焦·…) of the same line."""
+    lo = k - 120 if k > 120 else 0
+    opened = max(text.rfind(c, lo, k) for c in _QUOTE_OPEN)
+    if opened >= 0 and opened > max(text.rfind(c, lo, k) for c in _QUOTE_CLOSE):
+        return True
+    dot = text.rfind("·", lo, k)
+    return dot >= 0 and not any(_SENTENCE_LUT[ord(c)] or c in "，," for c in text[dot:k])
 
 
 def _reversed_alternation(words: Iterable[str]) -> str:
@@ -970,7 +1125,10 @@ def find_mentions(
         - ``field``: ``title`` or ``body``.
         - ``sentence``: the sentence holding the mention (split at 。！？；!?; and newlines).
         - ``resolution``: how it was linked: parks ``official_name``, ``short_name``,
-          ``alias`` or ``context`` (a bare 高新区 resolved from the article); places
+          ``alias``, ``district``, ``context`` (a bare 高新区 resolved from the article,
+          never inside quotes or a column name), ``shape`` (any park by its name's shape:
+          ``park:<id>`` when one of ours, else ``park:<its name>``) or ``short_form``
+          (合作区, 自贸港 after the one full name of the article ending so); places
           ``name``, ``alias``, ``abbreviation`` (在锡, 锡企 ...) or ``abbreviation_list``
           (沪苏浙皖); organisations ``dictionary``, ``suffix_rule`` or ``short_form``
           (康明斯 for 康明斯(中国)投资有限公司); persons ``title_rule`` or ``coreference``.
@@ -1130,6 +1288,7 @@ def _expand(rules: _Rules, chosen: list[list[tuple]]) -> list[list[tuple]]:
     # one pass: where the bare zones and lists are, and what the others tell of the context
     marked = []
     parks, districts, cities = set(), set(), Counter()
+    named = {}  # the parks named in full: entity id -> payload
     clues = rules.context_clues
     for cands in chosen:
         at = []
@@ -1138,6 +1297,8 @@ def _expand(rules: _Rules, chosen: list[list[tuple]]) -> list[list[tuple]]:
             if payload.__class__ is str:  # "bare" or "list"
                 at.append(i)
                 continue
+            if payload[2] == "park":
+                named[payload[0]] = payload
             clue = clues.get(payload[0])
             if clue is not None:
                 park, district, city = clue
@@ -1163,7 +1324,13 @@ def _expand(rules: _Rules, chosen: list[list[tuple]]) -> list[list[tuple]]:
             s, e, _, parts = cands[i]
             if parts[0] == "bare":
                 park = parts[1]
-                if context is None or (park is not None and park != context):
+                if park in _PARK_SHORT or (park is None and context is None):
+                    full = _full_park(named, _PARK_SHORT[park or "高新区"])
+                    if full is None:
+                        rows[i : i + 1] = ()
+                    else:
+                        rows[i] = (s, e, _P_PARK, ((full[0], full[1], "park", "short_form"),))
+                elif context is None or (park is not None and park != context):
                     rows[i : i + 1] = ()
                 else:
                     rows[i] = (s, e, _P_PARK, (context_payload,))
@@ -1174,6 +1341,13 @@ def _expand(rules: _Rules, chosen: list[list[tuple]]) -> list[list[tuple]]:
                 ]
         out.append(rows)
     return out
+
+
+def _full_park(named: dict[str, tuple], endings: tuple[str, ...]) -> tuple | None:
+    """The one park named in full whose name ends with one of ``endings`` (the park a
+    short form such as 合作区 stands for), or ``None`` when none or several do."""
+    found = [p for p in named.values() if p[3] != "short_form" and p[1].endswith(endings)]
+    return found[0] if len(found) == 1 else None
 
 
 def _empty_frame() -> pd.DataFrame:
