@@ -155,6 +155,16 @@ def _from_file(path: Path, source: str, index: int = 0) -> CJKFont:
     return CJKFont(family, path, index, truetype, source)
 
 
+def _face_index(entry: font_manager.FontEntry) -> int:
+    """The face index of a font manager entry inside its file.
+
+    Matplotlib 3.11 lists every face of a font collection (``.ttc``) with its
+    ``index``; earlier releases (the last for Python 3.10 is 3.10) list the first
+    face only and have no ``index`` attribute, which means face 0.
+    """
+    return getattr(entry, "index", 0)
+
+
 def _from_family(name: str) -> CJKFont | None:
     """An installed font whose family name is ``name`` (case-insensitive)."""
     wanted = name.casefold()
@@ -162,8 +172,9 @@ def _from_family(name: str) -> CJKFont | None:
     # Regular weight first, then TrueType outlines.
     entries.sort(key=lambda e: abs(e.weight - 400) if isinstance(e.weight, int) else 0)
     for entry in entries:
-        _, truetype = _font_info(entry.fname, entry.index)
-        return CJKFont(entry.name, Path(entry.fname), entry.index, truetype, "setting")
+        index = _face_index(entry)
+        _, truetype = _font_info(entry.fname, index)
+        return CJKFont(entry.name, Path(entry.fname), index, truetype, "setting")
     bundled = _bundled_dir()
     for path in sorted(bundled.glob("*.[ot]tf")) if bundled else ():
         if (
@@ -182,12 +193,13 @@ def _installed_candidates() -> list[CJKFont]:
     for entry in font_manager.fontManager.ttflist:
         if bundled is not None and Path(entry.fname).resolve().parent == bundled:
             continue  # fonts registered from mplfonts are ranked separately
-        if entry.style != "normal" or not _covers(entry.fname, entry.index):
+        index = _face_index(entry)
+        if entry.style != "normal" or not _covers(entry.fname, index):
             continue
-        _, truetype = _font_info(entry.fname, entry.index)
+        _, truetype = _font_info(entry.fname, index)
         weight = entry.weight if isinstance(entry.weight, int) else 400
         key = (rank.get(entry.name.casefold(), len(rank)), abs(weight - 400), entry.name)
-        font = CJKFont(entry.name, Path(entry.fname), entry.index, truetype, "installed")
+        font = CJKFont(entry.name, Path(entry.fname), index, truetype, "installed")
         if entry.name not in found or key < found[entry.name][0]:
             found[entry.name] = (key, font)
     return [font for _, font in sorted(found.values(), key=lambda item: item[0])]
