@@ -25,6 +25,9 @@ How text stays text in the saved files:
   malformed PDF that poppler reports as "Mismatch between font type and embedded
   font file"; for those fonts the PDF uses Type 3 (``pdf.fonttype = 3``), which is
   well formed and still searchable. That is why TrueType fonts rank first.
+  Matplotlib before 3.11 (the last release for Python 3.10 is 3.10) draws the glyphs
+  of a Type 3 CFF font but maps them to no characters, so such a PDF is not
+  searchable there (:func:`pdf_text_searchable`); a TrueType CJK font avoids that.
 * SVG: ``svg.fonttype = "none"`` writes ``<text>`` elements that name the font
   family instead of glyph outlines. The text stays searchable and editable, but a
   viewer without the family installed substitutes another font; use the PNG (or
@@ -290,9 +293,29 @@ def use_font(font: str | os.PathLike | None = None) -> CJKFont:
             "font %s has CFF outlines: PDFs embed it as Type 3 (Type 42 would be malformed)",
             chosen.family,
         )
+        if not pdf_text_searchable(chosen):
+            logger.warning(
+                "matplotlib %s: PDF figures drawn with %s (CFF outlines) are not searchable "
+                "text; matplotlib 3.11+ (Python 3.11+) or a TrueType CJK font makes them so",
+                mpl.__version__,
+                chosen.family,
+            )
     logger.info("figures use font %s (%s, from %s)", chosen.family, chosen.path, chosen.source)
     _current = chosen
     return chosen
+
+
+def pdf_text_searchable(font: CJKFont | None = None) -> bool:
+    """Whether the text of PDF figures drawn with ``font`` can be searched and copied.
+
+    Always with TrueType outlines (Type 42). With CFF outlines (Type 3), only from
+    matplotlib 3.11 on: earlier releases write Type 3 glyphs without their characters.
+    """
+    font = font or ensure_font()
+    if font.truetype_outlines:
+        return True
+    major, minor = (int(part) for part in mpl.__version__.split(".")[:2])
+    return (major, minor) >= (3, 11)
 
 
 def ensure_font() -> CJKFont:
