@@ -259,3 +259,13 @@ def test_cache_pickle_round_trip_keeps_arrow_buffers_out_of_band(tmp_path, monke
     path.write_bytes(path.read_bytes()[:-3])  # truncated: an error, not wrong data
     with pytest.raises(ValueError, match="truncated"):
         pipeline._load_pickle(path)
+
+
+def test_csv_has_one_header_whatever_the_chunks(tmp_path):
+    import pyarrow as pa
+
+    part = pa.table({"title": ["甲", "乙"], "n": [1, 2]})
+    table = pa.concat_tables([part.schema.empty_table(), part, part.slice(0, 0), part])
+    path = pipeline._write_csv_table(table, tmp_path / "t.csv")
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    assert lines == ['"title","n"', '"甲",1', '"乙",2', '"甲",1', '"乙",2']

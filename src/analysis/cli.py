@@ -1,5 +1,8 @@
 """The command line: ``python -m analysis build|report [INPUT ...]``.
 
+The same command is installed as ``yrd-analysis`` (``yrd-analysis report``); each
+names itself as it was called in ``--help``.
+
 ``build`` turns a folder of pages and tables into the articles, tokens,
 mentions, events and keywords tables in ``data/processed/`` (Parquet and CSV).
 ``report`` does the same, then draws every figure into ``figures/`` (PNG, SVG,
@@ -17,8 +20,11 @@ from pathlib import Path
 from analysis import config
 from analysis.errors import InputError
 
+#: The name of the installed command (``[project.scripts]`` in pyproject.toml).
+COMMAND = "yrd-analysis"
 
-def _parser() -> argparse.ArgumentParser:
+
+def _parser(prog: str = COMMAND) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "inputs",
@@ -86,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     focus.add_argument("--title", default=None, help="the report's title")
 
     parser = argparse.ArgumentParser(
-        prog="python -m analysis",
+        prog=prog,
         description="Tables, figures and a report from Yangtze River Delta news pages.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
@@ -128,9 +134,15 @@ def _manifest_digest(out_dir: Path) -> str | None:
         return None
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    args = _parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
+    """Run the command line; returns the exit code.
+
+    Args:
+        argv: the arguments (default: ``sys.argv[1:]``).
+        prog: the command's name in usage and help: ``yrd-analysis`` (the installed
+            command) or ``python -m analysis``.
+    """
+    args = _parser(prog).parse_args(argv)
     logging.basicConfig(
         level=logging.WARNING - 10 * min(args.verbose, 2),
         format="%(levelname)s %(name)s: %(message)s",

@@ -25,6 +25,9 @@ How text stays text in the saved files:
   malformed PDF that poppler reports as "Mismatch between font type and embedded
   font file"; for those fonts the PDF uses Type 3 (``pdf.fonttype = 3``), which is
   well formed and still searchable. That is why TrueType fonts rank first.
+  Matplotlib before 3.11 (the last release for Python 3.10 is 3.10) draws the glyphs
+  of a Type 3 CFF font but maps them to no characters, so such a PDF is not
+  searchable there (:func:`pdf_text_searchable`); a TrueType CJK font avoids that.
 * SVG: ``svg.fonttype = "none"`` writes ``<text>`` elements that name the font
   family instead of glyph outlines. The text stays searchable and editable, but a
   viewer without the family installed substitutes another font; use the PNG (or
@@ -155,6 +158,16 @@ def _from_file(path: Path, source: str, index: int = 0) -> CJKFont:
     return CJKFont(family, path, index, truetype, source)
 
 
+def _face_index(entry: font_manager.FontEntry) -> int:
+    """The face index of a font manager entry inside its file.
+
+    Matplotlib 3.11 lists every face of a font collection (``.ttc``) with its
+    ``index``; earlier releases (the last for Python 3.10 is 3.10) list the first
+    face only and have no ``index`` attribute, which means face 0.
+    """
+    return getattr(entry, "index", 0)
+
+
 def _from_family(name: str) -> CJKFont | None:
     """An installed font whose family name is ``name`` (case-insensitive)."""
     wanted = name.casefold()
@@ -162,8 +175,9 @@ def _from_family(name: str) -> CJKFont | None:
     # Regular weight first, then TrueType outlines.
     entries.sort(key=lambda e: abs(e.weight - 400) if isinstance(e.weight, int) else 0)
     for entry in entries:
-        _, truetype = _font_info(entry.fname, entry.index)
-        return CJKFont(entry.name, Path(entry.fname), entry.index, truetype, "setting")
+        index = _face_index(entry)
+        _, truetype = _font_info(entry.fname, index)
+        return CJKFont(entry.name, Path(entry.fname), index, truetype, "setting")
     bundled = _bundled_dir()
     for path in sorted(bundled.glob("*.[ot]tf")) if bundled else ():
         if (
@@ -182,12 +196,13 @@ def _installed_candidates() -> list[CJKFont]:
     for entry in font_manager.fontManager.ttflist:
         if bundled is not None and Path(entry.fname).resolve().parent == bundled:
             continue  # fonts registered from mplfonts are ranked separately
-        if entry.style != "normal" or not _covers(entry.fname, entry.index):
+        index = _face_index(entry)
+        if entry.style != "normal" or not _covers(entry.fname, index):
             continue
-        _, truetype = _font_info(entry.fname, entry.index)
+        _, truetype = _font_info(entry.fname, index)
         weight = entry.weight if isinstance(entry.weight, int) else 400
         key = (rank.get(entry.name.casefold(), len(rank)), abs(weight - 400), entry.name)
-        font = CJKFont(entry.name, Path(entry.fname), entry.index, truetype, "installed")
+        font = CJKFont(entry.name, Path(entry.fname), index, truetype, "installed")
         if entry.name not in found or key < found[entry.name][0]:
             found[entry.name] = (key, font)
     return [font for _, font in sorted(found.values(), key=lambda item: item[0])]
@@ -278,9 +293,29 @@ def use_font(font: str | os.PathLike | None = None) -> CJKFont:
             "font %s has CFF outlines: PDFs embed it as Type 3 (Type 42 would be malformed)",
             chosen.family,
         )
+        if not pdf_text_searchable(chosen):
+            logger.warning(
+                "matplotlib %s: PDF figures drawn with %s (CFF outlines) are not searchable "
+                "text; matplotlib 3.11+ (Python 3.11+) or a TrueType CJK font makes them so",
+                mpl.__version__,
+                chosen.family,
+            )
     logger.info("figures use font %s (%s, from %s)", chosen.family, chosen.path, chosen.source)
     _current = chosen
     return chosen
+
+
+def pdf_text_searchable(font: CJKFont | None = None) -> bool:
+    """Whether the text of PDF figures drawn with ``font`` can be searched and copied.
+
+    Always with TrueType outlines (Type 42). With CFF outlines (Type 3), only from
+    matplotlib 3.11 on: earlier releases write Type 3 glyphs without their characters.
+    """
+    font = font or ensure_font()
+    if font.truetype_outlines:
+        return True
+    major, minor = (int(part) for part in mpl.__version__.split(".")[:2])
+    return (major, minor) >= (3, 11)
 
 
 def ensure_font() -> CJKFont:

@@ -190,7 +190,11 @@ class TermCounts:
         if self.codes is not None:
             mask = keep[self.codes]
             codes, doc = new_code[self.codes[mask]], self.doc[mask]
-        return TermCounts(self.vocabulary.filter(keep), counts, codes, doc, key)
+        import pyarrow
+
+        # pyarrow before 15 filters with an Arrow mask only, not a NumPy one
+        vocabulary = self.vocabulary.filter(pyarrow.array(keep))
+        return TermCounts(vocabulary, counts, codes, doc, key)
 
     @classmethod
     def from_tokens(cls, token_lists, *, sequence: bool = False) -> TermCounts:

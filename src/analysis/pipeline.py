@@ -444,7 +444,9 @@ def _csv_table(table):
     for i, f in enumerate(table.schema):
         if pa.types.is_list(f.type):
             table = table.set_column(i, f.name, pc.binary_join(table.column(i), "|").fill_null(""))
-    return table
+    # pyarrow before 15 writes the header again for each empty batch: leave those out
+    batches = [batch for batch in table.to_batches() if batch.num_rows]
+    return pa.Table.from_batches(batches, schema=table.schema)
 
 
 def write_excel(tables: dict[str, pd.DataFrame], path: Path) -> Path:
