@@ -8,7 +8,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from analysis import pipeline
+from analysis import cache, pipeline, publish, stages
 from analysis.cli import main
 from analysis.errors import InputError
 from tests import pagegen
@@ -82,7 +82,7 @@ def test_rebuild_only_processes_what_changed(corpus, tmp_path):
 
 
 def test_results_do_not_depend_on_jobs(corpus, tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "_BATCH_FILES", 2)  # three batches, so two workers share them
+    monkeypatch.setattr(stages, "_BATCH_FILES", 2)  # three batches, so two workers share them
     one = pipeline.load_tables(_build(corpus, tmp_path / "one", jobs=1).paths and tmp_path / "one")
     two = pipeline.load_tables(_build(corpus, tmp_path / "two", jobs=2).paths and tmp_path / "two")
     for name in pipeline.TABLES:
@@ -94,8 +94,8 @@ def test_a_partial_rebuild_with_jobs_still_forks_its_workers(corpus, tmp_path, m
     # forked: forking waits for a process with one thread
     import multiprocessing
 
-    monkeypatch.setattr(pipeline, "_BATCH_FILES", 2)
-    monkeypatch.setattr(pipeline._TableStream, "ROW_GROUP_BYTES", 0)  # each part written
+    monkeypatch.setattr(stages, "_BATCH_FILES", 2)
+    monkeypatch.setattr(publish.TableStream, "ROW_GROUP_BYTES", 0)  # each part written
     out = tmp_path / "out"
     first = _build(corpus, out, jobs=2)
     for name in ("2023/paper_2023-08-03.txt", "2023/paper_2023-08-05.txt", "paper_2023-08-06.txt"):
@@ -154,8 +154,8 @@ def test_a_build_stopped_by_a_bad_input_leaves_the_last_tables(corpus, tmp_path,
     out = tmp_path / "out"
     first = _build(corpus, out, jobs=1)
     # batches of two files: the first files' rows are written before the bad one is met
-    monkeypatch.setattr(pipeline, "_BATCH_FILES", 2)
-    monkeypatch.setattr(pipeline._TableStream, "ROW_GROUP_BYTES", 0)  # each part written
+    monkeypatch.setattr(stages, "_BATCH_FILES", 2)
+    monkeypatch.setattr(publish.TableStream, "ROW_GROUP_BYTES", 0)  # each part written
     (corpus / "paper_2023-08-03.txt").write_bytes(b"\x00\x01binary")
     with pytest.raises(InputError, match=r"paper_2023-08-03\.txt"):
         _build(corpus, out, jobs=1, errors="raise")
@@ -189,8 +189,8 @@ def test_jobs_from_a_process_with_other_threads(corpus, tmp_path, monkeypatch):
     """As in a Jupyter kernel: workers are started clean (no fork of a threaded process)."""
     import threading
 
-    monkeypatch.setattr(pipeline, "_BATCH_FILES", 2)
-    monkeypatch.setattr(pipeline._TableStream, "ROW_GROUP_BYTES", 0)  # each part written
+    monkeypatch.setattr(stages, "_BATCH_FILES", 2)
+    monkeypatch.setattr(publish.TableStream, "ROW_GROUP_BYTES", 0)  # each part written
     stop = threading.Event()
     other = threading.Thread(target=stop.wait, daemon=True)
     other.start()
@@ -246,12 +246,12 @@ def test_cache_pickle_round_trip_keeps_arrow_buffers_out_of_band(tmp_path, monke
 
     table = pa.table({"text": ["无锡高新区", "", None], "n": [1, 2, 3]})
     path = tmp_path / "batch.pkl"
-    pipeline._dump_pickle({"t": table, "x": [1, "二"]}, path)
+    cache._dump_pickle({"t": table, "x": [1, "二"]}, path)
     head = path.read_bytes().split(b"\n", 1)[0]
     assert len(json.loads(head)) > 2  # the pickle, then the Arrow buffers apart
-    monkeypatch.setattr(pipeline.os, "name", os_name)  # memory-mapped, or read
-    back = pipeline._load_pickle(path)
+    monkeypatch.setattr(cache.os, "name", os_name)  # memory-mapped, or read
+    back = cache._load_pickle(path)
     assert back["t"].equals(table) and back["x"] == [1, "二"]
     path.write_bytes(path.read_bytes()[:-3])  # truncated: an error, not wrong data
     with pytest.raises(ValueError, match="truncated"):
-        pipeline._load_pickle(path)
+        cache._load_pickle(path)

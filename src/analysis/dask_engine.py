@@ -33,20 +33,20 @@ def _task(
     force: bool,
 ) -> dict:
     """Process one batch of files on a worker; write its parts; return its report."""
-    from analysis import pipeline
+    from analysis import stages
     from analysis.sources import LoadReport
 
     files = [(path, key) for path, key, _ in batch]
     digests = [digest for _, _, digest in batch]
-    results, processed, used = pipeline._run_local(
+    results, processed, used = stages.run_local(
         files, digests, options, Path(cache_dir), jobs=1, progress=False, force=force
     )
     report = LoadReport()
-    tables, terms = pipeline._assemble(results, files, report, "warn")
+    tables, terms = stages.assemble(results, files, report, "warn")
     loaded, skipped = report.loaded, report.skipped
     import pyarrow.parquet as pq
 
-    for t in pipeline.FILE_TABLES:
+    for t in stages.FILE_TABLES:
         folder = Path(out) / f"{t}.parquet"
         folder.mkdir(parents=True, exist_ok=True)
         pq.write_table(tables[t], folder / f"part-{index:05d}.parquet")
@@ -77,11 +77,11 @@ def build_dask(
     naming the cached batches the tables come from."""
     from dask.distributed import Client, LocalCluster, as_completed
 
-    from analysis import pipeline
+    from analysis import publish, stages
     from analysis.keyterms import TermCounts
 
-    for t in pipeline.TABLES:
-        pipeline._remove(out / f"{t}.parquet")
+    for t in stages.TABLES:
+        publish.remove_path(out / f"{t}.parquet")
     out.mkdir(parents=True, exist_ok=True)
     items = [(p, k, d) for (p, k), d in zip(files, digests, strict=True)]
     batches = [items[i : i + _DASK_BATCH_FILES] for i in range(0, len(items), _DASK_BATCH_FILES)]
@@ -123,22 +123,22 @@ def build_dask(
             if errors == "raise":
                 raise InputError(why, path=path, problem="input")
             report.skipped.append((path, why))
-    tables = pipeline.load_tables(out, pipeline.FILE_TABLES)
+    tables = publish.load_tables(out, stages.FILE_TABLES)
     if not batches:
-        tables = pipeline._empty_tables()
+        tables = stages.empty_tables()
     # the term counts of the tasks, in task order (the rows of the tables' parts)
     terms = TermCounts.concat([(r["terms"], 0, r["terms"].counts.shape[0]) for r in results])
-    tables["keywords"] = pipeline._keywords(tables, options, terms)
-    paths = {t: sorted((out / f"{t}.parquet").glob("*.parquet")) for t in pipeline.FILE_TABLES}
+    tables["keywords"] = stages.keywords_table(tables, options, terms)
+    paths = {t: sorted((out / f"{t}.parquet").glob("*.parquet")) for t in stages.FILE_TABLES}
     import pyarrow.parquet as pq
 
     kw = out / "keywords.parquet"
     kw.mkdir(parents=True, exist_ok=True)
     pq.write_table(
-        pipeline._to_arrow(tables["keywords"], pipeline.table_schema("keywords")),
+        stages.to_arrow(tables["keywords"], stages.table_schema("keywords")),
         kw / "part-00000.parquet",
     )
     paths["keywords"] = [kw / "part-00000.parquet"]
-    for name in pipeline.CSV_TABLES:
-        paths[name].append(pipeline.write_csv(tables[name], out / f"{name}.csv"))
+    for name in stages.CSV_TABLES:
+        paths[name].append(publish.write_csv(tables[name], out / f"{name}.csv"))
     return tables, paths, n_processed, used

@@ -541,8 +541,8 @@ def build_report(
     """
     import matplotlib.pyplot as plt
 
-    from analysis.pipeline import write_excel
     from analysis.plots import save_figure
+    from analysis.publish import write_excel
 
     out = Path(figures_dir) if figures_dir is not None else config.FIGURES_DIR
     processed = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DIR

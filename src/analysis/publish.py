@@ -1,0 +1,338 @@
+"""Writing and reading a set of tables: Parquet, CSV, the Excel workbook.
+
+Both engines write their tables through this module, and :func:`load_tables`
+reads them back.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from analysis import config
+from analysis.errors import InputError
+from analysis.stages import (
+    CSV_TABLES,
+    FILE_TABLES,
+    TABLES,
+    from_arrow,
+    table_schema,
+    to_arrow,
+)
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+logger = logging.getLogger(__name__)
+
+
+def remove_path(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
+
+
+def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with list columns joined by ``|`` (for CSV and Excel)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = frame.copy()
+    for col in out.columns:
+        values = out[col]
+        if isinstance(values.dtype, pd.ArrowDtype) and pa.types.is_list(values.dtype.pyarrow_dtype):
+            joined = pc.binary_join(pa.array(values.array), "|").fill_null("")
+            out[col] = pd.Series(joined.to_pylist(), index=out.index, dtype="str")
+        elif (
+            values.dtype == object
+            and len(out)
+            and isinstance(next((v for v in values if v is not None), None), (list, tuple))
+        ):
+            out[col] = values.map(lambda v: "|".join(map(str, v)) if v is not None else "")
+    return out
+
+
+def write_tables(
+    tables: dict[str, pd.DataFrame | pa.Table], out_dir: Path, *, csv: bool = True
+) -> dict[str, list[Path]]:
+    """Write each table (a DataFrame, or an Arrow table of the build's schema) as
+    ``<table>.parquet`` (and ``<table>.csv``) into ``out_dir``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    def write_one(name: str) -> list[Path]:
+        table = tables[name]
+        if not isinstance(table, pa.Table):
+            table = to_arrow(table, table_schema(name))
+        target = out_dir / f"{name}.parquet"
+        remove_path(target)
+        pq.write_table(table, target)
+        paths = [target]
+        if csv and name in CSV_TABLES:
+            paths.append(_write_csv_table(table, out_dir / f"{name}.csv"))
+        return paths
+
+    # Arrow encodes, compresses and writes without the GIL: the tables go in parallel
+    with ThreadPoolExecutor(max_workers=min(4, len(tables) or 1)) as pool:
+        return dict(zip(tables, pool.map(write_one, tables), strict=True))
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """CSV that Excel opens with the Chinese intact: UTF-8 with a BOM, lists joined by ``|``.
+
+    Written with pyarrow's CSV writer (several times faster than pandas').
+    """
+    import pyarrow as pa
+
+    return _write_csv_table(pa.Table.from_pandas(_csv_frame(frame), preserve_index=False), path)
+
+
+def _write_csv_table(table, path: Path) -> Path:
+    """:func:`write_csv` of an Arrow table."""
+    import pyarrow.csv as pacsv
+
+    with open(path, "wb") as fh:
+        fh.write(_BOM)
+        pacsv.write_csv(_csv_table(table), fh)
+    return path
+
+
+_BOM = b"\xef\xbb\xbf"  # so that Excel reads the CSV files as UTF-8
+
+
+def _csv_table(table):
+    """The Arrow table with list columns joined by ``|``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for i, f in enumerate(table.schema):
+        if pa.types.is_list(f.type):
+            table = table.set_column(i, f.name, pc.binary_join(table.column(i), "|").fill_null(""))
+    return table
+
+
+def write_excel(tables: dict[str, pd.DataFrame], path: Path) -> Path:
+    """One workbook with a sheet per table (long texts cut at Excel's cell limit)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name in CSV_TABLES:
+            if name not in tables:
+                continue
+            frame = _csv_frame(tables[name])
+            for col in frame.columns:
+                if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
+                    frame[col] = frame[col].astype(str).str.slice(0, 32000)
+            frame.to_excel(writer, sheet_name=name, index=False)
+    return path
+
+
+def load_tables(
+    out_dir: str | os.PathLike | None = None, tables: Iterable[str] = TABLES
+) -> dict[str, pd.DataFrame]:
+    """Load the built tables back from ``processed/`` (Parquet files or part folders).
+
+    Example:
+        >>> t = load_tables()  # doctest: +SKIP
+        >>> t["events"].groupby("type_label").size()  # doctest: +SKIP
+
+    Raises:
+        InputError: when a table has not been built yet (run ``python -m analysis build``).
+    """
+    base = Path(out_dir) if out_dir is not None else config.PROCESSED_DIR
+    out = {}
+    for name in tables:
+        path = base / f"{name}.parquet"
+        if not path.exists():
+            raise InputError(
+                f"{path}: not built yet; run `python -m analysis build` first",
+                path=str(path),
+                problem="missing",
+            )
+        import pyarrow.parquet as pq
+
+        out[name] = from_arrow(pq.read_table(path), name)
+    return out
+
+
+class LazyTables(dict):
+    """The built tables, each made a DataFrame the first time it is asked for.
+
+    A rebuild with nothing changed returns these, read from ``processed/``, so that
+    printing a summary does not read the (large) tokens table; a build returns them
+    converted from its Arrow tables, so that the tokens are not converted either.
+    """
+
+    def __init__(self, out_dir: Path | None = None, arrow: dict[str, pa.Table] | None = None):
+        super().__init__()
+        self._out_dir = Path(out_dir) if out_dir is not None else None
+        self._arrow = dict(arrow or {})
+
+    def __missing__(self, name: str) -> pd.DataFrame:
+        if name not in TABLES:
+            raise KeyError(name)
+        if name in self._arrow:
+            frame = from_arrow(self._arrow.pop(name), name)
+        elif self._out_dir is not None:
+            frame = load_tables(self._out_dir, [name])[name]
+        else:
+            raise KeyError(name)
+        self[name] = frame
+        return frame
+
+    def n_rows(self, name: str) -> int:
+        """The table's number of rows, without reading it."""
+        if dict.__contains__(self, name):
+            return len(dict.__getitem__(self, name))
+        if name in self._arrow:
+            return self._arrow[name].num_rows
+        import pyarrow.dataset as ds
+
+        return ds.dataset(self._path(name), format="parquet").count_rows()
+
+    def columns(self, name: str, columns: list[str]) -> pd.DataFrame:
+        """Some columns of the table, reading only those."""
+        if dict.__contains__(self, name):
+            return dict.__getitem__(self, name)[columns]
+        if name in self._arrow:
+            return from_arrow(self._arrow[name].select(columns), name)
+        import pyarrow.parquet as pq
+
+        return from_arrow(pq.read_table(self._path(name), columns=columns), name)
+
+    def _path(self, name: str) -> Path:
+        if self._out_dir is None or name not in TABLES:
+            raise KeyError(name)
+        return self._out_dir / f"{name}.parquet"
+
+    def __contains__(self, name) -> bool:
+        return name in TABLES
+
+    def keys(self):
+        return list(TABLES)
+
+    def __iter__(self):
+        return iter(TABLES)
+
+    def __len__(self) -> int:
+        return len(TABLES)
+
+    def items(self):
+        return [(name, self[name]) for name in TABLES]
+
+    def values(self):
+        return [self[name] for name in TABLES]
+
+    def get(self, name, default=None):
+        return self[name] if name in TABLES else default
+
+
+def count_chars(articles: pd.DataFrame) -> int:
+    return int(articles["n_chars"].sum()) if len(articles) else 0
+
+
+class TableStream:
+    """Writes the file tables part by part into ``<table>.parquet`` (and ``.csv``), in
+    a thread, as :class:`Assembler` hands them over; :meth:`close` finishes the files.
+
+    Parts are gathered into row groups of about 32 MB. The files are written under
+    temporary names and renamed when complete.
+    """
+
+    ROW_GROUP_BYTES = 32 << 20
+
+    def __init__(self, out_dir: Path, *, csv: bool = True, tables=FILE_TABLES):
+        self.out_dir, self.csv, self.tables = Path(out_dir), csv, tables
+        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._pending: list = []
+        self._buffered: dict[str, list] = {t: [] for t in tables}
+        self._writers: dict[str, tuple] = {}
+
+    def write(self, parts: dict[str, pa.Table]) -> None:
+        self._pending.append(self._pool.submit(self._write, parts, False))
+
+    def _write(self, parts: dict[str, pa.Table], last: bool) -> None:
+        import pyarrow as pa
+
+        for name in self.tables:
+            buffered = self._buffered[name]
+            if name in parts and parts[name].num_rows:
+                buffered.append(parts[name])
+            if buffered and (last or sum(t.nbytes for t in buffered) >= self.ROW_GROUP_BYTES):
+                table = pa.concat_tables([table_schema(name).empty_table(), *buffered])
+                buffered.clear()
+                parquet, csv, _ = self._open(name)
+                parquet.write_table(table)
+                if csv is not None:
+                    csv.write_table(_csv_table(table))
+            elif last:
+                self._open(name)  # a table without rows still gets its files
+
+    def _open(self, name: str) -> tuple:
+        """The table's Parquet writer, CSV writer and CSV file (None without CSV)."""
+        import pyarrow.csv as pacsv
+        import pyarrow.parquet as pq
+
+        if name not in self._writers:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            schema = table_schema(name)
+            csv = fh = None
+            if self.csv and name in CSV_TABLES:
+                fh = open(self._tmp(f"{name}.csv"), "wb")
+                fh.write(_BOM)
+                csv = pacsv.CSVWriter(fh, _csv_table(schema.empty_table()).schema)
+            self._writers[name] = (pq.ParquetWriter(self._tmp(f"{name}.parquet"), schema), csv, fh)
+        return self._writers[name]
+
+    def _tmp(self, filename: str) -> Path:
+        return self.out_dir / f".{filename}.tmp{os.getpid()}"
+
+    def flush(self) -> None:
+        """Write what is buffered (in the thread); nothing may be written after this."""
+        self._pending.append(self._pool.submit(self._write, {}, True))
+
+    def close(self) -> dict[str, list[Path]]:
+        """Write what is left, close the files and put them in place; the paths by table."""
+        self.flush()
+        for done in self._pending:
+            done.result()
+        self._pool.shutdown()
+        paths = {}
+        for name in self.tables:
+            paths[name] = []
+            for writer in self._writers.get(name, ()):
+                if writer is not None:
+                    writer.close()
+            for suffix in (".parquet", ".csv"):
+                tmp = self._tmp(f"{name}{suffix}")
+                if tmp.exists():
+                    target = self.out_dir / f"{name}{suffix}"
+                    remove_path(target)
+                    os.replace(tmp, target)
+                    paths[name].append(target)
+        return paths
+
+    def abort(self) -> None:
+        """Stop and remove the unfinished files."""
+        for done in self._pending:
+            done.cancel()
+        self._pool.shutdown(wait=True)
+        for writers in self._writers.values():
+            for writer in writers:
+                try:
+                    if writer is not None:
+                        writer.close()
+                except Exception:  # already broken: the file is removed below
+                    logger.debug("closing an unfinished table file", exc_info=True)
+        for name in self.tables:
+            for suffix in (".parquet", ".csv"):
+                self._tmp(f"{name}{suffix}").unlink(missing_ok=True)
