@@ -112,15 +112,20 @@ def main(argv: list[str] | None = None) -> int:
     print(result.summary())
     print(f"tables in {out_dir}")
     if args.command == "report":
+        from analysis.publish import ExportStats
         from analysis.report import build_report
 
         figures = args.figures or config.FIGURES_DIR
+        stats = ExportStats()
         html = build_report(
             result.tables,
             figures_dir=figures,
             processed_dir=out_dir,
             lang=args.lang,
             progress=not args.no_progress,
+            stats=stats,
         )
+        if line := stats.summary("tables.xlsx and report.html"):
+            print(line)
         print(f"figures and report in {figures}; open {html}")
     return 0

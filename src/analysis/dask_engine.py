@@ -72,6 +72,7 @@ def build_dask(
     errors,
     progress,
     force,
+    stats=None,
 ):
     """Run the build on Dask; returns ``(tables, paths, n_processed, used)``, ``used``
     naming the cached batches the tables come from."""
@@ -140,5 +141,5 @@ def build_dask(
     )
     paths["keywords"] = [kw / "part-00000.parquet"]
     for name in stages.CSV_TABLES:
-        paths[name].append(publish.write_csv(tables[name], out / f"{name}.csv"))
+        paths[name].append(publish.write_csv(tables[name], out / f"{name}.csv", stats))
     return tables, paths, n_processed, used

@@ -30,6 +30,7 @@ import pandas as pd
 from analysis import config
 from analysis.cache import prune_cache
 from analysis.publish import (
+    ExportStats,
     LazyTables,
     TableStream,
     count_chars,
@@ -91,6 +92,7 @@ class BuildResult:
         unchanged: True when nothing changed since the last build.
         seconds: wall-clock time of the build.
         n_chars: characters of text (titles and bodies) in the articles table.
+        exports: what the CSV files changed to be safe to open in a spreadsheet.
     """
 
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
@@ -101,6 +103,7 @@ class BuildResult:
     unchanged: bool = False
     seconds: float = 0.0
     n_chars: int = 0
+    exports: ExportStats = field(default_factory=ExportStats)
 
     def summary(self) -> str:
         """A few lines for the terminal."""
@@ -126,6 +129,8 @@ class BuildResult:
             lines.append(f"SKIPPED {path}: {why}")
         for path, why in self.report.ignored:
             lines.append(f"ignored {path}: {why}")
+        if line := self.exports.summary("CSV"):
+            lines.append(line)
         lines.append(f"done in {self.seconds:.1f} s")
         return "\n".join(lines)
 
@@ -207,6 +212,7 @@ def build(
     if engine == "dask":
         from analysis.dask_engine import build_dask
 
+        exports = ExportStats()
         tables, paths, n_processed, used = build_dask(
             files,
             digests,
@@ -219,6 +225,7 @@ def build(
             errors=errors,
             progress=progress,
             force=force,
+            stats=exports,
         )
     else:
         mark = time.perf_counter()
@@ -250,12 +257,14 @@ def build(
         except BaseException:
             stream.abort()
             raise
-        paths.update(write_tables({"keywords": tables["keywords"]}, out, csv=csv))
+        exports = stream.stats
+        paths.update(write_tables({"keywords": tables["keywords"]}, out, csv=csv, stats=exports))
         _log_phase("wrote the tables", mark)
     manifest["skipped"] = report.skipped
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
     prune_cache(cache_dir, used)
     result.tables, result.paths, result.n_processed = tables, paths, n_processed
+    result.exports = exports
     result.n_chars = count_chars(columns_of(tables, "articles", ["n_chars"]))
     result.seconds = time.perf_counter() - started
     return result

@@ -11,6 +11,8 @@ import os
 import shutil
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,8 +62,101 @@ def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# --------------------------------------------------------------------------- safe exports
+#: A cell beginning with one of these is read as a formula by spreadsheets (OWASP,
+#: "CSV Injection"): ``= + - @``, and a tab or carriage return (which may precede one).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_RE = "^[=+\\-@\t\r]"
+#: Control characters a workbook (XML 1.0) or an HTML page cannot hold: C0 controls
+#: but tab, line feed and carriage return, and the non-characters U+FFFE, U+FFFF.
+_CONTROL_RE = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
+_CONTROLS = {
+    **{c: 0x2400 + c for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20))},
+    0xFFFE: 0xFFFD,
+    0xFFFF: 0xFFFD,
+}
+
+
+@dataclass
+class ExportStats:
+    """What the exports (CSV, workbook, HTML) changed to keep a spreadsheet or a browser
+    safe; the Parquet tables keep the text as read.
+
+    Attributes:
+        formulas: text cells beginning with ``= + - @``, tab or carriage return, written
+            as text (a ``'`` put before them in CSV; a text cell in the workbook).
+        controls: control characters replaced by their visible symbol (ESC becomes
+            ``␛``, U+241B; NUL ``␀``; U+FFFE and U+FFFF become ``�``).
+    """
+
+    formulas: int = 0
+    controls: int = 0
+
+    def add(self, other: ExportStats) -> None:
+        self.formulas += other.formulas
+        self.controls += other.controls
+
+    def summary(self, what: str) -> str:
+        """One line, or ``""`` when nothing was changed."""
+        if not (self.formulas or self.controls):
+            return ""
+        return (
+            f"{what}: {self.formulas:,} cell(s) beginning with = + - @ written as text, "
+            f"{self.controls:,} control character(s) replaced (the Parquet tables keep them)"
+        )
+
+
+def replace_controls(text: str) -> tuple[str, int]:
+    """``text`` with the control characters a workbook or HTML cannot hold replaced by
+    their visible symbols (U+2400 block), and how many were replaced."""
+    safe = text.translate(_CONTROLS)
+    if safe is text or safe == text:
+        return text, 0
+    return safe, sum(a != b for a, b in zip(text, safe, strict=True))
+
+
+def safe_cell(text: str, stats: ExportStats | None = None) -> str:
+    """A text cell as CSV writes it: control characters replaced, and a ``'`` put before
+    a cell a spreadsheet would run as a formula (OWASP's advice for CSV injection)."""
+    text, n = replace_controls(text)
+    formula = text.startswith(FORMULA_STARTS)
+    if stats is not None:
+        stats.controls += n
+        stats.formulas += formula
+    return "'" + text if formula else text
+
+
+def _safe_strings(column, stats: ExportStats | None):
+    """:func:`safe_cell` of every value of an Arrow string column (vectorised; rows are
+    visited in Python only when they hold a control character)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    controls = pc.match_substring_regex(column, _CONTROL_RE)
+    if pc.any(controls).as_py():
+        values = column.to_pylist()
+        for i in pc.indices_nonzero(controls).to_pylist():
+            values[i], n = replace_controls(values[i])
+            if stats is not None:
+                stats.controls += n
+        column = pa.array(values, type=column.type)
+    formulas = pc.match_substring_regex(column, _FORMULA_RE)
+    n = pc.sum(formulas).as_py() or 0
+    if n:
+        column = pc.if_else(formulas, pc.utf8_replace_slice(column, 0, 0, "'"), column)
+        if stats is not None:
+            stats.formulas += n
+    return column
+
+
 def write_tables(
-    tables: dict[str, pd.DataFrame | pa.Table], out_dir: Path, *, csv: bool = True
+    tables: dict[str, pd.DataFrame | pa.Table],
+    out_dir: Path,
+    *,
+    csv: bool = True,
+    stats: ExportStats | None = None,
 ) -> dict[str, list[Path]]:
     """Write each table (a DataFrame, or an Arrow table of the build's schema) as
     ``<table>.parquet`` (and ``<table>.csv``) into ``out_dir``."""
@@ -69,6 +164,7 @@ def write_tables(
     import pyarrow.parquet as pq
 
     out_dir.mkdir(parents=True, exist_ok=True)
+    counts = {name: ExportStats() for name in tables}
 
     def write_one(name: str) -> list[Path]:
         table = tables[name]
@@ -79,61 +175,153 @@ def write_tables(
         pq.write_table(table, target)
         paths = [target]
         if csv and name in CSV_TABLES:
-            paths.append(_write_csv_table(table, out_dir / f"{name}.csv"))
+            paths.append(_write_csv_table(table, out_dir / f"{name}.csv", counts[name]))
         return paths
 
     # Arrow encodes, compresses and writes without the GIL: the tables go in parallel
     with ThreadPoolExecutor(max_workers=min(4, len(tables) or 1)) as pool:
-        return dict(zip(tables, pool.map(write_one, tables), strict=True))
+        paths = dict(zip(tables, pool.map(write_one, tables), strict=True))
+    if stats is not None:
+        for count in counts.values():
+            stats.add(count)
+    return paths
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """CSV that Excel opens with the Chinese intact: UTF-8 with a BOM, lists joined by ``|``.
+def write_csv(frame: pd.DataFrame, path: Path, stats: ExportStats | None = None) -> Path:
+    """CSV that Excel opens with the Chinese intact: UTF-8 with a BOM, lists joined by ``|``,
+    and safe to open (see :func:`safe_cell`; what was changed is added to ``stats``).
 
     Written with pyarrow's CSV writer (several times faster than pandas').
     """
     import pyarrow as pa
 
-    return _write_csv_table(pa.Table.from_pandas(_csv_frame(frame), preserve_index=False), path)
+    table = pa.Table.from_pandas(_csv_frame(frame), preserve_index=False)
+    return _write_csv_table(table, path, stats)
 
 
-def _write_csv_table(table, path: Path) -> Path:
+def _write_csv_table(table, path: Path, stats: ExportStats | None = None) -> Path:
     """:func:`write_csv` of an Arrow table."""
     import pyarrow.csv as pacsv
 
     with open(path, "wb") as fh:
         fh.write(_BOM)
-        pacsv.write_csv(_csv_table(table), fh)
+        pacsv.write_csv(_csv_table(table, stats), fh)
     return path
 
 
 _BOM = b"\xef\xbb\xbf"  # so that Excel reads the CSV files as UTF-8
 
 
-def _csv_table(table):
-    """The Arrow table with list columns joined by ``|``."""
+def _csv_table(table, stats: ExportStats | None = None):
+    """The Arrow table as CSV writes it: list columns joined by ``|``, every text cell
+    made safe (:func:`safe_cell`)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     for i, f in enumerate(table.schema):
         if pa.types.is_list(f.type):
-            table = table.set_column(i, f.name, pc.binary_join(table.column(i), "|").fill_null(""))
+            column = pc.binary_join(table.column(i), "|").fill_null("")
+            table = table.set_column(i, f.name, _safe_strings(column, stats))
+        elif pa.types.is_string(f.type) or pa.types.is_large_string(f.type):
+            table = table.set_column(i, f, _safe_strings(table.column(i), stats))
     return table
 
 
-def write_excel(tables: dict[str, pd.DataFrame], path: Path) -> Path:
-    """One workbook with a sheet per table (long texts cut at Excel's cell limit)."""
+#: Excel's limits: characters in a cell, rows in a sheet.
+_EXCEL_CELL_CHARS = 32000
+_EXCEL_ROWS = 1_048_576
+
+
+def write_excel(
+    tables: dict[str, pd.DataFrame], path: Path, *, stats: ExportStats | None = None
+) -> Path:
+    """One workbook with a sheet per table, safe to open.
+
+    Every text is a text cell, never a formula (a title ``=HYPERLINK(...)`` shows as
+    written); control characters are replaced (:func:`replace_controls`); numbers stay
+    numbers and dates dates. Long texts are cut at Excel's cell limit, long tables at
+    its row limit (with a warning). Written under a temporary name and renamed, so a
+    failed write leaves the previous workbook.
+    """
+    from openpyxl import Workbook
+
+    stats = stats if stats is not None else ExportStats()
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name in CSV_TABLES:
-            if name not in tables:
-                continue
-            frame = _csv_frame(tables[name])
-            for col in frame.columns:
-                if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
-                    frame[col] = frame[col].astype(str).str.slice(0, 32000)
-            frame.to_excel(writer, sheet_name=name, index=False)
+    book = Workbook(write_only=True)
+    for name in CSV_TABLES:
+        if name not in tables:
+            continue
+        frame = _csv_frame(tables[name])
+        sheet = book.create_sheet(name)
+        if len(frame) >= _EXCEL_ROWS:
+            logger.warning(
+                "%s: the %s table has %d rows; the workbook shows the first %d",
+                path,
+                name,
+                len(frame),
+                _EXCEL_ROWS - 1,
+            )
+            frame = frame.iloc[: _EXCEL_ROWS - 1]
+        sheet.append([str(c) for c in frame.columns])
+        columns = [_excel_column(frame[c], sheet, stats) for c in frame.columns]
+        ids = frame["article_id"].tolist() if "article_id" in frame.columns else None
+        for i, row in enumerate(zip(*columns, strict=True)):
+            try:
+                sheet.append(row)
+            except Exception as exc:
+                where = f" (article {ids[i]})" if ids is not None else ""
+                raise ValueError(f"{path}: sheet {name}, row {i + 2}{where}: {exc}") from exc
+    with temporary_file(path) as tmp:
+        book.save(tmp)
     return path
+
+
+def _excel_column(values: pd.Series, sheet, stats: ExportStats) -> list:
+    """The cells of a column: text cells (never formulas), numbers, dates, or None."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if pd.api.types.is_bool_dtype(values):
+        return [None if _missing(v) else bool(v) for v in values.astype(object)]
+    if pd.api.types.is_numeric_dtype(values):
+        return [None if _missing(v) else v for v in values.astype(object)]
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return [None if _missing(v) else v.to_pydatetime() for v in values]
+    cells: list = []
+    for v in values.astype(object):
+        if _missing(v):
+            cells.append(None)
+            continue
+        text, n = replace_controls(str(v)[:_EXCEL_CELL_CHARS])
+        stats.controls += n
+        if text.startswith(FORMULA_STARTS):
+            stats.formulas += 1
+            cell = WriteOnlyCell(sheet, value=text)
+            cell.data_type = "s"  # text as written, never a formula
+            cells.append(cell)
+        else:
+            cells.append(text)
+    return cells
+
+
+def _missing(value) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+@contextmanager
+def temporary_file(path: Path):
+    """A temporary name next to ``path`` that replaces ``path`` once the block is done
+    (and is removed if it fails): readers see the old file or the new one, whole.
+    Leftovers of a killed process (``.<name>.tmp<pid>``) are removed by the next build."""
+    tmp = path.parent / f".{path.name}.tmp{os.getpid()}"
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def load_tables(
@@ -252,6 +440,7 @@ class TableStream:
 
     def __init__(self, out_dir: Path, *, csv: bool = True, tables=FILE_TABLES):
         self.out_dir, self.csv, self.tables = Path(out_dir), csv, tables
+        self.stats = ExportStats()  # what the CSV files changed to be safe to open
         self._pool = ThreadPoolExecutor(max_workers=1)
         self._pending: list = []
         self._buffered: dict[str, list] = {t: [] for t in tables}
@@ -273,7 +462,7 @@ class TableStream:
                 parquet, csv, _ = self._open(name)
                 parquet.write_table(table)
                 if csv is not None:
-                    csv.write_table(_csv_table(table))
+                    csv.write_table(_csv_table(table, self.stats))
             elif last:
                 self._open(name)  # a table without rows still gets its files
 

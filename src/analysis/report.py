@@ -30,6 +30,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis import __version__, config, fonts, plots
+from analysis.publish import ExportStats, replace_controls, temporary_file, write_excel
 
 logger = logging.getLogger(__name__)
 
@@ -460,6 +461,7 @@ def write_report(
     lang: str = "zh",
     n_events: int = 20,
     embed_font: bool = True,
+    stats: ExportStats | None = None,
 ) -> Path:
     """Write the HTML report.
 
@@ -475,6 +477,8 @@ def write_report(
         n_events: how many top events to list.
         embed_font: embed the figures' font, subset to the report's characters, so
             the Chinese text shows on machines with no Chinese font.
+        stats: counts what was made safe: control characters an HTML page cannot
+            hold are replaced by their visible symbols (every text is escaped).
 
     Returns:
         The written path.
@@ -509,10 +513,14 @@ def write_report(
         articles=_articles_html(tables, t, linked),
         font_face="/*FONT-FACE*/",
     )
+    page, n_controls = replace_controls(page)
+    if stats is not None:
+        stats.controls += n_controls
     page = page.replace("/*FONT-FACE*/", _font_face(page) if embed_font else "", 1)
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(page, encoding="utf-8")
+    with temporary_file(out) as tmp:  # the old report stays until the new one is whole
+        tmp.write_text(page, encoding="utf-8")
     logger.info("wrote report %s (%d figures)", out, len(figure_parts))
     return out
 
@@ -524,6 +532,7 @@ def build_report(
     processed_dir: str | os.PathLike | None = None,
     lang: str = "zh",
     progress: bool = False,
+    stats: ExportStats | None = None,
 ) -> Path:
     """Every figure (PNG, SVG, PDF), an Excel workbook of the tables and the HTML report.
 
@@ -535,6 +544,8 @@ def build_report(
         processed_dir: where ``tables.xlsx`` goes (``config.PROCESSED_DIR``).
         lang: ``zh`` or ``en`` labels.
         progress: show a progress bar while saving figures.
+        stats: counts what the workbook and the report changed to be safe to open
+            (:class:`analysis.publish.ExportStats`).
 
     Returns:
         The path of ``report.html``.
@@ -542,7 +553,6 @@ def build_report(
     import matplotlib.pyplot as plt
 
     from analysis.plots import save_figure
-    from analysis.publish import write_excel
 
     out = Path(figures_dir) if figures_dir is not None else config.FIGURES_DIR
     processed = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DIR
@@ -557,5 +567,6 @@ def build_report(
         paths = save_figure(fig, name, out_dir=out)
         saved[name] = next(p for p in paths if p.suffix == ".png")
         plt.close(fig)
-    write_excel({k: v for k, v in tables.items() if v is not None}, processed / "tables.xlsx")
-    return write_report(tables, saved, out / "report.html", lang=lang)
+    tables = {k: v for k, v in tables.items() if v is not None}
+    write_excel(tables, processed / "tables.xlsx", stats=stats)
+    return write_report(tables, saved, out / "report.html", lang=lang, stats=stats)
