@@ -140,10 +140,14 @@ def test_bad_inputs_are_skipped_and_reported(corpus, tmp_path):
     assert [p.split("/")[-1] for p, _ in result.report.skipped] == ["broken.txt"]
     assert [p.split("/")[-1] for p, _ in result.report.ignored] == ["notes.docx"]
     assert "SKIPPED" in result.summary() and "broken.txt" in result.summary()
-    assert "7 input file(s): 7 processed, 0 from cache" in result.summary()
+    # a skipped input is counted as skipped, not as processed, and its path shown once
+    assert "7 input file(s): 6 processed, 0 from cache, 1 skipped" in result.summary()
+    assert result.summary().count("broken.txt") == 1
     again = _build(corpus, tmp_path / "out", jobs=1)
     assert again.unchanged and "broken.txt" in again.summary()
-    assert "7 input file(s): 0 processed, 6 from cache (nothing changed)" in again.summary()
+    assert "7 input file(s): 0 processed, 6 from cache, 1 skipped (nothing changed)" in (
+        again.summary()
+    )
     with pytest.raises(InputError, match=r"broken\.txt"):
         _build(corpus, tmp_path / "strict", jobs=1, errors="raise")
 
@@ -220,8 +224,9 @@ def test_cache_is_one_file_per_batch_rebuilt_when_damaged_and_pruned(corpus, tmp
     assert again.unchanged  # the content did not change: nothing to do
     (corpus / "paper_2023-08-02.txt").write_text(SEED + "\n", encoding="utf-8")
     rebuilt = _build(corpus, out, jobs=1)
-    # the changed input, the five others the damaged batch held, the bad input (never cached)
-    assert rebuilt.n_processed == 7
+    # the changed input and the five others the damaged batch held (the bad input, never
+    # cached, is read again and counted as skipped)
+    assert rebuilt.n_processed == 6 and len(rebuilt.report.skipped) == 1
     for name in pipeline.TABLES:
         assert len(rebuilt.tables[name]) == len(first.tables[name])
     pd.testing.assert_frame_equal(
@@ -236,7 +241,7 @@ def test_cache_is_one_file_per_batch_rebuilt_when_damaged_and_pruned(corpus, tmp
     assert partly.unchanged
     (corpus / "paper_2023-08-04.txt").write_text(SEED + "\n\n", encoding="utf-8")
     one_more = _build(corpus, out, jobs=1)
-    assert one_more.n_processed == 2  # the changed input and the bad one
+    assert one_more.n_processed == 1  # the changed input (and the bad one, skipped again)
     assert len(list((settings / "batches").glob("*.pkl"))) == 2  # the old batch and the new
 
 

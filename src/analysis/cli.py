@@ -84,7 +84,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code: 0 when done, 1 when no input could
+    be read, 2 for a bad input with ``--strict`` (or a missing input path)."""
     args = _parser().parse_args(argv)
     logging.basicConfig(
         level=logging.WARNING - 10 * min(args.verbose, 2),
@@ -104,12 +105,16 @@ def main(argv: list[str] | None = None) -> int:
             errors="raise" if args.strict else "warn",
             force=args.force,
             progress=not args.no_progress,
+            figures_dir=getattr(args, "figures", None),
         )
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     out_dir = args.out or config.PROCESSED_DIR
     print(result.summary())
+    if not result.report.loaded:
+        print("error: no input could be read (see above); the tables are empty", file=sys.stderr)
+        return 1
     print(f"tables in {out_dir}")
     if args.command == "report":
         from analysis.publish import ExportStats

@@ -123,7 +123,7 @@ def build_dask(
         for path, why in res["skipped"]:
             if errors == "raise":
                 raise InputError(why, path=path, problem="input")
-            report.skipped.append((path, why))
+            report.skip(path, why)
     tables = publish.load_tables(out, stages.FILE_TABLES)
     if not batches:
         tables = stages.empty_tables()

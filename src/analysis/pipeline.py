@@ -29,6 +29,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.cache import prune_cache
+from analysis.errors import InputError
 from analysis.publish import (
     ExportStats,
     LazyTables,
@@ -48,7 +49,7 @@ from analysis.stages import (
     Assembler,
     BuildOptions,
     columns_of,
-    digest_file,
+    digest_input,
     keywords_table,
     preload_idf,
     process_frames,
@@ -87,8 +88,9 @@ class BuildResult:
         tables: the tables built (or loaded back when nothing changed).
         paths: the files written, by table.
         report: the load report (files loaded, skipped with the reason, ignored).
-        n_inputs: input files considered; ``n_processed`` of them were
-            (re)processed, the others came from the cache.
+        n_inputs: input files found; ``n_processed`` of them were (re)processed,
+            ``n_cached`` came from the cache, the others were skipped (listed in
+            ``report.skipped`` with the reason).
         unchanged: True when nothing changed since the last build.
         seconds: wall-clock time of the build.
         n_chars: characters of text (titles and bodies) in the articles table.
@@ -105,15 +107,21 @@ class BuildResult:
     n_chars: int = 0
     exports: ExportStats = field(default_factory=ExportStats)
 
+    @property
+    def n_cached(self) -> int:
+        """Inputs whose tables came from the cache."""
+        return len(self.report.loaded) - self.n_processed
+
     def summary(self) -> str:
         """A few lines for the terminal."""
         t = self.tables
-        # bad inputs are read again by every build, except when nothing changed at all
-        cached = self.n_inputs - self.n_processed - (len(self.report.skipped) * self.unchanged)
         lines = [
-            f"{self.n_inputs} input file(s): {self.n_processed} processed, {cached} from cache"
+            f"{self.n_inputs} input file(s): {self.n_processed} processed, "
+            f"{self.n_cached} from cache, {len(self.report.skipped)} skipped"
             + (" (nothing changed)" if self.unchanged else ""),
         ]
+        if not self.report.loaded:
+            lines.append("no input could be read")
         # the columns needed, not whole tables (a rebuild with nothing changed reads them)
         n_rows = t.n_rows if isinstance(t, LazyTables) else (lambda name: len(t[name]))
         if "articles" in t:
@@ -148,6 +156,7 @@ def build(
     force: bool = False,
     progress: bool = True,
     csv: bool = True,
+    figures_dir: str | os.PathLike | None = None,
 ) -> BuildResult:
     """Build every table from the inputs into ``out_dir``.
 
@@ -164,6 +173,8 @@ def build(
         force: ignore the cache and process every input again.
         progress: show progress bars.
         csv: also write CSV copies of the tables.
+        figures_dir: the folder of figures and the report (``config.FIGURES_DIR`` when
+            None): like ``out_dir``, never read as input.
 
     Returns:
         A :class:`BuildResult` with the tables and what was done.
@@ -178,18 +189,35 @@ def build(
     jobs = max(1, jobs or os.cpu_count() or 1)
     options = BuildOptions(issue_date=issue_date, layout=layout)
     report = LoadReport()
-    files = [(str(p), key) for p, key in iter_input_files(inputs, report)]
+    figures = Path(figures_dir) if figures_dir is not None else config.FIGURES_DIR
+    outputs = [
+        (out, "the build's output folder (tables, cache): never read as input"),
+        (figures, "the figures and report folder: never read as input"),
+    ]
+    found = iter_input_files(inputs, report, errors=errors, exclude=outputs)
+    files, digests = [], []
+    for p, key in found:
+        # the cache key is the content and the file's key (its name below the input
+        # folder), because the key is part of every article_id
+        try:
+            digest = digest_input(p)
+        except InputError as exc:
+            if errors == "raise":
+                raise
+            report.skip(exc.path or str(p), str(exc))
+            logger.info("skipped %s", exc)
+            continue
+        files.append((str(p), key))
+        digests.append(digest + hashlib.md5(key.encode()).hexdigest()[:8])
+    n_found_bad = len(report.skipped)  # never processed: not in the manifest's inputs
     settings = settings_digest(options)
-    # the cache key is the content and the file's key (its name below the input folder),
-    # because the key is part of every article_id
-    digests = [digest_file(Path(p)) + hashlib.md5(k.encode()).hexdigest()[:8] for p, k in files]
     manifest_path = out / "manifest.json"
     manifest = {
         "settings": settings,
         "engine": engine,
         "inputs": [[p, k, d] for (p, k), d in zip(files, digests, strict=True)],
     }
-    result = BuildResult(report=report, n_inputs=len(files))
+    result = BuildResult(report=report, n_inputs=len(files) + n_found_bad)
 
     if not force and manifest_path.exists():
         try:
@@ -199,8 +227,8 @@ def build(
         if {k: previous.get(k) for k in manifest} == manifest and all(
             (out / f"{t}.parquet").exists() for t in TABLES
         ):
-            for path, why in previous.get("skipped", []):
-                report.skipped.append((path, why))
+            report.skipped.extend(tuple(x) for x in previous.get("skipped", []))
+            report.loaded.extend(tuple(x) for x in previous.get("loaded", []))
             result.unchanged = True
             result.tables = LazyTables(out)
             result.n_chars = count_chars(columns_of(result.tables, "articles", ["n_chars"]))
@@ -260,9 +288,13 @@ def build(
         exports = stream.stats
         paths.update(write_tables({"keywords": tables["keywords"]}, out, csv=csv, stats=exports))
         _log_phase("wrote the tables", mark)
-    manifest["skipped"] = report.skipped
+    manifest["skipped"] = report.skipped[n_found_bad:]
+    manifest["loaded"] = report.loaded
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
     prune_cache(cache_dir, used)
+    # inputs processed again that gave tables (a bad input is never cached: processed
+    # by every build, it counts as skipped)
+    n_processed -= len(report.skipped) - n_found_bad
     result.tables, result.paths, result.n_processed = tables, paths, n_processed
     result.exports = exports
     result.n_chars = count_chars(columns_of(tables, "articles", ["n_chars"]))

@@ -17,10 +17,12 @@ in the load report (``df.attrs["load_report"]``).
 from __future__ import annotations
 
 import codecs
+import errno
 import io
 import json
 import logging
 import os
+import stat
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -115,6 +117,13 @@ class LoadReport:
     loaded: list[tuple[str, int]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     ignored: list[tuple[str, str]] = field(default_factory=list)
+
+    def skip(self, path: str, problem: str) -> None:
+        """Note a skipped file; ``problem`` may start with the path (an InputError's
+        message), which is then not repeated."""
+        if problem.startswith(f"{path}: "):
+            problem = problem[len(path) + 2 :]
+        self.skipped.append((path, problem))
 
     def summary(self) -> str:
         """One line per skipped or ignored file, after a count line."""
@@ -246,6 +255,95 @@ def _normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+#: Longest line (characters between two line breaks) read from a text file or a table
+#: cell. Longer than any paragraph of news; the stages keep each mention's sentence,
+#: so memory grows with the square of a line without a full stop: a file with a
+#: longer line is refused (skipped) with a message naming the line.
+MAX_LINE_CHARS = 50_000
+
+
+def file_problem(path: str | os.PathLike) -> str | None:
+    """Why ``path`` cannot be read as an input, found without opening it; None for a
+    regular file (or a link to one). Broken links, link loops, FIFOs, devices and
+    sockets are never opened: reading a FIFO or ``/dev/zero`` would never end."""
+    p = Path(path)
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        if p.is_symlink():
+            return f"a broken link (to {os.readlink(p)}, which does not exist)"
+        return "no such file"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a link loop (the link leads back to itself)"
+        return f"cannot be read ({exc.strerror or exc})"
+    mode = st.st_mode
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder"
+    kind = (
+        "a FIFO (named pipe)"
+        if stat.S_ISFIFO(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a special file"
+    )
+    return f"{kind}, not a regular file; not read"
+
+
+def read_bytes(path: str | os.PathLike, shown: str | None = None) -> bytes:
+    """The bytes of a regular file. The file is opened without blocking and checked
+    before it is read, so that a FIFO or a device (even one swapped in after the
+    folder was listed) is refused, never read.
+
+    Raises:
+        InputError: missing, a broken link, a link loop, unreadable, not a regular file.
+    """
+    p = Path(path)
+    shown = shown if shown is not None else _display(p)
+    try:
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except PermissionError:
+        raise InputError(
+            f"{shown}: not readable (permission denied)", path=shown, problem="permission"
+        ) from None
+    except OSError as exc:
+        problem = file_problem(p) or f"cannot be read ({exc.strerror or exc})"
+        raise InputError(f"{shown}: {problem}", path=shown, problem="missing") from None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            problem = file_problem(p) or "not a regular file; not read"
+            raise InputError(f"{shown}: {problem}", path=shown, problem="special")
+        try:
+            return fh.read()
+        except OSError as exc:
+            raise InputError(
+                f"{shown}: cannot be read ({exc.strerror or exc})", path=shown, problem="permission"
+            ) from None
+
+
+def check_lines(text: str, shown: str, what: str = "line") -> None:
+    """Refuse text with a line over :data:`MAX_LINE_CHARS` (an :class:`InputError`
+    naming the line). Text shorter than the limit is not scanned."""
+    if len(text) <= MAX_LINE_CHARS:
+        return
+    start, n = 0, 1
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if end - start > MAX_LINE_CHARS:
+            raise InputError(
+                f"{shown}: {what} {n} has {end - start:,} characters, more than the limit of "
+                f"{MAX_LINE_CHARS:,} (analysis.sources.MAX_LINE_CHARS); split it into paragraphs",
+                path=shown,
+                problem="format",
+            )
+        start, n = end + 1, n + 1
+
+
 def read_text(path: str | os.PathLike) -> str:
     """Read and decode a text file (see :func:`decode_bytes`)."""
     p = Path(path)
@@ -254,17 +352,7 @@ def read_text(path: str | os.PathLike) -> str:
 
 def _read_text(p: Path, path: str) -> str:
     """:func:`read_text` of ``p``, shown as ``path`` in errors."""
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file", path=str(path), problem="missing") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder", path=str(path), problem="missing") from None
-    except PermissionError:
-        raise InputError(
-            f"{path}: not readable (permission denied)", path=str(path), problem="permission"
-        ) from None
-    return decode_bytes(data, str(path))[0]
+    return decode_bytes(read_bytes(p, str(path)), str(path))[0]
 
 
 # --------------------------------------------------------------------------- tables
@@ -272,13 +360,13 @@ def _read_table(path: Path, shown: str) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix in (".csv", ".tsv"):
-            text = decode_bytes(path.read_bytes(), shown)[0]
+            text = decode_bytes(read_bytes(path, shown), shown)[0]
             sep = "\t" if suffix == ".tsv" else None
             return pd.read_csv(
                 io.StringIO(text), sep=sep, engine="python", dtype=str, keep_default_na=False
             )
         if suffix in (".jsonl", ".ndjson"):
-            text = decode_bytes(path.read_bytes(), shown)[0]
+            text = decode_bytes(read_bytes(path, shown), shown)[0]
             rows = []
             for n, line in enumerate(text.split("\n"), 1):
                 if line.strip():
@@ -296,7 +384,7 @@ def _read_table(path: Path, shown: str) -> pd.DataFrame:
                 )
             return pd.DataFrame(rows)
         if suffix == ".json":
-            text = decode_bytes(path.read_bytes(), shown)[0]
+            text = decode_bytes(read_bytes(path, shown), shown)[0]
             try:
                 obj = json.loads(text)
             except json.JSONDecodeError as exc:
@@ -312,14 +400,13 @@ def _read_table(path: Path, shown: str) -> pd.DataFrame:
                     f"{shown}: expected a list of objects", path=shown, problem="format"
                 )
             return pd.DataFrame(obj)
-        if suffix in (".xlsx", ".xls"):
-            if path.stat().st_size == 0:
+        if suffix in (".xlsx", ".xls", ".parquet"):
+            data = read_bytes(path, shown)
+            if not data:
                 raise InputError(f"{shown}: the file is empty", path=shown, problem="empty")
-            return pd.read_excel(path, dtype=str)
-        if suffix == ".parquet":
-            if path.stat().st_size == 0:
-                raise InputError(f"{shown}: the file is empty", path=shown, problem="empty")
-            return pd.read_parquet(path)
+            if suffix == ".parquet":
+                return pd.read_parquet(io.BytesIO(data))
+            return pd.read_excel(io.BytesIO(data), dtype=str)
     except InputError:
         raise
     except FileNotFoundError:
@@ -357,6 +444,30 @@ def _clean_paragraphs(text: str) -> str:
     return "\n".join(ln for ln in lines if ln)
 
 
+def _table_dates(values: pd.Series) -> pd.Series:
+    """A date column as naive datetimes: a value with a time zone keeps its wall-clock
+    time as written (``2023-08-09 10:00+08:00`` is 10:00), so a column may mix values
+    with and without a time zone, or with different ones; unreadable values are NaT."""
+    try:
+        parsed = pd.to_datetime(values, errors="coerce", format="mixed")
+    except (ValueError, TypeError):  # mixed time zones: one value at a time
+        parsed = pd.Series([_one_date(v) for v in values], index=values.index)
+        return pd.to_datetime(parsed, errors="coerce")
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
+    return parsed
+
+
+def _one_date(value) -> pd.Timestamp:
+    try:
+        stamp = pd.to_datetime(value, errors="coerce")
+    except (ValueError, TypeError, OverflowError):
+        return pd.NaT
+    if isinstance(stamp, pd.Timestamp) and stamp.tzinfo is not None:
+        stamp = stamp.tz_localize(None)
+    return stamp
+
+
 def table_articles(table: pd.DataFrame, *, source: str, issue_date=None) -> list[dict]:
     """Rows of a scraped table as article records (see :func:`load_articles`).
 
@@ -386,16 +497,16 @@ def table_articles(table: pd.DataFrame, *, source: str, issue_date=None) -> list
         return ["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in values]
 
     parsed_dates = (
-        pd.to_datetime(table[cols["date"]], errors="coerce", format="mixed")
+        _table_dates(table[cols["date"]])
         if "date" in cols
         else pd.Series(pd.NaT, index=table.index)
     )
-    if getattr(parsed_dates.dt, "tz", None) is not None:
-        parsed_dates = parsed_dates.dt.tz_localize(None)
     records = []
     fields = {name: column(name) for name in COLUMN_ALIASES}
     for i in range(len(table)):
         title = fields["title"][i].strip()
+        check_lines(title, source, f"row {i + 1}: the title, line")
+        check_lines(fields["body"][i], source, f"row {i + 1}: the body, line")
         body = _clean_paragraphs(fields["body"][i])
         dateline = match_dateline(body)
         if dateline:
@@ -465,7 +576,11 @@ def _display(path: Path) -> str:
 
 
 def iter_input_files(
-    paths: Iterable[str | os.PathLike], report: LoadReport | None = None
+    paths: Iterable[str | os.PathLike],
+    report: LoadReport | None = None,
+    *,
+    errors: str = "raise",
+    exclude: Iterable[tuple[str | os.PathLike, str]] = (),
 ) -> Iterator[tuple[Path, str]]:
     """Files to read under ``paths``, as ``(path, key)``, sorted within each folder.
 
@@ -473,27 +588,75 @@ def iter_input_files(
     name when given directly): the part of ``article_id`` that names the file,
     stable whatever the folder is called on another machine.
 
+    Files that cannot be read as inputs (broken links, link loops, FIFOs, devices,
+    sockets; :func:`file_problem`) are never opened: with ``errors="warn"`` they are
+    listed in ``report.skipped``, with ``errors="raise"`` the first raises.
+    ``exclude`` names folders (or files) to leave out, each with the reason, such as
+    the build's own output folder; each is listed once in ``report.ignored`` when
+    it lies below an input folder.
+
     Raises:
-        InputError: a path that does not exist.
+        InputError: a path that does not exist; with ``errors="raise"``, a file that
+            cannot be read.
     """
+    excluded = [(Path(e).resolve(), why) for e, why in exclude]
+
+    def problem_of(f: Path) -> bool:
+        problem = file_problem(f)
+        if problem is None:
+            return False
+        shown = _display(f)
+        if errors == "raise" or report is None:
+            raise InputError(f"{shown}: {problem}", path=shown, problem="special")
+        report.skip(shown, problem)
+        logger.info("skipped %s: %s", shown, problem)
+        return True
+
     for given in paths:
         p = Path(given)
-        if not p.exists():
+        if not p.exists() and not p.is_symlink():
             raise InputError(f"{given}: no such file or folder", path=str(given), problem="missing")
         if p.is_dir():
+            root = p.resolve()
+            skip_parts = []
+            for folder, why in excluded:
+                if folder == root:
+                    # the input folder itself is an output folder: nothing to read
+                    if report is not None:
+                        report.ignored.append((_display(p), why))
+                    skip_parts = None
+                    break
+                if folder.is_relative_to(root):
+                    skip_parts.append(folder.relative_to(root).parts)
+                    if report is not None:
+                        report.ignored.append((_display(p.joinpath(*skip_parts[-1])), why))
+            if skip_parts is None:
+                continue
             for f in sorted(p.rglob("*")):
-                if f.is_dir() or any(part.startswith(".") for part in f.relative_to(p).parts):
+                parts = f.relative_to(p).parts
+                if any(part.startswith(".") for part in parts) or f.is_dir():
                     continue
                 if f.name in _IGNORED_NAMES or f.name.startswith("~$"):
+                    continue
+                if any(parts[: len(sp)] == sp for sp in skip_parts):
                     continue
                 if f.suffix.lower() not in SUPPORTED_SUFFIXES:
                     reason = f"unsupported file type {f.suffix or '(none)'}"
                     if report is not None:
                         report.ignored.append((_display(f), reason))
-                    logger.warning("ignored %s: %s", _display(f), reason)
+                    logger.info("ignored %s: %s", _display(f), reason)
+                    continue
+                if problem_of(f):
                     continue
                 yield f, f.relative_to(p).as_posix()
         else:
+            why = next((w for f, w in excluded if p.resolve().is_relative_to(f)), None)
+            if why is not None:
+                if report is not None:
+                    report.ignored.append((_display(p), why))
+                continue
+            if problem_of(p):
+                continue
             yield p, p.name
 
 
@@ -519,6 +682,7 @@ def read_file(
             problem="format",
         )
     text = _read_text(p, shown)  # _display looks up the working directory: once per file
+    check_lines(text, shown)
     if not text.strip():
         raise InputError(f"{shown}: the file is empty", path=shown, problem="empty")
     meta = dates.meta_from_name(p.name)
@@ -583,7 +747,7 @@ def load_articles(
     if not paths:
         raise InputError("no input given: name at least one file or folder", problem="missing")
     report = LoadReport()
-    files = list(iter_input_files(paths, report))
+    files = list(iter_input_files(paths, report, errors=errors))
     records: list[dict] = []
     iterator: Iterable = files
     if progress:
@@ -602,7 +766,7 @@ def load_articles(
         except InputError as exc:
             if errors == "raise":
                 raise
-            report.skipped.append((_display(path), str(exc)))
+            report.skip(_display(path), str(exc))
             warnings.warn(f"skipped {exc}", stacklevel=2)
             continue
         report.loaded.append((_display(path), len(rows)))

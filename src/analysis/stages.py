@@ -181,6 +181,18 @@ def digest_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def digest_input(path: Path) -> str:
+    """The content digest of an input file, read as :func:`analysis.sources.read_bytes`
+    reads it (a FIFO or a device is refused, never read).
+
+    Raises:
+        InputError: the file cannot be read (named with the problem).
+    """
+    from analysis.sources import _display, read_bytes
+
+    return hashlib.blake2b(read_bytes(path, _display(Path(path))), digest_size=16).hexdigest()
+
+
 def settings_digest(options: BuildOptions) -> str:
     """A hash of everything besides the inputs that the tables depend on."""
     h = hashlib.blake2b(digest_size=12)
@@ -504,8 +516,8 @@ class Assembler:
             if error:
                 if self.errors == "raise":
                     raise InputError(error, path=shown, problem="input")
-                self.report.skipped.append((shown, error))
-                logger.warning("skipped %s", error)
+                self.report.skip(shown, error)
+                logger.info("skipped %s", error)
                 continue
             for t in (*FILE_TABLES, "terms"):
                 bounds = batch.bounds["tokens" if t == "terms" else t]
