@@ -324,3 +324,258 @@ def test_an_output_folder_inside_the_inputs_is_never_read(tmp_path, capsys):
     # the output folder given as the input itself: nothing read from it
     result = _build(out, out)
     assert result.n_inputs == 0
+
+
+# --------------------------------------------------------------------------- 2. whole table sets
+def _frames(out):
+    return pipeline.load_tables(out)
+
+
+def _assert_same(a, b):
+    for name in pipeline.TABLES:
+        pd.testing.assert_frame_equal(a[name], b[name])
+
+
+@pytest.fixture
+def two_sets(tmp_path):
+    """An input folder, its tables (old), and the tables after one page changed (new)."""
+    folder = _good_folder(tmp_path / "raw", n=3)
+    old_out, new_out = tmp_path / "old", tmp_path / "new"
+    _build(folder, old_out)
+    old = _frames(old_out)
+    changed = folder / "paper_2023-08-02.txt"
+    changed.write_text(_seed().replace("无锡", "苏州", 3), encoding="utf-8")
+    (folder / "paper_2023-08-04.txt").write_text(_seed() + "\n", encoding="utf-8")
+    _build(folder, new_out)
+    new = _frames(new_out)
+    assert len(new["articles"]) != len(old["articles"])
+    return folder, old_out, old, new
+
+
+class _Killed(BaseException):
+    """Stands for the process being killed: nothing after it runs."""
+
+
+def _kill_at(monkeypatch, module, name, k):
+    """Make the k-th call of ``module.name`` stop the build."""
+    real = getattr(module, name)
+    calls = []
+
+    def fake(*args, **kw):
+        calls.append(args)
+        if len(calls) == k:
+            raise _Killed(f"{name} call {k}")
+        return real(*args, **kw)
+
+    monkeypatch.setattr(module, name, fake)
+    return calls
+
+
+def _publish_moves(tmp_path, two_sets):
+    """How many os.replace calls publishing a set makes."""
+    import os
+    import shutil
+
+    folder, old_out, _, _ = two_sets
+    probe = tmp_path / "probe"
+    shutil.copytree(old_out, probe)
+    calls = []
+    real = os.replace
+
+    def count(*args):
+        calls.append(args)
+        return real(*args)
+
+    import analysis.publish as pub
+
+    pub_os = pub.os
+    try:
+        pub_os.replace = count
+        _build(folder, probe)
+    finally:
+        pub_os.replace = real
+    return len(calls)
+
+
+def test_a_kill_at_any_step_of_publishing_leaves_the_old_set_or_the_new_one(
+    tmp_path, two_sets, monkeypatch
+):
+    import os
+    import shutil
+
+    folder, old_out, old, new = two_sets
+    n_moves = _publish_moves(tmp_path, two_sets)
+    assert n_moves >= 10  # manifest, journal, ten table files
+    for k in range(1, n_moves + 1):
+        out = tmp_path / f"kill{k}"
+        shutil.copytree(old_out, out)
+        with monkeypatch.context() as m:
+            _kill_at(m, os, "replace", k)
+            with pytest.raises(_Killed):
+                _build(folder, out)
+        seen = _frames(out)  # old or new, whole, never a mix
+        whole = "old" if len(seen["articles"]) == len(old["articles"]) else "new"
+        _assert_same(seen, old if whole == "old" else new)
+        again = _build(folder, out)  # finishes or redoes the publication, cleans up
+        _assert_same(_frames(out), new)
+        assert not again.unchanged or whole == "new"
+        assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_failed_build_leaves_the_old_tables_whole_and_no_temporary_files(
+    tmp_path, two_sets, monkeypatch
+):
+    from analysis import publish as pub
+
+    folder, old_out, old, _ = two_sets
+    with monkeypatch.context() as m:  # the writer fails half way through the tables
+        _kill_at(m, pub, "_csv_table", 3)
+        with pytest.raises(_Killed):
+            _build(folder, old_out)
+    _assert_same(_frames(old_out), old)
+    assert sorted(p.name for p in old_out.iterdir() if p.name.startswith(".")) == []
+    # a killed build leaves its unpublished set: the next build removes it
+    monkeypatch.setattr(pub.TableSet, "discard", lambda self: None)
+    with monkeypatch.context() as m:
+        _kill_at(m, pub, "_csv_table", 3)
+        with pytest.raises(_Killed):
+            _build(folder, old_out)
+    assert [p.name[:5] for p in old_out.iterdir() if p.name.startswith(".set-")] == [".set-"]
+    _assert_same(_frames(old_out), old)
+    (old_out / ".tables.xlsx.tmp999999999").write_bytes(b"half")  # a dead process's
+    _build(folder, old_out)
+    assert sorted(p.name for p in old_out.iterdir() if p.name.startswith(".")) == []
+
+
+def test_the_dask_engine_never_removes_the_old_tables_before_the_new_are_whole(
+    tmp_path, two_sets, monkeypatch
+):
+    pytest.importorskip("distributed")
+    from analysis import publish as pub
+
+    folder, old_out, old, new = two_sets
+    with monkeypatch.context() as m:  # the client fails writing the CSV copies
+        m.setattr(pub, "write_csv", lambda *a, **k: (_ for _ in ()).throw(OSError(28, "full")))
+        with pytest.raises(pub.OutputError, match="the disk is full"):
+            _build(folder, old_out, engine="dask", jobs=2)
+    _assert_same(_frames(old_out), old)
+    assert sorted(p.name for p in old_out.iterdir() if p.name.startswith(".")) == []
+    _build(folder, old_out, engine="dask", jobs=2)
+    _assert_same(_frames(old_out), new)
+    assert (old_out / "articles.parquet").is_dir()
+
+
+def test_readers_refuse_a_table_set_that_differs_from_its_manifest(tmp_path):
+    import json
+
+    out = tmp_path / "out"
+    _build(_good_folder(tmp_path / "raw"), out)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["files"]) >= {f"{t}.parquet" for t in pipeline.TABLES}
+    path = out / "mentions.parquet"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # same size, other content
+    path.write_bytes(bytes(data))
+    with pytest.raises(pipeline.InputError, match=r"mentions\.parquet differ from manifest"):
+        pipeline.load_tables(out)
+    path.write_bytes(bytes(data[:-10]))
+    with pytest.raises(pipeline.InputError, match="incomplete or was changed"):
+        pipeline.load_tables(out, ["mentions"])
+    pipeline.load_tables(out, ["articles"])  # the other tables are whole
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the fake save
+def test_the_workbook_and_the_report_replace_the_old_ones_only_when_whole(tmp_path, monkeypatch):
+    import openpyxl
+
+    from analysis.report import write_report
+
+    articles = pd.DataFrame({"article_id": ["a1"], "title": ["旧"], "kind": ["article"]})
+    book = publish.write_excel({"articles": articles}, tmp_path / "tables.xlsx")
+    html = write_report({"articles": articles}, {}, tmp_path / "report.html", embed_font=False)
+    before = book.read_bytes(), html.read_bytes()
+    monkeypatch.setattr(openpyxl.Workbook, "save", lambda self, f: open(f, "wb").write(b"x") / 0)
+    with pytest.raises(ZeroDivisionError):
+        publish.write_excel({"articles": articles.assign(title="新")}, book)
+    monkeypatch.setattr(publish.Path, "write_text", lambda self, *a, **k: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        write_report({"articles": articles.assign(title="新")}, {}, html, embed_font=False)
+    assert (book.read_bytes(), html.read_bytes()) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "tables.xlsx"]
+
+
+# --------------------------------------------------------------------------- 7. one build at a time
+def test_a_second_build_into_the_same_folder_is_refused_naming_the_first(tmp_path, capsys):
+    import fcntl
+    import json
+    import os
+
+    folder = _good_folder(tmp_path / "raw", n=1)
+    out = tmp_path / "out"
+    _build(folder, out)
+    before = _frames(out)
+    fd = os.open(out / ".build.lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as another build would
+    os.write(fd, json.dumps({"pid": 424242, "host": "lab", "started": "2026-01-01"}).encode())
+    try:
+        (folder / "paper_2023-08-02.txt").write_text(_seed(), encoding="utf-8")
+        code = main(["build", str(folder), "--out", str(out), "--jobs", "1", "--no-progress"])
+        err = capsys.readouterr().err
+        assert code == 3
+        assert err.strip().count("\n") == 0  # one line
+        assert "another build (process 424242 on lab, started 2026-01-01)" in err
+        _assert_same(_frames(out), before)
+    finally:
+        os.close(fd)
+    assert main(["build", str(folder), "--out", str(out), "--jobs", "1", "--no-progress"]) == 0
+    assert not (out / ".build.lock").exists()
+
+
+@pytest.mark.parametrize(
+    ("errno_", "said"), [(30, "read-only file system"), (13, "permission denied")]
+)
+def test_a_read_only_output_folder_is_one_line_and_the_old_tables_stay(
+    tmp_path, monkeypatch, capsys, errno_, said
+):
+    import os
+
+    folder = _good_folder(tmp_path / "raw", n=1)
+    out = tmp_path / "out"
+    _build(folder, out)
+    before = _frames(out)
+    (folder / "paper_2023-08-02.txt").write_text(_seed(), encoding="utf-8")
+    real_open = os.open
+
+    def read_only(path, flags, *args, **kw):  # as a read-only mount (root ignores chmod)
+        if str(path).startswith(str(out)) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            raise OSError(errno_, os.strerror(errno_), str(path))
+        return real_open(path, flags, *args, **kw)
+
+    monkeypatch.setattr(os, "open", read_only)
+    code = main(["build", str(folder), "--out", str(out), "--jobs", "1", "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 3 and err.count("\n") == 1
+    assert f"{out}: cannot write the tables: " in err and said in err
+    monkeypatch.undo()
+    _assert_same(_frames(out), before)
+
+
+def test_a_full_disk_is_one_line_and_leaves_no_temporary_files(tmp_path, monkeypatch, capsys):
+    import pyarrow.parquet as pq
+
+    folder = _good_folder(tmp_path / "raw", n=1)
+    out = tmp_path / "out"
+    _build(folder, out)
+    before = _frames(out)
+    (folder / "paper_2023-08-02.txt").write_text(_seed(), encoding="utf-8")
+
+    def full(*args, **kw):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pq, "write_table", full)  # the keywords table's writer
+    code = main(["build", str(folder), "--out", str(out), "--jobs", "1", "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 3 and err.count("\n") == 1 and "the disk is full" in err
+    monkeypatch.undo()
+    _assert_same(_frames(out), before)
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []

@@ -85,13 +85,15 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code: 0 when done, 1 when no input could
-    be read, 2 for a bad input with ``--strict`` (or a missing input path)."""
+    be read, 2 for a bad input with ``--strict`` (or a missing input path), 3 when the
+    output folder cannot be written (read-only, full, or another build is writing it)."""
     args = _parser().parse_args(argv)
     logging.basicConfig(
         level=logging.WARNING - 10 * min(args.verbose, 2),
         format="%(levelname)s %(name)s: %(message)s",
     )
     from analysis.pipeline import build
+    from analysis.publish import OutputError
 
     try:
         result = build(
@@ -110,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     out_dir = args.out or config.PROCESSED_DIR
     print(result.summary())
     if not result.report.loaded:
@@ -122,14 +127,21 @@ def main(argv: list[str] | None = None) -> int:
 
         figures = args.figures or config.FIGURES_DIR
         stats = ExportStats()
-        html = build_report(
-            result.tables,
-            figures_dir=figures,
-            processed_dir=out_dir,
-            lang=args.lang,
-            progress=not args.no_progress,
-            stats=stats,
-        )
+        try:
+            html = build_report(
+                result.tables,
+                figures_dir=figures,
+                processed_dir=out_dir,
+                lang=args.lang,
+                progress=not args.no_progress,
+                stats=stats,
+            )
+        except OSError as exc:
+            where = exc.filename or figures
+            print(
+                f"error: {where}: cannot write the report: {exc.strerror or exc}", file=sys.stderr
+            )
+            return 3
         if line := stats.summary("tables.xlsx and report.html"):
             print(line)
         print(f"figures and report in {figures}; open {html}")

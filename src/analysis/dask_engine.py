@@ -2,7 +2,9 @@
 
 Each batch of input files is one task; the task processes its files (or takes
 them from the shared cache), writes one Parquet part per table into
-``<out>/<table>.parquet/part-NNNNN.parquet`` and returns its load report. The
+``<set>/<table>.parquet/part-NNNNN.parquet`` and returns its load report. ``<set>``
+is the folder of a new table set (:class:`analysis.publish.TableSet`), published by
+the build when every table is complete: the old tables stay whole until then. The
 parts are numbered in input order, so reading a table's folder gives the rows in
 the same order as the single-process build. Keywords need the whole corpus and
 are computed on the client from the term counts each task returns.
@@ -81,9 +83,7 @@ def build_dask(
     from analysis import publish, stages
     from analysis.keyterms import TermCounts
 
-    for t in stages.TABLES:
-        publish.remove_path(out / f"{t}.parquet")
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)  # the folder of a new, unpublished table set
     items = [(p, k, d) for (p, k), d in zip(files, digests, strict=True)]
     batches = [items[i : i + _DASK_BATCH_FILES] for i in range(0, len(items), _DASK_BATCH_FILES)]
     cluster = None

@@ -16,7 +16,6 @@ number of jobs or on the engine: same ids, same rows, same order.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import threading
@@ -33,9 +32,16 @@ from analysis.errors import InputError
 from analysis.publish import (
     ExportStats,
     LazyTables,
+    OutputError,
+    TableSet,
     TableStream,
+    build_lock,
+    clean_output_folder,
     count_chars,
     load_tables,
+    output_error,
+    read_manifest,
+    set_is_whole,
     write_csv,
     write_excel,
     write_tables,
@@ -211,95 +217,133 @@ def build(
         digests.append(digest + hashlib.md5(key.encode()).hexdigest()[:8])
     n_found_bad = len(report.skipped)  # never processed: not in the manifest's inputs
     settings = settings_digest(options)
-    manifest_path = out / "manifest.json"
     manifest = {
         "settings": settings,
         "engine": engine,
         "inputs": [[p, k, d] for (p, k), d in zip(files, digests, strict=True)],
     }
     result = BuildResult(report=report, n_inputs=len(files) + n_found_bad)
+    try:
+        # one build at a time writes into a folder; what a stopped build left is
+        # finished (a half-published set) or removed (unpublished sets, temporary files)
+        with build_lock(out):
+            clean_output_folder(out)
+            _build_tables(
+                result, files, digests, manifest, out, options, engine, scheduler, jobs,
+                errors, force, progress, csv,
+            )  # fmt: skip
+    except OSError as exc:
+        if isinstance(exc, OutputError):
+            raise
+        raise output_error(out, exc) from exc
+    result.seconds = time.perf_counter() - started
+    return result
 
-    if not force and manifest_path.exists():
-        try:
-            previous = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            previous = {}
-        if {k: previous.get(k) for k in manifest} == manifest and all(
-            (out / f"{t}.parquet").exists() for t in TABLES
-        ):
-            report.skipped.extend(tuple(x) for x in previous.get("skipped", []))
-            report.loaded.extend(tuple(x) for x in previous.get("loaded", []))
-            result.unchanged = True
-            result.tables = LazyTables(out)
-            result.n_chars = count_chars(columns_of(result.tables, "articles", ["n_chars"]))
-            result.seconds = time.perf_counter() - started
-            logger.info("nothing changed since the last build")
-            return result
 
-    cache_dir = out / "cache" / settings
-    if engine == "dask":
-        from analysis.dask_engine import build_dask
+def _build_tables(
+    result, files, digests, manifest, out, options, engine, scheduler, jobs, errors, force,
+    progress, csv,
+) -> None:  # fmt: skip
+    """The build into ``out``, holding its lock: the tables of ``result``, or nothing
+    when nothing changed since the last build."""
+    report = result.report
+    n_found_bad = len(report.skipped)
+    previous, _ = read_manifest(out)
+    if (
+        not force
+        and previous
+        and {k: previous.get(k) for k in manifest} == manifest
+        and set_is_whole(out, previous)
+    ):
+        report.skipped.extend(tuple(x) for x in previous.get("skipped", []))
+        report.loaded.extend(tuple(x) for x in previous.get("loaded", []))
+        result.unchanged = True
+        result.tables = LazyTables(out)
+        result.n_chars = count_chars(columns_of(result.tables, "articles", ["n_chars"]))
+        logger.info("nothing changed since the last build")
+        return
 
-        exports = ExportStats()
-        tables, paths, n_processed, used = build_dask(
-            files,
-            digests,
-            options,
-            out,
-            cache_dir,
-            jobs=jobs,
-            scheduler=scheduler,
-            report=report,
-            errors=errors,
-            progress=progress,
-            force=force,
-            stats=exports,
-        )
-    else:
-        mark = time.perf_counter()
-        # keywords need jieba's general IDF at the end: read it while the inputs are
-        # processed (with several jobs it is read before the workers fork, never during)
-        if jobs == 1:
-            threading.Thread(target=preload_idf, daemon=True).start()
-        # the file tables are written, in input order, while the inputs are processed
-        stream = TableStream(out, csv=csv)
-        assembler = Assembler(files, report, errors, stream)
-        try:
-            _, n_processed, used = run_local(
+    cache_dir = out / "cache" / manifest["settings"]
+    staged = TableSet(out)  # the new tables go here, and are published when complete
+    try:
+        if engine == "dask":
+            from analysis.dask_engine import build_dask
+
+            exports = ExportStats()
+            tables, paths, n_processed, used = build_dask(
                 files,
                 digests,
                 options,
+                staged.folder,
                 cache_dir,
                 jobs=jobs,
+                scheduler=scheduler,
+                report=report,
+                errors=errors,
                 progress=progress,
                 force=force,
-                on_result=assembler.advance,
+                stats=exports,
             )
-            mark = _log_phase("processed %d of %d inputs", mark, n_processed, len(files))
-            stream.flush()  # the last parts are written while the keywords are computed
-            arrow, terms = assembler.finish()
-            tables = LazyTables(arrow=arrow)
-            tables["keywords"] = keywords_table(tables, options, terms)
-            mark = _log_phase("keywords", mark)
-            paths = stream.close()
-        except BaseException:
-            stream.abort()
-            raise
-        exports = stream.stats
-        paths.update(write_tables({"keywords": tables["keywords"]}, out, csv=csv, stats=exports))
-        _log_phase("wrote the tables", mark)
-    manifest["skipped"] = report.skipped[n_found_bad:]
-    manifest["loaded"] = report.loaded
-    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
+        else:
+            tables, paths, n_processed, used, exports = _build_local(
+                files, digests, options, staged.folder, cache_dir, report, errors, jobs,
+                progress, force, csv,
+            )  # fmt: skip
+        manifest["skipped"] = report.skipped[n_found_bad:]
+        manifest["loaded"] = report.loaded
+        published = staged.publish(manifest)
+    except BaseException:
+        staged.discard()
+        raise
     prune_cache(cache_dir, used)
     # inputs processed again that gave tables (a bad input is never cached: processed
     # by every build, it counts as skipped)
     n_processed -= len(report.skipped) - n_found_bad
-    result.tables, result.paths, result.n_processed = tables, paths, n_processed
-    result.exports = exports
+    result.tables, result.n_processed, result.exports = tables, n_processed, exports
+    result.paths = {
+        name: [published[p.relative_to(staged.folder).as_posix()] for p in files_of]
+        for name, files_of in paths.items()
+    }
     result.n_chars = count_chars(columns_of(tables, "articles", ["n_chars"]))
-    result.seconds = time.perf_counter() - started
-    return result
+
+
+def _build_local(
+    files, digests, options, folder, cache_dir, report, errors, jobs, progress, force, csv
+):
+    """The build on this machine's processes, its tables written into ``folder``."""
+    mark = time.perf_counter()
+    # keywords need jieba's general IDF at the end: read it while the inputs are
+    # processed (with several jobs it is read before the workers fork, never during)
+    if jobs == 1:
+        threading.Thread(target=preload_idf, daemon=True).start()
+    # the file tables are written, in input order, while the inputs are processed
+    stream = TableStream(folder, csv=csv)
+    assembler = Assembler(files, report, errors, stream)
+    try:
+        _, n_processed, used = run_local(
+            files,
+            digests,
+            options,
+            cache_dir,
+            jobs=jobs,
+            progress=progress,
+            force=force,
+            on_result=assembler.advance,
+        )
+        mark = _log_phase("processed %d of %d inputs", mark, n_processed, len(files))
+        stream.flush()  # the last parts are written while the keywords are computed
+        arrow, terms = assembler.finish()
+        tables = LazyTables(arrow=arrow)
+        tables["keywords"] = keywords_table(tables, options, terms)
+        mark = _log_phase("keywords", mark)
+        paths = stream.close()
+    except BaseException:
+        stream.abort()
+        raise
+    exports = stream.stats
+    paths.update(write_tables({"keywords": tables["keywords"]}, folder, csv=csv, stats=exports))
+    _log_phase("wrote the tables", mark)
+    return tables, paths, n_processed, used, exports
 
 
 def _log_phase(what: str, since: float, *args) -> float:

@@ -6,6 +6,7 @@ reads them back.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -333,22 +334,27 @@ def load_tables(
         >>> t = load_tables()  # doctest: +SKIP
         >>> t["events"].groupby("type_label").size()  # doctest: +SKIP
 
+    Only a complete set is read: each table's files are checked against the size and
+    hash the build recorded in ``manifest.json`` (:func:`check_table`); while a build
+    is putting a new set in place, the new set is read.
+
     Raises:
-        InputError: when a table has not been built yet (run ``python -m analysis build``).
+        InputError: when a table has not been built yet (run ``python -m analysis
+            build``), or its files differ from the manifest.
     """
+    import pyarrow.parquet as pq
+
     base = Path(out_dir) if out_dir is not None else config.PROCESSED_DIR
     out = {}
     for name in tables:
-        path = base / f"{name}.parquet"
-        if not path.exists():
-            raise InputError(
-                f"{path}: not built yet; run `python -m analysis build` first",
-                path=str(path),
-                problem="missing",
-            )
-        import pyarrow.parquet as pq
-
-        out[name] = from_arrow(pq.read_table(path), name)
+        for attempt in range(3):
+            path = check_table(base, name)
+            try:
+                out[name] = from_arrow(pq.read_table(path), name)
+                break
+            except FileNotFoundError:  # moved into place meanwhile: look again
+                if attempt == 2:
+                    raise
     return out
 
 
@@ -400,7 +406,7 @@ class LazyTables(dict):
     def _path(self, name: str) -> Path:
         if self._out_dir is None or name not in TABLES:
             raise KeyError(name)
-        return self._out_dir / f"{name}.parquet"
+        return check_table(self._out_dir, name, hashes=False)
 
     def __contains__(self, name) -> bool:
         return name in TABLES
@@ -432,8 +438,8 @@ class TableStream:
     """Writes the file tables part by part into ``<table>.parquet`` (and ``.csv``), in
     a thread, as :class:`Assembler` hands them over; :meth:`close` finishes the files.
 
-    Parts are gathered into row groups of about 32 MB. The files are written under
-    temporary names and renamed when complete.
+    Parts are gathered into row groups of about 32 MB. The files are written into the
+    folder of a new :class:`TableSet`, published when the build is complete.
     """
 
     ROW_GROUP_BYTES = 32 << 20
@@ -483,14 +489,14 @@ class TableStream:
         return self._writers[name]
 
     def _tmp(self, filename: str) -> Path:
-        return self.out_dir / f".{filename}.tmp{os.getpid()}"
+        return self.out_dir / filename
 
     def flush(self) -> None:
         """Write what is buffered (in the thread); nothing may be written after this."""
         self._pending.append(self._pool.submit(self._write, {}, True))
 
     def close(self) -> dict[str, list[Path]]:
-        """Write what is left, close the files and put them in place; the paths by table."""
+        """Write what is left and close the files; the paths by table."""
         self.flush()
         for done in self._pending:
             done.result()
@@ -502,12 +508,8 @@ class TableStream:
                 if writer is not None:
                     writer.close()
             for suffix in (".parquet", ".csv"):
-                tmp = self._tmp(f"{name}{suffix}")
-                if tmp.exists():
-                    target = self.out_dir / f"{name}{suffix}"
-                    remove_path(target)
-                    os.replace(tmp, target)
-                    paths[name].append(target)
+                if self._tmp(f"{name}{suffix}").exists():
+                    paths[name].append(self._tmp(f"{name}{suffix}"))
         return paths
 
     def abort(self) -> None:
@@ -525,3 +527,335 @@ class TableStream:
         for name in self.tables:
             for suffix in (".parquet", ".csv"):
                 self._tmp(f"{name}{suffix}").unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- table sets
+#: The manifest of a published table set: the build's inputs and settings, and the
+#: size and hash of every file of the set. Written last: a set is complete when its
+#: manifest is in place.
+MANIFEST = "manifest.json"
+_JOURNAL = ".publishing"  # names the staged set being moved into place
+_STAGING = ".set-"  # .set-<pid>-<id>: a set being written
+_TRASH = ".old-"  # .old-<pid>-<id>: the previous set's part folders, being removed
+_LOCK = ".build.lock"
+
+
+class OutputError(OSError):
+    """The output folder cannot be written (read-only, full, locked by another build).
+
+    The message is one line naming the folder; the tables already there are intact.
+    """
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def _pid_of(name: str) -> int | None:
+    """The process id in a temporary name (``.set-<pid>-...``, ``.x.tmp<pid>``)."""
+    import re
+
+    m = re.match(r"^\.(?:set|old)-(\d+)-", name) or re.match(r"^\..*\.tmp(\d+)$", name)
+    return int(m.group(1)) if m else None
+
+
+def _file_entry(path: Path) -> list:
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 22), b""):
+            h.update(chunk)
+    return [path.stat().st_size, h.hexdigest()]
+
+
+class TableSet:
+    """A new set of tables, written into a staging folder of the output folder
+    (``<out>/.set-<pid>-<id>/``) and published in one step by :meth:`publish`.
+
+    Readers (:func:`load_tables`, the build's "nothing changed") only ever see a
+    complete set: the old one until the new one's manifest is in place. If the
+    process is killed while the set is being moved into place, a journal
+    (``<out>/.publishing``) names the staged set: readers take each file from
+    where it is (staged, or already moved), and the next build finishes the move.
+    A set that is never published (a failed or killed build) is removed by the next
+    build.
+    """
+
+    def __init__(self, out: Path):
+        import time
+
+        self.out = Path(out)
+        self.folder = self.out / f"{_STAGING}{os.getpid()}-{time.time_ns():x}"
+        self.folder.mkdir(parents=True)
+        self.journaled = False  # once the journal names it, the set is published
+
+    def publish(self, manifest: dict) -> dict[str, Path]:
+        """Hash every file, write the manifest last and move the set into place.
+
+        Returns:
+            Each published file's path by its name relative to the set.
+        """
+        files = sorted(
+            p.relative_to(self.folder).as_posix() for p in self.folder.rglob("*") if p.is_file()
+        )
+        with ThreadPoolExecutor(max_workers=4) as pool:  # hashlib releases the GIL
+            entries = list(pool.map(lambda rel: _file_entry(self.folder / rel), files))
+        manifest = {**manifest, "files": dict(zip(files, entries, strict=True))}
+        with temporary_file(self.folder / MANIFEST) as tmp:
+            tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
+        with temporary_file(self.out / _JOURNAL) as tmp:
+            tmp.write_text(self.folder.name, encoding="utf-8")
+            self.journaled = True
+        _finish_publishing(self.out)
+        return {rel: self.out / rel for rel in files}
+
+    def discard(self) -> None:
+        """Remove the unpublished set (the old tables stay as they are). A set the
+        journal names is published already: readers read it, the next build finishes
+        moving it into place."""
+        if not self.journaled:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _finish_publishing(out: Path) -> None:
+    """Move the staged set the journal names into place, manifest last, then remove the
+    journal and what is left of the old set. Does nothing without a journal."""
+    journal = out / _JOURNAL
+    try:
+        staged = out / journal.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return
+    if staged.name.startswith(_STAGING) and (staged / MANIFEST).is_file():
+        trash = out / f"{_TRASH}{staged.name[len(_STAGING) :]}"
+        for entry in sorted(staged.iterdir()):
+            if entry.name == MANIFEST or entry.name.startswith("."):
+                continue
+            target = out / entry.name
+            if target.is_dir() or (entry.is_dir() and target.exists()):
+                # a folder cannot replace another in one step: the old one goes aside
+                # first (readers take the staged one meanwhile)
+                trash.mkdir(exist_ok=True)
+                os.replace(target, trash / entry.name)
+            os.replace(entry, target)
+        os.replace(staged / MANIFEST, out / MANIFEST)
+        journal.unlink()
+        shutil.rmtree(trash, ignore_errors=True)
+    else:
+        journal.unlink()
+    shutil.rmtree(staged, ignore_errors=True)
+
+
+def clean_output_folder(out: Path) -> None:
+    """Finish a publication a killed build left half done, and remove the unpublished
+    sets and the temporary files of builds that stopped. Called holding the folder's
+    :func:`build_lock`: no other build is writing a set."""
+    if not out.is_dir():
+        return
+    _finish_publishing(out)
+    for entry in out.iterdir():
+        pid = _pid_of(entry.name)
+        if pid is None:
+            continue
+        if entry.name.endswith(f".tmp{pid}") and _pid_alive(pid):
+            continue  # a workbook being written by a report now
+        logger.info("removing %s, left by a build that stopped", entry)
+        remove_path(entry)
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Remove the temporary files (``.<name>.tmp<pid>``) of processes that stopped."""
+    for entry in folder.iterdir() if folder.is_dir() else ():
+        pid = _pid_of(entry.name)
+        if pid is not None and entry.name.endswith(f".tmp{pid}") and not _pid_alive(pid):
+            entry.unlink(missing_ok=True)
+
+
+def read_manifest(out: Path) -> tuple[dict | None, Path]:
+    """The manifest of the published set and the folder its files are read from when
+    a publication is under way (the staged set), else ``out``."""
+    journal = out / _JOURNAL
+    if journal.exists():
+        try:
+            staged = out / journal.read_text(encoding="utf-8").strip()
+            return json.loads((staged / MANIFEST).read_text(encoding="utf-8")), staged
+        except (OSError, ValueError):
+            pass  # moved meanwhile: the manifest in place is the new one
+    try:
+        return json.loads((out / MANIFEST).read_text(encoding="utf-8")), out
+    except FileNotFoundError:
+        return None, out
+    except (OSError, ValueError):
+        return {"files": None}, out
+
+
+def set_path(out: Path, rel: str, staged: Path | None = None) -> Path:
+    """Where a file of the published set is: in the staged set while it is being moved
+    into place (until it is moved), else in ``out``."""
+    if staged is not None and staged != out and (staged / rel).exists():
+        return staged / rel
+    return out / rel
+
+
+def check_table(out: Path, name: str, *, hashes: bool = True) -> Path:
+    """The path of a published table (file or folder of parts), checked against the
+    manifest: every file of the table present, of the recorded size (and hash), and no
+    other part in its folder.
+
+    Raises:
+        InputError: not built yet, or the files differ from the manifest (an
+            incomplete or altered set: build again).
+    """
+    manifest, staged = read_manifest(out)
+    rel = f"{name}.parquet"
+    path = set_path(out, rel, staged)
+    if not path.exists():
+        raise InputError(
+            f"{out / rel}: not built yet; run `python -m analysis build` first",
+            path=str(out / rel),
+            problem="missing",
+        )
+    if manifest is None:  # tables of a build before manifests listed their files
+        return path
+    files = manifest.get("files")
+    expected = {k: v for k, v in (files or {}).items() if k == rel or k.startswith(rel + "/")}
+    if path.is_dir():
+        present = {f"{rel}/{p.name}" for p in path.iterdir() if p.name.endswith(".parquet")}
+    else:
+        present = {rel}
+    problems = sorted(set(expected) ^ present) if files is not None else ["the manifest"]
+    for k in sorted(set(expected) & present):
+        size, digest = expected[k]
+        file = set_path(out, k, staged)
+        if file.stat().st_size != size or (hashes and _file_entry(file)[1] != digest):
+            problems.append(k)
+    if problems:
+        raise InputError(
+            f"{out}: the table set is incomplete or was changed ({', '.join(problems)} "
+            f"differ from {MANIFEST}); run `python -m analysis build` again",
+            path=str(out),
+            problem="incomplete",
+        )
+    return set_path(out, rel, staged)
+
+
+def set_is_whole(out: Path, manifest: dict) -> bool:
+    """Whether every file the manifest lists is in place with its size (no hashing)."""
+    files = manifest.get("files")
+    if not files:
+        return False
+    try:
+        return all((out / k).stat().st_size == v[0] for k, v in files.items())
+    except OSError:
+        return False
+
+
+@contextmanager
+def build_lock(out: Path):
+    """Hold the output folder for one build: a second build into the same folder stops
+    with an :class:`OutputError` naming the process that holds it.
+
+    The lock is ``<out>/.build.lock``, locked with ``flock`` (released by the operating
+    system however the process ends) and holding the process id, host and start time.
+    It is removed when the build ends.
+    """
+    path = out / _LOCK
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for _ in range(10):
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            if not _try_lock(fd):
+                holder = _read_holder(fd)
+                os.close(fd)
+                raise OutputError(
+                    f"{out}: another build ({holder}) is writing to this folder; wait for "
+                    "it to finish (the tables there are unchanged)"
+                )
+            try:  # the file may have been removed by the build that held it: lock anew
+                same = os.fstat(fd).st_ino == os.stat(path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)
+        _write_holder(fd)
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise output_error(out, exc) from None
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)  # still locked: a build waiting locks a new file
+        os.close(fd)  # releases the lock
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows: lock the first byte
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _write_holder(fd: int) -> None:
+    import datetime as dt
+    import socket
+    import sys
+
+    info = {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "started": dt.datetime.now().isoformat(timespec="seconds"),
+        "command": " ".join(sys.argv),
+    }
+    os.ftruncate(fd, 0)
+    os.lseek(fd, 0, os.SEEK_SET)
+    os.write(fd, json.dumps(info).encode())
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        holder = json.loads(os.read(fd, 4096) or b"{}")
+    except (OSError, ValueError):
+        holder = {}
+    who = f"process {holder.get('pid', '?')}"
+    if holder.get("host"):
+        who += f" on {holder['host']}"
+    if holder.get("started"):
+        who += f", started {holder['started']}"
+    return who
+
+
+def output_error(out: Path, exc: OSError) -> OutputError:
+    """One line naming the output folder and what went wrong."""
+    import errno
+
+    what = {
+        errno.ENOSPC: "the disk is full",
+        errno.EROFS: "the folder is on a read-only file system",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+    }.get(exc.errno, exc.strerror or str(exc))
+    if getattr(exc, "errno", None) == getattr(errno, "EDQUOT", None):
+        what = "the disk quota is exceeded"
+    return OutputError(f"{out}: cannot write the tables: {what}; the tables there are unchanged")

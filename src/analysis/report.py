@@ -30,7 +30,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis import __version__, config, fonts, plots
-from analysis.publish import ExportStats, replace_controls, temporary_file, write_excel
+from analysis.publish import (
+    ExportStats,
+    remove_stale_temporaries,
+    replace_controls,
+    temporary_file,
+    write_excel,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -556,6 +562,8 @@ def build_report(
 
     out = Path(figures_dir) if figures_dir is not None else config.FIGURES_DIR
     processed = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DIR
+    for folder in (out, processed):  # what a report stopped half way left
+        remove_stale_temporaries(folder)
     figures = make_figures(tables, lang=lang)
     items = list(figures.items())
     if progress:
