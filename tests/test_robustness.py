@@ -579,3 +579,126 @@ def test_a_full_disk_is_one_line_and_leaves_no_temporary_files(tmp_path, monkeyp
     monkeypatch.undo()
     _assert_same(_frames(out), before)
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
+
+
+# --------------------------------------------------------------------------- 5. tables as written
+def _read(path, **kw):
+    from analysis.sources import read_file
+
+    notes = []
+    return read_file(path, notes=notes, **kw), notes
+
+
+BODY = "无锡高新区管委会与企业签署合作协议。"
+
+
+@pytest.mark.parametrize(
+    ("header", "named"),
+    [
+        ("标题,正文,正文", "'正文' appears twice"),
+        ("title,标题,正文", "the columns title, 标题 all give the title"),
+        ("Title ,title,正文", "'title' appears twice"),
+        ("标题,content,正文", "the columns content, 正文 all give the body"),
+    ],
+)
+def test_duplicate_or_aliased_columns_are_an_error_naming_them(tmp_path, header, named):
+    path = tmp_path / "t.csv"
+    path.write_text(f"{header}\n一,{BODY},{BODY}\n", encoding="utf-8")
+    with pytest.raises(pipeline.InputError, match=named.replace("(", r"\(")):
+        _read(path)
+
+
+def test_a_ragged_csv_row_is_an_error_naming_its_line(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(
+        f'标题,正文,日期\n一,{BODY},2023-08-09\n"二\n续",{BODY},2023-08-09,多余\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(pipeline.InputError, match=r"t\.csv: line 3 has 4 fields, the header has 3"):
+        _read(path)
+    path.write_text(f"标题,正文,日期\n一,{BODY}\n", encoding="utf-8")
+    with pytest.raises(pipeline.InputError, match="line 2 has 2 fields"):
+        _read(path)
+
+
+def test_empty_rows_are_skipped_and_counted(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(f"标题,正文\n一,{BODY}\n\n,\n , \n二,{BODY}\n", encoding="utf-8")
+    records, notes = _read(path)
+    assert [r["title"] for r in records] == ["一", "二"]
+    assert notes == ["3 empty row(s) skipped"]
+    out = _build(tmp_path / "t.csv", tmp_path / "out")
+    assert [note for _, note in out.report.notes] == notes
+    assert "3 empty row(s) skipped" in out.summary()
+    assert (out.tables["articles"]["n_chars"] > 0).all()
+
+
+def test_every_sheet_of_a_workbook_is_read_or_the_one_asked_for(tmp_path):
+    path = tmp_path / "book_2023-08-09.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"标题": ["一"], "正文": [BODY]}).to_excel(
+            writer, sheet_name="八月", index=False
+        )
+        pd.DataFrame({"标题": ["二", "三"], "正文": [BODY, BODY]}).to_excel(
+            writer, sheet_name="九月", index=False
+        )
+        pd.DataFrame({"说明": ["抓取于某日"]}).to_excel(writer, sheet_name="说明", index=False)
+    records, notes = _read(path)
+    assert [r["title"] for r in records] == ["一", "二", "三"]
+    assert [r["source"].split("#")[1] for r in records] == ["八月", "九月", "九月"]
+    assert len({r["article_id"] for r in records}) == 3
+    assert len(notes) == 1 and notes[0].startswith("sheets not read: 说明 (no text column")
+    records, _ = _read(path, sheet="九月")
+    assert [r["title"] for r in records] == ["二", "三"]
+    built = _build(path, tmp_path / "out").tables["articles"]
+    assert built["source"].str.endswith(("#八月", "#九月")).all()
+    assert built["title"].tolist() == ["一", "二", "三"]
+
+
+def test_a_workbook_sheet_with_a_repeated_column_is_not_read_silently(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["标题", "正文", "正文"])
+    book.active.append(["一", BODY, "另一段"])
+    book.save(tmp_path / "b.xlsx")
+    with pytest.raises(pipeline.InputError, match="'正文' appears twice"):
+        _read(tmp_path / "b.xlsx")
+
+
+def test_a_json_object_with_several_lists_is_an_error_listing_their_keys(tmp_path):
+    import json
+
+    path = tmp_path / "t.json"
+    rows = [{"标题": "一", "正文": BODY}]
+    path.write_text(json.dumps({"data": rows, "related": rows}), encoding="utf-8")
+    with pytest.raises(pipeline.InputError, match=r"several lists \(data, related\)"):
+        _read(path)
+    path.write_text(json.dumps({"data": rows, "total": 1}), encoding="utf-8")
+    assert [r["title"] for r in _read(path)[0]] == ["一"]
+    (tmp_path / "t.jsonl").write_text('{"标题": "一", "标题": "二", "正文": "x"}\n', "utf-8")
+    with pytest.raises(pipeline.InputError, match="'标题' appears twice"):
+        _read(tmp_path / "t.jsonl")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_without_a_bom_are_detected(tmp_path, encoding):
+    from analysis.sources import decode_bytes
+
+    text = "无锡高新区举行签约仪式\n\n本报讯 8月8日，两家企业签署合作协议。（王明）\n"
+    assert decode_bytes(text.encode(encoding)) == (text, encoding)
+    ascii_text = "Wuxi park, 2023-08-09\n"  # NUL bytes: once called binary
+    assert decode_bytes(ascii_text.encode(encoding)) == (ascii_text, encoding)
+    page = tmp_path / "paper_2023-08-09.txt"
+    page.write_bytes(_seed().encode(encoding))
+    records, _ = _read(page)
+    assert len(records) == 5
+
+
+def test_utf8_and_binary_are_not_taken_for_utf16(tmp_path):
+    from analysis.sources import decode_bytes
+
+    assert decode_bytes(b"plain ascii text here\n")[1] == "utf-8"
+    assert decode_bytes("无锡高新区".encode("gb18030"))[1] == "gb18030"
+    with pytest.raises(pipeline.InputError, match="looks binary"):
+        decode_bytes(bytes(range(256)) * 40)

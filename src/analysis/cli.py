@@ -56,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
         help="text files are pages (auto/page) or one article each (article)",
     )
     common.add_argument(
+        "--sheet", default=None, help="read only this sheet of workbooks (default: every sheet)"
+    )
+    common.add_argument(
         "--strict", action="store_true", help="stop at the first bad input instead of skipping it"
     )
     common.add_argument("--force", action="store_true", help="ignore the cache")
@@ -108,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             force=args.force,
             progress=not args.no_progress,
             figures_dir=getattr(args, "figures", None),
+            sheet=args.sheet,
         )
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -55,6 +55,7 @@ def _task(
     return {
         "loaded": loaded,
         "skipped": skipped,
+        "notes": report.notes,
         "processed": processed,
         "terms": terms,
         "used": used,
@@ -119,6 +120,7 @@ def build_dask(
     for res in results:
         used |= res["used"]
         report.loaded.extend(res["loaded"])
+        report.notes.extend(res["notes"])
         n_processed += res["processed"]
         for path, why in res["skipped"]:
             if errors == "raise":

@@ -143,6 +143,8 @@ class BuildResult:
             lines.append(f"SKIPPED {path}: {why}")
         for path, why in self.report.ignored:
             lines.append(f"ignored {path}: {why}")
+        for path, note in self.report.notes:
+            lines.append(f"note {path}: {note}")
         if line := self.exports.summary("CSV"):
             lines.append(line)
         lines.append(f"done in {self.seconds:.1f} s")
@@ -163,6 +165,7 @@ def build(
     progress: bool = True,
     csv: bool = True,
     figures_dir: str | os.PathLike | None = None,
+    sheet: str | None = None,
 ) -> BuildResult:
     """Build every table from the inputs into ``out_dir``.
 
@@ -179,6 +182,8 @@ def build(
         force: ignore the cache and process every input again.
         progress: show progress bars.
         csv: also write CSV copies of the tables.
+        sheet: read only this sheet of workbooks (default: every sheet with a text
+            column).
         figures_dir: the folder of figures and the report (``config.FIGURES_DIR`` when
             None): like ``out_dir``, never read as input.
 
@@ -193,7 +198,7 @@ def build(
     inputs = list(inputs) if inputs else [config.RAW_DIR]
     out = Path(out_dir) if out_dir is not None else config.PROCESSED_DIR
     jobs = max(1, jobs or os.cpu_count() or 1)
-    options = BuildOptions(issue_date=issue_date, layout=layout)
+    options = BuildOptions(issue_date=issue_date, layout=layout, sheet=sheet)
     report = LoadReport()
     figures = Path(figures_dir) if figures_dir is not None else config.FIGURES_DIR
     outputs = [
@@ -257,6 +262,7 @@ def _build_tables(
     ):
         report.skipped.extend(tuple(x) for x in previous.get("skipped", []))
         report.loaded.extend(tuple(x) for x in previous.get("loaded", []))
+        report.notes.extend(tuple(x) for x in previous.get("notes", []))
         result.unchanged = True
         result.tables = LazyTables(out)
         result.n_chars = count_chars(columns_of(result.tables, "articles", ["n_chars"]))
@@ -291,6 +297,7 @@ def _build_tables(
             )  # fmt: skip
         manifest["skipped"] = report.skipped[n_found_bad:]
         manifest["loaded"] = report.loaded
+        manifest["notes"] = report.notes
         published = staged.publish(manifest)
     except BaseException:
         staged.discard()

@@ -112,11 +112,14 @@ class LoadReport:
         loaded: ``(path, n_rows)`` for every file read.
         skipped: ``(path, problem)`` for every file skipped with ``errors="warn"``.
         ignored: files passed over because of their type (with the reason).
+        notes: ``(path, note)`` for files read with something left out (empty rows,
+            sheets without a text column).
     """
 
     loaded: list[tuple[str, int]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     ignored: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
     def skip(self, path: str, problem: str) -> None:
         """Note a skipped file; ``problem`` may start with the path (an InputError's
@@ -133,6 +136,7 @@ class LoadReport:
         ]
         lines += [f"  skipped {p}: {why}" for p, why in self.skipped]
         lines += [f"  ignored {p}: {why}" for p, why in self.ignored]
+        lines += [f"  note {p}: {note}" for p, note in self.notes]
         return "\n".join(lines)
 
 
@@ -219,6 +223,8 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
                 problem="binary",
             )
     head = data[:8192]
+    if b"\x00" in head and (wide := _wide_unicode(data, path)) is not None:
+        return wide
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if b"\x00" in head or controls > 0.05 * len(head):
         raise InputError(
@@ -230,6 +236,8 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
         return _normalise_newlines(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    if (wide := _wide_unicode(data, path)) is not None:  # Chinese in UTF-16: no NUL bytes
+        return wide
     candidates = []
     for enc in ("gb18030", "big5"):
         try:
@@ -249,6 +257,51 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     score, enc, text = candidates[0]
     logger.debug("%s: decoded as %s (score %.2f)", path, enc, score)
     return _normalise_newlines(text), enc
+
+
+def _plausible(ch: str) -> bool:
+    """A character of Chinese or English news text (what a wrong decoding rarely gives)."""
+    o = ord(ch)
+    return (
+        0x20 <= o < 0x7F
+        or ch in "\n\r\t"
+        or 0x4E00 <= o <= 0x9FFF  # CJK unified ideographs
+        or 0x3000 <= o <= 0x303F  # CJK punctuation
+        or 0xFF00 <= o <= 0xFFEF  # full-width forms
+        or 0x2000 <= o <= 0x206F  # general punctuation
+        or 0x3400 <= o <= 0x4DBF  # CJK extension A
+        or 0xA0 <= o <= 0xFF
+    )
+
+
+def _wide_unicode(data: bytes, path: str) -> tuple[str, str] | None:
+    """Text in UTF-32 or UTF-16 without a byte-order mark, or None.
+
+    Tried only on data with NUL bytes, or that is not UTF-8: the encoding whose
+    decoding of the first 8 KB is at least 95% characters of news text wins.
+
+    Raises:
+        InputError: the start reads as one of them but a later byte does not.
+    """
+    for enc, width in (("utf-32-le", 4), ("utf-32-be", 4), ("utf-16-le", 2), ("utf-16-be", 2)):
+        if len(data) % width:
+            continue
+        try:
+            sample = codecs.getincrementaldecoder(enc)().decode(data[:8192], final=False)
+        except UnicodeDecodeError:
+            continue
+        if not sample or sum(map(_plausible, sample)) < 0.95 * len(sample):
+            continue
+        try:
+            return _normalise_newlines(data.decode(enc)), enc
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{path}: looks like {enc.upper()} without a byte-order mark, but is not valid "
+                f"{enc.upper()} at {_position(data, exc.start)}",
+                path=path,
+                problem="encoding",
+            ) from None
+    return None
 
 
 def _normalise_newlines(text: str) -> str:
@@ -356,23 +409,106 @@ def _read_text(p: Path, path: str) -> str:
 
 
 # --------------------------------------------------------------------------- tables
-def _read_table(path: Path, shown: str) -> pd.DataFrame:
+def _read_csv(text: str, sep: str | None, shown: str) -> pd.DataFrame:
+    """A CSV or TSV table as written: every value a string, blank lines skipped (and
+    counted in ``attrs["empty_rows"]``).
+
+    The delimiter of a CSV file is the one of ``, ; | tab`` its header line holds most
+    (a comma when none).
+
+    Raises:
+        InputError: a row with more or fewer fields than the header (naming its line).
+    """
+    import csv
+
+    if sep is None:
+        first = text.split("\n", 1)[0]
+        sep = max(",;|\t", key=first.count) if any(c in first for c in ",;|\t") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    header = next(reader, None) or []
+    rows, empty, line = [], 0, reader.line_num
+    for row in reader:
+        start, line = line + 1, reader.line_num
+        if not any(cell.strip() for cell in row):
+            empty += 1
+            continue
+        if len(row) != len(header):
+            raise InputError(
+                f"{shown}: line {start} has {len(row)} fields, the header has {len(header)}; "
+                "check its delimiters and quotes",
+                path=shown,
+                problem="format",
+            )
+        rows.append(row)
+    _check_header(header, shown)
+    frame = pd.DataFrame(rows, columns=header, dtype=str) if header else pd.DataFrame()
+    frame.attrs["empty_rows"] = empty
+    return frame
+
+
+def _with_header(frame: pd.DataFrame) -> pd.DataFrame:
+    """A sheet read without a header, with its first row as the column names."""
+    if frame.empty:
+        return pd.DataFrame()
+    header = [f"Unnamed: {i}" if _is_blank(c) else str(c) for i, c in enumerate(frame.iloc[0])]
+    body = frame.iloc[1:].reset_index(drop=True)
+    body.columns = header
+    return body
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or not str(value).strip()
+
+
+def _no_repeated_keys(pairs: list[tuple]) -> dict:
+    """A JSON object's pairs as a dict, refusing a key given twice (the last would win)."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise ValueError(f"the key {twice!r} appears twice in an object")
+    return obj
+
+
+def _check_header(columns, shown: str) -> None:
+    """Refuse a table whose column names repeat (compared as :func:`_match_columns`
+    compares them: case, spaces and surrounding blanks aside)."""
+    seen: dict[str, str] = {}
+    for c in columns:
+        norm = _normal_name(c)
+        if norm in seen:
+            raise InputError(
+                f"{shown}: the column {c!r} appears twice"
+                + (f" (as {seen[norm]!r} and {c!r})" if seen[norm] != c else "")
+                + "; rename or remove one",
+                path=shown,
+                problem="columns",
+            )
+        seen[norm] = str(c)
+
+
+def _normal_name(column) -> str:
+    return str(column).strip().lower().replace(" ", "_")
+
+
+def _read_table(path: Path, shown: str, sheet: str | None = None):
     suffix = path.suffix.lower()
     try:
         if suffix in (".csv", ".tsv"):
             text = decode_bytes(read_bytes(path, shown), shown)[0]
-            sep = "\t" if suffix == ".tsv" else None
-            return pd.read_csv(
-                io.StringIO(text), sep=sep, engine="python", dtype=str, keep_default_na=False
-            )
+            return _read_csv(text, "\t" if suffix == ".tsv" else None, shown)
         if suffix in (".jsonl", ".ndjson"):
             text = decode_bytes(read_bytes(path, shown), shown)[0]
             rows = []
             for n, line in enumerate(text.split("\n"), 1):
                 if line.strip():
                     try:
-                        rows.append(json.loads(line))
-                    except json.JSONDecodeError as exc:
+                        rows.append(json.loads(line, object_pairs_hook=_no_repeated_keys))
+                    except ValueError as exc:
+                        if not isinstance(exc, json.JSONDecodeError):
+                            raise InputError(
+                                f"{shown}: line {n}: {exc}", path=shown, problem="columns"
+                            ) from None
                         raise InputError(
                             f"{shown}: line {n} is not valid JSON ({exc.msg})",
                             path=shown,
@@ -386,7 +522,7 @@ def _read_table(path: Path, shown: str) -> pd.DataFrame:
         if suffix == ".json":
             text = decode_bytes(read_bytes(path, shown), shown)[0]
             try:
-                obj = json.loads(text)
+                obj = json.loads(text, object_pairs_hook=_no_repeated_keys)
             except json.JSONDecodeError as exc:
                 raise InputError(
                     f"{shown}: not valid JSON (line {exc.lineno}: {exc.msg})",
@@ -394,7 +530,15 @@ def _read_table(path: Path, shown: str) -> pd.DataFrame:
                     problem="format",
                 ) from None
             if isinstance(obj, dict):
-                obj = next((v for v in obj.values() if isinstance(v, list)), [obj])
+                lists = [k for k, v in obj.items() if isinstance(v, list)]
+                if len(lists) > 1:
+                    raise InputError(
+                        f"{shown}: the JSON object holds several lists ({', '.join(lists)}); "
+                        "keep the list of articles only, or save each list as a file",
+                        path=shown,
+                        problem="format",
+                    )
+                obj = obj[lists[0]] if lists else [obj]
             if not isinstance(obj, list) or not all(isinstance(r, dict) for r in obj):
                 raise InputError(
                     f"{shown}: expected a list of objects", path=shown, problem="format"
@@ -406,7 +550,12 @@ def _read_table(path: Path, shown: str) -> pd.DataFrame:
                 raise InputError(f"{shown}: the file is empty", path=shown, problem="empty")
             if suffix == ".parquet":
                 return pd.read_parquet(io.BytesIO(data))
-            return pd.read_excel(io.BytesIO(data), dtype=str)
+            # the header row is read as a row: pandas would rename a repeated name
+            sheets = pd.read_excel(io.BytesIO(data), dtype=str, sheet_name=sheet, header=None)
+            if isinstance(sheets, pd.DataFrame):  # the sheet asked for
+                return _with_header(sheets)
+            sheets = {name: _with_header(frame) for name, frame in sheets.items()}
+            return sheets if len(sheets) > 1 else next(iter(sheets.values()))
     except InputError:
         raise
     except FileNotFoundError:
@@ -424,18 +573,30 @@ def _read_table(path: Path, shown: str) -> pd.DataFrame:
     raise InputError(f"{shown}: unsupported file type {suffix}", path=shown, problem="format")
 
 
-def _match_columns(columns: Iterable[str]) -> dict[str, str]:
-    """Map articles columns to the table's columns (case- and space-insensitive)."""
-    normal = {str(c).strip().lower().replace(" ", "_"): c for c in columns}
+def _match_columns(columns: Iterable[str], source: str = "<table>") -> dict[str, str]:
+    """Map articles columns to the table's columns (case- and space-insensitive).
+
+    Raises:
+        InputError: two columns of the table give one articles column (``title`` and
+            ``标题``; ``正文`` twice): the message names them.
+    """
+    columns = list(columns)
+    _check_header(columns, source)
     found: dict[str, str] = {}
     used: set[str] = set()
     for target, aliases in COLUMN_ALIASES.items():
-        for alias in aliases:
-            col = normal.get(alias.lower())
-            if col is not None and col not in used:
-                found[target] = col
-                used.add(col)
-                break
+        names = {a.lower() for a in aliases}
+        matches = [c for c in columns if _normal_name(c) in names and c not in used]
+        if len(matches) > 1:
+            raise InputError(
+                f"{source}: the columns {', '.join(map(str, matches))} all give the {target}; "
+                "keep one (rename or remove the others)",
+                path=source,
+                problem="columns",
+            )
+        if matches:
+            found[target] = matches[0]
+            used.add(matches[0])
     return found
 
 
@@ -468,14 +629,27 @@ def _one_date(value) -> pd.Timestamp:
     return stamp
 
 
-def table_articles(table: pd.DataFrame, *, source: str, issue_date=None) -> list[dict]:
+def table_articles(
+    table: pd.DataFrame,
+    *,
+    source: str,
+    issue_date=None,
+    sheet: str | None = None,
+    notes: list[str] | None = None,
+) -> list[dict]:
     """Rows of a scraped table as article records (see :func:`load_articles`).
+
+    Rows without a title and a body (empty rows) are skipped; how many is noted in
+    ``notes`` (with the blank lines of a CSV file, ``table.attrs["empty_rows"]``).
+    ``sheet`` names the workbook sheet the table is: the records' ``source`` is then
+    ``<source>#<sheet>``.
 
     Raises:
         InputError: when no title or body column is recognised (the message
-            lists the table's columns), or the table has no rows.
+            lists the table's columns), when two columns give one articles column,
+            or the table has no rows.
     """
-    cols = _match_columns(table.columns)
+    cols = _match_columns(table.columns, source)
     if not any(k in cols for k in _TEXT_REQUIRED):
         listed = ", ".join(map(str, table.columns)) or "(none)"
         raise InputError(
@@ -502,12 +676,17 @@ def table_articles(table: pd.DataFrame, *, source: str, issue_date=None) -> list
         else pd.Series(pd.NaT, index=table.index)
     )
     records = []
+    empty = table.attrs.get("empty_rows", 0)
     fields = {name: column(name) for name in COLUMN_ALIASES}
+    shown = f"{source}#{sheet}" if sheet is not None else source
     for i in range(len(table)):
         title = fields["title"][i].strip()
-        check_lines(title, source, f"row {i + 1}: the title, line")
-        check_lines(fields["body"][i], source, f"row {i + 1}: the body, line")
+        check_lines(title, shown, f"row {i + 1}: the title, line")
+        check_lines(fields["body"][i], shown, f"row {i + 1}: the body, line")
         body = _clean_paragraphs(fields["body"][i])
+        if not title and not body:
+            empty += 1
+            continue
         dateline = match_dateline(body)
         if dateline:
             body = body[len(dateline) :].lstrip()
@@ -533,11 +712,11 @@ def table_articles(table: pd.DataFrame, *, source: str, issue_date=None) -> list
             date_source = "table"
         paper = fields["paper"][i].strip() or meta.paper
         url = fields["url"][i].strip()
-        key = url or f"{source}#{i}"
+        key = url or f"{shown}#{i}"
         records.append(
             {
                 "article_id": article_id(key, title, body),
-                "source": source,
+                "source": shown,
                 "paper": paper,
                 "issue_date": issue,
                 "page": fields["page"][i].strip(),
@@ -560,6 +739,12 @@ def table_articles(table: pd.DataFrame, *, source: str, issue_date=None) -> list
                 "n_paragraphs": len(paragraphs),
             }
         )
+    if not records:
+        raise InputError(
+            f"{shown}: every row is empty (no title, no body)", path=shown, problem="empty"
+        )
+    if empty and notes is not None:
+        notes.append(f"{'sheet ' + sheet + ': ' if sheet else ''}{empty} empty row(s) skipped")
     return records
 
 
@@ -667,13 +852,41 @@ def read_file(
     issue_date=None,
     layout: str = "auto",
     keep_boilerplate: bool = False,
+    sheet: str | None = None,
+    notes: list[str] | None = None,
 ) -> list[dict]:
-    """Article records of one file (pages, article files or tables)."""
+    """Article records of one file (pages, article files or tables).
+
+    Every sheet of a workbook with a text column is read (``source`` is then
+    ``book.xlsx#<sheet>`` when it has several), or only ``sheet``; sheets without a
+    text column and empty rows are skipped and noted in ``notes``.
+    """
     p = Path(path)
     shown = _display(p)
     suffix = p.suffix.lower()
     if suffix in TABLE_SUFFIXES:
-        return table_articles(_read_table(p, shown), source=shown, issue_date=issue_date)
+        table = _read_table(p, shown, sheet)
+        if not isinstance(table, dict):
+            return table_articles(table, source=shown, issue_date=issue_date, notes=notes)
+        records, passed = [], []
+        for name, frame in table.items():
+            try:
+                records += table_articles(
+                    frame, source=shown, issue_date=issue_date, sheet=str(name), notes=notes
+                )
+            except InputError as exc:
+                if exc.problem not in ("columns", "empty"):
+                    raise
+                passed.append(f"{name} ({str(exc).split(': ', 1)[-1]})")
+        if not records:
+            raise InputError(
+                f"{shown}: no sheet holds articles: {'; '.join(passed)}",
+                path=shown,
+                problem="columns",
+            )
+        if passed and notes is not None:
+            notes.append(f"sheets not read: {'; '.join(passed)}")
+        return records
     if suffix not in TEXT_SUFFIXES and layout == "auto":
         raise InputError(
             f"{shown}: unsupported file type {suffix or '(none)'}; supported: "
@@ -710,6 +923,7 @@ def load_articles(
     errors: str = "raise",
     keep_boilerplate: bool = False,
     progress: bool = False,
+    sheet: str | None = None,
 ) -> pd.DataFrame:
     """Load files and folders (recursively) of pages, article files and tables.
 
@@ -726,6 +940,8 @@ def load_articles(
         keep_boilerplate: also return footers and section headings of pages
             as rows with ``kind == "boilerplate"``.
         progress: show a progress bar (tqdm) while reading.
+        sheet: read only this sheet of workbooks (default: every sheet with a
+            text column).
 
     Returns:
         The articles table (columns documented in :func:`analysis.pages.parse_page`),
@@ -755,6 +971,7 @@ def load_articles(
 
         iterator = tqdm(files, desc="reading", unit="file")
     for path, key in iterator:
+        notes: list[str] = []
         try:
             rows = read_file(
                 path,
@@ -762,6 +979,8 @@ def load_articles(
                 issue_date=issue_date,
                 layout=layout,
                 keep_boilerplate=keep_boilerplate,
+                sheet=sheet,
+                notes=notes,
             )
         except InputError as exc:
             if errors == "raise":
@@ -770,6 +989,7 @@ def load_articles(
             warnings.warn(f"skipped {exc}", stacklevel=2)
             continue
         report.loaded.append((_display(path), len(rows)))
+        report.notes += [(_display(path), note) for note in notes]
         records.extend(rows)
     frame = articles_frame(records)
     frame.attrs["load_report"] = report

@@ -18,7 +18,7 @@ import logging
 import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,7 +44,7 @@ FILE_TABLES = ("articles", "tokens", "mentions", "events")
 TABLES = (*FILE_TABLES, "keywords")
 #: Tables also written as CSV (tokens are only useful as Parquet).
 CSV_TABLES = ("articles", "mentions", "events", "keywords")
-_CACHE_FORMAT = 5
+_CACHE_FORMAT = 6
 _BATCH_FILES = 128
 
 
@@ -55,9 +55,15 @@ class BuildOptions:
     issue_date: str | None = None
     layout: str = "auto"
     keyword_top: int = 20
+    sheet: str | None = None  # the one sheet of workbooks to read (None: every sheet)
 
     def key(self) -> dict:
-        return {"issue_date": self.issue_date, "layout": self.layout, "top": self.keyword_top}
+        return {
+            "issue_date": self.issue_date,
+            "layout": self.layout,
+            "top": self.keyword_top,
+            "sheet": self.sheet,
+        }
 
 
 # --------------------------------------------------------------------------- stages
@@ -108,6 +114,7 @@ class BatchResult:
     bounds: dict[str, list[int]]  # table -> n_files + 1 row offsets
     errors: dict[int, str]
     terms: TermCounts  # every token's count in every article (rows as in "tokens")
+    notes: dict[int, list[str]] = field(default_factory=dict)  # what a file left out
 
 
 def process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOptions) -> BatchResult:
@@ -122,14 +129,25 @@ def process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOptions
 
     per_file: list[list[dict]] = []
     errors: dict[int, str] = {}
+    notes: dict[int, list[str]] = {}
     for i, (path, key) in enumerate(batch):
+        said: list[str] = []
         try:
             per_file.append(
-                read_file(path, key=key, issue_date=options.issue_date, layout=options.layout)
+                read_file(
+                    path,
+                    key=key,
+                    issue_date=options.issue_date,
+                    layout=options.layout,
+                    sheet=options.sheet,
+                    notes=said,
+                )
             )
         except InputError as exc:
             errors[i] = str(exc)
             per_file.append([])
+        if said:
+            notes[i] = said
     articles = articles_frame([r for records in per_file for r in records])
     if not articles["article_id"].is_unique and len(batch) > 1:
         # the same file twice under one name in two input folders: keep them apart
@@ -142,7 +160,8 @@ def process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOptions
         }
         errs = {i: p.errors[0] for i, p in enumerate(parts) if p.errors}
         terms = TermCounts.concat([(p.terms, 0, p.terms.counts.shape[0]) for p in parts])
-        return BatchResult(tables, bounds, errs, terms)
+        said = {i: p.notes[0] for i, p in enumerate(parts) if p.notes}
+        return BatchResult(tables, bounds, errs, terms, said)
     tables = process_frames(articles, link_by="source")
     # the keywords' term counts are made here, in the workers, and only merged at the end;
     # of the content tokens only, the only ones keywords count (the build's keywords
@@ -160,7 +179,7 @@ def process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOptions
             raise RuntimeError(f"{name} rows are not in article order")
         bounds[name] = np.searchsorted(owner, np.arange(len(batch) + 1)).tolist()
     arrow = {name: to_arrow(frame, table_schema(name)) for name, frame in tables.items()}
-    return BatchResult(arrow, bounds, errors, terms)
+    return BatchResult(arrow, bounds, errors, terms, notes)
 
 
 def warm_up() -> None:
@@ -529,6 +548,7 @@ class Assembler:
                     pieces[t].append([batch, lo, hi])
             n = batch.bounds["articles"][j + 1] - batch.bounds["articles"][j]
             loaded.append((shown, n))
+            self.report.notes += [(shown, note) for note in batch.notes.get(j, ())]
         if not loaded:
             return
         self.report.loaded.extend(loaded)
@@ -544,6 +564,8 @@ class Assembler:
         articles = chunk["articles"]
         if len(sources) == articles.num_rows:
             i = articles.schema.get_field_index("source")
+            if any(p.lower().endswith((".xlsx", ".xls")) for p, _ in loaded):
+                sources = _with_sheets(sources, articles.column(i).to_pylist())
             chunk["articles"] = articles.set_column(
                 i, articles.schema.field(i), pa.array(sources.tolist(), pa.string())
             )
@@ -577,3 +599,14 @@ def columns_of(tables: dict, name: str, columns: list[str]) -> pd.DataFrame:
 def _cached_batch(cache_dir: Path, name: str) -> BatchResult | None:
     batch = read_batch(cache_dir, name)
     return batch if isinstance(batch, BatchResult) else None
+
+
+def _with_sheets(sources, cached: list[str]):
+    """The sources shown, each keeping the ``#<sheet>`` its cached source had."""
+    import numpy as np
+
+    out = []
+    for now, then in zip(sources.tolist(), cached, strict=True):
+        at = max(then.lower().rfind(".xlsx#"), then.lower().rfind(".xls#"))
+        out.append(now + then[then.index("#", at) :] if at >= 0 else now)
+    return np.array(out, dtype=object)
