@@ -214,7 +214,8 @@ def test_cache_is_one_file_per_batch_rebuilt_when_damaged_and_pruned(corpus, tmp
     (settings,) = (out / "cache").iterdir()
     pickles = sorted((settings / "batches").glob("*.pkl"))
     assert len(pickles) == 1  # seven inputs, one batch
-    lines = pickles[0].with_suffix(".idx").read_text().split()
+    head, *lines = pickles[0].with_suffix(".idx").read_text().splitlines()
+    assert head.startswith(f"# {pickles[0].stem} ")  # the key and a checksum
     assert len(lines) == 7 and lines.count("-") == 1  # the bad input is not cached
 
     # a damaged batch is processed again, giving the same tables
@@ -253,7 +254,7 @@ def test_cache_pickle_round_trip_keeps_arrow_buffers_out_of_band(tmp_path, monke
     path = tmp_path / "batch.pkl"
     cache._dump_pickle({"t": table, "x": [1, "二"]}, path)
     head = path.read_bytes().split(b"\n", 1)[0]
-    assert len(json.loads(head)) > 2  # the pickle, then the Arrow buffers apart
+    assert len(json.loads(head)["sizes"]) > 2  # the pickle, then the Arrow buffers apart
     monkeypatch.setattr(cache.os, "name", os_name)  # memory-mapped, or read
     back = cache._load_pickle(path)
     assert back["t"].equals(table) and back["x"] == [1, "二"]

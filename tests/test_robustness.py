@@ -702,3 +702,62 @@ def test_utf8_and_binary_are_not_taken_for_utf16(tmp_path):
     assert decode_bytes("无锡高新区".encode("gb18030"))[1] == "gb18030"
     with pytest.raises(pipeline.InputError, match="looks binary"):
         decode_bytes(bytes(range(256)) * 40)
+
+
+# --------------------------------------------------------------------------- 6. cache integrity
+@pytest.fixture
+def cached_build(tmp_path, monkeypatch):
+    """Four pages in two batches, built once: the cache holds two batches."""
+    from analysis import stages
+
+    monkeypatch.setattr(stages, "_BATCH_FILES", 2)
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    for day in range(1, 5):  # four different pages: each batch's articles differ
+        text = _seed().replace("无锡", ["苏州", "常州", "南通", "嘉兴"][day - 1], 1)
+        (folder / f"paper_2023-08-0{day}.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    first = _build(folder, out)
+    (settings,) = (out / "cache").iterdir()
+    batches = settings / "batches"
+    assert len(list(batches.glob("*.pkl"))) == 2
+    return folder, out, first, batches
+
+
+def _rebuild_after_touching(folder, out):
+    """A rebuild that reads the cache: one input changed (so not 'nothing changed')."""
+    page = folder / "paper_2023-08-04.txt"
+    page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    return _build(folder, out)
+
+
+def test_a_damaged_cache_file_is_processed_again(cached_build):
+    folder, out, first, batches = cached_build
+    for pkl in batches.glob("*.pkl"):
+        data = bytearray(pkl.read_bytes())
+        for at in (len(data) // 3, len(data) // 2, len(data) - 5):  # three bytes changed
+            data[at] ^= 0x55
+        pkl.write_bytes(bytes(data))
+    again = _rebuild_after_touching(folder, out)
+    assert again.n_processed == 4 and again.n_cached == 0
+    _assert_same(_frames(out), {k: first.tables[k] for k in pipeline.TABLES})
+
+
+def test_one_batch_copied_over_another_is_not_taken_for_it(cached_build):
+    import shutil
+
+    folder, out, first, batches = cached_build
+    a, b = sorted(p.stem for p in batches.glob("*.pkl"))
+    for suffix in (".pkl", ".idx"):
+        shutil.copy(batches / f"{a}{suffix}", batches / f"{b}{suffix}")
+    again = _rebuild_after_touching(folder, out)
+    arts = again.tables["articles"]
+    assert arts["article_id"].is_unique
+    assert again.n_processed >= 2  # the batch whose files were replaced
+    _assert_same(_frames(out), {k: first.tables[k] for k in pipeline.TABLES})
+    # the pickle alone, or the index alone, copied: also refused
+    for suffix in (".pkl",):
+        a, b = sorted(p.stem for p in batches.glob("*.pkl"))
+        shutil.copy(batches / f"{a}{suffix}", batches / f"{b}{suffix}")
+    _rebuild_after_touching(folder, out)
+    assert _frames(out)["articles"]["article_id"].is_unique

@@ -14,6 +14,7 @@ import mmap
 import os
 import pickle
 import shutil
+import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -30,41 +31,58 @@ def write_cache(cache_dir: Path, digests: Sequence[str], result) -> str:
     Two files in ``<cache>/batches/``: ``<name>.pkl`` holds the tables, ``<name>.idx``
     the content digest of each of its inputs, one per line (``-`` for a bad input, so
     that it is read again next time). The index is written last: an index names a
-    complete batch.
+    complete batch. Each file carries the batch's name (the key it was written for)
+    and a checksum of its content: a damaged file, or one batch's file copied over
+    another's, is not read (the batch is processed again).
     """
     name = batch_name(digests)
     folder = cache_dir / "batches"
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f"{name}.tmp{os.getpid()}"  # each file is renamed once complete
-    _dump_pickle(result, tmp)
+    _dump_pickle(result, tmp, key=name)
     os.replace(tmp, folder / f"{name}.pkl")
     index = "".join(f"{'-' if j in result.errors else d}\n" for j, d in enumerate(digests))
-    tmp.write_text(index, encoding="ascii")
+    tmp.write_text(f"# {name} {zlib.crc32(index.encode()):08x}\n{index}", encoding="ascii")
     os.replace(tmp, folder / f"{name}.idx")
     return name
 
 
-def _dump_pickle(obj, path: Path) -> None:
+def _dump_pickle(obj, path: Path, key: str = "") -> None:
     """Pickle protocol 5 with the (Arrow) buffers out of band: they are written as they
-    are, not copied into the pickle first. The file: a JSON line with the sizes of the
-    pickle and of each buffer, the pickle, then the buffers."""
+    are, not copied into the pickle first. The file: a JSON line with the key, the
+    CRC-32 of the rest and the sizes of the pickle and of each buffer; the pickle; the
+    buffers."""
     buffers: list[pickle.PickleBuffer] = []
     head = pickle.dumps(obj, protocol=5, buffer_callback=buffers.append)
     views = [b.raw() for b in buffers]
+    crc = zlib.crc32(head)
+    for view in views:
+        crc = zlib.crc32(view, crc)
+    sizes = [len(head), *(v.nbytes for v in views)]
     with open(path, "wb") as fh:
-        fh.write(json.dumps([len(head), *(v.nbytes for v in views)]).encode() + b"\n")
+        fh.write(json.dumps({"key": key, "crc32": crc, "sizes": sizes}).encode() + b"\n")
         fh.write(head)
         for view in views:
             fh.write(view)
 
 
-def _load_pickle(path: Path):
-    """What :func:`_dump_pickle` wrote. On POSIX systems the buffers are views of the
-    file mapped in memory (read as they are used, never copied; the file may be replaced
-    or removed meanwhile, the mapping keeps the old content). Windows cannot replace or
-    remove a mapped file: there the file is read."""
+def _load_pickle(path: Path, key: str | None = None):
+    """What :func:`_dump_pickle` wrote, checked: the key it was written for (when
+    ``key`` is given) and the checksum of its content. On POSIX systems the buffers are
+    views of the file mapped in memory (never copied; the file may be replaced or
+    removed meanwhile, the mapping keeps the old content). Windows cannot replace or
+    remove a mapped file: there the file is read.
+
+    Raises:
+        ValueError: truncated, damaged (checksum), or written for another key.
+    """
     with open(path, "rb") as fh:
-        sizes = json.loads(fh.readline())
+        header = json.loads(fh.readline())
+        if not isinstance(header, dict):
+            raise ValueError(f"{path}: an old cache format")
+        if key is not None and header.get("key") != key:
+            raise ValueError(f"{path}: written for batch {header.get('key')}, not {key}")
+        sizes = header["sizes"]
         if os.name == "posix":
             start = fh.tell()
             data = memoryview(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))[start:]
@@ -72,6 +90,8 @@ def _load_pickle(path: Path):
             data = memoryview(fh.read())
     if sum(sizes) != len(data):
         raise ValueError(f"{path}: truncated")
+    if zlib.crc32(data) != header["crc32"]:
+        raise ValueError(f"{path}: damaged (checksum differs)")
     ends = [int(x) for x in itertools.accumulate(sizes)]
     parts = [data[a:b] for a, b in zip([0, *ends], ends, strict=False)]
     return pickle.loads(parts[0], buffers=parts[1:])
@@ -84,11 +104,15 @@ def read_cache_index(cache_dir: Path) -> dict[str, tuple[str, int]]:
     if not folder.is_dir():
         return index
     for path in folder.glob("*.idx"):
+        name = path.stem
         try:
-            lines = path.read_text(encoding="ascii").split()
+            head, _, body = path.read_text(encoding="ascii").partition("\n")
         except (OSError, UnicodeDecodeError):
             continue
-        name = path.stem
+        if head.split() != ["#", name, f"{zlib.crc32(body.encode()):08x}"]:
+            logger.debug("cache index %s damaged or of another batch; not used", path)
+            continue
+        lines = body.split()
         for j, digest in enumerate(lines):
             if digest != "-":
                 index[digest] = (name, j)
@@ -98,7 +122,7 @@ def read_cache_index(cache_dir: Path) -> dict[str, tuple[str, int]]:
 def read_batch(cache_dir: Path, name: str):
     """A cached batch, or None when it is absent or unreadable (it is then rebuilt)."""
     try:
-        batch = _load_pickle(cache_dir / "batches" / f"{name}.pkl")
+        batch = _load_pickle(cache_dir / "batches" / f"{name}.pkl", key=name)
     except FileNotFoundError:
         return None
     except Exception:
