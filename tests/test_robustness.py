@@ -443,8 +443,11 @@ def test_a_failed_build_leaves_the_old_tables_whole_and_no_temporary_files(
     assert [p.name[:5] for p in old_out.iterdir() if p.name.startswith(".set-")] == [".set-"]
     _assert_same(_frames(old_out), old)
     (old_out / ".tables.xlsx.tmp999999999").write_bytes(b"half")  # a dead process's
+    (batches,) = (old_out / "cache").glob("*/batches")
+    (batches / "0123abcd.tmp999999999").write_bytes(b"half a batch")
     _build(folder, old_out)
     assert sorted(p.name for p in old_out.iterdir() if p.name.startswith(".")) == []
+    assert not list(batches.glob("*.tmp*"))
 
 
 def test_the_dask_engine_never_removes_the_old_tables_before_the_new_are_whole(

@@ -132,13 +132,16 @@ def read_batch(cache_dir: Path, name: str):
 
 
 def prune_cache(cache_dir: Path, keep: Iterable[str]) -> None:
-    """Remove every cached batch but those named: the cache holds what the tables
-    were last built from (and cache folders of other settings are removed)."""
+    """Remove every cached batch but those named, and unfinished files: the cache holds
+    what the tables were last built from (and cache folders of other settings are
+    removed). Called by the build holding the output folder's lock, once its workers
+    are done."""
     keep = set(keep)
     for other in cache_dir.parent.iterdir() if cache_dir.parent.is_dir() else ():
         if other != cache_dir and other.is_dir():
             shutil.rmtree(other, ignore_errors=True)
     folder = cache_dir / "batches"
     for path in folder.iterdir() if folder.is_dir() else ():
-        if path.name.split(".")[0] not in keep:
+        # (a temporary file is a batch a stopped process did not finish)
+        if path.name.split(".")[0] not in keep or ".tmp" in path.name:
             path.unlink(missing_ok=True)

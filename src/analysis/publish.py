@@ -127,29 +127,104 @@ def safe_cell(text: str, stats: ExportStats | None = None) -> str:
     return "'" + text if formula else text
 
 
-def _safe_strings(column, stats: ExportStats | None):
-    """:func:`safe_cell` of every value of an Arrow string column (vectorised; rows are
-    visited in Python only when they hold a control character)."""
+def _safe_strings(column, stats: ExportStats | None, controls: bool = True):
+    """:func:`safe_cell` of every value of an Arrow string column, chunk by chunk
+    (a chunk with nothing to change is kept as it is, not copied). ``controls=False``
+    skips the search for control characters (text known to have none)."""
+    import pyarrow as pa
+
+    if isinstance(column, pa.ChunkedArray):
+        chunks = [_safe_array(c, stats, controls) for c in column.chunks]
+        return pa.chunked_array(chunks, type=column.type)
+    return _safe_array(column, stats, controls)
+
+
+def _safe_array(column, stats: ExportStats | None, controls: bool):
+    """:func:`_safe_strings` of an array, vectorised on its UTF-8 bytes (a control
+    character or a formula's first character is one byte in UTF-8, never part of
+    another character's bytes); rows are visited in Python only when they hold a
+    control character."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
-    controls = pc.match_substring_regex(column, _CONTROL_RE)
-    if pc.any(controls).as_py():
+    if controls and _has_controls(column):
+        found = pc.match_substring_regex(column, _CONTROL_RE)
         values = column.to_pylist()
-        for i in pc.indices_nonzero(controls).to_pylist():
+        for i in pc.indices_nonzero(found).to_pylist():
             values[i], n = replace_controls(values[i])
             if stats is not None:
                 stats.controls += n
         column = pa.array(values, type=column.type)
-    formulas = pc.match_substring_regex(column, _FORMULA_RE)
-    n = pc.sum(formulas).as_py() or 0
-    if n:
+    formulas = _formula_starts(column)
+    if formulas is not None:
         column = pc.if_else(formulas, pc.utf8_replace_slice(column, 0, 0, "'"), column)
         if stats is not None:
-            stats.formulas += n
+            stats.formulas += int(formulas.sum())
     return column
+
+
+def _utf8(column):
+    """The row offsets and the UTF-8 bytes of a string array, as numpy arrays."""
+    import numpy as np
+    import pyarrow as pa
+
+    _, offsets, data = column.buffers()
+    width = np.int64 if pa.types.is_large_string(column.type) else np.int32
+    offsets = np.frombuffer(offsets, dtype=width)[column.offset : column.offset + len(column) + 1]
+    data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+    return offsets, data
+
+
+_FORMULA_BYTES = None
+
+
+def _formula_starts(column):
+    """A numpy mask of the rows beginning with a formula character, or None."""
+    import numpy as np
+
+    global _FORMULA_BYTES
+    if _FORMULA_BYTES is None:
+        _FORMULA_BYTES = np.zeros(256, dtype=bool)
+        _FORMULA_BYTES[[ord(c) for c in FORMULA_STARTS]] = True
+    if not len(column):
+        return None
+    offsets, data = _utf8(column)
+    starts = offsets[:-1]
+    nonempty = offsets[1:] > starts
+    if column.null_count:
+        nonempty &= column.is_valid().to_numpy(zero_copy_only=False)
+    mask = np.zeros(len(column), dtype=bool)
+    mask[nonempty] = _FORMULA_BYTES[data[starts[nonempty]]]
+    return mask if mask.any() else None
+
+
+def _has_controls(column) -> bool:
+    """Whether a string array may hold a character :func:`replace_controls` replaces."""
+    import re
+
+    import numpy as np
+
+    if not len(column):
+        return False
+    offsets, data = _utf8(column)
+    text = data[offsets[0] : offsets[-1]]
+    n_low = np.count_nonzero(text < 0x20)
+    if n_low and n_low != np.count_nonzero(text == 0x0A):  # more than line feeds
+        low = text[text < 0x20]
+        if ((low != 0x09) & (low != 0x0A) & (low != 0x0D)).any():
+            return True
+    return re.search(rb"\xef\xbf[\xbe\xbf]", memoryview(np.ascontiguousarray(text))) is not None
+
+
+def _table_has_controls(table) -> bool:
+    import pyarrow as pa
+
+    return any(
+        _has_controls(chunk)
+        for i, f in enumerate(table.schema)
+        if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+        for chunk in table.column(i).chunks
+    )
 
 
 def write_tables(
@@ -213,18 +288,19 @@ def _write_csv_table(table, path: Path, stats: ExportStats | None = None) -> Pat
 _BOM = b"\xef\xbb\xbf"  # so that Excel reads the CSV files as UTF-8
 
 
-def _csv_table(table, stats: ExportStats | None = None):
+def _csv_table(table, stats: ExportStats | None = None, controls: bool = True):
     """The Arrow table as CSV writes it: list columns joined by ``|``, every text cell
-    made safe (:func:`safe_cell`)."""
+    made safe (:func:`safe_cell`; ``controls=False``: the text is known to hold no
+    control character)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     for i, f in enumerate(table.schema):
         if pa.types.is_list(f.type):
             column = pc.binary_join(table.column(i), "|").fill_null("")
-            table = table.set_column(i, f.name, _safe_strings(column, stats))
+            table = table.set_column(i, f.name, _safe_strings(column, stats, controls))
         elif pa.types.is_string(f.type) or pa.types.is_large_string(f.type):
-            table = table.set_column(i, f, _safe_strings(table.column(i), stats))
+            table = table.set_column(i, f, _safe_strings(table.column(i), stats, controls))
     return table
 
 
@@ -458,17 +534,23 @@ class TableStream:
     def _write(self, parts: dict[str, pa.Table], last: bool) -> None:
         import pyarrow as pa
 
+        # the other tables' text is taken from the articles' (sentences, names, ...):
+        # where the articles of a part hold no control character, neither do they
+        clean = "articles" in parts and not _table_has_controls(parts["articles"])
         for name in self.tables:
             buffered = self._buffered[name]
             if name in parts and parts[name].num_rows:
-                buffered.append(parts[name])
-            if buffered and (last or sum(t.nbytes for t in buffered) >= self.ROW_GROUP_BYTES):
-                table = pa.concat_tables([table_schema(name).empty_table(), *buffered])
+                buffered.append((parts[name], clean))
+            if buffered and (last or sum(t.nbytes for t, _ in buffered) >= self.ROW_GROUP_BYTES):
+                table = pa.concat_tables(
+                    [table_schema(name).empty_table(), *(t for t, _ in buffered)]
+                )
+                controls = not all(known_clean for _, known_clean in buffered)
                 buffered.clear()
                 parquet, csv, _ = self._open(name)
                 parquet.write_table(table)
                 if csv is not None:
-                    csv.write_table(_csv_table(table, self.stats))
+                    csv.write_table(_csv_table(table, self.stats, controls))
             elif last:
                 self._open(name)  # a table without rows still gets its files
 
