@@ -8,7 +8,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from analysis import pipeline
+from analysis import cache, pipeline, publish, stages
 from analysis.cli import main
 from analysis.errors import InputError
 from tests import pagegen
@@ -86,7 +86,7 @@ def test_rebuild_only_processes_what_changed(corpus, tmp_path):
 
 
 def test_results_do_not_depend_on_jobs(corpus, tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "_BATCH_FILES", 2)  # three batches, so two workers share them
+    monkeypatch.setattr(stages, "_BATCH_FILES", 2)  # three batches, so two workers share them
     one = pipeline.load_tables(_build(corpus, tmp_path / "one", jobs=1).paths and tmp_path / "one")
     two = pipeline.load_tables(_build(corpus, tmp_path / "two", jobs=2).paths and tmp_path / "two")
     for name in pipeline.TABLES:
@@ -98,8 +98,8 @@ def test_a_partial_rebuild_with_jobs_still_forks_its_workers(corpus, tmp_path, m
     # forked: forking waits for a process with one thread
     import multiprocessing
 
-    monkeypatch.setattr(pipeline, "_BATCH_FILES", 2)
-    monkeypatch.setattr(pipeline._TableStream, "ROW_GROUP_BYTES", 0)  # each part written
+    monkeypatch.setattr(stages, "_BATCH_FILES", 2)
+    monkeypatch.setattr(publish.TableStream, "ROW_GROUP_BYTES", 0)  # each part written
     out = tmp_path / "out"
     first = _build(corpus, out, jobs=2)
     for name in ("2023/paper_2023-08-03.txt", "2023/paper_2023-08-05.txt", "paper_2023-08-06.txt"):
@@ -144,10 +144,14 @@ def test_bad_inputs_are_skipped_and_reported(corpus, tmp_path):
     assert [p.split("/")[-1] for p, _ in result.report.skipped] == ["broken.txt"]
     assert [p.split("/")[-1] for p, _ in result.report.ignored] == ["notes.docx"]
     assert "SKIPPED" in result.summary() and "broken.txt" in result.summary()
-    assert "7 input file(s): 7 processed, 0 from cache" in result.summary()
+    # a skipped input is counted as skipped, not as processed, and its path shown once
+    assert "7 input file(s): 6 processed, 0 from cache, 1 skipped" in result.summary()
+    assert result.summary().count("broken.txt") == 1
     again = _build(corpus, tmp_path / "out", jobs=1)
     assert again.unchanged and "broken.txt" in again.summary()
-    assert "7 input file(s): 0 processed, 6 from cache (nothing changed)" in again.summary()
+    assert "7 input file(s): 0 processed, 6 from cache, 1 skipped (nothing changed)" in (
+        again.summary()
+    )
     with pytest.raises(InputError, match=r"broken\.txt"):
         _build(corpus, tmp_path / "strict", jobs=1, errors="raise")
 
@@ -158,8 +162,8 @@ def test_a_build_stopped_by_a_bad_input_leaves_the_last_tables(corpus, tmp_path,
     out = tmp_path / "out"
     first = _build(corpus, out, jobs=1)
     # batches of two files: the first files' rows are written before the bad one is met
-    monkeypatch.setattr(pipeline, "_BATCH_FILES", 2)
-    monkeypatch.setattr(pipeline._TableStream, "ROW_GROUP_BYTES", 0)  # each part written
+    monkeypatch.setattr(stages, "_BATCH_FILES", 2)
+    monkeypatch.setattr(publish.TableStream, "ROW_GROUP_BYTES", 0)  # each part written
     (corpus / "paper_2023-08-03.txt").write_bytes(b"\x00\x01binary")
     with pytest.raises(InputError, match=r"paper_2023-08-03\.txt"):
         _build(corpus, out, jobs=1, errors="raise")
@@ -193,8 +197,8 @@ def test_jobs_from_a_process_with_other_threads(corpus, tmp_path, monkeypatch):
     """As in a Jupyter kernel: workers are started clean (no fork of a threaded process)."""
     import threading
 
-    monkeypatch.setattr(pipeline, "_BATCH_FILES", 2)
-    monkeypatch.setattr(pipeline._TableStream, "ROW_GROUP_BYTES", 0)  # each part written
+    monkeypatch.setattr(stages, "_BATCH_FILES", 2)
+    monkeypatch.setattr(publish.TableStream, "ROW_GROUP_BYTES", 0)  # each part written
     stop = threading.Event()
     other = threading.Thread(target=stop.wait, daemon=True)
     other.start()
@@ -214,7 +218,8 @@ def test_cache_is_one_file_per_batch_rebuilt_when_damaged_and_pruned(corpus, tmp
     (settings,) = (out / "cache").iterdir()
     pickles = sorted((settings / "batches").glob("*.pkl"))
     assert len(pickles) == 1  # seven inputs, one batch
-    lines = pickles[0].with_suffix(".idx").read_text().split()
+    head, *lines = pickles[0].with_suffix(".idx").read_text().splitlines()
+    assert head.startswith(f"# {pickles[0].stem} ")  # the key and a checksum
     assert len(lines) == 7 and lines.count("-") == 1  # the bad input is not cached
 
     # a damaged batch is processed again, giving the same tables
@@ -224,8 +229,9 @@ def test_cache_is_one_file_per_batch_rebuilt_when_damaged_and_pruned(corpus, tmp
     assert again.unchanged  # the content did not change: nothing to do
     (corpus / "paper_2023-08-02.txt").write_text(SEED + "\n", encoding="utf-8")
     rebuilt = _build(corpus, out, jobs=1)
-    # the changed input, the five others the damaged batch held, the bad input (never cached)
-    assert rebuilt.n_processed == 7
+    # the changed input and the five others the damaged batch held (the bad input, never
+    # cached, is read again and counted as skipped)
+    assert rebuilt.n_processed == 6 and len(rebuilt.report.skipped) == 1
     for name in pipeline.TABLES:
         assert len(rebuilt.tables[name]) == len(first.tables[name])
     pd.testing.assert_frame_equal(
@@ -240,7 +246,7 @@ def test_cache_is_one_file_per_batch_rebuilt_when_damaged_and_pruned(corpus, tmp
     assert partly.unchanged
     (corpus / "paper_2023-08-04.txt").write_text(SEED + "\n\n", encoding="utf-8")
     one_more = _build(corpus, out, jobs=1)
-    assert one_more.n_processed == 2  # the changed input and the bad one
+    assert one_more.n_processed == 1  # the changed input (and the bad one, skipped again)
     assert len(list((settings / "batches").glob("*.pkl"))) == 2  # the old batch and the new
 
 
@@ -250,15 +256,15 @@ def test_cache_pickle_round_trip_keeps_arrow_buffers_out_of_band(tmp_path, monke
 
     table = pa.table({"text": ["无锡高新区", "", None], "n": [1, 2, 3]})
     path = tmp_path / "batch.pkl"
-    pipeline._dump_pickle({"t": table, "x": [1, "二"]}, path)
+    cache._dump_pickle({"t": table, "x": [1, "二"]}, path)
     head = path.read_bytes().split(b"\n", 1)[0]
-    assert len(json.loads(head)) > 2  # the pickle, then the Arrow buffers apart
-    monkeypatch.setattr(pipeline.os, "name", os_name)  # memory-mapped, or read
-    back = pipeline._load_pickle(path)
+    assert len(json.loads(head)["sizes"]) > 2  # the pickle, then the Arrow buffers apart
+    monkeypatch.setattr(cache.os, "name", os_name)  # memory-mapped, or read
+    back = cache._load_pickle(path)
     assert back["t"].equals(table) and back["x"] == [1, "二"]
     path.write_bytes(path.read_bytes()[:-3])  # truncated: an error, not wrong data
     with pytest.raises(ValueError, match="truncated"):
-        pipeline._load_pickle(path)
+        cache._load_pickle(path)
 
 
 def test_csv_has_one_header_whatever_the_chunks(tmp_path):
@@ -266,6 +272,6 @@ def test_csv_has_one_header_whatever_the_chunks(tmp_path):
 
     part = pa.table({"title": ["甲", "乙"], "n": [1, 2]})
     table = pa.concat_tables([part.schema.empty_table(), part, part.slice(0, 0), part])
-    path = pipeline._write_csv_table(table, tmp_path / "t.csv")
+    path = publish._write_csv_table(table, tmp_path / "t.csv")
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     assert lines == ['"title","n"', '"甲",1', '"乙",2', '"甲",1', '"乙",2']

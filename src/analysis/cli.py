@@ -62,6 +62,9 @@ def _parser(prog: str = COMMAND) -> argparse.ArgumentParser:
         help="text files are pages (auto/page) or one article each (article)",
     )
     common.add_argument(
+        "--sheet", default=None, help="read only this sheet of workbooks (default: every sheet)"
+    )
+    common.add_argument(
         "--strict", action="store_true", help="stop at the first bad input instead of skipping it"
     )
     common.add_argument("--force", action="store_true", help="ignore the cache")
@@ -135,7 +138,10 @@ def _manifest_digest(out_dir: Path) -> str | None:
 
 
 def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
-    """Run the command line; returns the exit code.
+    """Run the command line; returns the exit code: 0 when done, 1 when no input could
+    be read, 2 for a bad input with ``--strict``, a missing input path or a bad option,
+    3 when the output folder cannot be written (read-only, full, or another build is
+    writing it).
 
     Args:
         argv: the arguments (default: ``sys.argv[1:]``).
@@ -148,6 +154,7 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     from analysis.pipeline import build
+    from analysis.publish import OutputError
     from analysis.select import Focus, resolve_parks, resolve_provinces
 
     try:
@@ -177,12 +184,20 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
             errors="raise" if args.strict else "warn",
             force=args.force,
             progress=not args.no_progress,
+            figures_dir=getattr(args, "figures", None),
+            sheet=args.sheet,
         )
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     out_dir = args.out or config.PROCESSED_DIR
     print(result.summary())
+    if not result.report.loaded:
+        print("error: no input could be read (see above); the tables are empty", file=sys.stderr)
+        return 1
     print(f"tables in {out_dir}")
     try:
         if args.command == "build" and not focus.empty:
@@ -197,9 +212,11 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
                 f"({'; '.join(selection['filters'])}); tables in {out_dir / 'focus'}"
             )
         if args.command == "report":
+            from analysis.publish import ExportStats
             from analysis.report import build_report
 
             figures = args.figures or config.FIGURES_DIR
+            stats = ExportStats()
             html = build_report(
                 result.tables,
                 figures_dir=figures,
@@ -216,9 +233,19 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
                     "n_inputs": result.n_inputs,
                     "n_skipped": len(result.report.skipped),
                 },
+                stats=stats,
             )
+            if line := stats.summary("tables.xlsx and report.html"):
+                print(line)
             print(f"figures and report in {figures}; open {html}")
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except (OutputError, OSError) as exc:
+        where = getattr(exc, "filename", None) or out_dir
+        print(
+            f"error: {where}: cannot write: {getattr(exc, 'strerror', None) or exc}",
+            file=sys.stderr,
+        )
+        return 3
     return 0

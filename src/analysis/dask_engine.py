@@ -2,7 +2,9 @@
 
 Each batch of input files is one task; the task processes its files (or takes
 them from the shared cache), writes one Parquet part per table into
-``<out>/<table>.parquet/part-NNNNN.parquet`` and returns its load report. The
+``<set>/<table>.parquet/part-NNNNN.parquet`` and returns its load report. ``<set>``
+is the folder of a new table set (:class:`analysis.publish.TableSet`), published by
+the build when every table is complete: the old tables stay whole until then. The
 parts are numbered in input order, so reading a table's folder gives the rows in
 the same order as the single-process build. Keywords need the whole corpus and
 are computed on the client from the term counts each task returns.
@@ -33,26 +35,27 @@ def _task(
     force: bool,
 ) -> dict:
     """Process one batch of files on a worker; write its parts; return its report."""
-    from analysis import pipeline
+    from analysis import stages
     from analysis.sources import LoadReport
 
     files = [(path, key) for path, key, _ in batch]
     digests = [digest for _, _, digest in batch]
-    results, processed, used = pipeline._run_local(
+    results, processed, used = stages.run_local(
         files, digests, options, Path(cache_dir), jobs=1, progress=False, force=force
     )
     report = LoadReport()
-    tables, terms = pipeline._assemble(results, files, report, "warn")
+    tables, terms = stages.assemble(results, files, report, "warn")
     loaded, skipped = report.loaded, report.skipped
     import pyarrow.parquet as pq
 
-    for t in pipeline.FILE_TABLES:
+    for t in stages.FILE_TABLES:
         folder = Path(out) / f"{t}.parquet"
         folder.mkdir(parents=True, exist_ok=True)
         pq.write_table(tables[t], folder / f"part-{index:05d}.parquet")
     return {
         "loaded": loaded,
         "skipped": skipped,
+        "notes": report.notes,
         "processed": processed,
         "terms": terms,
         "used": used,
@@ -72,17 +75,16 @@ def build_dask(
     errors,
     progress,
     force,
+    stats=None,
 ):
     """Run the build on Dask; returns ``(tables, paths, n_processed, used)``, ``used``
     naming the cached batches the tables come from."""
     from dask.distributed import Client, LocalCluster, as_completed
 
-    from analysis import pipeline
+    from analysis import publish, stages
     from analysis.keyterms import TermCounts
 
-    for t in pipeline.TABLES:
-        pipeline._remove(out / f"{t}.parquet")
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)  # the folder of a new, unpublished table set
     items = [(p, k, d) for (p, k), d in zip(files, digests, strict=True)]
     batches = [items[i : i + _DASK_BATCH_FILES] for i in range(0, len(items), _DASK_BATCH_FILES)]
     cluster = None
@@ -118,27 +120,28 @@ def build_dask(
     for res in results:
         used |= res["used"]
         report.loaded.extend(res["loaded"])
+        report.notes.extend(res["notes"])
         n_processed += res["processed"]
         for path, why in res["skipped"]:
             if errors == "raise":
                 raise InputError(why, path=path, problem="input")
-            report.skipped.append((path, why))
-    tables = pipeline.load_tables(out, pipeline.FILE_TABLES)
+            report.skip(path, why)
+    tables = publish.load_tables(out, stages.FILE_TABLES)
     if not batches:
-        tables = pipeline._empty_tables()
+        tables = stages.empty_tables()
     # the term counts of the tasks, in task order (the rows of the tables' parts)
     terms = TermCounts.concat([(r["terms"], 0, r["terms"].counts.shape[0]) for r in results])
-    tables["keywords"] = pipeline._keywords(tables, options, terms)
-    paths = {t: sorted((out / f"{t}.parquet").glob("*.parquet")) for t in pipeline.FILE_TABLES}
+    tables["keywords"] = stages.keywords_table(tables, options, terms)
+    paths = {t: sorted((out / f"{t}.parquet").glob("*.parquet")) for t in stages.FILE_TABLES}
     import pyarrow.parquet as pq
 
     kw = out / "keywords.parquet"
     kw.mkdir(parents=True, exist_ok=True)
     pq.write_table(
-        pipeline._to_arrow(tables["keywords"], pipeline.table_schema("keywords")),
+        stages.to_arrow(tables["keywords"], stages.table_schema("keywords")),
         kw / "part-00000.parquet",
     )
     paths["keywords"] = [kw / "part-00000.parquet"]
-    for name in pipeline.CSV_TABLES:
-        paths[name].append(pipeline.write_csv(tables[name], out / f"{name}.csv"))
+    for name in stages.CSV_TABLES:
+        paths[name].append(publish.write_csv(tables[name], out / f"{name}.csv", stats))
     return tables, paths, n_processed, used

@@ -33,6 +33,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis import __version__, config, fonts, plots
+from analysis.publish import (
+    FORMULA_STARTS,
+    ExportStats,
+    remove_stale_temporaries,
+    replace_controls,
+    temporary_file,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -1009,6 +1016,7 @@ def write_report(
     selection: Mapping | None = None,
     provenance: Mapping | None = None,
     profiles: list[dict] | None = None,
+    stats: ExportStats | None = None,
 ) -> Path:
     """Write the HTML report.
 
@@ -1029,6 +1037,8 @@ def write_report(
         provenance: ``inputs`` (paths), ``n_inputs``, ``n_skipped`` of the build.
         profiles: :func:`park_profiles` of the parks in focus, each with the name of
             its figure under ``figure``; a section per park.
+        stats: counts what was made safe: control characters an HTML page cannot
+            hold are replaced by their visible symbols (every text is escaped).
 
     Returns:
         The written path.
@@ -1078,10 +1088,14 @@ def write_report(
         articles=_articles_html(tables, t, linked),
         font_face="/*FONT-FACE*/",
     )
+    page, n_controls = replace_controls(page)
+    if stats is not None:
+        stats.controls += n_controls
     page = page.replace("/*FONT-FACE*/", _font_face(page) if embed_font else "", 1)
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(page, encoding="utf-8")
+    with temporary_file(out) as tmp:  # the old report stays until the new one is whole
+        tmp.write_text(page, encoding="utf-8")
     logger.info("wrote report %s (%d figures)", out, len(figure_parts))
     return out
 
@@ -1228,16 +1242,37 @@ def _cell(value):
     return value
 
 
-def _write_sheet(ws, frame: pd.DataFrame, labels: Mapping[str, str]) -> None:
+def _safe(ws, value, stats: ExportStats):
+    """A cell value safe to open: text with no control character an XML sheet cannot
+    hold, and text that starts like a formula (``=``, ``+``, ``-``, ``@``) stored as
+    text, never as a formula."""
+    from openpyxl.cell.cell import Cell
+
+    if not isinstance(value, str):
+        return value
+    text, n = replace_controls(value)
+    stats.controls += n
+    if not text.startswith(FORMULA_STARTS):
+        return text
+    stats.formulas += 1
+    cell = Cell(ws, value=text)
+    cell.data_type = "s"  # shown as written
+    return cell
+
+
+def _write_sheet(
+    ws, frame: pd.DataFrame, labels: Mapping[str, str], stats: ExportStats | None = None
+) -> None:
     """Every cell of one sheet: header labels, then the rows (the one place cells are
     written, so that cell-level rules such as escaping apply to every sheet)."""
     from openpyxl.utils import get_column_letter
 
+    stats = stats if stats is not None else ExportStats()
     header = [labels.get(str(c), str(c)) for c in frame.columns]
-    ws.append(header)
+    ws.append([_safe(ws, h, stats) for h in header])
     dates = [pd.api.types.is_datetime64_any_dtype(frame[c]) for c in frame.columns]
     for row in frame.itertuples(index=False, name=None):
-        ws.append([_cell(v) for v in row])
+        ws.append([_safe(ws, _cell(v), stats) for v in row])
     widths = []
     sample = frame.head(200)
     for i, column in enumerate(frame.columns):
@@ -1262,6 +1297,7 @@ def write_workbook(
     notes: list[str] | None = None,
     lang: str = "zh",
     max_rows: int = EXCEL_MAX_ROWS - 1,
+    stats: ExportStats | None = None,
 ) -> Path:
     """One workbook an analyst opens: a ``说明`` sheet, then a sheet per table.
 
@@ -1269,6 +1305,9 @@ def write_workbook(
     names), dates are Excel dates, lists are joined by ``、``, widths fit the text,
     the header is frozen and filters are on. A table longer than ``max_rows`` is not
     put in the workbook (it stays in the Parquet/CSV files); the ``说明`` sheet says so.
+    Every text is made safe to open (no live formula, no illegal control character;
+    counted in ``stats``), and the workbook is written under a temporary name and
+    renamed, so a failed write leaves the previous one.
     """
     from openpyxl import Workbook
 
@@ -1289,11 +1328,12 @@ def write_workbook(
             continue
         kept[name] = frame
         rows.append({"sheet": name, "note": f"{len(frame):,} 行"})
-    _write_sheet(about, pd.DataFrame(rows, columns=["sheet", "note"]), labels)
+    _write_sheet(about, pd.DataFrame(rows, columns=["sheet", "note"]), labels, stats)
     for name, frame in kept.items():
         own = labels | EVENT_COLUMNS if labels and name == "事件" else labels
-        _write_sheet(book.create_sheet(name[:31]), frame, own)
-    book.save(out)
+        _write_sheet(book.create_sheet(name[:31]), frame, own, stats)
+    with temporary_file(out) as tmp:
+        book.save(tmp)
     return out
 
 
@@ -1339,6 +1379,7 @@ def build_report(
     provenance: Mapping | None = None,
     inputs_key: str | None = None,
     force: bool = False,
+    stats: ExportStats | None = None,
 ) -> Path:
     """Every figure (PNG, SVG, PDF), an Excel workbook of the tables and the HTML report.
 
@@ -1364,6 +1405,8 @@ def build_report(
         inputs_key: digest of the build's inputs (the command line passes the
             manifest's); None always computes the figures' tables.
         force: write everything again.
+        stats: counts what the workbook and the report changed to be safe to open
+            (:class:`analysis.publish.ExportStats`).
 
     Returns:
         The path of ``report.html``.
@@ -1376,6 +1419,8 @@ def build_report(
     focus = focus or Focus()
     out = Path(figures_dir) if figures_dir is not None else config.FIGURES_DIR
     processed = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DIR
+    for folder in (out, processed):  # what a report stopped half way left
+        remove_stale_temporaries(folder)
     html_path, book_path, state_path = out / "report.html", processed / "tables.xlsx", out / _STATE
     state = {} if force else _read_state(state_path)
     options = [__version__, lang, keywords_by, rate, focus.key(), provenance]
@@ -1431,7 +1476,7 @@ def build_report(
     sheets = workbook_sheets(tables, data, lang=lang)
     book_hash = content_hash(*sheets.values(), list(sheets), notes, lang, __version__)
     if state.get("workbook") != book_hash or not book_path.is_file():
-        write_workbook(sheets, book_path, notes=notes, lang=lang)
+        write_workbook(sheets, book_path, notes=notes, lang=lang, stats=stats)
         logger.info("report: workbook written")
     page_hash = content_hash(
         book_hash, hashes, title, selection, provenance, [p["keywords"] for p in profiles]
@@ -1446,6 +1491,7 @@ def build_report(
             selection=selection,
             provenance=provenance,
             profiles=profiles,
+            stats=stats,
         )
         logger.info("report: HTML written")
     state = {"run": run_key, "figures": hashes, "workbook": book_hash, "html": page_hash}

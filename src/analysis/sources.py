@@ -17,10 +17,12 @@ in the load report (``df.attrs["load_report"]``).
 from __future__ import annotations
 
 import codecs
+import errno
 import io
 import json
 import logging
 import os
+import stat
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -111,11 +113,21 @@ class LoadReport:
         loaded: ``(path, n_rows)`` for every file read.
         skipped: ``(path, problem)`` for every file skipped with ``errors="warn"``.
         ignored: files passed over because of their type (with the reason).
+        notes: ``(path, note)`` for files read with something left out (empty rows,
+            sheets without a text column).
     """
 
     loaded: list[tuple[str, int]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     ignored: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+    def skip(self, path: str, problem: str) -> None:
+        """Note a skipped file; ``problem`` may start with the path (an InputError's
+        message), which is then not repeated."""
+        if problem.startswith(f"{path}: "):
+            problem = problem[len(path) + 2 :]
+        self.skipped.append((path, problem))
 
     def summary(self) -> str:
         """One line per skipped or ignored file, after a count line."""
@@ -125,6 +137,7 @@ class LoadReport:
         ]
         lines += [f"  skipped {p}: {why}" for p, why in self.skipped]
         lines += [f"  ignored {p}: {why}" for p, why in self.ignored]
+        lines += [f"  note {p}: {note}" for p, note in self.notes]
         return "\n".join(lines)
 
 
@@ -211,6 +224,8 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
                 problem="binary",
             )
     head = data[:8192]
+    if b"\x00" in head and (wide := _wide_unicode(data, path)) is not None:
+        return wide
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if b"\x00" in head or controls > 0.05 * len(head):
         raise InputError(
@@ -222,6 +237,8 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
         return _normalise_newlines(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    if (wide := _wide_unicode(data, path)) is not None:  # Chinese in UTF-16: no NUL bytes
+        return wide
     candidates = []
     for enc in ("gb18030", "big5"):
         try:
@@ -243,8 +260,142 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     return _normalise_newlines(text), enc
 
 
+def _plausible(ch: str) -> bool:
+    """A character of Chinese or English news text (what a wrong decoding rarely gives)."""
+    o = ord(ch)
+    return (
+        0x20 <= o < 0x7F
+        or ch in "\n\r\t"
+        or 0x4E00 <= o <= 0x9FFF  # CJK unified ideographs
+        or 0x3000 <= o <= 0x303F  # CJK punctuation
+        or 0xFF00 <= o <= 0xFFEF  # full-width forms
+        or 0x2000 <= o <= 0x206F  # general punctuation
+        or 0x3400 <= o <= 0x4DBF  # CJK extension A
+        or 0xA0 <= o <= 0xFF
+    )
+
+
+def _wide_unicode(data: bytes, path: str) -> tuple[str, str] | None:
+    """Text in UTF-32 or UTF-16 without a byte-order mark, or None.
+
+    Tried only on data with NUL bytes, or that is not UTF-8: the encoding whose
+    decoding of the first 8 KB is at least 95% characters of news text wins.
+
+    Raises:
+        InputError: the start reads as one of them but a later byte does not.
+    """
+    for enc, width in (("utf-32-le", 4), ("utf-32-be", 4), ("utf-16-le", 2), ("utf-16-be", 2)):
+        if len(data) % width:
+            continue
+        try:
+            sample = codecs.getincrementaldecoder(enc)().decode(data[:8192], final=False)
+        except UnicodeDecodeError:
+            continue
+        if not sample or sum(map(_plausible, sample)) < 0.95 * len(sample):
+            continue
+        try:
+            return _normalise_newlines(data.decode(enc)), enc
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{path}: looks like {enc.upper()} without a byte-order mark, but is not valid "
+                f"{enc.upper()} at {_position(data, exc.start)}",
+                path=path,
+                problem="encoding",
+            ) from None
+    return None
+
+
 def _normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+#: Longest line (characters between two line breaks) read from a text file or a table
+#: cell. Longer than any paragraph of news; the stages keep each mention's sentence,
+#: so memory grows with the square of a line without a full stop: a file with a
+#: longer line is refused (skipped) with a message naming the line.
+MAX_LINE_CHARS = 50_000
+
+
+def file_problem(path: str | os.PathLike) -> str | None:
+    """Why ``path`` cannot be read as an input, found without opening it; None for a
+    regular file (or a link to one). Broken links, link loops, FIFOs, devices and
+    sockets are never opened: reading a FIFO or ``/dev/zero`` would never end."""
+    p = Path(path)
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        if p.is_symlink():
+            return f"a broken link (to {os.readlink(p)}, which does not exist)"
+        return "no such file"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a link loop (the link leads back to itself)"
+        return f"cannot be read ({exc.strerror or exc})"
+    mode = st.st_mode
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder"
+    kind = (
+        "a FIFO (named pipe)"
+        if stat.S_ISFIFO(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a special file"
+    )
+    return f"{kind}, not a regular file; not read"
+
+
+def read_bytes(path: str | os.PathLike, shown: str | None = None) -> bytes:
+    """The bytes of a regular file. The file is opened without blocking and checked
+    before it is read, so that a FIFO or a device (even one swapped in after the
+    folder was listed) is refused, never read.
+
+    Raises:
+        InputError: missing, a broken link, a link loop, unreadable, not a regular file.
+    """
+    p = Path(path)
+    shown = shown if shown is not None else _display(p)
+    try:
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except PermissionError:
+        raise InputError(
+            f"{shown}: not readable (permission denied)", path=shown, problem="permission"
+        ) from None
+    except OSError as exc:
+        problem = file_problem(p) or f"cannot be read ({exc.strerror or exc})"
+        raise InputError(f"{shown}: {problem}", path=shown, problem="missing") from None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            problem = file_problem(p) or "not a regular file; not read"
+            raise InputError(f"{shown}: {problem}", path=shown, problem="special")
+        try:
+            return fh.read()
+        except OSError as exc:
+            raise InputError(
+                f"{shown}: cannot be read ({exc.strerror or exc})", path=shown, problem="permission"
+            ) from None
+
+
+def check_lines(text: str, shown: str, what: str = "line") -> None:
+    """Refuse text with a line over :data:`MAX_LINE_CHARS` (an :class:`InputError`
+    naming the line). Text shorter than the limit is not scanned."""
+    if len(text) <= MAX_LINE_CHARS:
+        return
+    start, n = 0, 1
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if end - start > MAX_LINE_CHARS:
+            raise InputError(
+                f"{shown}: {what} {n} has {end - start:,} characters, more than the limit of "
+                f"{MAX_LINE_CHARS:,} (analysis.sources.MAX_LINE_CHARS); split it into paragraphs",
+                path=shown,
+                problem="format",
+            )
+        start, n = end + 1, n + 1
 
 
 def read_text(path: str | os.PathLike) -> str:
@@ -255,37 +406,110 @@ def read_text(path: str | os.PathLike) -> str:
 
 def _read_text(p: Path, path: str) -> str:
     """:func:`read_text` of ``p``, shown as ``path`` in errors."""
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file", path=str(path), problem="missing") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder", path=str(path), problem="missing") from None
-    except PermissionError:
-        raise InputError(
-            f"{path}: not readable (permission denied)", path=str(path), problem="permission"
-        ) from None
-    return decode_bytes(data, str(path))[0]
+    return decode_bytes(read_bytes(p, str(path)), str(path))[0]
 
 
 # --------------------------------------------------------------------------- tables
-def _read_table(path: Path, shown: str) -> pd.DataFrame:
+def _read_csv(text: str, sep: str | None, shown: str) -> pd.DataFrame:
+    """A CSV or TSV table as written: every value a string, blank lines skipped (and
+    counted in ``attrs["empty_rows"]``).
+
+    The delimiter of a CSV file is the one of ``, ; | tab`` its header line holds most
+    (a comma when none).
+
+    Raises:
+        InputError: a row with more or fewer fields than the header (naming its line).
+    """
+    import csv
+
+    if sep is None:
+        first = text.split("\n", 1)[0]
+        sep = max(",;|\t", key=first.count) if any(c in first for c in ",;|\t") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    header = next(reader, None) or []
+    rows, empty, line = [], 0, reader.line_num
+    for row in reader:
+        start, line = line + 1, reader.line_num
+        if not any(cell.strip() for cell in row):
+            empty += 1
+            continue
+        if len(row) != len(header):
+            raise InputError(
+                f"{shown}: line {start} has {len(row)} fields, the header has {len(header)}; "
+                "check its delimiters and quotes",
+                path=shown,
+                problem="format",
+            )
+        rows.append(row)
+    _check_header(header, shown)
+    frame = pd.DataFrame(rows, columns=header, dtype=str) if header else pd.DataFrame()
+    frame.attrs["empty_rows"] = empty
+    return frame
+
+
+def _with_header(frame: pd.DataFrame) -> pd.DataFrame:
+    """A sheet read without a header, with its first row as the column names."""
+    if frame.empty:
+        return pd.DataFrame()
+    header = [f"Unnamed: {i}" if _is_blank(c) else str(c) for i, c in enumerate(frame.iloc[0])]
+    body = frame.iloc[1:].reset_index(drop=True)
+    body.columns = header
+    return body
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or not str(value).strip()
+
+
+def _no_repeated_keys(pairs: list[tuple]) -> dict:
+    """A JSON object's pairs as a dict, refusing a key given twice (the last would win)."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise ValueError(f"the key {twice!r} appears twice in an object")
+    return obj
+
+
+def _check_header(columns, shown: str) -> None:
+    """Refuse a table whose column names repeat (compared as :func:`_match_columns`
+    compares them: case, spaces and surrounding blanks aside)."""
+    seen: dict[str, str] = {}
+    for c in columns:
+        norm = _normal_name(c)
+        if norm in seen:
+            raise InputError(
+                f"{shown}: the column {c!r} appears twice"
+                + (f" (as {seen[norm]!r} and {c!r})" if seen[norm] != c else "")
+                + "; rename or remove one",
+                path=shown,
+                problem="columns",
+            )
+        seen[norm] = str(c)
+
+
+def _normal_name(column) -> str:
+    return str(column).strip().lower().replace(" ", "_")
+
+
+def _read_table(path: Path, shown: str, sheet: str | None = None):
     suffix = path.suffix.lower()
     try:
         if suffix in (".csv", ".tsv"):
-            text = decode_bytes(path.read_bytes(), shown)[0]
-            sep = "\t" if suffix == ".tsv" else None
-            return pd.read_csv(
-                io.StringIO(text), sep=sep, engine="python", dtype=str, keep_default_na=False
-            )
+            text = decode_bytes(read_bytes(path, shown), shown)[0]
+            return _read_csv(text, "\t" if suffix == ".tsv" else None, shown)
         if suffix in (".jsonl", ".ndjson"):
-            text = decode_bytes(path.read_bytes(), shown)[0]
+            text = decode_bytes(read_bytes(path, shown), shown)[0]
             rows = []
             for n, line in enumerate(text.split("\n"), 1):
                 if line.strip():
                     try:
-                        rows.append(json.loads(line))
-                    except json.JSONDecodeError as exc:
+                        rows.append(json.loads(line, object_pairs_hook=_no_repeated_keys))
+                    except ValueError as exc:
+                        if not isinstance(exc, json.JSONDecodeError):
+                            raise InputError(
+                                f"{shown}: line {n}: {exc}", path=shown, problem="columns"
+                            ) from None
                         raise InputError(
                             f"{shown}: line {n} is not valid JSON ({exc.msg})",
                             path=shown,
@@ -297,9 +521,9 @@ def _read_table(path: Path, shown: str) -> pd.DataFrame:
                 )
             return pd.DataFrame(rows)
         if suffix == ".json":
-            text = decode_bytes(path.read_bytes(), shown)[0]
+            text = decode_bytes(read_bytes(path, shown), shown)[0]
             try:
-                obj = json.loads(text)
+                obj = json.loads(text, object_pairs_hook=_no_repeated_keys)
             except json.JSONDecodeError as exc:
                 raise InputError(
                     f"{shown}: not valid JSON (line {exc.lineno}: {exc.msg})",
@@ -307,20 +531,32 @@ def _read_table(path: Path, shown: str) -> pd.DataFrame:
                     problem="format",
                 ) from None
             if isinstance(obj, dict):
-                obj = next((v for v in obj.values() if isinstance(v, list)), [obj])
+                lists = [k for k, v in obj.items() if isinstance(v, list)]
+                if len(lists) > 1:
+                    raise InputError(
+                        f"{shown}: the JSON object holds several lists ({', '.join(lists)}); "
+                        "keep the list of articles only, or save each list as a file",
+                        path=shown,
+                        problem="format",
+                    )
+                obj = obj[lists[0]] if lists else [obj]
             if not isinstance(obj, list) or not all(isinstance(r, dict) for r in obj):
                 raise InputError(
                     f"{shown}: expected a list of objects", path=shown, problem="format"
                 )
             return pd.DataFrame(obj)
-        if suffix in (".xlsx", ".xls"):
-            if path.stat().st_size == 0:
+        if suffix in (".xlsx", ".xls", ".parquet"):
+            data = read_bytes(path, shown)
+            if not data:
                 raise InputError(f"{shown}: the file is empty", path=shown, problem="empty")
-            return pd.read_excel(path, dtype=str)
-        if suffix == ".parquet":
-            if path.stat().st_size == 0:
-                raise InputError(f"{shown}: the file is empty", path=shown, problem="empty")
-            return pd.read_parquet(path)
+            if suffix == ".parquet":
+                return pd.read_parquet(io.BytesIO(data))
+            # the header row is read as a row: pandas would rename a repeated name
+            sheets = pd.read_excel(io.BytesIO(data), dtype=str, sheet_name=sheet, header=None)
+            if isinstance(sheets, pd.DataFrame):  # the sheet asked for
+                return _with_header(sheets)
+            sheets = {name: _with_header(frame) for name, frame in sheets.items()}
+            return sheets if len(sheets) > 1 else next(iter(sheets.values()))
     except InputError:
         raise
     except FileNotFoundError:
@@ -338,18 +574,30 @@ def _read_table(path: Path, shown: str) -> pd.DataFrame:
     raise InputError(f"{shown}: unsupported file type {suffix}", path=shown, problem="format")
 
 
-def _match_columns(columns: Iterable[str]) -> dict[str, str]:
-    """Map articles columns to the table's columns (case- and space-insensitive)."""
-    normal = {str(c).strip().lower().replace(" ", "_"): c for c in columns}
+def _match_columns(columns: Iterable[str], source: str = "<table>") -> dict[str, str]:
+    """Map articles columns to the table's columns (case- and space-insensitive).
+
+    Raises:
+        InputError: two columns of the table give one articles column (``title`` and
+            ``标题``; ``正文`` twice): the message names them.
+    """
+    columns = list(columns)
+    _check_header(columns, source)
     found: dict[str, str] = {}
     used: set[str] = set()
     for target, aliases in COLUMN_ALIASES.items():
-        for alias in aliases:
-            col = normal.get(alias.lower())
-            if col is not None and col not in used:
-                found[target] = col
-                used.add(col)
-                break
+        names = {a.lower() for a in aliases}
+        matches = [c for c in columns if _normal_name(c) in names and c not in used]
+        if len(matches) > 1:
+            raise InputError(
+                f"{source}: the columns {', '.join(map(str, matches))} all give the {target}; "
+                "keep one (rename or remove the others)",
+                path=source,
+                problem="columns",
+            )
+        if matches:
+            found[target] = matches[0]
+            used.add(matches[0])
     return found
 
 
@@ -358,14 +606,51 @@ def _clean_paragraphs(text: str) -> str:
     return "\n".join(ln for ln in lines if ln)
 
 
-def table_articles(table: pd.DataFrame, *, source: str, issue_date=None) -> list[dict]:
+def _table_dates(values: pd.Series) -> pd.Series:
+    """A date column as naive datetimes: a value with a time zone keeps its wall-clock
+    time as written (``2023-08-09 10:00+08:00`` is 10:00), so a column may mix values
+    with and without a time zone, or with different ones; unreadable values are NaT."""
+    try:
+        parsed = pd.to_datetime(values, errors="coerce", format="mixed")
+    except (ValueError, TypeError):  # mixed time zones: one value at a time
+        parsed = pd.Series([_one_date(v) for v in values], index=values.index)
+        return pd.to_datetime(parsed, errors="coerce")
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
+    return parsed
+
+
+def _one_date(value) -> pd.Timestamp:
+    try:
+        stamp = pd.to_datetime(value, errors="coerce")
+    except (ValueError, TypeError, OverflowError):
+        return pd.NaT
+    if isinstance(stamp, pd.Timestamp) and stamp.tzinfo is not None:
+        stamp = stamp.tz_localize(None)
+    return stamp
+
+
+def table_articles(
+    table: pd.DataFrame,
+    *,
+    source: str,
+    issue_date=None,
+    sheet: str | None = None,
+    notes: list[str] | None = None,
+) -> list[dict]:
     """Rows of a scraped table as article records (see :func:`load_articles`).
+
+    Rows without a title and a body (empty rows) are skipped; how many is noted in
+    ``notes`` (with the blank lines of a CSV file, ``table.attrs["empty_rows"]``).
+    ``sheet`` names the workbook sheet the table is: the records' ``source`` is then
+    ``<source>#<sheet>``.
 
     Raises:
         InputError: when no title or body column is recognised (the message
-            lists the table's columns), or the table has no rows.
+            lists the table's columns), when two columns give one articles column,
+            or the table has no rows.
     """
-    cols = _match_columns(table.columns)
+    cols = _match_columns(table.columns, source)
     if not any(k in cols for k in _TEXT_REQUIRED):
         listed = ", ".join(map(str, table.columns)) or "(none)"
         raise InputError(
@@ -387,17 +672,22 @@ def table_articles(table: pd.DataFrame, *, source: str, issue_date=None) -> list
         return ["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in values]
 
     parsed_dates = (
-        pd.to_datetime(table[cols["date"]], errors="coerce", format="mixed")
+        _table_dates(table[cols["date"]])
         if "date" in cols
         else pd.Series(pd.NaT, index=table.index)
     )
-    if getattr(parsed_dates.dt, "tz", None) is not None:
-        parsed_dates = parsed_dates.dt.tz_localize(None)
     records = []
+    empty = table.attrs.get("empty_rows", 0)
     fields = {name: column(name) for name in COLUMN_ALIASES}
+    shown = f"{source}#{sheet}" if sheet is not None else source
     for i in range(len(table)):
         title = fields["title"][i].strip()
+        check_lines(title, shown, f"row {i + 1}: the title, line")
+        check_lines(fields["body"][i], shown, f"row {i + 1}: the body, line")
         body = _clean_paragraphs(fields["body"][i])
+        if not title and not body:
+            empty += 1
+            continue
         dateline = match_dateline(body)
         if dateline:
             body = body[len(dateline) :].lstrip()
@@ -427,7 +717,7 @@ def table_articles(table: pd.DataFrame, *, source: str, issue_date=None) -> list
         records.append(
             {
                 "article_id": article_id(key, title, body),
-                "source": source,
+                "source": shown,
                 "paper": paper,
                 "issue_date": issue,
                 "page": fields["page"][i].strip(),
@@ -450,6 +740,12 @@ def table_articles(table: pd.DataFrame, *, source: str, issue_date=None) -> list
                 "n_paragraphs": len(paragraphs),
             }
         )
+    if not records:
+        raise InputError(
+            f"{shown}: every row is empty (no title, no body)", path=shown, problem="empty"
+        )
+    if empty and notes is not None:
+        notes.append(f"{'sheet ' + sheet + ': ' if sheet else ''}{empty} empty row(s) skipped")
     return records
 
 
@@ -466,7 +762,11 @@ def _display(path: Path) -> str:
 
 
 def iter_input_files(
-    paths: Iterable[str | os.PathLike], report: LoadReport | None = None
+    paths: Iterable[str | os.PathLike],
+    report: LoadReport | None = None,
+    *,
+    errors: str = "raise",
+    exclude: Iterable[tuple[str | os.PathLike, str]] = (),
 ) -> Iterator[tuple[Path, str]]:
     """Files to read under ``paths``, as ``(path, key)``, sorted within each folder.
 
@@ -475,27 +775,75 @@ def iter_input_files(
     it (:func:`analysis.pages.file_name`), so that ids do not depend on the folder
     the build started from.
 
+    Files that cannot be read as inputs (broken links, link loops, FIFOs, devices,
+    sockets; :func:`file_problem`) are never opened: with ``errors="warn"`` they are
+    listed in ``report.skipped``, with ``errors="raise"`` the first raises.
+    ``exclude`` names folders (or files) to leave out, each with the reason, such as
+    the build's own output folder; each is listed once in ``report.ignored`` when
+    it lies below an input folder.
+
     Raises:
-        InputError: a path that does not exist.
+        InputError: a path that does not exist; with ``errors="raise"``, a file that
+            cannot be read.
     """
+    excluded = [(Path(e).resolve(), why) for e, why in exclude]
+
+    def problem_of(f: Path) -> bool:
+        problem = file_problem(f)
+        if problem is None:
+            return False
+        shown = _display(f)
+        if errors == "raise" or report is None:
+            raise InputError(f"{shown}: {problem}", path=shown, problem="special")
+        report.skip(shown, problem)
+        logger.info("skipped %s: %s", shown, problem)
+        return True
+
     for given in paths:
         p = Path(given)
-        if not p.exists():
+        if not p.exists() and not p.is_symlink():
             raise InputError(f"{given}: no such file or folder", path=str(given), problem="missing")
         if p.is_dir():
+            root = p.resolve()
+            skip_parts = []
+            for folder, why in excluded:
+                if folder == root:
+                    # the input folder itself is an output folder: nothing to read
+                    if report is not None:
+                        report.ignored.append((_display(p), why))
+                    skip_parts = None
+                    break
+                if folder.is_relative_to(root):
+                    skip_parts.append(folder.relative_to(root).parts)
+                    if report is not None:
+                        report.ignored.append((_display(p.joinpath(*skip_parts[-1])), why))
+            if skip_parts is None:
+                continue
             for f in sorted(p.rglob("*")):
-                if f.is_dir() or any(part.startswith(".") for part in f.relative_to(p).parts):
+                parts = f.relative_to(p).parts
+                if any(part.startswith(".") for part in parts) or f.is_dir():
                     continue
                 if f.name in _IGNORED_NAMES or f.name.startswith("~$"):
+                    continue
+                if any(parts[: len(sp)] == sp for sp in skip_parts):
                     continue
                 if f.suffix.lower() not in SUPPORTED_SUFFIXES:
                     reason = f"unsupported file type {f.suffix or '(none)'}"
                     if report is not None:
                         report.ignored.append((_display(f), reason))
-                    logger.warning("ignored %s: %s", _display(f), reason)
+                    logger.info("ignored %s: %s", _display(f), reason)
+                    continue
+                if problem_of(f):
                     continue
                 yield f, f.relative_to(p).as_posix()
         else:
+            why = next((w for f, w in excluded if p.resolve().is_relative_to(f)), None)
+            if why is not None:
+                if report is not None:
+                    report.ignored.append((_display(p), why))
+                continue
+            if problem_of(p):
+                continue
             yield p, p.name
 
 
@@ -506,13 +854,41 @@ def read_file(
     issue_date=None,
     layout: str = "auto",
     keep_boilerplate: bool = False,
+    sheet: str | None = None,
+    notes: list[str] | None = None,
 ) -> list[dict]:
-    """Article records of one file (pages, article files or tables)."""
+    """Article records of one file (pages, article files or tables).
+
+    Every sheet of a workbook with a text column is read (``source`` is then
+    ``book.xlsx#<sheet>`` when it has several), or only ``sheet``; sheets without a
+    text column and empty rows are skipped and noted in ``notes``.
+    """
     p = Path(path)
     shown = _display(p)
     suffix = p.suffix.lower()
     if suffix in TABLE_SUFFIXES:
-        return table_articles(_read_table(p, shown), source=shown, issue_date=issue_date)
+        table = _read_table(p, shown, sheet)
+        if not isinstance(table, dict):
+            return table_articles(table, source=shown, issue_date=issue_date, notes=notes)
+        records, passed = [], []
+        for name, frame in table.items():
+            try:
+                records += table_articles(
+                    frame, source=shown, issue_date=issue_date, sheet=str(name), notes=notes
+                )
+            except InputError as exc:
+                if exc.problem not in ("columns", "empty"):
+                    raise
+                passed.append(f"{name} ({str(exc).split(': ', 1)[-1]})")
+        if not records:
+            raise InputError(
+                f"{shown}: no sheet holds articles: {'; '.join(passed)}",
+                path=shown,
+                problem="columns",
+            )
+        if passed and notes is not None:
+            notes.append(f"sheets not read: {'; '.join(passed)}")
+        return records
     if suffix not in TEXT_SUFFIXES and layout == "auto":
         raise InputError(
             f"{shown}: unsupported file type {suffix or '(none)'}; supported: "
@@ -521,6 +897,7 @@ def read_file(
             problem="format",
         )
     text = _read_text(p, shown)  # _display looks up the working directory: once per file
+    check_lines(text, shown)
     if not text.strip():
         raise InputError(f"{shown}: the file is empty", path=shown, problem="empty")
     meta = dates.meta_from_name(p.name)
@@ -548,6 +925,7 @@ def load_articles(
     errors: str = "raise",
     keep_boilerplate: bool = False,
     progress: bool = False,
+    sheet: str | None = None,
 ) -> pd.DataFrame:
     """Load files and folders (recursively) of pages, article files and tables.
 
@@ -564,6 +942,8 @@ def load_articles(
         keep_boilerplate: also return footers and section headings of pages
             as rows with ``kind == "boilerplate"``.
         progress: show a progress bar (tqdm) while reading.
+        sheet: read only this sheet of workbooks (default: every sheet with a
+            text column).
 
     Returns:
         The articles table (columns documented in :func:`analysis.pages.parse_page`),
@@ -585,7 +965,7 @@ def load_articles(
     if not paths:
         raise InputError("no input given: name at least one file or folder", problem="missing")
     report = LoadReport()
-    files = list(iter_input_files(paths, report))
+    files = list(iter_input_files(paths, report, errors=errors))
     records: list[dict] = []
     iterator: Iterable = files
     if progress:
@@ -593,6 +973,7 @@ def load_articles(
 
         iterator = tqdm(files, desc="reading", unit="file")
     for path, key in iterator:
+        notes: list[str] = []
         try:
             rows = read_file(
                 path,
@@ -600,14 +981,17 @@ def load_articles(
                 issue_date=issue_date,
                 layout=layout,
                 keep_boilerplate=keep_boilerplate,
+                sheet=sheet,
+                notes=notes,
             )
         except InputError as exc:
             if errors == "raise":
                 raise
-            report.skipped.append((_display(path), str(exc)))
+            report.skip(_display(path), str(exc))
             warnings.warn(f"skipped {exc}", stacklevel=2)
             continue
         report.loaded.append((_display(path), len(rows)))
+        report.notes += [(_display(path), note) for note in notes]
         records.extend(rows)
     frame = articles_frame(records)
     frame.attrs["load_report"] = report

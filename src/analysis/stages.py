@@ -1,0 +1,612 @@
+"""The per-file stages of the build, shared by both engines.
+
+Each input file goes through the per-article stages independently (articles →
+tokens → mentions → events), in batches (:func:`process_batch_tables`); the
+batches come from the cache (:mod:`analysis.cache`) or are processed, on one or
+many cores (:func:`run_local`); :class:`Assembler` puts the files' rows together
+in input order. Keywords, which need the whole corpus, are computed at the end
+from the batches' term counts (:func:`keywords_table`). The tables are Arrow
+tables of fixed schemas (:func:`table_schema`), the same for every build.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import logging
+import threading
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from analysis import config
+from analysis.cache import batch_name, read_batch, read_cache_index, write_cache
+from analysis.errors import InputError
+from analysis.pages import articles_frame
+from analysis.sources import LoadReport, read_file
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from analysis.keyterms import TermCounts
+    from analysis.publish import TableStream
+
+logger = logging.getLogger(__name__)
+
+#: The per-file tables, in the order they are made.
+FILE_TABLES = ("articles", "tokens", "mentions", "events")
+#: Every table the build writes.
+TABLES = (*FILE_TABLES, "keywords")
+#: Tables also written as CSV (tokens are only useful as Parquet).
+CSV_TABLES = ("articles", "mentions", "events", "keywords")
+_CACHE_FORMAT = 6
+_BATCH_FILES = 128
+
+
+@dataclass
+class BuildOptions:
+    """What the build does with each input (part of the cache key)."""
+
+    issue_date: str | None = None
+    layout: str = "auto"
+    keyword_top: int = 20
+    sheet: str | None = None  # the one sheet of workbooks to read (None: every sheet)
+
+    def key(self) -> dict:
+        return {
+            "issue_date": self.issue_date,
+            "layout": self.layout,
+            "top": self.keyword_top,
+            "sheet": self.sheet,
+        }
+
+
+# --------------------------------------------------------------------------- stages
+def process_frames(
+    articles: pd.DataFrame, *, link_by: str | None = None
+) -> dict[str, pd.DataFrame]:
+    """The per-article stages on an articles table: tokens, mentions, events.
+
+    ``link_by`` is passed to :func:`analysis.find_mentions`; the build uses
+    ``"source"`` so that company short forms are linked within each input file
+    and the tables do not depend on how files are batched.
+    """
+    from analysis.events import find_events
+    from analysis.mentions import find_mentions
+    from analysis.text import tokens_table
+
+    tokens = tokens_table(articles)
+    mentions = find_mentions(articles, link_by=link_by)
+    events = find_events(articles, mentions)
+    tables = {"articles": articles, "tokens": tokens, "mentions": mentions, "events": events}
+    return {name: _arrow_lists(name, frame) for name, frame in tables.items()}
+
+
+def _arrow_lists(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """List columns as Arrow lists: each cell is still a Python list when read, but the
+    column takes a fraction of the memory of a column of list objects."""
+    import pyarrow as pa
+
+    for col in LIST_COLUMNS.get(name, ()):
+        if col in frame.columns and not isinstance(frame[col].dtype, pd.ArrowDtype):
+            frame[col] = pd.Series(
+                pa.array(frame[col].tolist(), type=pa.list_(pa.string())),
+                dtype=pd.ArrowDtype(pa.list_(pa.string())),
+                index=frame.index,
+            )
+    return frame
+
+
+@dataclass
+class BatchResult:
+    """The tables of a batch of inputs, with each file's rows as a range of every table.
+
+    The tables are Arrow tables of the build's schemas (:func:`table_schema`): they are
+    cached, sliced, concatenated and written without a pandas round trip.
+    """
+
+    tables: dict[str, pa.Table]
+    bounds: dict[str, list[int]]  # table -> n_files + 1 row offsets
+    errors: dict[int, str]
+    terms: TermCounts  # every token's count in every article (rows as in "tokens")
+    notes: dict[int, list[str]] = field(default_factory=dict)  # what a file left out
+
+
+def process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOptions) -> BatchResult:
+    """The tables of a batch of inputs, processed together (one call per stage).
+
+    Every stage works article by article (short forms are linked within each
+    file), so the rows of a file do not depend on the other files of its batch.
+    """
+    import numpy as np
+
+    from analysis.keyterms import TermCounts
+
+    per_file: list[list[dict]] = []
+    errors: dict[int, str] = {}
+    notes: dict[int, list[str]] = {}
+    for i, (path, key) in enumerate(batch):
+        said: list[str] = []
+        try:
+            per_file.append(
+                read_file(
+                    path,
+                    key=key,
+                    issue_date=options.issue_date,
+                    layout=options.layout,
+                    sheet=options.sheet,
+                    notes=said,
+                )
+            )
+        except InputError as exc:
+            errors[i] = str(exc)
+            per_file.append([])
+        if said:
+            notes[i] = said
+    articles = articles_frame([r for records in per_file for r in records])
+    if not articles["article_id"].is_unique and len(batch) > 1:
+        # the same file twice under one name in two input folders: keep them apart
+        import pyarrow as pa
+
+        parts = [process_batch_tables([item], options) for item in batch]
+        tables = {t: pa.concat_tables([p.tables[t] for p in parts]) for t in FILE_TABLES}
+        bounds = {
+            t: [0, *np.cumsum([p.tables[t].num_rows for p in parts]).tolist()] for t in tables
+        }
+        errs = {i: p.errors[0] for i, p in enumerate(parts) if p.errors}
+        terms = TermCounts.concat([(p.terms, 0, p.terms.counts.shape[0]) for p in parts])
+        said = {i: p.notes[0] for i, p in enumerate(parts) if p.notes}
+        return BatchResult(tables, bounds, errs, terms, said)
+    tables = process_frames(articles, link_by="source")
+    # the keywords' term counts are made here, in the workers, and only merged at the end;
+    # of the content tokens only, the only ones keywords count (the build's keywords
+    # take no extra stopwords)
+    terms = TermCounts.from_tokens(tables["tokens"]["tokens"]).content()
+    file_of = np.repeat(np.arange(len(batch)), [len(records) for records in per_file])
+    article_index = pd.Index(articles["article_id"])
+    bounds = {}
+    for name, frame in tables.items():
+        at = article_index.get_indexer(frame["article_id"])
+        if (at < 0).any():
+            raise RuntimeError(f"{name} has rows of articles not in the articles table")
+        owner = file_of[at]
+        if len(owner) and (np.diff(owner) < 0).any():
+            raise RuntimeError(f"{name} rows are not in article order")
+        bounds[name] = np.searchsorted(owner, np.arange(len(batch) + 1)).tolist()
+    arrow = {name: to_arrow(frame, table_schema(name)) for name, frame in tables.items()}
+    return BatchResult(arrow, bounds, errors, terms, notes)
+
+
+def warm_up() -> None:
+    """Load dictionaries, automata and lexicons once (before forking workers)."""
+    process_frames(articles_frame([]))
+    table_schema("articles")
+    from analysis.text import tokenize
+
+    tokenize("预热")
+
+
+# --------------------------------------------------------------------------- hashing
+def digest_file(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def digest_input(path: Path) -> str:
+    """The content digest of an input file, read as :func:`analysis.sources.read_bytes`
+    reads it (a FIFO or a device is refused, never read).
+
+    Raises:
+        InputError: the file cannot be read (named with the problem).
+    """
+    from analysis.sources import _display, read_bytes
+
+    return hashlib.blake2b(read_bytes(path, _display(Path(path))), digest_size=16).hexdigest()
+
+
+def settings_digest(options: BuildOptions) -> str:
+    """A hash of everything besides the inputs that the tables depend on."""
+    h = hashlib.blake2b(digest_size=12)
+    h.update(json.dumps([_CACHE_FORMAT, options.key()]).encode())
+    files = sorted(config.PACKAGE_DIR.glob("*.py")) + sorted(config.PACKAGE_DATA_DIR.glob("*"))
+    files += list(config.user_dictionaries()) + list(config.user_stopwords())
+    files += [*config.user_gazetteers(), config.event_lexicon()]
+    for f in files:
+        h.update(str(f.name).encode())
+        if f.is_file():
+            h.update(digest_file(f).encode())
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- writing
+#: Columns holding lists of strings.
+LIST_COLUMNS = {"tokens": ("tokens", "tags"), "events": ("parks", "orgs")}
+_SCHEMA_TEXT = (
+    "无锡高新区举行签约仪式\n\n本报讯 8月8日,康明斯(中国)投资有限公司与无锡高新区管委会"
+    "在锡签署合作协议,双方将共建研发中心。(王明)\n"
+)
+_SCHEMAS: dict = {}
+
+
+def table_schema(table: str):
+    """The Arrow schema of a table, the same for every part and every build.
+
+    Taken once per process from the tables of a small built-in text that gives
+    every table at least one row; ``table_schema(t).empty_table()`` is an empty table
+    that reads back as the build's (empty) frame.
+    """
+    if not _SCHEMAS:
+        from analysis.pages import parse_page
+
+        frames = process_frames(parse_page(_SCHEMA_TEXT, issue_date="2023-08-09"))
+        frames["keywords"] = keywords_table(frames, BuildOptions())
+        for name, frame in frames.items():
+            # with the pandas metadata of this frame: the dtypes every build reads back
+            schema = _arrow_schema(frame, LIST_COLUMNS.get(name, ()))
+            _SCHEMAS[name] = _with_pandas_metadata(frame, schema)
+    return _SCHEMAS[table]
+
+
+def _arrow_schema(frame: pd.DataFrame, list_columns: Iterable[str] = ()):
+    import pyarrow as pa
+
+    fields = []
+    for col in frame.columns:
+        s = frame[col]
+        if isinstance(s.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(s):
+            t = pa.timestamp("ns")
+        elif pd.api.types.is_bool_dtype(s):
+            t = pa.bool_()
+        elif pd.api.types.is_integer_dtype(s):
+            t = pa.int64()
+        elif pd.api.types.is_float_dtype(s):
+            t = pa.float64()
+        elif col in list_columns:
+            t = pa.list_(pa.string())
+        else:
+            t = pa.string()
+        fields.append(pa.field(col, t))
+    return pa.schema(fields)
+
+
+def _is_na(value) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _with_pandas_metadata(frame: pd.DataFrame, schema):
+    """``schema`` with the pandas metadata of ``frame`` (how its dtypes come back)."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(_list_cells(frame, schema), schema=schema, preserve_index=False)
+    # pandas cannot read back the dtype name of an Arrow list column from the metadata;
+    # record it as object, and load_tables maps list types to Arrow lists again
+    meta = json.loads(table.schema.metadata[b"pandas"])
+    for col in meta["columns"]:
+        if "list" in str(col.get("numpy_type")):
+            col["numpy_type"] = "object"
+    return table.schema.with_metadata({**table.schema.metadata, b"pandas": json.dumps(meta)})
+
+
+def _list_cells(frame: pd.DataFrame, schema) -> pd.DataFrame:
+    """The frame with every cell of a list column (not yet an Arrow list) as a list."""
+    import pyarrow as pa
+
+    frame = frame[[f.name for f in schema]].reset_index(drop=True)
+    for f in schema:
+        values = frame[f.name]
+        if pa.types.is_list(f.type) and not isinstance(values.dtype, pd.ArrowDtype):
+            frame[f.name] = [
+                [] if v is None or (not hasattr(v, "__len__") and _is_na(v)) else list(v)
+                for v in values
+            ]
+    return frame
+
+
+def to_arrow(frame: pd.DataFrame, schema):
+    """The frame as an Arrow table of a :func:`table_schema` (whose pandas metadata
+    brings the dtypes back), column by column: several times faster than
+    ``pa.Table.from_pandas`` on the small frames of a batch."""
+    import pyarrow as pa
+
+    frame = _list_cells(frame, schema)
+    columns = []
+    for f in schema:
+        # pandas' missing values (NaN, NaT, NA) become nulls, as in from_pandas
+        values = pa.array(frame[f.name], from_pandas=True)
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        columns.append(values if values.type == f.type else values.cast(f.type))
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def from_arrow(table: pa.Table, name: str) -> pd.DataFrame:
+    """A built table as the DataFrame the build returns (lists as Arrow list columns)."""
+    import pyarrow as pa
+
+    frame = table.to_pandas(
+        types_mapper=lambda t: pd.ArrowDtype(pa.list_(pa.string())) if pa.types.is_list(t) else None
+    )
+    return _restore_lists(frame.reset_index(drop=True), name)
+
+
+def _restore_lists(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    for col in LIST_COLUMNS.get(name, ()):
+        if col in frame.columns and not isinstance(frame[col].dtype, pd.ArrowDtype):
+            frame[col] = frame[col].map(lambda v: list(v) if v is not None else [])
+    return _arrow_lists(name, frame)
+
+
+def keywords_table(
+    tables: dict[str, pd.DataFrame], options: BuildOptions, terms: TermCounts | None = None
+) -> pd.DataFrame:
+    """Keywords of every article, from the batches' term counts when given."""
+    from analysis import keyterms
+
+    if terms is not None:
+        # keywords by article need only the ids
+        articles = columns_of(tables, "articles", ["article_id"])
+        return keyterms.keywords(articles, terms=terms, top=options.keyword_top)
+    return keyterms.keywords(tables["articles"], tokens=tables["tokens"], top=options.keyword_top)
+
+
+def empty_tables() -> dict[str, pd.DataFrame]:
+    return process_frames(articles_frame([]))
+
+
+def preload_idf() -> None:
+    try:
+        from analysis.keyterms import _general_idf
+        from analysis.text import stopwords
+
+        _general_idf()
+        stopwords()
+    except Exception:  # only a head start; keywords() reports any real problem
+        logger.debug("could not preload the general IDF", exc_info=True)
+
+
+def shown_path(path: str) -> str:
+    from analysis.sources import _display
+
+    return _display(Path(path))
+
+
+def run_local(files, digests, options, cache_dir, *, jobs, progress, force, on_result=None):
+    """Per-file results in input order, from the cache or by processing (in parallel).
+
+    Each result is ``(batch, j)``: the ``j``-th file of a :class:`BatchResult`.
+    Returns ``(results, n_processed, names)``, ``names`` being the cached batches used.
+    ``on_result(results)`` is called whenever more results are in (None for files
+    not done yet).
+    """
+    results: list[tuple | None] = [None] * len(files)
+    todo = []
+    index = {} if force else read_cache_index(cache_dir)
+    loaded: dict[str, BatchResult | None] = {}
+    used: set[str] = set()
+    for i, digest in enumerate(digests):
+        hit = index.get(digest)
+        batch = None
+        if hit is not None:
+            if hit[0] not in loaded:
+                loaded[hit[0]] = _cached_batch(cache_dir, hit[0])
+            batch = loaded[hit[0]]
+        if batch is None or hit[1] >= len(batch.bounds["articles"]) - 1:
+            todo.append(i)
+        else:
+            results[i] = (batch, hit[1])
+            used.add(hit[0])
+    bar = None
+    if progress and todo:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(todo), desc="processing", unit="file")
+    batches = _batches(todo, jobs)
+    work = [([files[i] for i in b], [digests[i] for i in b], options, cache_dir) for b in batches]
+    used.update(batch_name(item[1]) for item in work)
+    if jobs > 1 and len(batches) > 1:
+        import multiprocessing as mp
+
+        methods = mp.get_all_start_methods()
+        initializer = None
+        if "fork" in methods and threading.active_count() == 1:
+            # one thread (the command line): fork, and the workers inherit the
+            # dictionaries loaded here once
+            warm_up()
+            preload_idf()
+            ctx = mp.get_context("fork")
+        else:
+            # other threads may hold locks (a Jupyter kernel): start clean workers that
+            # load the dictionaries once each
+            ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+            initializer = warm_up
+        # frozen, the objects the workers inherit are left alone by their garbage
+        # collector: their memory stays shared instead of being copied on write
+        gc.freeze()
+        try:
+            pool = ctx.Pool(jobs, initializer=initializer)
+        finally:
+            gc.unfreeze()
+        with pool:
+            # the cached results only now: handing them over may start a writer thread,
+            # and the workers are forked from a process with one thread
+            if on_result is not None:
+                on_result(results)
+            # each worker writes its batch to the cache and sends back only the file's
+            # name: the parent reads it from there (the tables are serialised once)
+            for batch, name in zip(batches, pool.imap(_work_in_worker, work), strict=True):
+                output = _cached_batch(cache_dir, name)
+                if output is None:
+                    raise RuntimeError(f"a worker's batch {name} could not be read back")
+                _store(batch, output, results, bar, on_result)
+    else:
+        if on_result is not None:
+            on_result(results)
+        # the cache is written by a thread while the next batch is processed (writing
+        # files releases the GIL)
+        with ThreadPoolExecutor(max_workers=1) as writer:
+            pending = []
+            for batch, (inputs, batch_digests, _, _) in zip(batches, work, strict=True):
+                output = process_batch_tables(inputs, options)
+                pending.append(writer.submit(write_cache, cache_dir, batch_digests, output))
+                _store(batch, output, results, bar, on_result)
+            for done in pending:
+                done.result()
+    if bar is not None:
+        bar.close()
+    return results, len(todo), used
+
+
+def _batches(todo: list[int], jobs: int) -> list[list[int]]:
+    """The inputs in batches: big ones amortise each stage's fixed costs; with several
+    workers they shrink towards the end (a quarter of what is left per worker, at
+    least 8), so that the workers finish together instead of one waiting for another."""
+    batches, k = [], 0
+    while k < len(todo):
+        size = _BATCH_FILES
+        if jobs > 1:
+            size = min(_BATCH_FILES, max(8, (len(todo) - k) // (jobs * 4)))
+        batches.append(todo[k : k + size])
+        k += size
+    return batches
+
+
+def _work_in_worker(item) -> str:
+    """Process a batch in a worker process and cache its tables: only the name of the
+    cached batch goes back."""
+    batch, digests, options, cache_dir = item
+    return write_cache(cache_dir, digests, process_batch_tables(batch, options))
+
+
+def _store(batch, output: BatchResult, results, bar, on_result=None) -> None:
+    for j, i in enumerate(batch):
+        results[i] = (output, j)
+    if bar is not None:
+        bar.update(len(batch))
+    if on_result is not None:
+        on_result(results)
+
+
+def assemble(
+    results: list, files, report: LoadReport, errors: str
+) -> tuple[dict[str, pa.Table], TermCounts]:
+    """The per-file results (ranges of batch tables) as Arrow tables in input order, and
+    the articles' term counts."""
+    assembler = Assembler(files, report, errors)
+    assembler.advance(results)
+    return assembler.finish()
+
+
+class Assembler:
+    """Puts the per-file results together in input order, as they come in.
+
+    Each call of :meth:`advance` takes the files whose results are in, from the first
+    not taken yet up to the first still missing, and hands their rows to the stream (if
+    any), so that the tables are written while later inputs are processed.
+    """
+
+    def __init__(self, files, report: LoadReport, errors: str, stream: TableStream | None = None):
+        self.files, self.report, self.errors, self.stream = files, report, errors, stream
+        self.next = 0
+        self.parts: dict[str, list] = {t: [] for t in FILE_TABLES}
+        self.terms: list[tuple] = []
+
+    def advance(self, results: list) -> None:
+        import numpy as np
+        import pyarrow as pa
+
+        pieces: dict[str, list] = {t: [] for t in (*FILE_TABLES, "terms")}
+        loaded: list[tuple[str, int]] = []
+        while self.next < len(results) and results[self.next] is not None:
+            (path, _), (batch, j) = self.files[self.next], results[self.next]
+            self.next += 1
+            shown = shown_path(path)
+            error = batch.errors.get(j)
+            if error:
+                if self.errors == "raise":
+                    raise InputError(error, path=shown, problem="input")
+                self.report.skip(shown, error)
+                logger.info("skipped %s", error)
+                continue
+            for t in (*FILE_TABLES, "terms"):
+                bounds = batch.bounds["tokens" if t == "terms" else t]
+                lo, hi = bounds[j], bounds[j + 1]
+                last = pieces[t][-1] if pieces[t] else None
+                if last is not None and last[0] is batch and last[2] == lo:
+                    last[2] = hi  # extend the range of the same batch
+                else:
+                    pieces[t].append([batch, lo, hi])
+            n = batch.bounds["articles"][j + 1] - batch.bounds["articles"][j]
+            loaded.append((shown, n))
+            self.report.notes += [(shown, note) for note in batch.notes.get(j, ())]
+        if not loaded:
+            return
+        self.report.loaded.extend(loaded)
+        chunk = {
+            t: pa.concat_tables(
+                [table_schema(t).empty_table()]
+                + [b.tables[t].slice(lo, hi - lo) for b, lo, hi in pieces[t] if hi > lo]
+            )
+            for t in FILE_TABLES
+        }
+        # the source shown is where each file is now, not where it was when processed
+        sources = np.repeat([p for p, _ in loaded], [n for _, n in loaded])
+        articles = chunk["articles"]
+        if len(sources) == articles.num_rows:
+            i = articles.schema.get_field_index("source")
+            if any(p.lower().endswith((".xlsx", ".xls")) for p, _ in loaded):
+                sources = _with_sheets(sources, articles.column(i).to_pylist())
+            chunk["articles"] = articles.set_column(
+                i, articles.schema.field(i), pa.array(sources.tolist(), pa.string())
+            )
+        for t in FILE_TABLES:
+            self.parts[t].append(chunk[t])
+        self.terms += [(b.terms, lo, hi) for b, lo, hi in pieces["terms"]]
+        if self.stream is not None:
+            self.stream.write(chunk)
+
+    def finish(self) -> tuple[dict[str, pa.Table], TermCounts]:
+        """Every table (Arrow, in input order) and the articles' term counts."""
+        import pyarrow as pa
+
+        from analysis.keyterms import TermCounts
+
+        tables = {
+            t: pa.concat_tables([table_schema(t).empty_table(), *self.parts[t]])
+            for t in FILE_TABLES
+        }
+        return tables, TermCounts.concat(self.terms)
+
+
+def columns_of(tables: dict, name: str, columns: list[str]) -> pd.DataFrame:
+    """Some columns of a table: read alone from tables that read lazily
+    (:class:`analysis.publish.LazyTables`), else taken from the frame."""
+    if hasattr(tables, "columns") and callable(tables.columns):
+        return tables.columns(name, columns)
+    return tables[name][columns]
+
+
+def _cached_batch(cache_dir: Path, name: str) -> BatchResult | None:
+    batch = read_batch(cache_dir, name)
+    return batch if isinstance(batch, BatchResult) else None
+
+
+def _with_sheets(sources, cached: list[str]):
+    """The sources shown, each keeping the ``#<sheet>`` its cached source had."""
+    import numpy as np
+
+    out = []
+    for now, then in zip(sources.tolist(), cached, strict=True):
+        at = max(then.lower().rfind(".xlsx#"), then.lower().rfind(".xls#"))
+        out.append(now + then[then.index("#", at) :] if at >= 0 else now)
+    return np.array(out, dtype=object)
