@@ -775,3 +775,44 @@ def test_finished_starts_report_and_restates():
     assert not starts_report("记者梳理发现，园区开放。")  # (a reporter's aside, not a lead)
     assert restates("汇聚合力 共享机遇——多地人士评价园区开放", "多地人士评价园区开放的举措。")
     assert not restates("园区开放", "园区开放。")  # short titles: a subhead may be retold too
+
+
+# --------------------------------------------------------------------------- re-typeset seed, many
+def _compact(text: str) -> str:
+    return re.sub(r"\s", "", text).translate(pagegen._TO_ASCII)
+
+
+@pytest.mark.parametrize("variant", range(40))
+def test_retypeset_sample_page_gives_its_five_articles_whole(variant, seed):
+    """The sample page set again: other column breaks (inside words, after a word, up to two
+    a paragraph), separators, indentation and punctuation width. Five articles, every break
+    rejoined, no fragment as a title or a subtitle, nothing lost."""
+    text = pagegen.retypeset_seed(random.Random(variant))
+    df = parse_page(text, issue_date="2023-08-09", keep_boilerplate=True)
+    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
+    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(text)
+    arts = df[df["kind"] == "article"].reset_index(drop=True)
+    assert [_compact(t) for t in arts["title"]] == [_compact(t) for t in pagegen.SEED_TITLES]
+    assert list(arts["kicker"]) == [""] * 5 and list(arts["subtitle"]) == [""] * 5
+    assert [_compact(b) for b in arts["body"]] == [_compact(b) for b in seed["body"]]
+    assert list(arts["n_paragraphs"]) == [5, 3, 4, 2, 2]
+    assert list(arts["author"]) == list(seed["author"])
+
+
+@pytest.mark.parametrize(
+    "pieces",
+    [
+        # the lead's first words cut off under the title (they say none of the title's words)
+        ["园区发布人才新政十条", "市人社局与科技局、财政局", "近日联合出台《人才新政十条》。"],
+        # a bracket opened and not closed goes on in the next line
+        ["园区发布人才新政十条", "市人社局近日出台《人才新", "政十条》。"],
+        # a line whose next line opens with a particle is cut mid-sentence
+        ["园区发布人才新政十条", "市人社局近日出台人才新政。", "新政明确", "了十条支持措施。"],
+    ],
+)
+def test_flat_brief_lead_cut_by_a_column_break_stays_in_the_body(pieces):
+    page = "\n\n".join(["要闻快览", *pieces, "(据新华社)"])
+    arts = parse_page(page, issue_date="2024-06-30")
+    assert list(arts["title"]) == ["园区发布人才新政十条"]
+    assert list(arts["kicker"]) == [""] and list(arts["subtitle"]) == [""]
+    assert _compact(arts.loc[0, "body"]) == _compact("".join(pieces[1:]))

@@ -382,6 +382,7 @@ def _headline_like(text: str, *, relaxed: bool, loose: bool = False) -> bool:
     return (
         shaped
         and _chinese(text)
+        and not _unclosed(text)
         and not (
             match_dateline(text)
             or _BYLINE_LINE.match(text)
@@ -400,6 +401,14 @@ def _chinese(text: str) -> bool:
     a line of script)."""
     n_han = len(_HAN.findall(text))
     return n_han >= 2 and 2 * n_han >= len(_NON_SPACE.findall(text))
+
+
+def _unclosed(text: str) -> bool:
+    """A bracket or quote opened and not closed (``…指南(2023``): the phrase goes on."""
+    return any(text.count(a) > text.count(b) for a, b in _PAIRS if a in text)
+
+
+_PAIRS = (("(", ")"), ("（", "）"), ("《", "》"))
 
 
 def _title_like(text: str) -> bool:
@@ -680,6 +689,8 @@ class _PageParser:
                 j = self._head_run(i, footer_start, relaxed=True)
                 if j == i and self._lead_below(i, footer_start):
                     j = i + 1
+                while j - i >= 2 and self._lead_cut_under_head(j, footer_start):
+                    j -= 1
                 for k in range(i, j):  # a section heading (with a headline under it) ends it
                     if _SECTION.match(lines[k].text) and self._headline_follows(k + 1, j):
                         j = k
@@ -752,6 +763,8 @@ class _PageParser:
         if not block.paragraphs or not ends_sentence(block.paragraphs[-1]):
             return False
         j = self._head_run(i, stop, relaxed=False)
+        while j - i >= 2 and self._lead_cut_under_head(j, stop):
+            j -= 1
         if j == i or j >= stop:
             return False
         following = self.lines[j].text
@@ -783,6 +796,22 @@ class _PageParser:
         if _opens_with_lead(nxt) or (len(text) >= 4 and nxt.startswith(text)):
             return True
         return (starts_report(nxt) or restates(text, nxt)) and not glues(text, nxt)
+
+    def _lead_cut_under_head(self, j: int, stop: int) -> bool:
+        """Is the last line of a headline block of two or more lines (``j - 1``) the first
+        piece of the lead, cut by a column break? In a page without indentation, when no
+        dateline or byline follows and the lead below says none of its words (a lead
+        retells its title; a sentence does not repeat its first words): fewer than a
+        quarter of its character pairs are in the lead's first 150 characters."""
+        if self.indented_page or j >= stop:
+            return False
+        last, nxt = self.lines[j - 1].text, self.lines[j].text
+        if match_dateline(nxt) or _BYLINE_LINE.match(nxt) or not _chinese(nxt):
+            return False  # (a page's chrome, ``|``, is no lead)
+        t = _NOT_WORD.sub("", last)
+        head = nxt[:150]
+        pairs = {t[k : k + 2] for k in range(len(t) - 1)}
+        return 4 * sum(pair in head for pair in pairs) < len(pairs)
 
     def _lead_headline(self, block: _Block, i: int, stop: int) -> bool:
         """A title after a finished article: after a paragraph ending in a web page's
@@ -816,8 +845,8 @@ class _PageParser:
         ):
             return False
         nxt = self.lines[i + 1].text
-        if not loose and glues(text, nxt):
-            return False
+        if nxt.startswith(_CONTINUATION_START) or (not loose and glues(text, nxt)):
+            return False  # (``指南明确`` / ``了近三年…``: one sentence cut by a column break)
         # what follows must read as running text: a dateline or a paragraph
         return bool(match_dateline(nxt)) or not _headline_like(nxt, relaxed=True)
 
