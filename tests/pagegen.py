@@ -244,3 +244,58 @@ def render(
 
 def non_space_counter(text: str) -> Counter:
     return Counter(ch for ch in text if not ch.isspace())
+
+
+# ------------------------------------------------------------------ the sample page re-typeset
+_SEED_HEADS = {"要闻快览", "(据新华社)"}
+_SEED_FOOTER = "无锡报业新闻热线"
+_SEED_DATELINE = re.compile(r"^本报讯(?: \d+月\d+日,)? ?")
+_SEED_BYLINE = re.compile(r"\([\u4e00-\u9fff]{2,3}\)$")
+
+
+def seed_blocks() -> tuple[list[tuple[str, list[str]]], list[str]]:
+    """The sample page as printed: its lines joined back into paragraphs (the seed cuts a
+    paragraph only where the line does not end a sentence), as ``(kind, lines)`` blocks in
+    page order (``head`` for a title, a section heading or a credit line, ``para`` for a
+    paragraph), and the footer lines."""
+    lines = [ln.strip() for ln in seed_text().split("\n") if ln.strip()]
+    footer = next(k for k, ln in enumerate(lines) if ln.startswith(_SEED_FOOTER))
+    blocks: list[tuple[str, list[str]]] = []
+    open_para = False
+    for ln in lines[:footer]:
+        if ln in SEED_TITLES or ln in _SEED_HEADS:
+            blocks.append(("head", [ln]))
+            open_para = False
+        elif open_para:
+            blocks[-1][1][0] += ln
+        else:
+            blocks.append(("para", [ln]))
+        if blocks[-1][0] == "para":
+            open_para = blocks[-1][1][0][-1] not in _TERMINAL and not _SEED_BYLINE.search(ln)
+    return blocks, lines[footer:]
+
+
+def retypeset_seed(rng: random.Random) -> str:
+    """The sample page set again with other column breaks (zero to two a paragraph, at any
+    place but right after the end of a sentence, before a closing quote or inside a
+    dateline or a byline), another separator, indentation of each paragraph's first line
+    (or none) and punctuation width."""
+    blocks, footer = seed_blocks()
+    sep = rng.choice(["\n", "\n\n", "\r\n", "\r\n\r\n"])
+    indent = rng.choice(["", "", "\u3000\u3000", "  "])
+    width = _TO_FULL if rng.random() < 0.5 else _TO_ASCII
+    out = []
+    for kind, (text,) in blocks:
+        if kind == "head":
+            out.append(text.translate(width))
+            continue
+        start = (m.end() if (m := _SEED_DATELINE.match(text)) else 0) + 2
+        end = len(text) - ((m.end() - m.start()) if (m := _SEED_BYLINE.search(text)) else 0) - 1
+        points = [
+            i for i in range(start, end) if text[i - 1] not in _TERMINAL and text[i] not in "”’)）"
+        ]
+        cuts = sorted(rng.sample(points, min(len(points), rng.randint(0, 2))))
+        pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+        out.append(indent + pieces[0].translate(width))
+        out.extend(p.translate(width) for p in pieces[1:])
+    return sep.join([*out, "", *footer]) + "\n"

@@ -683,3 +683,138 @@ def test_joined_indented_page_starts_articles_only_at_its_headlines():
     assert arts.loc[0, "body"].endswith("阅读下一篇：")
     together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
     assert pagegen.non_space_counter(together) == pagegen.non_space_counter(JOINED_PAGE)
+
+
+# --------------------------------------------------------------------------- flat pages
+# Pages with every line (headline lines and paragraphs) separated by a blank line and no
+# indentation: our own sentences in the shape of a broadcaster's and a web portal's pages.
+FLAT_PAGE = "\n\n".join(
+    [
+        "示范区召开建设推进会",
+        "本报讯 10月8日，示范区召开建设推进会，部署下一阶段重点工作。",
+        "会议要求，各单位要加快项目落地，确保年底前全部开工。",
+        # a long two-part title, its lead retelling it (no date in its first clause)
+        "合力共建创新高地——多地企业代表积极评价长三角科技创新共同体建设取得的阶段性成果",
+        "多地企业代表表示，长三角科技创新共同体建设取得的阶段性成果令人振奋。",
+        # a title with a column's label, a lead that opens with a time word
+        "【央视快评】以改革激发园区创新活力",
+        "本台今天（10月8日）播发央视快评《以改革激发园区创新活力》。",
+        # a title whose lead names who and when in its first clause, after an article
+        # with a dateline (a title, not a subhead)
+        "省长会见新加坡客人",
+        "省长王明10月8日在南京会见新加坡贸工部客人一行。",
+        # the article ends in a web page's leftovers; the next title follows
+        "双方就深化园区合作交换了意见。 【纠错】 【责任编辑:李华】 阅读下一篇：",
+        "高新区发布人才新政",
+        "高新区日前出台人才新政，提出十条支持措施。",
+    ]
+)
+
+
+def test_flat_page_titles_from_the_lead_below_them():
+    df = parse_page(FLAT_PAGE, issue_date="2024-10-09", keep_boilerplate=True)
+    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
+    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(FLAT_PAGE)
+    arts = df[df["kind"] == "article"].reset_index(drop=True)
+    assert list(arts["title"]) == [
+        "示范区召开建设推进会",
+        "合力共建创新高地——多地企业代表积极评价长三角科技创新共同体建设取得的阶段性成果",
+        "【央视快评】以改革激发园区创新活力",
+        "省长会见新加坡客人",
+        "高新区发布人才新政",
+    ]
+    assert list(arts["kicker"]) == [""] * 5
+    assert arts.loc[3, "body"].endswith("阅读下一篇：")
+
+
+def test_flat_page_title_repeated_by_the_crawler_and_a_long_title_above_a_dateline():
+    long_title = (
+        "携手共建，推动区域协调发展迈上新台阶——写在长三角一体化发展上升为国家战略七周年之际"
+    )
+    page = "\n\n".join(
+        [
+            long_title,
+            "新华社上海11月5日电 长三角一体化发展上升为国家战略七年来，区域协同不断深化。",
+            "市长会见德国客人",
+            "市长会见德国客人",  # the crawler repeats the title as the first paragraph
+            "市长张伟5日会见德国客人一行。",
+        ]
+    )
+    arts = parse_page(page, issue_date="2024-11-06")
+    assert list(arts["title"]) == [long_title, "市长会见德国客人"]
+    assert list(arts["kicker"]) == ["", ""]
+    # (the repeated line does not end a sentence: without indentation it runs on into the next)
+    assert arts.loc[1, "body"] == "市长会见德国客人市长张伟5日会见德国客人一行。"
+
+
+@pytest.mark.parametrize(
+    "line,next_line,expected",
+    [
+        ("李强会见泰国国王", "国务院总理李强14日上午在京会见泰国国王。", True),  # who and when
+        ("园区举行开放日活动", "当地时间8日，园区举行开放日活动。", True),
+        ("园区举行开放日活动", "应市政府邀请，园区举行开放日活动。", True),
+        # a subhead: what follows carries on the story
+        ("审核效率进一步提高", "今年以来，资本市场再融资规则持续优化。", False),
+        # a column-break fragment: the next line finishes its sentence
+        ("指南明确了", "近三年氢能标准化工作重点任务,系统构建了标准体系。", False),
+        ("会议由市委常委", "、秘书长主持。", False),
+        ("}", "2日，园区举行开放日活动。", False),  # a line of script is no title
+    ],
+)
+def test_title_with_a_report_lead_below(line, next_line, expected):
+    from analysis.pages import _PageParser, _split_lines
+
+    parser = _PageParser(_split_lines(f"{line}\n\n{next_line}\n"))
+    assert parser._lead_below(0, 2) is expected
+
+
+def test_finished_starts_report_and_restates():
+    from analysis.pages import finished, restates, starts_report
+
+    assert finished("双方交换了意见。") and finished("【责任编辑:李华】 阅读下一篇：")
+    assert not finished("会议由市委常委")
+    assert starts_report("本报讯 10月8日，园区开放。") and starts_report("近日，园区开放。")
+    assert not starts_report("记者梳理发现，园区开放。")  # (a reporter's aside, not a lead)
+    assert restates("汇聚合力 共享机遇——多地人士评价园区开放", "多地人士评价园区开放的举措。")
+    assert not restates("园区开放", "园区开放。")  # short titles: a subhead may be retold too
+
+
+# --------------------------------------------------------------------------- re-typeset seed, many
+def _compact(text: str) -> str:
+    return re.sub(r"\s", "", text).translate(pagegen._TO_ASCII)
+
+
+@pytest.mark.parametrize("variant", range(40))
+def test_retypeset_sample_page_gives_its_five_articles_whole(variant, seed):
+    """The sample page set again: other column breaks (inside words, after a word, up to two
+    a paragraph), separators, indentation and punctuation width. Five articles, every break
+    rejoined, no fragment as a title or a subtitle, nothing lost."""
+    text = pagegen.retypeset_seed(random.Random(variant))
+    df = parse_page(text, issue_date="2023-08-09", keep_boilerplate=True)
+    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
+    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(text)
+    arts = df[df["kind"] == "article"].reset_index(drop=True)
+    assert [_compact(t) for t in arts["title"]] == [_compact(t) for t in pagegen.SEED_TITLES]
+    assert list(arts["kicker"]) == [""] * 5 and list(arts["subtitle"]) == [""] * 5
+    assert [_compact(b) for b in arts["body"]] == [_compact(b) for b in seed["body"]]
+    assert list(arts["n_paragraphs"]) == [5, 3, 4, 2, 2]
+    assert list(arts["author"]) == list(seed["author"])
+
+
+@pytest.mark.parametrize(
+    "pieces",
+    [
+        # the lead's first words cut off under the title (they say none of the title's words)
+        ["园区发布人才新政十条", "市人社局与科技局、财政局", "近日联合出台《人才新政十条》。"],
+        # a bracket opened and not closed goes on in the next line
+        ["园区发布人才新政十条", "市人社局近日出台《人才新", "政十条》。"],
+        # a line whose next line opens with a particle is cut mid-sentence
+        ["园区发布人才新政十条", "市人社局近日出台人才新政。", "新政明确", "了十条支持措施。"],
+    ],
+)
+def test_flat_brief_lead_cut_by_a_column_break_stays_in_the_body(pieces):
+    page = "\n\n".join(["要闻快览", *pieces, "(据新华社)"])
+    arts = parse_page(page, issue_date="2024-06-30")
+    assert list(arts["title"]) == ["园区发布人才新政十条"]
+    assert list(arts["kicker"]) == [""] and list(arts["subtitle"]) == [""]
+    assert _compact(arts.loc[0, "body"]) == _compact("".join(pieces[1:]))

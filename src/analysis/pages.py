@@ -282,6 +282,70 @@ def _is_boilerplate(text: str) -> bool:
     return bool(_BOILERPLATE_NUMBER.match(text) or _BOILERPLATE.search(text))
 
 
+# The end of a web page's article text left in by a crawler: a link to the next item, an
+# editor's credit, a correction link, the end of a script. The article has ended there.
+_WEB_TAIL = re.compile(
+    r"(?:阅读下一篇[:：]?|相关稿件|相关新闻|相关阅读|责任编辑[:：]\s*[\u4e00-\u9fff·]{2,5}】?|"
+    r"【纠错】|【我要纠错】|返回顶部|关闭窗口|[{};])\s*$"
+)
+# The first clause of a report's lead: a dateline or a news agency, a time word, a date
+# (``国务院总理李强11月14日主持召开``, ``当地时间1日``, ``今天（11月6日）``), or an invitation
+# (``应国家主席习近平邀请``).
+_LEAD = re.compile(
+    r"^(?P<before>[^，。,；;：:！？]{0,40}?)(?:\d{1,2}\s*月\s*\d{1,2}\s*日|(?<![\d年月])\d{1,2}\s*日|"
+    r"今天|昨天|今日|昨日|当地时间|近日|日前|本台|本报记者|记者从|记者获悉|新华社|中新社)"
+    r"|^应[^，。,]{2,30}邀请"
+)
+
+
+def finished(paragraph: str) -> bool:
+    """Whether a paragraph ends a sentence or ends in a web page's leftovers (the article is over).
+
+    Example:
+        >>> finished("王毅参加上述活动。"), finished("【责任编辑:王明】 阅读下一篇：")
+        (True, True)
+    """
+    return ends_sentence(paragraph) or bool(_WEB_TAIL.search(paragraph))
+
+
+def starts_report(paragraph: str) -> bool:
+    """Whether a paragraph reads as the lead of a report: a dateline, or a first clause that
+    says when (``11月7日，国务院召开…``, ``国务院总理李强14日主持…``, ``当地时间…``), names an
+    agency or the paper's reporter, or an invitation (``应…邀请``).
+
+    Example:
+        >>> starts_report("国务院总理李强11月14日主持召开国务院常务会议。")
+        True
+        >>> starts_report("近三年国内国际氢能标准化工作重点任务,系统构建了标准体系。")
+        False
+    """
+    return bool(match_dateline(paragraph) or _LEAD.search(paragraph))
+
+
+def _opens_with_lead(paragraph: str) -> bool:
+    """A paragraph whose very first words are a dateline or a lead's time word (``本台今天``,
+    ``当地时间``, ``11月7日，``): no word runs into it from the line above."""
+    m = _LEAD.match(paragraph)
+    return bool(match_dateline(paragraph) or (m and not m.group("before")))
+
+
+# A title in two parts (``汇聚合力 共享机遇——国际人士高度评价…``), with a column's label
+# (``【央视快评】``).
+_TITLE_MARK = re.compile(r"——|^【|[\u4e00-\u9fff”》] +[\u4e00-\u9fff“《]")
+_NOT_WORD = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]")
+
+
+def restates(title: str, lead: str) -> bool:
+    """Whether ``lead`` retells a long two-part title: half of the title's character pairs
+    are in the lead's first 150 characters (a report's lead says what its title says)."""
+    if len(title) < 20 or not _TITLE_MARK.search(title):
+        return False
+    t = _NOT_WORD.sub("", title)
+    pairs = {t[k : k + 2] for k in range(len(t) - 1)}
+    head = lead[:150]
+    return 2 * sum(pair in head for pair in pairs) >= len(pairs)
+
+
 _EXCLAIM = frozenset("！？!?")
 _SLOT_LIMIT = 120  # a headline line longer than this is a paragraph
 
@@ -315,9 +379,48 @@ def _headline_like(text: str, *, relaxed: bool, loose: bool = False) -> bool:
         shaped = (n_punct == 0 and len(text) <= 64) or (n_punct == 1 and len(text) <= 32)
     else:
         shaped = len(text) <= 48 and not _SENTENCE_PUNCT.search(core, 0, len(core) - 1)
-    return shaped and not (
-        match_dateline(text) or _BYLINE_LINE.match(text) or split_byline(text)[1]
+    return (
+        shaped
+        and _chinese(text)
+        and not _unclosed(text)
+        and not (
+            match_dateline(text)
+            or _BYLINE_LINE.match(text)
+            or split_byline(text)[1]
+            or _WEB_TAIL.search(text)
+        )
     )
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_NON_SPACE = re.compile(r"\S")
+
+
+def _chinese(text: str) -> bool:
+    """At least two Chinese characters, and half of the line's characters (not ``}``, ``|``,
+    a line of script)."""
+    n_han = len(_HAN.findall(text))
+    return n_han >= 2 and 2 * n_han >= len(_NON_SPACE.findall(text))
+
+
+def _unclosed(text: str) -> bool:
+    """A bracket or quote opened and not closed (``…指南(2023``): the phrase goes on."""
+    return any(text.count(a) > text.count(b) for a, b in _PAIRS if a in text)
+
+
+_PAIRS = (("(", ")"), ("（", "）"), ("《", "》"))
+
+
+def _title_like(text: str) -> bool:
+    """A line that may be an article's title when a report's lead follows it: a headline's
+    shape, or a long one (up to 120 characters, ``——``, ``《》``, ``【】``, ``：``) with no
+    comma or semicolon (a paragraph cut by a column break has them)."""
+    return _headline_like(text, relaxed=True) or (
+        _headline_like(text, relaxed=True, loose=True) and not _CLAUSE_PUNCT.search(text)
+    )
+
+
+_CLAUSE_PUNCT = re.compile(r"[，,；;]")
 
 
 def _split_lines(text: str) -> list[_Line]:
@@ -468,6 +571,8 @@ class _PageParser:
         j = i
         while j < stop and j - i < 4 and self._may_head(j):
             text = lines[j].text
+            if j > i and text == lines[j - 1].text:
+                break  # (a crawler repeats the title as the first paragraph)
             below = lines[j + 1] if j + 1 < stop else None
             flush_above_text = self.flush_heads and below is not None and below.indented
             if not _headline_like(text, relaxed=relaxed, loose=flush_above_text):
@@ -483,6 +588,10 @@ class _PageParser:
     def _dateline_ahead(self, i: int, stop: int) -> int | None:
         """If lines i.. form a headline block (<=4 lines) followed by a dateline, its end."""
         j = self._head_run(i, stop, relaxed=True, runs=False)
+        if j == i and not (self.indented_page and self.lines[i].indented):
+            # a title of any shape (a long one, with commas) right above a dateline
+            if _headline_like(self.lines[i].text, relaxed=True, loose=True):
+                j = i + 1
         if j == i or j >= stop:
             return None
         nxt = self.lines[j].text
@@ -578,6 +687,10 @@ class _PageParser:
 
             if expect_head:
                 j = self._head_run(i, footer_start, relaxed=True)
+                if j == i and self._lead_below(i, footer_start):
+                    j = i + 1
+                while j - i >= 2 and self._lead_cut_under_head(j, footer_start):
+                    j -= 1
                 for k in range(i, j):  # a section heading (with a headline under it) ends it
                     if _SECTION.match(lines[k].text) and self._headline_follows(k + 1, j):
                         j = k
@@ -609,7 +722,9 @@ class _PageParser:
             ):
                 expect_head = True
                 continue
-            if self._weak_headline(current, i, footer_start):
+            if self._weak_headline(current, i, footer_start) or self._lead_headline(
+                current, i, footer_start
+            ):
                 expect_head = True
                 continue
             if (i + 1 >= footer_start or not current.paragraphs) and _BYLINE_LINE.match(text):
@@ -648,6 +763,8 @@ class _PageParser:
         if not block.paragraphs or not ends_sentence(block.paragraphs[-1]):
             return False
         j = self._head_run(i, stop, relaxed=False)
+        while j - i >= 2 and self._lead_cut_under_head(j, stop):
+            j -= 1
         if j == i or j >= stop:
             return False
         following = self.lines[j].text
@@ -668,6 +785,51 @@ class _PageParser:
         last = block.paragraphs[-1]
         return ends_sentence(last) or not runs_on(last, self.lines[i].text)
 
+    def _lead_below(self, i: int, stop: int) -> bool:
+        """Is line ``i`` a title with a report's lead under it (:func:`starts_report`, or a
+        lead that repeats the title), the two not one sentence cut by a column break?"""
+        if i + 1 >= stop or (self.indented_page and self.lines[i].indented):
+            return False
+        text, nxt = self.lines[i].text, self.lines[i + 1].text
+        if not _title_like(text) or nxt.startswith(_CONTINUATION_START):
+            return False
+        if _opens_with_lead(nxt) or (len(text) >= 4 and nxt.startswith(text)):
+            return True
+        return (starts_report(nxt) or restates(text, nxt)) and not glues(text, nxt)
+
+    def _lead_cut_under_head(self, j: int, stop: int) -> bool:
+        """Is the last line of a headline block of two or more lines (``j - 1``) the first
+        piece of the lead, cut by a column break? In a page without indentation, when no
+        dateline or byline follows and the lead below says none of its words (a lead
+        retells its title; a sentence does not repeat its first words): fewer than a
+        quarter of its character pairs are in the lead's first 150 characters."""
+        if self.indented_page or j >= stop:
+            return False
+        last, nxt = self.lines[j - 1].text, self.lines[j].text
+        if match_dateline(nxt) or _BYLINE_LINE.match(nxt) or not _chinese(nxt):
+            return False  # (a page's chrome, ``|``, is no lead)
+        t = _NOT_WORD.sub("", last)
+        head = nxt[:150]
+        pairs = {t[k : k + 2] for k in range(len(t) - 1)}
+        return 4 * sum(pair in head for pair in pairs) < len(pairs)
+
+    def _lead_headline(self, block: _Block, i: int, stop: int) -> bool:
+        """A title after a finished article: after a paragraph ending in a web page's
+        leftovers (``阅读下一篇：``), a headline line; after a finished paragraph, a title
+        with a report's lead under it (:meth:`_lead_below`), even in an article with a
+        dateline (a subhead is followed by more of the same story)."""
+        if not block.paragraphs or (self.indented_page and self.lines[i].indented):
+            return False
+        last = block.paragraphs[-1]
+        if not finished(last):
+            return False
+        if self._lead_below(i, stop):
+            return True
+        if ends_sentence(last) or i + 1 >= stop:
+            return False
+        text = self.lines[i].text  # after web leftovers
+        return _title_like(text) and not runs_on(text, self.lines[i + 1].text)
+
     def _weak_headline(self, block: _Block, i: int, stop: int) -> bool:
         """A headline inside the running text of an article that has no dateline."""
         if block.dateline or not block.paragraphs or i + 1 >= stop:
@@ -683,8 +845,8 @@ class _PageParser:
         ):
             return False
         nxt = self.lines[i + 1].text
-        if not loose and glues(text, nxt):
-            return False
+        if nxt.startswith(_CONTINUATION_START) or (not loose and glues(text, nxt)):
+            return False  # (``指南明确`` / ``了近三年…``: one sentence cut by a column break)
         # what follows must read as running text: a dateline or a paragraph
         return bool(match_dateline(nxt)) or not _headline_like(nxt, relaxed=True)
 
