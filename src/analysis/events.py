@@ -646,6 +646,7 @@ class _Candidate:
     name: str = ""
     cue: str = ""
     counterpart: str = ""
+    role_name: str = ""  # what the trigger acts on (``_role_name``), when no noun names it
 
 
 class _Folding:
@@ -974,6 +975,64 @@ def _name(
                 return _split_name(name, ctx, etype, noun_end - len(name), noun_end, generic)
             return name
     return ""
+
+
+# Types named by what the trigger acts on when no noun of the type names them: the
+# object after the trigger (发布办理…工作指引, 推出…活动), else the subject before it
+# (…铁路格尔隧道顺利贯通, …赔偿机制已成功启动). Meetings have named nouns; visits their
+# counterparts.
+_ROLE_NAMED = frozenset({"release", "launch", "project", "establishment", "unveiling", "signing"})
+# what starts a trigger's object: 了 is skipped; 的 (推出的…), 后, 以来 … start no object
+_OBJECT_SKIP = re.compile(r"了|出了")
+_NO_OBJECT = re.compile(
+    r"的|后|以来|之|时|等|和|及|、|并|暨|仪式|初期|\s|“?[，,。；;：:！？]"
+    r"|今天|今日|昨天|近日|日前|当天|[\d一二三四五六七八九十两]+(?:周?年|个月|天|周)"
+)
+# where an object stops on its right: a report verb (发布数据显示), a comparison
+_OBJECT_STOP = re.compile(
+    r"显示|表明|称|指出|强调|提出|明确|要求|以|为|供|给|在|于|[，,。；;！？!?]"
+)
+# triggers whose object is a place (落户无锡): named by their subject
+_PLACE_OBJECT = ("落户", "入驻", "进驻")
+# where a subject stops on its right (the adverbs and places between it and the trigger)
+_SUBJECT_STOP = re.compile(
+    r"在|于|将|已|也|还|正|均|都|正式|顺利|全线|全面|开始|成功|今天|今日|近日|日前|当天|同步"
+    r"|率先|首次|再次|共同|联合|集中|陆续|自|从|\d{1,2}\s*月|(?:19|20)\d\d\s*年|（|\("
+)
+# where a subject starts: after the last of these before its end
+_SUBJECT_START = re.compile(r"的|是|了|与|和|对|——|—|“(?=[^”]*$)")
+
+
+def _role_name(sentence: str, word: str, start: int, end: int, lo: int, hi: int) -> str:
+    """The name of an event by what its trigger ``word`` at [start, end) acts on, in its
+    clause [lo, hi): the object after it (up to a report verb or the clause's end), else,
+    when the trigger ends its clause, the subject before it (from the last particle or
+    dash to the first adverb or place phrase); ``""`` when neither is a name of 2 to 30
+    characters. The object of ``落户`` is a place, not a name."""
+    pos = end
+    m = _OBJECT_SKIP.match(sentence, pos, hi)
+    if m is not None:
+        pos = m.end()
+    rest = sentence[pos:hi].rstrip(_TERMINATORS + _CLOSING_QUOTES)
+    if rest and not word.endswith(_PLACE_OBJECT):  # the object
+        if _NO_OBJECT.match(sentence, pos, hi) is not None:
+            return ""
+        stop = _OBJECT_STOP.search(sentence, pos, hi)
+        obj = sentence[pos : stop.start() if stop is not None else hi].strip("“”\"' ")
+        if 2 <= len(obj) <= 30:
+            return obj
+        return ""
+    if rest and not word.endswith(_PLACE_OBJECT):  # 出席签约仪式: neither
+        return ""
+    head = sentence[lo:start]
+    stop = _SUBJECT_STOP.search(head)
+    if stop is not None:
+        head = head[: stop.start()]
+    first = 0
+    for m in _SUBJECT_START.finditer(head):
+        first = m.end()
+    subject = head[first:].strip("“”\"' ")
+    return subject if 2 <= len(subject) <= 30 else ""
 
 
 # the type whose event absorbs a candidate of another type in the same sentence
@@ -1440,6 +1499,11 @@ class _Extractor:
                     cand.name = own  # (…联席会议暨…研讨会: the whole name)
                 if not cand.name and (ctx.books or etype in nouns):  # else there is none
                     cand.name = _name(ctx, lex, etype, h_start, h_end, lo, hi)
+                if not cand.name and not cand.role_name and etype in _ROLE_NAMED:
+                    cand.role_name = _clean_name(
+                        _role_name(sentence, word, h_start, h_end, lo, hi),
+                        lex.generic.get(etype, _EMPTY),
+                    )
             if not cands:
                 continue
             # a named meeting and the verb that holds it are one event, with the verb's
@@ -1491,6 +1555,10 @@ class _Extractor:
                         if not host.name:
                             host.name = cand.name
                         del cands[key]
+            for cand in cands.values():
+                if not cand.name and cand.role_name:
+                    cand.name = cand.role_name
+                    cand.rules.append("name:role")
             # the previous sentence's mentions, for a subject carried over (in the same
             # paragraph: a sentence after a line break starts afresh)
             prev_rows: Sequence[int] = ()
