@@ -1117,3 +1117,33 @@ def test_two_unnamed_reports_with_different_objects_are_two_events():
     ev = find_events(arts, _mentions(arts, []))
     got = _counted(ev, "x1", "release")
     assert list(got.name) == ["良渚遗址最新考古研究成果", "办理公益诉讼案件工作指引"]
+
+
+@pytest.mark.parametrize(
+    ("case", "body", "etype", "status"),
+    [
+        (
+            "a release of a proposal is reported",
+            "上月召开的省委全会审议通过了全省发展规划建议。",
+            "release",
+            "reported",
+        ),
+        (
+            "a proposal to found a body is future",
+            "会议注意到关于成立区域科创联盟的建议。",
+            "establishment",
+            "future",
+        ),
+        (
+            "minors are no negation",
+            "省检察院今天发布未成年人保护公益诉讼工作指引。",
+            "release",
+            "reported",
+        ),
+    ],
+)
+def test_status_cues_after_the_trigger(case, body, etype, status):
+    arts = _article(day="2025-11-20", body=body)
+    ev = find_events(arts, _mentions(arts, []))
+    got = ev[ev.type == etype]
+    assert list(got.status) == [status], case

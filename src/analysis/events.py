@@ -1146,6 +1146,8 @@ def _status(
         if c_etype and c_etype != etype:
             continue
         if after:
+            if status == "future" and etype == "release":
+                continue  # the document released may itself be one (审议通过…规划建议)
             if end <= c_start and c_end <= hi and status not in found:
                 found[status] = word
         elif lo <= c_start and c_end <= start and status not in found:
