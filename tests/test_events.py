@@ -1147,3 +1147,19 @@ def test_status_cues_after_the_trigger(case, body, etype, status):
     ev = find_events(arts, _mentions(arts, []))
     got = ev[ev.type == etype]
     assert list(got.status) == [status], case
+
+
+@pytest.mark.parametrize(
+    ("case", "body", "etype", "n"),
+    [
+        ("many actors: a trend", "如今,多地在街道和园区设立了人才服务驿站。", "establishment", 0),
+        ("many companies: a trend", "今年,不少企业推出了以旧换新补贴。", "launch", 0),
+        ("many items at one occasion", "多个文化合作项目昨天在西安启动。", "launch", 1),
+        ("a date named by the trigger", "截至合同签署之日,双方已完成交割。", "signing", 0),
+        ("one actor", "市人社局在高新区设立了人才服务驿站。", "establishment", 1),
+    ],
+)
+def test_many_actors_or_a_date_is_no_happening(case, body, etype, n):
+    arts = _article(day="2025-11-20", body=body)
+    ev = find_events(arts, _mentions(arts, []))
+    assert len(_counted(ev, "x1", etype)) == n, case

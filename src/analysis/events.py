@@ -1061,7 +1061,12 @@ _REPEATED = re.compile(r"(?:[两几数多屡]|\d+)[度次](?:举行|进行|召�
 # many actors or things: a trend, not one happening (纷纷启动, 先后推出, 密集上线)
 _MANY_BEFORE = re.compile(r"(?:纷纷|先后|密集|陆续|相继|不断|持续)(?:地)?$")
 # … or a time measured from it (开通后, 开通以来, 开通运营满四年)
-_MANY_AFTER = re.compile(r"(?:了)?(?:更多|一系列|多项|多个|一批|各类)|后$|以来|(?:运营|运行)?满")
+_MANY_AFTER = re.compile(
+    r"(?:了)?(?:更多|一系列|多项|多个|一批|各类)|后$|以来|之日|(?:运营|运行)?满"
+)
+# … or a subject of many actors (多地在社区设立…, 多家企业推出…; 多个项目启动 at one
+# occasion is one happening)
+_MANY_SUBJECT = re.compile(r"多地|各地|多家|许多|不少|一些|众多|越来越多")
 _OCCASION = re.compile(r"现场|集中|仪式|会上|当天|当日")
 _COUNTABLE_TYPES = frozenset({"establishment", "launch", "release", "project", "unveiling"})
 
@@ -1069,8 +1074,9 @@ _COUNTABLE_TYPES = frozenset({"establishment", "launch", "release", "project", "
 def _not_a_happening(sentence: str, etype: str, lo: int, start: int, end: int, hi: int) -> bool:
     """A trigger (at [start, end) in its clause [lo, hi)) that reports no one happening:
     an anniversary right after it, a number of times just before it (两度会晤, 多次召开),
-    many actors or things (纷纷启动, 先后推出, 推出更多, 推出一系列), a time after it
-    (开通后, 开通以来, 开通运营满四年),
+    many actors or things (纷纷启动, 先后推出, 推出更多, 推出一系列, a clause whose
+    subject is many: 多地在社区设立…), a time after it (开通后, 开通以来, 开通运营满四年,
+    签署之日),
     or (for types that statistics count) a count after it, unless the clause sets it at
     one occasion (现场集中签约项目20个)."""
     if _ANNIVERSARY.match(sentence, end, min(hi, end + 8)):
@@ -1080,6 +1086,8 @@ def _not_a_happening(sentence: str, etype: str, lo: int, start: int, end: int, h
     if _MANY_BEFORE.search(sentence, max(lo, start - 3), start) is not None:
         return True
     if _MANY_AFTER.match(sentence, end, hi) is not None:
+        return True
+    if etype in _COUNTABLE_TYPES and _MANY_SUBJECT.match(sentence, lo, start) is not None:
         return True
     return (
         etype in _COUNTABLE_TYPES
