@@ -25,11 +25,18 @@ How a sentence becomes an event, in order:
    曾, 已经, and ``以来`` after the trigger), else ``reported``. A date in the
    sentence more than 31 days before the article's date, or a year before the
    article's year (``自1996年落户``), makes a reported event ``background``; a date
-   after the article's date makes it ``future``.
-4. Triggers of the same type and status in one sentence are one event
+   after the article's date makes it ``future``. A ``建议``/``倡议`` after a release is
+   the document released (``审议通过…规划建议``), not a proposal.
+4. The name is the event's object, never its trigger: a ``《…》`` title or the noun of
+   its type near the trigger; else, for releases, launches, projects, foundings,
+   unveilings and signings, what the trigger acts on (``_role_name``: the object after
+   it, ``发布办理…工作指引``; when the trigger ends its clause, the subject before it,
+   ``…隧道顺利贯通``). A countable event whose clause's subject is many actors
+   (``多地在社区设立…``) is a trend, no event.
+5. Triggers of the same type and status in one sentence are one event
    (``会见来锡考察的…`` is one visit). A ``release`` without a document name in a
    sentence that has a ``launch`` is part of that launch (``启动…平台,平台功能同步发布``).
-5. Within an article, an event in the title is a duplicate of the body's event of
+6. Within an article, an event in the title is a duplicate of the body's event of
    the same type and status; two body events are duplicates when type, status
    and date agree, their names agree (equal, one containing the other, or one
    missing) and their participants agree (one set inside the other, or taken from
