@@ -1033,3 +1033,133 @@ def test_one_launch_is_still_a_launch():
     arts = _article(body="国泰基金8日推出“幸福养老”系列投教活动。")
     ev = find_events(arts, _mentions(arts, []))
     assert list(ev[ev.counted].type) == ["launch"]
+
+
+# ---------------------------------------------------------------- names by role
+
+
+@pytest.mark.parametrize(
+    ("case", "body", "etype", "name"),
+    [
+        (
+            "release names its object",
+            "省检察院今天发布办理环境公益诉讼案件工作指引,明确五类重点案件。",
+            "release",
+            "办理环境公益诉讼案件工作指引",
+        ),
+        (
+            "release object stops at a report verb",
+            "省统计局今天发布前三季度经济运行数据显示,全省工业增加值增长6%。",
+            "release",
+            "前三季度经济运行数据",
+        ),
+        (
+            "launch names its object after 了",
+            "市文旅局推出了城市漫游巴士线路。",
+            "launch",
+            "城市漫游巴士线路",
+        ),
+        (
+            "project ending its clause names its subject",
+            "今天,连接甲市和乙市的城际铁路正式开通运行。",
+            "project",
+            "城际铁路",
+        ),
+        (
+            "subject after a dash",
+            "穿越湖底的第一条地铁隧道——地铁五号线湖底隧道顺利贯通。",
+            "project",
+            "地铁五号线湖底隧道",
+        ),
+        (
+            "a date after the trigger is no object",
+            "示范线今日正式开通今天,示范线开始载客。",
+            "launch",
+            "",
+        ),
+        (
+            "attending a signing ceremony names nothing",
+            "副市长出席签约仪式。",
+            "signing",
+            "",
+        ),
+        (
+            "the object of 落户 is a place: the subject names it",
+            "一批电商企业先后落户江宁。",
+            "project",
+            None,  # (a trend: no event)
+        ),
+    ],
+)
+def test_an_unnamed_event_is_named_by_what_its_trigger_acts_on(case, body, etype, name):
+    arts = _article(day="2025-11-20", body=body)
+    ev = find_events(arts, _mentions(arts, []))
+    got = _counted(ev, "x1", etype)
+    if name is None:
+        assert got.empty, case
+        return
+    assert len(got) == 1, case
+    assert got.name.iloc[0] == name, case
+    assert got.name.iloc[0] != got.trigger.iloc[0], case
+
+
+def test_two_unnamed_reports_with_different_objects_are_two_events():
+    """A news round-up: each item's 发布 has its own document, so neither is a later
+    report of the other (before: both nameless, the second counted as a duplicate)."""
+    arts = _article(
+        day="2025-11-27",
+        body=(
+            "国家文物局今天发布良渚遗址最新考古研究成果。"
+            "最高人民检察院今天发布办理公益诉讼案件工作指引。"
+            "文物局发布的成果引起关注。"
+        ),
+    )
+    ev = find_events(arts, _mentions(arts, []))
+    got = _counted(ev, "x1", "release")
+    assert list(got.name) == ["良渚遗址最新考古研究成果", "办理公益诉讼案件工作指引"]
+
+
+@pytest.mark.parametrize(
+    ("case", "body", "etype", "status"),
+    [
+        (
+            "a release of a proposal is reported",
+            "上月召开的省委全会审议通过了全省发展规划建议。",
+            "release",
+            "reported",
+        ),
+        (
+            "a proposal to found a body is future",
+            "会议注意到关于成立区域科创联盟的建议。",
+            "establishment",
+            "future",
+        ),
+        (
+            "minors are no negation",
+            "省检察院今天发布未成年人保护公益诉讼工作指引。",
+            "release",
+            "reported",
+        ),
+    ],
+)
+def test_status_cues_after_the_trigger(case, body, etype, status):
+    arts = _article(day="2025-11-20", body=body)
+    ev = find_events(arts, _mentions(arts, []))
+    got = ev[ev.type == etype]
+    assert list(got.status) == [status], case
+
+
+@pytest.mark.parametrize(
+    ("case", "body", "etype", "n"),
+    [
+        ("many actors: a trend", "如今,多地在街道和园区设立了人才服务驿站。", "establishment", 0),
+        ("many companies: a trend", "今年,不少企业推出了以旧换新补贴。", "launch", 0),
+        ("many items at one occasion", "多个文化合作项目昨天在西安启动。", "launch", 1),
+        ("a date named by the trigger", "截至合同签署之日,双方已完成交割。", "signing", 0),
+        ("one actor", "市人社局在高新区设立了人才服务驿站。", "establishment", 1),
+    ],
+)
+def test_many_actors_or_a_date_is_no_happening(case, body, etype, n):
+    arts = _article(day="2025-11-20", body=body)
+    ev = find_events(arts, _mentions(arts, []))
+    assert len(_counted(ev, "x1", etype)) == n, case

@@ -25,11 +25,18 @@ How a sentence becomes an event, in order:
    曾, 已经, and ``以来`` after the trigger), else ``reported``. A date in the
    sentence more than 31 days before the article's date, or a year before the
    article's year (``自1996年落户``), makes a reported event ``background``; a date
-   after the article's date makes it ``future``.
-4. Triggers of the same type and status in one sentence are one event
+   after the article's date makes it ``future``. A ``建议``/``倡议`` after a release is
+   the document released (``审议通过…规划建议``), not a proposal.
+4. The name is the event's object, never its trigger: a ``《…》`` title or the noun of
+   its type near the trigger; else, for releases, launches, projects, foundings,
+   unveilings and signings, what the trigger acts on (``_role_name``: the object after
+   it, ``发布办理…工作指引``; when the trigger ends its clause, the subject before it,
+   ``…隧道顺利贯通``). A countable event whose clause's subject is many actors
+   (``多地在社区设立…``) is a trend, no event.
+5. Triggers of the same type and status in one sentence are one event
    (``会见来锡考察的…`` is one visit). A ``release`` without a document name in a
    sentence that has a ``launch`` is part of that launch (``启动…平台,平台功能同步发布``).
-5. Within an article, an event in the title is a duplicate of the body's event of
+6. Within an article, an event in the title is a duplicate of the body's event of
    the same type and status; two body events are duplicates when type, status
    and date agree, their names agree (equal, one containing the other, or one
    missing) and their participants agree (one set inside the other, or taken from
@@ -646,6 +653,7 @@ class _Candidate:
     name: str = ""
     cue: str = ""
     counterpart: str = ""
+    role_name: str = ""  # what the trigger acts on (``_role_name``), when no noun names it
 
 
 class _Folding:
@@ -976,6 +984,64 @@ def _name(
     return ""
 
 
+# Types named by what the trigger acts on when no noun of the type names them: the
+# object after the trigger (发布办理…工作指引, 推出…活动), else the subject before it
+# (…铁路格尔隧道顺利贯通, …赔偿机制已成功启动). Meetings have named nouns; visits their
+# counterparts.
+_ROLE_NAMED = frozenset({"release", "launch", "project", "establishment", "unveiling", "signing"})
+# what starts a trigger's object: 了 is skipped; 的 (推出的…), 后, 以来 … start no object
+_OBJECT_SKIP = re.compile(r"了|出了")
+_NO_OBJECT = re.compile(
+    r"的|后|以来|之|时|等|和|及|、|并|暨|仪式|初期|\s|“?[，,。；;：:！？]"
+    r"|今天|今日|昨天|近日|日前|当天|[\d一二三四五六七八九十两]+(?:周?年|个月|天|周)"
+)
+# where an object stops on its right: a report verb (发布数据显示), a comparison
+_OBJECT_STOP = re.compile(
+    r"显示|表明|称|指出|强调|提出|明确|要求|以|为|供|给|在|于|[，,。；;！？!?]"
+)
+# triggers whose object is a place (落户无锡): named by their subject
+_PLACE_OBJECT = ("落户", "入驻", "进驻")
+# where a subject stops on its right (the adverbs and places between it and the trigger)
+_SUBJECT_STOP = re.compile(
+    r"在|于|将|已|也|还|正|均|都|正式|顺利|全线|全面|开始|成功|今天|今日|近日|日前|当天|同步"
+    r"|率先|首次|再次|共同|联合|集中|陆续|自|从|\d{1,2}\s*月|(?:19|20)\d\d\s*年|（|\("
+)
+# where a subject starts: after the last of these before its end
+_SUBJECT_START = re.compile(r"的|是|了|与|和|对|——|—|“(?=[^”]*$)")
+
+
+def _role_name(sentence: str, word: str, start: int, end: int, lo: int, hi: int) -> str:
+    """The name of an event by what its trigger ``word`` at [start, end) acts on, in its
+    clause [lo, hi): the object after it (up to a report verb or the clause's end), else,
+    when the trigger ends its clause, the subject before it (from the last particle or
+    dash to the first adverb or place phrase); ``""`` when neither is a name of 2 to 30
+    characters. The object of ``落户`` is a place, not a name."""
+    pos = end
+    m = _OBJECT_SKIP.match(sentence, pos, hi)
+    if m is not None:
+        pos = m.end()
+    rest = sentence[pos:hi].rstrip(_TERMINATORS + _CLOSING_QUOTES)
+    if rest and not word.endswith(_PLACE_OBJECT):  # the object
+        if _NO_OBJECT.match(sentence, pos, hi) is not None:
+            return ""
+        stop = _OBJECT_STOP.search(sentence, pos, hi)
+        obj = sentence[pos : stop.start() if stop is not None else hi].strip("“”\"' ")
+        if 2 <= len(obj) <= 30:
+            return obj
+        return ""
+    if rest and not word.endswith(_PLACE_OBJECT):  # 出席签约仪式: neither
+        return ""
+    head = sentence[lo:start]
+    stop = _SUBJECT_STOP.search(head)
+    if stop is not None:
+        head = head[: stop.start()]
+    first = 0
+    for m in _SUBJECT_START.finditer(head):
+        first = m.end()
+    subject = head[first:].strip("“”\"' ")
+    return subject if 2 <= len(subject) <= 30 else ""
+
+
 # the type whose event absorbs a candidate of another type in the same sentence
 _ABSORBED_BY = {"release": "launch", "unveiling": "establishment"}
 # a named noun counted or qualified by a class word is no name (多场分论坛, 各类座谈会)
@@ -1002,7 +1068,12 @@ _REPEATED = re.compile(r"(?:[两几数多屡]|\d+)[度次](?:举行|进行|召�
 # many actors or things: a trend, not one happening (纷纷启动, 先后推出, 密集上线)
 _MANY_BEFORE = re.compile(r"(?:纷纷|先后|密集|陆续|相继|不断|持续)(?:地)?$")
 # … or a time measured from it (开通后, 开通以来, 开通运营满四年)
-_MANY_AFTER = re.compile(r"(?:了)?(?:更多|一系列|多项|多个|一批|各类)|后$|以来|(?:运营|运行)?满")
+_MANY_AFTER = re.compile(
+    r"(?:了)?(?:更多|一系列|多项|多个|一批|各类)|后$|以来|之日|(?:运营|运行)?满"
+)
+# … or a subject of many actors (多地在社区设立…, 多家企业推出…; 多个项目启动 at one
+# occasion is one happening)
+_MANY_SUBJECT = re.compile(r"多地|各地|多家|许多|不少|一些|众多|越来越多")
 _OCCASION = re.compile(r"现场|集中|仪式|会上|当天|当日")
 _COUNTABLE_TYPES = frozenset({"establishment", "launch", "release", "project", "unveiling"})
 
@@ -1010,8 +1081,9 @@ _COUNTABLE_TYPES = frozenset({"establishment", "launch", "release", "project", "
 def _not_a_happening(sentence: str, etype: str, lo: int, start: int, end: int, hi: int) -> bool:
     """A trigger (at [start, end) in its clause [lo, hi)) that reports no one happening:
     an anniversary right after it, a number of times just before it (两度会晤, 多次召开),
-    many actors or things (纷纷启动, 先后推出, 推出更多, 推出一系列), a time after it
-    (开通后, 开通以来, 开通运营满四年),
+    many actors or things (纷纷启动, 先后推出, 推出更多, 推出一系列, a clause whose
+    subject is many: 多地在社区设立…), a time after it (开通后, 开通以来, 开通运营满四年,
+    签署之日),
     or (for types that statistics count) a count after it, unless the clause sets it at
     one occasion (现场集中签约项目20个)."""
     if _ANNIVERSARY.match(sentence, end, min(hi, end + 8)):
@@ -1021,6 +1093,8 @@ def _not_a_happening(sentence: str, etype: str, lo: int, start: int, end: int, h
     if _MANY_BEFORE.search(sentence, max(lo, start - 3), start) is not None:
         return True
     if _MANY_AFTER.match(sentence, end, hi) is not None:
+        return True
+    if etype in _COUNTABLE_TYPES and _MANY_SUBJECT.match(sentence, lo, start) is not None:
         return True
     return (
         etype in _COUNTABLE_TYPES
@@ -1087,6 +1161,8 @@ def _status(
         if c_etype and c_etype != etype:
             continue
         if after:
+            if status == "future" and etype == "release":
+                continue  # the document released may itself be one (审议通过…规划建议)
             if end <= c_start and c_end <= hi and status not in found:
                 found[status] = word
         elif lo <= c_start and c_end <= start and status not in found:
@@ -1440,6 +1516,11 @@ class _Extractor:
                     cand.name = own  # (…联席会议暨…研讨会: the whole name)
                 if not cand.name and (ctx.books or etype in nouns):  # else there is none
                     cand.name = _name(ctx, lex, etype, h_start, h_end, lo, hi)
+                if not cand.name and not cand.role_name and etype in _ROLE_NAMED:
+                    cand.role_name = _clean_name(
+                        _role_name(sentence, word, h_start, h_end, lo, hi),
+                        lex.generic.get(etype, _EMPTY),
+                    )
             if not cands:
                 continue
             # a named meeting and the verb that holds it are one event, with the verb's
@@ -1491,6 +1572,10 @@ class _Extractor:
                         if not host.name:
                             host.name = cand.name
                         del cands[key]
+            for cand in cands.values():
+                if not cand.name and cand.role_name:
+                    cand.name = cand.role_name
+                    cand.rules.append("name:role")
             # the previous sentence's mentions, for a subject carried over (in the same
             # paragraph: a sentence after a line break starts afresh)
             prev_rows: Sequence[int] = ()
