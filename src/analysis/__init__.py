@@ -36,6 +36,12 @@ _EXPORTS = {
     "event_counts": "analysis.events",
     "link_events": "analysis.events",
     "save_figure": "analysis.plots",
+    "Focus": "analysis.select",
+    "select_articles": "analysis.select",
+    "focus_tables": "analysis.select",
+    "event_table": "analysis.report",
+    "readable_table": "analysis.report",
+    "notebook_html": "analysis.report",
     "build": "analysis.pipeline",
     "load_tables": "analysis.pipeline",
 }
