@@ -296,6 +296,32 @@ def test_parse_article_file_keeps_subheadings_in_the_body():
     assert df.loc[0, "author"] == "王浩、刘峰"
 
 
+def test_parse_article_file_keeps_the_cells_of_a_table_apart():
+    # a table flattened by a crawler: one cell a line, each indented; a header ending in
+    # a colon, then company / date / sponsor rows; the names must not run together
+    text = (
+        "\n示例公司过会\n\n　　本报讯 示例公司日前过会。\n"
+        "　　今年过会企业一览：\n　　公司名称\n　　上会日期\n　　保荐机构\n"
+        "　　江苏示例精密股份有限公司\n　　2026/1/13\n　　甲乙证券\n"
+        "　　浙江样板科技股份有限公司\n　　2026/2/4\n　　丙丁证券\n"
+    )
+    body = parse_article_file(text).loc[0, "body"].split("\n")
+    assert body[1:] == [
+        "今年过会企业一览：公司名称",
+        "上会日期",
+        "保荐机构",
+        "江苏示例精密股份有限公司",
+        "2026/1/13",
+        "甲乙证券",
+        "浙江样板科技股份有限公司",
+        "2026/2/4",
+        "丙丁证券",
+    ]
+    # lines of running text that break off mid-sentence still join
+    flowing = "\n示例\n\n　　新区加快建设，\n　　项目落地。\n"
+    assert parse_article_file(flowing).loc[0, "body"] == "新区加快建设，项目落地。"
+
+
 def test_helpers_glue_and_byline():
     assert glues("给予无", "锡发展")
     assert glues("营造更加高", "效、开放")

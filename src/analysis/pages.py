@@ -153,6 +153,7 @@ class _Block:
     first_line: int = 0
     # (kicker, title, subtitle) read from the file's first three lines (see _slotted_head)
     slots: tuple[str, str, str] | None = None
+    last_line: str = ""  # the text of the last line added to the paragraphs
 
 
 _LINE_WS = _WS + "\r\n"
@@ -272,6 +273,11 @@ def match_dateline(paragraph: str) -> str:
     """The dateline at the start of a paragraph (with its trailing separator), or ``""``."""
     m = _DATELINE.match(paragraph)
     return m.group(0) if m and m.group(0).strip(_WS + ",，:：") else ""
+
+
+# A table's cell standing on a line of its own: a short run of words, figures or a date,
+# without punctuation (中信证券, 2026/1/13, 87.5%)
+_CELL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9][\u4e00-\u9fffA-Za-z0-9/.:%\-]{0,23}")
 
 
 def _is_boilerplate(text: str) -> bool:
@@ -608,11 +614,16 @@ class _PageParser:
         last = block.paragraphs[-1]
         if not ends_sentence(last):
             # in an indented page, an indented line after a short unfinished line that
-            # does not glue to it follows a subheading (一、加快产业集聚)
+            # does not glue to it follows a subheading (一、加快产业集聚), and an indented
+            # cell of a table after another (公司名称 / 上会日期, 2026/1/13 / 中信证券)
+            # is a paragraph of its own
             return not (
                 self.indented_page
                 and line.indented
-                and _headline_like(last, relaxed=False)
+                and (
+                    _headline_like(last, relaxed=False)
+                    or (_CELL.fullmatch(block.last_line) and _CELL.fullmatch(line.text))
+                )
                 and not glues(last, line.text)
             )
         # after a full stop, only indentation tells a wrapped line from a new paragraph
@@ -853,7 +864,9 @@ class _PageParser:
     def _add_text(self, block: _Block, line: _Line) -> bool:
         """Add a line to the article's text; True when a trailing byline ended the article."""
         text = line.text
-        if block.paragraphs and self._continues(block, line):
+        continues = block.paragraphs and self._continues(block, line)
+        block.last_line = text
+        if continues:
             block.paragraphs[-1] += text
         else:
             if not block.paragraphs and not block.dateline:
