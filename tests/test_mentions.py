@@ -804,3 +804,59 @@ def test_short_forms_must_be_distinctive(full, later, linked):
     m = find_mentions(arts(f"{full}成立。", f"记者走访了{later}。"))
     short = m[m["resolution"] == "short_form"]
     assert (later in short["surface"].tolist()) is linked
+
+
+# -- issue 14, second round: teams, names holding 与, governments of places, counts ------
+
+
+def org_spans(text: str) -> list[tuple[str, str]]:
+    m = find_mentions(arts(text))
+    orgs = m[~m["kind"].isin(["park", "place", "person"])]
+    return list(zip(orgs["surface"], orgs["kind"], strict=True))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a team is named by a place and nothing else (kind other)
+        (
+            "团体赛决赛，北京队战胜山东队和湖北队夺冠。",
+            [("北京队", "other"), ("山东队", "other"), ("湖北队", "other")],
+        ),
+        ("中国队获得银牌。", [("中国队", "other")]),
+        # 队员, 队长: the suffix begins a longer word; common words name no team
+        ("浙江队员表现出色，志愿队伍不断壮大。", []),
+    ],
+)
+def test_teams_named_by_a_place(text, expected):
+    assert org_spans(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the words after 与 name nothing alone (采购联合会, 管理学院): the name goes on
+        ("今天，中国钢铁与冶炼联合会公布数据。", ["中国钢铁与冶炼联合会"]),
+        ("南京农业大学经济与管理学院学生参加。", ["南京农业大学经济与管理学院"]),
+        # two names joined by 与 stay two names
+        ("华为与中兴通讯公司签约。", ["中兴通讯公司"]),
+        # no proper part on either side: no name
+        ("企业与高校联合会成立。", []),
+    ],
+)
+def test_name_holding_a_conjunction(text, expected):
+    assert org_surfaces(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("德国政府和美国联邦政府表态。", ["德国政府", "美国联邦政府"]),
+        ("柳园区张庄镇政府组织抢修。", ["柳园区张庄镇政府"]),
+        # a government is a place's: not an organisation's, not a class of places
+        ("出席上合组织政府首脑会议。", ["上合组织"]),
+        ("各盟市政府组织了企业参展。", []),
+    ],
+)
+def test_a_government_names_a_place(text, expected):
+    assert org_surfaces(text) == expected

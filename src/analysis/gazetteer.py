@@ -228,8 +228,9 @@ def load_org_rules() -> dict[str, pd.DataFrame]:
         international organisations, kind ``international``), one row per name;
         ``suffixes`` has ``suffix``, ``kind`` and ``rule`` (``plain``; ``weak``: needs four
         characters before it; ``domain``: one-character government suffix that needs a
-        domain word before it; ``numbered``: only after 第 and a number); ``lexicon`` has
-        ``word`` and ``role`` (``domain``, ``stop``, ``protect``, ``generic_core``,
+        domain word before it; ``numbered``: only after 第 and a number; ``place``: only
+        after a place name, 上海队); ``lexicon`` has ``word`` and ``role`` (``domain``,
+        ``stop``, ``protect``, ``generic_core``,
         ``follower_reject``, ``national`` (国家, 中央: a proper part of a name),
         ``title_before``, ``title_after``, ``surname``, ``name_end``, ``industry``).
     """

@@ -16,7 +16,10 @@ one pass over each text finds every candidate. Rules then turn the raw hits into
 - **organisations** from ``orgs_known.csv`` (``dictionary``) and from suffix rules
   (``suffix_rule``): from a suffix (有限公司, 研究院, 中心, 局 ...) the name is extended left
   until punctuation or a stop word (与, 和, 在, 来自, 包括, verbs ...), keeping parenthesised
-  parts (康明斯(中国)投资有限公司) and names nested inside (科技部火炬中心). Company names
+  parts (康明斯(中国)投资有限公司) and names nested inside (科技部火炬中心); the name
+  goes on across 与/和/及 when the words after it name nothing alone
+  (中国物流与采购联合会); a 政府 is a place's; a team (上海队, kind ``other``) is
+  named by a place only. Company names
   give short forms (康明斯, 卓品智能) linked across the corpus (``short_form``).
 - **persons** from a title just before (市长赵建军) or after (唐爱军教授) a name with a common
   family name (``title_rule``), and later bare uses of that name in the same article
@@ -77,6 +80,7 @@ KINDS = (
     "research",
     "association",
     "international",
+    "other",
     "place",
     "person",
 )
@@ -155,7 +159,7 @@ def _compile_pattern(pattern: tuple) -> tuple:
         kind, rule = payload
         if rule == "unit":
             return (_T_UNIT, klen - 1 - offset, 0, priority, kind)
-        shortest = 4 if rule == "weak" else 2 if rule == "plain" else 1
+        shortest = 4 if rule == "weak" else 2 if rule in ("plain", "place") else 1
         return (_T_SUFFIX, klen - 1 - offset, 0, priority, (kind, rule, shortest))
     if ptype == "list":
         return (_T_LIST, klen - 1, -1, priority, ("list", payload))
@@ -215,6 +219,7 @@ class _Rules:
             words("protect"),
             words("class_attribute"),
         )
+        self.words.places = frozenset(p for p in places["name"] if len(p) > 1)
         # stop word -> [(protected phrase, offset of the stop word inside it)]
         self.protected: dict[str, list[tuple[str, int]]] = defaultdict(list)
         for phrase in words("protect"):
@@ -504,6 +509,13 @@ class _Rules:
             if start is None or start >= j - 1:
                 return None
             return _org_tuple(text, start, e, kind)
+        elif rule == "place":  # 上海队, 中国队: a team named by a place, nothing else
+            if e < len(text) and self.words.continues(text, s, e):
+                return None  # 队员, 队长
+            for n in (4, 3, 2):
+                if s - n >= 0 and self.words.is_place(text[s - n : s]):
+                    return _org_tuple(text, s - n, e, kind)
+            return None
         start = self.org_start(text, s)
         if start is None:
             return None
@@ -516,21 +528,44 @@ class _Rules:
         if s - start < shortest:
             return None
         core = text[start:s]
-        if core in self.generic_cores:
-            return None
         if kind != "government" and e - s > 1 and self.words.continues(text, s, e):
             return None  # the suffix begins a longer word: 大学生, 银行业, 集团化
         if kind == "park":
+            if core in self.generic_cores:
+                return None
             return self.park_candidate(text, start, s, e)
-        cut = self.words.name_start(core, text[s:e])
+        cut = None if core in self.generic_cores else self.words.name_start(core, text[s:e])
         if cut is None:
-            return None
+            bridged = self._bridge(text, start, s, text[s:e])
+            if bridged is None:
+                return None
+            start, cut = bridged, 0
         start += cut
         if s - start < shortest:
             return None
         if rule == "domain" and len(core) < 2 and core in self.domains:
             return None
+        if text.endswith("政府", s, e) and not self.words.names_place(text[start:s]):
+            return None  # 上合组织政府(首脑), 各盟市政府: a government is a place's
         return _org_tuple(text, start, e, kind)
+
+    def _bridge(self, text: str, start: int, s: int, suffix: str) -> int | None:
+        """The start of a name whose words hold 与, 和 or 及 (中国物流与采购联合会,
+        资源与环境学院): when the name after the conjunction at ``start - 1`` names
+        nothing (采购联合会) and the words before it, back to the previous boundary, are
+        a name's nouns with a proper part (中国物流); else ``None``."""
+        if start < 2 or text[start - 1] not in "与和及" or s - start < 2:
+            return None
+        left = self.org_start(text, start - 1)
+        if left is None or start - 1 - left < 2:
+            return None
+        words = self.words
+        if not words.plain_words(text[start:s]) or not words.plain_words(text[left : start - 1]):
+            return None
+        cut = words.name_start(text[left : start - 1], suffix)
+        if cut is None:
+            return None
+        return left + cut
 
     def unit_candidate(self, text: str, s: int, e: int, kind: str, found: list[tuple]):
         """A sub-unit (the suffix ``text[s:e]``: 司, 系, 分行, 秘书处 ...) named right after
@@ -820,6 +855,7 @@ class _Words:
         self.class_attributes = frozenset(class_attributes)
         self.known = frozenset(known)
         self.proper_words = frozenset(proper_words)
+        self.places: frozenset[str] = frozenset()  # our place names (set by _Rules)
         self.domains = frozenset(domains)
         self._cache: dict[str, int | None] = {}
         import rjieba
@@ -847,6 +883,31 @@ class _Words:
                 break
             at -= len(word)
         return at if len(core) - at >= 2 else None
+
+    def is_place(self, word: str) -> bool:
+        """Whether ``word`` is a place name (ours, or the dictionary's ``ns``)."""
+        return word in self.places or self.tags.get(word) == "ns"
+
+    def names_place(self, core: str) -> bool:
+        """Whether the name ``core`` (before 政府) names a place: a place word, or a name
+        ending with a level of place (李庄镇, 梁园区) of at least three characters."""
+        if len(core) >= 3 and core[-1] in "省市县区镇乡村旗州":
+            return True
+        if any(self.is_place(core[:n]) for n in (2, 3, 4)):
+            return True  # 美国|联邦 (one word for the segmenter)
+        return any(self.is_place(w) for w in self._cut(core))
+
+    def plain_words(self, text: str) -> bool:
+        """Whether ``text`` is Chinese words (verbs too: 采购, 繁育) without a numeral,
+        a measure word or a function word."""
+        if not _CJK_RUN.fullmatch(text):
+            return False
+        tags = self.tags
+        return all(
+            self.kind_of(w) > -2 and tags.get(w) not in self.COUNT_TAGS for w in self._cut(text)
+        )
+
+    COUNT_TAGS = frozenset({"m", "mq", "q"})
 
     def unit_words(self, between: str) -> bool:
         """Whether ``between`` (the text between an organisation and a sub-unit suffix
