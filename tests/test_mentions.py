@@ -289,12 +289,15 @@ def test_list_joined_by_enumeration_comma():
 
 
 def test_park_alias_inside_organisation_name():
+    # the organisation's name is one mention; the park it names is one too (ANNOTATION.md)
     m = find_mentions(arts("无锡高新区管委会与上海张江高科技园区开发股份有限公司签约。"))
     assert spans(m) == [
         ("无锡高新区管委会", "org:无锡高新区管委会"),
+        ("无锡高新区", "park:wuxi"),
         ("上海张江高科技园区开发股份有限公司", "org:上海张江高科技园区开发股份有限公司"),
+        ("上海张江高科技园区", "park:shanghai-zhangjiang"),
     ]
-    assert m["kind"].tolist() == ["government", "company"]
+    assert m["kind"].tolist() == ["government", "park", "company", "park"]
 
 
 @pytest.mark.parametrize(
@@ -452,7 +455,14 @@ def test_offsets_hold_for_any_text(bodies):
         assert by_id[row.article_id][row.start : row.end] == row.surface
     for _, group in m.groupby(["article_id", "field"]):
         starts, ends = group["start"].to_numpy(), group["end"].to_numpy()
-        assert (starts[1:] >= ends[:-1]).all(), "mentions never overlap"
+        assert (starts[1:] >= starts[:-1]).all(), "mentions in text order"
+        # mentions never overlap, but for a park named inside an organisation's name,
+        # right after it
+        nested = group["kind"].to_numpy()[1:] == "park"
+        nested &= starts[1:] >= starts[:-1]
+        nested &= ends[1:] <= ends[:-1]
+        nested &= group["kind"].to_numpy()[:-1] != "park"
+        assert ((starts[1:] >= ends[:-1]) | nested).all(), "mentions never overlap"
 
 
 # -- aggregates -----------------------------------------------------------------------------
@@ -554,8 +564,10 @@ def test_characters_beyond_16_bits():
     assert m[["field", "surface", "start", "end"]].values.tolist() == [
         ["title", "锡", 4, 5],
         ["body", "无锡高新区管委会", 2, 10],
+        ["body", "无锡高新区", 2, 7],
     ]
-    assert list(m["sentence"]) == ["𠀀会议在锡召开", "😀，无锡高新区管委会。"]
+    sentence = "😀，无锡高新区管委会。"
+    assert list(m["sentence"]) == ["𠀀会议在锡召开", sentence, sentence]
 
 
 def test_large_input_same_mentions_as_article_by_article():
@@ -860,3 +872,36 @@ def test_name_holding_a_conjunction(text, expected):
 )
 def test_a_government_names_a_place(text, expected):
     assert org_surfaces(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a park by its shape inside a body's name, and one of ours inside a centre's
+        (
+            "由江西赣州经济技术开发区管理委员会主办。",
+            [
+                ("江西赣州经济技术开发区管理委员会", "government"),
+                ("江西赣州经济技术开发区", "park"),
+            ],
+        ),
+        (
+            "苏州工业园区邻里服务中心揭牌。",
+            [("苏州工业园区邻里服务中心", "research"), ("苏州工业园区", "park")],
+        ),
+        # a district that stands for a park is no park name inside a government's
+        ("无锡市新吴区人民政府发布通告。", [("无锡市新吴区人民政府", "government")]),
+        # an international grouping's class of parks is no park
+        ("上合组织科技园区库管理委员会开会。", [("上合组织科技园区库管理委员会", "government")]),
+    ],
+)
+def test_park_named_inside_an_organisation_is_a_park_too(text, expected):
+    m = find_mentions(arts(text))
+    m = m[m["kind"] != "place"]
+    assert list(zip(m["surface"], m["kind"], strict=True)) == expected
+
+
+def test_place_with_a_conjunction_keeps_it_without_its_level():
+    # 和林格尔县 holds 和: its name without 县 is kept whole before a park suffix
+    m = find_mentions(arts("企业落户和林格尔新区。"))
+    assert m.loc[m["kind"] == "park", "surface"].tolist() == ["和林格尔新区"]

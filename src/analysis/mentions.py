@@ -25,8 +25,10 @@ one pass over each text finds every candidate. Rules then turn the raw hits into
   family name (``title_rule``), and later bare uses of that name in the same article
   (``coreference``).
 
-Overlapping candidates are settled longest first, so an organisation swallows a park or
-place inside its name (无锡高新区管委会 is one organisation, no park mention).
+Overlapping candidates are settled longest first, so an organisation swallows a place
+inside its name; a park named inside it is a mention too, right after the organisation's
+(无锡高新区管委会 is one organisation and the park 无锡高新区, as the annotation guidelines
+count them): the only mentions that overlap.
 """
 
 from __future__ import annotations
@@ -194,6 +196,8 @@ class _Rules:
             for w, tag in _jieba_tags().items()
             if tag == "ns" and len(w) > 2 and "共和国" not in w and any(c in w for c in "和与及")
         }
+        # and each without its level (和林格尔新区 is named after 和林格尔县)
+        place_protect |= {n[:-1] for n in place_protect if n[-1] in "省市县区旗" and len(n) > 3}
 
         def words(role: str) -> set[str]:
             found = set(lexicon.loc[lexicon["role"] == role, "word"])
@@ -402,6 +406,12 @@ class _Rules:
         lut[[ord(ch) for ch in alphabet]] = [ord(ch) for ch in alphabet]
         self.lut = lut
         self.lut16 = lut[:0x10000].astype(np.uint16)  # for texts in 16-bit code points
+        self.international = frozenset(
+            name
+            for org in org_rules["known"].itertuples(index=False)
+            if org.kind == "international"
+            for name in [org.name, *split_names(org.aliases)]
+        )
         self.place_keys = sorted(
             {
                 n
@@ -618,6 +628,8 @@ class _Rules:
         core = _PARK_LEVEL.sub("", text[start:s])
         if suffix in ("自贸区", "自由贸易区") and any(c in core for c in "－—-"):
             return None  # 中国－东盟自贸区: a free-trade agreement between two parties
+        if any(core.startswith(org) for org in self.international):
+            return None  # 上合组织科技园区(库): an international grouping's class of parks
         national = core.removeprefix("国家级").removeprefix("国家")
         if national != core and not self.words.has_proper(national):
             return None  # 国家自主创新示范区: a national class of zones, no one zone
@@ -777,6 +789,8 @@ class _Rules:
             for code, a, b, priority, payload in patterns:
                 if code == _T_ENTITY:
                     append((last - a, last - b, priority, payload))
+                    if priority == _P_PARK:
+                        special = True  # a park, perhaps inside an organisation's name
                 elif code == _T_SUFFIX:
                     if last == last_org_end:  # a shorter suffix of the same ending
                         continue
@@ -787,6 +801,8 @@ class _Rules:
                         org = cand[3][0]
                         if org[2] == "company":
                             companies.add(org[1])
+                        elif org[2] == "park":
+                            special = True
                 elif code == _T_BARE:
                     k = last - a
                     if (k == 0 or text[k - 1] in _BARE_LEFT) and not _quoted(text, k):
@@ -1322,6 +1338,10 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
                             at = text.find(person, at + 1)
             chosen = [_select(cands) for cands in per_field]
             if special_a:
+                chosen = [
+                    _nested_parks(kept, cands)
+                    for kept, cands in zip(chosen, per_field, strict=True)
+                ]
                 chosen = _expand(rules, chosen)
             first_row[a] = len(starts) + len(chosen_g)
             counts_of[a] = [len(cands) for cands in chosen]
@@ -1340,6 +1360,36 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
         rows = tuple(column[order] for column in rows)
     out = _frame(*rows, list(payloads), counts, ids, joined, codes, offsets, kinds)
     logger.info("found %d mention(s) in %d article(s)", len(out), len(ids))
+    return out
+
+
+def _nested_parks(chosen: list[tuple], cands: list[tuple]) -> list[tuple]:
+    """The chosen candidates of a text with the parks named inside an organisation's
+    name added right after it (深圳市前海深港现代服务业合作区管理局 names the park
+    前海深港现代服务业合作区 too); the longest first, never two overlapping ones. A
+    district standing for a park (新吴区人民政府) is no park name."""
+    parks = [
+        c
+        for c in cands
+        if c[3] and c[3][0].__class__ is tuple and c[3][0][2] == "park" and c[3][0][3] != "district"
+    ]
+    if not parks:
+        return chosen
+    out = []
+    for cand in chosen:
+        out.append(cand)
+        payload = cand[3][0]
+        if payload.__class__ is not tuple or payload[2] in ("park", "place", "person"):
+            continue
+        inside = sorted(
+            (p for p in parks if cand[0] <= p[0] and p[1] <= cand[1]),
+            key=lambda p: (p[0] - p[1], p[2], p[0]),
+        )
+        kept: list[tuple] = []
+        for p in inside:
+            if all(p[1] <= k[0] or k[1] <= p[0] for k in kept):
+                kept.append(p)
+        out += sorted(kept, key=_START)
     return out
 
 
