@@ -905,3 +905,28 @@ def test_place_with_a_conjunction_keeps_it_without_its_level():
     # 和林格尔县 holds 和: its name without 县 is kept whole before a park suffix
     m = find_mentions(arts("企业落户和林格尔新区。"))
     assert m.loc[m["kind"] == "park", "surface"].tolist() == ["和林格尔新区"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a count, an amount or a date in figures ends the clause before the name
+        ("全年新建标准样品12项江苏省科学技术厅表示将继续推进。", ["江苏省科学技术厅"]),
+        ("募资3.5亿元苏州示例科技有限公司上市。", ["苏州示例科技有限公司"]),
+        # a dateline's end is no part of the name
+        ("本报南京6月12日讯江苏省科学技术厅发布通知。", ["江苏省科学技术厅"]),
+        # figures that are the name's own (3D) stay
+        ("苏州示例3D打印有限公司发布报告。", ["苏州示例3D打印有限公司"]),
+    ],
+)
+def test_no_count_or_dateline_inside_a_name(text, expected):
+    assert org_surfaces(text) == expected
+
+
+def test_national_table_adds_bodies_companies_and_parties():
+    got = org_spans("中央全面依法治国委员会召开会议，国铁集团发布数据，老挝人民革命党致电。")
+    assert got == [
+        ("中央全面依法治国委员会", "government"),
+        ("国铁集团", "company"),
+        ("老挝人民革命党", "other"),
+    ]

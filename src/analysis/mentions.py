@@ -102,6 +102,10 @@ _COUNT_CHARS = "0-9０-９一二三四五六七八九十百千万几多数两余
 _COUNTED = re.compile(f"[{_COUNT_CHARS}]+[家个所座]")
 _COUNT_START = frozenset("0123456789０１２３４５６７８９一二三四五六七八九十百千万几多数两余")
 _LEADING_DATE = re.compile(r"^(?:[0-9０-９]+[年月日号])+")
+# a count, an amount or a date in figures: no name holds one (34项, 5亿元, 2026年)
+_COUNT_INSIDE = re.compile(
+    r"[0-9０-９]+(?:[.．][0-9０-９]+)?[项个家名位批条只件次种座亿万元吨年月日号%％]"
+)
 _SENTENCE_LUT = np.zeros(0x110000, dtype=bool)  # the characters that end a sentence
 _SENTENCE_LUT[[ord(ch) for ch in "。！？!?；;\n"]] = True
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -535,6 +539,9 @@ class _Rules:
                 start = date.end()
             if _COUNTED.match(text, start, s):
                 return None
+        counts = [m.end() for m in _COUNT_INSIDE.finditer(text, start, s)]
+        if counts:  # 基准34项|市场监管总局: a count ends a clause before the name
+            start = counts[-1]
         if s - start < shortest:
             return None
         core = text[start:s]
