@@ -854,6 +854,8 @@ def test_teams_named_by_a_place(text, expected):
         ("华为与中兴通讯公司签约。", ["中兴通讯公司"]),
         # no proper part on either side: no name
         ("企业与高校联合会成立。", []),
+        # a clause before 与, a class after it: no name across it
+        ("每场均邀请券商首席分析师与富国知名基金经理座谈。", []),
     ],
 )
 def test_name_holding_a_conjunction(text, expected):
@@ -930,3 +932,7 @@ def test_national_table_adds_bodies_companies_and_parties():
         ("国铁集团", "company"),
         ("老挝人民革命党", "other"),
     ]
+
+
+def test_a_city_secondary_centre_is_no_body():
+    assert org_surfaces("项目串联起核心区、杭州城市副中心和机场。") == []

@@ -551,6 +551,8 @@ class _Rules:
             if core in self.generic_cores:
                 return None
             return self.park_candidate(text, start, s, e)
+        if text[s - 1] == "副" and text.startswith("中心", s):
+            return None  # 城市副中心: a city's secondary centre, no body
         cut = None if core in self.generic_cores else self.words.name_start(core, text[s:e])
         if cut is None:
             bridged = self._bridge(text, start, s, text[s:e])
@@ -577,8 +579,13 @@ class _Rules:
         if left is None or start - 1 - left < 2:
             return None
         words = self.words
-        if not words.plain_words(text[start:s]) or not words.plain_words(text[left : start - 1]):
-            return None
+        right = words._cut(text[start:s])
+        if (
+            not words.plain_words(text[start:s])
+            or right[-1] in words.class_attributes
+            or not all(words.kind_of(w) >= 0 for w in words._cut(text[left : start - 1]))
+        ):
+            return None  # (邀请券商首席分析师与富国知名|基金: a clause, a class)
         cut = words.name_start(text[left : start - 1], suffix)
         if cut is None:
             return None
