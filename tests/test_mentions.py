@@ -936,3 +936,34 @@ def test_national_table_adds_bodies_companies_and_parties():
 
 def test_a_city_secondary_centre_is_no_body():
     assert org_surfaces("项目串联起核心区、杭州城市副中心和机场。") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a list joined by 、 that holds a company: its other names are companies
+        (
+            "走访了江南精工、北辰微电子、苏州示例科技有限公司等重点企业。",
+            [
+                ("江南精工", "company", "list"),
+                ("北辰微电子", "company", "list"),
+                ("苏州示例科技有限公司", "company", "suffix_rule"),
+            ],
+        ),
+        # titles, persons' names, verbs and class words in a list are no organisations
+        (
+            "中共中央总书记、国家主席、中央军委主席出席。",
+            [("中共中央", "government", "dictionary"), ("中央军委", "government", "dictionary")],
+        ),
+        (
+            "财政部、王文涛、有关部门、河北调研。",
+            [("财政部", "government", "dictionary")],
+        ),
+        # a list without an organisation stays as it is
+        ("江南精工、北辰微电子等企业。", []),
+    ],
+)
+def test_names_in_a_list_with_an_organisation(text, expected):
+    m = find_mentions(arts(text))
+    m = m[~m["kind"].isin(["place", "person", "park"])]
+    assert list(zip(m["surface"], m["kind"], m["resolution"], strict=True)) == expected

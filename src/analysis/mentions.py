@@ -33,6 +33,7 @@ count them): the only mentions that overlap.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import gc
 import itertools
@@ -140,6 +141,14 @@ _PARK_SHORT = {
 # park designations official enough that common words before them name one (航天经济开发区)
 _PARK_OFFICIAL = ("经济开发区", "经济技术开发区", "高新技术产业开发区", "综合保税区")
 _QUOTE_OPEN = "“「『《"
+# lists of names (see _Rules.list_members): the kinds that make a list one of
+# organisations, what ends it, and its last item (up to 等, or the list's end)
+_LIST_KINDS = frozenset({"company", "government", "research", "association", "international"})
+_LIST_END = _PUNCT - {"、"}
+_LIST_END_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_LIST_END)) + "]")
+_LIST_SEP = re.compile("、")
+_TITLES = ("总统", "总理", "首相", "议长", "国王", "大使", "元首", "首脑", "部长", "主席")
+_LIST_TAIL = re.compile(r"([\u4e00-\u9fff]{2,10}?)(?:等|$)")
 _QUOTE_CLOSE = "”」』》"
 _COMPANY_TAILS = ("股份有限公司", "有限责任公司", "有限公司", "公司", "集团", "股份")
 
@@ -216,6 +225,9 @@ class _Rules:
         self.surnames = words("surname")
         self.name_end = frozenset("".join(words("name_end"))) | _PUNCT
         self.industry = tuple(sorted(words("industry"), key=len, reverse=True))
+        self.national = words("national")
+        # titles of persons: no list item holding one is an organisation
+        self.titles = tuple(words("title_before") | words("title_after") | set(_TITLES))
         self.words = _Words(
             {p for p in load_places()["name"] if len(p) > 1} | words("national"),
             self.domains,
@@ -416,6 +428,7 @@ class _Rules:
             if org.kind == "international"
             for name in [org.name, *split_names(org.aliases)]
         )
+        self.international_lengths = sorted({len(n) for n in self.international})
         self.place_keys = sorted(
             {
                 n
@@ -642,7 +655,7 @@ class _Rules:
         core = _PARK_LEVEL.sub("", text[start:s])
         if suffix in ("自贸区", "自由贸易区") and any(c in core for c in "－—-"):
             return None  # 中国－东盟自贸区: a free-trade agreement between two parties
-        if any(core.startswith(org) for org in self.international):
+        if any(core[:n] in self.international for n in self.international_lengths):
             return None  # 上合组织科技园区(库): an international grouping's class of parks
         national = core.removeprefix("国家级").removeprefix("国家")
         if national != core and not self.words.has_proper(national):
@@ -713,6 +726,100 @@ class _Rules:
         return any(tags.get(w) not in self._COMMON for w in words)
 
     _COMMON = frozenset({"n", "nr", "vn", "v", "a", "an", "ad", "d", "l", "i", "jc", "f", "s"})
+
+    # -- lists ---------------------------------------------------------------------------
+
+    def list_members(self, text: str, chosen: list[tuple]) -> list[tuple]:
+        """The chosen candidates of a text with the other names of a list joined by 、
+        that holds an organisation (超聚变、比亚迪、河南生物产业集团等): each item
+        between two 、 (and the first, after the clause before it; the last, before 等
+        or punctuation) that is a name's words (a proper part, no verb, numeral or
+        function word, not a person's name shape, not a place) and no mention yet
+        becomes an organisation of the kind of the list's (``resolution`` ``list``)."""
+        n = len(text)
+        seeds = [
+            c
+            for c in chosen
+            if c[3]
+            and c[3][0].__class__ is tuple
+            and c[3][0][2] in _LIST_KINDS
+            and ((c[1] < n and text[c[1]] == "、") or (c[0] > 0 and text[c[0] - 1] == "、"))
+        ]
+        if not seeds:
+            return chosen
+        added: dict[tuple[int, int], tuple] = {}
+        starts = [c[0] for c in chosen]  # in text order, never overlapping
+        ends_of = [c[1] for c in chosen]
+        regions = set()
+        for seed in seeds:
+            lo = 0 if seed[0] < 120 else seed[0] - 120
+            for m in _LIST_END_RE.finditer(text, lo, seed[0]):
+                lo = m.end()
+            if lo == seed[0] - 120 and lo > 0:
+                continue  # no list: a run of 120 characters without punctuation
+            m = _LIST_END_RE.search(text, seed[1])
+            hi = n if m is None else m.start()
+            if (lo, hi) in regions or hi - seed[1] > 120:
+                continue
+            regions.add((lo, hi))
+            kind = seed[3][0][2]
+            seps = [m.start() for m in _LIST_SEP.finditer(text, lo, hi)]
+            bounds = [lo, *seps, hi]
+            for k, (b, e) in enumerate(itertools.pairwise(bounds)):
+                if k > 0:
+                    b += 1  # after the 、
+                if k == 0:  # the first item: after the clause before it
+                    start = self.org_start(text, e)
+                    if start is None or start < b:
+                        continue
+                    cut = self.words.name_start(text[start:e], "、")
+                    if cut is None:
+                        continue
+                    b = start + cut
+                elif k == len(bounds) - 2:  # the last item: up to 等 or punctuation
+                    end = _LIST_TAIL.match(text, b, e)
+                    if end is None:
+                        continue
+                    e = end.end(1)
+                j = bisect.bisect_left(starts, e)  # the chosen ones starting before e
+                if (b, e) in added or (j > 0 and ends_of[j - 1] > b):
+                    continue  # (one of them ends after b: it overlaps)
+                if self._list_item(text[b:e]):
+                    payload = (f"org:{text[b:e]}", text[b:e], kind, "list")
+                    added[(b, e)] = (b, e, _P_ORG, (payload,))
+        if not added:
+            return chosen
+        return sorted([*chosen, *added.values()], key=_START)
+
+    def _list_item(self, item: str) -> bool:
+        """Whether a list's item can be an organisation's name (see :meth:`list_members`)."""
+        cache = self.__dict__.setdefault("_list_item_cache", {})
+        known = cache.get(item)
+        if known is None:
+            if len(cache) > 100_000:
+                cache.clear()
+            known = cache[item] = self._list_item_uncached(item)
+        return known
+
+    def _list_item_uncached(self, item: str) -> bool:
+        if not 2 <= len(item) <= 10 or not _CJK_RUN.fullmatch(item):
+            return False
+        if len(item) <= 3 and (item[0] in self.surnames or item[:2] in self.surnames):
+            return False  # 王文涛: a person's name shape
+        if item in self.generic_cores or any(t in item for t in self.titles):
+            return False  # 国家主席, 法国总统马克龙: a title, a person
+        words = self.words
+        cut = words._cut(item)
+        if len(cut) == 1 and (words.is_place(item) or (len(item) > 4 and item not in words.tags)):
+            return False  # a place; a foreign person's name (叶尔梅克巴耶夫)
+        if words.tags.get(cut[-1]) in ("v", "vn", "vd", "vi") or any(
+            w in words.class_attributes for w in cut
+        ):
+            return False  # 河北调研, 国家机关有关部门: a clause, a class
+        kinds = [words.kind_of(w) for w in cut]
+        return min(kinds) >= 0 and any(
+            k == 1 and w not in self.national for k, w in zip(kinds, cut, strict=True)
+        )
 
     # -- persons -------------------------------------------------------------------------
 
@@ -1351,6 +1458,10 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
                             cands.append((at, at + len(person), _P_PERSON + 1, parts))
                             at = text.find(person, at + 1)
             chosen = [_select(cands) for cands in per_field]
+            for f, kept in enumerate(chosen):
+                text = texts[a * n_fields + f]
+                if "、" in text:
+                    chosen[f] = rules.list_members(text, kept)
             if special_a:
                 chosen = [
                     _nested_parks(kept, cands)
