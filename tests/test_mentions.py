@@ -852,6 +852,7 @@ def test_teams_named_by_a_place(text, expected):
         ("南京农业大学经济与管理学院学生参加。", ["南京农业大学经济与管理学院"]),
         # two names joined by 与 stay two names
         ("华为与中兴通讯公司签约。", ["中兴通讯公司"]),
+        ("交通运输部和财政部已累计安排资金。", ["交通运输部", "财政部"]),
         # no proper part on either side: no name
         ("企业与高校联合会成立。", []),
         # a clause before 与, a class after it: no name across it

@@ -304,6 +304,8 @@ def test_parse_article_file_keeps_the_cells_of_a_table_apart():
         "　　今年过会企业一览：\n　　公司名称\n　　上会日期\n　　保荐机构\n"
         "　　江苏示例精密股份有限公司\n　　2026/1/13\n　　甲乙证券\n"
         "　　浙江样板科技股份有限公司\n　　2026/2/4\n　　丙丁证券\n"
+        "　　示例精密（江苏）股份有限公司\n　　2026/3/5\n　　甲乙证券、丙丁证券\n"
+        "　　安徽样板电子股份有限公司\n"
     )
     body = parse_article_file(text).loc[0, "body"].split("\n")
     assert body[1:] == [
@@ -316,6 +318,10 @@ def test_parse_article_file_keeps_the_cells_of_a_table_apart():
         "浙江样板科技股份有限公司",
         "2026/2/4",
         "丙丁证券",
+        "示例精密（江苏）股份有限公司",
+        "2026/3/5",
+        "甲乙证券、丙丁证券",
+        "安徽样板电子股份有限公司",
     ]
     # lines of running text that break off mid-sentence still join
     flowing = "\n示例\n\n　　新区加快建设，\n　　项目落地。\n"

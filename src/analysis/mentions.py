@@ -429,6 +429,9 @@ class _Rules:
             for name in [org.name, *split_names(org.aliases)]
         )
         self.international_lengths = sorted({len(n) for n in self.international})
+        self.name_suffixes = tuple(
+            org_rules["suffixes"].loc[lambda t: t["kind"] != "park", "suffix"]
+        )
         self.place_keys = sorted(
             {
                 n
@@ -588,9 +591,15 @@ class _Rules:
         a name's nouns with a proper part (中国物流); else ``None``."""
         if start < 2 or text[start - 1] not in "与和及" or s - start < 2:
             return None
+        if text[start:s] + suffix in self.words.known:
+            return None  # 交通运输部和|财政部: a name of its own
         left = self.org_start(text, start - 1)
-        if left is None or start - 1 - left < 2:
-            return None
+        if (
+            left is None
+            or start - 1 - left < 2
+            or text.endswith(self.name_suffixes, left, start - 1)
+        ):
+            return None  # (交通运输部|和: an organisation's name before it)
         words = self.words
         right = words._cut(text[start:s])
         if (

@@ -276,8 +276,9 @@ def match_dateline(paragraph: str) -> str:
 
 
 # A table's cell standing on a line of its own: a short run of words, figures or a date,
-# without punctuation (中信证券, 2026/1/13, 87.5%)
-_CELL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9][\u4e00-\u9fffA-Za-z0-9/.:%\-]{0,23}")
+# without punctuation but a list's 、 or a parenthesis (中信证券, 2026/1/13, 87.5%,
+# 甲证券、乙证券, 示例（江苏）股份有限公司)
+_CELL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9][\u4e00-\u9fffA-Za-z0-9/.:%\-、()（）]{0,23}")
 
 
 def _is_boilerplate(text: str) -> bool:
