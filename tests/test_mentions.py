@@ -962,6 +962,15 @@ def test_a_city_secondary_centre_is_no_body():
         ),
         # a list without an organisation stays as it is
         ("江南精工、北辰微电子等企业。", []),
+        # a place inside an item's name is part of it; the kind is the nearest one's
+        (
+            "包括南京示例研究院、北辰微电子、无锡腾芯电子等企业。",
+            [
+                ("南京示例研究院", "research", "suffix_rule"),
+                ("北辰微电子", "research", "list"),
+                ("无锡腾芯电子", "research", "list"),
+            ],
+        ),
     ],
 )
 def test_names_in_a_list_with_an_organisation(text, expected):

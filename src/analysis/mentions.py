@@ -743,8 +743,9 @@ class _Rules:
         that holds an organisation (超聚变、比亚迪、河南生物产业集团等): each item
         between two 、 (and the first, after the clause before it; the last, before 等
         or punctuation) that is a name's words (a proper part, no verb, numeral or
-        function word, not a person's name shape, not a place) and no mention yet
-        becomes an organisation of the kind of the list's (``resolution`` ``list``)."""
+        function word, not a person's name shape, not a place) and no mention yet (but
+        the places inside its name) becomes an organisation of the kind of the nearest
+        organisation of the list (``resolution`` ``list``)."""
         n = len(text)
         seeds = [
             c
@@ -757,6 +758,7 @@ class _Rules:
         if not seeds:
             return chosen
         added: dict[tuple[int, int], tuple] = {}
+        swallowed: set[int] = set()  # places inside an item's name
         starts = [c[0] for c in chosen]  # in text order, never overlapping
         ends_of = [c[1] for c in chosen]
         regions = set()
@@ -771,7 +773,7 @@ class _Rules:
             if (lo, hi) in regions or hi - seed[1] > 120:
                 continue
             regions.add((lo, hi))
-            kind = seed[3][0][2]
+            near = [(c[0], c[3][0][2]) for c in seeds if lo <= c[0] < hi]
             seps = [m.start() for m in _LIST_SEP.finditer(text, lo, hi)]
             bounds = [lo, *seps, hi]
             for k, (b, e) in enumerate(itertools.pairwise(bounds)):
@@ -790,14 +792,24 @@ class _Rules:
                     if end is None:
                         continue
                     e = end.end(1)
-                j = bisect.bisect_left(starts, e)  # the chosen ones starting before e
-                if (b, e) in added or (j > 0 and ends_of[j - 1] > b):
-                    continue  # (one of them ends after b: it overlaps)
+                if (b, e) in added:
+                    continue
+                # the chosen ones inside the item must be places (无锡|中微腾芯电子)
+                i, j = bisect.bisect_left(ends_of, b + 1), bisect.bisect_left(starts, e)
+                inside = range(i, j)
+                if any(
+                    starts[x] < b or ends_of[x] > e or chosen[x][3][0][2] != "place" for x in inside
+                ):
+                    continue
                 if self._list_item(text[b:e]):
+                    kind = min(near, key=lambda p: abs(p[0] - b))[1]
                     payload = (f"org:{text[b:e]}", text[b:e], kind, "list")
                     added[(b, e)] = (b, e, _P_ORG, (payload,))
+                    swallowed.update(inside)
         if not added:
             return chosen
+        if swallowed:
+            chosen = [c for x, c in enumerate(chosen) if x not in swallowed]
         return sorted([*chosen, *added.values()], key=_START)
 
     def _list_item(self, item: str) -> bool:
