@@ -429,6 +429,7 @@ class _Rules:
             for name in [org.name, *split_names(org.aliases)]
         )
         self.international_lengths = sorted({len(n) for n in self.international})
+        self.international_heads = frozenset(n[:2] for n in self.international)
         self.name_suffixes = tuple(
             org_rules["suffixes"].loc[lambda t: t["kind"] != "park", "suffix"]
         )
@@ -664,7 +665,9 @@ class _Rules:
         core = _PARK_LEVEL.sub("", text[start:s])
         if suffix in ("自贸区", "自由贸易区") and any(c in core for c in "－—-"):
             return None  # 中国－东盟自贸区: a free-trade agreement between two parties
-        if any(core[:n] in self.international for n in self.international_lengths):
+        if core[:2] in self.international_heads and any(
+            core[:n] in self.international for n in self.international_lengths
+        ):
             return None  # 上合组织科技园区(库): an international grouping's class of parks
         national = core.removeprefix("国家级").removeprefix("国家")
         if national != core and not self.words.has_proper(national):
