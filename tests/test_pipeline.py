@@ -275,3 +275,21 @@ def test_csv_has_one_header_whatever_the_chunks(tmp_path):
     path = publish._write_csv_table(table, tmp_path / "t.csv")
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     assert lines == ['"title","n"', '"甲",1', '"乙",2', '"甲",1', '"乙",2']
+
+
+def test_csv_dates_are_iso_dates_and_times_only_where_there_are_times(tmp_path):
+    import pyarrow as pa
+
+    table = pa.table(
+        {
+            "issue_date": pd.to_datetime(["2023-08-09", None]),
+            "date": pd.to_datetime(["2023-08-09 10:30:15.5", "2023-08-10 00:00"], format="ISO8601"),
+        }
+    )
+    path = publish._write_csv_table(table, tmp_path / "t.csv")
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    assert lines == [
+        '"issue_date","date"',
+        '2023-08-09,"2023-08-09 10:30:15"',
+        ',"2023-08-10 00:00:00"',
+    ]

@@ -1159,7 +1159,7 @@ def page_records(
     if issue_date is None:
         issue = meta.issue_date
     else:
-        issue = pd.Timestamp(issue_date)
+        issue = dates.issue_timestamp(issue_date)
     paper = paper or meta.paper
     page = page or meta.page
     if text.startswith("\ufeff"):
@@ -1288,7 +1288,7 @@ def article_file_records(
             continue
         parser._add_text(block, line)
     meta = dates.meta_from_name(source or "")
-    issue = pd.Timestamp(issue_date) if issue_date is not None else meta.issue_date
+    issue = dates.issue_timestamp(issue_date) if issue_date is not None else meta.issue_date
     return _records(
         _finish([block]),
         text,

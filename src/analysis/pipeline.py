@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import config
+from analysis import config, dates
 from analysis.cache import prune_cache
 from analysis.errors import InputError
 from analysis.publish import (
@@ -166,6 +166,7 @@ def build(
     csv: bool = True,
     figures_dir: str | os.PathLike | None = None,
     sheet: str | None = None,
+    dayfirst: bool = False,
 ) -> BuildResult:
     """Build every table from the inputs into ``out_dir``.
 
@@ -184,6 +185,7 @@ def build(
         csv: also write CSV copies of the tables.
         sheet: read only this sheet of workbooks (default: every sheet with a text
             column).
+        dayfirst: read tables' ``09/08/2023`` as 9 August (default: 8 September).
         figures_dir: the folder of figures and the report (``config.FIGURES_DIR`` when
             None): like ``out_dir``, never read as input.
 
@@ -198,7 +200,9 @@ def build(
     inputs = list(inputs) if inputs else [config.RAW_DIR]
     out = Path(out_dir) if out_dir is not None else config.PROCESSED_DIR
     jobs = max(1, jobs or os.cpu_count() or 1)
-    options = BuildOptions(issue_date=issue_date, layout=layout, sheet=sheet)
+    if issue_date is not None:  # one form in the cache key, and a bad one refused at once
+        issue_date = dates.issue_timestamp(issue_date).strftime("%Y-%m-%d")
+    options = BuildOptions(issue_date=issue_date, layout=layout, sheet=sheet, dayfirst=dayfirst)
     report = LoadReport()
     figures = Path(figures_dir) if figures_dir is not None else config.FIGURES_DIR
     outputs = [

@@ -31,6 +31,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from analysis.dates import DATE_FORMS, parse_date
+
 logger = logging.getLogger(__name__)
 
 #: Tables filtered by ``article_id`` in :func:`focus_tables`.
@@ -60,7 +62,8 @@ class Focus:
         parks: park names or ids as the user wrote them (resolved by :func:`resolve_parks`).
         provinces: province names.
         parks_only: keep only articles naming a gazetteer park.
-        since, until: ISO dates (``2023-08-01``), inclusive; None for open.
+        since, until: dates (``2023-08-01``, ``2023年8月1日`` ...: any form of
+            :func:`analysis.dates.parse_date`), inclusive; None for open.
         title: the report's title; a title made from the focus when None.
     """
 
@@ -76,15 +79,11 @@ class Focus:
         object.__setattr__(self, "provinces", tuple(self.provinces or ()))
         for name in ("since", "until"):
             value = getattr(self, name)
-            if value is not None and not isinstance(value, str):
-                value = pd.Timestamp(value).date().isoformat()
             if value is not None:
-                try:
-                    pd.Timestamp(value)
-                except ValueError as error:
-                    raise ValueError(
-                        f"--{name} must be a date like 2023-08-01, not {value!r}"
-                    ) from error
+                ts = parse_date(value)
+                if ts != ts:  # NaT
+                    raise ValueError(f"--{name}: not a date: {value!r} (use one of: {DATE_FORMS})")
+                value = ts.strftime("%Y-%m-%d")
             object.__setattr__(self, name, value)
 
     @property

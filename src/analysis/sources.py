@@ -606,30 +606,6 @@ def _clean_paragraphs(text: str) -> str:
     return "\n".join(ln for ln in lines if ln)
 
 
-def _table_dates(values: pd.Series) -> pd.Series:
-    """A date column as naive datetimes: a value with a time zone keeps its wall-clock
-    time as written (``2023-08-09 10:00+08:00`` is 10:00), so a column may mix values
-    with and without a time zone, or with different ones; unreadable values are NaT."""
-    try:
-        parsed = pd.to_datetime(values, errors="coerce", format="mixed")
-    except (ValueError, TypeError):  # mixed time zones: one value at a time
-        parsed = pd.Series([_one_date(v) for v in values], index=values.index)
-        return pd.to_datetime(parsed, errors="coerce")
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_localize(None)
-    return parsed
-
-
-def _one_date(value) -> pd.Timestamp:
-    try:
-        stamp = pd.to_datetime(value, errors="coerce")
-    except (ValueError, TypeError, OverflowError):
-        return pd.NaT
-    if isinstance(stamp, pd.Timestamp) and stamp.tzinfo is not None:
-        stamp = stamp.tz_localize(None)
-    return stamp
-
-
 def table_articles(
     table: pd.DataFrame,
     *,
@@ -637,6 +613,7 @@ def table_articles(
     issue_date=None,
     sheet: str | None = None,
     notes: list[str] | None = None,
+    dayfirst: bool = False,
 ) -> list[dict]:
     """Rows of a scraped table as article records (see :func:`load_articles`).
 
@@ -663,7 +640,7 @@ def table_articles(
     if table.empty:
         raise InputError(f"{source}: the table has no rows", path=source, problem="empty")
     meta = dates.meta_from_name(source)
-    issue = pd.Timestamp(issue_date) if issue_date is not None else meta.issue_date
+    issue = dates.issue_timestamp(issue_date) if issue_date is not None else meta.issue_date
 
     def column(name: str) -> list[str]:
         if name not in cols:
@@ -671,11 +648,16 @@ def table_articles(
         values = table[cols[name]].tolist()
         return ["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in values]
 
-    parsed_dates = (
-        _table_dates(table[cols["date"]])
-        if "date" in cols
-        else pd.Series(pd.NaT, index=table.index)
-    )
+    if "date" in cols:
+        parsed_dates, ambiguous = dates.parse_dates(table[cols["date"]], dayfirst=dayfirst)
+        if ambiguous and notes is not None:
+            first = "day" if dayfirst else "month"
+            notes.append(
+                f"{'sheet ' + sheet + ': ' if sheet else ''}{ambiguous} date(s) such as "
+                f"09/08/2023 read {first} first (--dayfirst / dayfirst= changes it)"
+            )
+    else:
+        parsed_dates = pd.Series(pd.NaT, index=table.index)
     records = []
     empty = table.attrs.get("empty_rows", 0)
     fields = {name: column(name) for name in COLUMN_ALIASES}
@@ -856,6 +838,7 @@ def read_file(
     keep_boilerplate: bool = False,
     sheet: str | None = None,
     notes: list[str] | None = None,
+    dayfirst: bool = False,
 ) -> list[dict]:
     """Article records of one file (pages, article files or tables).
 
@@ -869,12 +852,19 @@ def read_file(
     if suffix in TABLE_SUFFIXES:
         table = _read_table(p, shown, sheet)
         if not isinstance(table, dict):
-            return table_articles(table, source=shown, issue_date=issue_date, notes=notes)
+            return table_articles(
+                table, source=shown, issue_date=issue_date, notes=notes, dayfirst=dayfirst
+            )
         records, passed = [], []
         for name, frame in table.items():
             try:
                 records += table_articles(
-                    frame, source=shown, issue_date=issue_date, sheet=str(name), notes=notes
+                    frame,
+                    source=shown,
+                    issue_date=issue_date,
+                    sheet=str(name),
+                    notes=notes,
+                    dayfirst=dayfirst,
                 )
             except InputError as exc:
                 if exc.problem not in ("columns", "empty"):
@@ -926,6 +916,7 @@ def load_articles(
     keep_boilerplate: bool = False,
     progress: bool = False,
     sheet: str | None = None,
+    dayfirst: bool = False,
 ) -> pd.DataFrame:
     """Load files and folders (recursively) of pages, article files and tables.
 
@@ -933,7 +924,8 @@ def load_articles(
         *paths: files or folders. Folders are searched recursively; hidden
             files and Office lock files are passed over, and files of other
             types are listed in the load report (never silently).
-        issue_date: the issue date of every input, overriding file names.
+        issue_date: the issue date of every input, overriding file names, in any form
+            of :func:`analysis.dates.parse_date` (``2023-08-09``, ``2023年8月9日`` ...).
         layout: ``"auto"`` / ``"page"`` (a text file is a page that may hold
             several articles) or ``"article"`` (one article per text file).
         errors: ``"raise"`` (default) stops at the first bad file with an
@@ -944,6 +936,8 @@ def load_articles(
         progress: show a progress bar (tqdm) while reading.
         sheet: read only this sheet of workbooks (default: every sheet with a
             text column).
+        dayfirst: read a table's ``09/08/2023`` as 9 August (default: 8 September);
+            a file with such ambiguous dates gets a note in the load report.
 
     Returns:
         The articles table (columns documented in :func:`analysis.pages.parse_page`),
@@ -956,6 +950,7 @@ def load_articles(
     Raises:
         InputError: a missing path, or (with ``errors="raise"``) an empty,
             binary or undecodable file, or a table without a text column.
+        DateFormError: an ``issue_date`` in no form we read.
 
     Example:
         >>> articles = load_articles("data/raw")  # doctest: +SKIP
@@ -964,6 +959,8 @@ def load_articles(
         raise ValueError(f"errors must be 'raise' or 'warn', not {errors!r}")
     if not paths:
         raise InputError("no input given: name at least one file or folder", problem="missing")
+    if issue_date is not None:
+        issue_date = dates.issue_timestamp(issue_date)
     report = LoadReport()
     files = list(iter_input_files(paths, report, errors=errors))
     records: list[dict] = []
@@ -983,6 +980,7 @@ def load_articles(
                 keep_boilerplate=keep_boilerplate,
                 sheet=sheet,
                 notes=notes,
+                dayfirst=dayfirst,
             )
         except InputError as exc:
             if errors == "raise":

@@ -56,6 +56,7 @@ class BuildOptions:
     layout: str = "auto"
     keyword_top: int = 20
     sheet: str | None = None  # the one sheet of workbooks to read (None: every sheet)
+    dayfirst: bool = False  # a table's 09/08/2023 is 9 August
 
     def key(self) -> dict:
         return {
@@ -63,6 +64,7 @@ class BuildOptions:
             "layout": self.layout,
             "top": self.keyword_top,
             "sheet": self.sheet,
+            "dayfirst": self.dayfirst,
         }
 
 
@@ -141,6 +143,7 @@ def process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOptions
                     layout=options.layout,
                     sheet=options.sheet,
                     notes=said,
+                    dayfirst=options.dayfirst,
                 )
             )
         except InputError as exc:
