@@ -414,3 +414,12 @@ def test_every_figure_of_an_empty_corpus_is_a_readable_empty_chart():
     assert figures
     for fig in figures.values():
         assert "无数据" in _all_text(fig) or "没有" in _all_text(fig)
+
+
+def test_every_mention_kind_has_a_label_in_each_language():
+    from analysis.mentions import KINDS
+
+    for lang in ("zh", "en"):
+        assert set(KINDS) <= set(plots.KIND_LABELS[lang]), lang
+    assert plots.KIND_LABELS["zh"]["international"] == "国际组织"
+    assert "international" in plots.ORG_KINDS

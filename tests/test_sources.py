@@ -254,3 +254,16 @@ def test_article_ids_do_not_depend_on_the_folder_the_build_started_from(tmp_path
     ]
     assert ids[0] == ids[1] == ids[2] and len(ids[0]) == 2
     assert ids[3] == ids[0][:1]  # (files in name order: the .txt first)
+
+
+def test_excel_escapes_of_control_characters_are_read_back(tmp_path):
+    # Excel and XlsxWriter store a cell's carriage return as the escape _x000D_
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["标题", "正文"])
+    sheet.append(["新区揭牌", "新区揭牌。_x000D_\n新区将推动产业集聚。"])
+    book.save(tmp_path / "scraped_2023-08-09.xlsx")
+    df = analysis.load_articles(tmp_path / "scraped_2023-08-09.xlsx")
+    assert df.loc[0, "body"] == "新区揭牌。\n新区将推动产业集聚。"

@@ -554,8 +554,8 @@ def _read_table(path: Path, shown: str, sheet: str | None = None):
             # the header row is read as a row: pandas would rename a repeated name
             sheets = pd.read_excel(io.BytesIO(data), dtype=str, sheet_name=sheet, header=None)
             if isinstance(sheets, pd.DataFrame):  # the sheet asked for
-                return _with_header(sheets)
-            sheets = {name: _with_header(frame) for name, frame in sheets.items()}
+                return _with_header(_unescape_cells(sheets))
+            sheets = {name: _with_header(_unescape_cells(frame)) for name, frame in sheets.items()}
             return sheets if len(sheets) > 1 else next(iter(sheets.values()))
     except InputError:
         raise
@@ -599,6 +599,18 @@ def _match_columns(columns: Iterable[str], source: str = "<table>") -> dict[str,
             found[target] = matches[0]
             used.add(matches[0])
     return found
+
+
+def _unescape_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """A sheet's text as written: Excel and XlsxWriter store a carriage return and other
+    control characters as ``_x000D_``-style escapes, which the reader may leave in place
+    (openpyxl's ``unescape`` turns them back)."""
+    from openpyxl.utils.escape import unescape
+
+    def cell(value):
+        return unescape(value) if isinstance(value, str) and "_x" in value else value
+
+    return frame.map(cell)
 
 
 def _clean_paragraphs(text: str) -> str:
