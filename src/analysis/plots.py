@@ -86,8 +86,7 @@ KIND_LABELS = {
         "place": "地名",
         "person": "人物",
     },
-    "en": {k: k for k in ("park", *ORG_KINDS)}
-    | {"place": "place", "person": "person"},
+    "en": {k: k for k in ("park", *ORG_KINDS)} | {"place": "place", "person": "person"},
 }
 
 _TEXT = {
