@@ -24,6 +24,7 @@ import logging
 import math
 import os
 import re
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from string import Template
@@ -330,13 +331,16 @@ def distinctive_words(
     """The word cloud's words: distinctive keywords, not raw frequencies.
 
     A word's weight is the number of articles (each report once) in whose own
-    ``per_article`` best keywords it stands (the build's TF-IDF keywords by article):
-    words every article uses (发展, 建设) rarely stand out in one, so they weigh
-    little, and a topic many articles are about weighs much. Without keywords by
-    article, the TF-IDF of the articles taken as one text is used.
+    ``per_article`` best keywords it stands (the build's TF-IDF keywords by article),
+    times its inverse document frequency in this corpus, ``log(N / df)`` (with the
+    tokens table): words every article uses (发展, 建设, and in a political corpus 中国)
+    weigh little even where an article's keywords hold them, and a topic many articles
+    are about weighs much. Without keywords by article, the TF-IDF of the articles
+    taken as one text is used.
 
     Returns:
-        ``keyword``, ``score`` (articles, or TF-IDF), ``n_docs``, best first.
+        ``keyword``, ``score`` (weight, or TF-IDF), ``n_docs`` (articles whose
+        keywords hold it), best first.
     """
     from analysis import keyterms
     from analysis.select import duplicate_of
@@ -352,9 +356,9 @@ def distinctive_words(
         first = duplicate_of(articles)
         best = keywords[(keywords["rank"] <= per_article) & keywords["group"].isin(set(first))]
         best = best[best["group"].map(first).eq(best["group"])]
-        counts = best.groupby("keyword").size().rename("score").reset_index()
-        counts = counts[counts["score"] >= min(2, counts["score"].max() if len(counts) else 1)]
-        counts["n_docs"] = counts["score"]
+        counts = best.groupby("keyword").size().rename("n_docs").reset_index()
+        counts = counts[counts["n_docs"] >= min(2, counts["n_docs"].max() if len(counts) else 1)]
+        counts["score"] = counts["n_docs"] * _corpus_idf(counts["keyword"], tokens, first)
         counts = counts.sort_values(["score", "keyword"], ascending=[False, True], kind="stable")
         return counts.head(top)[columns].reset_index(drop=True)
     if tokens is None:
@@ -362,6 +366,20 @@ def distinctive_words(
     group = pd.Series("all", index=articles.index, name="all")
     table = keyterms.keywords(articles, by=group, tokens=tokens, method="tfidf", top=top)
     return table[columns].reset_index(drop=True)
+
+
+def _corpus_idf(words: pd.Series, tokens: pd.DataFrame | None, first: pd.Series) -> np.ndarray:
+    """``log(N / df)`` of each word over the distinct articles of the tokens table (1.0
+    each without one)."""
+    if tokens is None or tokens.empty or not len(words):
+        return np.ones(len(words))
+    kept = tokens[tokens["article_id"].isin(set(first))]
+    wanted = set(words)
+    df: Counter = Counter()
+    for doc in kept["tokens"]:
+        df.update(wanted.intersection(doc))
+    n = max(len(kept), 1)
+    return np.log((n + 1) / (words.map(df).fillna(0).to_numpy(dtype=float) + 1)) + 1e-9
 
 
 def _lengths_table(articles: pd.DataFrame | None, top: int = 30) -> pd.DataFrame:
