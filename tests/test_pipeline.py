@@ -51,7 +51,17 @@ def test_build_writes_every_table_and_reads_back(corpus, tmp_path):
     # with no date) names 8月8日 in its lead, after the issue dates 08-01..08-06 given
     # by the names: outside the issue's window, that is not the article's date (the
     # issue date is), so its meeting and unveiling are to come and not counted
-    assert len(counted) == 6 * (13 - 2)
+    # the six copies are one page printed six times: the first copy (earliest issue
+    # date) is the original, the 25 articles of the other five its exact duplicates,
+    # whose events are not counted
+    articles = tables["articles"]
+    first = articles[articles["issue_date"] == pd.Timestamp("2023-08-01")]
+    assert (first["duplicate_of"] == "").all() and len(first) == 5
+    assert articles["duplicate_rule"].value_counts().to_dict() == {"exact": 25, "": 5}
+    assert set(articles["duplicate_of"]) == {"", *first["article_id"]}
+    assert len(counted) == 13 - 2
+    assert set(counted["article_id"]) <= set(first["article_id"])
+    assert "duplicates: 25 article(s) repeat an earlier one (exact 25)" in result.summary()
     assert isinstance(tables["events"]["parks"].iloc[0], list)
     pd.testing.assert_frame_equal(tables["articles"], result.tables["articles"])
     csv = pd.read_csv(out / "articles.csv", encoding="utf-8-sig")

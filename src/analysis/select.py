@@ -27,6 +27,8 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import logging
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
@@ -221,6 +223,7 @@ def select_articles(
     focus: Focus | None = None,
     *,
     gazetteer: pd.DataFrame | None = None,
+    keep_duplicates: bool = False,
 ) -> pd.DataFrame:
     """The articles a focus keeps (the one selection function of the package).
 
@@ -231,10 +234,15 @@ def select_articles(
             by the park and province filters (without it they keep nothing).
         focus: the :class:`Focus`; None keeps every article.
         gazetteer: the parks table, to resolve park names and provinces.
+        keep_duplicates: keep the articles that repeat an earlier one (``duplicate_of``
+            set, see :func:`mark_duplicates`); by default they are left out, so that
+            every count counts a report once.
 
     Returns:
         The kept rows of ``articles``, in their order. ``attrs["selection"]`` records
         what was done: ``n_articles`` (articles given), ``n_kept``, ``n_dropped``,
+        ``n_duplicates`` (articles repeating an earlier one among those given, left
+        out unless ``keep_duplicates``), ``keep_duplicates``,
         ``parks`` (resolved entity ids), ``filters`` (each filter in words, Chinese),
         ``issue_range`` (first and last issue date of the kept articles, ISO, or None).
 
@@ -245,6 +253,11 @@ def select_articles(
     keep = pd.Series(True, index=articles.index)
     if "kind" in articles.columns:
         keep &= articles["kind"].astype(str).eq("article")
+    copies = pd.Series(False, index=articles.index)
+    if "duplicate_of" in articles.columns:
+        copies = articles["duplicate_of"].astype("string").fillna("").ne("") & keep
+        if not keep_duplicates:
+            keep &= ~copies
     parks: list[str] = []
     names: dict[str, str] = {}
     needs_mentions = focus.parks or focus.provinces or focus.parks_only
@@ -283,6 +296,8 @@ def select_articles(
         "n_articles": len(articles),
         "n_kept": len(kept),
         "n_dropped": int(len(articles) - len(kept)),
+        "n_duplicates": int(copies.sum()),
+        "keep_duplicates": keep_duplicates,
         "parks": parks,
         "filters": describe_focus(focus, parks, names),
         "issue_range": (
@@ -300,6 +315,7 @@ def focus_tables(
     focus: Focus | None = None,
     *,
     gazetteer: pd.DataFrame | None = None,
+    keep_duplicates: bool = False,
 ) -> dict[str, pd.DataFrame | None]:
     """Every table cut down to the articles :func:`select_articles` keeps.
 
@@ -307,12 +323,19 @@ def focus_tables(
     articles; ``keywords`` keeps the groups that are kept article ids (keywords by
     article) and is otherwise left as it is. The articles table's
     ``attrs["selection"]`` says what the focus did. An empty focus still drops
-    boilerplate rows from the articles.
+    boilerplate rows from the articles, and duplicates unless ``keep_duplicates``
+    (as :func:`select_articles`).
     """
     articles = tables.get("articles")
     if articles is None:
         return dict(tables)
-    kept = select_articles(articles, tables.get("mentions"), focus, gazetteer=gazetteer)
+    kept = select_articles(
+        articles,
+        tables.get("mentions"),
+        focus,
+        gazetteer=gazetteer,
+        keep_duplicates=keep_duplicates,
+    )
     ids = set(kept["article_id"])
     out: dict[str, pd.DataFrame | None] = dict(tables)
     out["articles"] = kept
@@ -331,15 +354,23 @@ def focus_tables(
 def duplicate_of(articles: pd.DataFrame) -> pd.Series:
     """For each article, the id of the first article that is the same report.
 
-    Two rows are the same report when their titles and the first 200 characters of
-    their bodies are equal once whitespace is removed (a report printed on two pages,
-    or read from two files). Counts "of distinct articles" count each report once.
+    The articles table's ``duplicate_of`` column when it has one (see
+    :func:`mark_duplicates`); else two rows are the same report when their titles and
+    the first 200 characters of their bodies are equal once whitespace is removed (a
+    report printed on two pages, or read from two files). Counts "of distinct
+    articles" count each report once.
 
     Returns:
         A Series indexed by ``article_id`` whose value is the first such ``article_id``.
     """
     if articles is None or not len(articles):
         return pd.Series(dtype="object")
+    ids = articles["article_id"]
+    if "duplicate_of" in articles.columns:
+        marked = articles["duplicate_of"].astype("string").fillna("")
+        first = ids.where(marked.eq("").to_numpy(), marked.to_numpy())
+        out = pd.Series(first.to_numpy(), index=ids.to_numpy())
+        return out[~out.index.duplicated()]
 
     def text(column: str, width: int | None = None) -> pd.Series:
         if column not in articles.columns:
@@ -348,5 +379,179 @@ def duplicate_of(articles: pd.DataFrame) -> pd.Series:
         return values.str.slice(0, width) if width else values
 
     key = text("title") + "\x00" + text("body", 200)
-    first = articles["article_id"].groupby(key.to_numpy(), sort=False).transform("first")
-    return pd.Series(first.to_numpy(), index=articles["article_id"].to_numpy())
+    first = ids.groupby(key.to_numpy(), sort=False).transform("first")
+    out = pd.Series(first.to_numpy(), index=ids.to_numpy())
+    return out[~out.index.duplicated()]
+
+
+# --------------------------------------------------------------------------- duplicates
+#: The rules of :func:`find_duplicates`, strongest first.
+DUPLICATE_RULES = ("exact", "same_body", "sentences")
+#: Share of the sentences two articles must have in common to be one report.
+NEAR_DUPLICATE_SHARE = 0.9
+_MIN_BODY = 30  # characters of a body repeated under another headline (shorter: a caption)
+_MIN_SENTENCES = 3  # sentences an article needs for the sentence rule
+_MIN_SENTENCE = 6  # characters of a sentence counted by the sentence rule
+_HOT = 50  # a sentence in more articles than this (a formula) finds no candidates
+_SENTENCE_SPLIT = re.compile(r"[。!?;…\n]+")
+_SPACES = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
+
+
+def _normalised(text: str) -> str:
+    """Text compared for duplicates: full-width forms made half-width (NFKC: ，→, ！→!
+    （→( Ａ→A, the ideographic space a space), then every space removed."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
+
+
+def _sentences(body: str) -> frozenset[str]:
+    """The body's distinct sentences (normalised), of :data:`_MIN_SENTENCE` characters
+    or more, split at 。！？；… and line breaks."""
+    parts = _SENTENCE_SPLIT.split(unicodedata.normalize("NFKC", body))
+    found = (_SPACES.sub("", p).strip("\"'”’」』)】》") for p in parts)
+    return frozenset(p for p in found if len(p) >= _MIN_SENTENCE)
+
+
+def find_duplicates(articles: pd.DataFrame) -> pd.DataFrame:
+    """Which articles repeat an earlier one, over the whole table given.
+
+    Articles are taken in order of issue date (unknown last), then ``source``, then
+    ``position`` (then table order): the first of a report is the original, each later
+    copy a duplicate of it. A copy is, by the first rule that holds:
+
+    * ``exact``: the same title and body once spaces are removed and full-width forms
+      made half-width (``，`` and ``,``; a report printed on two pages, a file read
+      twice);
+    * ``same_body``: the same body (of 30 characters or more) under another headline;
+    * ``sentences``: at least 90% (:data:`NEAR_DUPLICATE_SHARE`) of the sentences of
+      each of the two are the same (articles of 3 sentences or more: a report lightly
+      edited for another page).
+
+    Rows that are not articles (``kind`` boilerplate) and articles without a body are
+    never duplicates. Linear in the corpus: titles, bodies and sentences meet in hash
+    tables, never pair by pair; a sentence found in more than 50 articles (a formula)
+    does not propose candidates. The result depends only on the rows, not on their
+    order in the table (rows equal in all three keep the table's order).
+
+    Returns:
+        A frame on the index of ``articles``: ``duplicate_of`` (the original's
+        ``article_id``, ``""`` for originals) and ``duplicate_rule`` (one of
+        :data:`DUPLICATE_RULES`, ``""`` for originals).
+    """
+    n = len(articles)
+    of = [""] * n
+    rules = [""] * n
+
+    def column(name: str) -> list:
+        if name not in articles.columns:
+            return [""] * n
+        return ["" if v is None or v is pd.NA or v != v else v for v in articles[name].tolist()]
+
+    ids = [str(v) for v in column("article_id")]
+    titles, bodies, kinds = column("title"), column("body"), column("kind")
+    issue = (
+        pd.to_datetime(articles["issue_date"], errors="coerce")
+        if "issue_date" in articles.columns
+        else pd.Series(pd.NaT, index=articles.index)
+    )
+    position = (
+        pd.to_numeric(articles["position"], errors="coerce")
+        if "position" in articles.columns
+        else pd.Series(0, index=articles.index)
+    )
+    order = (
+        pd.DataFrame(
+            {
+                "missing": issue.isna().to_numpy(),
+                "issue": issue.to_numpy(),
+                "source": [str(v) for v in column("source")],
+                "position": position.fillna(0).to_numpy(),
+                "row": range(n),
+            }
+        )
+        .sort_values(["missing", "issue", "source", "position", "row"], kind="stable")["row"]
+        .tolist()
+    )
+    exact: dict[tuple[str, str], int] = {}
+    by_body: dict[str, int] = {}
+    by_sentence: dict[str, list[int]] = {}
+    sentences_of: dict[int, frozenset[str]] = {}
+    rank = {row: k for k, row in enumerate(order)}
+    for i in order:
+        if kinds[i] not in ("", "article"):
+            continue
+        body = _normalised(str(bodies[i]))
+        if not body:
+            continue
+        key = (_normalised(str(titles[i])), body)
+        first = exact.get(key)
+        if first is not None:
+            of[i], rules[i] = ids[first], "exact"
+            continue
+        exact[key] = i
+        if len(body) >= _MIN_BODY:
+            first = by_body.setdefault(body, i)
+            if first != i:
+                of[i], rules[i] = ids[first], "same_body"
+                continue
+        mine = _sentences(str(bodies[i]))
+        if len(mine) < _MIN_SENTENCES:
+            continue
+        candidates = {
+            j for s in mine if len(found := by_sentence.get(s, ())) <= _HOT for j in found
+        }
+        need = NEAR_DUPLICATE_SHARE * len(mine)
+        matches = [
+            j
+            for j in candidates
+            if len(mine & sentences_of[j]) >= max(need, NEAR_DUPLICATE_SHARE * len(sentences_of[j]))
+        ]
+        if matches:
+            first = min(matches, key=rank.__getitem__)
+            of[i], rules[i] = ids[first], "sentences"
+            continue
+        # only originals propose candidates: a duplicate points at an original
+        sentences_of[i] = mine
+        for s in mine:
+            by_sentence.setdefault(s, []).append(i)
+    return pd.DataFrame({"duplicate_of": of, "duplicate_rule": rules}, index=articles.index)
+
+
+def mark_duplicates(articles: pd.DataFrame) -> pd.DataFrame:
+    """The articles with ``duplicate_of`` and ``duplicate_rule`` set over the whole
+    table (:func:`find_duplicates`); a copy, the other columns as they were."""
+    found = find_duplicates(articles)
+    out = articles.copy()
+    for col in found.columns:
+        out[col] = found[col].astype(articles[col].dtype if col in articles.columns else "str")
+    n = int(found["duplicate_of"].ne("").sum())
+    if n:
+        logger.info("%d of %d articles repeat an earlier one", n, len(articles))
+    return out
+
+
+def duplicate_ids(articles: pd.DataFrame) -> set[str]:
+    """The ids of the articles that repeat an earlier one (``duplicate_of`` set), except
+    ids an original has too (a file copied under its own name gives its ids again)."""
+    if articles is None or "duplicate_of" not in articles.columns or not len(articles):
+        return set()
+    copy = articles["duplicate_of"].astype("string").fillna("").ne("").to_numpy()
+    ids = articles["article_id"].astype(str)
+    return set(ids[copy]) - set(ids[~copy])
+
+
+def uncount_duplicates(events: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """The events with those of duplicate articles (and rows repeating an ``event_id``:
+    a file copied under its own name) no longer counted: ``counted`` false,
+    ``n_articles`` 0, ``duplicate:article`` added to ``rule``. A copy."""
+    dup = events["article_id"].astype(str).isin(duplicate_ids(articles))
+    if "event_id" in events.columns:
+        dup |= events["event_id"].duplicated()
+    dup &= events["counted"].astype(bool)
+    out = events.copy()
+    if dup.any():
+        out.loc[dup, "counted"] = False
+        if "n_articles" in out.columns:
+            out.loc[dup, "n_articles"] = 0
+        if "rule" in out.columns:
+            out.loc[dup, "rule"] = out.loc[dup, "rule"].astype(str) + ";duplicate:article"
+    return out
