@@ -28,7 +28,6 @@ import dataclasses
 import difflib
 import logging
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
@@ -393,20 +392,25 @@ _MIN_BODY = 30  # characters of a body repeated under another headline (shorter:
 _MIN_SENTENCES = 3  # sentences an article needs for the sentence rule
 _MIN_SENTENCE = 6  # characters of a sentence counted by the sentence rule
 _HOT = 50  # a sentence in more articles than this (a formula) finds no candidates
+_TEMPLATE_HEADLINES = 3  # a body under this many headlines or more is a page template
 _SENTENCE_SPLIT = re.compile(r"[。!?;…\n]+")
 _SPACES = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
 
 
+#: Full-width forms (！ to ～) to their ASCII twins, the ideographic space to a space.
+_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def _normalised(text: str) -> str:
-    """Text compared for duplicates: full-width forms made half-width (NFKC: ，→, ！→!
-    （→( Ａ→A, the ideographic space a space), then every space removed."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
+    """Text compared for duplicates: full-width forms made half-width (，→, ！→! （→(
+    Ａ→A), then every space removed."""
+    return _SPACES.sub("", text.translate(_WIDTH))
 
 
 def _sentences(body: str) -> frozenset[str]:
     """The body's distinct sentences (normalised), of :data:`_MIN_SENTENCE` characters
     or more, split at 。！？；… and line breaks."""
-    parts = _SENTENCE_SPLIT.split(unicodedata.normalize("NFKC", body))
+    parts = _SENTENCE_SPLIT.split(body.translate(_WIDTH))
     found = (_SPACES.sub("", p).strip("\"'”’」』)】》") for p in parts)
     return frozenset(p for p in found if len(p) >= _MIN_SENTENCE)
 
@@ -422,15 +426,18 @@ def find_duplicates(articles: pd.DataFrame) -> pd.DataFrame:
       made half-width (``，`` and ``,``; a report printed on two pages, a file read
       twice);
     * ``same_body``: the same body (of 30 characters or more) under another headline;
-    * ``sentences``: at least 90% (:data:`NEAR_DUPLICATE_SHARE`) of the sentences of
-      each of the two are the same (articles of 3 sentences or more: a report lightly
-      edited for another page).
+    * ``sentences``: the sentences the two have in common make at least 90%
+      (:data:`NEAR_DUPLICATE_SHARE`) of the sentences of each, weighed by their
+      length (articles of 3 sentences or more: a report edited for another page, or
+      a copy with a caption or an editor's note added).
 
     Rows that are not articles (``kind`` boilerplate) and articles without a body are
-    never duplicates. Linear in the corpus: titles, bodies and sentences meet in hash
-    tables, never pair by pair; a sentence found in more than 50 articles (a formula)
-    does not propose candidates. The result depends only on the rows, not on their
-    order in the table (rows equal in all three keep the table's order).
+    never duplicates, and a body found under three headlines or more is a page
+    template (a crawler's failure, a notice), not one report: only ``exact`` applies
+    to it. Linear in the corpus: titles, bodies and sentences meet in hash tables,
+    never pair by pair; a sentence found in more than 50 articles (a formula) does not
+    propose candidates. The result depends only on the rows, not on their order in
+    the table (rows equal in all three keep the table's order).
 
     Returns:
         A frame on the index of ``articles``: ``duplicate_of`` (the original's
@@ -471,23 +478,31 @@ def find_duplicates(articles: pd.DataFrame) -> pd.DataFrame:
         .sort_values(["missing", "issue", "source", "position", "row"], kind="stable")["row"]
         .tolist()
     )
+    normalised: dict[int, tuple[str, str]] = {}
+    headlines: dict[str, set[str]] = {}
+    for i in range(n):
+        if kinds[i] in ("", "article") and (body := _normalised(str(bodies[i]))):
+            normalised[i] = (_normalised(str(titles[i])), body)
+            headlines.setdefault(body, set()).add(normalised[i][0])
+    # a body under three headlines or more is a page template (a crawler's failure,
+    # a notice), not one report printed under another headline
+    templates = {body for body, seen in headlines.items() if len(seen) >= _TEMPLATE_HEADLINES}
     exact: dict[tuple[str, str], int] = {}
     by_body: dict[str, int] = {}
     by_sentence: dict[str, list[int]] = {}
-    sentences_of: dict[int, frozenset[str]] = {}
+    sentences_of: dict[int, tuple[frozenset[str], int]] = {}
     rank = {row: k for k, row in enumerate(order)}
     for i in order:
-        if kinds[i] not in ("", "article"):
+        if i not in normalised:
             continue
-        body = _normalised(str(bodies[i]))
-        if not body:
-            continue
-        key = (_normalised(str(titles[i])), body)
-        first = exact.get(key)
-        if first is not None:
+        key = normalised[i]
+        first = exact.setdefault(key, i)
+        if first != i:
             of[i], rules[i] = ids[first], "exact"
             continue
-        exact[key] = i
+        body = key[1]
+        if body in templates:
+            continue
         if len(body) >= _MIN_BODY:
             first = by_body.setdefault(body, i)
             if first != i:
@@ -496,21 +511,22 @@ def find_duplicates(articles: pd.DataFrame) -> pd.DataFrame:
         mine = _sentences(str(bodies[i]))
         if len(mine) < _MIN_SENTENCES:
             continue
+        size = sum(map(len, mine))
         candidates = {
             j for s in mine if len(found := by_sentence.get(s, ())) <= _HOT for j in found
         }
-        need = NEAR_DUPLICATE_SHARE * len(mine)
-        matches = [
-            j
-            for j in candidates
-            if len(mine & sentences_of[j]) >= max(need, NEAR_DUPLICATE_SHARE * len(sentences_of[j]))
-        ]
+        matches = []
+        for j in candidates:
+            theirs, their_size = sentences_of[j]
+            shared = sum(map(len, mine & theirs))
+            if shared >= NEAR_DUPLICATE_SHARE * max(size, their_size):
+                matches.append(j)
         if matches:
             first = min(matches, key=rank.__getitem__)
             of[i], rules[i] = ids[first], "sentences"
             continue
         # only originals propose candidates: a duplicate points at an original
-        sentences_of[i] = mine
+        sentences_of[i] = (mine, size)
         for s in mine:
             by_sentence.setdefault(s, []).append(i)
     return pd.DataFrame({"duplicate_of": of, "duplicate_rule": rules}, index=articles.index)
