@@ -162,10 +162,14 @@ def _duplicates_line(articles: pd.DataFrame, kept: bool = False) -> str:
     rules = rules[rules.ne("")]
     if rules.empty:
         return ""
+    from analysis.select import DUPLICATE_RULES
+
     by_rule = rules.value_counts()
+    order = [r for r in DUPLICATE_RULES if r in by_rule.index]
+    order += sorted(set(by_rule.index) - set(order))
     return (
         f"duplicates: {len(rules):,} article(s) repeat an earlier one ("
-        + ", ".join(f"{k} {v:,}" for k, v in by_rule.items())
+        + ", ".join(f"{k} {by_rule[k]:,}" for k in order)
         + "); marked in duplicate_of, "
         + ("kept in counts (--keep-duplicates)" if kept else "left out of counts and keywords")
     )

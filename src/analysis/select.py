@@ -393,26 +393,36 @@ _MIN_SENTENCES = 3  # sentences an article needs for the sentence rule
 _MIN_SENTENCE = 6  # characters of a sentence counted by the sentence rule
 _HOT = 50  # a sentence in more articles than this (a formula) finds no candidates
 _TEMPLATE_HEADLINES = 3  # a body under this many headlines or more is a page template
-_SENTENCE_SPLIT = re.compile(r"[。!?;…\n]+")
-_SPACES = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
-
-
-#: Full-width forms (！ to ～) to their ASCII twins, the ideographic space to a space.
-_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_SENTENCE_SPLIT = re.compile(r"[。！？；!?;…\n]+")
+# spaces, punctuation of either width and symbols (ASCII and Latin-1 punctuation, general
+# punctuation, arrows to miscellaneous symbols, CJK punctuation, full-width punctuation)
+_NOT_WORDS = re.compile(
+    "[\\s\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f\u00a0-\u00bf\u2000-\u206f"
+    "\u2190-\u2bff\u3000-\u303f\ufe30-\ufe4f\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40"
+    "\uff5b-\uff65\ufeff]+"
+)
+_WIDE = re.compile(r"[０-９Ａ-Ｚａ-ｚ]")
+#: Full-width letters and digits to their ASCII twins.
+_WIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF5B)}
 
 
 def _normalised(text: str) -> str:
-    """Text compared for duplicates: full-width forms made half-width (，→, ！→! （→(
-    Ａ→A), then every space removed."""
-    return _SPACES.sub("", text.translate(_WIDTH))
+    """Text compared for duplicates: its letters, digits and characters only (spaces and
+    punctuation of either width set aside), full-width letters and digits made
+    half-width (Ａ→A, １→1)."""
+    text = _NOT_WORDS.sub("", text)
+    return text.translate(_WIDTH) if _WIDE.search(text) else text
 
 
-def _sentences(body: str) -> frozenset[str]:
-    """The body's distinct sentences (normalised), of :data:`_MIN_SENTENCE` characters
-    or more, split at 。！？；… and line breaks."""
-    parts = _SENTENCE_SPLIT.split(body.translate(_WIDTH))
-    found = (_SPACES.sub("", p).strip("\"'”’」』)】》") for p in parts)
-    return frozenset(p for p in found if len(p) >= _MIN_SENTENCE)
+def _sentences(body: str) -> list[str]:
+    """The body's sentences, split at 。！？；… (either width) and line breaks, each
+    :func:`_normalised` (joined, they are the normalised body: the split is at
+    punctuation)."""
+    # (three passes over the whole body, not one call per sentence)
+    return _normalised(_SENTENCE_SPLIT.sub(_BREAK, body)).split(_BREAK)
+
+
+_BREAK = "\ue000"  # a private-use character: no punctuation, kept by _normalised
 
 
 def find_duplicates(articles: pd.DataFrame) -> pd.DataFrame:
@@ -422,9 +432,9 @@ def find_duplicates(articles: pd.DataFrame) -> pd.DataFrame:
     ``position`` (then table order): the first of a report is the original, each later
     copy a duplicate of it. A copy is, by the first rule that holds:
 
-    * ``exact``: the same title and body once spaces are removed and full-width forms
-      made half-width (``，`` and ``,``; a report printed on two pages, a file read
-      twice);
+    * ``exact``: the same title and body once spaces and punctuation (full or half
+      width: ``，`` or ``,``) are set aside and full-width letters and digits made
+      half-width (a report printed on two pages, a file read twice);
     * ``same_body``: the same body (of 30 characters or more) under another headline;
     * ``sentences``: the sentences the two have in common make at least 90%
       (:data:`NEAR_DUPLICATE_SHARE`) of the sentences of each, weighed by their
@@ -479,9 +489,13 @@ def find_duplicates(articles: pd.DataFrame) -> pd.DataFrame:
         .tolist()
     )
     normalised: dict[int, tuple[str, str]] = {}
+    sentences: dict[int, list[str]] = {}
     headlines: dict[str, set[str]] = {}
     for i in range(n):
-        if kinds[i] in ("", "article") and (body := _normalised(str(bodies[i]))):
+        if kinds[i] not in ("", "article"):
+            continue
+        sentences[i] = _sentences(str(bodies[i]))
+        if body := "".join(sentences[i]):
             normalised[i] = (_normalised(str(titles[i])), body)
             headlines.setdefault(body, set()).add(normalised[i][0])
     # a body under three headlines or more is a page template (a crawler's failure,
@@ -508,7 +522,7 @@ def find_duplicates(articles: pd.DataFrame) -> pd.DataFrame:
             if first != i:
                 of[i], rules[i] = ids[first], "same_body"
                 continue
-        mine = _sentences(str(bodies[i]))
+        mine = frozenset(p for p in sentences.pop(i) if len(p) >= _MIN_SENTENCE)
         if len(mine) < _MIN_SENTENCES:
             continue
         size = sum(map(len, mine))
