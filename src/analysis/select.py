@@ -240,8 +240,8 @@ def select_articles(
     Returns:
         The kept rows of ``articles``, in their order. ``attrs["selection"]`` records
         what was done: ``n_articles`` (articles given), ``n_kept``, ``n_dropped``,
-        ``n_duplicates`` (articles repeating an earlier one among those given, left
-        out unless ``keep_duplicates``), ``keep_duplicates``,
+        ``n_duplicates`` (articles repeating an earlier one among those the focus
+        keeps, left out unless ``keep_duplicates``), ``keep_duplicates``,
         ``parks`` (resolved entity ids), ``filters`` (each filter in words, Chinese),
         ``issue_range`` (first and last issue date of the kept articles, ISO, or None).
 
@@ -252,11 +252,6 @@ def select_articles(
     keep = pd.Series(True, index=articles.index)
     if "kind" in articles.columns:
         keep &= articles["kind"].astype(str).eq("article")
-    copies = pd.Series(False, index=articles.index)
-    if "duplicate_of" in articles.columns:
-        copies = articles["duplicate_of"].astype("string").fillna("").ne("") & keep
-        if not keep_duplicates:
-            keep &= ~copies
     parks: list[str] = []
     names: dict[str, str] = {}
     needs_mentions = focus.parks or focus.provinces or focus.parks_only
@@ -289,6 +284,11 @@ def select_articles(
         keep &= dates >= pd.Timestamp(focus.since)
     if focus.until:
         keep &= dates < pd.Timestamp(focus.until) + pd.Timedelta(days=1)
+    copies = pd.Series(False, index=articles.index)
+    if "duplicate_of" in articles.columns:
+        copies = articles["duplicate_of"].astype("string").fillna("").ne("") & keep
+        if not keep_duplicates:
+            keep &= ~copies
     kept = articles[keep]
     kept_dates = dates[keep].dropna()
     kept.attrs["selection"] = {
