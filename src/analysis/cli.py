@@ -86,6 +86,12 @@ def _parser(prog: str = COMMAND) -> argparse.ArgumentParser:
     common.add_argument(
         "--strict", action="store_true", help="stop at the first bad input instead of skipping it"
     )
+    common.add_argument(
+        "--keep-duplicates",
+        action="store_true",
+        help="count articles that repeat an earlier one (default: marked in the articles "
+        "table's duplicate_of and left out of counts, keywords, events and the report)",
+    )
     common.add_argument("--force", action="store_true", help="ignore the cache")
     common.add_argument("--no-progress", action="store_true", help="no progress bars")
     common.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
@@ -210,6 +216,7 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
             figures_dir=getattr(args, "figures", None),
             sheet=args.sheet,
             dayfirst=args.dayfirst,
+            keep_duplicates=args.keep_duplicates,
         )
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -228,7 +235,7 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
             from analysis.pipeline import write_tables
             from analysis.select import focus_tables
 
-            kept = focus_tables(result.tables, focus)
+            kept = focus_tables(result.tables, focus, keep_duplicates=args.keep_duplicates)
             selection = kept["articles"].attrs["selection"]
             line = (
                 f"focus: {selection['n_kept']} of {selection['n_articles']} articles "
@@ -267,6 +274,7 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
                     "n_skipped": len(result.report.skipped),
                 },
                 stats=stats,
+                keep_duplicates=args.keep_duplicates,
             )
             if line := stats.summary("tables.xlsx and report.html"):
                 print(line)

@@ -81,6 +81,8 @@ _TEXT = {
         "n_skipped": "跳过的文件",
         "kept": "保留文章",
         "dropped": "未入选文章",
+        "duplicates": "重复刊登的文章（未计入）",
+        "duplicates_kept": "重复刊登的文章（已计入）",
         "issue_range": "报纸日期范围",
         "filters": "筛选条件",
         "no_filter": "无（全部文章）",
@@ -134,6 +136,8 @@ _TEXT = {
         "n_skipped": "files skipped",
         "kept": "articles kept",
         "dropped": "articles left out",
+        "duplicates": "duplicate articles (left out)",
+        "duplicates_kept": "duplicate articles (kept)",
         "issue_range": "issue dates",
         "filters": "filters",
         "no_filter": "none (every article)",
@@ -962,6 +966,9 @@ def _provenance_html(
     if selection:
         rows.append([t["kept"], _esc(selection.get("n_kept"))])
         rows.append([t["dropped"], _esc(selection.get("n_dropped"))])
+        if selection.get("n_duplicates"):
+            kept = "duplicates_kept" if selection.get("keep_duplicates") else "duplicates"
+            rows.append([t[kept], _esc(selection["n_duplicates"])])
         issue_range = selection.get("issue_range")
         if issue_range:
             rows.append([t["issue_range"], _esc(" – ".join(issue_range))])
@@ -1514,6 +1521,7 @@ def build_report(
     inputs_key: str | None = None,
     force: bool = False,
     stats: ExportStats | None = None,
+    keep_duplicates: bool = False,
 ) -> Path:
     """Every figure (PNG, SVG, PDF), an Excel workbook of the tables and the HTML report.
 
@@ -1541,6 +1549,9 @@ def build_report(
         force: write everything again.
         stats: counts what the workbook and the report changed to be safe to open
             (:class:`analysis.publish.ExportStats`).
+        keep_duplicates: count the articles that repeat an earlier one (``duplicate_of``
+            set); by default they are left out of every count, chart and sheet, and the
+            report says how many there were.
 
     Returns:
         The path of ``report.html``.
@@ -1557,13 +1568,13 @@ def build_report(
         remove_stale_temporaries(folder)
     html_path, book_path, state_path = out / "report.html", processed / "tables.xlsx", out / _STATE
     state = {} if force else _read_state(state_path)
-    options = [__version__, lang, keywords_by, rate, focus.key(), provenance]
+    options = [__version__, lang, keywords_by, rate, focus.key(), provenance, keep_duplicates]
     run_key = content_hash(inputs_key, *options) if inputs_key else None
     outputs_exist = html_path.is_file() and book_path.is_file()
     if run_key and state.get("run") == run_key and outputs_exist:
         logger.info("report: nothing changed since the last run")
         return html_path
-    tables = focus_tables(tables, focus)
+    tables = focus_tables(tables, focus, keep_duplicates=keep_duplicates)
     selection = tables["articles"].attrs.get("selection", {}) if "articles" in tables else {}
     parks = selection.get("parks", [])
     data = figure_tables(tables, lang=lang, keywords_by=keywords_by)
@@ -1607,6 +1618,9 @@ def build_report(
     notes.append(
         f"文章：保留 {selection.get('n_kept', '')}，未入选 {selection.get('n_dropped', '')}"
     )
+    if selection.get("n_duplicates"):
+        counted = "计入统计" if selection.get("keep_duplicates") else "未计入统计"
+        notes.append(f"重复刊登的文章：{selection['n_duplicates']} 篇（{counted}）")
     sheets = workbook_sheets(tables, data, lang=lang)
     book_hash = content_hash(*sheets.values(), list(sheets), notes, lang, __version__)
     if state.get("workbook") != book_hash or not book_path.is_file():

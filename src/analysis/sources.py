@@ -769,6 +769,10 @@ def iter_input_files(
     it (:func:`analysis.pages.file_name`), so that ids do not depend on the folder
     the build started from.
 
+    A file reached twice (a folder and a file inside it, overlapping folders, a link
+    to a file already found, a hard link) is read once, where it was first found; the
+    others are listed in ``report.ignored``.
+
     Files that cannot be read as inputs (broken links, link loops, FIFOs, devices,
     sockets; :func:`file_problem`) are never opened: with ``errors="warn"`` they are
     listed in ``report.skipped``, with ``errors="raise"`` the first raises.
@@ -781,6 +785,23 @@ def iter_input_files(
             cannot be read.
     """
     excluded = [(Path(e).resolve(), why) for e, why in exclude]
+    seen: dict[tuple[int, int], Path] = {}  # (device, inode) of every file yielded
+
+    def again(f: Path) -> bool:
+        """True when ``f`` is a file already found (given twice: a folder and a file in
+        it, two overlapping folders, a link): listed in ``report.ignored``, read once."""
+        try:
+            st = f.stat()
+        except OSError:
+            return False
+        first = seen.setdefault((st.st_dev, st.st_ino), f)
+        if first is f:
+            return False
+        why = f"the same file as {_display(first)}: read once"
+        if report is not None:
+            report.ignored.append((_display(f), why))
+        logger.info("ignored %s: %s", _display(f), why)
+        return True
 
     def problem_of(f: Path) -> bool:
         problem = file_problem(f)
@@ -827,7 +848,7 @@ def iter_input_files(
                         report.ignored.append((_display(f), reason))
                     logger.info("ignored %s: %s", _display(f), reason)
                     continue
-                if problem_of(f):
+                if problem_of(f) or again(f):
                     continue
                 yield f, f.relative_to(p).as_posix()
         else:
@@ -836,7 +857,7 @@ def iter_input_files(
                 if report is not None:
                     report.ignored.append((_display(p), why))
                 continue
-            if problem_of(p):
+            if problem_of(p) or again(p):
                 continue
             yield p, p.name
 
@@ -956,7 +977,9 @@ def load_articles(
         files in the order given (folders sorted), rows in page order. For tables,
         ``source`` is the file, ``position`` the row number, ``date_source``
         ``"table"`` when the date column gave the date, and ``paper`` comes from
-        a 来源/source column. ``df.attrs["load_report"]`` is a
+        a 来源/source column. ``duplicate_of`` and ``duplicate_rule`` mark the
+        articles that repeat an earlier one of all the files read
+        (:func:`analysis.select.find_duplicates`). ``df.attrs["load_report"]`` is a
         :class:`LoadReport`.
 
     Raises:
@@ -1003,7 +1026,9 @@ def load_articles(
         report.loaded.append((_display(path), len(rows)))
         report.notes += [(_display(path), note) for note in notes]
         records.extend(rows)
-    frame = articles_frame(records)
+    from analysis.select import mark_duplicates
+
+    frame = mark_duplicates(articles_frame(records))
     frame.attrs["load_report"] = report
     if frame["article_id"].duplicated().any():
         dup = frame.loc[frame["article_id"].duplicated(), "source"].iloc[0]
