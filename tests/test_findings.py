@@ -306,3 +306,16 @@ def test_readable_table_has_chinese_headers_dates_names_and_no_ids():
         "日期",
         "文章编号",
     ]
+
+
+def test_selection_and_overview_say_how_many_duplicates_were_left_out():
+    info = {"n_articles": 12, "n_kept": 10, "n_duplicates": 2, "filters": []}
+    assert findings.selection(info) == (
+        "读入 12 篇文章，未加筛选，保留 10 篇；另有 2 篇是重复刊登的报道，不计入。"
+    )
+    kept = {**info, "n_kept": 12, "keep_duplicates": True}
+    assert findings.selection(kept) == (
+        "读入 12 篇文章，未加筛选，全部保留；其中 2 篇是重复刊登的报道，照样计入。"
+    )
+    articles = _articles(3).assign(duplicate_of=["", "", "a0"])
+    assert findings.overview(articles).startswith("所选文章中共有 2 篇文章")

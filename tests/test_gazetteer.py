@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -37,8 +39,19 @@ def test_parks_cover_the_four_provinces(parks):
 def test_doubtful_rows_are_flagged_not_dropped(parks):
     status = parks.set_index("park_id")["status"]
     assert status["suzhou-sip"] == "contested"
-    assert status["shaoxing"] == "unconfirmed"
-    assert (status.drop(["suzhou-sip", "shaoxing"]) == "confirmed").all()
+    # 绍兴: confirmed once a stored source named it national (no government page yet)
+    assert status["shaoxing"] == "confirmed"
+    assert (status.drop(["suzhou-sip"]) == "confirmed").all()
+
+
+def test_every_row_cites_a_government_page_or_says_none_was_found(parks):
+    for row in parks.itertuples():
+        cites_gov = "Government source" in row.status_note
+        says_none = re.search(r"no government page", row.status_note, re.IGNORECASE)
+        assert cites_gov != bool(says_none), row.park_id
+        if cites_gov:
+            first_host = re.match(r"https?://([^/\s]+)", row.sources).group(1)
+            assert first_host == "gov.cn" or first_host.endswith(".gov.cn"), row.park_id
 
 
 def test_known_facts(parks):

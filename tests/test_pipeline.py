@@ -51,7 +51,17 @@ def test_build_writes_every_table_and_reads_back(corpus, tmp_path):
     # with no date) names 8月8日 in its lead, after the issue dates 08-01..08-06 given
     # by the names: outside the issue's window, that is not the article's date (the
     # issue date is), so its meeting and unveiling are to come and not counted
-    assert len(counted) == 6 * (13 - 2)
+    # the six copies are one page printed six times: the first copy (earliest issue
+    # date) is the original, the 25 articles of the other five its exact duplicates,
+    # whose events are not counted
+    articles = tables["articles"]
+    first = articles[articles["issue_date"] == pd.Timestamp("2023-08-01")]
+    assert (first["duplicate_of"] == "").all() and len(first) == 5
+    assert articles["duplicate_rule"].value_counts().to_dict() == {"exact": 25, "": 5}
+    assert set(articles["duplicate_of"]) == {"", *first["article_id"]}
+    assert len(counted) == 13 - 2
+    assert set(counted["article_id"]) <= set(first["article_id"])
+    assert "duplicates: 25 article(s) repeat an earlier one (exact 25)" in result.summary()
     assert isinstance(tables["events"]["parks"].iloc[0], list)
     pd.testing.assert_frame_equal(tables["articles"], result.tables["articles"])
     csv = pd.read_csv(out / "articles.csv", encoding="utf-8-sig")
@@ -275,3 +285,71 @@ def test_csv_has_one_header_whatever_the_chunks(tmp_path):
     path = publish._write_csv_table(table, tmp_path / "t.csv")
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     assert lines == ['"title","n"', '"甲",1', '"乙",2', '"甲",1', '"乙",2']
+
+
+def test_csv_dates_are_iso_dates_and_times_only_where_there_are_times(tmp_path):
+    import pyarrow as pa
+
+    table = pa.table(
+        {
+            "issue_date": pd.to_datetime(["2023-08-09", None]),
+            "date": pd.to_datetime(["2023-08-09 10:30:15.5", "2023-08-10 00:00"], format="ISO8601"),
+        }
+    )
+    path = publish._write_csv_table(table, tmp_path / "t.csv")
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    assert lines == [
+        '"issue_date","date"',
+        '2023-08-09,"2023-08-09 10:30:15"',
+        ',"2023-08-10 00:00:00"',
+    ]
+
+
+def test_keep_duplicates_counts_every_copy(corpus, tmp_path):
+    # the six copies of the sample page: by default the five later copies are
+    # duplicates, without counted events or keywords; kept, every copy counts
+    default = _build(corpus, tmp_path / "default", jobs=1)
+    kept = _build(corpus, tmp_path / "kept", jobs=1, keep_duplicates=True)
+    for result in (default, kept):
+        assert (result.tables["articles"]["duplicate_rule"] == "exact").sum() == 25
+    assert default.tables["events"]["counted"].sum() == 13 - 2
+    assert kept.tables["events"]["counted"].sum() == 6 * (13 - 2)
+    copies = default.tables["events"][~default.tables["events"]["counted"]]
+    assert copies["rule"].str.endswith(";duplicate:article").sum() == 5 * (13 - 2)
+    assert default.tables["keywords"]["group"].nunique() == 5
+    assert kept.tables["keywords"]["group"].nunique() == 30
+    assert "left out of counts" in default.summary() and "kept in counts" in kept.summary()
+    # the option is part of what a rebuild compares
+    assert not _build(corpus, tmp_path / "kept", jobs=1).unchanged
+
+
+def test_command_line_keep_duplicates(corpus, tmp_path, capsys):
+    out = tmp_path / "cli"
+    args = ["build", str(corpus), "--out", str(out), "--jobs", "1", "--no-progress"]
+    assert main([*args, "--park", "无锡高新区"]) == 0
+    printed = capsys.readouterr().out
+    assert "duplicates: 25 article(s) repeat an earlier one (exact 25)" in printed
+    focus = pipeline.load_tables(out / "focus")
+    assert (focus["articles"]["duplicate_of"] == "").all()
+    assert main([*args, "--park", "无锡高新区", "--keep-duplicates"]) == 0
+    assert "kept in counts (--keep-duplicates)" in capsys.readouterr().out
+    assert (pipeline.load_tables(out / "focus")["articles"]["duplicate_of"] != "").any()
+
+
+def test_the_same_file_given_twice_is_processed_once(corpus, tmp_path):
+    one = corpus / "paper_2023-08-02.txt"
+    given = [corpus, one, corpus / "2023"]
+    result = pipeline.build(given, out_dir=tmp_path / "out", jobs=1, progress=False)
+    assert result.n_inputs == 6 and len(result.tables["articles"]) == 30
+    assert sorted(why.split(":")[0] for _, why in result.report.ignored) == [
+        "the same file as " + str(p) for p in sorted([one, *(corpus / "2023").iterdir()])
+    ]
+
+
+def test_article_ids_do_not_depend_on_the_folder_the_build_starts_from(corpus, tmp_path):
+    # (issue 13, item 6) the build started at the parent folder and at a subfolder
+    whole = _build(corpus, tmp_path / "whole", jobs=1).tables["articles"]
+    part = _build(corpus / "2023", tmp_path / "part", jobs=1).tables["articles"]
+    in_part = whole[whole["source"].str.contains("/2023/")]
+    assert len(part) == len(in_part) == 15
+    assert list(part["article_id"]) == list(in_part["article_id"])

@@ -414,3 +414,32 @@ def test_every_figure_of_an_empty_corpus_is_a_readable_empty_chart():
     assert figures
     for fig in figures.values():
         assert "无数据" in _all_text(fig) or "没有" in _all_text(fig)
+
+
+def test_every_mention_kind_has_a_label_in_each_language():
+    from analysis.mentions import KINDS
+
+    for lang in ("zh", "en"):
+        assert set(KINDS) <= set(plots.KIND_LABELS[lang]), lang
+    assert plots.KIND_LABELS["zh"]["international"] == "国际组织"
+    assert "international" in plots.ORG_KINDS
+
+
+def test_wordcloud_weighs_keywords_by_how_rare_they_are_in_the_corpus():
+    from analysis import report
+
+    ids = [f"a{i}" for i in range(5)]
+    articles = pd.DataFrame(
+        {"article_id": ids, "kind": "article", "title": [f"标题{i}" for i in ids], "body": ids}
+    )
+    keywords = pd.DataFrame(
+        [(a, "合作", 0.5, 1, 1) for a in ids[:4]] + [(a, "集成电路", 0.4, 2, 1) for a in ids[:3]],
+        columns=["group", "keyword", "score", "rank", "n_docs"],
+    )
+    # 合作 is in every article, 集成电路 in three: fewer articles, but it tells them apart
+    tokens = pd.DataFrame(
+        {"article_id": ids, "tokens": [["合作", "集成电路"]] * 3 + [["合作"]] * 2}
+    )
+    words = report.distinctive_words({"articles": articles, "keywords": keywords, "tokens": tokens})
+    assert words["keyword"].tolist() == ["集成电路", "合作"]
+    assert words["n_docs"].tolist() == [3, 4]

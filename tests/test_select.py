@@ -158,3 +158,27 @@ def test_cli_build_writes_the_focused_tables(tmp_path, capsys):
     full, focused = load_tables(out), load_tables(out / "focus")
     assert 0 < len(focused["articles"]) < len(full["articles"])
     assert set(focused["mentions"]["article_id"]) <= set(focused["articles"]["article_id"])
+
+
+def test_duplicates_are_left_out_unless_kept_and_the_report_says_how_many(corpus):
+    from analysis.report import _TEXT, _provenance_html
+
+    arts = corpus["articles"].copy()
+    arts["duplicate_of"] = ""
+    arts["duplicate_rule"] = ""
+    # the second article is marked a reprint of the first
+    arts.loc[arts.index[1], ["duplicate_of", "duplicate_rule"]] = [
+        arts["article_id"].iloc[0],
+        "exact",
+    ]
+    tables = {**corpus, "articles": arts}
+    out = focus_tables(tables, Focus())
+    sel = out["articles"].attrs["selection"]
+    assert len(out["articles"]) == C.N - 1 and sel["n_duplicates"] == 1
+    assert arts["article_id"].iloc[1] not in set(out["mentions"]["article_id"])
+    assert "重复刊登的文章（未计入）</td><td>1<" in _provenance_html(sel, {}, _TEXT["zh"])
+    kept = focus_tables(tables, Focus(), keep_duplicates=True)
+    assert len(kept["articles"]) == C.N and kept["articles"].attrs["selection"]["n_duplicates"] == 1
+    assert "重复刊登的文章（已计入）" in _provenance_html(
+        kept["articles"].attrs["selection"], {}, _TEXT["zh"]
+    )

@@ -254,3 +254,137 @@ def test_article_ids_do_not_depend_on_the_folder_the_build_started_from(tmp_path
     ]
     assert ids[0] == ids[1] == ids[2] and len(ids[0]) == 2
     assert ids[3] == ids[0][:1]  # (files in name order: the .txt first)
+
+
+def test_excel_escapes_of_control_characters_are_read_back(tmp_path):
+    # Excel and XlsxWriter store a cell's carriage return as the escape _x000D_
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["标题", "正文"])
+    sheet.append(["新区揭牌", "新区揭牌。_x000D_\n新区将推动产业集聚。"])
+    book.save(tmp_path / "scraped_2023-08-09.xlsx")
+    df = analysis.load_articles(tmp_path / "scraped_2023-08-09.xlsx")
+    assert df.loc[0, "body"] == "新区揭牌。\n新区将推动产业集聚。"
+
+
+# --------------------------------------------------------------------------- duplicates
+# Crawler-style one-article files (headline, blank line, indented paragraphs), written
+# by us in the shape of the real ones.
+_LEAD = "\u3000\u3000本报南京3月4日电  "
+_REPORT = [
+    "江苏高新区今年一季度新增科技型中小企业一千二百家，同比增长百分之十八。",
+    "省科技厅有关负责人介绍，全省高新区研发投入强度达到百分之三点五。",
+    "苏州工业园区、无锡高新区等园区的创新平台建设加快推进，新建省级以上研发机构六十家。",
+    "下一步，全省将围绕集成电路、生物医药等产业，加快培育一批创新型领军企业。",
+    "各园区还将完善人才政策，吸引更多青年科技人才来苏创新创业。",
+]
+
+
+def _article_file(path, title, sentences, *, kicker="", width="full"):
+    body = "".join(sentences)
+    if width == "half":  # the same text typed with half-width punctuation and spaces
+        body = body.replace("，", ", ").replace("、", "、 ")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{kicker}\n{title}\n\n{_LEAD}{body}\n\u3000\u3000（记者 王浩）\n", "utf-8")
+
+
+def _duplicates(df):
+    """{title: (rule, title of the original)} of the duplicates."""
+    titles = dict(zip(df["article_id"], df["title"], strict=True))
+    copies = df[df["duplicate_of"] != ""]
+    return {
+        t: (r, titles[o])
+        for t, r, o in zip(
+            copies["title"], copies["duplicate_rule"], copies["duplicate_of"], strict=True
+        )
+    }
+
+
+def test_a_report_printed_twice_is_an_exact_duplicate_of_the_earliest_issue(tmp_path):
+    # the later issue's file sorts first by name: the earlier issue still holds the original
+    _article_file(tmp_path / "a_2019-03-06.txt", "江苏高新区创新动能持续增强", _REPORT)
+    _article_file(
+        tmp_path / "b_2019-03-05.txt", "江苏高新区创新动能持续增强", _REPORT, width="half"
+    )
+    df = analysis.load_articles(tmp_path)
+    original = df[df["source"].str.endswith("b_2019-03-05.txt")]
+    copy = df[df["source"].str.endswith("a_2019-03-06.txt")]
+    assert list(original["duplicate_of"]) == [""] and list(original["duplicate_rule"]) == [""]
+    assert list(copy["duplicate_of"]) == list(original["article_id"])
+    assert list(copy["duplicate_rule"]) == ["exact"]
+
+
+def test_the_same_body_under_another_headline_and_near_copies_are_duplicates(tmp_path):
+    day = tmp_path / "2019-03" / "20190305"
+    _article_file(day / "20190305-01-02.txt", "江苏高新区创新动能持续增强", _REPORT)
+    # page 4 prints the report under its own headline
+    _article_file(day / "20190305-04-01.txt", "一季度新增科技型企业千余家", _REPORT)
+    # page 5: the same report with a photo caption added (more than 90% of each is shared)
+    edited = [*_REPORT, "图为苏州工业园区一角（新华社发）。"]
+    _article_file(day / "20190305-05-01.txt", "创新动能持续增强", edited)
+    # page 6: shares two of the five sentences, a report of its own
+    own = [
+        _REPORT[0],
+        _REPORT[1],
+        "浙江杭州高新区同期新增高新技术企业三百家，数字经济核心产业营收增长两成。",
+        "安徽合肥高新区量子信息产业集群加快成势，新落户重点项目二十个。",
+        "上海张江科学城集成电路设计企业营收突破千亿元。",
+    ]
+    _article_file(day / "20190305-06-01.txt", "长三角高新区一季度成绩单", own)
+    df = analysis.load_articles(tmp_path)
+    assert _duplicates(df) == {
+        "一季度新增科技型企业千余家": ("same_body", "江苏高新区创新动能持续增强"),
+        "创新动能持续增强": ("sentences", "江苏高新区创新动能持续增强"),
+    }
+
+
+def test_a_body_under_three_headlines_is_a_template_not_a_duplicate(tmp_path):
+    # a crawler that saved the site's page shell instead of the article, three times
+    shell = ["首页 | 简 | 繁 | EN | 登录个人中心 | 退出 | 邮箱 | 无障碍。"] * 1 + _REPORT[:1]
+    for n, title in enumerate(["李强会见泰国国王", "何立峰主持中德财金对话", "丁薛祥出席开幕式"]):
+        _article_file(tmp_path / f"2025111{n}-01-01.txt", title, shell)
+    _article_file(tmp_path / "20251113-01-01.txt", "丁薛祥出席开幕式", shell)
+    df = analysis.load_articles(tmp_path)
+    assert _duplicates(df) == {"丁薛祥出席开幕式": ("exact", "丁薛祥出席开幕式")}
+
+
+def test_find_duplicates_leaves_boilerplate_empty_bodies_and_short_briefs_alone():
+    from analysis.select import find_duplicates
+
+    articles = pd.DataFrame(
+        {
+            "article_id": ["a", "b", "c", "d", "e", "f"],
+            "issue_date": pd.to_datetime(["2023-08-09"] * 6),
+            "source": ["p.txt"] * 6,
+            "position": [1, 2, 3, 4, 5, 6],
+            "kind": ["boilerplate", "boilerplate", "article", "article", "article", "article"],
+            "title": ["", "", "图片报道", "图片报道", "要闻", "快讯"],
+            "body": ["本版责编：王明", "本版责编：王明", "", "", "详见第三版。", "详见第三版。"],
+        }
+    )
+    found = find_duplicates(articles)
+    # boilerplate and bodiless photos are never duplicates; a body shorter than 30
+    # characters under another headline is not the same report
+    assert list(found["duplicate_of"]) == [""] * 6
+    # (an empty table gives an empty frame)
+    assert find_duplicates(articles.iloc[:0]).empty
+
+
+def test_the_same_file_given_twice_is_read_once(tmp_path):
+    day = tmp_path / "20190305"
+    _article_file(day / "20190305-01-02.txt", "江苏高新区创新动能持续增强", _REPORT)
+    _article_file(day / "20190305-01-03.txt", "长三角高新区一季度成绩单", _REPORT[:3])
+    link = tmp_path / "link.txt"
+    try:
+        link.symlink_to(day / "20190305-01-02.txt")
+    except OSError:
+        link = None
+    given = [day, day / "20190305-01-02.txt", tmp_path / "20190305" / ".." / "20190305"]
+    df = analysis.load_articles(*given, *([link] if link else []))
+    assert len(df) == 2 and df["article_id"].is_unique
+    assert (df["duplicate_of"] == "").all()
+    ignored = df.attrs["load_report"].ignored
+    assert len(ignored) == 3 + (link is not None)
+    assert all("the same file as" in why and why.endswith("read once") for _, why in ignored)

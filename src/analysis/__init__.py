@@ -39,6 +39,8 @@ _EXPORTS = {
     "Focus": "analysis.select",
     "select_articles": "analysis.select",
     "focus_tables": "analysis.select",
+    "find_duplicates": "analysis.select",
+    "mark_duplicates": "analysis.select",
     "event_table": "analysis.report",
     "readable_table": "analysis.report",
     "notebook_html": "analysis.report",

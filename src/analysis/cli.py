@@ -24,6 +24,16 @@ from analysis.errors import InputError
 COMMAND = "yrd-analysis"
 
 
+def _date_option(value: str) -> str:
+    """A date option in any form :func:`analysis.dates.parse_date` reads, as ISO."""
+    from analysis.dates import DATE_FORMS, parse_date
+
+    ts = parse_date(value)
+    if ts != ts:  # NaT
+        raise argparse.ArgumentTypeError(f"not a date: {value!r} (use one of: {DATE_FORMS})")
+    return ts.strftime("%Y-%m-%d")
+
+
 def _parser(prog: str = COMMAND) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -53,7 +63,16 @@ def _parser(prog: str = COMMAND) -> argparse.ArgumentParser:
     common.add_argument(
         "--issue-date",
         default=None,
-        help="issue date of every input (default: read from file names)",
+        type=_date_option,
+        metavar="DATE",
+        help="issue date of every input: 2023-08-09, 2023年8月9日, 20230809 ... "
+        "(default: read from file names)",
+    )
+    common.add_argument(
+        "--dayfirst",
+        action="store_true",
+        help="read tables' dates like 09/08/2023 day first (default: month first; "
+        "a note says when a file has such dates)",
     )
     common.add_argument(
         "--layout",
@@ -66,6 +85,12 @@ def _parser(prog: str = COMMAND) -> argparse.ArgumentParser:
     )
     common.add_argument(
         "--strict", action="store_true", help="stop at the first bad input instead of skipping it"
+    )
+    common.add_argument(
+        "--keep-duplicates",
+        action="store_true",
+        help="count articles that repeat an earlier one (default: marked in the articles "
+        "table's duplicate_of and left out of counts, keywords, events and the report)",
     )
     common.add_argument("--force", action="store_true", help="ignore the cache")
     common.add_argument("--no-progress", action="store_true", help="no progress bars")
@@ -90,8 +115,12 @@ def _parser(prog: str = COMMAND) -> argparse.ArgumentParser:
     focus.add_argument(
         "--parks-only", action="store_true", help="only articles that name a gazetteer park"
     )
-    focus.add_argument("--since", default=None, metavar="DATE", help="first issue date kept")
-    focus.add_argument("--until", default=None, metavar="DATE", help="last issue date kept")
+    focus.add_argument(
+        "--since", default=None, type=_date_option, metavar="DATE", help="first date kept"
+    )
+    focus.add_argument(
+        "--until", default=None, type=_date_option, metavar="DATE", help="last date kept"
+    )
     focus.add_argument("--title", default=None, help="the report's title")
 
     parser = argparse.ArgumentParser(
@@ -186,6 +215,8 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
             progress=not args.no_progress,
             figures_dir=getattr(args, "figures", None),
             sheet=args.sheet,
+            dayfirst=args.dayfirst,
+            keep_duplicates=args.keep_duplicates,
         )
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -200,17 +231,26 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
         return 1
     print(f"tables in {out_dir}")
     try:
-        if args.command == "build" and not focus.empty:
+        if not focus.empty:
             from analysis.pipeline import write_tables
             from analysis.select import focus_tables
 
-            kept = focus_tables(result.tables, focus)
+            kept = focus_tables(result.tables, focus, keep_duplicates=args.keep_duplicates)
             selection = kept["articles"].attrs["selection"]
-            write_tables({k: v for k, v in kept.items() if v is not None}, out_dir / "focus")
-            print(
+            line = (
                 f"focus: {selection['n_kept']} of {selection['n_articles']} articles "
-                f"({'; '.join(selection['filters'])}); tables in {out_dir / 'focus'}"
+                f"({'; '.join(selection['filters'])})"
             )
+            if args.command == "build":
+                write_tables({k: v for k, v in kept.items() if v is not None}, out_dir / "focus")
+                line += f"; tables in {out_dir / 'focus'}"
+            print(line)
+            if not selection["n_kept"]:
+                print(
+                    "warning: the focus keeps no article; the mentions table lists the parks "
+                    "and places the articles do name (kind park, place)",
+                    file=sys.stderr,
+                )
         if args.command == "report":
             from analysis.publish import ExportStats
             from analysis.report import build_report
@@ -234,6 +274,7 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
                     "n_skipped": len(result.report.skipped),
                 },
                 stats=stats,
+                keep_duplicates=args.keep_duplicates,
             )
             if line := stats.summary("tables.xlsx and report.html"):
                 print(line)

@@ -129,11 +129,22 @@ def build_dask(
     tables = publish.load_tables(out, stages.FILE_TABLES)
     if not batches:
         tables = stages.empty_tables()
+    # duplicates over the whole corpus: the articles and events parts written again as one
+    tables = stages.mark_corpus_duplicates(tables, options)
+    import pyarrow.parquet as pq
+
+    for name in ("articles", "events"):
+        folder = out / f"{name}.parquet"
+        for part in folder.glob("*.parquet"):
+            part.unlink()
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(
+            stages.to_arrow(tables[name], stages.table_schema(name)), folder / "part-00000.parquet"
+        )
     # the term counts of the tasks, in task order (the rows of the tables' parts)
     terms = TermCounts.concat([(r["terms"], 0, r["terms"].counts.shape[0]) for r in results])
     tables["keywords"] = stages.keywords_table(tables, options, terms)
     paths = {t: sorted((out / f"{t}.parquet").glob("*.parquet")) for t in stages.FILE_TABLES}
-    import pyarrow.parquet as pq
 
     kw = out / "keywords.parquet"
     kw.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import numbers
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -256,3 +258,164 @@ def date_in_header(text: str) -> pd.Timestamp | None:
         return None
     y, mo, d = int(m.group(1)), int(m.group(2) or m.group(4)), int(m.group(3) or m.group(5))
     return _valid(y, mo, d)
+
+
+# ------------------------------------------------------------------ dates as users write them
+# The forms of a table's date column and of ``--issue-date``; see :func:`parse_date`.
+_WRITTEN_YMD = re.compile(
+    r"^(?P<y>\d{4})\s*(?:年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*[日号]?"
+    r"|[-/.](?P<m2>\d{1,2})[-/.](?P<d2>\d{1,2}))"
+    r"(?P<rest>.*)$"
+)
+_WRITTEN_DMY = re.compile(r"^(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{4})(?P<rest>.*)$")
+_WRITTEN_TIME = re.compile(
+    r"^(?:[T\s]|日)*(?P<H>\d{1,2})\s*[:：时点]\s*(?P<M>\d{1,2})?\s*分?"
+    r"(?:\s*[:：]\s*(?P<S>\d{1,2}(?:\.\d+)?)\s*秒?)?\s*(?P<zone>Z|[+-]\d{2}:?\d{2})?\s*$",
+    re.IGNORECASE,
+)
+_EPOCH_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+_FIRST_YEAR, _LAST_YEAR = 1900, 2100
+
+
+class DateFormError(ValueError):
+    """A date written in no form we read (the message names the value and the forms)."""
+
+
+DATE_FORMS = (
+    "2023-08-09, 2023/8/9, 2023.8.9, 2023年8月9日, 20230809, ISO 8601 with a time and "
+    "an offset, epoch seconds or milliseconds, 09/08/2023 (day or month first: see dayfirst)"
+)
+
+
+def _plausible(ts) -> pd.Timestamp:
+    if ts is None or pd.isna(ts) or not _FIRST_YEAR <= ts.year <= _LAST_YEAR:
+        return pd.NaT
+    return ts
+
+
+def _from_epoch(number: float) -> pd.Timestamp:
+    """Epoch seconds (10 digits today) or milliseconds (13 digits), as UTC wall-clock time."""
+    size = abs(number)
+    if 1e8 <= size < 1e11:
+        unit = "s"
+    elif 1e11 <= size < 1e14:
+        unit = "ms"
+    else:
+        return pd.NaT
+    return _plausible(pd.Timestamp(number, unit=unit))
+
+
+def _with_time(day: pd.Timestamp | None, rest: str) -> pd.Timestamp:
+    if day is None:
+        return pd.NaT
+    rest = rest.strip()
+    if not rest:
+        return day
+    m = _WRITTEN_TIME.match(rest)
+    if not m:
+        return pd.NaT
+    hour, minute = int(m.group("H")), int(m.group("M") or 0)
+    second = float(m.group("S") or 0)
+    if hour > 24 or minute > 59 or second >= 61:
+        return pd.NaT
+    return day + pd.Timedelta(hours=hour, minutes=minute, seconds=second)
+
+
+def parse_date(value, *, dayfirst: bool = False) -> pd.Timestamp:
+    """A date as people and scrapers write it, as a naive Timestamp (NaT when unreadable).
+
+    Read: ``2023-08-09``, ``2023/8/9``, ``2023.8.9``, ``2023年8月9日`` (``号`` too), each
+    with an optional time (``10:30``, ``10时30分``, ``T10:30:00+08:00``); ``20230809``;
+    ISO 8601; epoch seconds or milliseconds, as numbers or strings (read as UTC);
+    ``datetime`` and ``Timestamp`` values. A value with an offset keeps its wall-clock
+    time as written (``2023-08-09 10:00+08:00`` is 10:00 on 9 August): a newspaper's
+    dates are local dates, and a column may mix zones. ``09/08/2023`` is read day first
+    only with ``dayfirst=True`` (month first otherwise) unless one part is over 12 (see
+    :func:`date_is_ambiguous`). Years outside 1900-2100 are NaT.
+
+    Example:
+        >>> parse_date("2023年8月9日"), parse_date(1691539200)
+        (Timestamp('2023-08-09 00:00:00'), Timestamp('2023-08-09 00:00:00'))
+    """
+    if value is None or isinstance(value, bool):
+        return pd.NaT
+    if isinstance(value, numbers.Real):
+        if value != value:  # NaN
+            return pd.NaT
+        if float(value).is_integer() and 19000101 <= value <= 21001231:
+            s = str(int(value))
+            return _plausible(_valid(int(s[:4]), int(s[4:6]), int(s[6:])))
+        return _from_epoch(float(value))
+    if not isinstance(value, str):  # datetime, date, numpy datetime64, Timestamp
+        try:
+            ts = pd.Timestamp(value)
+        except (ValueError, TypeError, OverflowError):
+            return pd.NaT
+        return _plausible(ts.tz_localize(None) if ts.tzinfo is not None else ts)
+    text = unicodedata.normalize("NFKC", value).strip()
+    if not text:
+        return pd.NaT
+    if _EPOCH_NUMBER.match(text):
+        if len(text) == 8 and text.isdigit():
+            return _plausible(_valid(int(text[:4]), int(text[4:6]), int(text[6:])))
+        return _from_epoch(float(text))
+    m = _WRITTEN_YMD.match(text)
+    if m:
+        month, day = m.group("m1") or m.group("m2"), m.group("d1") or m.group("d2")
+        stamp = _with_time(_valid(int(m.group("y")), int(month), int(day)), m.group("rest"))
+        return _plausible(stamp)
+    m = _WRITTEN_DMY.match(text)
+    if m:
+        a, b = int(m.group("a")), int(m.group("b"))
+        day_first = a > 12 or (dayfirst and b <= 12)
+        day, month = (a, b) if day_first else (b, a)
+        return _plausible(_with_time(_valid(int(m.group("y")), month, day), m.group("rest")))
+    try:  # anything else pandas reads (``Aug 9, 2023``, RFC 2822 ...)
+        ts = pd.Timestamp(text)
+    except (ValueError, TypeError, OverflowError):
+        return pd.NaT
+    return _plausible(ts.tz_localize(None) if ts.tzinfo is not None else ts)
+
+
+def date_is_ambiguous(value) -> bool:
+    """True for ``09/08/2023``-like values, which read differently day or month first."""
+    if not isinstance(value, str):
+        return False
+    m = _WRITTEN_DMY.match(unicodedata.normalize("NFKC", value).strip())
+    if not m:
+        return False
+    a, b = int(m.group("a")), int(m.group("b"))
+    return a <= 12 and b <= 12 and a != b
+
+
+def parse_dates(values: pd.Series, *, dayfirst: bool = False) -> tuple[pd.Series, int]:
+    """:func:`parse_date` over a column (each distinct value read once), and how many of
+    its values are ambiguous (``09/08/2023``: day or month first)."""
+    seen: dict = {}
+    parsed = []
+    ambiguous = 0
+    for v in values.tolist():
+        try:
+            ts, vague = seen[v]
+        except KeyError:
+            ts, vague = seen.setdefault(v, (parse_date(v, dayfirst=dayfirst), date_is_ambiguous(v)))
+        except TypeError:  # an unhashable cell (a list from a JSON file)
+            ts, vague = parse_date(v, dayfirst=dayfirst), False
+        parsed.append(ts)
+        ambiguous += vague
+    out = pd.to_datetime(pd.Series(parsed, index=values.index, dtype=object))
+    return out.astype("datetime64[ns]"), ambiguous
+
+
+def issue_timestamp(value, *, dayfirst: bool = False) -> pd.Timestamp | None:
+    """``--issue-date`` / ``issue_date=``: None stays None; any form of :func:`parse_date`.
+
+    Raises:
+        DateFormError: for a value in no form we read.
+    """
+    if value is None:
+        return None
+    ts = parse_date(value, dayfirst=dayfirst)
+    if pd.isna(ts):
+        raise DateFormError(f"not a date: {value!r} (use one of: {DATE_FORMS})")
+    return ts.normalize()

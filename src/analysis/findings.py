@@ -60,16 +60,30 @@ def selection(info: Mapping | None) -> str:
     if not info:
         return "没有筛选记录。"
     n_all, n_kept = int(info.get("n_articles", 0)), int(info.get("n_kept", 0))
+    n_copies = int(info.get("n_duplicates", 0) or 0)
+    kept_copies = bool(info.get("keep_duplicates"))
+    left_out = 0 if kept_copies else n_copies
     filters = list(info.get("filters") or [])
     if not filters:
         text = f"读入 {n_all} 篇文章，未加筛选"
-        text += "，全部保留" if n_kept == n_all else f"，保留 {n_kept} 篇正文（版面杂项不计）"
+        if n_kept == n_all:
+            text += "，全部保留"
+        elif n_all - n_kept > left_out:
+            text += f"，保留 {n_kept} 篇正文（版面杂项不计）"
+        else:
+            text += f"，保留 {n_kept} 篇"
     else:
         text = f"读入 {n_all} 篇文章，筛选条件为{'；'.join(filters)}，保留 {n_kept} 篇"
     issue_range = info.get("issue_range")
     if n_kept and issue_range:
         first, last = issue_range
         text += f"（报纸日期 {first}）" if first == last else f"（报纸日期 {first} 至 {last}）"
+    if n_copies:
+        text += (
+            f"；其中 {n_copies} 篇是重复刊登的报道，照样计入"
+            if kept_copies
+            else f"；另有 {n_copies} 篇是重复刊登的报道，不计入"
+        )
     if not n_kept:
         text += "；以下图表没有数据，可放宽筛选条件再运行"
     return text + "。"
@@ -86,7 +100,8 @@ def overview(
     """Articles, how many name a gazetteer park, and the most frequent reported event type.
 
     Args:
-        articles: the articles table (boilerplate rows are not counted).
+        articles: the articles table (boilerplate rows and duplicates, ``duplicate_of``
+            set, are not counted).
         mentions: the mentions table; the share naming a park is left out without it.
         events: the events table; only ``counted`` events are counted.
         gazetteer: the parks table (or its ids) that decides what a gazetteer park
@@ -96,6 +111,8 @@ def overview(
     Example: 「样本中共有 5 篇文章，其中 3 篇提到国家高新区；已报道事件中签约类最多（4 起）。」
     """
     articles = _articles(articles)
+    if "duplicate_of" in articles.columns:
+        articles = articles[articles["duplicate_of"].astype("string").fillna("").eq("")]
     n = len(articles)
     if not n:
         return f"{scope}中没有文章。"

@@ -66,7 +66,13 @@ ARTICLE_COLUMNS = [
     "url",
     "n_chars",
     "n_paragraphs",
+    "duplicate_of",
+    "duplicate_rule",
 ]
+#: Columns set over the whole corpus (:func:`analysis.select.mark_duplicates`), not by
+#: the parsers: ``""`` in the rows of one file.
+CORPUS_COLUMNS = ("duplicate_of", "duplicate_rule")
+_RECORD_COLUMNS = [c for c in ARTICLE_COLUMNS if c not in CORPUS_COLUMNS]
 
 #: The text fields among which every character of a page is distributed.
 TEXT_FIELDS = ("kicker", "title", "subtitle", "dateline", "body", "byline")
@@ -1043,13 +1049,15 @@ def _columns(records: list[dict]) -> list:
     # others (subclasses with __missing__, partial rows) go through .get like before
     if records and all(type(r) is dict for r in records):
         try:
-            return list(zip(*map(_ROW_VALUES, records), strict=True))
+            columns = list(zip(*map(_ROW_VALUES, records), strict=True))
         except KeyError:
             pass
+        else:
+            return columns + [[r.get(col, "") for r in records] for col in CORPUS_COLUMNS]
     return [[r.get(col) for r in records] for col in ARTICLE_COLUMNS]
 
 
-_ROW_VALUES = operator.itemgetter(*ARTICLE_COLUMNS)
+_ROW_VALUES = operator.itemgetter(*_RECORD_COLUMNS)
 _TIMESTAMP = pd.Timestamp
 _STR_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)  # the dtype of "str" columns
 
@@ -1140,6 +1148,8 @@ def parse_page(
         - ``url``: ``""`` for pages.
         - ``n_chars``: characters of ``title`` plus ``body``.
         - ``n_paragraphs``: paragraphs in ``body``.
+        - ``duplicate_of``, ``duplicate_rule``: ``""`` here; set over a whole corpus
+          by :func:`analysis.select.mark_duplicates` (the build, ``load_articles``).
 
     Example:
         >>> page = "新区揭牌\\n\\n本报讯 8月8日,新区揭牌。(王明)\\n"
@@ -1173,7 +1183,7 @@ def page_records(
     if issue_date is None:
         issue = meta.issue_date
     else:
-        issue = pd.Timestamp(issue_date)
+        issue = dates.issue_timestamp(issue_date)
     paper = paper or meta.paper
     page = page or meta.page
     if text.startswith("\ufeff"):
@@ -1302,7 +1312,7 @@ def article_file_records(
             continue
         parser._add_text(block, line)
     meta = dates.meta_from_name(source or "")
-    issue = pd.Timestamp(issue_date) if issue_date is not None else meta.issue_date
+    issue = dates.issue_timestamp(issue_date) if issue_date is not None else meta.issue_date
     return _records(
         _finish([block]),
         text,

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import config
+from analysis import config, dates
 from analysis.cache import prune_cache
 from analysis.errors import InputError
 from analysis.publish import (
@@ -57,6 +57,7 @@ from analysis.stages import (
     columns_of,
     digest_input,
     keywords_table,
+    mark_corpus_duplicates,
     preload_idf,
     process_frames,
     run_local,
@@ -112,6 +113,7 @@ class BuildResult:
     seconds: float = 0.0
     n_chars: int = 0
     exports: ExportStats = field(default_factory=ExportStats)
+    keep_duplicates: bool = False
 
     @property
     def n_cached(self) -> int:
@@ -132,6 +134,9 @@ class BuildResult:
         n_rows = t.n_rows if isinstance(t, LazyTables) else (lambda name: len(t[name]))
         if "articles" in t:
             lines.append(f"articles: {n_rows('articles'):,} ({self.n_chars:,} characters)")
+            rules = columns_of(t, "articles", ["duplicate_rule"])
+            if line := _duplicates_line(rules, self.keep_duplicates):
+                lines.append(line)
         for name in ("mentions", "events", "keywords"):
             if name in t:
                 lines.append(f"{name}: {n_rows(name):,} rows")
@@ -151,6 +156,25 @@ class BuildResult:
         return "\n".join(lines)
 
 
+def _duplicates_line(articles: pd.DataFrame, kept: bool = False) -> str:
+    """How many articles repeat an earlier one, by rule ("" when none)."""
+    rules = articles["duplicate_rule"].fillna("")
+    rules = rules[rules.ne("")]
+    if rules.empty:
+        return ""
+    from analysis.select import DUPLICATE_RULES
+
+    by_rule = rules.value_counts()
+    order = [r for r in DUPLICATE_RULES if r in by_rule.index]
+    order += sorted(set(by_rule.index) - set(order))
+    return (
+        f"duplicates: {len(rules):,} article(s) repeat an earlier one ("
+        + ", ".join(f"{k} {by_rule[k]:,}" for k in order)
+        + "); marked in duplicate_of, "
+        + ("kept in counts (--keep-duplicates)" if kept else "left out of counts and keywords")
+    )
+
+
 def build(
     inputs: Sequence[str | os.PathLike] | None = None,
     *,
@@ -166,6 +190,8 @@ def build(
     csv: bool = True,
     figures_dir: str | os.PathLike | None = None,
     sheet: str | None = None,
+    dayfirst: bool = False,
+    keep_duplicates: bool = False,
 ) -> BuildResult:
     """Build every table from the inputs into ``out_dir``.
 
@@ -184,8 +210,14 @@ def build(
         csv: also write CSV copies of the tables.
         sheet: read only this sheet of workbooks (default: every sheet with a text
             column).
+        dayfirst: read tables' ``09/08/2023`` as 9 August (default: 8 September).
         figures_dir: the folder of figures and the report (``config.FIGURES_DIR`` when
             None): like ``out_dir``, never read as input.
+        keep_duplicates: count duplicate articles too. The articles table always
+            marks the articles that repeat an earlier one (``duplicate_of``,
+            ``duplicate_rule``: :func:`analysis.select.find_duplicates`, over the whole
+            corpus); by default their events are not counted (``counted`` false) and
+            they get no keywords nor weigh in the others'.
 
     Returns:
         A :class:`BuildResult` with the tables and what was done.
@@ -198,7 +230,15 @@ def build(
     inputs = list(inputs) if inputs else [config.RAW_DIR]
     out = Path(out_dir) if out_dir is not None else config.PROCESSED_DIR
     jobs = max(1, jobs or os.cpu_count() or 1)
-    options = BuildOptions(issue_date=issue_date, layout=layout, sheet=sheet)
+    if issue_date is not None:  # one form in the cache key, and a bad one refused at once
+        issue_date = dates.issue_timestamp(issue_date).strftime("%Y-%m-%d")
+    options = BuildOptions(
+        issue_date=issue_date,
+        layout=layout,
+        sheet=sheet,
+        dayfirst=dayfirst,
+        keep_duplicates=keep_duplicates,
+    )
     report = LoadReport()
     figures = Path(figures_dir) if figures_dir is not None else config.FIGURES_DIR
     outputs = [
@@ -225,9 +265,12 @@ def build(
     manifest = {
         "settings": settings,
         "engine": engine,
+        "keep_duplicates": keep_duplicates,
         "inputs": [[p, k, d] for (p, k), d in zip(files, digests, strict=True)],
     }
-    result = BuildResult(report=report, n_inputs=len(files) + n_found_bad)
+    result = BuildResult(
+        report=report, n_inputs=len(files) + n_found_bad, keep_duplicates=keep_duplicates
+    )
     try:
         # one build at a time writes into a folder; what a stopped build left is
         # finished (a half-published set) or removed (unpublished sets, temporary files)
@@ -323,8 +366,10 @@ def _build_local(
     # processed (with several jobs it is read before the workers fork, never during)
     if jobs == 1:
         threading.Thread(target=preload_idf, daemon=True).start()
-    # the file tables are written, in input order, while the inputs are processed
-    stream = TableStream(folder, csv=csv)
+    # the file tables are written, in input order, while the inputs are processed; the
+    # articles (their duplicates) and events (not counted when of a duplicate) are
+    # written at the end, when the whole corpus is known
+    stream = TableStream(folder, csv=csv, tables=_STREAMED)
     assembler = Assembler(files, report, errors, stream)
     try:
         _, n_processed, used = run_local(
@@ -340,6 +385,8 @@ def _build_local(
         mark = _log_phase("processed %d of %d inputs", mark, n_processed, len(files))
         stream.flush()  # the last parts are written while the keywords are computed
         arrow, terms = assembler.finish()
+        arrow = mark_corpus_duplicates(arrow, options)
+        mark = _log_phase("duplicates", mark)
         tables = LazyTables(arrow=arrow)
         tables["keywords"] = keywords_table(tables, options, terms)
         mark = _log_phase("keywords", mark)
@@ -348,9 +395,16 @@ def _build_local(
         stream.abort()
         raise
     exports = stream.stats
-    paths.update(write_tables({"keywords": tables["keywords"]}, folder, csv=csv, stats=exports))
+    last = {name: arrow[name] for name in FILE_TABLES if name not in _STREAMED}
+    last["keywords"] = tables["keywords"]
+    paths.update(write_tables(last, folder, csv=csv, stats=exports))
+    paths = {name: paths[name] for name in TABLES}  # (in the tables' order)
     _log_phase("wrote the tables", mark)
     return tables, paths, n_processed, used, exports
+
+
+#: The tables written while the inputs are processed (the others need the whole corpus).
+_STREAMED = ("tokens", "mentions")
 
 
 def _log_phase(what: str, since: float, *args) -> float:

@@ -74,7 +74,7 @@ EVENT_TYPE_LABELS = {
         "project": "project",
     },
 }
-ORG_KINDS = ("company", "government", "research", "association")
+ORG_KINDS = ("company", "government", "research", "association", "international")
 KIND_LABELS = {
     "zh": {
         "park": "园区",
@@ -82,11 +82,11 @@ KIND_LABELS = {
         "government": "政府机构",
         "research": "高校院所",
         "association": "协会联盟",
+        "international": "国际组织",
         "place": "地名",
         "person": "人物",
     },
-    "en": {k: k for k in ("park", "company", "government", "research", "association")}
-    | {"place": "place", "person": "person"},
+    "en": {k: k for k in ("park", *ORG_KINDS)} | {"place": "place", "person": "person"},
 }
 
 _TEXT = {
@@ -814,18 +814,23 @@ def draw_co_mentions(
         d["distance"] = 1.0 / math.sqrt(d["weight"])
     pos: dict = {}
     offset = 0.0
-    for component in sorted(nx.connected_components(graph), key=len, reverse=True):
-        sub = graph.subgraph(component)
-        part = (
-            nx.kamada_kawai_layout(sub, weight="distance")
-            if len(sub) > 2
-            else {n: (i * 1.0, 0.0) for i, n in enumerate(sorted(sub))}
-        )
+    components = sorted(nx.connected_components(graph), key=lambda c: (-len(c), sorted(c)))
+    pairs = [sorted(c) for c in components if len(c) <= 2]
+    for component in components:
+        if len(component) <= 2:
+            continue
+        part = nx.kamada_kawai_layout(graph.subgraph(component), weight="distance")
         xs = [p[0] for p in part.values()]
-        width = (max(xs) - min(xs)) if xs else 0.0
         for n, (x, y) in part.items():
             pos[n] = (x - min(xs) + offset, y)
-        offset += width + 0.8
+        offset += max(xs) - min(xs) + 1.0
+    # pairs stand upright, three to a column, so that their labels never run into each
+    # other (side by side, two long names overlap)
+    for k, pair in enumerate(pairs):
+        column, row = divmod(k, 3)
+        top = 1.0 - 0.75 * row
+        for j, n in enumerate(pair):
+            pos[n] = (offset + 1.2 * column, top - 0.4 * j)
     widest = max(d["weight"] for *_, d in graph.edges(data=True))
     widths = [0.8 + 5 * d["weight"] / widest for *_, d in graph.edges(data=True)]
     biggest = max(graph.nodes[n]["n"] for n in graph.nodes)

@@ -288,6 +288,19 @@ def _write_csv_table(table, path: Path, stats: ExportStats | None = None) -> Pat
 _BOM = b"\xef\xbb\xbf"  # so that Excel reads the CSV files as UTF-8
 
 
+def _iso_dates(column):
+    """A timestamp column as CSV shows it: ISO dates (``2023-08-09``) when every value is
+    a day, else ISO date and time (``2023-08-09 10:30:00``); empty for none."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    days = pc.cast(column, pa.date32())
+    if pc.any(pc.not_equal(pc.cast(days, column.type), column)).as_py():  # a time of day
+        seconds = pc.cast(column, pa.timestamp("s", column.type.tz), safe=False)
+        return pc.strftime(seconds, format="%Y-%m-%d %H:%M:%S")
+    return days
+
+
 def _csv_table(table, stats: ExportStats | None = None, controls: bool = True):
     """The Arrow table as CSV writes it: list columns joined by ``|``, every text cell
     made safe (:func:`safe_cell`; ``controls=False``: the text is known to hold no
@@ -301,6 +314,8 @@ def _csv_table(table, stats: ExportStats | None = None, controls: bool = True):
             table = table.set_column(i, f.name, _safe_strings(column, stats, controls))
         elif pa.types.is_string(f.type) or pa.types.is_large_string(f.type):
             table = table.set_column(i, f, _safe_strings(table.column(i), stats, controls))
+        elif pa.types.is_timestamp(f.type):
+            table = table.set_column(i, f.name, _iso_dates(table.column(i)))
     # pyarrow before 15 writes the header again for each empty batch: leave those out
     batches = [batch for batch in table.to_batches() if batch.num_rows]
     return pa.Table.from_batches(batches, schema=table.schema)

@@ -24,6 +24,7 @@ import logging
 import math
 import os
 import re
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from string import Template
@@ -80,6 +81,8 @@ _TEXT = {
         "n_skipped": "跳过的文件",
         "kept": "保留文章",
         "dropped": "未入选文章",
+        "duplicates": "重复刊登的文章（未计入）",
+        "duplicates_kept": "重复刊登的文章（已计入）",
         "issue_range": "报纸日期范围",
         "filters": "筛选条件",
         "no_filter": "无（全部文章）",
@@ -133,6 +136,8 @@ _TEXT = {
         "n_skipped": "files skipped",
         "kept": "articles kept",
         "dropped": "articles left out",
+        "duplicates": "duplicate articles (left out)",
+        "duplicates_kept": "duplicate articles (kept)",
         "issue_range": "issue dates",
         "filters": "filters",
         "no_filter": "none (every article)",
@@ -330,13 +335,16 @@ def distinctive_words(
     """The word cloud's words: distinctive keywords, not raw frequencies.
 
     A word's weight is the number of articles (each report once) in whose own
-    ``per_article`` best keywords it stands (the build's TF-IDF keywords by article):
-    words every article uses (发展, 建设) rarely stand out in one, so they weigh
-    little, and a topic many articles are about weighs much. Without keywords by
-    article, the TF-IDF of the articles taken as one text is used.
+    ``per_article`` best keywords it stands (the build's TF-IDF keywords by article),
+    times its inverse document frequency in this corpus, ``log(N / df)`` (with the
+    tokens table): words every article uses (发展, 建设, and in a political corpus 中国)
+    weigh little even where an article's keywords hold them, and a topic many articles
+    are about weighs much. Without keywords by article, the TF-IDF of the articles
+    taken as one text is used.
 
     Returns:
-        ``keyword``, ``score`` (articles, or TF-IDF), ``n_docs``, best first.
+        ``keyword``, ``score`` (weight, or TF-IDF), ``n_docs`` (articles whose
+        keywords hold it), best first.
     """
     from analysis import keyterms
     from analysis.select import duplicate_of
@@ -352,9 +360,9 @@ def distinctive_words(
         first = duplicate_of(articles)
         best = keywords[(keywords["rank"] <= per_article) & keywords["group"].isin(set(first))]
         best = best[best["group"].map(first).eq(best["group"])]
-        counts = best.groupby("keyword").size().rename("score").reset_index()
-        counts = counts[counts["score"] >= min(2, counts["score"].max() if len(counts) else 1)]
-        counts["n_docs"] = counts["score"]
+        counts = best.groupby("keyword").size().rename("n_docs").reset_index()
+        counts = counts[counts["n_docs"] >= min(2, counts["n_docs"].max() if len(counts) else 1)]
+        counts["score"] = counts["n_docs"] * _corpus_idf(counts["keyword"], tokens, first)
         counts = counts.sort_values(["score", "keyword"], ascending=[False, True], kind="stable")
         return counts.head(top)[columns].reset_index(drop=True)
     if tokens is None:
@@ -362,6 +370,20 @@ def distinctive_words(
     group = pd.Series("all", index=articles.index, name="all")
     table = keyterms.keywords(articles, by=group, tokens=tokens, method="tfidf", top=top)
     return table[columns].reset_index(drop=True)
+
+
+def _corpus_idf(words: pd.Series, tokens: pd.DataFrame | None, first: pd.Series) -> np.ndarray:
+    """``log(N / df)`` of each word over the distinct articles of the tokens table (1.0
+    each without one)."""
+    if tokens is None or tokens.empty or not len(words):
+        return np.ones(len(words))
+    kept = tokens[tokens["article_id"].isin(set(first))]
+    wanted = set(words)
+    df: Counter = Counter()
+    for doc in kept["tokens"]:
+        df.update(wanted.intersection(doc))
+    n = max(len(kept), 1)
+    return np.log((n + 1) / (words.map(df).fillna(0).to_numpy(dtype=float) + 1)) + 1e-9
 
 
 def _lengths_table(articles: pd.DataFrame | None, top: int = 30) -> pd.DataFrame:
@@ -944,6 +966,9 @@ def _provenance_html(
     if selection:
         rows.append([t["kept"], _esc(selection.get("n_kept"))])
         rows.append([t["dropped"], _esc(selection.get("n_dropped"))])
+        if selection.get("n_duplicates"):
+            kept = "duplicates_kept" if selection.get("keep_duplicates") else "duplicates"
+            rows.append([t[kept], _esc(selection["n_duplicates"])])
         issue_range = selection.get("issue_range")
         if issue_range:
             rows.append([t["issue_range"], _esc(" – ".join(issue_range))])
@@ -1496,6 +1521,7 @@ def build_report(
     inputs_key: str | None = None,
     force: bool = False,
     stats: ExportStats | None = None,
+    keep_duplicates: bool = False,
 ) -> Path:
     """Every figure (PNG, SVG, PDF), an Excel workbook of the tables and the HTML report.
 
@@ -1523,6 +1549,9 @@ def build_report(
         force: write everything again.
         stats: counts what the workbook and the report changed to be safe to open
             (:class:`analysis.publish.ExportStats`).
+        keep_duplicates: count the articles that repeat an earlier one (``duplicate_of``
+            set); by default they are left out of every count, chart and sheet, and the
+            report says how many there were.
 
     Returns:
         The path of ``report.html``.
@@ -1539,13 +1568,13 @@ def build_report(
         remove_stale_temporaries(folder)
     html_path, book_path, state_path = out / "report.html", processed / "tables.xlsx", out / _STATE
     state = {} if force else _read_state(state_path)
-    options = [__version__, lang, keywords_by, rate, focus.key(), provenance]
+    options = [__version__, lang, keywords_by, rate, focus.key(), provenance, keep_duplicates]
     run_key = content_hash(inputs_key, *options) if inputs_key else None
     outputs_exist = html_path.is_file() and book_path.is_file()
     if run_key and state.get("run") == run_key and outputs_exist:
         logger.info("report: nothing changed since the last run")
         return html_path
-    tables = focus_tables(tables, focus)
+    tables = focus_tables(tables, focus, keep_duplicates=keep_duplicates)
     selection = tables["articles"].attrs.get("selection", {}) if "articles" in tables else {}
     parks = selection.get("parks", [])
     data = figure_tables(tables, lang=lang, keywords_by=keywords_by)
@@ -1589,6 +1618,9 @@ def build_report(
     notes.append(
         f"文章：保留 {selection.get('n_kept', '')}，未入选 {selection.get('n_dropped', '')}"
     )
+    if selection.get("n_duplicates"):
+        counted = "计入统计" if selection.get("keep_duplicates") else "未计入统计"
+        notes.append(f"重复刊登的文章：{selection['n_duplicates']} 篇（{counted}）")
     sheets = workbook_sheets(tables, data, lang=lang)
     book_hash = content_hash(*sheets.values(), list(sheets), notes, lang, __version__)
     if state.get("workbook") != book_hash or not book_path.is_file():

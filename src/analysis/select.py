@@ -27,9 +27,12 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import logging
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
+
+from analysis.dates import DATE_FORMS, parse_date
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +63,8 @@ class Focus:
         parks: park names or ids as the user wrote them (resolved by :func:`resolve_parks`).
         provinces: province names.
         parks_only: keep only articles naming a gazetteer park.
-        since, until: ISO dates (``2023-08-01``), inclusive; None for open.
+        since, until: dates (``2023-08-01``, ``2023年8月1日`` ...: any form of
+            :func:`analysis.dates.parse_date`), inclusive; None for open.
         title: the report's title; a title made from the focus when None.
     """
 
@@ -76,15 +80,11 @@ class Focus:
         object.__setattr__(self, "provinces", tuple(self.provinces or ()))
         for name in ("since", "until"):
             value = getattr(self, name)
-            if value is not None and not isinstance(value, str):
-                value = pd.Timestamp(value).date().isoformat()
             if value is not None:
-                try:
-                    pd.Timestamp(value)
-                except ValueError as error:
-                    raise ValueError(
-                        f"--{name} must be a date like 2023-08-01, not {value!r}"
-                    ) from error
+                ts = parse_date(value)
+                if ts != ts:  # NaT
+                    raise ValueError(f"--{name}: not a date: {value!r} (use one of: {DATE_FORMS})")
+                value = ts.strftime("%Y-%m-%d")
             object.__setattr__(self, name, value)
 
     @property
@@ -221,6 +221,7 @@ def select_articles(
     focus: Focus | None = None,
     *,
     gazetteer: pd.DataFrame | None = None,
+    keep_duplicates: bool = False,
 ) -> pd.DataFrame:
     """The articles a focus keeps (the one selection function of the package).
 
@@ -231,10 +232,15 @@ def select_articles(
             by the park and province filters (without it they keep nothing).
         focus: the :class:`Focus`; None keeps every article.
         gazetteer: the parks table, to resolve park names and provinces.
+        keep_duplicates: keep the articles that repeat an earlier one (``duplicate_of``
+            set, see :func:`mark_duplicates`); by default they are left out, so that
+            every count counts a report once.
 
     Returns:
         The kept rows of ``articles``, in their order. ``attrs["selection"]`` records
         what was done: ``n_articles`` (articles given), ``n_kept``, ``n_dropped``,
+        ``n_duplicates`` (articles repeating an earlier one among those the focus
+        keeps, left out unless ``keep_duplicates``), ``keep_duplicates``,
         ``parks`` (resolved entity ids), ``filters`` (each filter in words, Chinese),
         ``issue_range`` (first and last issue date of the kept articles, ISO, or None).
 
@@ -277,12 +283,19 @@ def select_articles(
         keep &= dates >= pd.Timestamp(focus.since)
     if focus.until:
         keep &= dates < pd.Timestamp(focus.until) + pd.Timedelta(days=1)
+    copies = pd.Series(False, index=articles.index)
+    if "duplicate_of" in articles.columns:
+        copies = articles["duplicate_of"].astype("string").fillna("").ne("") & keep
+        if not keep_duplicates:
+            keep &= ~copies
     kept = articles[keep]
     kept_dates = dates[keep].dropna()
     kept.attrs["selection"] = {
         "n_articles": len(articles),
         "n_kept": len(kept),
         "n_dropped": int(len(articles) - len(kept)),
+        "n_duplicates": int(copies.sum()),
+        "keep_duplicates": keep_duplicates,
         "parks": parks,
         "filters": describe_focus(focus, parks, names),
         "issue_range": (
@@ -300,6 +313,7 @@ def focus_tables(
     focus: Focus | None = None,
     *,
     gazetteer: pd.DataFrame | None = None,
+    keep_duplicates: bool = False,
 ) -> dict[str, pd.DataFrame | None]:
     """Every table cut down to the articles :func:`select_articles` keeps.
 
@@ -307,12 +321,19 @@ def focus_tables(
     articles; ``keywords`` keeps the groups that are kept article ids (keywords by
     article) and is otherwise left as it is. The articles table's
     ``attrs["selection"]`` says what the focus did. An empty focus still drops
-    boilerplate rows from the articles.
+    boilerplate rows from the articles, and duplicates unless ``keep_duplicates``
+    (as :func:`select_articles`).
     """
     articles = tables.get("articles")
     if articles is None:
         return dict(tables)
-    kept = select_articles(articles, tables.get("mentions"), focus, gazetteer=gazetteer)
+    kept = select_articles(
+        articles,
+        tables.get("mentions"),
+        focus,
+        gazetteer=gazetteer,
+        keep_duplicates=keep_duplicates,
+    )
     ids = set(kept["article_id"])
     out: dict[str, pd.DataFrame | None] = dict(tables)
     out["articles"] = kept
@@ -331,15 +352,23 @@ def focus_tables(
 def duplicate_of(articles: pd.DataFrame) -> pd.Series:
     """For each article, the id of the first article that is the same report.
 
-    Two rows are the same report when their titles and the first 200 characters of
-    their bodies are equal once whitespace is removed (a report printed on two pages,
-    or read from two files). Counts "of distinct articles" count each report once.
+    The articles table's ``duplicate_of`` column when it has one (see
+    :func:`mark_duplicates`); else two rows are the same report when their titles and
+    the first 200 characters of their bodies are equal once whitespace is removed (a
+    report printed on two pages, or read from two files). Counts "of distinct
+    articles" count each report once.
 
     Returns:
         A Series indexed by ``article_id`` whose value is the first such ``article_id``.
     """
     if articles is None or not len(articles):
         return pd.Series(dtype="object")
+    ids = articles["article_id"]
+    if "duplicate_of" in articles.columns:
+        marked = articles["duplicate_of"].astype("string").fillna("")
+        first = ids.where(marked.eq("").to_numpy(), marked.to_numpy())
+        out = pd.Series(first.to_numpy(), index=ids.to_numpy())
+        return out[~out.index.duplicated()]
 
     def text(column: str, width: int | None = None) -> pd.Series:
         if column not in articles.columns:
@@ -348,5 +377,210 @@ def duplicate_of(articles: pd.DataFrame) -> pd.Series:
         return values.str.slice(0, width) if width else values
 
     key = text("title") + "\x00" + text("body", 200)
-    first = articles["article_id"].groupby(key.to_numpy(), sort=False).transform("first")
-    return pd.Series(first.to_numpy(), index=articles["article_id"].to_numpy())
+    first = ids.groupby(key.to_numpy(), sort=False).transform("first")
+    out = pd.Series(first.to_numpy(), index=ids.to_numpy())
+    return out[~out.index.duplicated()]
+
+
+# --------------------------------------------------------------------------- duplicates
+#: The rules of :func:`find_duplicates`, strongest first.
+DUPLICATE_RULES = ("exact", "same_body", "sentences")
+#: Share of the sentences two articles must have in common to be one report.
+NEAR_DUPLICATE_SHARE = 0.9
+_MIN_BODY = 30  # characters of a body repeated under another headline (shorter: a caption)
+_MIN_SENTENCES = 3  # sentences an article needs for the sentence rule
+_MIN_SENTENCE = 6  # characters of a sentence counted by the sentence rule
+_HOT = 50  # a sentence in more articles than this (a formula) finds no candidates
+_TEMPLATE_HEADLINES = 3  # a body under this many headlines or more is a page template
+_SENTENCE_SPLIT = re.compile(r"[。！？；!?;…\n]+")
+# spaces, punctuation of either width and symbols (ASCII and Latin-1 punctuation, general
+# punctuation, arrows to miscellaneous symbols, CJK punctuation, full-width punctuation)
+_NOT_WORDS = re.compile(
+    "[\\s\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f\u00a0-\u00bf\u2000-\u206f"
+    "\u2190-\u2bff\u3000-\u303f\ufe30-\ufe4f\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40"
+    "\uff5b-\uff65\ufeff]+"
+)
+_WIDE = re.compile(r"[０-９Ａ-Ｚａ-ｚ]")
+#: Full-width letters and digits to their ASCII twins.
+_WIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF5B)}
+
+
+def _normalised(text: str) -> str:
+    """Text compared for duplicates: its letters, digits and characters only (spaces and
+    punctuation of either width set aside), full-width letters and digits made
+    half-width (Ａ→A, １→1)."""
+    text = _NOT_WORDS.sub("", text)
+    return text.translate(_WIDTH) if _WIDE.search(text) else text
+
+
+def _sentences(body: str) -> list[str]:
+    """The body's sentences, split at 。！？；… (either width) and line breaks, each
+    :func:`_normalised` (joined, they are the normalised body: the split is at
+    punctuation)."""
+    # (three passes over the whole body, not one call per sentence)
+    return _normalised(_SENTENCE_SPLIT.sub(_BREAK, body)).split(_BREAK)
+
+
+_BREAK = "\ue000"  # a private-use character: no punctuation, kept by _normalised
+
+
+def find_duplicates(articles: pd.DataFrame) -> pd.DataFrame:
+    """Which articles repeat an earlier one, over the whole table given.
+
+    Articles are taken in order of issue date (unknown last), then ``source``, then
+    ``position`` (then table order): the first of a report is the original, each later
+    copy a duplicate of it. A copy is, by the first rule that holds:
+
+    * ``exact``: the same title and body once spaces and punctuation (full or half
+      width: ``，`` or ``,``) are set aside and full-width letters and digits made
+      half-width (a report printed on two pages, a file read twice);
+    * ``same_body``: the same body (of 30 characters or more) under another headline;
+    * ``sentences``: the sentences the two have in common make at least 90%
+      (:data:`NEAR_DUPLICATE_SHARE`) of the sentences of each, weighed by their
+      length (articles of 3 sentences or more: a report edited for another page, or
+      a copy with a caption or an editor's note added).
+
+    Rows that are not articles (``kind`` boilerplate) and articles without a body are
+    never duplicates, and a body found under three headlines or more is a page
+    template (a crawler's failure, a notice), not one report: only ``exact`` applies
+    to it. Linear in the corpus: titles, bodies and sentences meet in hash tables,
+    never pair by pair; a sentence found in more than 50 articles (a formula) does not
+    propose candidates. The result depends only on the rows, not on their order in
+    the table (rows equal in all three keep the table's order).
+
+    Returns:
+        A frame on the index of ``articles``: ``duplicate_of`` (the original's
+        ``article_id``, ``""`` for originals) and ``duplicate_rule`` (one of
+        :data:`DUPLICATE_RULES`, ``""`` for originals).
+    """
+    n = len(articles)
+    of = [""] * n
+    rules = [""] * n
+
+    def column(name: str) -> list:
+        if name not in articles.columns:
+            return [""] * n
+        return ["" if v is None or v is pd.NA or v != v else v for v in articles[name].tolist()]
+
+    ids = [str(v) for v in column("article_id")]
+    titles, bodies, kinds = column("title"), column("body"), column("kind")
+    issue = (
+        pd.to_datetime(articles["issue_date"], errors="coerce")
+        if "issue_date" in articles.columns
+        else pd.Series(pd.NaT, index=articles.index)
+    )
+    position = (
+        pd.to_numeric(articles["position"], errors="coerce")
+        if "position" in articles.columns
+        else pd.Series(0, index=articles.index)
+    )
+    order = (
+        pd.DataFrame(
+            {
+                "missing": issue.isna().to_numpy(),
+                "issue": issue.to_numpy(),
+                "source": [str(v) for v in column("source")],
+                "position": position.fillna(0).to_numpy(),
+                "row": range(n),
+            }
+        )
+        .sort_values(["missing", "issue", "source", "position", "row"], kind="stable")["row"]
+        .tolist()
+    )
+    normalised: dict[int, tuple[str, str]] = {}
+    sentences: dict[int, list[str]] = {}
+    headlines: dict[str, set[str]] = {}
+    for i in range(n):
+        if kinds[i] not in ("", "article"):
+            continue
+        sentences[i] = _sentences(str(bodies[i]))
+        if body := "".join(sentences[i]):
+            normalised[i] = (_normalised(str(titles[i])), body)
+            headlines.setdefault(body, set()).add(normalised[i][0])
+    # a body under three headlines or more is a page template (a crawler's failure,
+    # a notice), not one report printed under another headline
+    templates = {body for body, seen in headlines.items() if len(seen) >= _TEMPLATE_HEADLINES}
+    exact: dict[tuple[str, str], int] = {}
+    by_body: dict[str, int] = {}
+    by_sentence: dict[str, list[int]] = {}
+    sentences_of: dict[int, tuple[frozenset[str], int]] = {}
+    rank = {row: k for k, row in enumerate(order)}
+    for i in order:
+        if i not in normalised:
+            continue
+        key = normalised[i]
+        first = exact.setdefault(key, i)
+        if first != i:
+            of[i], rules[i] = ids[first], "exact"
+            continue
+        body = key[1]
+        if body in templates:
+            continue
+        if len(body) >= _MIN_BODY:
+            first = by_body.setdefault(body, i)
+            if first != i:
+                of[i], rules[i] = ids[first], "same_body"
+                continue
+        mine = frozenset(p for p in sentences.pop(i) if len(p) >= _MIN_SENTENCE)
+        if len(mine) < _MIN_SENTENCES:
+            continue
+        size = sum(map(len, mine))
+        candidates = {
+            j for s in mine if len(found := by_sentence.get(s, ())) <= _HOT for j in found
+        }
+        matches = []
+        for j in candidates:
+            theirs, their_size = sentences_of[j]
+            shared = sum(map(len, mine & theirs))
+            if shared >= NEAR_DUPLICATE_SHARE * max(size, their_size):
+                matches.append(j)
+        if matches:
+            first = min(matches, key=rank.__getitem__)
+            of[i], rules[i] = ids[first], "sentences"
+            continue
+        # only originals propose candidates: a duplicate points at an original
+        sentences_of[i] = (mine, size)
+        for s in mine:
+            by_sentence.setdefault(s, []).append(i)
+    return pd.DataFrame({"duplicate_of": of, "duplicate_rule": rules}, index=articles.index)
+
+
+def mark_duplicates(articles: pd.DataFrame) -> pd.DataFrame:
+    """The articles with ``duplicate_of`` and ``duplicate_rule`` set over the whole
+    table (:func:`find_duplicates`); a copy, the other columns as they were."""
+    found = find_duplicates(articles)
+    out = articles.copy()
+    for col in found.columns:
+        out[col] = found[col].astype(articles[col].dtype if col in articles.columns else "str")
+    n = int(found["duplicate_of"].ne("").sum())
+    if n:
+        logger.info("%d of %d articles repeat an earlier one", n, len(articles))
+    return out
+
+
+def duplicate_ids(articles: pd.DataFrame) -> set[str]:
+    """The ids of the articles that repeat an earlier one (``duplicate_of`` set), except
+    ids an original has too (a file copied under its own name gives its ids again)."""
+    if articles is None or "duplicate_of" not in articles.columns or not len(articles):
+        return set()
+    copy = articles["duplicate_of"].astype("string").fillna("").ne("").to_numpy()
+    ids = articles["article_id"].astype(str)
+    return set(ids[copy]) - set(ids[~copy])
+
+
+def uncount_duplicates(events: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """The events with those of duplicate articles (and rows repeating an ``event_id``:
+    a file copied under its own name) no longer counted: ``counted`` false,
+    ``n_articles`` 0, ``duplicate:article`` added to ``rule``. A copy."""
+    dup = events["article_id"].astype(str).isin(duplicate_ids(articles))
+    if "event_id" in events.columns:
+        dup |= events["event_id"].duplicated()
+    dup &= events["counted"].astype(bool)
+    out = events.copy()
+    if dup.any():
+        out.loc[dup, "counted"] = False
+        if "n_articles" in out.columns:
+            out.loc[dup, "n_articles"] = 0
+        if "rule" in out.columns:
+            out.loc[dup, "rule"] = out.loc[dup, "rule"].astype(str) + ";duplicate:article"
+    return out

@@ -554,8 +554,8 @@ def _read_table(path: Path, shown: str, sheet: str | None = None):
             # the header row is read as a row: pandas would rename a repeated name
             sheets = pd.read_excel(io.BytesIO(data), dtype=str, sheet_name=sheet, header=None)
             if isinstance(sheets, pd.DataFrame):  # the sheet asked for
-                return _with_header(sheets)
-            sheets = {name: _with_header(frame) for name, frame in sheets.items()}
+                return _with_header(_unescape_cells(sheets))
+            sheets = {name: _with_header(_unescape_cells(frame)) for name, frame in sheets.items()}
             return sheets if len(sheets) > 1 else next(iter(sheets.values()))
     except InputError:
         raise
@@ -601,33 +601,21 @@ def _match_columns(columns: Iterable[str], source: str = "<table>") -> dict[str,
     return found
 
 
+def _unescape_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """A sheet's text as written: Excel and XlsxWriter store a carriage return and other
+    control characters as ``_x000D_``-style escapes, which the reader may leave in place
+    (openpyxl's ``unescape`` turns them back)."""
+    from openpyxl.utils.escape import unescape
+
+    def cell(value):
+        return unescape(value) if isinstance(value, str) and "_x" in value else value
+
+    return frame.map(cell)
+
+
 def _clean_paragraphs(text: str) -> str:
     lines = [ln.strip(" \t\u3000\u00a0\ufeff") for ln in _normalise_newlines(text).split("\n")]
     return "\n".join(ln for ln in lines if ln)
-
-
-def _table_dates(values: pd.Series) -> pd.Series:
-    """A date column as naive datetimes: a value with a time zone keeps its wall-clock
-    time as written (``2023-08-09 10:00+08:00`` is 10:00), so a column may mix values
-    with and without a time zone, or with different ones; unreadable values are NaT."""
-    try:
-        parsed = pd.to_datetime(values, errors="coerce", format="mixed")
-    except (ValueError, TypeError):  # mixed time zones: one value at a time
-        parsed = pd.Series([_one_date(v) for v in values], index=values.index)
-        return pd.to_datetime(parsed, errors="coerce")
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_localize(None)
-    return parsed
-
-
-def _one_date(value) -> pd.Timestamp:
-    try:
-        stamp = pd.to_datetime(value, errors="coerce")
-    except (ValueError, TypeError, OverflowError):
-        return pd.NaT
-    if isinstance(stamp, pd.Timestamp) and stamp.tzinfo is not None:
-        stamp = stamp.tz_localize(None)
-    return stamp
 
 
 def table_articles(
@@ -637,6 +625,7 @@ def table_articles(
     issue_date=None,
     sheet: str | None = None,
     notes: list[str] | None = None,
+    dayfirst: bool = False,
 ) -> list[dict]:
     """Rows of a scraped table as article records (see :func:`load_articles`).
 
@@ -663,7 +652,7 @@ def table_articles(
     if table.empty:
         raise InputError(f"{source}: the table has no rows", path=source, problem="empty")
     meta = dates.meta_from_name(source)
-    issue = pd.Timestamp(issue_date) if issue_date is not None else meta.issue_date
+    issue = dates.issue_timestamp(issue_date) if issue_date is not None else meta.issue_date
 
     def column(name: str) -> list[str]:
         if name not in cols:
@@ -671,11 +660,16 @@ def table_articles(
         values = table[cols[name]].tolist()
         return ["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in values]
 
-    parsed_dates = (
-        _table_dates(table[cols["date"]])
-        if "date" in cols
-        else pd.Series(pd.NaT, index=table.index)
-    )
+    if "date" in cols:
+        parsed_dates, ambiguous = dates.parse_dates(table[cols["date"]], dayfirst=dayfirst)
+        if ambiguous and notes is not None:
+            first = "day" if dayfirst else "month"
+            notes.append(
+                f"{'sheet ' + sheet + ': ' if sheet else ''}{ambiguous} date(s) such as "
+                f"09/08/2023 read {first} first (--dayfirst / dayfirst= changes it)"
+            )
+    else:
+        parsed_dates = pd.Series(pd.NaT, index=table.index)
     records = []
     empty = table.attrs.get("empty_rows", 0)
     fields = {name: column(name) for name in COLUMN_ALIASES}
@@ -775,6 +769,10 @@ def iter_input_files(
     it (:func:`analysis.pages.file_name`), so that ids do not depend on the folder
     the build started from.
 
+    A file reached twice (a folder and a file inside it, overlapping folders, a link
+    to a file already found, a hard link) is read once, where it was first found; the
+    others are listed in ``report.ignored``.
+
     Files that cannot be read as inputs (broken links, link loops, FIFOs, devices,
     sockets; :func:`file_problem`) are never opened: with ``errors="warn"`` they are
     listed in ``report.skipped``, with ``errors="raise"`` the first raises.
@@ -787,6 +785,23 @@ def iter_input_files(
             cannot be read.
     """
     excluded = [(Path(e).resolve(), why) for e, why in exclude]
+    seen: dict[tuple[int, int], Path] = {}  # (device, inode) of every file yielded
+
+    def again(f: Path) -> bool:
+        """True when ``f`` is a file already found (given twice: a folder and a file in
+        it, two overlapping folders, a link): listed in ``report.ignored``, read once."""
+        try:
+            st = f.stat()
+        except OSError:
+            return False
+        first = seen.setdefault((st.st_dev, st.st_ino), f)
+        if first is f:
+            return False
+        why = f"the same file as {_display(first)}: read once"
+        if report is not None:
+            report.ignored.append((_display(f), why))
+        logger.info("ignored %s: %s", _display(f), why)
+        return True
 
     def problem_of(f: Path) -> bool:
         problem = file_problem(f)
@@ -833,7 +848,7 @@ def iter_input_files(
                         report.ignored.append((_display(f), reason))
                     logger.info("ignored %s: %s", _display(f), reason)
                     continue
-                if problem_of(f):
+                if problem_of(f) or again(f):
                     continue
                 yield f, f.relative_to(p).as_posix()
         else:
@@ -842,7 +857,7 @@ def iter_input_files(
                 if report is not None:
                     report.ignored.append((_display(p), why))
                 continue
-            if problem_of(p):
+            if problem_of(p) or again(p):
                 continue
             yield p, p.name
 
@@ -856,6 +871,7 @@ def read_file(
     keep_boilerplate: bool = False,
     sheet: str | None = None,
     notes: list[str] | None = None,
+    dayfirst: bool = False,
 ) -> list[dict]:
     """Article records of one file (pages, article files or tables).
 
@@ -869,12 +885,19 @@ def read_file(
     if suffix in TABLE_SUFFIXES:
         table = _read_table(p, shown, sheet)
         if not isinstance(table, dict):
-            return table_articles(table, source=shown, issue_date=issue_date, notes=notes)
+            return table_articles(
+                table, source=shown, issue_date=issue_date, notes=notes, dayfirst=dayfirst
+            )
         records, passed = [], []
         for name, frame in table.items():
             try:
                 records += table_articles(
-                    frame, source=shown, issue_date=issue_date, sheet=str(name), notes=notes
+                    frame,
+                    source=shown,
+                    issue_date=issue_date,
+                    sheet=str(name),
+                    notes=notes,
+                    dayfirst=dayfirst,
                 )
             except InputError as exc:
                 if exc.problem not in ("columns", "empty"):
@@ -926,6 +949,7 @@ def load_articles(
     keep_boilerplate: bool = False,
     progress: bool = False,
     sheet: str | None = None,
+    dayfirst: bool = False,
 ) -> pd.DataFrame:
     """Load files and folders (recursively) of pages, article files and tables.
 
@@ -933,7 +957,8 @@ def load_articles(
         *paths: files or folders. Folders are searched recursively; hidden
             files and Office lock files are passed over, and files of other
             types are listed in the load report (never silently).
-        issue_date: the issue date of every input, overriding file names.
+        issue_date: the issue date of every input, overriding file names, in any form
+            of :func:`analysis.dates.parse_date` (``2023-08-09``, ``2023年8月9日`` ...).
         layout: ``"auto"`` / ``"page"`` (a text file is a page that may hold
             several articles) or ``"article"`` (one article per text file).
         errors: ``"raise"`` (default) stops at the first bad file with an
@@ -944,18 +969,23 @@ def load_articles(
         progress: show a progress bar (tqdm) while reading.
         sheet: read only this sheet of workbooks (default: every sheet with a
             text column).
+        dayfirst: read a table's ``09/08/2023`` as 9 August (default: 8 September);
+            a file with such ambiguous dates gets a note in the load report.
 
     Returns:
         The articles table (columns documented in :func:`analysis.pages.parse_page`),
         files in the order given (folders sorted), rows in page order. For tables,
         ``source`` is the file, ``position`` the row number, ``date_source``
         ``"table"`` when the date column gave the date, and ``paper`` comes from
-        a 来源/source column. ``df.attrs["load_report"]`` is a
+        a 来源/source column. ``duplicate_of`` and ``duplicate_rule`` mark the
+        articles that repeat an earlier one of all the files read
+        (:func:`analysis.select.find_duplicates`). ``df.attrs["load_report"]`` is a
         :class:`LoadReport`.
 
     Raises:
         InputError: a missing path, or (with ``errors="raise"``) an empty,
             binary or undecodable file, or a table without a text column.
+        DateFormError: an ``issue_date`` in no form we read.
 
     Example:
         >>> articles = load_articles("data/raw")  # doctest: +SKIP
@@ -964,6 +994,8 @@ def load_articles(
         raise ValueError(f"errors must be 'raise' or 'warn', not {errors!r}")
     if not paths:
         raise InputError("no input given: name at least one file or folder", problem="missing")
+    if issue_date is not None:
+        issue_date = dates.issue_timestamp(issue_date)
     report = LoadReport()
     files = list(iter_input_files(paths, report, errors=errors))
     records: list[dict] = []
@@ -983,6 +1015,7 @@ def load_articles(
                 keep_boilerplate=keep_boilerplate,
                 sheet=sheet,
                 notes=notes,
+                dayfirst=dayfirst,
             )
         except InputError as exc:
             if errors == "raise":
@@ -993,7 +1026,9 @@ def load_articles(
         report.loaded.append((_display(path), len(rows)))
         report.notes += [(_display(path), note) for note in notes]
         records.extend(rows)
-    frame = articles_frame(records)
+    from analysis.select import mark_duplicates
+
+    frame = mark_duplicates(articles_frame(records))
     frame.attrs["load_report"] = report
     if frame["article_id"].duplicated().any():
         dup = frame.loc[frame["article_id"].duplicated(), "source"].iloc[0]

@@ -56,6 +56,10 @@ class BuildOptions:
     layout: str = "auto"
     keyword_top: int = 20
     sheet: str | None = None  # the one sheet of workbooks to read (None: every sheet)
+    dayfirst: bool = False  # a table's 09/08/2023 is 9 August
+    # keep duplicate articles in keywords and event counts (decided over the whole
+    # corpus after the files are processed: not part of the cache key)
+    keep_duplicates: bool = False
 
     def key(self) -> dict:
         return {
@@ -63,6 +67,7 @@ class BuildOptions:
             "layout": self.layout,
             "top": self.keyword_top,
             "sheet": self.sheet,
+            "dayfirst": self.dayfirst,
         }
 
 
@@ -141,6 +146,7 @@ def process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOptions
                     layout=options.layout,
                     sheet=options.sheet,
                     notes=said,
+                    dayfirst=options.dayfirst,
                 )
             )
         except InputError as exc:
@@ -351,13 +357,61 @@ def keywords_table(
     tables: dict[str, pd.DataFrame], options: BuildOptions, terms: TermCounts | None = None
 ) -> pd.DataFrame:
     """Keywords of every article, from the batches' term counts when given."""
+    import numpy as np
+
     from analysis import keyterms
 
     if terms is not None:
         # keywords by article need only the ids
-        articles = columns_of(tables, "articles", ["article_id"])
-        return keyterms.keywords(articles, terms=terms, top=options.keyword_top)
-    return keyterms.keywords(tables["articles"], tokens=tables["tokens"], top=options.keyword_top)
+        articles = columns_of(tables, "articles", ["article_id", "duplicate_of"])
+        if not options.keep_duplicates:
+            original = articles["duplicate_of"].fillna("").eq("").to_numpy()
+            if not original.all():
+                terms = terms.take(np.flatnonzero(original))
+                articles = articles[original]
+        return keyterms.keywords(articles[["article_id"]], terms=terms, top=options.keyword_top)
+    articles = tables["articles"]
+    if not options.keep_duplicates and "duplicate_of" in articles.columns:
+        articles = articles[articles["duplicate_of"].fillna("").eq("")]
+    return keyterms.keywords(articles, tokens=tables["tokens"], top=options.keyword_top)
+
+
+def mark_corpus_duplicates(tables: dict, options: BuildOptions) -> dict:
+    """The build's articles with ``duplicate_of`` and ``duplicate_rule`` set over the
+    whole corpus (:func:`analysis.select.mark_duplicates`, after every file is
+    processed), and, unless ``options.keep_duplicates``, the events of duplicates no
+    longer counted (:func:`analysis.select.uncount_duplicates`). Arrow tables or
+    DataFrames in, the same out (the other tables as they were)."""
+    import pyarrow as pa
+
+    from analysis.select import find_duplicates, uncount_duplicates
+
+    out = dict(tables)
+    articles, events = tables["articles"], tables["events"]
+    arrow = isinstance(articles, pa.Table)
+    needed = ["article_id", "issue_date", "source", "position", "kind", "title", "body"]
+    frame = from_arrow(articles.select(needed), "articles") if arrow else articles[needed]
+    found = find_duplicates(frame)
+    if arrow:
+        for col in found.columns:
+            i = articles.schema.get_field_index(col)
+            values = pa.array(found[col].tolist(), articles.schema.field(i).type)
+            articles = articles.set_column(i, articles.schema.field(i), values)
+    else:
+        articles = articles.assign(**{c: found[c].to_numpy() for c in found.columns})
+        for col in found.columns:
+            articles[col] = articles[col].astype(tables["articles"][col].dtype)
+    out["articles"] = articles
+    n = int(found["duplicate_of"].ne("").sum())
+    logger.info("%d of %d articles repeat an earlier one", n, len(found))
+    if not options.keep_duplicates and n:
+        frame = found.assign(article_id=frame["article_id"].to_numpy())
+        if arrow:
+            ev = uncount_duplicates(from_arrow(events, "events"), frame)
+            out["events"] = to_arrow(ev, table_schema("events"))
+        else:
+            out["events"] = uncount_duplicates(events, frame)
+    return out
 
 
 def empty_tables() -> dict[str, pd.DataFrame]:
