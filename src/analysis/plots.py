@@ -83,10 +83,11 @@ KIND_LABELS = {
         "research": "高校院所",
         "association": "协会联盟",
         "international": "国际组织",
+        "other": "其他组织",
         "place": "地名",
         "person": "人物",
     },
-    "en": {k: k for k in ("park", *ORG_KINDS)} | {"place": "place", "person": "person"},
+    "en": {k: k for k in ("park", *ORG_KINDS, "other")} | {"place": "place", "person": "person"},
 }
 
 _TEXT = {
