@@ -853,6 +853,8 @@ def test_teams_named_by_a_place(text, expected):
         # two names joined by 与 stay two names
         ("华为与中兴通讯公司签约。", ["中兴通讯公司"]),
         ("交通运输部和财政部已累计安排资金。", ["交通运输部", "财政部"]),
+        # not across 和 before a weak suffix (平台): 会诊平台 names nothing
+        ("推进县域医共体药房和远程会诊平台建设。", []),
         # no proper part on either side: no name
         ("企业与高校联合会成立。", []),
         # a clause before 与, a class after it: no name across it
@@ -868,6 +870,8 @@ def test_name_holding_a_conjunction(text, expected):
     [
         ("德国政府和美国联邦政府表态。", ["德国政府", "美国联邦政府"]),
         ("柳园区张庄镇政府组织抢修。", ["柳园区张庄镇政府"]),
+        # the central government; a country the dictionary tags as a name
+        ("中央政府和卡塔尔政府表示支持。", ["中央政府", "卡塔尔政府"]),
         # a government is a place's: not an organisation's, not a class of places
         ("出席上合组织政府首脑会议。", ["上合组织"]),
         ("各盟市政府组织了企业参展。", []),

@@ -572,7 +572,7 @@ class _Rules:
             return None  # 城市副中心: a city's secondary centre, no body
         cut = None if core in self.generic_cores else self.words.name_start(core, text[s:e])
         if cut is None:
-            bridged = self._bridge(text, start, s, text[s:e])
+            bridged = None if rule == "weak" else self._bridge(text, start, s, text[s:e])
             if bridged is None:
                 return None
             start, cut = bridged, 0
@@ -1050,13 +1050,17 @@ class _Words:
         return word in self.places or self.tags.get(word) == "ns"
 
     def names_place(self, core: str) -> bool:
-        """Whether the name ``core`` (before 政府) names a place: a place word, or a name
-        ending with a level of place (李庄镇, 梁园区) of at least three characters."""
+        """Whether the name ``core`` (before 政府) names a place: a place word or a
+        national marker (中央), or a name ending with a level of place (李庄镇, 梁园区) of
+        at least three characters."""
         if len(core) >= 3 and core[-1] in "省市县区镇乡村旗州":
             return True
         if any(self.is_place(core[:n]) for n in (2, 3, 4)):
             return True  # 美国|联邦 (one word for the segmenter)
-        return any(self.is_place(w) for w in self._cut(core))
+        return any(
+            self.is_place(w) or w in self.proper_words or self.tags.get(w) in ("nr", "nrt")
+            for w in self._cut(core)
+        )  # (中央政府; 沙特, 卡塔尔: countries the dictionary tags as names)
 
     def plain_words(self, text: str) -> bool:
         """Whether ``text`` is Chinese words (verbs too: 采购, 繁育) without a numeral,
