@@ -764,18 +764,18 @@ class _Rules:
         swallowed: set[int] = set()  # places inside an item's name
         starts = [c[0] for c in chosen]  # in text order, never overlapping
         ends_of = [c[1] for c in chosen]
-        regions = set()
+        regions = set()  # the ends of the lists done (a list ends at punctuation)
         for seed in seeds:
+            m = _LIST_END_RE.search(text, seed[1])
+            hi = n if m is None else m.start()
+            if hi in regions or hi - seed[1] > 120:
+                continue
+            regions.add(hi)
             lo = 0 if seed[0] < 120 else seed[0] - 120
             for m in _LIST_END_RE.finditer(text, lo, seed[0]):
                 lo = m.end()
             if lo == seed[0] - 120 and lo > 0:
                 continue  # no list: a run of 120 characters without punctuation
-            m = _LIST_END_RE.search(text, seed[1])
-            hi = n if m is None else m.start()
-            if (lo, hi) in regions or hi - seed[1] > 120:
-                continue
-            regions.add((lo, hi))
             near = [(c[0], c[3][0][2]) for c in seeds if lo <= c[0] < hi]
             seps = [m.start() for m in _LIST_SEP.finditer(text, lo, hi)]
             bounds = [lo, *seps, hi]
