@@ -930,6 +930,10 @@ def test_no_count_or_dateline_inside_a_name(text, expected):
     assert org_surfaces(text) == expected
 
 
+def test_the_capital_is_a_proper_part():
+    assert org_surfaces("首都规划建设委员会召开全体会议。") == ["首都规划建设委员会"]
+
+
 def test_national_table_adds_bodies_companies_and_parties():
     got = org_spans("中央全面依法治国委员会召开会议，国铁集团发布数据，老挝人民革命党致电。")
     assert got == [
