@@ -677,6 +677,8 @@ def test_party_committee_of_a_named_place():
         ("江苏苏州工业园区发布新政。", [("江苏苏州工业园区", "park:suzhou-sip")]),
         # a class before the name is left out
         ("国家级新区两江新区发展迅速。", [("两江新区", "park:两江新区")]),
+        # a sub-park named by its place after the park's name is one name
+        ("落户中关村科技园区海淀园。", [("中关村科技园区海淀园", "park:中关村科技园区海淀园")]),
         # generic phrases are no parks
         ("全国自贸区建设经验。", []),
         ("深化长三角国家高新区合作。", []),

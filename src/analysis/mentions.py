@@ -139,6 +139,8 @@ _PARK_SHORT = {
     "高新区": ("高新区", "高新技术产业开发区"),
 }
 # park designations official enough that common words before them name one (航天经济开发区)
+# a sub-park after a park's name: a place and 园 (中关村科技园区|海淀园)
+_SUB_PARK = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:分园|园|片区)")
 _PARK_OFFICIAL = ("经济开发区", "经济技术开发区", "高新技术产业开发区", "综合保税区")
 _QUOTE_OPEN = "“「『《"
 # lists of names (see _Rules.list_members): the kinds that make a list one of
@@ -686,6 +688,13 @@ class _Rules:
                 break
         else:
             payload = (f"park:{name}", name, "park", "shape")
+        sub = _SUB_PARK.match(text, e)
+        if sub is not None and self.words.is_place(sub.group(1)):
+            # a park's sub-park named by its place (中关村科技园区|海淀园): one name
+            if payload[0] == f"park:{name}":
+                name += sub.group()
+                payload = (f"park:{name}", name, "park", "shape")
+            e = sub.end()
         return (start, e, _P_ORG, (payload,))
 
     def short_forms(self, name: str) -> list[str]:
