@@ -8,6 +8,7 @@ import shutil
 import pandas as pd
 import pytest
 
+import analysis
 from analysis import cache, pipeline, publish, stages
 from analysis.cli import main
 from analysis.errors import InputError
@@ -275,3 +276,40 @@ def test_csv_has_one_header_whatever_the_chunks(tmp_path):
     path = publish._write_csv_table(table, tmp_path / "t.csv")
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     assert lines == ['"title","n"', '"甲",1', '"乙",2', '"甲",1', '"乙",2']
+
+
+def test_the_build_links_event_reports_over_the_whole_corpus(corpus, tmp_path, monkeypatch):
+    # six copies of the sample page, a day apart, in three batches of two files: the
+    # same named events are reported by files of different batches, and the merge step
+    # links them all (one root per event, n_articles on the root), as link_events does
+    # on the whole table, not batch by batch
+    monkeypatch.setattr(stages, "_BATCH_FILES", 2)
+    out = tmp_path / "out"
+    _build(corpus, out, jobs=1)
+    events = pipeline.load_tables(out)["events"]
+    counted = events[events["counted"]]
+    roots = counted[counted["event_id"] == counted["root_event_id"]]
+    assert len(roots) < len(counted)
+    linked = counted.merge(
+        events[["event_id", "article_id"]].rename(
+            columns={"event_id": "root_event_id", "article_id": "root_article"}
+        ),
+        on="root_event_id",
+    )
+    articles = pipeline.load_tables(out)["articles"].set_index("article_id")["source"]
+    # a report whose root is in a file of another batch (files 1-2, 3-4, 5-6)
+    batch = linked["article_id"].map(articles).str.extract(r"08-0(\d)")[0].astype(int).sub(1) // 2
+    root_batch = (
+        linked["root_article"].map(articles).str.extract(r"08-0(\d)")[0].astype(int).sub(1) // 2
+    )
+    assert (batch != root_batch).any()
+    assert roots["n_articles"].max() == 6
+    assert int(roots["n_articles"].sum()) == len(counted)
+    again = analysis.link_events(events)
+    assert again["root_event_id"].tolist() == events["root_event_id"].tolist()
+    assert again["n_articles"].tolist() == events["n_articles"].tolist()
+    # event_counts counts root events by default, reports on request
+    assert analysis.event_counts(events, by="type")["n_events"].sum() == len(roots)
+    assert analysis.event_counts(events, by="type", unit="reports")["n_events"].sum() == len(
+        counted
+    )

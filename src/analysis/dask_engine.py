@@ -79,6 +79,7 @@ def build_dask(
 ):
     """Run the build on Dask; returns ``(tables, paths, n_processed, used)``, ``used``
     naming the cached batches the tables come from."""
+    import pyarrow.parquet as pq
     from dask.distributed import Client, LocalCluster, as_completed
 
     from analysis import publish, stages
@@ -129,11 +130,23 @@ def build_dask(
     tables = publish.load_tables(out, stages.FILE_TABLES)
     if not batches:
         tables = stages.empty_tables()
+    else:
+        # the merge step: the events' reports linked over the whole corpus, not per task
+        # (their parts give way to one part of the linked table)
+        from analysis.events import link_events
+
+        tables["events"] = link_events(tables["events"])
+        folder = out / "events.parquet"
+        for part in folder.glob("*.parquet"):
+            part.unlink()
+        pq.write_table(
+            stages.to_arrow(tables["events"], stages.table_schema("events")),
+            folder / "part-00000.parquet",
+        )
     # the term counts of the tasks, in task order (the rows of the tables' parts)
     terms = TermCounts.concat([(r["terms"], 0, r["terms"].counts.shape[0]) for r in results])
     tables["keywords"] = stages.keywords_table(tables, options, terms)
     paths = {t: sorted((out / f"{t}.parquet").glob("*.parquet")) for t in stages.FILE_TABLES}
-    import pyarrow.parquet as pq
 
     kw = out / "keywords.parquet"
     kw.mkdir(parents=True, exist_ok=True)

@@ -2116,8 +2116,8 @@ def find_events(
           probability.
         - ``root_event_id``: the ``event_id`` of the first report of the same event;
           here each row's own id: ``link_events`` links the reports of a whole
-          corpus (``event_counts`` and the charts do it on the table they get, so
-          a build's batches do not change them).
+          corpus (the build does it once on its whole events table, at the merge
+          step; ``event_counts`` does it on the table it gets).
         - ``n_articles``: on a root, the number of articles reporting the event
           (here 1 for a counted event); 0 on the other rows.
 
@@ -2194,8 +2194,29 @@ def link_events(events: pd.DataFrame) -> pd.DataFrame:
     """
     out = events.copy()
     n = len(out)
-    ids = out["event_id"].astype(str).tolist()
-    counted = out["counted"].astype(bool).tolist() if n else []
+    if not n:
+        return out
+    roots, n_articles = link_roots(
+        out["event_id"].astype(str).tolist(),
+        out["article_id"].astype(str).tolist(),
+        out["type"].astype(str).tolist(),
+        out["name"].tolist(),
+        out["place"].tolist(),
+        out["parks"].tolist(),
+        out["orgs"].tolist(),
+        out["counted"].astype(bool).tolist(),
+        out["date"],
+    )
+    out["root_event_id"] = pd.array(roots, dtype=out["event_id"].dtype)
+    out["n_articles"] = n_articles
+    return out
+
+
+def link_roots(ids, aids, types, names, places, parks, orgs, counted, dates):
+    """The roots of ``link_events`` from the events' columns (lists, ``dates`` anything
+    ``pd.to_datetime`` reads): each row's ``root_event_id`` (a list) and ``n_articles``
+    (an int64 array). The build links its whole events table with it, column by column."""
+    n = len(ids)
     parent = list(range(n))
 
     def find(i: int) -> int:
@@ -2204,16 +2225,19 @@ def link_events(events: pd.DataFrame) -> pd.DataFrame:
             i = parent[i]
         return i
 
-    dates = pd.to_datetime(out["date"]).to_numpy() if n else np.array([], "datetime64[ns]")
-    days = np.where(pd.isna(dates), -(2**40), dates.astype("datetime64[D]").astype("int64"))
+    if not n:
+        return [], np.zeros(0, dtype="int64")
+    stamps = pd.to_datetime(pd.Series(dates)).to_numpy()
+    days = np.where(pd.isna(stamps), -(2**40), stamps.astype("datetime64[D]").astype("int64"))
     by_key: dict[tuple, list[int]] = {}
-    cols = zip(out["type"], out["name"], out["place"], out["parks"], out["orgs"], strict=True)
-    for i, (etype, name, place, parks, orgs) in enumerate(cols):
+    cols = zip(types, names, places, parks, orgs, strict=True)
+    for i, (etype, name, place, e_parks, e_orgs) in enumerate(cols):
         if not counted[i]:
             continue
-        for key in _link_keys(str(etype), str(name or ""), str(place or ""), parks, orgs):
+        name = "" if _isna_cell(name) else str(name)
+        place = "" if _isna_cell(place) else str(place)
+        for key in _link_keys(str(etype), name, place, e_parks, e_orgs):
             by_key.setdefault(key, []).append(i)
-    aids = out["article_id"].astype(str).tolist()
     for rows in by_key.values():
         if len(rows) < 2:
             continue
@@ -2229,12 +2253,15 @@ def link_events(events: pd.DataFrame) -> pd.DataFrame:
     for i, r in enumerate(roots):
         if counted[i]:
             articles.setdefault(r, set()).add(aids[i])
-    out["root_event_id"] = pd.array([ids[r] for r in roots], dtype=out["event_id"].dtype)
-    out["n_articles"] = np.array(
+    n_articles = np.array(
         [len(articles.get(i, ())) if roots[i] == i and counted[i] else 0 for i in range(n)],
         dtype="int64",
     )
-    return out
+    return [ids[r] for r in roots], n_articles
+
+
+def _isna_cell(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
 # --------------------------------------------------------------------------- counts

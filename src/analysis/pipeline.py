@@ -57,6 +57,7 @@ from analysis.stages import (
     columns_of,
     digest_input,
     keywords_table,
+    link_event_table,
     preload_idf,
     process_frames,
     run_local,
@@ -323,8 +324,10 @@ def _build_local(
     # processed (with several jobs it is read before the workers fork, never during)
     if jobs == 1:
         threading.Thread(target=preload_idf, daemon=True).start()
-    # the file tables are written, in input order, while the inputs are processed
-    stream = TableStream(folder, csv=csv)
+    # the file tables are written, in input order, while the inputs are processed; the
+    # events wait for the merge step, which links their reports over the whole corpus
+    streamed = tuple(t for t in FILE_TABLES if t != "events")
+    stream = TableStream(folder, csv=csv, tables=streamed)
     assembler = Assembler(files, report, errors, stream)
     try:
         _, n_processed, used = run_local(
@@ -340,6 +343,7 @@ def _build_local(
         mark = _log_phase("processed %d of %d inputs", mark, n_processed, len(files))
         stream.flush()  # the last parts are written while the keywords are computed
         arrow, terms = assembler.finish()
+        arrow["events"] = link_event_table(arrow["events"])  # one event, many articles
         tables = LazyTables(arrow=arrow)
         tables["keywords"] = keywords_table(tables, options, terms)
         mark = _log_phase("keywords", mark)
@@ -348,7 +352,8 @@ def _build_local(
         stream.abort()
         raise
     exports = stream.stats
-    paths.update(write_tables({"keywords": tables["keywords"]}, folder, csv=csv, stats=exports))
+    last = {"events": arrow["events"], "keywords": tables["keywords"]}
+    paths.update(write_tables(last, folder, csv=csv, stats=exports))
     _log_phase("wrote the tables", mark)
     return tables, paths, n_processed, used, exports
 
