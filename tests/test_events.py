@@ -924,6 +924,11 @@ def test_linking_is_linear_in_the_number_of_events():
         ("据新华社报道,两市在京签署合作协议。", "新华社"),
         # a document's issuer in brackets
         ("为落实《公告》（国家发展改革委公告第4号），该市召开价格工作座谈会。", "国家发展改革委"),
+        # a name inside a document's title: the document, not the body, is named
+        ("依据《国务院关于东海市总体规划的批复》,两市在京签署合作协议。", "国务院"),
+        # a dateline of another news source, a photo credit
+        ("东海经济网北京6月12日讯 两市在京签署合作协议。", "东海经济网"),
+        ("东海日报发（张某 摄）两市在京签署合作协议。", "东海日报"),
     ],
 )
 def test_an_organisation_in_a_title_source_or_bracket_takes_no_part(body, org):
@@ -1163,3 +1168,58 @@ def test_many_actors_or_a_date_is_no_happening(case, body, etype, n):
     arts = _article(day="2025-11-20", body=body)
     ev = find_events(arts, _mentions(arts, []))
     assert len(_counted(ev, "x1", etype)) == n, case
+
+
+def test_only_a_carried_over_subject_takes_the_previous_sentences_participants():
+    # 会上… names nobody and carries no subject over: the release has no participants;
+    # 双方… carries the signatories of the sentence before it
+    ents = [
+        ("park:wuxi", "无锡高新区", "park", ["无锡高新区"]),
+        ("org:华为", "华为", "company", ["华为"]),
+    ]
+    arts = _article(body="无锡高新区与华为深化合作。会上发布了《产业行动方案》。")
+    (release,) = find_events(arts, _mentions(arts, ents)).itertuples()
+    assert (release.type, release.parks, release.orgs) == ("release", [], [])
+    arts = _article(body="无锡高新区与华为深化合作。双方签署了战略合作协议。")
+    (signing,) = find_events(arts, _mentions(arts, ents)).itertuples()
+    assert (signing.parks, signing.orgs) == (["park:wuxi"], ["org:华为"])
+    assert "participants:previous sentence" in signing.rule
+
+
+def test_a_visits_counterpart_acts_through_its_official():
+    # the one met is named by a title (东海公司副总裁): the company takes part in the
+    # visit; the host named by a title (市长) brings no organisation
+    arts = _article(body="8月8日,东海市市长会见来锡考察的东海公司副总裁一行。")
+    ents = [("org:东海公司", "东海公司", "company", ["东海公司"])]
+    (visit,) = find_events(arts, _mentions(arts, ents)).itertuples()
+    assert visit.orgs == ["org:东海公司"]
+    assert "participant:org:东海公司 met" in visit.rule
+
+
+def test_tours_of_one_day_in_two_places_are_two_visits():
+    arts = _article(body="8月8日,书记在苏州考察。当天,书记还在无锡考察。")
+    ev = find_events(arts, pd.DataFrame())
+    counted = ev[ev.counted]
+    assert sorted(counted.place) == ["无锡", "苏州"]
+    # the same place twice is one visit reported twice
+    arts = _article(body="8月8日,书记在苏州考察。当天,书记还在苏州调研。")
+    assert find_events(arts, pd.DataFrame()).counted.sum() == 1
+
+
+@pytest.mark.parametrize(
+    "body, status",
+    [
+        # earlier in the issue's year: reported (the readers' convention)
+        ("今年8月31日,上合组织峰会在天津举行。", "reported"),
+        ("2025年8月31日,上合组织峰会在天津举行。", "reported"),
+        # in an earlier year and more than a month before: history
+        ("2024年12月1日,上合组织峰会在天津举行。", "background"),
+        # a December date in a January issue: recent, reported
+        ("12月28日,上合组织峰会在天津举行。", "reported"),
+    ],
+)
+def test_a_date_earlier_in_the_issues_year_is_reported(body, status):
+    day = "2026-01-05" if body.startswith("12月") else "2025-11-19"
+    arts = _article(day=day, body=body, issue=day)
+    (ev,) = find_events(arts, pd.DataFrame()).itertuples()
+    assert ev.type == "meeting" and ev.status == status

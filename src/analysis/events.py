@@ -23,9 +23,11 @@ How a sentence becomes an event, in order:
 3. The status comes from cue words in the trigger's clause: ``negated`` (未, 没有,
    尚未, 不会), ``future`` (将于, 将, 计划, 拟, 即将), ``background`` (多年来, 此前,
    曾, 已经, and ``以来`` after the trigger), else ``reported``. A date in the
-   sentence more than 31 days before the article's date, or a year before the
-   article's year (``自1996年落户``), makes a reported event ``background``; a date
-   after the article's date makes it ``future``. A ``建议``/``倡议`` after a release is
+   sentence in an earlier year than the article's and more than 31 days before its
+   date, or a year before the article's year (``自1996年落户``), makes a reported
+   event ``background`` (earlier in the issue's year stays ``reported``, as readers
+   count it; a December date in a January issue is recent); a date after the
+   article's date makes it ``future``. A ``建议``/``倡议`` after a release is
    the document released (``审议通过…规划建议``), not a proposal.
 4. The name is the event's object, never its trigger: a ``《…》`` title or the noun of
    its type near the trigger; else, for releases, launches, projects, foundings,
@@ -36,11 +38,16 @@ How a sentence becomes an event, in order:
 5. Triggers of the same type and status in one sentence are one event
    (``会见来锡考察的…`` is one visit). A ``release`` without a document name in a
    sentence that has a ``launch`` is part of that launch (``启动…平台,平台功能同步发布``).
-6. Within an article, an event in the title is a duplicate of the body's event of
-   the same type and status; two body events are duplicates when type, status
-   and date agree, their names agree (equal, one containing the other, or one
-   missing) and their participants agree (one set inside the other, or taken from
-   the article) -- or the later one is an anaphoric reference: a ``verb`` with a
+6. Participants are the acting parks and organisations the sentence names (not
+   one in a person's title, a news source's dateline or photo credit, brackets or a
+   ``《…》`` title); a visit's also the organisation of the one met (``会见…东海公司
+   副总裁``). A sentence naming none takes the previous sentence's only when it
+   opens with a carried-over subject (``双方``, ``该公司``, ``此外``).
+7. Within an article, an event in the title is a duplicate of the body's event of
+   the same type and status; two body events are duplicates when type, status,
+   date and place (when both have one) agree, their names agree (equal, one
+   containing the other, or one missing) and their participants agree (one set
+   inside the other, or taken from the article) -- or the later one is an anaphoric reference: a ``verb`` with a
    bare noun and no name (``参加会议``, ``会议的召开``, ``出席了本次论坛``).
    Duplicates are kept with ``counted=False``; the first report keeps
    ``counted=True`` and takes a missing name or place from its duplicates.
@@ -1181,18 +1188,29 @@ def _status(
 _TITLE_AFTER = re.compile(
     r"(?:政治局)?(?:副|常务副|第一副|执行)?(?:总理|总统|主席|委员长|常委|委员(?!会)|总书记|书记|部长|秘书长"
     r"|主任|院长|局长|省长|市长|区长|县长|州长|大使|发言人|负责人|董事长|总经理|总裁|首席|会长"
-    r"|理事长|校长|行长|署长|司长|厅长|处长|议长|首相|团长|党组|党委|院士|教授|研究员|专家"
-    r"|记者|消息|讯|[\u4e00-\u9fff]{1,4}\d{1,2}月\d{1,2}日电)"
+    r"|理事长|校长|行长|署长|司长|厅长|处长|议长|首相|团长|党组|党委|院士|教授|研究员|专家)"
 )
+_SOURCE_AFTER = re.compile(r"记者|消息|讯|发[（(]|[\u4e00-\u9fff]{0,4}\d{1,2}月\d{1,2}日[电讯]")
 _SOURCE_BEFORE = re.compile(r"(?:据|来源[：:]\s*)$")
 _BRACKETS = re.compile(r"（[^（）]*）|\([^()]*\)")
+# a sentence opening (after a short lead: 当天,) with a subject carried over from the
+# sentence before it (双方还将…, 该公司…, 此外…): its participants are that sentence's
+_CARRIED = re.compile(
+    r"\s*(?:[^，,。；;]{1,10}[，,]\s*)?(?:双方|两国|三方|各方|多方|该|其|此外|随后|同时|之后|此前|目前|下一步|他们|他们还|并)"
+)
 
 
-def _acting(mentions: _Mentions, rows: Sequence[int], text: str, lo: int, hi: int) -> list[int]:
+def _acting(
+    mentions: _Mentions, rows: Sequence[int], text: str, lo: int, hi: int, titles: bool = False
+) -> list[int]:
     """The ``rows`` of mentions (in ``text``, in the sentence [lo, hi)) that may take
     part in an event: not an organisation named only in a person's title or as the news
-    source (followed by a post, ``记者``, ``…电``; after ``据``), nor a name inside
-    brackets (a document's issuer: ``（国家发展改革委公告2025年第4号）``)."""
+    source (followed by a post, ``记者``, ``…电``; after ``据``; with ``titles`` a name in
+    a person's title takes part: a visit's visitor and the one met act through their
+    officials, ``国务院总理李强会见…``, ``会见…康明斯副总裁``), nor a name inside
+    brackets (a document's issuer: ``（国家发展改革委公告2025年第4号）``) or inside a
+    document's title (``《国务院关于…的批复》``, ``《联合国气候变化框架公约》秘书处``: the
+    document, not the body, is named)."""
     cols = mentions.columns
     starts, ends, kinds = cols.starts, cols.ends, cols.kinds
     brackets = None
@@ -1202,16 +1220,21 @@ def _acting(mentions: _Mentions, rows: Sequence[int], text: str, lo: int, hi: in
         if kind == "person" or kind == "place":
             continue
         start, end = starts[k], ends[k]
-        if _TITLE_AFTER.match(text, end) is not None or (
-            start and _SOURCE_BEFORE.search(text, max(start - 4, 0), start) is not None
+        if (
+            (not titles and _TITLE_AFTER.match(text, end) is not None)
+            or _SOURCE_AFTER.match(text, end) is not None
+            or (start and _SOURCE_BEFORE.search(text, max(start - 4, 0), start) is not None)
         ):
             continue
         if brackets is None:
+            sentence = text[lo:hi]
             brackets = (
                 [m.span() for m in _BRACKETS.finditer(text, lo, hi)]
-                if "（" in text[lo:hi] or "(" in text[lo:hi]
+                if "（" in sentence or "(" in sentence
                 else []
             )
+            if "《" in sentence:
+                brackets += [m.span() for m in _BOOK_TITLE.finditer(text, lo, hi)]
         if brackets and any(p < start and end < q for p, q in brackets):
             continue
         out.append(k)
@@ -1624,24 +1647,34 @@ class _Extractor:
         naming none takes those of the sentence before it in its paragraph (a subject
         carried over: ``…签署协议。双方还将…``), never the whole article's.
         """
-        notes: list[str] = []
         acting = _acting(mentions, rows, text, s_lo, s_lo + len(sentence)) if rows else []
-        if acting:
-            parks, orgs = mentions.participants(acting, text, notes)
-        else:
-            parks, orgs = [], []
-        from_article = False
-        how = "participants:sentence"
-        if not parks and not orgs:
-            if prev_rows:
-                p_lo = mentions.columns.starts[prev_rows[0]] if prev_rows else 0
-                parks, orgs = mentions.participants(
-                    _acting(mentions, prev_rows, text, p_lo, s_lo), text, notes
-                )
-                how = "participants:previous sentence"
-            if not parks and not orgs:
-                how = ""
+        # participants: the acting names of the sentence; when it names none and opens
+        # with a carried-over subject (``双方``, ``该公司``, ``此外``), those of the sentence
+        # before it in its paragraph. A visit's also count the names in its persons'
+        # titles (the visitor's and the one met's: ``participants:titles``).
+        found_who: dict[bool, tuple] = {}
 
+        def who(titles: bool) -> tuple[list[str], list[str], list[str], str]:
+            got = found_who.get(titles)
+            if got is not None:
+                return got
+            notes: list[str] = []
+            own = _acting(mentions, rows, text, s_lo, s_lo + len(sentence), titles) if rows else []
+            parks, orgs = mentions.participants(own, text, notes) if own else ([], [])
+            how = "participants:sentence" if parks or orgs else ""
+            if titles and how and own != acting:
+                how = "participants:titles"
+            if not how and prev_rows and _CARRIED.match(sentence) is not None:
+                p_lo = mentions.columns.starts[prev_rows[0]]
+                parks, orgs = mentions.participants(
+                    _acting(mentions, prev_rows, text, p_lo, s_lo, titles), text, notes
+                )
+                if parks or orgs:
+                    how = "participants:previous sentence"
+            got = found_who[titles] = (parks, orgs, notes, how)
+            return got
+
+        from_article = False
         dates = (
             [(m.start(), m.end(), m) for m in _DATE.finditer(sentence)]
             if "月" in sentence
@@ -1676,7 +1709,7 @@ class _Extractor:
                 rules.append(f"{status}:{cand.cue}")
             elif article_date is not None and date_source == "sentence":
                 early, late = self._date_limits(article_date)
-                if date < early:
+                if date < early and date.year < article_date.year:
                     status = "background"
                     rules.append("background:date")
                 elif date > late:
@@ -1697,7 +1730,20 @@ class _Extractor:
                     place_mentions = self._place_mentions(mentions, rows, s_lo)
                 near = _nearest(place_mentions, cand.start) if place_mentions else None
                 place = near[2] if near is not None else ""
-            e_parks, e_orgs = parks, orgs
+            e_parks, e_orgs, notes, how = who(False)
+            if cand.etype == "visit" and rows:
+                # the one met acts through its official (会见…康明斯副总裁)
+                _, c_hi, _ = _clause(breaks, cand.start)
+                met = [
+                    k
+                    for k in _acting(mentions, rows, text, s_lo, s_lo + c_hi, True)
+                    if s_lo + cand.start < mentions.columns.starts[k] < s_lo + c_hi
+                ]
+                extra = [o for o in mentions.participants(met)[1] if o not in e_orgs]
+                if extra:
+                    e_orgs = e_orgs + extra
+                    how = "participants:sentence" if not how else how
+                    notes = [*notes, *(f"participant:{o} met" for o in extra)]
             if how:
                 rules.append(how)
                 rules.extend(notes)
@@ -1858,6 +1904,7 @@ def _dedupe(events: list[_Event]) -> None:
                 and k.status == ev.status
                 and (k.date is ev.date or _same_date(k.date, ev.date))
                 and _names_agree(k.name, ev.name)
+                and _names_agree(k.place, ev.place)
                 and (ev.anaphoric or _parts_agree(k, ev))
                 and (
                     k.counterpart is ev.counterpart
