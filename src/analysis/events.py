@@ -47,8 +47,8 @@ How a sentence becomes an event, in order:
    the same type and status; two body events are duplicates when type, status,
    date and place (when both have one) agree, their names agree (equal, one
    containing the other, or one missing) and their participants agree (one set
-   inside the other, or taken from the article) -- or the later one is an anaphoric reference: a ``verb`` with a
-   bare noun and no name (``参加会议``, ``会议的召开``, ``出席了本次论坛``).
+   inside the other, or taken from the article) -- or the later one is an anaphoric
+   reference: a ``verb`` with a bare noun and no name (``参加会议``, ``会议的召开``, ``出席了本次论坛``).
    Duplicates are kept with ``counted=False``; the first report keeps
    ``counted=True`` and takes a missing name or place from its duplicates.
 """
