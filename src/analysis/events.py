@@ -48,7 +48,8 @@ How a sentence becomes an event, in order:
    date and place (when both have one) agree, their names agree (equal, one
    containing the other, or one missing) and their participants agree (one set
    inside the other, or taken from the article) -- or the later one is an anaphoric
-   reference: a ``verb`` with a bare noun and no name (``参加会议``, ``会议的召开``, ``出席了本次论坛``).
+   reference: a ``verb`` with a bare noun and no name (``参加会议``, ``会议的召开``,
+   ``出席了本次论坛``).
    Duplicates are kept with ``counted=False``; the first report keeps
    ``counted=True`` and takes a missing name or place from its duplicates.
 """
