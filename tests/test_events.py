@@ -1223,3 +1223,14 @@ def test_a_date_earlier_in_the_issues_year_is_reported(body, status):
     arts = _article(day=day, body=body, issue=day)
     (ev,) = find_events(arts, pd.DataFrame()).itertuples()
     assert ev.type == "meeting" and ev.status == status
+
+
+def test_a_founding_a_resolution_decides_is_not_yet_reported():
+    arts = _article(body="为落实成立东海开发银行的决议,各方将加快磋商。")
+    (ev,) = find_events(arts, pd.DataFrame()).itertuples()
+    assert (ev.type, ev.status, ev.counted) == ("establishment", "future", False)
+    assert "future:决议" in ev.rule
+    # a founding reported, with 决议 elsewhere in the sentence
+    arts = _article(body="8月8日,东海开发银行正式成立,大会通过了章程。")
+    (ev,) = find_events(arts, pd.DataFrame()).itertuples()
+    assert (ev.type, ev.status) == ("establishment", "reported")
