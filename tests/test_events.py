@@ -1234,3 +1234,28 @@ def test_a_founding_a_resolution_decides_is_not_yet_reported():
     arts = _article(body="8月8日,东海开发银行正式成立,大会通过了章程。")
     (ev,) = find_events(arts, pd.DataFrame()).itertuples()
     assert (ev.type, ev.status) == ("establishment", "reported")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a meeting cited for its outcome or its spirit, not reported
+        "双方要继续通力协作,落实东海合作组织天津峰会成果。",
+        "与会者深刻领会党的二十届四中全会精神。",
+        "各方表示,必须有效实施东海组织峰会通过的各项文件。",
+        # an aside in brackets: a speech's source
+        "要以科技创新推动产业创新。（2025年3月5日在参加十四届全国人大三次会议江苏代表团审议时的讲话）",
+        # a parliament's speaker is no 会议
+        "应新西兰议会议长邀请,委员长赴新西兰。",
+    ],
+)
+def test_a_meeting_cited_or_in_an_aside_is_no_meeting_reported(body):
+    arts = _article(day="2025-11-19", body=body)
+    ev = find_events(arts, pd.DataFrame())
+    assert not (ev[ev.counted].type == "meeting").any()
+
+
+def test_a_meeting_reported_with_what_it_proposed_is_reported():
+    arts = _article(day="2025-11-19", body="党的二十届四中全会提出,加快建设农业强国。")
+    (ev,) = find_events(arts, pd.DataFrame()).itertuples()
+    assert (ev.type, ev.counted, ev.name) == ("meeting", True, "二十届四中全会")

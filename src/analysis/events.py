@@ -1061,6 +1061,9 @@ _COUNTED = re.compile(
 # a count after the trigger in its clause (新设立外商投资企业4.89万家, 开通12条航线):
 # a period statistic, not one happening
 _COUNT = re.compile(r"[\d.]+\s*(?:多|余)?\s*(?:万|亿)?\s*(?:多|余)?\s*[家个项处条张座所支批台套]")
+# a meeting cited for its outcome, not reported (落实…峰会成果, 领会全会精神, 全会的重大
+# 意义, 峰会通过的文件); what it proposed (全会提出…) is still read as a report of it
+_CITED = re.compile(r"(?:的)?(?:成果|精神|重大意义|决策部署|部署|作出的|通过的)")
 # an anniversary (成立25周年, 新中国成立70周年)
 _ANNIVERSARY = re.compile(r"\s*(?:\d+|[一二三四五六七八九十百]+)\s*周年")
 # where a named noun's name stops on its left (``_NAME_STOP`` without 正式, 共同, 联合 …,
@@ -1095,6 +1098,8 @@ def _not_a_happening(sentence: str, etype: str, lo: int, start: int, end: int, h
     or (for types that statistics count) a count after it, unless the clause sets it at
     one occasion (现场集中签约项目20个)."""
     if _ANNIVERSARY.match(sentence, end, min(hi, end + 8)):
+        return True
+    if etype == "meeting" and _CITED.match(sentence, end, hi) is not None:
         return True
     if _REPEATED.search(sentence, max(lo, start - 6), start) is not None:
         return True
@@ -1436,6 +1441,12 @@ class _Extractor:
                 if "《" in sentence
                 else None
             )
+            if "（" in sentence or "(" in sentence:
+                # an aside in brackets (a speech's source: （2025年3月5日在参加…时的讲话）)
+                # reports nothing
+                books = (books or []) + [
+                    (s + s_lo, e + s_lo) for s, e in map(_match_span, _BRACKETS.finditer(sentence))
+                ]
             ctx = None
             raw = []
             for start, end, word, entries in sent_hits:
