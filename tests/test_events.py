@@ -1259,3 +1259,24 @@ def test_a_meeting_reported_with_what_it_proposed_is_reported():
     arts = _article(day="2025-11-19", body="党的二十届四中全会提出,加快建设农业强国。")
     (ev,) = find_events(arts, pd.DataFrame()).itertuples()
     assert (ev.type, ev.counted, ev.name) == ("meeting", True, "二十届四中全会")
+
+
+@pytest.mark.parametrize(
+    "body, etype",
+    [
+        # a line, plant or work put into service is a project
+        ("11月28日,东海高铁正式开通。", "project"),
+        ("东海飞机总装厂第二条总装线正式启用。", "project"),
+        # a service, channel or platform opened is a launch
+        ("活动现场宣布东海交易所跨境业务正式开通。", "launch"),
+    ],
+)
+def test_a_work_put_into_service_is_a_project(body, etype):
+    arts = _article(body=body)
+    (ev,) = find_events(arts, pd.DataFrame()).itertuples()
+    assert ev.type == etype
+
+
+def test_a_time_measured_from_an_opening_is_no_event():
+    arts = _article(body="全线单月旅客发送量由开通初期的60万人次增至220万人次。")
+    assert find_events(arts, pd.DataFrame()).empty

@@ -1050,6 +1050,13 @@ def _role_name(sentence: str, word: str, start: int, end: int, lo: int, hi: int)
     return subject if 2 <= len(subject) <= 30 else ""
 
 
+# a launch word whose clause names a work, a line or a plant is that project put into
+# service (盘兴高铁正式开通, …总装线正式启用), not a service or campaign launched
+_INTO_SERVICE = frozenset({"开通", "启用", "投入使用"})
+_INFRASTRUCTURE = re.compile(
+    r"铁路|高铁|城际|地铁|轨道交通|高速|公路|隧道|大桥|机场|港口|码头|航道|电站|工程|生产线|总装线"
+    r"|工厂|管道|电网|供热|供暖"
+)
 # the type whose event absorbs a candidate of another type in the same sentence
 _ABSORBED_BY = {"release": "launch", "unveiling": "establishment"}
 # a named noun counted or qualified by a class word is no name (多场分论坛, 各类座谈会)
@@ -1078,9 +1085,9 @@ _PLEDGE = re.compile(r"^(?:全面|深入|认真)?(?:学习|宣传|贯彻|落实|
 _REPEATED = re.compile(r"(?:[两几数多屡]|\d+)[度次](?:举行|进行|召开|举办)?$")
 # many actors or things: a trend, not one happening (纷纷启动, 先后推出, 密集上线)
 _MANY_BEFORE = re.compile(r"(?:纷纷|先后|密集|陆续|相继|不断|持续)(?:地)?$")
-# … or a time measured from it (开通后, 开通以来, 开通运营满四年)
+# … or a time measured from it (开通后, 开通以来, 开通初期, 开通运营满四年)
 _MANY_AFTER = re.compile(
-    r"(?:了)?(?:更多|一系列|多项|多个|一批|各类)|后$|以来|之日|(?:运营|运行)?满"
+    r"(?:了)?(?:更多|一系列|多项|多个|一批|各类)|后$|以来|之日|初期|之初|伊始|(?:运营|运行)?满"
 )
 # … or a subject of many actors (多地在社区设立…, 多家企业推出…; 多个项目启动 at one
 # occasion is one happening)
@@ -1525,6 +1532,13 @@ class _Extractor:
                     rule = f"named:{word}"
                 else:
                     rule = f"{kind}:{word}"
+                if (
+                    etype == "launch"
+                    and word in _INTO_SERVICE
+                    and _INFRASTRUCTURE.search(sentence, lo, hi) is not None
+                ):
+                    etype = "project"  # a line, plant or work put into service
+                    rule += ";project:infrastructure"
                 if _not_a_happening(sentence, etype, lo, h_start, h_end, hi):
                     continue
                 # (a short first clause sets the time of the sentence: 去年,双方签署…)
