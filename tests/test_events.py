@@ -965,13 +965,18 @@ def test_a_park_inside_an_acting_organisations_name_takes_part(org, park):
 
 
 def test_those_taking_part_in_a_later_report_join_the_event():
-    arts = _article(body="省发展改革委8日召开价格工作座谈会。省市场监管局、省统计局参加会议。")
+    # a later report naming the meeting brings its actors (the co-host); the roll of
+    # those attending a bare 会议 does not
+    arts = _article(
+        body="省发展改革委8日召开价格工作座谈会。价格工作座谈会由省发展改革委主办、省统计局协办。"
+        "省市场监管局参加会议。"
+    )
     ents = [
         (f"org:{o}", o, "government", [o]) for o in ("省发展改革委", "省市场监管局", "省统计局")
     ]
     ev = find_events(arts, _mentions(arts, ents))
     (meeting,) = ev[ev.counted].itertuples()
-    assert meeting.orgs == ["org:省发展改革委", "org:省市场监管局", "org:省统计局"]
+    assert meeting.orgs == ["org:省发展改革委", "org:省统计局"]
     assert "participants:from duplicate" in meeting.rule
 
 
@@ -1280,3 +1285,19 @@ def test_a_work_put_into_service_is_a_project(body, etype):
 def test_a_time_measured_from_an_opening_is_no_event():
     arts = _article(body="全线单月旅客发送量由开通初期的60万人次增至220万人次。")
     assert find_events(arts, pd.DataFrame()).empty
+
+
+def test_attendees_of_a_bare_meeting_do_not_join_the_named_one():
+    # 参加会议 refers back to the named meeting (a duplicate), but its roll of attendees
+    # is not named as the meeting's actors
+    body = "12月10日,东海经济工作会议在北京举行。东海省政府、东海集团等单位负责同志参加会议。"
+    arts = _article(day="2025-12-11", body=body)
+    ents = [
+        ("org:东海省政府", "东海省政府", "government", ["东海省政府"]),
+        ("org:东海集团", "东海集团", "company", ["东海集团"]),
+    ]
+    ev = find_events(arts, _mentions(arts, ents))
+    (meeting,) = ev[ev.counted].itertuples()
+    assert meeting.name == "东海经济工作会议" and meeting.orgs == []
+    (attend,) = ev[~ev.counted].itertuples()
+    assert "duplicate" in attend.rule and attend.orgs == ["org:东海省政府", "org:东海集团"]

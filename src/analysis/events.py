@@ -1928,7 +1928,11 @@ def _dedupe(events: list[_Event]) -> None:
             if (
                 k.etype == ev.etype
                 and k.status == ev.status
-                and (k.date is ev.date or _same_date(k.date, ev.date))
+                and (
+                    k.date is ev.date
+                    or _same_date(k.date, ev.date)
+                    or (ev.anaphoric and ev.date_source == "article")  # (参加会议: that one)
+                )
                 and _names_agree(k.name, ev.name)
                 and _names_agree(k.place, ev.place)
                 and (ev.anaphoric or _parts_agree(k, ev))
@@ -1967,6 +1971,8 @@ def _enrich(kept: _Event, dup: _Event) -> None:
     if not kept.place and dup.place:
         kept.place = dup.place
         kept.rules.append("place:from duplicate")
+    if dup.anaphoric:
+        return  # (…参加会议: those who attend a bare 会议 are not named as its actors)
     new_parks = [p for p in dup.parks if p not in kept.parks]
     new_orgs = [o for o in dup.orgs if o not in kept.orgs]
     if new_parks or new_orgs:
