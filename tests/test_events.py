@@ -1301,3 +1301,31 @@ def test_attendees_of_a_bare_meeting_do_not_join_the_named_one():
     assert meeting.name == "东海经济工作会议" and meeting.orgs == []
     (attend,) = ev[~ev.counted].itertuples()
     assert "duplicate" in attend.rule and attend.orgs == ["org:东海省政府", "org:东海集团"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a reporter's own tour is how the news was gathered
+        "当记者来到位于东海区的这家机器人企业时,实验室正在开展测试。",
+        "近日,《东海日报》记者走访多个商圈发现,夜间消费持续升温。",
+        # an expedition's task, a meeting on a survey
+        "执行中国第42次南极考察任务的科考船目前已抵达中山站。",
+        "年初召开规划编制专题调研会,推动各方发挥作用。",
+    ],
+)
+def test_no_visit_in_a_reporters_tour_or_a_survey_noun(body):
+    ev = find_events(_article(body=body), pd.DataFrame())
+    assert not (ev[ev.counted].type == "visit").any()
+
+
+def test_a_clause_of_a_time_alone_sets_the_time_of_the_next():
+    arts = _article(
+        day="2025-11-04",
+        body="李强表示,去年9月,习近平主席同总统在北京举行会晤,推动两国关系发展。",
+    )
+    (ev,) = find_events(arts, pd.DataFrame()).itertuples()
+    assert (ev.type, ev.status) == ("visit", "background")
+    arts = _article(day="2025-11-04", body="李强表示,两国元首在北京举行会晤,推动两国关系发展。")
+    (ev,) = find_events(arts, pd.DataFrame()).itertuples()
+    assert ev.status == "reported"

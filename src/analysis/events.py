@@ -932,6 +932,28 @@ def _after_lead(breaks: tuple, prev_end: int) -> bool:
     return 0 <= prev_end <= 12 and _clause(breaks, max(prev_end - 1, 0))[0] == 0
 
 
+# a clause that is only a time (去年9月, 2019年, 前年7月初): its time holds for the clause
+# after it, wherever it stands (李强表示,去年9月,习近平主席同…举行会晤)
+_TIME_CLAUSE = re.compile(
+    r"(?:去年|前年|今年|(?:19|20)\d{2}\s*年)(?:\d{1,2}\s*月(?:\d{1,2}\s*日)?)?"
+    r"(?:份|初|底|中旬|上旬|下旬)?"
+)
+
+
+def _time_start(sentence: str, breaks: tuple, lo: int, prev_end: int) -> int:
+    """Where the time of the clause starting at ``lo`` is read from: the sentence's start
+    after a short first clause (``_after_lead``), the clause before when that is only a
+    time (``_TIME_CLAUSE``), else ``lo``."""
+    if prev_end < 0:
+        return lo
+    if _after_lead(breaks, prev_end):
+        return 0
+    p_lo = _clause(breaks, max(prev_end - 1, 0))[0]
+    if _TIME_CLAUSE.fullmatch(sentence, p_lo, prev_end) is not None:
+        return p_lo
+    return lo
+
+
 def _name(
     ctx: _SentenceContext, lex: Lexicon, etype: str, start: int, end: int, c_lo: int, c_hi: int
 ) -> str:
@@ -1071,6 +1093,8 @@ _COUNT = re.compile(r"[\d.]+\s*(?:多|余)?\s*(?:万|亿)?\s*(?:多|余)?\s*[家
 # a meeting cited for its outcome, not reported (落实…峰会成果, 领会全会精神, 全会的重大
 # 意义, 峰会通过的文件); what it proposed (全会提出…) is still read as a report of it
 _CITED = re.compile(r"(?:的)?(?:成果|精神|重大意义|决策部署|部署|作出的|通过的)")
+# a reporter's own tour (记者来到…, 记者近日走访…) is how the news was gathered, no visit
+_REPORTER = re.compile(r"记者[^，,。；;：:]{0,4}$")
 # an anniversary (成立25周年, 新中国成立70周年)
 _ANNIVERSARY = re.compile(r"\s*(?:\d+|[一二三四五六七八九十百]+)\s*周年")
 # where a named noun's name stops on its left (``_NAME_STOP`` without 正式, 共同, 联合 …,
@@ -1107,6 +1131,8 @@ def _not_a_happening(sentence: str, etype: str, lo: int, start: int, end: int, h
     if _ANNIVERSARY.match(sentence, end, min(hi, end + 8)):
         return True
     if etype == "meeting" and _CITED.match(sentence, end, hi) is not None:
+        return True
+    if etype == "visit" and _REPORTER.search(sentence, max(lo, start - 8), start) is not None:
         return True
     if _REPEATED.search(sentence, max(lo, start - 6), start) is not None:
         return True
@@ -1541,8 +1567,9 @@ class _Extractor:
                     rule += ";project:infrastructure"
                 if _not_a_happening(sentence, etype, lo, h_start, h_end, hi):
                     continue
-                # (a short first clause sets the time of the sentence: 去年,双方签署…)
-                st_lo = 0 if _after_lead(breaks, prev_end) else lo
+                # (a short first clause sets the time of the sentence: 去年,双方签署…; a
+                # clause of a time alone, of the clause after it)
+                st_lo = _time_start(sentence, breaks, lo, prev_end)
                 status, cue = _status(ctx, etype, h_start, h_end, st_lo, hi) if cues else _REPORTED
                 if status == "topic":
                     continue
@@ -1743,8 +1770,7 @@ class _Extractor:
                     rules.append("future:date")
             if status == "reported" and years:
                 lo, hi, prev_end = _clause(breaks, cand.start)
-                if _after_lead(breaks, prev_end):
-                    lo = 0
+                lo = _time_start(sentence, breaks, lo, prev_end)
                 clause_years = [int(y) for y in _YEAR_ONLY.findall(sentence, lo, hi)]
                 if clause_years and min(clause_years) < ref.year:
                     status = "background"
