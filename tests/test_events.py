@@ -1329,3 +1329,26 @@ def test_a_clause_of_a_time_alone_sets_the_time_of_the_next():
     arts = _article(day="2025-11-04", body="李强表示,两国元首在北京举行会晤,推动两国关系发展。")
     (ev,) = find_events(arts, pd.DataFrame()).itertuples()
     assert ev.status == "reported"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a tally up to a date, a sum signed, a venue
+        "截至11月7日,签约大厅共举办70余场集中签约活动,达成意向采购金额百亿元。",
+        "本届大会签约金额连续3年超千亿元。",
+    ],
+)
+def test_no_signing_in_a_tally(body):
+    ev = find_events(_article(day="2025-11-08", body=body), pd.DataFrame())
+    assert not (ev[ev.counted].type == "signing").any()
+
+
+def test_a_time_alone_holds_over_the_next_clauses():
+    arts = _article(
+        day="2025-11-21",
+        body="李强表示,去年9月,习近平主席同两国总统会谈,共同见证签署《东海铁路项目谅解备忘录》。",
+    )
+    ev = find_events(arts, pd.DataFrame())
+    signing = ev[ev.type == "signing"].iloc[0]
+    assert signing.status == "background" and not signing.counted

@@ -942,15 +942,19 @@ _TIME_CLAUSE = re.compile(
 
 def _time_start(sentence: str, breaks: tuple, lo: int, prev_end: int) -> int:
     """Where the time of the clause starting at ``lo`` is read from: the sentence's start
-    after a short first clause (``_after_lead``), the clause before when that is only a
-    time (``_TIME_CLAUSE``), else ``lo``."""
+    after a short first clause (``_after_lead``), one of the three clauses before it when
+    that is only a time (``_TIME_CLAUSE``), else ``lo``."""
     if prev_end < 0:
         return lo
     if _after_lead(breaks, prev_end):
         return 0
-    p_lo = _clause(breaks, max(prev_end - 1, 0))[0]
-    if _TIME_CLAUSE.fullmatch(sentence, p_lo, prev_end) is not None:
-        return p_lo
+    for _ in range(3):  # (the time holds over a few clauses: 去年9月,甲同乙会谈,见证签署…)
+        p_lo, _, p_prev = _clause(breaks, max(prev_end - 1, 0))
+        if _TIME_CLAUSE.fullmatch(sentence, p_lo, prev_end) is not None:
+            return p_lo
+        if p_prev < 0:
+            break
+        prev_end = p_prev
     return lo
 
 
