@@ -922,6 +922,8 @@ def test_linking_is_linear_in_the_number_of_events():
         ("新华社北京8月8日电 两市在京签署合作协议。", "新华社"),
         ("新华社记者 张某 摄两市在京签署合作协议。", "新华社"),
         ("据新华社报道,两市在京签署合作协议。", "新华社"),
+        # a former official's organisation
+        ("东海联盟委员会前副主席8日在东海大会上说,两市已签署合作协议。", "东海联盟委员会"),
         # a document's issuer in brackets
         ("为落实《公告》（国家发展改革委公告第4号），该市召开价格工作座谈会。", "国家发展改革委"),
         # a name inside a document's title: the document, not the body, is named
@@ -1352,3 +1354,12 @@ def test_a_time_alone_holds_over_the_next_clauses():
     ev = find_events(arts, pd.DataFrame())
     signing = ev[ev.type == "signing"].iloc[0]
     assert signing.status == "background" and not signing.counted
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["该项目每年举办一场年度论坛、两场沙龙。", "两市定期召开联席会议,协商合作事项。"],
+)
+def test_a_habit_is_no_one_happening(body):
+    ev = find_events(_article(body=body), pd.DataFrame())
+    assert not ev.counted.any()

@@ -1111,6 +1111,8 @@ _NAMED_STOP = re.compile(
 _PLEDGE = re.compile(r"^(?:全面|深入|认真)?(?:学习|宣传|贯彻|落实|领会|传达)+")
 # a number of times (两度会晤, 多次举行会谈, 3次召开)
 _REPEATED = re.compile(r"(?:[两几数多屡]|\d+)[度次](?:举行|进行|召开|举办)?$")
+# a habit, not one happening (每年举办一场论坛, 定期召开, 常态化开展)
+_HABITUAL = re.compile(r"每年|每月|每季度|每周|每届|定期|常态化")
 # many actors or things: a trend, not one happening (纷纷启动, 先后推出, 密集上线)
 _MANY_BEFORE = re.compile(r"(?:纷纷|先后|密集|陆续|相继|不断|持续)(?:地)?$")
 # … or a time measured from it (开通后, 开通以来, 开通初期, 开通运营满四年)
@@ -1127,6 +1129,7 @@ _COUNTABLE_TYPES = frozenset({"establishment", "launch", "release", "project", "
 def _not_a_happening(sentence: str, etype: str, lo: int, start: int, end: int, hi: int) -> bool:
     """A trigger (at [start, end) in its clause [lo, hi)) that reports no one happening:
     an anniversary right after it, a number of times just before it (两度会晤, 多次召开),
+    a habit before it in its clause (每年举办, 定期召开),
     many actors or things (纷纷启动, 先后推出, 推出更多, 推出一系列, a clause whose
     subject is many: 多地在社区设立…), a time after it (开通后, 开通以来, 开通运营满四年,
     签署之日),
@@ -1139,6 +1142,8 @@ def _not_a_happening(sentence: str, etype: str, lo: int, start: int, end: int, h
     if etype == "visit" and _REPORTER.search(sentence, max(lo, start - 8), start) is not None:
         return True
     if _REPEATED.search(sentence, max(lo, start - 6), start) is not None:
+        return True
+    if _HABITUAL.search(sentence, lo, start) is not None:
         return True
     if _MANY_BEFORE.search(sentence, max(lo, start - 3), start) is not None:
         return True
@@ -1229,7 +1234,7 @@ def _status(
 # 中共中央政治局常委, 斯洛文尼亚国民委员会主席) or as a news source (新华社记者,
 # 新华社北京11月3日电, 央视网消息): it does not take part in the event
 _TITLE_AFTER = re.compile(
-    r"(?:政治局)?(?:副|常务副|第一副|执行)?(?:总理|总统|主席|委员长|常委|委员(?!会)|总书记|书记|部长|秘书长"
+    r"(?:政治局)?(?:前|原)?(?:副|常务副|第一副|执行)?(?:总理|总统|主席|委员长|常委|委员(?!会)|总书记|书记|部长|秘书长"
     r"|主任|院长|局长|省长|市长|区长|县长|州长|大使|发言人|负责人|董事长|总经理|总裁|首席|会长"
     r"|理事长|校长|行长|署长|司长|厅长|处长|议长|首相|团长|党组|党委|院士|教授|研究员|专家)"
 )
