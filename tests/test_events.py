@@ -1363,3 +1363,23 @@ def test_a_time_alone_holds_over_the_next_clauses():
 def test_a_habit_is_no_one_happening(body):
     ev = find_events(_article(body=body), pd.DataFrame())
     assert not ev.counted.any()
+
+
+def test_a_meeting_named_as_the_setting_takes_only_the_names_of_its_phrase():
+    # 在…大会上, X发布…: X releases the report; the meeting is where, and only what its
+    # phrase names takes part in it (and not in the release)
+    body = "21日,在东海联盟举办的2025全球伙伴大会上,东海研究院发布了《东海发展报告》。"
+    arts = _article(day="2025-11-22", body=body)
+    ents = [
+        ("org:东海联盟", "东海联盟", "association", ["东海联盟"]),
+        ("org:东海研究院", "东海研究院", "research", ["东海研究院"]),
+    ]
+    ev = find_events(arts, _mentions(arts, ents)).set_index("type")
+    assert ev.loc["meeting", "orgs"] == ["org:东海联盟"]
+    assert "participants:setting" in ev.loc["meeting", "rule"]
+    assert ev.loc["release", "orgs"] == ["org:东海研究院"]
+    assert "participants:not setting" in ev.loc["release", "rule"]
+    # the meeting itself reported: every acting name of its sentence
+    arts = _article(day="2025-11-22", body="21日,东海联盟与东海研究院在京举办2025全球伙伴大会。")
+    (meeting,) = find_events(arts, _mentions(arts, ents)).itertuples()
+    assert meeting.orgs == ["org:东海联盟", "org:东海研究院"]

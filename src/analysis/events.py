@@ -1241,6 +1241,28 @@ _TITLE_AFTER = re.compile(
 _SOURCE_AFTER = re.compile(r"记者|消息|讯|发[（(]|[\u4e00-\u9fff]{0,4}\d{1,2}月\d{1,2}日[电讯]")
 _SOURCE_BEFORE = re.compile(r"(?:据|来源[：:]\s*)$")
 _BRACKETS = re.compile(r"（[^（）]*）|\([^()]*\)")
+# what ends a meeting named as the setting of another happening (在…大会上, 在…会议
+# （COP30）期间)
+_SETTING_AFTER = re.compile(r"(?:（[^（）]*）|\([^()]*\))?(?:开幕式上|闭幕式上|期间|上)[，,]?")
+
+
+def _setting(sentence: str, breaks: tuple, cand: _Candidate) -> tuple[int, int] | None:
+    """[start, end) of the ``在…上``/``在…期间`` phrase of the sentence naming the meeting
+    ``cand`` as the setting of something else, or None. (The phrase must be followed by
+    more of the sentence: ``…大会在京召开`` is the meeting itself.)"""
+    pos = cand.start
+    for word in cand.words:
+        i = sentence.find(word, pos)
+        if i >= 0:
+            pos = i + len(word)
+    m = _SETTING_AFTER.match(sentence, pos)
+    if m is None or not sentence[m.end() :].strip(_TERMINATORS + _CLOSING_QUOTES + " "):
+        return None
+    lo = _clause(breaks, cand.start)[0]
+    at = sentence.rfind("在", lo, cand.start)
+    return (at, m.end()) if at >= 0 else None
+
+
 # a sentence opening (after a short lead: 当天,) with a subject carried over from the
 # sentence before it (双方还将…, 该公司…, 此外…): its participants are that sentence's
 _CARRIED = re.compile(
@@ -1748,6 +1770,12 @@ class _Extractor:
         years = ref is not None and "年" in sentence and _YEAR_ONLY.search(sentence) is not None
         stripped = sentence.strip()
 
+        # the phrases naming a meeting as the setting of another happening (在…大会上)
+        settings = {
+            id(c): span
+            for c in cands.values()
+            if c.etype == "meeting" and (span := _setting(sentence, breaks, c)) is not None
+        }
         out = []
         for cand in cands.values():
             # (the candidate's own rules become the event's, with the tags added below)
@@ -1792,6 +1820,26 @@ class _Extractor:
                 near = _nearest(place_mentions, cand.start) if place_mentions else None
                 place = near[2] if near is not None else ""
             e_parks, e_orgs, notes, how = who(False)
+            if settings:
+                # a meeting named as the setting of what the sentence reports (在…大会上,
+                # X发布…): its participants are those named in that phrase, not X; the
+                # other events of the sentence, the other way round
+                own = settings.get(id(cand))
+                starts = mentions.columns.starts
+                spans = [own] if own is not None else list(settings.values())
+                inside = [
+                    k
+                    for k in acting
+                    if any(s_lo + a <= starts[k] < s_lo + b for a, b in spans) == (own is not None)
+                ]
+                if own is not None or len(inside) < len(acting):
+                    notes = []
+                    e_parks, e_orgs = mentions.participants(inside, text, notes)
+                    how = (
+                        ("participants:setting" if own is not None else "participants:not setting")
+                        if e_parks or e_orgs
+                        else ""
+                    )
             if cand.etype == "visit" and rows:
                 # the one met acts through its official (会见…康明斯副总裁)
                 _, c_hi, _ = _clause(breaks, cand.start)
