@@ -1383,3 +1383,16 @@ def test_a_meeting_named_as_the_setting_takes_only_the_names_of_its_phrase():
     arts = _article(day="2025-11-22", body="21日,东海联盟与东海研究院在京举办2025全球伙伴大会。")
     (meeting,) = find_events(arts, _mentions(arts, ents)).itertuples()
     assert meeting.orgs == ["org:东海联盟", "org:东海研究院"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "受政府停摆影响,原定7日发布的就业数据再次延迟发布。",
+        "原定12月在该国举行的东海峰会将推迟举行。",
+    ],
+)
+def test_an_event_put_off_is_not_reported(body):
+    ev = find_events(_article(body=body), pd.DataFrame())
+    assert not ev.counted.any()
+    assert (ev.status != "reported").all()
