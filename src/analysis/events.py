@@ -1734,29 +1734,18 @@ class _Extractor:
         acting = _acting(mentions, rows, text, s_lo, s_lo + len(sentence)) if rows else []
         # participants: the acting names of the sentence; when it names none and opens
         # with a carried-over subject (``双方``, ``该公司``, ``此外``), those of the sentence
-        # before it in its paragraph. A visit's also count the names in its persons'
-        # titles (the visitor's and the one met's: ``participants:titles``).
-        found_who: dict[bool, tuple] = {}
-
-        def who(titles: bool) -> tuple[list[str], list[str], list[str], str]:
-            got = found_who.get(titles)
-            if got is not None:
-                return got
-            notes: list[str] = []
-            own = _acting(mentions, rows, text, s_lo, s_lo + len(sentence), titles) if rows else []
-            parks, orgs = mentions.participants(own, text, notes) if own else ([], [])
-            how = "participants:sentence" if parks or orgs else ""
-            if titles and how and own != acting:
-                how = "participants:titles"
-            if not how and prev_rows and _CARRIED.match(sentence) is not None:
-                p_lo = mentions.columns.starts[prev_rows[0]]
-                parks, orgs = mentions.participants(
-                    _acting(mentions, prev_rows, text, p_lo, s_lo, titles), text, notes
-                )
-                if parks or orgs:
-                    how = "participants:previous sentence"
-            got = found_who[titles] = (parks, orgs, notes, how)
-            return got
+        # before it in its paragraph
+        notes: list[str] = []
+        parks, orgs = mentions.participants(acting, text, notes) if acting else ([], [])
+        how = "participants:sentence" if parks or orgs else ""
+        if not how and prev_rows and _CARRIED.match(sentence) is not None:
+            p_lo = mentions.columns.starts[prev_rows[0]]
+            parks, orgs = mentions.participants(
+                _acting(mentions, prev_rows, text, p_lo, s_lo), text, notes
+            )
+            if parks or orgs:
+                how = "participants:previous sentence"
+        sentence_who = (parks, orgs, notes, how)
 
         from_article = False
         dates = (
@@ -1819,7 +1808,7 @@ class _Extractor:
                     place_mentions = self._place_mentions(mentions, rows, s_lo)
                 near = _nearest(place_mentions, cand.start) if place_mentions else None
                 place = near[2] if near is not None else ""
-            e_parks, e_orgs, notes, how = who(False)
+            e_parks, e_orgs, notes, how = sentence_who
             if settings:
                 # a meeting named as the setting of what the sentence reports (在…大会上,
                 # X发布…): its participants are those named in that phrase, not X; the
