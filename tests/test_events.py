@@ -1396,3 +1396,12 @@ def test_an_event_put_off_is_not_reported(body):
     ev = find_events(_article(body=body), pd.DataFrame())
     assert not ev.counted.any()
     assert (ev.status != "reported").all()
+
+
+def test_coming_to_work_somewhere_is_no_visit():
+    arts = _article(body="当年,他大学一毕业就来到这里工作,见证了港口的蝶变。")
+    assert not find_events(arts, pd.DataFrame()).counted.any()
+    # an inspection tour of work is a visit
+    arts = _article(body="8月8日,书记在东海港考察工作。")
+    (ev,) = find_events(arts, pd.DataFrame()).itertuples()
+    assert ev.type == "visit" and ev.counted

@@ -1099,6 +1099,11 @@ _COUNT = re.compile(r"[\d.]+\s*(?:多|余)?\s*(?:万|亿)?\s*(?:多|余)?\s*[家
 _CITED = re.compile(r"(?:的)?(?:成果|精神|重大意义|决策部署|部署|作出的|通过的)")
 # a reporter's own tour (记者来到…, 记者近日走访…) is how the news was gathered, no visit
 _REPORTER = re.compile(r"记者[^，,。；;：:]{0,4}$")
+# coming somewhere to work or live there (一毕业就来到这里工作) is no visit (考察工作 is)
+_ARRIVING = frozenset({"来到", "走进"})
+_SETTLING = re.compile(
+    r"[^，,。；;]{0,12}?(?<!参观|考察|调研)(?:工作|生活|定居|就业|任职|上学|扎根)"
+)
 # an anniversary (成立25周年, 新中国成立70周年)
 _ANNIVERSARY = re.compile(r"\s*(?:\d+|[一二三四五六七八九十百]+)\s*周年")
 # where a named noun's name stops on its left (``_NAME_STOP`` without 正式, 共同, 联合 …,
@@ -1139,7 +1144,10 @@ def _not_a_happening(sentence: str, etype: str, lo: int, start: int, end: int, h
         return True
     if etype == "meeting" and _CITED.match(sentence, end, hi) is not None:
         return True
-    if etype == "visit" and _REPORTER.search(sentence, max(lo, start - 8), start) is not None:
+    if etype == "visit" and (
+        _REPORTER.search(sentence, max(lo, start - 8), start) is not None
+        or (sentence[start:end] in _ARRIVING and _SETTLING.match(sentence, end, hi) is not None)
+    ):
         return True
     if _REPEATED.search(sentence, max(lo, start - 6), start) is not None:
         return True
