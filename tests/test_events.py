@@ -1405,3 +1405,19 @@ def test_coming_to_work_somewhere_is_no_visit():
     arts = _article(body="8月8日,书记在东海港考察工作。")
     (ev,) = find_events(arts, pd.DataFrame()).itertuples()
     assert ev.type == "visit" and ev.counted
+
+
+@pytest.mark.parametrize(
+    "body, name",
+    [
+        ("第二十七届高交会今天在深圳开幕。", ""),
+        ("2025亚洲通用航空展今天在珠海开幕。", "2025亚洲通用航空展"),
+        ("何立峰同东海国财政部长举行视频通话。", ""),
+        ("11月24日晚,国家主席同东海国总统通电话。", ""),
+    ],
+)
+def test_fairs_by_short_names_and_leaders_calls_are_meetings(body, name):
+    (ev,) = find_events(_article(day="2025-11-25", body=body), pd.DataFrame()).itertuples()
+    assert ev.type == "meeting" and ev.counted
+    if name:
+        assert ev.name == name
