@@ -967,18 +967,13 @@ def test_a_park_inside_an_acting_organisations_name_takes_part(org, park):
 
 
 def test_those_taking_part_in_a_later_report_join_the_event():
-    # a later report naming the meeting brings its actors (the co-host); the roll of
-    # those attending a bare 会议 does not
-    arts = _article(
-        body="省发展改革委8日召开价格工作座谈会。价格工作座谈会由省发展改革委主办、省统计局协办。"
-        "省市场监管局参加会议。"
-    )
+    arts = _article(body="省发展改革委8日召开价格工作座谈会。省市场监管局、省统计局参加会议。")
     ents = [
         (f"org:{o}", o, "government", [o]) for o in ("省发展改革委", "省市场监管局", "省统计局")
     ]
     ev = find_events(arts, _mentions(arts, ents))
     (meeting,) = ev[ev.counted].itertuples()
-    assert meeting.orgs == ["org:省发展改革委", "org:省统计局"]
+    assert meeting.orgs == ["org:省发展改革委", "org:省市场监管局", "org:省统计局"]
     assert "participants:from duplicate" in meeting.rule
 
 
@@ -1289,9 +1284,9 @@ def test_a_time_measured_from_an_opening_is_no_event():
     assert find_events(arts, pd.DataFrame()).empty
 
 
-def test_attendees_of_a_bare_meeting_do_not_join_the_named_one():
-    # 参加会议 refers back to the named meeting (a duplicate), but its roll of attendees
-    # is not named as the meeting's actors
+def test_a_bare_reference_without_a_date_refers_back_and_its_attendees_join():
+    # 参加会议 (no date of its own) refers back to the named meeting of 12月10日 in an
+    # article of 12月11日: one meeting, with those attending it
     body = "12月10日,东海经济工作会议在北京举行。东海省政府、东海集团等单位负责同志参加会议。"
     arts = _article(day="2025-12-11", body=body)
     ents = [
@@ -1300,9 +1295,9 @@ def test_attendees_of_a_bare_meeting_do_not_join_the_named_one():
     ]
     ev = find_events(arts, _mentions(arts, ents))
     (meeting,) = ev[ev.counted].itertuples()
-    assert meeting.name == "东海经济工作会议" and meeting.orgs == []
-    (attend,) = ev[~ev.counted].itertuples()
-    assert "duplicate" in attend.rule and attend.orgs == ["org:东海省政府", "org:东海集团"]
+    assert meeting.name == "东海经济工作会议"
+    assert meeting.orgs == ["org:东海省政府", "org:东海集团"]
+    assert "participants:from duplicate" in meeting.rule
 
 
 @pytest.mark.parametrize(
@@ -1421,3 +1416,16 @@ def test_fairs_by_short_names_and_leaders_calls_are_meetings(body, name):
     assert ev.type == "meeting" and ev.counted
     if name:
         assert ev.name == name
+
+
+def test_after_a_semicolon_the_subject_carries_over():
+    # one sentence of several clauses: the parks that sign also release the declaration
+    body = "东海高新区、西海高新区共同签署合作协议;现场发布了《合作行动宣言》。"
+    arts = _article(body=body)
+    ents = [
+        ("park:east", "东海高新区", "park", ["东海高新区"]),
+        ("park:west", "西海高新区", "park", ["西海高新区"]),
+    ]
+    ev = find_events(arts, _mentions(arts, ents)).set_index("type")
+    assert ev.loc["release", "parks"] == ["park:east", "park:west"]
+    assert "participants:previous sentence" in ev.loc["release", "rule"]

@@ -42,7 +42,8 @@ How a sentence becomes an event, in order:
    one in a person's title, a news source's dateline or photo credit, brackets or a
    ``《…》`` title); a visit's also the organisation of the one met (``会见…东海公司
    副总裁``). A sentence naming none takes the previous sentence's only when it
-   opens with a carried-over subject (``双方``, ``该公司``, ``此外``).
+   opens with a carried-over subject (``双方``, ``该公司``, ``此外``) or follows a
+   semicolon (one sentence of several clauses).
 7. Within an article, an event in the title is a duplicate of the body's event of
    the same type and status; two body events are duplicates when type, status,
    date and place (when both have one) agree, their names agree (equal, one
@@ -1741,12 +1742,17 @@ class _Extractor:
         """
         acting = _acting(mentions, rows, text, s_lo, s_lo + len(sentence)) if rows else []
         # participants: the acting names of the sentence; when it names none and opens
-        # with a carried-over subject (``双方``, ``该公司``, ``此外``), those of the sentence
-        # before it in its paragraph
+        # with a carried-over subject (``双方``, ``该公司``, ``此外``) or follows a
+        # semicolon (one sentence of several clauses: ``…共同签署…协议；现场发布了…``),
+        # those of the sentence before it in its paragraph
         notes: list[str] = []
         parks, orgs = mentions.participants(acting, text, notes) if acting else ([], [])
         how = "participants:sentence" if parks or orgs else ""
-        if not how and prev_rows and _CARRIED.match(sentence) is not None:
+        if (
+            not how
+            and prev_rows
+            and (text[s_lo - 1] in "；;" or _CARRIED.match(sentence) is not None)
+        ):
             p_lo = mentions.columns.starts[prev_rows[0]]
             parks, orgs = mentions.participants(
                 _acting(mentions, prev_rows, text, p_lo, s_lo), text, notes
@@ -2051,8 +2057,6 @@ def _enrich(kept: _Event, dup: _Event) -> None:
     if not kept.place and dup.place:
         kept.place = dup.place
         kept.rules.append("place:from duplicate")
-    if dup.anaphoric:
-        return  # (…参加会议: those who attend a bare 会议 are not named as its actors)
     new_parks = [p for p in dup.parks if p not in kept.parks]
     new_orgs = [o for o in dup.orgs if o not in kept.orgs]
     if new_parks or new_orgs:
