@@ -1429,3 +1429,73 @@ def test_after_a_semicolon_the_subject_carries_over():
     ev = find_events(arts, _mentions(arts, ents)).set_index("type")
     assert ev.loc["release", "parks"] == ["park:east", "park:west"]
     assert "participants:previous sentence" in ev.loc["release", "rule"]
+
+
+def test_sample_counted_events_keep_their_dates_places_parks_and_names(sample_events):
+    # the thirteen counted events of the sample page, as they were before issue 15's
+    # participant rules: each rule since must leave them as they are
+    counted = sample_events[sample_events.counted]
+    got = [
+        (r.article_id, r.type, str(r.date.date()), r.place, list(r.parks), r.name)
+        for r in counted.itertuples()
+    ]
+    assert got == [
+        (
+            "a1",
+            "meeting",
+            "2023-08-08",
+            "无锡",
+            [],
+            "长三角国家高新区党建联盟第二次联席会议暨党建引领高水平科技自立自强研讨会",
+        ),
+        (
+            "a1",
+            "unveiling",
+            "2023-08-08",
+            "",
+            [
+                "park:zhangjiang",
+                "park:nanjing",
+                "park:wuxi",
+                "park:suzhou",
+                "park:yancheng",
+                "park:hangzhou",
+                "park:ningbo",
+                "park:hefei",
+                "park:wuhu",
+            ],
+            "长三角国家高新区党建引领高水平科技自立自强首批实践基地",
+        ),
+        (
+            "a1",
+            "signing",
+            "2023-08-08",
+            "",
+            ["park:zhangjiang", "park:wuxi"],
+            "长三角国家高新区集成电路产业链党建合作共建协议",
+        ),
+        (
+            "a1",
+            "release",
+            "2023-08-08",
+            "",
+            ["park:zhangjiang", "park:wuxi"],
+            "《长三角国家高新区党建引领高水平科技自立自强行动宣言》",
+        ),
+        ("a2", "signing", "2023-08-08", "无锡", [], ""),
+        ("a2", "establishment", "2023-08-08", "无锡", [], "康卓电子(无锡)有限公司"),
+        ("a2", "visit", "2023-08-08", "无锡", [], ""),
+        ("a3", "meeting", "2023-08-08", "锡山区", [], "第二届长三角集成电路工业应用一体化发展大会"),
+        (
+            "a3",
+            "unveiling",
+            "2023-08-08",
+            "",
+            [],
+            "长三角国产芯片应用服务平台、长三角车规级芯片检测中心",
+        ),
+        ("a3", "establishment", "2023-08-08", "无锡", [], "长三角汽车芯片检测联盟"),
+        ("a4", "meeting", "2023-08-08", "惠山区", [], "2023年汽车电子应用与检测技术发展论坛"),
+        ("a4", "launch", "2023-08-08", "", [], "长三角芯片应用、认证和推广平台"),
+        ("a5", "release", "2023-08-09", "", [], "《氢能产业标准体系建设指南(2023版)》"),
+    ]
