@@ -1499,3 +1499,14 @@ def test_sample_counted_events_keep_their_dates_places_parks_and_names(sample_ev
         ("a4", "launch", "2023-08-08", "", [], "长三角芯片应用、认证和推广平台"),
         ("a5", "release", "2023-08-09", "", [], "《氢能产业标准体系建设指南(2023版)》"),
     ]
+
+
+def test_a_lecture_given_is_a_meeting_and_the_meeting_it_explains_is_cited():
+    body = (
+        "中央宣讲团成员、东海部部长11月3日在东海作宣讲报告。"
+        "他从深刻认识四中全会召开的重要意义等方面进行了阐释。"
+    )
+    ev = find_events(_article(day="2025-11-04", body=body), pd.DataFrame())
+    counted = ev[ev.counted]
+    assert list(counted.type) == ["meeting"] and list(counted.trigger) == ["宣讲报告"]
+    assert counted.iloc[0]["name"] == ""

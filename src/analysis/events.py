@@ -1097,7 +1097,9 @@ _COUNTED = re.compile(
 _COUNT = re.compile(r"[\d.]+\s*(?:多|余)?\s*(?:万|亿)?\s*(?:多|余)?\s*[家个项处条张座所支批台套]")
 # a meeting cited for its outcome, not reported (落实…峰会成果, 领会全会精神, 全会的重大
 # 意义, 峰会通过的文件); what it proposed (全会提出…) is still read as a report of it
-_CITED = re.compile(r"(?:的)?(?:成果|精神|重大意义|决策部署|部署|作出的|通过的)")
+_CITED = re.compile(
+    r"(?:召开|胜利召开|成功召开)?(?:的)?(?:成果|精神|重大意义|重要意义|历史意义|决策部署|部署|作出的|通过的)"
+)
 # a reporter's own tour (记者来到…, 记者近日走访…) is how the news was gathered, no visit
 _REPORTER = re.compile(r"记者[^，,。；;：:]{0,4}$")
 # coming somewhere to work or live there (一毕业就来到这里工作) is no visit (考察工作 is)
