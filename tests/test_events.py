@@ -1510,3 +1510,25 @@ def test_a_lecture_given_is_a_meeting_and_the_meeting_it_explains_is_cited():
     counted = ev[ev.counted]
     assert list(counted.type) == ["meeting"] and list(counted.trigger) == ["宣讲报告"]
     assert counted.iloc[0]["name"] == ""
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a sum invested, a kind of project, a plan, a time since an opening
+        "工程总投资575亿元,引水线路总长261公里。",
+        "各地农村供水工程建设完成投资1019亿元。",
+        "该办事处负责推进有前景的投资项目。",
+        "近期,各超硬材料公司纷纷启动扩产计划。",
+        "东海铁路开通四年 客货运量持续增长",
+    ],
+)
+def test_no_project_in_a_sum_a_kind_a_plan_or_a_time_since(body):
+    ev = find_events(_article(body=body), pd.DataFrame())
+    assert not (ev[ev.counted].type == "project").any()
+
+
+def test_a_project_started_is_still_one():
+    arts = _article(body="8月8日,东海引水工程启动建设,工程总投资575亿元。")
+    (ev,) = find_events(arts, pd.DataFrame()).itertuples()
+    assert ev.type == "project" and ev.counted

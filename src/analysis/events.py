@@ -1107,6 +1107,11 @@ _ARRIVING = frozenset({"来到", "走进"})
 _SETTLING = re.compile(
     r"[^，,。；;]{0,12}?(?<!参观|考察|调研)(?:工作|生活|定居|就业|任职|上学|扎根)"
 )
+# a sum (投资575亿元, 投资超千亿), and what makes a trigger one (总投资, 完成投资)
+_AMOUNT = re.compile(
+    r"[^，,。；;]{0,2}?(?:超|达|约|近|逾)?[\d.一二三四五六七八九十百千]+\s*(?:多|余)?\s*[万亿]"
+)
+_AMOUNT_BEFORE = re.compile(r"(?:总|完成|累计|新增|实际|计划|协议|固定资产)$")
 # an anniversary (成立25周年, 新中国成立70周年)
 _ANNIVERSARY = re.compile(r"\s*(?:\d+|[一二三四五六七八九十百]+)\s*周年")
 # where a named noun's name stops on its left (``_NAME_STOP`` without 正式, 共同, 联合 …,
@@ -1123,9 +1128,10 @@ _REPEATED = re.compile(r"(?:[两几数多屡]|\d+)[度次](?:举行|进行|召�
 _HABITUAL = re.compile(r"每年|每月|每季度|每周|每届|定期|常态化")
 # many actors or things: a trend, not one happening (纷纷启动, 先后推出, 密集上线)
 _MANY_BEFORE = re.compile(r"(?:纷纷|先后|密集|陆续|相继|不断|持续)(?:地)?$")
-# … or a time measured from it (开通后, 开通以来, 开通初期, 开通运营满四年)
+# … or a time measured from it (开通后, 开通以来, 开通初期, 开通四年, 开通运营满四年)
 _MANY_AFTER = re.compile(
     r"(?:了)?(?:更多|一系列|多项|多个|一批|各类)|后$|以来|之日|初期|之初|伊始|(?:运营|运行)?满"
+    r"|(?:\d{1,2}|[一二三四五六七八九十两]+)(?:个月|年)(?![度\d])"
 )
 # … or a subject of many actors (多地在社区设立…, 多家企业推出…; 多个项目启动 at one
 # occasion is one happening)
@@ -1147,6 +1153,11 @@ def _not_a_happening(sentence: str, etype: str, lo: int, start: int, end: int, h
         return True
     if etype == "meeting" and _CITED.match(sentence, end, hi) is not None:
         return True
+    if etype == "project" and (
+        _AMOUNT.match(sentence, end, hi) is not None
+        or _AMOUNT_BEFORE.search(sentence, max(lo, start - 3), start) is not None
+    ):
+        return True  # a sum invested (总投资575亿元, 完成投资超千亿), no one happening
     if etype == "visit" and (
         _REPORTER.search(sentence, max(lo, start - 8), start) is not None
         or (sentence[start:end] in _ARRIVING and _SETTLING.match(sentence, end, hi) is not None)
