@@ -1532,3 +1532,12 @@ def test_a_project_started_is_still_one():
     arts = _article(body="8月8日,东海引水工程启动建设,工程总投资575亿元。")
     (ev,) = find_events(arts, pd.DataFrame()).itertuples()
     assert ev.type == "project" and ev.counted
+
+
+def test_a_founding_regarded_is_proposed_and_the_authorities_cue_nothing():
+    arts = _article(body="各方注意到有关成立东海投资保险机构联盟的倡议。")
+    (ev,) = find_events(arts, pd.DataFrame()).itertuples()
+    assert ev.type == "establishment" and ev.status == "future"
+    arts = _article(body="8月8日,有关部门成立东海工作专班。")
+    (ev,) = find_events(arts, pd.DataFrame()).itertuples()
+    assert ev.type == "establishment" and ev.status == "reported"
