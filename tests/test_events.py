@@ -922,6 +922,8 @@ def test_linking_is_linear_in_the_number_of_events():
         ("新华社北京8月8日电 两市在京签署合作协议。", "新华社"),
         ("新华社记者 张某 摄两市在京签署合作协议。", "新华社"),
         ("据新华社报道,两市在京签署合作协议。", "新华社"),
+        # a name starting a document's name
+        ("依据东海综合保税区条例,两市在京签署合作协议。", "东海综合保税区"),
         # a former official's organisation
         ("东海联盟委员会前副主席8日在东海大会上说,两市已签署合作协议。", "东海联盟委员会"),
         # a document's issuer in brackets

@@ -1261,6 +1261,9 @@ _TITLE_AFTER = re.compile(
     r"|理事长|校长|行长|署长|司长|厅长|处长|议长|首相|团长|党组|党委|院士|教授|研究员|专家)"
 )
 _SOURCE_AFTER = re.compile(r"记者|消息|讯|发[（(]|[\u4e00-\u9fff]{0,4}\d{1,2}月\d{1,2}日[电讯]")
+# a name that starts a document's name (海南自由贸易港法, …保税区条例): the document
+# is named, not the body
+_DOCUMENT_AFTER = re.compile(r"法(?![院人国律规务治制定学])|条例|办法|纲要|总体方案")
 _SOURCE_BEFORE = re.compile(r"(?:据|来源[：:]\s*)$")
 _BRACKETS = re.compile(r"（[^（）]*）|\([^()]*\)")
 # what ends a meeting named as the setting of another happening (在…大会上, 在…会议
@@ -1300,7 +1303,8 @@ def _acting(
     source (followed by a post, ``记者``, ``…电``; after ``据``; with ``titles`` a name in
     a person's title takes part: a visit's visitor and the one met act through their
     officials, ``国务院总理李强会见…``, ``会见…康明斯副总裁``), nor a name inside
-    brackets (a document's issuer: ``（国家发展改革委公告2025年第4号）``) or inside a
+    brackets (a document's issuer: ``（国家发展改革委公告2025年第4号）``), starting a
+    document's name (``海南自由贸易港法``) or inside a
     document's title (``《国务院关于…的批复》``, ``《联合国气候变化框架公约》秘书处``: the
     document, not the body, is named)."""
     cols = mentions.columns
@@ -1315,6 +1319,7 @@ def _acting(
         if (
             (not titles and _TITLE_AFTER.match(text, end) is not None)
             or _SOURCE_AFTER.match(text, end) is not None
+            or _DOCUMENT_AFTER.match(text, end) is not None
             or (start and _SOURCE_BEFORE.search(text, max(start - 4, 0), start) is not None)
         ):
             continue
