@@ -1301,8 +1301,8 @@ def _acting(
     """The ``rows`` of mentions (in ``text``, in the sentence [lo, hi)) that may take
     part in an event: not an organisation named only in a person's title or as the news
     source (followed by a post, ``记者``, ``…电``; after ``据``; with ``titles`` a name in
-    a person's title takes part: a visit's visitor and the one met act through their
-    officials, ``国务院总理李强会见…``, ``会见…康明斯副总裁``), nor a name inside
+    a person's title takes part: the one met in a visit acts through its official,
+    ``会见…康明斯副总裁``), nor a name inside
     brackets (a document's issuer: ``（国家发展改革委公告2025年第4号）``), starting a
     document's name (``海南自由贸易港法``) or inside a
     document's title (``《国务院关于…的批复》``, ``《联合国气候变化框架公约》秘书处``: the
