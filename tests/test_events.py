@@ -1543,3 +1543,22 @@ def test_a_founding_regarded_is_proposed_and_the_authorities_cue_nothing():
     arts = _article(body="8月8日,有关部门成立东海工作专班。")
     (ev,) = find_events(arts, pd.DataFrame()).itertuples()
     assert ev.type == "establishment" and ev.status == "reported"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "要把执纪和执法贯通起来,监督执纪和监察执法一体推进。",
+        "规范和引导资本发展,要设立“红绿灯”,健全法律制度。",
+        "推动各类监督贯通协调。",
+    ],
+)
+def test_an_exhortation_reports_nothing(body):
+    assert not find_events(_article(body=body), pd.DataFrame()).counted.any()
+
+
+def test_words_holding_要_are_no_exhortation():
+    # 主要/重要: no cue; the signing is reported
+    arts = _article(body="8月8日,两市主要负责人签署重要合作协议。")
+    (ev,) = find_events(arts, pd.DataFrame()).itertuples()
+    assert ev.type == "signing" and ev.status == "reported"
