@@ -100,6 +100,17 @@ def test_participants_any_name_of_an_entity_matches_once():
     assert s == Score(1, 3, 2)
 
 
+def test_participants_are_triples_an_entity_of_two_events_counts_once():
+    # two meetings of one article both name 上合组织 (answered once) and 联合国 (not
+    # answered): one right triple, one wrong, however many events name them
+    predicted = {
+        ("a", "meeting"): [["上合组织", "上海合作组织"], ["联合国"], ["上海合作组织", "上合组织"]],
+    }
+    predicted[("a", "meeting")].append(["联合国"])
+    gold = {("a", "meeting"): {"上海合作组织", "国务院"}}
+    assert scoring.score_participants(predicted, gold) == Score(1, 1, 1)
+
+
 CRAWLER_FILE = (
     "网友热议——\n守初心者行必远\n——记一位扎根基层的科技特派员\n"
     "\u3000\u3000第一段。\n\u3000\u3000第二段。\n"

@@ -922,8 +922,17 @@ def test_linking_is_linear_in_the_number_of_events():
         ("新华社北京8月8日电 两市在京签署合作协议。", "新华社"),
         ("新华社记者 张某 摄两市在京签署合作协议。", "新华社"),
         ("据新华社报道,两市在京签署合作协议。", "新华社"),
+        # a name starting a document's name
+        ("依据东海综合保税区条例,两市在京签署合作协议。", "东海综合保税区"),
+        # a former official's organisation
+        ("东海联盟委员会前副主席8日在东海大会上说,两市已签署合作协议。", "东海联盟委员会"),
         # a document's issuer in brackets
         ("为落实《公告》（国家发展改革委公告第4号），该市召开价格工作座谈会。", "国家发展改革委"),
+        # a name inside a document's title: the document, not the body, is named
+        ("依据《国务院关于东海市总体规划的批复》,两市在京签署合作协议。", "国务院"),
+        # a dateline of another news source, a photo credit
+        ("东海经济网北京6月12日讯 两市在京签署合作协议。", "东海经济网"),
+        ("东海日报发（张某 摄）两市在京签署合作协议。", "东海日报"),
     ],
 )
 def test_an_organisation_in_a_title_source_or_bracket_takes_no_part(body, org):
@@ -1163,3 +1172,393 @@ def test_many_actors_or_a_date_is_no_happening(case, body, etype, n):
     arts = _article(day="2025-11-20", body=body)
     ev = find_events(arts, _mentions(arts, []))
     assert len(_counted(ev, "x1", etype)) == n, case
+
+
+def test_only_a_carried_over_subject_takes_the_previous_sentences_participants():
+    # 会上… names nobody and carries no subject over: the release has no participants;
+    # 双方… carries the signatories of the sentence before it
+    ents = [
+        ("park:wuxi", "无锡高新区", "park", ["无锡高新区"]),
+        ("org:华为", "华为", "company", ["华为"]),
+    ]
+    arts = _article(body="无锡高新区与华为深化合作。会上发布了《产业行动方案》。")
+    (release,) = find_events(arts, _mentions(arts, ents)).itertuples()
+    assert (release.type, release.parks, release.orgs) == ("release", [], [])
+    arts = _article(body="无锡高新区与华为深化合作。双方签署了战略合作协议。")
+    (signing,) = find_events(arts, _mentions(arts, ents)).itertuples()
+    assert (signing.parks, signing.orgs) == (["park:wuxi"], ["org:华为"])
+    assert "participants:previous sentence" in signing.rule
+
+
+def test_a_visits_counterpart_acts_through_its_official():
+    # the one met is named by a title (东海公司副总裁): the company takes part in the
+    # visit; the host named by a title (市长) brings no organisation
+    arts = _article(body="8月8日,东海市市长会见来锡考察的东海公司副总裁一行。")
+    ents = [("org:东海公司", "东海公司", "company", ["东海公司"])]
+    (visit,) = find_events(arts, _mentions(arts, ents)).itertuples()
+    assert visit.orgs == ["org:东海公司"]
+    assert "participant:org:东海公司 met" in visit.rule
+
+
+def test_tours_of_one_day_in_two_places_are_two_visits():
+    arts = _article(body="8月8日,书记在苏州考察。当天,书记还在无锡考察。")
+    ev = find_events(arts, pd.DataFrame())
+    counted = ev[ev.counted]
+    assert sorted(counted.place) == ["无锡", "苏州"]
+    # the same place twice is one visit reported twice
+    arts = _article(body="8月8日,书记在苏州考察。当天,书记还在苏州调研。")
+    assert find_events(arts, pd.DataFrame()).counted.sum() == 1
+
+
+@pytest.mark.parametrize(
+    "body, status",
+    [
+        # earlier in the issue's year: reported (the readers' convention)
+        ("今年8月31日,上合组织峰会在天津举行。", "reported"),
+        ("2025年8月31日,上合组织峰会在天津举行。", "reported"),
+        # in an earlier year and more than a month before: history
+        ("2024年12月1日,上合组织峰会在天津举行。", "background"),
+        # a December date in a January issue: recent, reported
+        ("12月28日,上合组织峰会在天津举行。", "reported"),
+    ],
+)
+def test_a_date_earlier_in_the_issues_year_is_reported(body, status):
+    day = "2026-01-05" if body.startswith("12月") else "2025-11-19"
+    arts = _article(day=day, body=body, issue=day)
+    (ev,) = find_events(arts, pd.DataFrame()).itertuples()
+    assert ev.type == "meeting" and ev.status == status
+
+
+def test_a_founding_a_resolution_decides_is_not_yet_reported():
+    arts = _article(body="为落实成立东海开发银行的决议,各方将加快磋商。")
+    (ev,) = find_events(arts, pd.DataFrame()).itertuples()
+    assert (ev.type, ev.status, ev.counted) == ("establishment", "future", False)
+    assert "future:决议" in ev.rule
+    # a founding reported, with 决议 elsewhere in the sentence
+    arts = _article(body="8月8日,东海开发银行正式成立,大会通过了章程。")
+    (ev,) = find_events(arts, pd.DataFrame()).itertuples()
+    assert (ev.type, ev.status) == ("establishment", "reported")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a meeting cited for its outcome or its spirit, not reported
+        "双方要继续通力协作,落实东海合作组织天津峰会成果。",
+        "与会者深刻领会党的二十届四中全会精神。",
+        "各方表示,必须有效实施东海组织峰会通过的各项文件。",
+        # an aside in brackets: a speech's source
+        "要以科技创新推动产业创新。（2025年3月5日在参加十四届全国人大三次会议江苏代表团审议时的讲话）",
+        # a parliament's speaker is no 会议
+        "应新西兰议会议长邀请,委员长赴新西兰。",
+    ],
+)
+def test_a_meeting_cited_or_in_an_aside_is_no_meeting_reported(body):
+    arts = _article(day="2025-11-19", body=body)
+    ev = find_events(arts, pd.DataFrame())
+    assert not (ev[ev.counted].type == "meeting").any()
+
+
+def test_a_meeting_reported_with_what_it_proposed_is_reported():
+    arts = _article(day="2025-11-19", body="党的二十届四中全会提出,加快建设农业强国。")
+    (ev,) = find_events(arts, pd.DataFrame()).itertuples()
+    assert (ev.type, ev.counted, ev.name) == ("meeting", True, "二十届四中全会")
+
+
+@pytest.mark.parametrize(
+    "body, etype",
+    [
+        # a line, plant or work put into service is a project
+        ("11月28日,东海高铁正式开通。", "project"),
+        ("东海飞机总装厂第二条总装线正式启用。", "project"),
+        # a service, channel or platform opened is a launch
+        ("活动现场宣布东海交易所跨境业务正式开通。", "launch"),
+    ],
+)
+def test_a_work_put_into_service_is_a_project(body, etype):
+    arts = _article(body=body)
+    (ev,) = find_events(arts, pd.DataFrame()).itertuples()
+    assert ev.type == etype
+
+
+def test_a_time_measured_from_an_opening_is_no_event():
+    arts = _article(body="全线单月旅客发送量由开通初期的60万人次增至220万人次。")
+    assert find_events(arts, pd.DataFrame()).empty
+
+
+def test_a_bare_reference_without_a_date_refers_back_and_its_attendees_join():
+    # 参加会议 (no date of its own) refers back to the named meeting of 12月10日 in an
+    # article of 12月11日: one meeting, with those attending it
+    body = "12月10日,东海经济工作会议在北京举行。东海省政府、东海集团等单位负责同志参加会议。"
+    arts = _article(day="2025-12-11", body=body)
+    ents = [
+        ("org:东海省政府", "东海省政府", "government", ["东海省政府"]),
+        ("org:东海集团", "东海集团", "company", ["东海集团"]),
+    ]
+    ev = find_events(arts, _mentions(arts, ents))
+    (meeting,) = ev[ev.counted].itertuples()
+    assert meeting.name == "东海经济工作会议"
+    assert meeting.orgs == ["org:东海省政府", "org:东海集团"]
+    assert "participants:from duplicate" in meeting.rule
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a reporter's own tour is how the news was gathered
+        "当记者来到位于东海区的这家机器人企业时,实验室正在开展测试。",
+        "近日,《东海日报》记者走访多个商圈发现,夜间消费持续升温。",
+        # an expedition's task, a meeting on a survey
+        "执行中国第42次南极考察任务的科考船目前已抵达中山站。",
+        "年初召开规划编制专题调研会,推动各方发挥作用。",
+    ],
+)
+def test_no_visit_in_a_reporters_tour_or_a_survey_noun(body):
+    ev = find_events(_article(body=body), pd.DataFrame())
+    assert not (ev[ev.counted].type == "visit").any()
+
+
+def test_a_clause_of_a_time_alone_sets_the_time_of_the_next():
+    arts = _article(
+        day="2025-11-04",
+        body="李强表示,去年9月,习近平主席同总统在北京举行会晤,推动两国关系发展。",
+    )
+    (ev,) = find_events(arts, pd.DataFrame()).itertuples()
+    assert (ev.type, ev.status) == ("visit", "background")
+    arts = _article(day="2025-11-04", body="李强表示,两国元首在北京举行会晤,推动两国关系发展。")
+    (ev,) = find_events(arts, pd.DataFrame()).itertuples()
+    assert ev.status == "reported"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a tally up to a date, a sum signed, a venue
+        "截至11月7日,签约大厅共举办70余场集中签约活动,达成意向采购金额百亿元。",
+        "本届大会签约金额连续3年超千亿元。",
+    ],
+)
+def test_no_signing_in_a_tally(body):
+    ev = find_events(_article(day="2025-11-08", body=body), pd.DataFrame())
+    assert not (ev[ev.counted].type == "signing").any()
+
+
+def test_a_time_alone_holds_over_the_next_clauses():
+    arts = _article(
+        day="2025-11-21",
+        body="李强表示,去年9月,习近平主席同两国总统会谈,共同见证签署《东海铁路项目谅解备忘录》。",
+    )
+    ev = find_events(arts, pd.DataFrame())
+    signing = ev[ev.type == "signing"].iloc[0]
+    assert signing.status == "background" and not signing.counted
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["该项目每年举办一场年度论坛、两场沙龙。", "两市定期召开联席会议,协商合作事项。"],
+)
+def test_a_habit_is_no_one_happening(body):
+    ev = find_events(_article(body=body), pd.DataFrame())
+    assert not ev.counted.any()
+
+
+def test_a_meeting_named_as_the_setting_takes_only_the_names_of_its_phrase():
+    # 在…大会上, X发布…: X releases the report; the meeting is where, and only what its
+    # phrase names takes part in it (and not in the release)
+    body = "21日,在东海联盟举办的2025全球伙伴大会上,东海研究院发布了《东海发展报告》。"
+    arts = _article(day="2025-11-22", body=body)
+    ents = [
+        ("org:东海联盟", "东海联盟", "association", ["东海联盟"]),
+        ("org:东海研究院", "东海研究院", "research", ["东海研究院"]),
+    ]
+    ev = find_events(arts, _mentions(arts, ents)).set_index("type")
+    assert ev.loc["meeting", "orgs"] == ["org:东海联盟"]
+    assert "participants:setting" in ev.loc["meeting", "rule"]
+    assert ev.loc["release", "orgs"] == ["org:东海研究院"]
+    assert "participants:not setting" in ev.loc["release", "rule"]
+    # the meeting itself reported: every acting name of its sentence
+    arts = _article(day="2025-11-22", body="21日,东海联盟与东海研究院在京举办2025全球伙伴大会。")
+    (meeting,) = find_events(arts, _mentions(arts, ents)).itertuples()
+    assert meeting.orgs == ["org:东海联盟", "org:东海研究院"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "受政府停摆影响,原定7日发布的就业数据再次延迟发布。",
+        "原定12月在该国举行的东海峰会将推迟举行。",
+    ],
+)
+def test_an_event_put_off_is_not_reported(body):
+    ev = find_events(_article(body=body), pd.DataFrame())
+    assert not ev.counted.any()
+    assert (ev.status != "reported").all()
+
+
+def test_coming_to_work_somewhere_is_no_visit():
+    arts = _article(body="当年,他大学一毕业就来到这里工作,见证了港口的蝶变。")
+    assert not find_events(arts, pd.DataFrame()).counted.any()
+    # an inspection tour of work is a visit
+    arts = _article(body="8月8日,书记在东海港考察工作。")
+    (ev,) = find_events(arts, pd.DataFrame()).itertuples()
+    assert ev.type == "visit" and ev.counted
+
+
+@pytest.mark.parametrize(
+    "body, name",
+    [
+        ("第二十七届高交会今天在深圳开幕。", ""),
+        ("2025亚洲通用航空展今天在珠海开幕。", "2025亚洲通用航空展"),
+        ("何立峰同东海国财政部长举行视频通话。", ""),
+        ("11月24日晚,国家主席同东海国总统通电话。", ""),
+    ],
+)
+def test_fairs_by_short_names_and_leaders_calls_are_meetings(body, name):
+    (ev,) = find_events(_article(day="2025-11-25", body=body), pd.DataFrame()).itertuples()
+    assert ev.type == "meeting" and ev.counted
+    if name:
+        assert ev.name == name
+
+
+def test_after_a_semicolon_the_subject_carries_over():
+    # one sentence of several clauses: the parks that sign also release the declaration
+    body = "东海高新区、西海高新区共同签署合作协议;现场发布了《合作行动宣言》。"
+    arts = _article(body=body)
+    ents = [
+        ("park:east", "东海高新区", "park", ["东海高新区"]),
+        ("park:west", "西海高新区", "park", ["西海高新区"]),
+    ]
+    ev = find_events(arts, _mentions(arts, ents)).set_index("type")
+    assert ev.loc["release", "parks"] == ["park:east", "park:west"]
+    assert "participants:previous sentence" in ev.loc["release", "rule"]
+
+
+def test_sample_counted_events_keep_their_dates_places_parks_and_names(sample_events):
+    # the thirteen counted events of the sample page, as they were before issue 15's
+    # participant rules: each rule since must leave them as they are
+    counted = sample_events[sample_events.counted]
+    got = [
+        (r.article_id, r.type, str(r.date.date()), r.place, list(r.parks), r.name)
+        for r in counted.itertuples()
+    ]
+    assert got == [
+        (
+            "a1",
+            "meeting",
+            "2023-08-08",
+            "无锡",
+            [],
+            "长三角国家高新区党建联盟第二次联席会议暨党建引领高水平科技自立自强研讨会",
+        ),
+        (
+            "a1",
+            "unveiling",
+            "2023-08-08",
+            "",
+            [
+                "park:zhangjiang",
+                "park:nanjing",
+                "park:wuxi",
+                "park:suzhou",
+                "park:yancheng",
+                "park:hangzhou",
+                "park:ningbo",
+                "park:hefei",
+                "park:wuhu",
+            ],
+            "长三角国家高新区党建引领高水平科技自立自强首批实践基地",
+        ),
+        (
+            "a1",
+            "signing",
+            "2023-08-08",
+            "",
+            ["park:zhangjiang", "park:wuxi"],
+            "长三角国家高新区集成电路产业链党建合作共建协议",
+        ),
+        (
+            "a1",
+            "release",
+            "2023-08-08",
+            "",
+            ["park:zhangjiang", "park:wuxi"],
+            "《长三角国家高新区党建引领高水平科技自立自强行动宣言》",
+        ),
+        ("a2", "signing", "2023-08-08", "无锡", [], ""),
+        ("a2", "establishment", "2023-08-08", "无锡", [], "康卓电子(无锡)有限公司"),
+        ("a2", "visit", "2023-08-08", "无锡", [], ""),
+        ("a3", "meeting", "2023-08-08", "锡山区", [], "第二届长三角集成电路工业应用一体化发展大会"),
+        (
+            "a3",
+            "unveiling",
+            "2023-08-08",
+            "",
+            [],
+            "长三角国产芯片应用服务平台、长三角车规级芯片检测中心",
+        ),
+        ("a3", "establishment", "2023-08-08", "无锡", [], "长三角汽车芯片检测联盟"),
+        ("a4", "meeting", "2023-08-08", "惠山区", [], "2023年汽车电子应用与检测技术发展论坛"),
+        ("a4", "launch", "2023-08-08", "", [], "长三角芯片应用、认证和推广平台"),
+        ("a5", "release", "2023-08-09", "", [], "《氢能产业标准体系建设指南(2023版)》"),
+    ]
+
+
+def test_a_lecture_given_is_a_meeting_and_the_meeting_it_explains_is_cited():
+    body = (
+        "中央宣讲团成员、东海部部长11月3日在东海作宣讲报告。"
+        "他从深刻认识四中全会召开的重要意义等方面进行了阐释。"
+    )
+    ev = find_events(_article(day="2025-11-04", body=body), pd.DataFrame())
+    counted = ev[ev.counted]
+    assert list(counted.type) == ["meeting"] and list(counted.trigger) == ["宣讲报告"]
+    assert counted.iloc[0]["name"] == ""
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a sum invested, a kind of project, a plan, a time since an opening
+        "工程总投资575亿元,引水线路总长261公里。",
+        "各地农村供水工程建设完成投资1019亿元。",
+        "该办事处负责推进有前景的投资项目。",
+        "近期,各超硬材料公司纷纷启动扩产计划。",
+        "东海铁路开通四年 客货运量持续增长",
+    ],
+)
+def test_no_project_in_a_sum_a_kind_a_plan_or_a_time_since(body):
+    ev = find_events(_article(body=body), pd.DataFrame())
+    assert not (ev[ev.counted].type == "project").any()
+
+
+def test_a_project_started_is_still_one():
+    arts = _article(body="8月8日,东海引水工程启动建设,工程总投资575亿元。")
+    (ev,) = find_events(arts, pd.DataFrame()).itertuples()
+    assert ev.type == "project" and ev.counted
+
+
+def test_a_founding_regarded_is_proposed_and_the_authorities_cue_nothing():
+    arts = _article(body="各方注意到有关成立东海投资保险机构联盟的倡议。")
+    (ev,) = find_events(arts, pd.DataFrame()).itertuples()
+    assert ev.type == "establishment" and ev.status == "future"
+    arts = _article(body="8月8日,有关部门成立东海工作专班。")
+    (ev,) = find_events(arts, pd.DataFrame()).itertuples()
+    assert ev.type == "establishment" and ev.status == "reported"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "要把执纪和执法贯通起来,监督执纪和监察执法一体推进。",
+        "规范和引导资本发展,要设立“红绿灯”,健全法律制度。",
+        "推动各类监督贯通协调。",
+    ],
+)
+def test_an_exhortation_reports_nothing(body):
+    assert not find_events(_article(body=body), pd.DataFrame()).counted.any()
+
+
+def test_words_holding_要_are_no_exhortation():
+    # 主要/重要: no cue; the signing is reported
+    arts = _article(body="8月8日,两市主要负责人签署重要合作协议。")
+    (ev,) = find_events(arts, pd.DataFrame()).itertuples()
+    assert ev.type == "signing" and ev.status == "reported"

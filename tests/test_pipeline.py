@@ -8,6 +8,7 @@ import shutil
 import pandas as pd
 import pytest
 
+import analysis
 from analysis import cache, pipeline, publish, stages
 from analysis.cli import main
 from analysis.errors import InputError
@@ -353,3 +354,40 @@ def test_article_ids_do_not_depend_on_the_folder_the_build_starts_from(corpus, t
     in_part = whole[whole["source"].str.contains("/2023/")]
     assert len(part) == len(in_part) == 15
     assert list(part["article_id"]) == list(in_part["article_id"])
+
+def test_the_build_links_event_reports_over_the_whole_corpus(corpus, tmp_path, monkeypatch):
+    # six copies of the sample page, a day apart, in three batches of two files: the
+    # same named events are reported by files of different batches, and the merge step
+    # links them all (one root per event, n_articles on the root), as link_events does
+    # on the whole table, not batch by batch (the copies are exact duplicates: kept here,
+    # as another paper's report of the same events would be)
+    monkeypatch.setattr(stages, "_BATCH_FILES", 2)
+    out = tmp_path / "out"
+    _build(corpus, out, jobs=1, keep_duplicates=True)
+    events = pipeline.load_tables(out)["events"]
+    counted = events[events["counted"]]
+    roots = counted[counted["event_id"] == counted["root_event_id"]]
+    assert len(roots) < len(counted)
+    linked = counted.merge(
+        events[["event_id", "article_id"]].rename(
+            columns={"event_id": "root_event_id", "article_id": "root_article"}
+        ),
+        on="root_event_id",
+    )
+    articles = pipeline.load_tables(out)["articles"].set_index("article_id")["source"]
+    # a report whose root is in a file of another batch (files 1-2, 3-4, 5-6)
+    batch = linked["article_id"].map(articles).str.extract(r"08-0(\d)")[0].astype(int).sub(1) // 2
+    root_batch = (
+        linked["root_article"].map(articles).str.extract(r"08-0(\d)")[0].astype(int).sub(1) // 2
+    )
+    assert (batch != root_batch).any()
+    assert roots["n_articles"].max() == 6
+    assert int(roots["n_articles"].sum()) == len(counted)
+    again = analysis.link_events(events)
+    assert again["root_event_id"].tolist() == events["root_event_id"].tolist()
+    assert again["n_articles"].tolist() == events["n_articles"].tolist()
+    # event_counts counts root events by default, reports on request
+    assert analysis.event_counts(events, by="type")["n_events"].sum() == len(roots)
+    assert analysis.event_counts(events, by="type", unit="reports")["n_events"].sum() == len(
+        counted
+    )

@@ -189,13 +189,16 @@ def score_participants(
 
     ``predicted`` maps (article, type) to entities, each a sequence of the names it goes
     by (canonical name and surfaces); an entity is right when any of its names matches an
-    answer leniently. Each answer is matched at most once.
+    answer leniently. Each answer is matched at most once. Participants are triples
+    (article, type, name), as the answers are: an entity that two events of one type in
+    one article both name is one triple (the answers list it once).
     """
     total = Score()
     for key in set(predicted) | set(gold):
         answers = sorted(set(gold.get(key, ())), key=lambda s: (-len(s), s))
         taken: set[int] = set()
-        for names in predicted.get(key, ()):
+        entities = dict.fromkeys(tuple(sorted(set(names))) for names in predicted.get(key, ()))
+        for names in entities:
             hit = next(
                 (
                     i

@@ -79,6 +79,7 @@ def build_dask(
 ):
     """Run the build on Dask; returns ``(tables, paths, n_processed, used)``, ``used``
     naming the cached batches the tables come from."""
+    import pyarrow.parquet as pq
     from dask.distributed import Client, LocalCluster, as_completed
 
     from analysis import publish, stages
@@ -131,7 +132,10 @@ def build_dask(
         tables = stages.empty_tables()
     # duplicates over the whole corpus: the articles and events parts written again as one
     tables = stages.mark_corpus_duplicates(tables, options)
-    import pyarrow.parquet as pq
+    # the merge step: the events' reports linked over the whole corpus, not per task
+    from analysis.events import link_events
+
+    tables["events"] = link_events(tables["events"])
 
     for name in ("articles", "events"):
         folder = out / f"{name}.parquet"

@@ -23,9 +23,11 @@ How a sentence becomes an event, in order:
 3. The status comes from cue words in the trigger's clause: ``negated`` (未, 没有,
    尚未, 不会), ``future`` (将于, 将, 计划, 拟, 即将), ``background`` (多年来, 此前,
    曾, 已经, and ``以来`` after the trigger), else ``reported``. A date in the
-   sentence more than 31 days before the article's date, or a year before the
-   article's year (``自1996年落户``), makes a reported event ``background``; a date
-   after the article's date makes it ``future``. A ``建议``/``倡议`` after a release is
+   sentence in an earlier year than the article's and more than 31 days before its
+   date, or a year before the article's year (``自1996年落户``), makes a reported
+   event ``background`` (earlier in the issue's year stays ``reported``, as readers
+   count it; a December date in a January issue is recent); a date after the
+   article's date makes it ``future``. A ``建议``/``倡议`` after a release is
    the document released (``审议通过…规划建议``), not a proposal.
 4. The name is the event's object, never its trigger: a ``《…》`` title or the noun of
    its type near the trigger; else, for releases, launches, projects, foundings,
@@ -36,12 +38,19 @@ How a sentence becomes an event, in order:
 5. Triggers of the same type and status in one sentence are one event
    (``会见来锡考察的…`` is one visit). A ``release`` without a document name in a
    sentence that has a ``launch`` is part of that launch (``启动…平台,平台功能同步发布``).
-6. Within an article, an event in the title is a duplicate of the body's event of
-   the same type and status; two body events are duplicates when type, status
-   and date agree, their names agree (equal, one containing the other, or one
-   missing) and their participants agree (one set inside the other, or taken from
-   the article) -- or the later one is an anaphoric reference: a ``verb`` with a
-   bare noun and no name (``参加会议``, ``会议的召开``, ``出席了本次论坛``).
+6. Participants are the acting parks and organisations the sentence names (not
+   one in a person's title, a news source's dateline or photo credit, brackets or a
+   ``《…》`` title); a visit's also the organisation of the one met (``会见…东海公司
+   副总裁``). A sentence naming none takes the previous sentence's only when it
+   opens with a carried-over subject (``双方``, ``该公司``, ``此外``) or follows a
+   semicolon (one sentence of several clauses).
+7. Within an article, an event in the title is a duplicate of the body's event of
+   the same type and status; two body events are duplicates when type, status,
+   date and place (when both have one) agree, their names agree (equal, one
+   containing the other, or one missing) and their participants agree (one set
+   inside the other, or taken from the article) -- or the later one is an anaphoric
+   reference: a ``verb`` with a bare noun and no name (``参加会议``, ``会议的召开``,
+   ``出席了本次论坛``).
    Duplicates are kept with ``counted=False``; the first report keeps
    ``counted=True`` and takes a missing name or place from its duplicates.
 """
@@ -924,6 +933,32 @@ def _after_lead(breaks: tuple, prev_end: int) -> bool:
     return 0 <= prev_end <= 12 and _clause(breaks, max(prev_end - 1, 0))[0] == 0
 
 
+# a clause that is only a time (去年9月, 2019年, 前年7月初): its time holds for the clause
+# after it, wherever it stands (李强表示,去年9月,习近平主席同…举行会晤)
+_TIME_CLAUSE = re.compile(
+    r"(?:去年|前年|今年|(?:19|20)\d{2}\s*年)(?:\d{1,2}\s*月(?:\d{1,2}\s*日)?)?"
+    r"(?:份|初|底|中旬|上旬|下旬)?"
+)
+
+
+def _time_start(sentence: str, breaks: tuple, lo: int, prev_end: int) -> int:
+    """Where the time of the clause starting at ``lo`` is read from: the sentence's start
+    after a short first clause (``_after_lead``), one of the three clauses before it when
+    that is only a time (``_TIME_CLAUSE``), else ``lo``."""
+    if prev_end < 0:
+        return lo
+    if _after_lead(breaks, prev_end):
+        return 0
+    for _ in range(3):  # (the time holds over a few clauses: 去年9月,甲同乙会谈,见证签署…)
+        p_lo, _, p_prev = _clause(breaks, max(prev_end - 1, 0))
+        if _TIME_CLAUSE.fullmatch(sentence, p_lo, prev_end) is not None:
+            return p_lo
+        if p_prev < 0:
+            break
+        prev_end = p_prev
+    return lo
+
+
 def _name(
     ctx: _SentenceContext, lex: Lexicon, etype: str, start: int, end: int, c_lo: int, c_hi: int
 ) -> str:
@@ -1042,6 +1077,13 @@ def _role_name(sentence: str, word: str, start: int, end: int, lo: int, hi: int)
     return subject if 2 <= len(subject) <= 30 else ""
 
 
+# a launch word whose clause names a work, a line or a plant is that project put into
+# service (盘兴高铁正式开通, …总装线正式启用), not a service or campaign launched
+_INTO_SERVICE = frozenset({"开通", "启用", "投入使用"})
+_INFRASTRUCTURE = re.compile(
+    r"铁路|高铁|城际|地铁|轨道交通|高速|公路|隧道|大桥|机场|港口|码头|航道|电站|工程|生产线|总装线"
+    r"|工厂|管道|电网|供热|供暖"
+)
 # the type whose event absorbs a candidate of another type in the same sentence
 _ABSORBED_BY = {"release": "launch", "unveiling": "establishment"}
 # a named noun counted or qualified by a class word is no name (多场分论坛, 各类座谈会)
@@ -1053,6 +1095,23 @@ _COUNTED = re.compile(
 # a count after the trigger in its clause (新设立外商投资企业4.89万家, 开通12条航线):
 # a period statistic, not one happening
 _COUNT = re.compile(r"[\d.]+\s*(?:多|余)?\s*(?:万|亿)?\s*(?:多|余)?\s*[家个项处条张座所支批台套]")
+# a meeting cited for its outcome, not reported (落实…峰会成果, 领会全会精神, 全会的重大
+# 意义, 峰会通过的文件); what it proposed (全会提出…) is still read as a report of it
+_CITED = re.compile(
+    r"(?:召开|胜利召开|成功召开)?(?:的)?(?:成果|精神|重大意义|重要意义|历史意义|决策部署|部署|作出的|通过的)"
+)
+# a reporter's own tour (记者来到…, 记者近日走访…) is how the news was gathered, no visit
+_REPORTER = re.compile(r"记者[^，,。；;：:]{0,4}$")
+# coming somewhere to work or live there (一毕业就来到这里工作) is no visit (考察工作 is)
+_ARRIVING = frozenset({"来到", "走进"})
+_SETTLING = re.compile(
+    r"[^，,。；;]{0,12}?(?<!参观|考察|调研)(?:工作|生活|定居|就业|任职|上学|扎根)"
+)
+# a sum (投资575亿元, 投资超千亿), and what makes a trigger one (总投资, 完成投资)
+_AMOUNT = re.compile(
+    r"[^，,。；;]{0,2}?(?:超|达|约|近|逾)?[\d.一二三四五六七八九十百千]+\s*(?:多|余)?\s*[万亿]"
+)
+_AMOUNT_BEFORE = re.compile(r"(?:总|完成|累计|新增|实际|计划|协议|固定资产)$")
 # an anniversary (成立25周年, 新中国成立70周年)
 _ANNIVERSARY = re.compile(r"\s*(?:\d+|[一二三四五六七八九十百]+)\s*周年")
 # where a named noun's name stops on its left (``_NAME_STOP`` without 正式, 共同, 联合 …,
@@ -1065,11 +1124,14 @@ _NAMED_STOP = re.compile(
 _PLEDGE = re.compile(r"^(?:全面|深入|认真)?(?:学习|宣传|贯彻|落实|领会|传达)+")
 # a number of times (两度会晤, 多次举行会谈, 3次召开)
 _REPEATED = re.compile(r"(?:[两几数多屡]|\d+)[度次](?:举行|进行|召开|举办)?$")
+# a habit, not one happening (每年举办一场论坛, 定期召开, 常态化开展)
+_HABITUAL = re.compile(r"每年|每月|每季度|每周|每届|定期|常态化")
 # many actors or things: a trend, not one happening (纷纷启动, 先后推出, 密集上线)
 _MANY_BEFORE = re.compile(r"(?:纷纷|先后|密集|陆续|相继|不断|持续)(?:地)?$")
-# … or a time measured from it (开通后, 开通以来, 开通运营满四年)
+# … or a time measured from it (开通后, 开通以来, 开通初期, 开通四年, 开通运营满四年)
 _MANY_AFTER = re.compile(
-    r"(?:了)?(?:更多|一系列|多项|多个|一批|各类)|后$|以来|之日|(?:运营|运行)?满"
+    r"(?:了)?(?:更多|一系列|多项|多个|一批|各类)|后$|以来|之日|初期|之初|伊始|(?:运营|运行)?满"
+    r"|(?:\d{1,2}|[一二三四五六七八九十两]+)(?:个月|年)(?![度\d])"
 )
 # … or a subject of many actors (多地在社区设立…, 多家企业推出…; 多个项目启动 at one
 # occasion is one happening)
@@ -1081,6 +1143,7 @@ _COUNTABLE_TYPES = frozenset({"establishment", "launch", "release", "project", "
 def _not_a_happening(sentence: str, etype: str, lo: int, start: int, end: int, hi: int) -> bool:
     """A trigger (at [start, end) in its clause [lo, hi)) that reports no one happening:
     an anniversary right after it, a number of times just before it (两度会晤, 多次召开),
+    a habit before it in its clause (每年举办, 定期召开),
     many actors or things (纷纷启动, 先后推出, 推出更多, 推出一系列, a clause whose
     subject is many: 多地在社区设立…), a time after it (开通后, 开通以来, 开通运营满四年,
     签署之日),
@@ -1088,7 +1151,21 @@ def _not_a_happening(sentence: str, etype: str, lo: int, start: int, end: int, h
     one occasion (现场集中签约项目20个)."""
     if _ANNIVERSARY.match(sentence, end, min(hi, end + 8)):
         return True
+    if etype == "meeting" and _CITED.match(sentence, end, hi) is not None:
+        return True
+    if etype == "project" and (
+        _AMOUNT.match(sentence, end, hi) is not None
+        or _AMOUNT_BEFORE.search(sentence, max(lo, start - 3), start) is not None
+    ):
+        return True  # a sum invested (总投资575亿元, 完成投资超千亿), no one happening
+    if etype == "visit" and (
+        _REPORTER.search(sentence, max(lo, start - 8), start) is not None
+        or (sentence[start:end] in _ARRIVING and _SETTLING.match(sentence, end, hi) is not None)
+    ):
+        return True
     if _REPEATED.search(sentence, max(lo, start - 6), start) is not None:
+        return True
+    if _HABITUAL.search(sentence, lo, start) is not None:
         return True
     if _MANY_BEFORE.search(sentence, max(lo, start - 3), start) is not None:
         return True
@@ -1179,20 +1256,57 @@ def _status(
 # 中共中央政治局常委, 斯洛文尼亚国民委员会主席) or as a news source (新华社记者,
 # 新华社北京11月3日电, 央视网消息): it does not take part in the event
 _TITLE_AFTER = re.compile(
-    r"(?:政治局)?(?:副|常务副|第一副|执行)?(?:总理|总统|主席|委员长|常委|委员(?!会)|总书记|书记|部长|秘书长"
+    r"(?:政治局)?(?:前|原)?(?:副|常务副|第一副|执行)?(?:总理|总统|主席|委员长|常委|委员(?!会)|总书记|书记|部长|秘书长"
     r"|主任|院长|局长|省长|市长|区长|县长|州长|大使|发言人|负责人|董事长|总经理|总裁|首席|会长"
-    r"|理事长|校长|行长|署长|司长|厅长|处长|议长|首相|团长|党组|党委|院士|教授|研究员|专家"
-    r"|记者|消息|讯|[\u4e00-\u9fff]{1,4}\d{1,2}月\d{1,2}日电)"
+    r"|理事长|校长|行长|署长|司长|厅长|处长|议长|首相|团长|党组|党委|院士|教授|研究员|专家)"
 )
+_SOURCE_AFTER = re.compile(r"记者|消息|讯|发[（(]|[\u4e00-\u9fff]{0,4}\d{1,2}月\d{1,2}日[电讯]")
+# a name that starts a document's name (海南自由贸易港法, …保税区条例): the document
+# is named, not the body
+_DOCUMENT_AFTER = re.compile(r"法(?![院人国律规务治制定学])|条例|办法|纲要|总体方案")
 _SOURCE_BEFORE = re.compile(r"(?:据|来源[：:]\s*)$")
 _BRACKETS = re.compile(r"（[^（）]*）|\([^()]*\)")
+# what ends a meeting named as the setting of another happening (在…大会上, 在…会议
+# （COP30）期间)
+_SETTING_AFTER = re.compile(r"(?:（[^（）]*）|\([^()]*\))?(?:开幕式上|闭幕式上|期间|上)[，,]?")
 
 
-def _acting(mentions: _Mentions, rows: Sequence[int], text: str, lo: int, hi: int) -> list[int]:
+def _setting(sentence: str, breaks: tuple, cand: _Candidate) -> tuple[int, int] | None:
+    """[start, end) of the ``在…上``/``在…期间`` phrase of the sentence naming the meeting
+    ``cand`` as the setting of something else, or None. (The phrase must be followed by
+    more of the sentence: ``…大会在京召开`` is the meeting itself.)"""
+    pos = cand.start
+    for word in cand.words:
+        i = sentence.find(word, pos)
+        if i >= 0:
+            pos = i + len(word)
+    m = _SETTING_AFTER.match(sentence, pos)
+    if m is None or not sentence[m.end() :].strip(_TERMINATORS + _CLOSING_QUOTES + " "):
+        return None
+    lo = _clause(breaks, cand.start)[0]
+    at = sentence.rfind("在", lo, cand.start)
+    return (at, m.end()) if at >= 0 else None
+
+
+# a sentence opening (after a short lead: 当天,) with a subject carried over from the
+# sentence before it (双方还将…, 该公司…, 此外…): its participants are that sentence's
+_CARRIED = re.compile(
+    r"\s*(?:[^，,。；;]{1,10}[，,]\s*)?(?:双方|两国|三方|各方|多方|该|其|此外|随后|同时|之后|此前|目前|下一步|他们|他们还|并)"
+)
+
+
+def _acting(
+    mentions: _Mentions, rows: Sequence[int], text: str, lo: int, hi: int, titles: bool = False
+) -> list[int]:
     """The ``rows`` of mentions (in ``text``, in the sentence [lo, hi)) that may take
     part in an event: not an organisation named only in a person's title or as the news
-    source (followed by a post, ``记者``, ``…电``; after ``据``), nor a name inside
-    brackets (a document's issuer: ``（国家发展改革委公告2025年第4号）``)."""
+    source (followed by a post, ``记者``, ``…电``; after ``据``; with ``titles`` a name in
+    a person's title takes part: the one met in a visit acts through its official,
+    ``会见…康明斯副总裁``), nor a name inside
+    brackets (a document's issuer: ``（国家发展改革委公告2025年第4号）``), starting a
+    document's name (``海南自由贸易港法``) or inside a
+    document's title (``《国务院关于…的批复》``, ``《联合国气候变化框架公约》秘书处``: the
+    document, not the body, is named)."""
     cols = mentions.columns
     starts, ends, kinds = cols.starts, cols.ends, cols.kinds
     brackets = None
@@ -1202,16 +1316,22 @@ def _acting(mentions: _Mentions, rows: Sequence[int], text: str, lo: int, hi: in
         if kind == "person" or kind == "place":
             continue
         start, end = starts[k], ends[k]
-        if _TITLE_AFTER.match(text, end) is not None or (
-            start and _SOURCE_BEFORE.search(text, max(start - 4, 0), start) is not None
+        if (
+            (not titles and _TITLE_AFTER.match(text, end) is not None)
+            or _SOURCE_AFTER.match(text, end) is not None
+            or _DOCUMENT_AFTER.match(text, end) is not None
+            or (start and _SOURCE_BEFORE.search(text, max(start - 4, 0), start) is not None)
         ):
             continue
         if brackets is None:
+            sentence = text[lo:hi]
             brackets = (
                 [m.span() for m in _BRACKETS.finditer(text, lo, hi)]
-                if "（" in text[lo:hi] or "(" in text[lo:hi]
+                if "（" in sentence or "(" in sentence
                 else []
             )
+            if "《" in sentence:
+                brackets += [m.span() for m in _BOOK_TITLE.finditer(text, lo, hi)]
         if brackets and any(p < start and end < q for p, q in brackets):
             continue
         out.append(k)
@@ -1412,6 +1532,12 @@ class _Extractor:
                 if "《" in sentence
                 else None
             )
+            if "（" in sentence or "(" in sentence:
+                # an aside in brackets (a speech's source: （2025年3月5日在参加…时的讲话）)
+                # reports nothing
+                books = (books or []) + [
+                    (s + s_lo, e + s_lo) for s, e in map(_match_span, _BRACKETS.finditer(sentence))
+                ]
             ctx = None
             raw = []
             for start, end, word, entries in sent_hits:
@@ -1490,10 +1616,18 @@ class _Extractor:
                     rule = f"named:{word}"
                 else:
                     rule = f"{kind}:{word}"
+                if (
+                    etype == "launch"
+                    and word in _INTO_SERVICE
+                    and _INFRASTRUCTURE.search(sentence, lo, hi) is not None
+                ):
+                    etype = "project"  # a line, plant or work put into service
+                    rule += ";project:infrastructure"
                 if _not_a_happening(sentence, etype, lo, h_start, h_end, hi):
                     continue
-                # (a short first clause sets the time of the sentence: 去年,双方签署…)
-                st_lo = 0 if _after_lead(breaks, prev_end) else lo
+                # (a short first clause sets the time of the sentence: 去年,双方签署…; a
+                # clause of a time alone, of the clause after it)
+                st_lo = _time_start(sentence, breaks, lo, prev_end)
                 status, cue = _status(ctx, etype, h_start, h_end, st_lo, hi) if cues else _REPORTED
                 if status == "topic":
                     continue
@@ -1624,24 +1758,28 @@ class _Extractor:
         naming none takes those of the sentence before it in its paragraph (a subject
         carried over: ``…签署协议。双方还将…``), never the whole article's.
         """
-        notes: list[str] = []
         acting = _acting(mentions, rows, text, s_lo, s_lo + len(sentence)) if rows else []
-        if acting:
-            parks, orgs = mentions.participants(acting, text, notes)
-        else:
-            parks, orgs = [], []
-        from_article = False
-        how = "participants:sentence"
-        if not parks and not orgs:
-            if prev_rows:
-                p_lo = mentions.columns.starts[prev_rows[0]] if prev_rows else 0
-                parks, orgs = mentions.participants(
-                    _acting(mentions, prev_rows, text, p_lo, s_lo), text, notes
-                )
+        # participants: the acting names of the sentence; when it names none and opens
+        # with a carried-over subject (``双方``, ``该公司``, ``此外``) or follows a
+        # semicolon (one sentence of several clauses: ``…共同签署…协议；现场发布了…``),
+        # those of the sentence before it in its paragraph
+        notes: list[str] = []
+        parks, orgs = mentions.participants(acting, text, notes) if acting else ([], [])
+        how = "participants:sentence" if parks or orgs else ""
+        if (
+            not how
+            and prev_rows
+            and (text[s_lo - 1] in "；;" or _CARRIED.match(sentence) is not None)
+        ):
+            p_lo = mentions.columns.starts[prev_rows[0]]
+            parks, orgs = mentions.participants(
+                _acting(mentions, prev_rows, text, p_lo, s_lo), text, notes
+            )
+            if parks or orgs:
                 how = "participants:previous sentence"
-            if not parks and not orgs:
-                how = ""
+        sentence_who = (parks, orgs, notes, how)
 
+        from_article = False
         dates = (
             [(m.start(), m.end(), m) for m in _DATE.finditer(sentence)]
             if "月" in sentence
@@ -1653,6 +1791,12 @@ class _Extractor:
         years = ref is not None and "年" in sentence and _YEAR_ONLY.search(sentence) is not None
         stripped = sentence.strip()
 
+        # the phrases naming a meeting as the setting of another happening (在…大会上)
+        settings = {
+            id(c): span
+            for c in cands.values()
+            if c.etype == "meeting" and (span := _setting(sentence, breaks, c)) is not None
+        }
         out = []
         for cand in cands.values():
             # (the candidate's own rules become the event's, with the tags added below)
@@ -1676,7 +1820,7 @@ class _Extractor:
                 rules.append(f"{status}:{cand.cue}")
             elif article_date is not None and date_source == "sentence":
                 early, late = self._date_limits(article_date)
-                if date < early:
+                if date < early and date.year < article_date.year:
                     status = "background"
                     rules.append("background:date")
                 elif date > late:
@@ -1684,8 +1828,7 @@ class _Extractor:
                     rules.append("future:date")
             if status == "reported" and years:
                 lo, hi, prev_end = _clause(breaks, cand.start)
-                if _after_lead(breaks, prev_end):
-                    lo = 0
+                lo = _time_start(sentence, breaks, lo, prev_end)
                 clause_years = [int(y) for y in _YEAR_ONLY.findall(sentence, lo, hi)]
                 if clause_years and min(clause_years) < ref.year:
                     status = "background"
@@ -1697,7 +1840,40 @@ class _Extractor:
                     place_mentions = self._place_mentions(mentions, rows, s_lo)
                 near = _nearest(place_mentions, cand.start) if place_mentions else None
                 place = near[2] if near is not None else ""
-            e_parks, e_orgs = parks, orgs
+            e_parks, e_orgs, notes, how = sentence_who
+            if settings:
+                # a meeting named as the setting of what the sentence reports (在…大会上,
+                # X发布…): its participants are those named in that phrase, not X; the
+                # other events of the sentence, the other way round
+                own = settings.get(id(cand))
+                starts = mentions.columns.starts
+                spans = [own] if own is not None else list(settings.values())
+                inside = [
+                    k
+                    for k in acting
+                    if any(s_lo + a <= starts[k] < s_lo + b for a, b in spans) == (own is not None)
+                ]
+                if own is not None or len(inside) < len(acting):
+                    notes = []
+                    e_parks, e_orgs = mentions.participants(inside, text, notes)
+                    how = (
+                        ("participants:setting" if own is not None else "participants:not setting")
+                        if e_parks or e_orgs
+                        else ""
+                    )
+            if cand.etype == "visit" and rows:
+                # the one met acts through its official (会见…康明斯副总裁)
+                _, c_hi, _ = _clause(breaks, cand.start)
+                met = [
+                    k
+                    for k in _acting(mentions, rows, text, s_lo, s_lo + c_hi, True)
+                    if s_lo + cand.start < mentions.columns.starts[k] < s_lo + c_hi
+                ]
+                extra = [o for o in mentions.participants(met)[1] if o not in e_orgs]
+                if extra:
+                    e_orgs = e_orgs + extra
+                    how = "participants:sentence" if not how else how
+                    notes = [*notes, *(f"participant:{o} met" for o in extra)]
             if how:
                 rules.append(how)
                 rules.extend(notes)
@@ -1856,8 +2032,13 @@ def _dedupe(events: list[_Event]) -> None:
             if (
                 k.etype == ev.etype
                 and k.status == ev.status
-                and (k.date is ev.date or _same_date(k.date, ev.date))
+                and (
+                    k.date is ev.date
+                    or _same_date(k.date, ev.date)
+                    or (ev.anaphoric and ev.date_source == "article")  # (参加会议: that one)
+                )
                 and _names_agree(k.name, ev.name)
+                and _names_agree(k.place, ev.place)
                 and (ev.anaphoric or _parts_agree(k, ev))
                 and (
                     k.counterpart is ev.counterpart
@@ -2116,8 +2297,8 @@ def find_events(
           probability.
         - ``root_event_id``: the ``event_id`` of the first report of the same event;
           here each row's own id: ``link_events`` links the reports of a whole
-          corpus (``event_counts`` and the charts do it on the table they get, so
-          a build's batches do not change them).
+          corpus (the build does it once on its whole events table, at the merge
+          step; ``event_counts`` does it on the table it gets).
         - ``n_articles``: on a root, the number of articles reporting the event
           (here 1 for a counted event); 0 on the other rows.
 
@@ -2194,8 +2375,29 @@ def link_events(events: pd.DataFrame) -> pd.DataFrame:
     """
     out = events.copy()
     n = len(out)
-    ids = out["event_id"].astype(str).tolist()
-    counted = out["counted"].astype(bool).tolist() if n else []
+    if not n:
+        return out
+    roots, n_articles = link_roots(
+        out["event_id"].astype(str).tolist(),
+        out["article_id"].astype(str).tolist(),
+        out["type"].astype(str).tolist(),
+        out["name"].tolist(),
+        out["place"].tolist(),
+        out["parks"].tolist(),
+        out["orgs"].tolist(),
+        out["counted"].astype(bool).tolist(),
+        out["date"],
+    )
+    out["root_event_id"] = pd.array(roots, dtype=out["event_id"].dtype)
+    out["n_articles"] = n_articles
+    return out
+
+
+def link_roots(ids, aids, types, names, places, parks, orgs, counted, dates):
+    """The roots of ``link_events`` from the events' columns (lists, ``dates`` anything
+    ``pd.to_datetime`` reads): each row's ``root_event_id`` (a list) and ``n_articles``
+    (an int64 array). The build links its whole events table with it, column by column."""
+    n = len(ids)
     parent = list(range(n))
 
     def find(i: int) -> int:
@@ -2204,16 +2406,19 @@ def link_events(events: pd.DataFrame) -> pd.DataFrame:
             i = parent[i]
         return i
 
-    dates = pd.to_datetime(out["date"]).to_numpy() if n else np.array([], "datetime64[ns]")
-    days = np.where(pd.isna(dates), -(2**40), dates.astype("datetime64[D]").astype("int64"))
+    if not n:
+        return [], np.zeros(0, dtype="int64")
+    stamps = pd.to_datetime(pd.Series(dates)).to_numpy()
+    days = np.where(pd.isna(stamps), -(2**40), stamps.astype("datetime64[D]").astype("int64"))
     by_key: dict[tuple, list[int]] = {}
-    cols = zip(out["type"], out["name"], out["place"], out["parks"], out["orgs"], strict=True)
-    for i, (etype, name, place, parks, orgs) in enumerate(cols):
+    cols = zip(types, names, places, parks, orgs, strict=True)
+    for i, (etype, name, place, e_parks, e_orgs) in enumerate(cols):
         if not counted[i]:
             continue
-        for key in _link_keys(str(etype), str(name or ""), str(place or ""), parks, orgs):
+        name = "" if _isna_cell(name) else str(name)
+        place = "" if _isna_cell(place) else str(place)
+        for key in _link_keys(str(etype), name, place, e_parks, e_orgs):
             by_key.setdefault(key, []).append(i)
-    aids = out["article_id"].astype(str).tolist()
     for rows in by_key.values():
         if len(rows) < 2:
             continue
@@ -2229,12 +2434,15 @@ def link_events(events: pd.DataFrame) -> pd.DataFrame:
     for i, r in enumerate(roots):
         if counted[i]:
             articles.setdefault(r, set()).add(aids[i])
-    out["root_event_id"] = pd.array([ids[r] for r in roots], dtype=out["event_id"].dtype)
-    out["n_articles"] = np.array(
+    n_articles = np.array(
         [len(articles.get(i, ())) if roots[i] == i and counted[i] else 0 for i in range(n)],
         dtype="int64",
     )
-    return out
+    return [ids[r] for r in roots], n_articles
+
+
+def _isna_cell(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
 # --------------------------------------------------------------------------- counts

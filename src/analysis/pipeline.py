@@ -57,6 +57,7 @@ from analysis.stages import (
     columns_of,
     digest_input,
     keywords_table,
+    link_event_table,
     mark_corpus_duplicates,
     preload_idf,
     process_frames,
@@ -387,6 +388,9 @@ def _build_local(
         arrow, terms = assembler.finish()
         arrow = mark_corpus_duplicates(arrow, options)
         mark = _log_phase("duplicates", mark)
+        # one event, many articles: linked over the whole corpus (duplicates' events,
+        # no longer counted, are their own roots)
+        arrow["events"] = link_event_table(arrow["events"])
         tables = LazyTables(arrow=arrow)
         tables["keywords"] = keywords_table(tables, options, terms)
         mark = _log_phase("keywords", mark)

@@ -353,6 +353,35 @@ def _restore_lists(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     return _arrow_lists(name, frame)
 
 
+def link_event_table(events: pa.Table) -> pa.Table:
+    """The build's events table with its reports linked across the WHOLE corpus
+    (:func:`analysis.events.link_roots`: ``root_event_id``, ``n_articles``), not per
+    batch: the merge step runs it once on the assembled table."""
+    import pyarrow as pa
+
+    from analysis.events import link_roots
+
+    if not events.num_rows:
+        return events
+    col = events.column
+    roots, n_articles = link_roots(
+        col("event_id").to_pylist(),
+        col("article_id").to_pylist(),
+        col("type").to_pylist(),
+        col("name").to_pylist(),
+        col("place").to_pylist(),
+        col("parks").to_pylist(),
+        col("orgs").to_pylist(),
+        col("counted").to_pylist(),
+        col("date").to_pandas(),
+    )
+    for name, values in (("root_event_id", roots), ("n_articles", n_articles)):
+        i = events.schema.get_field_index(name)
+        field = events.schema.field(i)
+        events = events.set_column(i, field, pa.array(values, type=field.type))
+    return events
+
+
 def keywords_table(
     tables: dict[str, pd.DataFrame], options: BuildOptions, terms: TermCounts | None = None
 ) -> pd.DataFrame:
