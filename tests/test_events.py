@@ -738,6 +738,9 @@ def test_event_counts_by_park_with_names(sample_events, sample_articles):
         ("代表们在人民大会堂合影留念。", []),
         ("参观团一行来到一大会址纪念馆参观学习。", ["visit"]),
         ("省里对该县挂牌督战,确保如期脱贫。", []),
+        # 挂牌 of a price, a rate or a sale by listing is no unveiling
+        ("多家银行下调存款挂牌利率,储蓄吸引力减弱。", []),
+        ("该地块于昨日挂牌出让,起始价5亿元。", []),
         # a count after the trigger is a statistic, not one happening
         ("今年1至9月,全省新设立外资企业4800多家。", []),
         ("当地累计开工改造老旧小区5300多个。", []),
