@@ -1565,3 +1565,21 @@ def test_words_holding_要_are_no_exhortation():
     arts = _article(body="8月8日,两市主要负责人签署重要合作协议。")
     (ev,) = find_events(arts, pd.DataFrame()).itertuples()
     assert ev.type == "signing" and ev.status == "reported"
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("“全国农资保供线上平台", "全国农资保供线上平台"),  # the closing quote fell outside
+        ("工作报告》", "工作报告"),
+        ("“十四五”规划", "“十四五”规划"),  # balanced: kept
+        ("《法律适用》", "《法律适用》"),
+        ("11日", ""),  # only a time: no name
+        ("前不久", ""),
+        ("第五届上海科技传播大会", "第五届上海科技传播大会"),
+    ],
+)
+def test_event_names_have_no_half_quotes_and_are_never_a_time(raw, shown):
+    from analysis.events import _tidy_name
+
+    assert _tidy_name(raw) == shown

@@ -355,6 +355,7 @@ def test_article_ids_do_not_depend_on_the_folder_the_build_starts_from(corpus, t
     assert len(part) == len(in_part) == 15
     assert list(part["article_id"]) == list(in_part["article_id"])
 
+
 def test_the_build_links_event_reports_over_the_whole_corpus(corpus, tmp_path, monkeypatch):
     # six copies of the sample page, a day apart, in three batches of two files: the
     # same named events are reported by files of different batches, and the merge step

@@ -2120,6 +2120,28 @@ def empty_events() -> pd.DataFrame:
     return _frame([], {})
 
 
+# a name that only says when (11日, 前不久): no name
+_ONLY_WHEN = re.compile(
+    r"(?:\d{1,4}\s*[年月日号]|[今昨前明]天|[今昨]日|近日|日前|前不久|不久前|当天|当日|此前|近期)+"
+)
+_PAIRS = (("“", "”"), ("《", "》"), ("「", "」"), ("（", "）"))
+
+
+def _tidy_name(name: str) -> str:
+    """An event's name as shown: a quote or book-title mark cut off at one end is
+    dropped (``“全国农资保供线上平台`` is ``全国农资保供线上平台``), and a name that only
+    says when is none."""
+    if not name or _ONLY_WHEN.fullmatch(name):
+        return ""
+    for left, right in _PAIRS:
+        if name.count(left) != name.count(right):
+            if name.startswith(left) and right not in name:
+                name = name[1:]
+            elif name.endswith(right) and left not in name:
+                name = name[:-1]
+    return name
+
+
 def _frame(events: list[_Event], labels: Mapping[str, str]) -> pd.DataFrame:
     """The events table, built column by column: the string columns through Arrow,
     straight into pandas' (Arrow-backed) ``str`` dtype."""
@@ -2132,7 +2154,7 @@ def _frame(events: list[_Event], labels: Mapping[str, str]) -> pd.DataFrame:
         "sentence": [e.sentence for e in events],
         "date_source": [e.date_source for e in events],
         "place": [e.place for e in events],
-        "name": [e.name for e in events],
+        "name": [_tidy_name(e.name) for e in events],
         "status": [e.status for e in events],
         "rule": [";".join(e.rules) for e in events],
     }
