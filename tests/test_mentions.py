@@ -987,3 +987,39 @@ def test_names_in_a_list_with_an_organisation(text, expected):
     m = find_mentions(arts(text))
     m = m[~m["kind"].isin(["place", "person", "park"])]
     assert list(zip(m["surface"], m["kind"], m["resolution"], strict=True)) == expected
+
+
+def test_a_regions_free_trade_area_is_an_agreement_not_a_park():
+    arts = pd.DataFrame(
+        {
+            "article_id": ["a"],
+            "title": [""],
+            "body": ["双方愿推进亚太自贸区进程，加快中日韩自贸区谈判，支持海南自贸区建设。"],
+        }
+    )
+    parks = find_mentions(arts)
+    assert parks.loc[parks["kind"] == "park", "name"].tolist() == ["海南自贸区"]
+
+
+def test_a_parks_short_form_in_the_same_article_is_the_same_park():
+    body = (
+        "上海自贸区临港新片区发布了人才服务手册。上海临港新片区还推出系列举措。"
+        "建设海南自由贸易港意义重大，海南自贸港将启动封关运作。"
+        "江西南昌高新技术产业开发区与企业签约，南昌高新区表示欢迎。"
+    )
+    arts = pd.DataFrame(
+        {"article_id": ["a", "b"], "title": ["", ""], "body": [body, "上海临港新片区推出举措。"]}
+    )
+    m = find_mentions(arts)
+    parks = m[m["kind"] == "park"]
+    in_a = parks[parks["article_id"] == "a"]
+    assert dict(zip(in_a["surface"], in_a["name"], strict=True)) == {
+        "上海自贸区临港新片区": "上海自贸区临港新片区",
+        "上海临港新片区": "上海自贸区临港新片区",
+        "海南自由贸易港": "海南自由贸易港",
+        "海南自贸港": "海南自由贸易港",
+        "江西南昌高新技术产业开发区": "江西南昌高新技术产业开发区",
+        "南昌高新区": "江西南昌高新技术产业开发区",
+    }
+    # another article has only the short form: its own name
+    assert parks.loc[parks["article_id"] == "b", "name"].tolist() == ["上海临港新片区"]

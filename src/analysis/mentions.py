@@ -665,8 +665,10 @@ class _Rules:
             if s - start < 2:
                 return None
         core = _PARK_LEVEL.sub("", text[start:s])
-        if suffix in ("自贸区", "自由贸易区") and any(c in core for c in "－—-"):
-            return None  # 中国－东盟自贸区: a free-trade agreement between two parties
+        if suffix in ("自贸区", "自由贸易区") and (
+            any(c in core for c in "－—-") or core.startswith(_WORLD_REGIONS)
+        ):
+            return None  # 中国－东盟自贸区, 亚太自贸区: a free-trade agreement, no zone
         if core[:2] in self.international_heads and any(
             core[:n] in self.international for n in self.international_lengths
         ):
@@ -1521,7 +1523,94 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
         order += np.arange(len(order))
         rows = tuple(column[order] for column in rows)
     out = _frame(*rows, list(payloads), counts, ids, joined, codes, offsets, kinds)
+    out = _link_park_short_forms(out)
     logger.info("found %d mention(s) in %d article(s)", len(out), len(ids))
+    return out
+
+
+# world regions and groupings of countries: their free-trade area is an agreement
+# (亚太自贸区, 中日韩自贸区), not a zone of one country
+_WORLD_REGIONS = (
+    "亚太",
+    "东亚",
+    "东盟",
+    "中日韩",
+    "区域",
+    "全球",
+    "欧亚",
+    "北美",
+    "拉美",
+    "非洲",
+    "环太平洋",
+    "跨太平洋",
+    "金砖",
+    "海湾",
+)
+
+# the short forms of a zone's class, which a park's short name uses
+_CLASS_SHORT = (
+    ("高新技术产业开发区", "高新区"),
+    ("经济技术开发区", "经开区"),
+    ("自由贸易试验区", "自贸区"),
+    ("自由贸易区", "自贸区"),
+    ("自由贸易港", "自贸港"),
+)
+
+
+def _with_short_class(name: str) -> str:
+    for full, short in _CLASS_SHORT:
+        if name.endswith(full):
+            return name[: -len(full)] + short
+    return name
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """Is ``short`` a Chinese short form of ``full``: its characters in order, with the
+    same first two (after the province the full name may open with) and last two, the
+    zone's class in its short form (海南自贸港 of 海南自由贸易港, 上海临港新片区 of
+    上海自贸区临港新片区, 南昌高新区 of 江西南昌高新技术产业开发区)?"""
+    if len(short) >= len(full):
+        return False
+    short = _with_short_class(short)
+    full = _with_short_class(full)
+    # the full name may open with its province (江西南昌高新区: 南昌高新区)
+    start = next((k for k in (0, 2, 3) if full[k : k + 2] == short[:2]), None)
+    if start is None:
+        return False
+    full = full[start:]
+    if short == full:
+        return True
+    if len(short) >= len(full) or short[-2:] != full[-2:]:
+        return False
+    chars = iter(full)
+    return all(c in chars for c in short)
+
+
+def _link_park_short_forms(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Parks found by their name's shape, linked to the longer name of the same park in
+    the same article (:func:`_abbreviates`): one park, not two."""
+    shape = mentions["kind"].eq("park") & mentions["resolution"].eq("shape")
+    if shape.sum() < 2:
+        return mentions
+    parks = mentions.loc[shape, ["article_id", "entity_id", "name"]]
+    relinked: dict[int, tuple[str, str]] = {}
+    for _, group in parks.groupby("article_id", sort=False):
+        names = dict(zip(group["name"], group["entity_id"], strict=False))
+        if len(names) < 2:
+            continue
+        by_length = sorted(names, key=len, reverse=True)
+        for short in by_length:
+            full = next((f for f in by_length if _abbreviates(short, f)), None)
+            if full is None:
+                continue
+            for row in group.index[group["name"].eq(short)]:
+                relinked[row] = (names[full], full)
+    if not relinked:
+        return mentions
+    out = mentions.copy()
+    rows = list(relinked)
+    out.loc[rows, "entity_id"] = [relinked[r][0] for r in rows]
+    out.loc[rows, "name"] = [relinked[r][1] for r in rows]
     return out
 
 
