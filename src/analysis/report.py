@@ -878,12 +878,17 @@ def _articles_html(
             articles["article_id"].isin(linked)
             | (articles["kind"] == "article" if "kind" in articles.columns else True)
         ]
-        for _, art in shown.iterrows():
+        dates = (
+            shown["date"].dt.strftime("%Y-%m-%d").fillna("").tolist()
+            if "date" in shown.columns and pd.api.types.is_datetime64_any_dtype(shown["date"])
+            else None
+        )
+        for i, art in enumerate(shown.to_dict("records")):  # iterrows: 10x slower
             seen.add(art["article_id"])
             meta = " · ".join(
                 part
                 for part in (
-                    _date(art.get("date")),
+                    dates[i] if dates is not None else _date(art.get("date")),
                     _esc(art.get("paper")),
                     f"{t['page']} {_esc(art.get('page'))}" if _esc(art.get("page")) else "",
                     f"{t['source']}: {_esc(art.get('source'))}" if _esc(art.get("source")) else "",
