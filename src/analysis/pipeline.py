@@ -340,6 +340,7 @@ def _build_local(
         mark = _log_phase("processed %d of %d inputs", mark, n_processed, len(files))
         stream.flush()  # the last parts are written while the keywords are computed
         arrow, terms = assembler.finish()
+        mark = _log_phase("term counts merged", mark)
         tables = LazyTables(arrow=arrow)
         tables["keywords"] = keywords_table(tables, options, terms)
         mark = _log_phase("keywords", mark)
