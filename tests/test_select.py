@@ -158,3 +158,32 @@ def test_cli_build_writes_the_focused_tables(tmp_path, capsys):
     full, focused = load_tables(out), load_tables(out / "focus")
     assert 0 < len(focused["articles"]) < len(full["articles"])
     assert set(focused["mentions"]["article_id"]) <= set(focused["articles"]["article_id"])
+
+
+def test_duplicate_of_compares_title_and_first_200_characters_without_spaces():
+    """The same report printed twice is one report however its spaces fall, even when a
+    copy opens with a long run of spaces (more than the window read first)."""
+    from analysis.select import duplicate_of
+
+    lead = "无锡高新区今天举行集成电路产业项目集中签约仪式，" * 10  # 250 characters
+    articles = pd.DataFrame(
+        {
+            "article_id": ["a", "b", "c", "d", "e"],
+            "title": [
+                "集成电路项目签约",
+                "集成电路 项目签约",
+                "集成电路项目签约",
+                "集成电路项目签约",
+                "另一篇",
+            ],
+            "body": [
+                lead + "第一版的结尾。",
+                "\u3000" * 450 + lead[:120] + "\n\n" + lead[120:] + "转载版的结尾不同。",
+                "无锡" + lead,  # differs within the first 200 characters
+                " " * 500 + "短文。",
+                lead,
+            ],
+        }
+    )
+    first = duplicate_of(articles)
+    assert first.to_dict() == {"a": "a", "b": "a", "c": "c", "d": "d", "e": "e"}
