@@ -756,12 +756,20 @@ def table_articles(
 def _display(path: Path) -> str:
     """The path as an analyst would write it: as given, relative to the working directory
     when it lies below it."""
+    text = path.as_posix()
     if not path.is_absolute():
-        return path.as_posix()
-    try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.as_posix()
+        return text
+    if os.sep != "/":  # Windows: drive letters, case-insensitive names
+        try:
+            return path.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            return text
+    # Path.relative_to(Path.cwd()) with strings (called for every input file)
+    cwd = os.getcwd()
+    if text == cwd:
+        return "."
+    below = cwd if cwd.endswith("/") else cwd + "/"
+    return text[len(below) :] if text.startswith(below) else text
 
 
 def iter_input_files(
