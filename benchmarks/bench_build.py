@@ -405,9 +405,11 @@ def floor_rows(paths: list[Path], n_chars: int) -> list[Row]:
     """The limit of this machine: read + hash the files; rjieba's cut of their text."""
     import rjieba
 
+    from analysis.stages import digest_input
+
     def read_and_hash():
         for path in paths:
-            pipeline._digest_file(path)
+            digest_input(path)  # as the build hashes its inputs
             path.read_bytes().decode("utf-8", "replace")
 
     texts = [p.read_text(encoding="utf-8", errors="replace") for p in paths]

@@ -458,6 +458,47 @@ def test_workbook_sheets_types_and_layout(focused):
     assert any("园区：无锡高新区、合肥高新区" in (n or "") for n in notes)
 
 
+def test_workbook_cells_keep_their_types_and_stay_safe(tmp_path):
+    """Every kind of column the sheets hold, read back cell by cell: text (never a
+    formula, controls replaced), dates, numbers with NA, booleans, lists, mixed."""
+    import datetime as dt
+
+    import openpyxl
+
+    from analysis.publish import ExportStats
+
+    frame = pd.DataFrame(
+        {
+            "title": pd.Series(['=HYPERLINK("x")', "园区\x1b签约", None, ""], dtype="str"),
+            "date": pd.to_datetime(
+                ["2023-08-09", None, "2024-02-29 10:30", "2021-01-01"], format="ISO8601"
+            ),
+            "n_chars": pd.array([1200, None, 3, 0], dtype="Int64"),
+            "score": [0.5, float("nan"), 1e-05, 2.0],
+            "counted": [True, False, True, False],
+            "parks": [["park:a", "park:b"], [], None, ("甲",)],
+            "mixed": [pd.Timestamp("2023-08-09 08:00"), 3, "-2 说明", None],
+        }
+    )
+    stats = ExportStats()
+    path = report.write_workbook({"表": frame}, tmp_path / "t.xlsx", stats=stats)
+    sheet = openpyxl.load_workbook(path)["表"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    header = [c.value for c in sheet[1]]
+    assert header == ["标题", "日期", "字数", "得分", "counted", "园区", "mixed"]
+    assert rows[0] == (
+        '=HYPERLINK("x")', dt.datetime(2023, 8, 9), 1200, 0.5, True, "park:a、park:b",
+        dt.datetime(2023, 8, 9, 8, 0),
+    )  # fmt: skip
+    assert sheet["A2"].data_type == "s" and sheet["G4"].data_type == "s"
+    assert rows[1] == ("园区\u241b签约", None, None, None, False, None, 3)
+    assert rows[2] == (None, dt.datetime(2024, 2, 29, 10, 30), 3, 1e-05, True, None, "-2 说明")
+    assert rows[3] == (None, dt.datetime(2021, 1, 1), 0, 2.0, False, "甲", None)
+    assert sheet["B2"].number_format == "yyyy-mm-dd" and sheet["G2"].is_date
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:G5"
+    assert stats.formulas == 2 and stats.controls == 1
+
+
 def test_workbook_leaves_out_a_table_too_long_for_a_sheet(tmp_path):
     import openpyxl
 

@@ -182,3 +182,32 @@ def test_duplicates_are_left_out_unless_kept_and_the_report_says_how_many(corpus
     assert "重复刊登的文章（已计入）" in _provenance_html(
         kept["articles"].attrs["selection"], {}, _TEXT["zh"]
     )
+
+
+def test_duplicate_of_compares_title_and_first_200_characters_without_spaces():
+    """The same report printed twice is one report however its spaces fall, even when a
+    copy opens with a long run of spaces (more than the window read first)."""
+    from analysis.select import duplicate_of
+
+    lead = "无锡高新区今天举行集成电路产业项目集中签约仪式，" * 10  # 250 characters
+    articles = pd.DataFrame(
+        {
+            "article_id": ["a", "b", "c", "d", "e"],
+            "title": [
+                "集成电路项目签约",
+                "集成电路 项目签约",
+                "集成电路项目签约",
+                "集成电路项目签约",
+                "另一篇",
+            ],
+            "body": [
+                lead + "第一版的结尾。",
+                "\u3000" * 450 + lead[:120] + "\n\n" + lead[120:] + "转载版的结尾不同。",
+                "无锡" + lead,  # differs within the first 200 characters
+                " " * 500 + "短文。",
+                lead,
+            ],
+        }
+    )
+    first = duplicate_of(articles)
+    assert first.to_dict() == {"a": "a", "b": "a", "c": "c", "d": "d", "e": "e"}

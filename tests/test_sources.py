@@ -155,7 +155,7 @@ def _write_table(path, rows, kind):
     elif kind == "jsonl":
         path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
     elif kind == "xlsx":
-        frame.to_excel(path, index=False)
+        frame.to_excel(path, index=False, engine="openpyxl")  # writes "\r" as is
     elif kind == "parquet":
         frame.to_parquet(path)
 

@@ -263,11 +263,13 @@ class TermCounts:
             vocabulary = joint.take(pc.array_sort_indices(joint))
         else:
             vocabulary = pa.array([], pa.string())
-        # both vocabularies are sorted, so the mapped indices stay sorted within each row
-        maps = {
-            id(tc): pc.index_in(tc.vocabulary, value_set=vocabulary).to_numpy(zero_copy_only=False)
-            for tc in parts
-        }
+        # both vocabularies are sorted, so the mapped indices stay sorted within each row;
+        # one lookup for all the parts (index_in hashes its value set at every call)
+        sizes = [len(tc.vocabulary) for tc in parts]
+        every = pa.chunked_array([tc.vocabulary for tc in parts], pa.string())
+        at = pc.index_in(every, value_set=vocabulary).to_numpy(zero_copy_only=False)
+        starts = np.cumsum([0, *sizes])
+        maps = {id(tc): at[starts[k] : starts[k + 1]] for k, tc in enumerate(parts)}
         data, indices, per_row = [np.zeros(0)], [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
         for tc, lo, hi in pieces:
             indptr = tc.counts.indptr

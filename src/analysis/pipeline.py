@@ -386,6 +386,7 @@ def _build_local(
         mark = _log_phase("processed %d of %d inputs", mark, n_processed, len(files))
         stream.flush()  # the last parts are written while the keywords are computed
         arrow, terms = assembler.finish()
+        mark = _log_phase("term counts merged", mark)
         arrow = mark_corpus_duplicates(arrow, options)
         mark = _log_phase("duplicates", mark)
         # one event, many articles: linked over the whole corpus (duplicates' events,

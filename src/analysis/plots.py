@@ -458,6 +458,7 @@ def _name_lookup(names: pd.DataFrame | Mapping[str, str] | None) -> dict[str, st
         return {}
     for id_column in ("entity_id", "park_id", "id"):
         if id_column in names.columns:
+            names = names.drop_duplicates(id_column, keep="last")  # the dict keeps the last
             ids = names[id_column].astype(str)
             ids = ids.where(ids.str.contains(":"), "park:" + ids)
             return dict(zip(ids, names["name"].astype(str), strict=True))

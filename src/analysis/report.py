@@ -900,12 +900,17 @@ def _articles_html(
             articles["article_id"].isin(linked)
             | (articles["kind"] == "article" if "kind" in articles.columns else True)
         ]
-        for _, art in shown.iterrows():
+        dates = (
+            shown["date"].dt.strftime("%Y-%m-%d").fillna("").tolist()
+            if "date" in shown.columns and pd.api.types.is_datetime64_any_dtype(shown["date"])
+            else None
+        )
+        for i, art in enumerate(shown.to_dict("records")):  # iterrows: 10x slower
             seen.add(art["article_id"])
             meta = " · ".join(
                 part
                 for part in (
-                    _date(art.get("date")),
+                    dates[i] if dates is not None else _date(art.get("date")),
                     _esc(art.get("paper")),
                     f"{t['page']} {_esc(art.get('page'))}" if _esc(art.get("page")) else "",
                     f"{t['source']}: {_esc(art.get('source'))}" if _esc(art.get("source")) else "",
@@ -1378,57 +1383,141 @@ def _cell(value):
         return value.to_pydatetime().replace(tzinfo=None)
     if isinstance(value, np.generic):
         return value.item()
-    if isinstance(value, str) and len(value) > 32000:
-        return value[:32000]
+    if isinstance(value, str) and len(value) > _CELL_CHARS:
+        return value[:_CELL_CHARS]
     return value
 
 
-def _safe(ws, value, stats: ExportStats):
-    """A cell value safe to open: text with no control character an XML sheet cannot
-    hold, and text that starts like a formula (``=``, ``+``, ``-``, ``@``) stored as
-    text, never as a formula."""
-    from openpyxl.cell.cell import Cell
+#: Characters kept of a text cell (Excel's limit is 32,767).
+_CELL_CHARS = 32000
+#: Number formats of date cells: a date column's, and a date-time in a mixed column.
+_DATE_FORMAT, _DATETIME_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd h:mm:ss"
+#: Excel's day 0 as pandas counts it (serial numbers from 1900-03-01 on).
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
-    if not isinstance(value, str):
-        return value
-    text, n = replace_controls(value)
-    stats.controls += n
-    if not text.startswith(FORMULA_STARTS):
-        return text
-    stats.formulas += 1
-    cell = Cell(ws, value=text)
-    cell.data_type = "s"  # shown as written
-    return cell
+
+def _safe_texts(texts: list, stats: ExportStats) -> list:
+    """Text cells safe to open: no control character an XML sheet cannot hold (each
+    replaced by its visible symbol); texts that start like a formula (``=``, ``+``,
+    ``-``, ``@``) are counted: they are written as text cells, never as formulas."""
+    texts = [t or None for t in texts]  # an empty text is an empty cell
+    present = [t for t in texts if t is not None]
+    joined = "\n".join(present)  # one search for the whole column
+    if replace_controls(joined)[1]:
+        out = []
+        for text in texts:
+            if text is not None:
+                text, n = replace_controls(text)
+                stats.controls += n
+            out.append(text)
+        texts, present = out, [t for t in out if t is not None]
+    stats.formulas += sum(1 for t in present if t.startswith(FORMULA_STARTS))
+    return texts
+
+
+def _column_cells(values: pd.Series, stats: ExportStats) -> tuple[str, list]:
+    """The cells of one column and how to write them: ``date`` (Excel serial numbers),
+    ``number``, ``bool``, ``text`` (text cells) or ``any`` (each cell by its type);
+    None for an empty cell."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        stamps = values.dt.tz_localize(None) if values.dt.tz is not None else values
+        stamps = pd.to_datetime(stamps)
+        if not (stamps.dropna() < pd.Timestamp("1900-03-01")).any():
+            days = (stamps - _EXCEL_EPOCH) / pd.Timedelta(days=1)
+            return "date", days.astype(object).where(days.notna(), None).tolist()
+        return "any", [_cell(v) for v in stamps.astype(object)]  # before 1900-03-01
+    if pd.api.types.is_bool_dtype(values):
+        cells = values.astype(object)
+        return "bool", cells.where(values.notna(), None).tolist()
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_complex_dtype(values):
+        numbers = values.astype("float64") if values.dtype.kind == "f" else values
+        cells = numbers.astype(object).where(numbers.notna(), None).tolist()
+        if values.dtype.kind == "f":
+            cells = [None if v is None or not math.isfinite(v) else v for v in cells]
+        return "number", [v.item() if isinstance(v, np.generic) else v for v in cells]
+    if pd.api.types.is_string_dtype(values) and not pd.api.types.is_object_dtype(values):
+        texts = values.to_numpy(dtype=object, na_value=None).tolist()
+        texts = [t if t is None or len(t) <= _CELL_CHARS else t[:_CELL_CHARS] for t in texts]
+        return "text", _safe_texts(texts, stats)
+    cells = [_cell(v) for v in values.to_numpy(dtype=object)]
+    plain = (str, bool, int, float, dt.date)  # dt.datetime is a dt.date
+    cells = [c if c is None or isinstance(c, plain) else str(c)[:_CELL_CHARS] for c in cells]
+    if all(c is None or isinstance(c, str) for c in cells):
+        return "text", _safe_texts(cells, stats)
+    texts = _safe_texts([c if isinstance(c, str) else None for c in cells], stats)
+    return "any", [t if isinstance(c, str) else c for c, t in zip(cells, texts, strict=True)]
+
+
+def _write_any(ws, row: int, col: int, value, formats: Mapping) -> None:
+    """One cell of a mixed column, by the type of its value."""
+    if isinstance(value, str):
+        ws.write_string(row, col, value)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value)
+    elif isinstance(value, int | float):
+        if not isinstance(value, float) or math.isfinite(value):
+            ws.write_number(row, col, value)
+    elif isinstance(value, dt.datetime):
+        ws.write_datetime(row, col, value.replace(tzinfo=None), formats["datetime"])
+    elif isinstance(value, dt.date):
+        ws.write_datetime(row, col, value, formats["date"])
 
 
 def _write_sheet(
-    ws, frame: pd.DataFrame, labels: Mapping[str, str], stats: ExportStats | None = None
+    ws,
+    frame: pd.DataFrame,
+    labels: Mapping[str, str],
+    stats: ExportStats | None = None,
+    formats: Mapping | None = None,
 ) -> None:
     """Every cell of one sheet: header labels, then the rows (the one place cells are
-    written, so that cell-level rules such as escaping apply to every sheet)."""
-    from openpyxl.utils import get_column_letter
+    written, so that cell-level rules such as escaping apply to every sheet).
 
+    ``ws`` is an XlsxWriter worksheet of a workbook in ``constant_memory`` mode (rows
+    written in order), ``formats`` its ``date`` and ``datetime`` cell formats. Every
+    text is a text cell (``write_string``: never a formula, a number or a link), dates
+    are Excel dates shown as ``yyyy-mm-dd``, numbers numbers, NA an empty cell.
+    """
     stats = stats if stats is not None else ExportStats()
+    formats = formats or {"date": None, "datetime": None}
     header = [labels.get(str(c), str(c)) for c in frame.columns]
-    ws.append([_safe(ws, h, stats) for h in header])
-    dates = [pd.api.types.is_datetime64_any_dtype(frame[c]) for c in frame.columns]
-    for row in frame.itertuples(index=False, name=None):
-        ws.append([_safe(ws, _cell(v), stats) for v in row])
+    safe_header = _safe_texts(header, stats)
+    columns = [_column_cells(frame.iloc[:, i], stats) for i in range(frame.shape[1])]
+    dates = [kind == "date" for kind, _ in columns]
     widths = []
     sample = frame.head(200)
-    for i, column in enumerate(frame.columns):
-        text = sample[column].map(lambda v: str(_cell(v) or "")).map(len) if len(sample) else []
+    for i in range(frame.shape[1]):
+        column = sample.iloc[:, i]
+        text = column.map(lambda v: str(_cell(v) or "")).map(len) if len(sample) else []
         longest = max([len(header[i]) * 2, *(n * 2 if n else 0 for n in text)], default=8)
         widths.append(min(60, max(8, longest // 2 + 2)))
-    for i, width in enumerate(widths, start=1):
-        letter = get_column_letter(i)
-        ws.column_dimensions[letter].width = 12 if dates[i - 1] else width
-        if dates[i - 1]:
-            for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                cell.number_format = "yyyy-mm-dd"
-    ws.freeze_panes = "A2"
+    for i, width in enumerate(widths):
+        ws.set_column(i, i, 12 if dates[i] else width)
+    ws.freeze_panes(1, 0)
+    for i, text in enumerate(safe_header):
+        ws.write_string(0, i, text)
+    write = {
+        "date": ws.write_number,
+        "number": ws.write_number,
+        "bool": ws.write_boolean,
+        "text": ws.write_string,
+    }
+    plan = []
+    for i, (kind, cells) in enumerate(columns):
+        if kind == "any":
+            plan.append((i, cells, lambda r, c, v: _write_any(ws, r, c, v, formats)))
+        elif kind == "date":
+            date = formats["date"]
+            plan.append((i, cells, lambda r, c, v, f=date: ws.write_number(r, c, v, f)))
+        else:
+            plan.append((i, cells, write[kind]))
+    for row in range(len(frame)):
+        for col, cells, put in plan:
+            value = cells[row]
+            if value is not None:
+                put(row + 1, col, value)
     if len(frame.columns):
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+        ws.autofilter(0, 0, len(frame), len(frame.columns) - 1)
 
 
 def write_workbook(
@@ -1449,15 +1538,15 @@ def write_workbook(
     Every text is made safe to open (no live formula, no illegal control character;
     counted in ``stats``), and the workbook is written under a temporary name and
     renamed, so a failed write leaves the previous one.
+
+    Written with XlsxWriter, row by row (``constant_memory``): about three times as
+    fast as openpyxl and in little memory (issue 19).
     """
-    from openpyxl import Workbook
+    import xlsxwriter
 
     labels = COLUMN_LABELS if lang == "zh" else {}
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    book = Workbook()
-    about = book.active
-    about.title = "说明"
     rows = [{"sheet": "", "note": n} for n in (notes or [])]
     kept = {}
     for name, frame in sheets.items():
@@ -1469,12 +1558,24 @@ def write_workbook(
             continue
         kept[name] = frame
         rows.append({"sheet": name, "note": f"{len(frame):,} 行"})
-    _write_sheet(about, pd.DataFrame(rows, columns=["sheet", "note"]), labels, stats)
-    for name, frame in kept.items():
-        own = labels | EVENT_COLUMNS if labels and name == "事件" else labels
-        _write_sheet(book.create_sheet(name[:31]), frame, own, stats)
+    options = {
+        "constant_memory": True,
+        "strings_to_numbers": False,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+    }
     with temporary_file(out) as tmp:
-        book.save(tmp)
+        book = xlsxwriter.Workbook(str(tmp), options)
+        formats = {
+            "date": book.add_format({"num_format": _DATE_FORMAT}),
+            "datetime": book.add_format({"num_format": _DATETIME_FORMAT}),
+        }
+        about = pd.DataFrame(rows, columns=["sheet", "note"])
+        _write_sheet(book.add_worksheet("说明"), about, labels, stats, formats)
+        for name, frame in kept.items():
+            own = labels | EVENT_COLUMNS if labels and name == "事件" else labels
+            _write_sheet(book.add_worksheet(name[:31]), frame, own, stats, formats)
+        book.close()
     return out
 
 

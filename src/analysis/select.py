@@ -373,8 +373,14 @@ def duplicate_of(articles: pd.DataFrame) -> pd.Series:
     def text(column: str, width: int | None = None) -> pd.Series:
         if column not in articles.columns:
             return pd.Series("", index=articles.index)
-        values = articles[column].astype("string").fillna("").str.replace(r"\s+", "", regex=True)
-        return values.str.slice(0, width) if width else values
+        values = articles[column].astype("string").fillna("")
+        if width:  # the first 2*width characters hold width non-spaces in all but rare texts
+            head = values.str.slice(0, 2 * width).str.replace(r"\s+", "", regex=True)
+            short = (head.str.len() < width) & (values.str.len() > 2 * width)
+            if short.any():
+                head[short] = values[short].str.replace(r"\s+", "", regex=True)
+            return head.str.slice(0, width)
+        return values.str.replace(r"\s+", "", regex=True)
 
     key = text("title") + "\x00" + text("body", 200)
     first = ids.groupby(key.to_numpy(), sort=False).transform("first")

@@ -357,23 +357,26 @@ def read_bytes(path: str | os.PathLike, shown: str | None = None) -> bytes:
         InputError: missing, a broken link, a link loop, unreadable, not a regular file.
     """
     p = Path(path)
-    shown = shown if shown is not None else _display(p)
     try:
         fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except PermissionError:
+        shown = shown if shown is not None else _display(p)
         raise InputError(
             f"{shown}: not readable (permission denied)", path=shown, problem="permission"
         ) from None
     except OSError as exc:
+        shown = shown if shown is not None else _display(p)
         problem = file_problem(p) or f"cannot be read ({exc.strerror or exc})"
         raise InputError(f"{shown}: {problem}", path=shown, problem="missing") from None
     with os.fdopen(fd, "rb") as fh:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
+            shown = shown if shown is not None else _display(p)
             problem = file_problem(p) or "not a regular file; not read"
             raise InputError(f"{shown}: {problem}", path=shown, problem="special")
         try:
             return fh.read()
         except OSError as exc:
+            shown = shown if shown is not None else _display(p)
             raise InputError(
                 f"{shown}: cannot be read ({exc.strerror or exc})", path=shown, problem="permission"
             ) from None
@@ -747,12 +750,20 @@ def table_articles(
 def _display(path: Path) -> str:
     """The path as an analyst would write it: as given, relative to the working directory
     when it lies below it."""
+    text = path.as_posix()
     if not path.is_absolute():
-        return path.as_posix()
-    try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.as_posix()
+        return text
+    if os.sep != "/":  # Windows: drive letters, case-insensitive names
+        try:
+            return path.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            return text
+    # Path.relative_to(Path.cwd()) with strings (called for every input file)
+    cwd = os.getcwd()
+    if text == cwd:
+        return "."
+    below = cwd if cwd.endswith("/") else cwd + "/"
+    return text[len(below) :] if text.startswith(below) else text
 
 
 def iter_input_files(
@@ -835,7 +846,8 @@ def iter_input_files(
             if skip_parts is None:
                 continue
             for f in sorted(p.rglob("*")):
-                parts = f.relative_to(p).parts
+                rel = f.relative_to(p)
+                parts = rel.parts
                 if any(part.startswith(".") for part in parts) or f.is_dir():
                     continue
                 if f.name in _IGNORED_NAMES or f.name.startswith("~$"):
@@ -850,7 +862,7 @@ def iter_input_files(
                     continue
                 if problem_of(f) or again(f):
                     continue
-                yield f, f.relative_to(p).as_posix()
+                yield f, rel.as_posix()
         else:
             why = next((w for f, w in excluded if p.resolve().is_relative_to(f)), None)
             if why is not None:

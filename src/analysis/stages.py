@@ -213,9 +213,9 @@ def digest_input(path: Path) -> str:
     Raises:
         InputError: the file cannot be read (named with the problem).
     """
-    from analysis.sources import _display, read_bytes
+    from analysis.sources import read_bytes
 
-    return hashlib.blake2b(read_bytes(path, _display(Path(path))), digest_size=16).hexdigest()
+    return hashlib.blake2b(read_bytes(path), digest_size=16).hexdigest()  # named on error
 
 
 def settings_digest(options: BuildOptions) -> str:
