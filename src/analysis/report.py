@@ -374,16 +374,27 @@ def distinctive_words(
 
 def _corpus_idf(words: pd.Series, tokens: pd.DataFrame | None, first: pd.Series) -> np.ndarray:
     """``log(N / df)`` of each word over the distinct articles of the tokens table (1.0
-    each without one)."""
+    each without one); the document frequencies counted in Arrow (one pass over the
+    flattened tokens)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if tokens is None or tokens.empty or not len(words):
         return np.ones(len(words))
     kept = tokens[tokens["article_id"].isin(set(first))]
-    wanted = set(words)
-    df: Counter = Counter()
-    for doc in kept["tokens"]:
-        df.update(wanted.intersection(doc))
+    vocabulary = pa.array(words.astype(str).tolist(), type=pa.string())
+    lists = pa.array(kept["tokens"], from_pandas=True)
+    flat, parent = pc.list_flatten(lists), pc.list_parent_indices(lists)
+    position = pc.index_in(flat, value_set=vocabulary)
+    found = pc.is_valid(position)
+    pairs = np.sort(
+        pc.filter(parent, found).to_numpy().astype(np.int64) * len(vocabulary)
+        + pc.filter(position, found).to_numpy()
+    )
+    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs
+    df = np.bincount(pairs % len(vocabulary), minlength=len(vocabulary))
     n = max(len(kept), 1)
-    return np.log((n + 1) / (words.map(df).fillna(0).to_numpy(dtype=float) + 1)) + 1e-9
+    return np.log((n + 1) / (df + 1)) + 1e-9
 
 
 def _lengths_table(articles: pd.DataFrame | None, top: int = 30) -> pd.DataFrame:
