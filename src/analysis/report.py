@@ -24,7 +24,6 @@ import logging
 import math
 import os
 import re
-from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from string import Template
