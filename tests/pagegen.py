@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.pages import _headline_like, runs_on
+from analysis.pages import _headline_like, glues, runs_on
 
 #: The titles of the sample page's five articles, in page order.
 SEED_TITLES = [
@@ -119,6 +119,10 @@ def make_subhead(rng: random.Random) -> str:
         n = rng.randint(5, 10)
         start = rng.randrange(0, len(HAN) - n)
         sub = HAN[start : start + n]
+        # a real subhead is whole words: it neither starts nor ends inside a word of the
+        # text it was cut from (志对会议的召 ends inside 召开: no subhead)
+        if glues(HAN[max(0, start - 4) : start], sub) or glues(sub, HAN[start + n : start + n + 4]):
+            continue
         if _headline_like(sub, relaxed=False) and not _SECTION_END.search(sub):
             if not any(w in sub for w in ("星期", "主编", "版权", "本报", "新华社", "记者")):
                 return sub
@@ -228,6 +232,12 @@ def render(
                 for p in _break_points(para, after_punct_only=not art.dateline)
                 if p + offset > offset + 1
             ]
+            before = art.paragraphs[k - 1] if k else ""
+            if before in art.subheads:
+                # a column break right under a subhead leaves a line that a reader (and
+                # the parser) would read as the subhead's continuation only when the two
+                # make one word (召 | 集成电): a real page has no such line, so none here
+                points = [p for p in points if not glues(before, text[:p])]
             if points and para not in art.subheads and rng.random() < breaks:
                 cut = rng.choice(points)
                 lines.append(indent + text[:cut])
