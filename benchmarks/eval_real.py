@@ -358,8 +358,12 @@ def score_events(answers, events, mentions, key_of, report) -> dict:
                 names = names_of.get((aid, eid)) or {str(eid).split(":", 1)[-1]}
                 predicted[(key, etype)].append(sorted(names))
         gold = scoring.gold_participants(answers, "parks" if what == "parks" else "orgs")
-        s = scoring.score_participants(predicted, gold)
+        errors: list[tuple[str, str, str, str]] = []
+        s = scoring.score_participants(predicted, gold, errors)
         report(f"  participants, {what:13s} {s.row()}")
+        for kind, label in (("fn", "missed"), ("fp", "false positives")):
+            names = Counter(f"{n}({t})" for _, t, k, n in errors if k == kind)
+            report(f"    {label}: " + "、".join(n for n, _ in names.most_common(40)))
         parts[what] = s
     return {"total": total, "per_type": per_type, "participants": parts}
 

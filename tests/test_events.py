@@ -971,6 +971,17 @@ def test_a_park_inside_an_acting_organisations_name_takes_part(org, park):
     assert f"participant:{park} in org:{org}" in signing.rule
 
 
+def test_an_international_groupings_class_of_parks_is_no_park():
+    # 上合组织科技园区库: the grouping's register of parks, not a park (as in mentions)
+    org = "上合组织科技园区库管理委员会"
+    arts = _article(body=f"{org}与华为签署战略合作协议。")
+    ents = [(f"org:{org}", org, "government", [org]), ("org:华为", "华为", "company", ["华为"])]
+    ev = find_events(arts, _mentions(arts, ents))
+    (signing,) = ev.itertuples()
+    assert signing.parks == []
+    assert signing.orgs == [f"org:{org}", "org:华为"]
+
+
 def test_those_taking_part_in_a_later_report_join_the_event():
     arts = _article(body="省发展改革委8日召开价格工作座谈会。省市场监管局、省统计局参加会议。")
     ents = [

@@ -184,6 +184,7 @@ def score_event_counts(
 def score_participants(
     predicted: dict[tuple[str, str], Iterable[Sequence[str]]],
     gold: dict[tuple[str, str], Iterable[str]],
+    listing: list[tuple[str, str, str, str]] | None = None,
 ) -> Score:
     """Participants per (article, type): each prediction is the names one entity goes by.
 
@@ -191,7 +192,8 @@ def score_participants(
     by (canonical name and surfaces); an entity is right when any of its names matches an
     answer leniently. Each answer is matched at most once. Participants are triples
     (article, type, name), as the answers are: an entity that two events of one type in
-    one article both name is one triple (the answers list it once).
+    one article both name is one triple (the answers list it once). ``listing``, when
+    given, receives (article, type, "fp" or "fn", name) for each error.
     """
     total = Score()
     for key in set(predicted) | set(gold):
@@ -209,10 +211,14 @@ def score_participants(
             )
             if hit is None:
                 total.fp += 1
+                if listing is not None:
+                    listing.append((*key, "fp", names[0]))
             else:
                 taken.add(hit)
                 total.tp += 1
         total.fn += len(answers) - len(taken)
+        if listing is not None:
+            listing.extend((*key, "fn", a) for i, a in enumerate(answers) if i not in taken)
     return total
 
 

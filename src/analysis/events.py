@@ -469,10 +469,12 @@ class _Mentions:
 
 
 @lru_cache(maxsize=1)
-def _park_names() -> tuple[ahocorasick.Automaton, re.Pattern]:
-    """The gazetteer's park names (an automaton: name -> ``park:<park_id>``) and a regex
-    of the park suffixes of the organisation rules (高新区, 经开区, 综合保税区 …)."""
-    from analysis.gazetteer import load_gazetteer, load_org_rules, park_names
+def _park_names() -> tuple[ahocorasick.Automaton, re.Pattern, tuple[str, ...]]:
+    """The gazetteer's park names (an automaton: name -> ``park:<park_id>``), a regex
+    of the park suffixes of the organisation rules (高新区, 经开区, 综合保税区 …) and the
+    names of international groupings (a park class of theirs is no park, as in
+    :mod:`analysis.mentions`: 上合组织科技园区库管理委员会)."""
+    from analysis.gazetteer import load_gazetteer, load_org_rules, park_names, split_names
 
     names = park_names(load_gazetteer())
     auto = ahocorasick.Automaton()
@@ -488,7 +490,13 @@ def _park_names() -> tuple[ahocorasick.Automaton, re.Pattern]:
     shape = re.compile(
         rf"^[\u4e00-\u9fff]{{2,12}}?(?:{'|'.join(map(re.escape, park_suffixes))})(?=.)"
     )
-    return auto, shape
+    international = tuple(
+        name
+        for org in load_org_rules()["known"].itertuples(index=False)
+        if org.kind == "international"
+        for name in [org.name, *split_names(org.aliases)]
+    )
+    return auto, shape, international
 
 
 @lru_cache(maxsize=4096)
@@ -496,7 +504,7 @@ def _park_in_name(org: str) -> str:
     """The park named inside an organisation's name: the longest gazetteer name in it,
     else its start up to a park suffix (``park:<that name>``, as mentions name parks
     found by their shape); ``""`` when none."""
-    auto, shape = _park_names()
+    auto, shape, international = _park_names()
     best, best_len = "", 0
     for _, (n, park) in auto.iter(org):
         if n > best_len and n < len(org):
@@ -504,7 +512,9 @@ def _park_in_name(org: str) -> str:
     if best:
         return best
     m = shape.match(org)
-    return f"park:{m.group()}" if m is not None else ""
+    if m is None or m.group().startswith(international):
+        return ""
+    return f"park:{m.group()}"
 
 
 _NO_MENTIONS = _Mentions(_MentionColumns([], [], [], [], [], []), {})
