@@ -626,6 +626,9 @@ def org_surfaces(text: str) -> list[str]:
         "部分基金公司发行了新产品。",
         "成员国政府代表出席会议。",
         "平台企业依托一站式服务平台办理。",
+        "各地农民专业合作社和家庭农场加快发展。",
+        "多家证券交易所调整交易时间。",
+        "高端智库建设取得进展。",
     ],
 )
 def test_class_noun_before_suffix_is_no_organisation(text):
@@ -718,6 +721,11 @@ def test_sub_units_of_a_named_organisation(text, expected):
         ("中欧基金发布报告。", ["中欧基金"]),
         ("巴勒斯坦通讯社报道。", ["巴勒斯坦通讯社"]),
         ("新西兰议会代表团来访。", ["新西兰议会"]),
+        # think tanks, exchanges, cooperatives and farms (companies, as the guidelines say)
+        ("新华社国家高端智库发布报告。", ["新华社国家高端智库"]),
+        ("上海清算所与青岛海产品交易所签署协议。", ["青岛海产品交易所"]),
+        ("金华市婺城区双龙粮食专业合作社负责人说。", ["金华市婺城区双龙粮食专业合作社"]),
+        ("记者来到安吉县溪龙乡白茶家庭农场。", ["安吉县溪龙乡白茶家庭农场"]),
         # a class word before the suffix: no name
         ("多只公募基金调仓。", []),
         ("有超硬材料上市公司负责人表示。", []),
