@@ -1594,3 +1594,56 @@ def test_event_names_have_no_half_quotes_and_are_never_a_time(raw, shown):
     from analysis.events import _tidy_name
 
     assert _tidy_name(raw) == shown
+
+
+def test_a_congress_speaker_is_no_meeting():
+    # 国会议长: 国会 + 议长, not 会议 (as 议会议长)
+    ev = find_events(_article(body="韩国国会议长禹元植3日在首尔会见中国客人。"), None)
+    assert "meeting" not in set(ev["type"])
+    assert list(ev["type"]) == ["visit"]
+
+
+@pytest.mark.parametrize(
+    ("body", "etype", "name"),
+    [
+        # a name runs on into a time word: cut before it
+        (
+            "今年以来，海关总署发布了通关便利化措施今天（8月8日）起施行。",
+            "release",
+            "通关便利化措施",
+        ),
+        # a clause's conjunction or preposition is not the name's start
+        (
+            "论坛在杭州开幕，与会代表并出席了长三角数字经济合作研讨会。",
+            "meeting",
+            "长三角数字经济合作研讨会",
+        ),
+        # a report verb after the object ends it (发表声明说…)
+        ("外交部发言人发表声明说，中方坚决反对。", "release", ""),
+    ],
+)
+def test_event_names_stop_at_time_words_and_skip_a_clauses_first_words(body, etype, name):
+    ev = find_events(_article(body=body), None)
+    got = ev[ev["type"] == etype]
+    assert len(got) == 1
+    assert got.iloc[0]["name"] == name
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("并正式接棒亚太经合组织工商领导人峰会", "正式接棒亚太经合组织工商领导人峰会"),
+        ("通过两党理论研讨会", "两党理论研讨会"),
+        ("随着一批新型收获机", "一批新型收获机"),
+        ("超重力离心机不久前", "超重力离心机"),
+        ("贯通今天（11月25日）", ""),  # only a verb is left
+        ("验收", ""),
+        ("试运行", ""),
+        ("《关于推进长三角一体化的意见》", "《关于推进长三角一体化的意见》"),
+        ("中俄总理第三十次定期会晤", "中俄总理第三十次定期会晤"),
+    ],
+)
+def test_tidy_name(raw, shown):
+    from analysis.events import _tidy_name
+
+    assert _tidy_name(raw) == shown

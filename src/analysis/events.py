@@ -1042,7 +1042,7 @@ _NO_OBJECT = re.compile(
 )
 # where an object stops on its right: a report verb (发布数据显示), a comparison
 _OBJECT_STOP = re.compile(
-    r"显示|表明|称|指出|强调|提出|明确|要求|以|为|供|给|在|于|[，,。；;！？!?]"
+    r"显示|表明|称|说(?!明)|表示|指出|强调|提出|明确|要求|以|为|供|给|在|于|[，,。；;！？!?]"
 )
 # triggers whose object is a place (落户无锡): named by their subject
 _PLACE_OBJECT = ("落户", "入驻", "进驻")
@@ -2137,12 +2137,47 @@ _ONLY_WHEN = re.compile(
 _PAIRS = (("“", "”"), ("《", "》"), ("「", "」"), ("（", "）"))
 
 
+# a time word or a dated bracket after a name's start ends it: the name ran on into the
+# next words (…吸引国际人才今天（11月17日）, …离心机不久前, …专项基金近日)
+_WHEN_AFTER = re.compile(
+    r"(?<=.)(?:[今昨明]天|[今昨]日|近日|日前|不久前|前不久|当天|当日|近期"
+    r"|[（(]\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号]\s*[）)])"
+)
+# the leading word classes that start a clause, not a name (jieba's tags: prepositions
+# and conjunctions: 并|正式接棒…峰会, 通过|两党理论研讨会, 按照|…全会, 随着|…)
+_LEADING_TAGS = ("p", "c")
+
+
+@lru_cache(maxsize=1)
+def _word_tags():
+    from analysis.mentions import _jieba_tags  # (jieba's dictionary, loaded once)
+
+    import rjieba
+
+    return _jieba_tags(), rjieba.cut
+
+
 def _tidy_name(name: str) -> str:
-    """An event's name as shown: a quote or book-title mark cut off at one end is
-    dropped (``“全国农资保供线上平台`` is ``全国农资保供线上平台``), and a name that only
-    says when is none."""
+    """An event's name as shown: cut before a time word that follows it (``今天（11月
+    17日）``), without the prepositions or conjunctions a clause starts with (``并``,
+    ``通过``, ``按照``), a quote or book-title mark cut off at one end dropped
+    (``“全国农资保供线上平台`` is ``全国农资保供线上平台``); a name that only says when,
+    or is one verb (``运行``, ``验收``: the trigger's own kind of word), is none."""
     if not name or _ONLY_WHEN.fullmatch(name):
         return ""
+    if name[0] not in "《“「":
+        when = _WHEN_AFTER.search(name)
+        if when is not None:
+            name = name[: when.start()].rstrip("，,、 ")
+        tags, cut = _word_tags()
+        words = cut(name)
+        lead = 0
+        while lead < len(words) - 1 and tags.get(words[lead], "x")[0] in _LEADING_TAGS:
+            lead += 1
+        if lead:
+            name = "".join(words[lead:])
+        if len(words) - lead == 1 and tags.get(name, "x")[0] == "v":
+            return ""
     for left, right in _PAIRS:
         if name.count(left) != name.count(right):
             if name.startswith(left) and right not in name:
