@@ -2150,9 +2150,9 @@ _LEADING_TAGS = ("p", "c")
 
 @lru_cache(maxsize=1)
 def _word_tags():
-    from analysis.mentions import _jieba_tags  # (jieba's dictionary, loaded once)
-
     import rjieba
+
+    from analysis.mentions import _jieba_tags  # (jieba's dictionary, loaded once)
 
     return _jieba_tags(), rjieba.cut
 
