@@ -925,6 +925,7 @@ def test_linking_is_linear_in_the_number_of_events():
         ("东海省人大常委会有关领导同志等出席第三届数字经济论坛。", "东海省人大常委会"),
         ("东海省人民检察院检察长等出席第三届数字经济论坛。", "东海省人民检察院"),
         ("东海新区党政主要负责同志参加第三届数字经济论坛。", "东海新区"),
+        ("东海日报社总编辑主持发布《东海发展报告》。", "东海日报社"),
         # the news source
         ("新华社北京8月8日电 两市在京签署合作协议。", "新华社"),
         ("新华社记者 张某 摄两市在京签署合作协议。", "新华社"),
@@ -1216,6 +1217,16 @@ def test_a_visits_counterpart_acts_through_its_official():
     (visit,) = find_events(arts, _mentions(arts, ents)).itertuples()
     assert visit.orgs == ["org:东海公司"]
     assert "participant:org:东海公司 met" in visit.rule
+
+
+@pytest.mark.parametrize(
+    ("org", "kind"), [("东海共和国国民议会", "government"), ("东海国家联盟", "international")]
+)
+def test_a_statesmans_office_met_in_a_visit_takes_no_part(org, kind):
+    # 会见…国民议会主席, 会见…秘书长: the persons meet; the body in the title is no party
+    arts = _article(body=f"8月8日,国务院副总理在北京会见{org}主席。")
+    (visit,) = find_events(arts, _mentions(arts, [(f"org:{org}", org, kind, [org])])).itertuples()
+    assert visit.orgs == []
 
 
 def test_tours_of_one_day_in_two_places_are_two_visits():

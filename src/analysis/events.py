@@ -170,6 +170,8 @@ _PLACE_NOT = frozenset(
 _BATCH = 200  # articles whose texts are folded together (``_Folding.texts``)
 _NAT = np.iinfo(np.int64).min  # NaT as datetime64[ns]
 _ORG_EXCLUDED_KINDS = frozenset({"park", "place", "person"})
+# the kinds of organisation an official met in a visit stands for (see _events)
+_MET_KINDS = frozenset({"company", "research", "association"})
 _NAME_BREAK = re.compile(r"[，,。；;：:！？!?]")
 _STATUS_ORDER = ("topic", "negated", "future", "background")
 _REPORTED = ("reported", "")  # (status, cue) without a cue
@@ -1269,7 +1271,8 @@ _TITLE_AFTER = re.compile(
     r"(?:政治局)?(?:前|原)?(?:副|常务副|第一副|执行)?(?:总理|总统|主席|委员长|常委|委员(?!会)|总书记|书记|部长|秘书长"
     r"|主任|院长|局长|省长|市长|区长|县长|州长|大使|发言人|负责人|董事长|总经理|总裁|首席|会长"
     r"|理事长|校长|行长|署长|司长|厅长|处长|议长|首相|团长|党组|党委|院士|教授|研究员|专家"
-    r"|检察长|(?:有关|各部门|党政|主要)*(?:领导|负责)同志)"
+    r"|检察长|总编辑|主编|社长|台长|馆长|所长|站长|经理|董事|监事"
+    r"|(?:有关|各部门|党政|主要)*(?:领导|负责)同志)"
 )
 _SOURCE_AFTER = re.compile(r"记者|消息|讯|发[（(]|[\u4e00-\u9fff]{0,4}\d{1,2}月\d{1,2}日[电讯]")
 # a name that starts a document's name (海南自由贸易港法, …保税区条例): the document
@@ -1873,12 +1876,17 @@ class _Extractor:
                         else ""
                     )
             if cand.etype == "visit" and rows:
-                # the one met acts through its official (会见…康明斯副总裁)
+                # the one met acts through its official when it is a company, a school or
+                # an association (会见…康明斯副总裁: a business visit); a state body or an
+                # international one in a title names a statesman's office (会见…国民委员会
+                # 主席, 会见联合国秘书长): the meeting is the persons', as for the host
                 _, c_hi, _ = _clause(breaks, cand.start)
+                kinds = mentions.columns.kinds
                 met = [
                     k
                     for k in _acting(mentions, rows, text, s_lo, s_lo + c_hi, True)
                     if s_lo + cand.start < mentions.columns.starts[k] < s_lo + c_hi
+                    and kinds[k] in _MET_KINDS
                 ]
                 extra = [o for o in mentions.participants(met)[1] if o not in e_orgs]
                 if extra:
