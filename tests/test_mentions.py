@@ -721,6 +721,13 @@ def test_sub_units_of_a_named_organisation(text, expected):
         ("中欧基金发布报告。", ["中欧基金"]),
         ("巴勒斯坦通讯社报道。", ["巴勒斯坦通讯社"]),
         ("新西兰议会代表团来访。", ["新西兰议会"]),
+        # a company the segmenter's dictionary knows (浪潮集团: 浪潮 alone is a common word),
+        # and the list it heads; a class it lists (商业银行) is none
+        ("他到浪潮集团、中瓷电子、石药集团了解情况。", ["浪潮集团", "中瓷电子", "石药集团"]),
+        ("多家商业银行下调利率。", []),
+        ("东海农村商业银行发布公告。", ["东海农村商业银行"]),
+        # a foreign name's first syllable that the segmenter cuts off as a verb (费|斯托)
+        ("他来到山东济南的费斯托气动公司调研。", ["费斯托气动公司"]),
         # think tanks, exchanges, cooperatives and farms (companies, as the guidelines say)
         ("新华社国家高端智库发布报告。", ["新华社国家高端智库"]),
         ("上海清算所与青岛海产品交易所签署协议。", ["青岛海产品交易所"]),

@@ -573,6 +573,10 @@ class _Rules:
         if text[s - 1] == "副" and text.startswith("中心", s):
             return None  # 城市副中心: a city's secondary centre, no body
         cut = None if core in self.generic_cores else self.words.name_start(core, text[s:e])
+        if cut is None and kind == "company":
+            cut = self.words.dictionary_org(core, text[s:e])
+            if cut is not None and core[cut:] in self.generic_cores:
+                cut = None  # 商业银行: a class the dictionary lists
         if cut is None:
             bridged = None if rule == "weak" else self._bridge(text, start, s, text[s:e])
             if bridged is None:
@@ -1113,6 +1117,19 @@ class _Words:
             return -1 if len(word) > 1 or tag != "f" else 0  # 前|海 is 前海
         return 0
 
+    def dictionary_org(self, core: str, suffix: str) -> int | None:
+        """Where the name begins in ``core`` when its last words and the ``suffix`` are
+        an organisation of the segmenter's dictionary (tagged ``nt``: 浪潮集团, 东方航空公司),
+        whose words name no class (上市公司); else ``None``."""
+        tags = self.tags
+        for n in range(min(len(core), 6), 1, -1):
+            head = core[-n:]
+            if tags.get(head + suffix) == "nt" and not any(
+                w in self.class_attributes for w in self._cut(head)
+            ):
+                return len(core) - n
+        return None
+
     def name_start(self, core: str, suffix: str) -> int | None:
         """Where the name begins in ``core`` (the text before ``suffix``), or ``None``
         when it names nothing: no proper part, or a function word before a class noun.
@@ -1131,7 +1148,9 @@ class _Words:
         proper_after = False
         place_after = False  # whether the word after this one is a place or 国家
         cut = None
-        for word in reversed(words):
+        tag_after = None  # the tag of the word after this one
+        for i in range(len(words) - 1, -1, -1):
+            word = words[i]
             at -= len(word)
             kind = self.kind_of(word)
             if kind == 0 and self.tags.get(word) in self.ACTS and (place_after or at == 0):
@@ -1139,6 +1158,14 @@ class _Words:
             place_after = word in self.proper_words or self.tags.get(word) == "ns"
             if kind < 0 and any(a <= at and at + len(word) <= b for a, b in protected):
                 kind = 0
+            if (
+                kind == -1
+                and len(word) == 1
+                and tag_after == "nrt"
+                and (i == 0 or self.kind_of(words[i - 1]) < 0)
+            ):
+                kind = 1  # 的|费|斯托: a foreign name's first syllable, cut off as a verb
+            tag_after = self.tags.get(word)
             if kind < 0:
                 after = at + len(word)
                 if proper_after or core[after:] + suffix in self.known:
