@@ -342,10 +342,9 @@ def parse_date(value, *, dayfirst: bool = False) -> pd.Timestamp:
     if isinstance(value, numbers.Real):
         if value != value:  # NaN
             return pd.NaT
-        if float(value).is_integer() and 19000101 <= value <= 21001231:
-            s = str(int(value))
-            return _plausible(_valid(int(s[:4]), int(s[4:6]), int(s[6:])))
-        return _from_epoch(float(value))
+        if not float(value).is_integer():
+            return _from_epoch(float(value))
+        value = str(int(value))  # 20230809 or epoch seconds, read as written below
     if not isinstance(value, str):  # datetime, date, numpy datetime64, Timestamp
         try:
             ts = pd.Timestamp(value)
