@@ -726,6 +726,13 @@ def test_sub_units_of_a_named_organisation(text, expected):
         ("他到浪潮集团、中瓷电子、石药集团了解情况。", ["浪潮集团", "中瓷电子", "石药集团"]),
         ("多家商业银行下调利率。", []),
         ("东海农村商业银行发布公告。", ["东海农村商业银行"]),
+        # a print dateline's byline in brackets ends no name: the name starts after it
+        ("本报北京7月3日电（记者张三）国家能源局近日发布数据。", ["国家能源局"]),
+        ("本报合肥电（记者李四）东海国家实验室与合作者发表成果。", ["东海国家实验室"]),
+        ("本报电（王五）国家发展改革委印发通知。", ["国家发展改革委"]),
+        ("本报北京7月3日电 （记者赵六）财政部、税务总局3日发布公告。", ["财政部", "税务总局"]),
+        # a bracket inside a name stays (康明斯(中国)…, 政府首脑（总理）理事会)
+        ("康明斯(中国)投资有限公司与卓品智能签约。", ["康明斯(中国)投资有限公司"]),
         # a foreign name's first syllable that the segmenter cuts off as a verb (费|斯托)
         ("他来到山东济南的费斯托气动公司调研。", ["费斯托气动公司"]),
         # think tanks, exchanges, cooperatives and farms (companies, as the guidelines say)

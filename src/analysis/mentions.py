@@ -98,6 +98,12 @@ _PUNCT = frozenset(
 )
 _OPEN = {")": "(", "）": "（"}
 _OPENERS = frozenset("(（")
+# a bracket holding a byline (（记者张三）, （通讯员李四 记者王五）), or right after a
+# dateline's 电/讯 (本报电（钟欣）): what follows it starts a name, nothing before it
+_BYLINE_BRACKET = re.compile(
+    r"[(（]\s*(?:本报|新华社|人民日报)?(?:特约)?(?:记者|通讯员|实习生|见习记者)"
+    r"|(?<=[电讯])\s*[(（][^()（）]{1,20}[)）]"
+)
 _NUMERALS = frozenset("0123456789０１２３４５６７８９一二三四五六七八九十百零〇两")
 _COUNT_CHARS = "0-9０-９一二三四五六七八九十百千万几多数两余"
 _COUNTED = re.compile(f"[{_COUNT_CHARS}]+[家个所座]")
@@ -516,8 +522,8 @@ class _Rules:
             ch = text[i - 1]
             if ch in _OPEN:
                 j = text.rfind(_OPEN[ch], max(limit, i - 14), i - 1)
-                if j < 0:
-                    return i
+                if j < 0 or _BYLINE_BRACKET.match(text, j) is not None:
+                    return i  # …电（记者张三）国家能源局: a byline's bracket ends no name
                 i = j
                 continue
             if ch in _PUNCT or ch in _OPENERS or self._is_stop(text, i):
