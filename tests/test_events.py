@@ -1662,3 +1662,48 @@ def test_tidy_name(raw, shown):
     from analysis.events import _tidy_name
 
     assert _tidy_name(raw) == shown
+
+
+def test_a_cue_inside_a_quoted_name_says_nothing_of_the_event():
+    # 计划 in “…见习计划” names the programme: its launch is reported, not planned
+    body = "本报电（王五）“东海青年见习计划”（下称“计划”）近日在东海市人力资源局启动。"
+    (launch,) = find_events(_article(body=body), None).itertuples()
+    assert (launch.type, launch.status, launch.counted) == ("launch", "reported", True)
+    # a cue outside the quotation still counts
+    (plan,) = find_events(_article(body="东海市计划于明年启动“青年见习计划”。"), None).itertuples()
+    assert plan.status == "future"
+
+
+@pytest.mark.parametrize(
+    ("body", "etype", "name"),
+    [
+        # a print dateline and byline in front of the name are not the name
+        (
+            "本报北京8月8日电（记者张三）东海市优秀共产党员表彰大会8日在京召开。",
+            "meeting",
+            "东海市优秀共产党员表彰大会",
+        ),
+        # an aside cut off by the clause is dropped, the programme's quotation kept whole
+        (
+            "本报电（王五）“东海青年见习计划”（下称“计划”）近日在东海市人力资源局启动。",
+            "launch",
+            "“东海青年见习计划”",
+        ),
+        # a name that ends inside its quotation gets its closing mark
+        ("第四届“复兴论坛”在东海大学举行。", "meeting", "第四届“复兴论坛”"),
+    ],
+)
+def test_event_names_without_datelines_and_with_whole_quotations(body, etype, name):
+    ev = find_events(_article(body=body), None)
+    got = ev[ev["type"] == etype]
+    assert len(got) == 1
+    assert got.iloc[0]["name"] == name
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["中国第16次北冰洋考察队从大连起航，这是今年首次北冰洋考察。", "第42次南极考察今天出发。"],
+)
+def test_a_polar_expedition_is_no_visit(body):
+    ev = find_events(_article(body=body), None)
+    assert "visit" not in set(ev["type"])

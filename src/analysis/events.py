@@ -133,6 +133,7 @@ _SENTENCE_END = r"[{t}{n}](?:(?<=[{n}])[{n}]*|[{t}]*[{q}]*)"
 # Clauses also end at ，,：: and spaces: a run of ``_CLAUSE_BREAK`` characters.
 _CLAUSE_BREAK = re.compile(r"[，,：:\s]")
 _BOOK_TITLE = re.compile(r"《[^《》]{1,80}》")
+_QUOTED = re.compile(r"“[^“”]{1,80}”|《[^《》]{1,80}》")
 _DATE = re.compile(  # (the lookahead: the first characters, a quick way out)
     r"(?=[\d当同])"
     r"(?:(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?<!\d)(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"
@@ -1246,9 +1247,23 @@ def _status(
     if not cues:
         return "reported", ""
     found: dict[str, str] = {}
+    quoted = None
     for c_start, c_end, word, status, after, c_etype in cues:
         if c_etype and c_etype != etype:
             continue
+        if quoted is None:
+            text = ctx.text
+            quoted = (
+                [
+                    q
+                    for m in _QUOTED.finditer(text, lo, hi)
+                    if not ((q := m.span())[0] < start < q[1])
+                ]
+                if "“" in text[lo:hi] or "《" in text[lo:hi]
+                else []
+            )
+        if quoted and any(q0 < c_start and c_end < q1 for q0, q1 in quoted):
+            continue  # a cue in a name or quoted words the trigger is not in (“…见习计划”)
         if after:
             if status == "future" and etype == "release":
                 continue  # the document released may itself be one (审议通过…规划建议)
@@ -2155,6 +2170,13 @@ _WHEN_AFTER = re.compile(
 # the leading word classes that start a clause, not a name (jieba's tags: prepositions
 # and conjunctions: 并|正式接棒…峰会, 通过|两党理论研讨会, 按照|…全会, 随着|…)
 _LEADING_TAGS = ("p", "c")
+# a dateline and byline the name ran back into (本报电（钟欣）…, 电（记者张三）…)
+_DATELINE_START = re.compile(
+    r"^(?:(?:(?:本报|新华社|中新社|人民日报)[^，。“”（）()\s]{0,8}?"
+    r"|[^，。“”（）()\s]{0,8}?\d{1,2}月\d{1,2}日)[电讯]\s*(?:[（(][^（）()]{1,30}[）)])?"
+    r"|[电讯]\s*[（(][^（）()]{1,30}[）)]"
+    r"|[（(](?:本报)?(?:特约)?(?:记者|通讯员|实习生)[^（）()]{0,30}[）)])\s*(?=.)"
+)
 
 
 @lru_cache(maxsize=1)
@@ -2173,6 +2195,12 @@ def _tidy_name(name: str) -> str:
     (``“全国农资保供线上平台`` is ``全国农资保供线上平台``); a name that only says when,
     or is one verb (``运行``, ``验收``: the trigger's own kind of word), is none."""
     if not name or _ONLY_WHEN.fullmatch(name):
+        return ""
+    name = _DATELINE_START.sub("", name)
+    opened = name.rfind("（")
+    if opened > 0 and "）" not in name[opened:]:
+        name = name[:opened]  # …见习计划”（下称“计划: an aside cut off by the clause
+    if not name:
         return ""
     if name[0] not in "《“「":
         when = _WHEN_AFTER.search(name)
@@ -2193,6 +2221,8 @@ def _tidy_name(name: str) -> str:
                 name = name[1:]
             elif name.endswith(right) and left not in name:
                 name = name[:-1]
+            elif name.count(left) == name.count(right) + 1 and name.rfind(left) > name.rfind(right):
+                name += right  # 第四届“复兴论坛: the name ends inside its quotation
     return name
 
 
