@@ -791,6 +791,14 @@ def test_flat_page_title_repeated_by_the_crawler_and_a_long_title_above_a_dateli
         ("指南明确了", "近三年氢能标准化工作重点任务,系统构建了标准体系。", False),
         ("会议由市委常委", "、秘书长主持。", False),
         ("}", "2日，园区举行开放日活动。", False),  # a line of script is no title
+        # the lead opens with a part of a two-part title (before or after its colon)
+        ("全国运动会：第十个比赛日产生30枚金牌", "全国运动会赛事进入后半程，多项决赛举行。", True),
+        ("王明：推进园区高质量发展", "推进园区高质量发展要做到三个坚持※王明　在…", True),
+        ("政策支持：多措并举", "今年以来，多地出台政策支持园区发展。", False),
+        # a title with a comma: only above a lead that opens with a time word or a dateline
+        ("央视快评：激发园区活力，为发展注入动能", "本台今天（11月28日）播发央视快评。", True),
+        ("激发园区活力，为发展注入动能", "园区企业纷纷表示，将加大研发投入。", False),
+        ("会议要求，各园区在", "11月底前完成整改。", False),  # cut mid-phrase
     ],
 )
 def test_title_with_a_report_lead_below(line, next_line, expected):
@@ -798,6 +806,33 @@ def test_title_with_a_report_lead_below(line, next_line, expected):
 
     parser = _PageParser(_split_lines(f"{line}\n\n{next_line}\n"))
     assert parser._lead_below(0, 2) is expected
+
+
+def test_flat_page_titles_named_again_by_their_leads():
+    """China Central TV's items on a flat page: a title whose part opens the lead, a commented
+    title above ``本台今天…``; nothing lost."""
+    page = "\n\n".join(
+        [
+            "园区举行开放日活动",
+            "当地时间8日，园区举行开放日活动。",
+            "全国运动会：第十个比赛日产生30枚金牌",
+            "全国运动会赛事进入后半程，多项决赛在各赛区举行。",
+            "王明：推进园区高质量发展要做到三个坚持",
+            "推进园区高质量发展要做到三个坚持※王明\u3000\u3000今年以来，园区发展迈出新步伐。",
+            "央视快评：激发园区活力，为发展注入动能",
+            "本台今天（11月28日）播发央视快评。",
+        ]
+    )
+    df = parse_page(page, issue_date="2025-11-28", keep_boilerplate=True)
+    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
+    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(page)
+    assert list(df["title"]) == [
+        "园区举行开放日活动",
+        "全国运动会：第十个比赛日产生30枚金牌",
+        "王明：推进园区高质量发展要做到三个坚持",
+        "央视快评：激发园区活力，为发展注入动能",
+    ]
+    assert list(df["n_paragraphs"]) == [1, 1, 1, 1]
 
 
 def test_finished_starts_report_and_restates():

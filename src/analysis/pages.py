@@ -359,6 +359,27 @@ def restates(title: str, lead: str) -> bool:
     return 2 * sum(pair in head for pair in pairs) >= len(pairs)
 
 
+# The parts of a title in two or more parts: ``第十五届全国运动会：第十一个比赛日…``,
+# ``汇聚合力 共享机遇``, ``…——副题``.
+_TITLE_PARTS = re.compile(r"[：:\s\u3000]+|——+")
+
+
+def opens_with_title(title: str, lead: str) -> bool:
+    """Whether ``lead`` opens with the whole title or with one of its parts of four or more
+    characters (a report's first words name what its title names:
+    ``第十五届全国运动会：第十一个比赛日…`` / ``第十五届全国运动会赛事已近尾声，…``).
+
+    Example:
+        >>> opens_with_title("习近平：推进党的自我革命", "推进党的自我革命要做到…")
+        True
+        >>> opens_with_title("金刚石散热元年", "如果按初期半导体散热设备…")
+        False
+    """
+    if len(title) >= 4 and lead.startswith(title):
+        return True
+    return any(len(part) >= 4 and lead.startswith(part) for part in _TITLE_PARTS.split(title))
+
+
 _EXCLAIM = frozenset("！？!?")
 _SLOT_LIMIT = 120  # a headline line longer than this is a paragraph
 
@@ -809,9 +830,17 @@ class _PageParser:
         if i + 1 >= stop or (self.indented_page and self.lines[i].indented):
             return False
         text, nxt = self.lines[i].text, self.lines[i + 1].text
-        if not _title_like(text) or nxt.startswith(_CONTINUATION_START):
+        if nxt.startswith(_CONTINUATION_START):
             return False
-        if _opens_with_lead(nxt) or (len(text) >= 4 and nxt.startswith(text)):
+        if not _title_like(text):
+            # a title with commas above a lead that opens with a dateline or a time word
+            # (``央视快评：…，…`` / ``本台今天（11月28日）播发…``)
+            return (
+                _opens_with_lead(nxt)
+                and not _open_ended(text)
+                and _headline_like(text, relaxed=True, loose=True)
+            )
+        if _opens_with_lead(nxt) or opens_with_title(text, nxt):
             return True
         return (starts_report(nxt) or restates(text, nxt)) and not glues(text, nxt)
 
