@@ -835,6 +835,39 @@ def test_flat_page_titles_named_again_by_their_leads():
     assert list(df["n_paragraphs"]) == [1, 1, 1, 1]
 
 
+def test_flat_page_long_title_after_a_web_pages_leftovers():
+    """After ``阅读下一篇：`` or ``相关稿件`` a title of any length heads the next article, even
+    one not shaped as a headline line (two regions' reports under one label)."""
+    long_title = (
+        "【学习贯彻全会精神在基层】江苏：“智改数转” 推动特色产业集群焕新发展 "
+        "安徽：引导企业绿色转型 加快构建现代化产业体系"
+    )
+    assert not _headline_like(long_title, relaxed=True)  # (not a headline line's shape)
+    page = "\n\n".join(
+        [
+            "园区举行开放日活动",
+            "当地时间8日，园区举行开放日活动。 【责任编辑:李华】 阅读下一篇：",
+            long_title,
+            "全会指出，要优化提升传统产业。江苏、安徽两地认真贯彻全会精神。",
+            "相关稿件",
+            "市长会见德国客人时指出：双方应不断拉长合作清单 为两地经贸关系打开新的合作空间",
+            "首页",
+            "市长张伟会见德国客人一行。",
+        ]
+    )
+    df = parse_page(page, issue_date="2025-11-30", keep_boilerplate=True)
+    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
+    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(page)
+    assert list(df["title"]) == [
+        "园区举行开放日活动",
+        long_title,
+        "市长会见德国客人时指出：双方应不断拉长合作清单 为两地经贸关系打开新的合作空间",
+    ]
+    assert df.loc[1, "body"].endswith("相关稿件")
+    # (a flat page: a line without final punctuation runs on into the next)
+    assert df.loc[2, "body"] == "首页市长张伟会见德国客人一行。"
+
+
 def test_finished_starts_report_and_restates():
     from analysis.pages import finished, restates, starts_report
 

@@ -680,6 +680,7 @@ class _PageParser:
         section = ""
         current: _Block | None = None
         expect_head = True
+        title_at = -1  # a line found to be a title by :meth:`_lead_headline`
         i = header_end
         while i < footer_start:
             line = lines[i]
@@ -726,7 +727,7 @@ class _PageParser:
 
             if expect_head:
                 j = self._head_run(i, footer_start, relaxed=True)
-                if j == i and self._lead_below(i, footer_start):
+                if j == i and (i == title_at or self._lead_below(i, footer_start)):
                     j = i + 1
                 while j - i >= 2 and self._lead_cut_under_head(j, footer_start):
                     j -= 1
@@ -761,10 +762,11 @@ class _PageParser:
             ):
                 expect_head = True
                 continue
-            if self._weak_headline(current, i, footer_start) or self._lead_headline(
-                current, i, footer_start
-            ):
+            if self._weak_headline(current, i, footer_start):
                 expect_head = True
+                continue
+            if self._lead_headline(current, i, footer_start):
+                expect_head, title_at = True, i  # (a title of any length: it heads the block)
                 continue
             if (i + 1 >= footer_start or not current.paragraphs) and _BYLINE_LINE.match(text):
                 current.bylines.append(text)
