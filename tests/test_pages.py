@@ -868,6 +868,30 @@ def test_flat_page_long_title_after_a_web_pages_leftovers():
     assert df.loc[2, "body"] == "首页市长张伟会见德国客人一行。"
 
 
+def test_web_pages_home_link_under_the_title_is_no_subtitle():
+    """A crawled web page on a flat page: ``首页`` and the menu's words under the title stay
+    in the text (no subtitle is a word of two characters)."""
+    page = "\n\n".join(
+        [
+            "省长会见新加坡客人",
+            "首页",
+            "|",
+            "简",
+            "|",
+            "繁",
+            "新华社南京11月13日电 省长王明13日会见新加坡客人。",
+            "园区举行开放日活动",
+            "当地时间8日，园区举行开放日活动。",
+        ]
+    )
+    df = parse_page(page, issue_date="2025-11-13", keep_boilerplate=True)
+    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
+    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(page)
+    assert list(df["title"]) == ["省长会见新加坡客人", "园区举行开放日活动"]
+    assert list(df["subtitle"]) == ["", ""] and list(df["kicker"]) == ["", ""]
+    assert df.loc[0, "body"].startswith("首页")
+
+
 def test_finished_starts_report_and_restates():
     from analysis.pages import finished, restates, starts_report
 

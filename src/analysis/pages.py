@@ -729,7 +729,11 @@ class _PageParser:
                 j = self._head_run(i, footer_start, relaxed=True)
                 if j == i and (i == title_at or self._lead_below(i, footer_start)):
                     j = i + 1
-                while j - i >= 2 and self._lead_cut_under_head(j, footer_start):
+                while j - i >= 2 and (
+                    len(lines[j - 1].text) <= 2 or self._lead_cut_under_head(j, footer_start)
+                ):
+                    # (a word of one or two characters under a title is a web page's chrome,
+                    # ``首页``, ``打印``, not a subtitle)
                     j -= 1
                 for k in range(i, j):  # a section heading (with a headline under it) ends it
                     if _SECTION.match(lines[k].text) and self._headline_follows(k + 1, j):
