@@ -892,6 +892,66 @@ def test_web_pages_home_link_under_the_title_is_no_subtitle():
     assert df.loc[0, "body"].startswith("首页")
 
 
+# A flat page of a business daily's feature (our own text): a title, an intro of two
+# paragraphs, subheads each over several paragraphs, no dateline; a dated report after it.
+FEATURE_PAGE = "\n\n".join(
+    [
+        "商圈如何接住夜间消费流量？",
+        "入夏以来，多地商圈延长营业时间，夜间客流明显回升。",
+        "夜间消费热度背后，商圈如何把客流变成常客，成为业内关注的问题。",
+        "文创衍生品备受追捧",  # a subhead
+        "本届文化节涵盖百余场演出，带动了文创衍生品的销售。",
+        "多家门店负责人表示，限定款产品上架当天即告售罄。",
+        "业内人士认为，衍生品消费正在从收藏走向日常。",
+        "多地商圈抢先发力",  # a subhead
+        "如果说衍生品是流量入口，那么留住客流则要靠服务。",
+        "在专家看来，夜间流量属于阶段性机会，商圈需要长效运营。",
+        "园区举行开放日活动",
+        "本报北京6月11日电 园区举行开放日活动，吸引市民参观。",
+    ]
+)
+
+# A flat page of a broadcaster's briefs (our own text): titles over one paragraph whose
+# lead names no date, and a title in two parts over two paragraphs.
+BRIEFS_PAGE = "\n\n".join(
+    [
+        "我国粮食主产区抢抓农时推进秋冬种",
+        "当前，粮食主产区正抢抓农时，分类施策推进秋冬种。",
+        "前三季度海洋生产总值稳步增长",
+        "自然资源部最新发布，前三季度海洋生产总值稳步增长。",
+        "秋色宜人 带动文旅市场持续火热",
+        "深秋时节，人们走出家门欣赏秋季美景。",
+        "各地加大服务供给，文旅市场持续火热。",
+        "多地迎来候鸟迁徙高峰",
+        "眼下是候鸟迁徙季，各地加强生态保护和科研监测。",
+    ]
+)
+
+
+def test_flat_feature_keeps_its_subheads_as_paragraphs():
+    df = parse_page(FEATURE_PAGE, issue_date="2026-06-12", keep_boilerplate=True)
+    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
+    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(FEATURE_PAGE)
+    assert list(df["title"]) == ["商圈如何接住夜间消费流量？", "园区举行开放日活动"]
+    body = df.loc[0, "body"].split("\n")
+    assert len(body) == 9 and df.loc[0, "n_paragraphs"] == 9
+    assert body[2] == "文创衍生品备受追捧" and body[6] == "多地商圈抢先发力"
+    assert body[3].startswith("本届文化节")  # (not glued to the subhead)
+
+
+def test_flat_briefs_each_start_an_article():
+    df = parse_page(BRIEFS_PAGE, issue_date="2025-11-20", keep_boilerplate=True)
+    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
+    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(BRIEFS_PAGE)
+    assert list(df["title"]) == [
+        "我国粮食主产区抢抓农时推进秋冬种",
+        "前三季度海洋生产总值稳步增长",
+        "秋色宜人 带动文旅市场持续火热",
+        "多地迎来候鸟迁徙高峰",
+    ]
+    assert list(df["n_paragraphs"]) == [1, 1, 2, 1]
+
+
 def test_finished_starts_report_and_restates():
     from analysis.pages import finished, restates, starts_report
 

@@ -160,6 +160,7 @@ class _Block:
     # (kicker, title, subtitle) read from the file's first three lines (see _slotted_head)
     slots: tuple[str, str, str] | None = None
     last_line: str = ""  # the text of the last line added to the paragraphs
+    closed: bool = False  # the last paragraph is a subhead: the next line starts another
 
 
 _LINE_WS = _WS + "\r\n"
@@ -637,7 +638,7 @@ class _PageParser:
 
     def _continues(self, block: _Block, line: _Line) -> bool:
         """Does ``line`` continue the open paragraph of ``block``?"""
-        if not block.paragraphs:
+        if not block.paragraphs or block.closed:
             return False
         last = block.paragraphs[-1]
         if not ends_sentence(last):
@@ -766,8 +767,14 @@ class _PageParser:
             ):
                 expect_head = True
                 continue
-            if self._weak_headline(current, i, footer_start):
+            inner = self._inner_headline(current, i, footer_start)
+            if inner == "title":
                 expect_head = True
+                continue
+            if inner == "subhead":  # a paragraph of its own: the next line starts another
+                self._add_text(current, line)
+                current.closed = True
+                i += 1
                 continue
             if self._lead_headline(current, i, footer_start):
                 expect_head, title_at = True, i  # (a title of any length: it heads the block)
@@ -883,31 +890,67 @@ class _PageParser:
         text = self.lines[i].text  # after web leftovers
         return _title_like(text) and not runs_on(text, self.lines[i + 1].text)
 
-    def _weak_headline(self, block: _Block, i: int, stop: int) -> bool:
-        """A headline inside the running text of an article that has no dateline."""
+    def _inner_headline(self, block: _Block, i: int, stop: int) -> str:
+        """A headline line inside the running text of an article that has no dateline:
+        ``"title"`` (a new article starts), ``"subhead"`` (the article goes on under it),
+        else ``""``."""
         if block.dateline or not block.paragraphs or i + 1 >= stop:
-            return False
+            return ""
         text = self.lines[i].text
         if text.endswith("—"):
-            return False  # a kicker's dash with no title under it
+            return ""  # a kicker's dash with no title under it
         if self.indented_page and self.lines[i].indented:
-            return False  # (in a page indenting every line too: no headline inside text)
+            return ""  # (in a page indenting every line too: no headline inside text)
         loose = self.flush_heads and self.lines[i + 1].indented  # flush, above a paragraph
         if not ends_sentence(block.paragraphs[-1]) or not _headline_like(
             text, relaxed=False, loose=loose
         ):
-            return False
+            return ""
         nxt = self.lines[i + 1].text
         if nxt.startswith(_CONTINUATION_START) or (not loose and glues(text, nxt)):
-            return False  # (``指南明确`` / ``了近三年…``: one sentence cut by a column break)
+            return ""  # (``指南明确`` / ``了近三年…``: one sentence cut by a column break)
         # what follows must read as running text: a dateline or a paragraph
-        return bool(match_dateline(nxt)) or not _headline_like(nxt, relaxed=True)
+        if not match_dateline(nxt) and _headline_like(nxt, relaxed=True):
+            return ""
+        if self.indented_page or match_dateline(nxt):
+            return "title"
+        # A flat page: a line shaped as a headline between two paragraphs may be a subhead of
+        # the article (``IP衍生品备受追捧``). It is a title under a section heading of briefs
+        # (``要闻快览``), when a report's lead is under it, when it is a title in two parts
+        # (``……——……``, ``二季度以来 银行理财…``), or when the paragraph under it is the whole
+        # item (a brief: another headline follows it).
+        # Else it is a subhead: a paragraph of its own in the body.
+        if (
+            block.section
+            or _TITLE_MARK.search(text)
+            or self._one_paragraph_item(i, stop)
+            or self._lead_below(i, stop)
+        ):
+            return "title"
+        return "subhead"
+
+    def _one_paragraph_item(self, i: int, stop: int) -> bool:
+        """Is the text under the headline line ``i`` one paragraph (its lines cut by column
+        breaks, none ending a sentence but the last), followed by the end of the page, a
+        headline line or a byline?"""
+        lines = self.lines
+        k = i + 2
+        while k < stop and not ends_sentence(lines[k - 1].text):
+            k += 1  # (line k continues the paragraph)
+        if k >= stop:
+            return True
+        text = lines[k].text
+        return (
+            _headline_like(text, relaxed=True)
+            or _title_like(text)
+            or bool(_BYLINE_LINE.match(text) or split_byline(text)[1] == text)
+        )
 
     def _add_text(self, block: _Block, line: _Line) -> bool:
         """Add a line to the article's text; True when a trailing byline ended the article."""
         text = line.text
         continues = block.paragraphs and self._continues(block, line)
-        block.last_line = text
+        block.last_line, block.closed = text, False
         if continues:
             block.paragraphs[-1] += text
         else:
