@@ -849,9 +849,9 @@ class _PageParser:
             # a title with commas above a lead that opens with a dateline or a time word
             # (``央视快评：…，…`` / ``本台今天（11月28日）播发…``)
             return (
-                _opens_with_lead(nxt)
+                _headline_like(text, relaxed=True, loose=True)
                 and not _open_ended(text)
-                and _headline_like(text, relaxed=True, loose=True)
+                and _opens_with_lead(nxt)
             )
         if _opens_with_lead(nxt) or opens_with_title(text, nxt):
             return True
