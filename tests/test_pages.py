@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from collections import OrderedDict
@@ -348,9 +349,10 @@ def test_helpers_glue_and_byline():
     full_width=st.booleans(),
     breaks=st.floats(0, 1),
     styled=st.booleans(),
+    n_features=st.integers(0, 2),
 )
 def test_generated_pages_round_trip_and_lose_nothing(
-    seed_, n_articles, n_briefs, separator, indent, full_width, breaks, styled
+    seed_, n_articles, n_briefs, separator, indent, full_width, breaks, styled, n_features
 ):
     rng = random.Random(seed_)
     # styled: kickers ending in ——, titles ending in ！”, and on indented pages subheads
@@ -358,6 +360,14 @@ def test_generated_pages_round_trip_and_lose_nothing(
         pagegen.make_article(rng, styled=styled, subheads=styled and bool(indent))
         for _ in range(n_articles)
     ]
+    # undated features with subheads (kept in the body, flat or indented), anywhere; an
+    # article right above a feature ends with a byline (else nothing on a flat page tells
+    # the feature's title from one more subhead)
+    for _ in range(n_features):
+        articles.insert(rng.randint(0, len(articles)), pagegen.make_feature(rng))
+    for above, below in itertools.pairwise(articles):
+        if not below.dateline and not above.authors:
+            above.authors = [pagegen.make_name(rng)]
     briefs = [pagegen.make_article(rng, brief=True) for _ in range(n_briefs)]
     if briefs:
         briefs[-1].credit = "新华社"
@@ -368,7 +378,7 @@ def test_generated_pages_round_trip_and_lose_nothing(
         indent=indent,
         full_width=full_width,
         breaks=breaks,
-        brief_from=n_articles if briefs else None,
+        brief_from=len(articles) if briefs else None,
     )
     df = parse_page(page.text, issue_date="2024-06-30", keep_boilerplate=True)
     together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
