@@ -13,6 +13,13 @@ The rules are written for text taken out of printed PDFs and e-paper pages:
   an article at the top of the page, after an article's byline or credit,
   after a section heading (``要闻快览``), or before a dateline
   (``本报讯``, ``本报北京10月29日电``, ``新华社…电``).
+* On a page without indentation, a line shaped as a headline between two
+  paragraphs of an undated article is an in-article subhead (``IP衍生品备受追捧``),
+  kept in ``body`` as a paragraph of its own, unless the page shows a title there:
+  a section of briefs, a title in two parts (``……——……``, ``前三季度 …``), a
+  report's lead under it (a time word, a dateline, the title's words again), or a
+  single paragraph under it followed by another headline (a brief). A web page's
+  ``首页`` under a title is no subtitle.
 * Bylines ``(王怡菡)``, ``（记者 王浩 李明）``, ``本报记者 刘峰`` and credits
   ``(据新华社)`` end up in ``byline``; the names in ``author`` and the agency in
   ``credit``.
