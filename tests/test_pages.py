@@ -922,13 +922,15 @@ FEATURE_PAGE = "\n\n".join(
 )
 
 # A flat page of a broadcaster's briefs (our own text): titles over one paragraph whose
-# lead names no date, and a title in two parts over two paragraphs.
+# lead names no date (one cut by a column break), and a title in two parts over two
+# paragraphs.
 BRIEFS_PAGE = "\n\n".join(
     [
         "我国粮食主产区抢抓农时推进秋冬种",
         "当前，粮食主产区正抢抓农时，分类施策推进秋冬种。",
         "前三季度海洋生产总值稳步增长",
-        "自然资源部最新发布，前三季度海洋生产总值稳步增长。",
+        "自然资源部最新发布，前三季度海洋生产总值稳步增长，同比",  # a column break
+        "增长百分之五。",
         "秋色宜人 带动文旅市场持续火热",
         "深秋时节，人们走出家门欣赏秋季美景。",
         "各地加大服务供给，文旅市场持续火热。",
@@ -960,6 +962,7 @@ def test_flat_briefs_each_start_an_article():
         "多地迎来候鸟迁徙高峰",
     ]
     assert list(df["n_paragraphs"]) == [1, 1, 2, 1]
+    assert df.loc[1, "body"].endswith("稳步增长，同比增长百分之五。")  # (the break rejoined)
 
 
 def test_finished_starts_report_and_restates():
