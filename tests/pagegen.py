@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.pages import _headline_like, glues, runs_on
+from analysis.pages import _headline_like, glues, opens_with_title, runs_on, starts_report
 
 #: The titles of the sample page's five articles, in page order.
 SEED_TITLES = [
@@ -168,6 +168,31 @@ def make_article(
         kicker=kicker,
         subheads=[p for p in paragraphs if len(p) <= 10],  # (a sentence is longer)
     )
+
+
+def make_feature(rng: random.Random) -> Article:
+    """A feature of a business daily (undated, no byline): a title, an intro of one or two
+    paragraphs, then one to three subheads, each over two to four paragraphs (a subhead over
+    one paragraph followed by another headline line reads as a brief's title: no rule can
+    tell the two apart on a flat page). No paragraph opens as a report's lead (a time word,
+    a dateline: that would read as a new article's)."""
+
+    def paragraph() -> str:
+        while True:
+            text = "".join(rng.choice(SENTENCES) for _ in range(rng.randint(1, 3)))
+            if not starts_report(text):
+                return text
+
+    paragraphs = [paragraph() for _ in range(rng.randint(1, 2))]
+    subheads = []
+    for _ in range(rng.randint(1, 3)):
+        under = [paragraph() for _ in range(rng.randint(2, 4))]
+        sub = make_subhead(rng)
+        while runs_on(sub, under[0]) or opens_with_title(sub, under[0]) or sub in subheads:
+            sub = make_subhead(rng)
+        subheads.append(sub)
+        paragraphs += [sub, *under]
+    return Article(make_title(rng), paragraphs, subheads=subheads)
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from collections import OrderedDict
@@ -348,9 +349,10 @@ def test_helpers_glue_and_byline():
     full_width=st.booleans(),
     breaks=st.floats(0, 1),
     styled=st.booleans(),
+    n_features=st.integers(0, 2),
 )
 def test_generated_pages_round_trip_and_lose_nothing(
-    seed_, n_articles, n_briefs, separator, indent, full_width, breaks, styled
+    seed_, n_articles, n_briefs, separator, indent, full_width, breaks, styled, n_features
 ):
     rng = random.Random(seed_)
     # styled: kickers ending in ——, titles ending in ！”, and on indented pages subheads
@@ -358,6 +360,14 @@ def test_generated_pages_round_trip_and_lose_nothing(
         pagegen.make_article(rng, styled=styled, subheads=styled and bool(indent))
         for _ in range(n_articles)
     ]
+    # undated features with subheads (kept in the body, flat or indented), anywhere; an
+    # article right above a feature ends with a byline (else nothing on a flat page tells
+    # the feature's title from one more subhead)
+    for _ in range(n_features):
+        articles.insert(rng.randint(0, len(articles)), pagegen.make_feature(rng))
+    for above, below in itertools.pairwise(articles):
+        if not below.dateline and not above.authors:
+            above.authors = [pagegen.make_name(rng)]
     briefs = [pagegen.make_article(rng, brief=True) for _ in range(n_briefs)]
     if briefs:
         briefs[-1].credit = "新华社"
@@ -368,7 +378,7 @@ def test_generated_pages_round_trip_and_lose_nothing(
         indent=indent,
         full_width=full_width,
         breaks=breaks,
-        brief_from=n_articles if briefs else None,
+        brief_from=len(articles) if briefs else None,
     )
     df = parse_page(page.text, issue_date="2024-06-30", keep_boilerplate=True)
     together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
@@ -791,6 +801,14 @@ def test_flat_page_title_repeated_by_the_crawler_and_a_long_title_above_a_dateli
         ("指南明确了", "近三年氢能标准化工作重点任务,系统构建了标准体系。", False),
         ("会议由市委常委", "、秘书长主持。", False),
         ("}", "2日，园区举行开放日活动。", False),  # a line of script is no title
+        # the lead opens with a part of a two-part title (before or after its colon)
+        ("全国运动会：第十个比赛日产生30枚金牌", "全国运动会赛事进入后半程，多项决赛举行。", True),
+        ("王明：推进园区高质量发展", "推进园区高质量发展要做到三个坚持※王明　在…", True),
+        ("政策支持：多措并举", "今年以来，多地出台政策支持园区发展。", False),
+        # a title with a comma: only above a lead that opens with a time word or a dateline
+        ("央视快评：激发园区活力，为发展注入动能", "本台今天（11月28日）播发央视快评。", True),
+        ("激发园区活力，为发展注入动能", "园区企业纷纷表示，将加大研发投入。", False),
+        ("会议要求，各园区在", "11月底前完成整改。", False),  # cut mid-phrase
     ],
 )
 def test_title_with_a_report_lead_below(line, next_line, expected):
@@ -798,6 +816,153 @@ def test_title_with_a_report_lead_below(line, next_line, expected):
 
     parser = _PageParser(_split_lines(f"{line}\n\n{next_line}\n"))
     assert parser._lead_below(0, 2) is expected
+
+
+def test_flat_page_titles_named_again_by_their_leads():
+    """China Central TV's items on a flat page: a title whose part opens the lead, a commented
+    title above ``本台今天…``; nothing lost."""
+    page = "\n\n".join(
+        [
+            "园区举行开放日活动",
+            "当地时间8日，园区举行开放日活动。",
+            "全国运动会：第十个比赛日产生30枚金牌",
+            "全国运动会赛事进入后半程，多项决赛在各赛区举行。",
+            "王明：推进园区高质量发展要做到三个坚持",
+            "推进园区高质量发展要做到三个坚持※王明\u3000\u3000今年以来，园区发展迈出新步伐。",
+            "央视快评：激发园区活力，为发展注入动能",
+            "本台今天（11月28日）播发央视快评。",
+        ]
+    )
+    df = parse_page(page, issue_date="2025-11-28", keep_boilerplate=True)
+    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
+    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(page)
+    assert list(df["title"]) == [
+        "园区举行开放日活动",
+        "全国运动会：第十个比赛日产生30枚金牌",
+        "王明：推进园区高质量发展要做到三个坚持",
+        "央视快评：激发园区活力，为发展注入动能",
+    ]
+    assert list(df["n_paragraphs"]) == [1, 1, 1, 1]
+
+
+def test_flat_page_long_title_after_a_web_pages_leftovers():
+    """After ``阅读下一篇：`` or ``相关稿件`` a title of any length heads the next article, even
+    one not shaped as a headline line (two regions' reports under one label)."""
+    long_title = (
+        "【学习贯彻全会精神在基层】江苏：“智改数转” 推动特色产业集群焕新发展 "
+        "安徽：引导企业绿色转型 加快构建现代化产业体系"
+    )
+    assert not _headline_like(long_title, relaxed=True)  # (not a headline line's shape)
+    page = "\n\n".join(
+        [
+            "园区举行开放日活动",
+            "当地时间8日，园区举行开放日活动。 【责任编辑:李华】 阅读下一篇：",
+            long_title,
+            "全会指出，要优化提升传统产业。江苏、安徽两地认真贯彻全会精神。",
+            "相关稿件",
+            "市长会见德国客人时指出：双方应不断拉长合作清单 为两地经贸关系打开新的合作空间",
+            "首页",
+            "市长张伟会见德国客人一行。",
+        ]
+    )
+    df = parse_page(page, issue_date="2025-11-30", keep_boilerplate=True)
+    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
+    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(page)
+    assert list(df["title"]) == [
+        "园区举行开放日活动",
+        long_title,
+        "市长会见德国客人时指出：双方应不断拉长合作清单 为两地经贸关系打开新的合作空间",
+    ]
+    assert df.loc[1, "body"].endswith("相关稿件")
+    # (a flat page: a line without final punctuation runs on into the next)
+    assert df.loc[2, "body"] == "首页市长张伟会见德国客人一行。"
+
+
+def test_web_pages_home_link_under_the_title_is_no_subtitle():
+    """A crawled web page on a flat page: ``首页`` and the menu's words under the title stay
+    in the text (no subtitle is a word of two characters)."""
+    page = "\n\n".join(
+        [
+            "省长会见新加坡客人",
+            "首页",
+            "|",
+            "简",
+            "|",
+            "繁",
+            "新华社南京11月13日电 省长王明13日会见新加坡客人。",
+            "园区举行开放日活动",
+            "当地时间8日，园区举行开放日活动。",
+        ]
+    )
+    df = parse_page(page, issue_date="2025-11-13", keep_boilerplate=True)
+    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
+    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(page)
+    assert list(df["title"]) == ["省长会见新加坡客人", "园区举行开放日活动"]
+    assert list(df["subtitle"]) == ["", ""] and list(df["kicker"]) == ["", ""]
+    assert df.loc[0, "body"].startswith("首页")
+
+
+# A flat page of a business daily's feature (our own text): a title, an intro of two
+# paragraphs, subheads each over several paragraphs, no dateline; a dated report after it.
+FEATURE_PAGE = "\n\n".join(
+    [
+        "商圈如何接住夜间消费流量？",
+        "入夏以来，多地商圈延长营业时间，夜间客流明显回升。",
+        "夜间消费热度背后，商圈如何把客流变成常客，成为业内关注的问题。",
+        "文创衍生品备受追捧",  # a subhead
+        "本届文化节涵盖百余场演出，带动了文创衍生品的销售。",
+        "多家门店负责人表示，限定款产品上架当天即告售罄。",
+        "业内人士认为，衍生品消费正在从收藏走向日常。",
+        "多地商圈抢先发力",  # a subhead
+        "如果说衍生品是流量入口，那么留住客流则要靠服务。",
+        "在专家看来，夜间流量属于阶段性机会，商圈需要长效运营。",
+        "园区举行开放日活动",
+        "本报北京6月11日电 园区举行开放日活动，吸引市民参观。",
+    ]
+)
+
+# A flat page of a broadcaster's briefs (our own text): titles over one paragraph whose
+# lead names no date (one cut by a column break), and a title in two parts over two
+# paragraphs.
+BRIEFS_PAGE = "\n\n".join(
+    [
+        "我国粮食主产区抢抓农时推进秋冬种",
+        "当前，粮食主产区正抢抓农时，分类施策推进秋冬种。",
+        "前三季度海洋生产总值稳步增长",
+        "自然资源部最新发布，前三季度海洋生产总值稳步增长，同比",  # a column break
+        "增长百分之五。",
+        "秋色宜人 带动文旅市场持续火热",
+        "深秋时节，人们走出家门欣赏秋季美景。",
+        "各地加大服务供给，文旅市场持续火热。",
+        "多地迎来候鸟迁徙高峰",
+        "眼下是候鸟迁徙季，各地加强生态保护和科研监测。",
+    ]
+)
+
+
+def test_flat_feature_keeps_its_subheads_as_paragraphs():
+    df = parse_page(FEATURE_PAGE, issue_date="2026-06-12", keep_boilerplate=True)
+    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
+    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(FEATURE_PAGE)
+    assert list(df["title"]) == ["商圈如何接住夜间消费流量？", "园区举行开放日活动"]
+    body = df.loc[0, "body"].split("\n")
+    assert len(body) == 9 and df.loc[0, "n_paragraphs"] == 9
+    assert body[2] == "文创衍生品备受追捧" and body[6] == "多地商圈抢先发力"
+    assert body[3].startswith("本届文化节")  # (not glued to the subhead)
+
+
+def test_flat_briefs_each_start_an_article():
+    df = parse_page(BRIEFS_PAGE, issue_date="2025-11-20", keep_boilerplate=True)
+    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
+    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(BRIEFS_PAGE)
+    assert list(df["title"]) == [
+        "我国粮食主产区抢抓农时推进秋冬种",
+        "前三季度海洋生产总值稳步增长",
+        "秋色宜人 带动文旅市场持续火热",
+        "多地迎来候鸟迁徙高峰",
+    ]
+    assert list(df["n_paragraphs"]) == [1, 1, 2, 1]
+    assert df.loc[1, "body"].endswith("稳步增长，同比增长百分之五。")  # (the break rejoined)
 
 
 def test_finished_starts_report_and_restates():

@@ -13,6 +13,13 @@ The rules are written for text taken out of printed PDFs and e-paper pages:
   an article at the top of the page, after an article's byline or credit,
   after a section heading (``要闻快览``), or before a dateline
   (``本报讯``, ``本报北京10月29日电``, ``新华社…电``).
+* On a page without indentation, a line shaped as a headline between two
+  paragraphs of an undated article is an in-article subhead (``IP衍生品备受追捧``),
+  kept in ``body`` as a paragraph of its own, unless the page shows a title there:
+  a section of briefs, a title in two parts (``……——……``, ``前三季度 …``), a
+  report's lead under it (a time word, a dateline, the title's words again), or a
+  single paragraph under it followed by another headline (a brief). A web page's
+  ``首页`` under a title is no subtitle.
 * Bylines ``(王怡菡)``, ``（记者 王浩 李明）``, ``本报记者 刘峰`` and credits
   ``(据新华社)`` end up in ``byline``; the names in ``author`` and the agency in
   ``credit``.
@@ -160,6 +167,7 @@ class _Block:
     # (kicker, title, subtitle) read from the file's first three lines (see _slotted_head)
     slots: tuple[str, str, str] | None = None
     last_line: str = ""  # the text of the last line added to the paragraphs
+    closed: bool = False  # the last paragraph is a subhead: the next line starts another
 
 
 _LINE_WS = _WS + "\r\n"
@@ -357,6 +365,27 @@ def restates(title: str, lead: str) -> bool:
     pairs = {t[k : k + 2] for k in range(len(t) - 1)}
     head = lead[:150]
     return 2 * sum(pair in head for pair in pairs) >= len(pairs)
+
+
+# The parts of a title in two or more parts: ``第十五届全国运动会：第十一个比赛日…``,
+# ``汇聚合力 共享机遇``, ``…——副题``.
+_TITLE_PARTS = re.compile(r"[：:\s\u3000]+|——+")
+
+
+def opens_with_title(title: str, lead: str) -> bool:
+    """Whether ``lead`` opens with the whole title or with one of its parts of four or more
+    characters (a report's first words name what its title names:
+    ``第十五届全国运动会：第十一个比赛日…`` / ``第十五届全国运动会赛事已近尾声，…``).
+
+    Example:
+        >>> opens_with_title("习近平：推进党的自我革命", "推进党的自我革命要做到…")
+        True
+        >>> opens_with_title("金刚石散热元年", "如果按初期半导体散热设备…")
+        False
+    """
+    if len(title) >= 4 and lead.startswith(title):
+        return True
+    return any(len(part) >= 4 and lead.startswith(part) for part in _TITLE_PARTS.split(title))
 
 
 _EXCLAIM = frozenset("！？!?")
@@ -616,7 +645,7 @@ class _PageParser:
 
     def _continues(self, block: _Block, line: _Line) -> bool:
         """Does ``line`` continue the open paragraph of ``block``?"""
-        if not block.paragraphs:
+        if not block.paragraphs or block.closed:
             return False
         last = block.paragraphs[-1]
         if not ends_sentence(last):
@@ -659,6 +688,7 @@ class _PageParser:
         section = ""
         current: _Block | None = None
         expect_head = True
+        title_at = -1  # a line found to be a title by :meth:`_lead_headline`
         i = header_end
         while i < footer_start:
             line = lines[i]
@@ -705,9 +735,13 @@ class _PageParser:
 
             if expect_head:
                 j = self._head_run(i, footer_start, relaxed=True)
-                if j == i and self._lead_below(i, footer_start):
+                if j == i and (i == title_at or self._lead_below(i, footer_start)):
                     j = i + 1
-                while j - i >= 2 and self._lead_cut_under_head(j, footer_start):
+                while j - i >= 2 and (
+                    len(lines[j - 1].text) <= 2 or self._lead_cut_under_head(j, footer_start)
+                ):
+                    # (a word of one or two characters under a title is a web page's chrome,
+                    # ``首页``, ``打印``, not a subtitle)
                     j -= 1
                 for k in range(i, j):  # a section heading (with a headline under it) ends it
                     if _SECTION.match(lines[k].text) and self._headline_follows(k + 1, j):
@@ -740,10 +774,17 @@ class _PageParser:
             ):
                 expect_head = True
                 continue
-            if self._weak_headline(current, i, footer_start) or self._lead_headline(
-                current, i, footer_start
-            ):
+            inner = self._inner_headline(current, i, footer_start)
+            if inner == "title":
                 expect_head = True
+                continue
+            if inner == "subhead":  # a paragraph of its own: the next line starts another
+                self._add_text(current, line)
+                current.closed = True
+                i += 1
+                continue
+            if self._lead_headline(current, i, footer_start):
+                expect_head, title_at = True, i  # (a title of any length: it heads the block)
                 continue
             if (i + 1 >= footer_start or not current.paragraphs) and _BYLINE_LINE.match(text):
                 current.bylines.append(text)
@@ -809,9 +850,17 @@ class _PageParser:
         if i + 1 >= stop or (self.indented_page and self.lines[i].indented):
             return False
         text, nxt = self.lines[i].text, self.lines[i + 1].text
-        if not _title_like(text) or nxt.startswith(_CONTINUATION_START):
+        if nxt.startswith(_CONTINUATION_START):
             return False
-        if _opens_with_lead(nxt) or (len(text) >= 4 and nxt.startswith(text)):
+        if not _title_like(text):
+            # a title with commas above a lead that opens with a dateline or a time word
+            # (``央视快评：…，…`` / ``本台今天（11月28日）播发…``)
+            return (
+                _headline_like(text, relaxed=True, loose=True)
+                and not _open_ended(text)
+                and _opens_with_lead(nxt)
+            )
+        if _opens_with_lead(nxt) or opens_with_title(text, nxt):
             return True
         return (starts_report(nxt) or restates(text, nxt)) and not glues(text, nxt)
 
@@ -848,31 +897,67 @@ class _PageParser:
         text = self.lines[i].text  # after web leftovers
         return _title_like(text) and not runs_on(text, self.lines[i + 1].text)
 
-    def _weak_headline(self, block: _Block, i: int, stop: int) -> bool:
-        """A headline inside the running text of an article that has no dateline."""
+    def _inner_headline(self, block: _Block, i: int, stop: int) -> str:
+        """A headline line inside the running text of an article that has no dateline:
+        ``"title"`` (a new article starts), ``"subhead"`` (the article goes on under it),
+        else ``""``."""
         if block.dateline or not block.paragraphs or i + 1 >= stop:
-            return False
+            return ""
         text = self.lines[i].text
         if text.endswith("—"):
-            return False  # a kicker's dash with no title under it
+            return ""  # a kicker's dash with no title under it
         if self.indented_page and self.lines[i].indented:
-            return False  # (in a page indenting every line too: no headline inside text)
+            return ""  # (in a page indenting every line too: no headline inside text)
         loose = self.flush_heads and self.lines[i + 1].indented  # flush, above a paragraph
         if not ends_sentence(block.paragraphs[-1]) or not _headline_like(
             text, relaxed=False, loose=loose
         ):
-            return False
+            return ""
         nxt = self.lines[i + 1].text
         if nxt.startswith(_CONTINUATION_START) or (not loose and glues(text, nxt)):
-            return False  # (``指南明确`` / ``了近三年…``: one sentence cut by a column break)
+            return ""  # (``指南明确`` / ``了近三年…``: one sentence cut by a column break)
         # what follows must read as running text: a dateline or a paragraph
-        return bool(match_dateline(nxt)) or not _headline_like(nxt, relaxed=True)
+        if not match_dateline(nxt) and _headline_like(nxt, relaxed=True):
+            return ""
+        if self.indented_page or match_dateline(nxt):
+            return "title"
+        # A flat page: a line shaped as a headline between two paragraphs may be a subhead of
+        # the article (``IP衍生品备受追捧``). It is a title under a section heading of briefs
+        # (``要闻快览``), when a report's lead is under it, when it is a title in two parts
+        # (``……——……``, ``二季度以来 银行理财…``), or when the paragraph under it is the whole
+        # item (a brief: another headline follows it).
+        # Else it is a subhead: a paragraph of its own in the body.
+        if (
+            block.section
+            or _TITLE_MARK.search(text)
+            or self._one_paragraph_item(i, stop)
+            or self._lead_below(i, stop)
+        ):
+            return "title"
+        return "subhead"
+
+    def _one_paragraph_item(self, i: int, stop: int) -> bool:
+        """Is the text under the headline line ``i`` one paragraph (its lines cut by column
+        breaks, none ending a sentence but the last), followed by the end of the page, a
+        headline line or a byline?"""
+        lines = self.lines
+        k = i + 2
+        while k < stop and not ends_sentence(lines[k - 1].text):
+            k += 1  # (line k continues the paragraph)
+        if k >= stop:
+            return True
+        text = lines[k].text
+        return (
+            _headline_like(text, relaxed=True)
+            or _title_like(text)
+            or bool(_BYLINE_LINE.match(text) or split_byline(text)[1] == text)
+        )
 
     def _add_text(self, block: _Block, line: _Line) -> bool:
         """Add a line to the article's text; True when a trailing byline ended the article."""
         text = line.text
         continues = block.paragraphs and self._continues(block, line)
-        block.last_line = text
+        block.last_line, block.closed = text, False
         if continues:
             block.paragraphs[-1] += text
         else:
