@@ -1043,5 +1043,46 @@ def test_a_parks_short_form_in_the_same_article_is_the_same_park():
         "江西南昌高新技术产业开发区": "江西南昌高新技术产业开发区",
         "南昌高新区": "江西南昌高新技术产业开发区",
     }
-    # another article has only the short form: its own name
-    assert parks.loc[parks["article_id"] == "b", "name"].tolist() == ["上海临港新片区"]
+    # another article has only the short form: the park the first article links it to
+    assert parks.loc[parks["article_id"] == "b", "name"].tolist() == ["上海自贸区临港新片区"]
+
+
+def test_a_short_form_linked_to_two_parks_stays_itself_elsewhere():
+    # two articles link 东海高新区 to two different parks: a third, with the short form
+    # alone, cannot tell which, and keeps the short name
+    arts = pd.DataFrame(
+        {
+            "article_id": ["a", "b", "c"],
+            "title": ["", "", ""],
+            "body": [
+                "东海江宁高新技术产业开发区与企业签约，东海高新区表示欢迎。",
+                "东海滨江高新技术产业开发区举办活动，东海高新区负责人出席。",
+                "东海高新区推出新政。",
+            ],
+        }
+    )
+    parks = find_mentions(arts).query("kind == 'park'")
+    named = dict(zip(parks["article_id"] + parks["surface"], parks["name"], strict=True))
+    assert named["a东海高新区"] == "东海江宁高新技术产业开发区"
+    assert named["b东海高新区"] == "东海滨江高新技术产业开发区"
+    assert named["c东海高新区"] == "东海高新区"
+
+
+def test_park_short_forms_link_within_the_link_by_group():
+    # with link_by, an article links a short form for the articles of its group only
+    arts = pd.DataFrame(
+        {
+            "article_id": ["a", "b", "c"],
+            "source": ["page1", "page1", "page2"],
+            "title": ["", "", ""],
+            "body": [
+                "建设海南自由贸易港意义重大，海南自贸港将启动封关运作。",
+                "海南自贸港推出新政。",
+                "海南自贸港推出新政。",
+            ],
+        }
+    )
+    parks = find_mentions(arts, link_by="source").query("kind == 'park'")
+    named = dict(zip(parks["article_id"] + parks["surface"], parks["name"], strict=True))
+    assert named["b海南自贸港"] == "海南自由贸易港"
+    assert named["c海南自贸港"] == "海南自贸港"

@@ -1556,7 +1556,7 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
         order += np.arange(len(order))
         rows = tuple(column[order] for column in rows)
     out = _frame(*rows, list(payloads), counts, ids, joined, codes, offsets, kinds)
-    out = _link_park_short_forms(out)
+    out = _link_park_short_forms(out, dict(zip(ids, groups, strict=True)) if link_by else None)
     logger.info("found %d mention(s) in %d article(s)", len(out), len(ids))
     return out
 
@@ -1619,16 +1619,23 @@ def _abbreviates(short: str, full: str) -> bool:
     return all(c in chars for c in short)
 
 
-def _link_park_short_forms(mentions: pd.DataFrame) -> pd.DataFrame:
+def _link_park_short_forms(mentions: pd.DataFrame, group_of: dict | None = None) -> pd.DataFrame:
     """Parks found by their name's shape, linked to the longer name of the same park in
-    the same article (:func:`_abbreviates`): one park, not two."""
+    the same article (:func:`_abbreviates`): one park, not two. A short form an article
+    links so is the same park in the other articles of its ``link_by`` group too (all
+    articles without one, as company short forms: 海南自贸港 alone in one report is the
+    海南自由贸易港 another report writes in full next to it), unless articles of the group
+    link it to different parks. ``group_of`` maps an article id to its group."""
     shape = mentions["kind"].eq("park") & mentions["resolution"].eq("shape")
     if shape.sum() < 2:
         return mentions
     parks = mentions.loc[shape, ["article_id", "entity_id", "name"]]
     relinked: dict[int, tuple[str, str]] = {}
-    for _, group in parks.groupby("article_id", sort=False):
-        names = dict(zip(group["name"], group["entity_id"], strict=False))
+    # (group, short name) -> {(entity_id, full name)}
+    linked: dict[tuple, set[tuple[str, str]]] = defaultdict(set)
+    group = (lambda aid: None) if group_of is None else group_of.get
+    for aid, rows in parks.groupby("article_id", sort=False):
+        names = dict(zip(rows["name"], rows["entity_id"], strict=False))
         if len(names) < 2:
             continue
         by_length = sorted(names, key=len, reverse=True)
@@ -1636,8 +1643,21 @@ def _link_park_short_forms(mentions: pd.DataFrame) -> pd.DataFrame:
             full = next((f for f in by_length if _abbreviates(short, f)), None)
             if full is None:
                 continue
-            for row in group.index[group["name"].eq(short)]:
+            linked[(group(aid), short)].add((names[full], full))
+            for row in rows.index[rows["name"].eq(short)]:
                 relinked[row] = (names[full], full)
+    in_group = {key: next(iter(fulls)) for key, fulls in linked.items() if len(fulls) == 1}
+    # (a full name that is itself a short form of a longer one goes on to that one)
+    for (g, short), (eid, full) in list(in_group.items()):
+        seen = {short}
+        while (g, full) in in_group and full not in seen:
+            seen.add(full)
+            eid, full = in_group[(g, full)]
+        in_group[(g, short)] = (eid, full)
+    if in_group:
+        for row, aid, name in zip(parks.index, parks["article_id"], parks["name"], strict=True):
+            if row not in relinked and (found := in_group.get((group(aid), name))):
+                relinked[row] = found
     if not relinked:
         return mentions
     out = mentions.copy()
