@@ -1707,3 +1707,31 @@ def test_event_names_without_datelines_and_with_whole_quotations(body, etype, na
 def test_a_polar_expedition_is_no_visit(body):
     ev = find_events(_article(body=body), None)
     assert "visit" not in set(ev["type"])
+
+
+@pytest.mark.parametrize(
+    ("day", "body", "status"),
+    [
+        # a plan's period that began before the issue's year, as the clause's time
+        ("2025-11-08", "“十四五”时期，东海市启动了农产品加工业提升行动。", "background"),
+        ("2023-08-08", "十三五期间，东海新区启动了农产品加工业提升行动。", "background"),
+        ("2025-11-08", "“十四五”以来，东海市推出了线上零工市场小程序。", "background"),
+        # the period of the issue's own year is now
+        ("2026-06-12", "“十五五”时期，东海新区启动了农产品加工业提升行动。", "reported"),
+        # a period ahead is a plan: its 将 makes the event future
+        ("2025-11-08", "“十五五”时期，东海市将启动新一轮产业提升行动。", "future"),
+        # a period named as what is spoken of, not when: no time of the clause
+        ("2025-11-08", "会议回顾“十四五”时期成就，东海市启动了产业提升行动。", "reported"),
+        # the event's own date in the issue's window outweighs the period
+        (
+            "2025-11-17",
+            "“十四五”期间东海新区累计启动项目200个，今天（11月17日）启动了新一批项目建设。",
+            "reported",
+        ),
+    ],
+)
+def test_a_five_year_plans_period_is_its_events_time(day, body, status):
+    ev = find_events(_article(day=day, issue=day, body=body), None)
+    launches = ev[ev["type"].isin(["launch", "project"])]
+    assert len(launches) == 1
+    assert launches.iloc[0]["status"] == status

@@ -951,7 +951,17 @@ def _after_lead(breaks: tuple, prev_end: int) -> bool:
 _TIME_CLAUSE = re.compile(
     r"(?:去年|前年|今年|(?:19|20)\d{2}\s*年)(?:\d{1,2}\s*月(?:\d{1,2}\s*日)?)?"
     r"(?:份|初|底|中旬|上旬|下旬)?"
+    r"|“?十[一二三四五六七八九]五”?(?:时期|期间|以来)"
 )
+# a five-year plan's period as the time of a clause (“十四五”时期，…): a period that began
+# before the year is looked back on (its events are background); the plans are
+# numbered from the third, 1966-1970 (十三五 2016, 十四五 2021, 十五五 2026)
+_PLAN_PERIOD = re.compile(r"\s*“?十([一二三四五六七八九])五”?(?:时期|期间|以来)")
+_PLAN_NUMBER = {c: i for i, c in enumerate("一二三四五六七八九", start=11)}
+
+
+def _plan_start(number: str) -> int:
+    return 1966 + 5 * (_PLAN_NUMBER[number] - 3)
 
 
 def _time_start(sentence: str, breaks: tuple, lo: int, prev_end: int) -> int:
@@ -1818,6 +1828,7 @@ class _Extractor:
         places = self._places(sentence)
         place_mentions = None
         years = ref is not None and "年" in sentence and _YEAR_ONLY.search(sentence) is not None
+        plans = ref is not None and "五" in sentence and _PLAN_PERIOD.search(sentence) is not None
         stripped = sentence.strip()
 
         # the phrases naming a meeting as the setting of another happening (在…大会上)
@@ -1845,6 +1856,13 @@ class _Extractor:
                     if resolved is not None:
                         date, date_source = resolved, "sentence"
             status = cand.status
+            if status == "background" and article_date is not None and date_source == "sentence":
+                # the event's own date in the window outweighs a cue of history
+                # (“十四五”期间…市场监管总局今天（11月17日）发布数据)
+                early, late = self._date_limits(article_date)
+                if early <= date <= late:
+                    status = "reported"
+                    rules.append(f"reported:dated, not {cand.cue}")
             if status != "reported":
                 rules.append(f"{status}:{cand.cue}")
             elif article_date is not None and date_source == "sentence":
@@ -1855,10 +1873,12 @@ class _Extractor:
                 elif date > late:
                     status = "future"
                     rules.append("future:date")
-            if status == "reported" and years:
+            if status == "reported" and (years or plans) and date_source != "sentence":
                 lo, hi, prev_end = _clause(breaks, cand.start)
                 lo = _time_start(sentence, breaks, lo, prev_end)
                 clause_years = [int(y) for y in _YEAR_ONLY.findall(sentence, lo, hi)]
+                if plans and (plan := _PLAN_PERIOD.match(sentence, lo)) is not None:
+                    clause_years.append(_plan_start(plan.group(1)))  # (the clause's time)
                 if clause_years and min(clause_years) < ref.year:
                     status = "background"
                     rules.append(f"background:{min(clause_years)}年")
