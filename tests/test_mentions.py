@@ -629,6 +629,8 @@ def org_surfaces(text: str) -> list[str]:
         "各地农民专业合作社和家庭农场加快发展。",
         "多家证券交易所调整交易时间。",
         "高端智库建设取得进展。",
+        "据了解，XX公司负责人表示。",  # a placeholder for a name left out
+        "多家ST公司被警示。",  # listed companies under special treatment
     ],
 )
 def test_class_noun_before_suffix_is_no_organisation(text):
@@ -726,6 +728,11 @@ def test_sub_units_of_a_named_organisation(text, expected):
         ("他到浪潮集团、中瓷电子、石药集团了解情况。", ["浪潮集团", "中瓷电子", "石药集团"]),
         ("多家商业银行下调利率。", []),
         ("东海农村商业银行发布公告。", ["东海农村商业银行"]),
+        # a known organisation after words naming nothing proper: a clause, not a unit
+        ("加快构建新型电力系统国家发展改革委今天发布通知。", ["国家发展改革委"]),
+        ("现有中国科学院院士参加会议。", ["中国科学院"]),
+        # (a known organisation before it keeps the whole name)
+        ("中共中央党史和文献研究院出版新书。", ["中共中央党史和文献研究院"]),
         # a print dateline's byline in brackets ends no name: the name starts after it
         ("本报北京7月3日电（记者张三）国家能源局近日发布数据。", ["国家能源局"]),
         ("本报合肥电（记者李四）东海国家实验室与合作者发表成果。", ["东海国家实验室"]),

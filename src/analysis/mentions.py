@@ -593,9 +593,27 @@ class _Rules:
             return None
         if rule == "domain" and len(core) < 2 and core in self.domains:
             return None
+        start = self.known_tail(text, start, e)
         if text.endswith("政府", s, e) and not self.words.names_place(text[start:s]):
             return None  # 上合组织政府(首脑), 各盟市政府: a government is a place's
         return _org_tuple(text, start, e, kind)
+
+    def known_tail(self, text: str, start: int, e: int) -> int:
+        """Where the name ``text[start:e]`` begins when it ends with a known organisation
+        (民政部) after words that name no place and nothing proper (示范性…服务机构|民政部:
+        a clause before the name, not a unit of it); else ``start``."""
+        words = self.words
+        for n in range(min(e - start - 1, 12), 1, -1):
+            if text[e - n : e] in words.known:
+                head = text[start : e - n]
+                if not (
+                    words.has_proper(head)
+                    or words.names_place(head)
+                    or any(head[k:] in words.known for k in range(len(head) - 1))
+                ):
+                    return e - n
+                break
+        return start
 
     def _bridge(self, text: str, start: int, s: int, suffix: str) -> int | None:
         """The start of a name whose words hold 与, 和 or 及 (中国物流与采购联合会,
