@@ -728,6 +728,13 @@ def test_sub_units_of_a_named_organisation(text, expected):
         ("他到浪潮集团、中瓷电子、石药集团了解情况。", ["浪潮集团", "中瓷电子", "石药集团"]),
         ("多家商业银行下调利率。", []),
         ("东海农村商业银行发布公告。", ["东海农村商业银行"]),
+        # a list's first item after an official's title is the official; regions of the
+        # world beside a grouping are no organisations
+        (
+            "东海组织秘书长叶尔梅克巴耶夫、东海组织地区反恐怖机构执行委员会主任出席。",
+            ["东海组织地区反恐怖机构执行委员会"],
+        ),
+        ("江苏不断开拓中亚、东盟、拉美等新兴市场。", ["东盟"]),
         # a known organisation after words naming nothing proper: a clause, not a unit
         ("加快构建新型电力系统国家发展改革委今天发布通知。", ["国家发展改革委"]),
         ("现有中国科学院院士参加会议。", ["中国科学院"]),

@@ -829,6 +829,8 @@ class _Rules:
                     if cut is None:
                         continue
                     b = start + cut
+                    if any(text.endswith(t, max(b - 3, 0), b) for t in _ITEM_AFTER_TITLE):
+                        continue  # 上合组织秘书长|叶尔梅克巴耶夫、: a person after a title
                 elif k == len(bounds) - 2:  # the last item: up to 等 or punctuation
                     end = _LIST_TAIL.match(text, b, e)
                     if end is None:
@@ -875,6 +877,8 @@ class _Rules:
         cut = words._cut(item)
         if len(cut) == 1 and (words.is_place(item) or (len(item) > 4 and item not in words.tags)):
             return False  # a place; a foreign person's name (叶尔梅克巴耶夫)
+        if item in _WORLD_PARTS:
+            return False  # 中亚、东盟、拉美: regions of the world beside a grouping
         if words.tags.get(cut[-1]) in ("v", "vn", "vd", "vi") or any(
             w in words.class_attributes for w in cut
         ):
@@ -1581,6 +1585,13 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
 
 # world regions and groupings of countries: their free-trade area is an agreement
 # (亚太自贸区, 中日韩自贸区), not a zone of one country
+# regions of the world, never an organisation of a list (中亚、东盟、拉美等新兴市场)
+_WORLD_PARTS = frozenset(
+    "亚洲 欧洲 非洲 美洲 大洋洲 北美 南美 拉美 拉丁美洲 中美洲 加勒比 中亚 西亚 南亚 东亚 东南亚"
+    " 东北亚 中东 北非 西非 东非 南非洲 撒哈拉以南非洲 中东欧 东欧 西欧 北欧 南欧 欧亚 亚太 太平洋岛国".split()
+)
+# the end of a title before the first item of a list: the item is a person
+_ITEM_AFTER_TITLE = ("秘书长", "主席", "总统", "总理", "主任", "部长", "大使", "代表", "负责人")
 _WORLD_REGIONS = (
     "亚太",
     "东亚",
