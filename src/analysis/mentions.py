@@ -1587,8 +1587,9 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
 # (亚太自贸区, 中日韩自贸区), not a zone of one country
 # regions of the world, never an organisation of a list (中亚、东盟、拉美等新兴市场)
 _WORLD_PARTS = frozenset(
-    "亚洲 欧洲 非洲 美洲 大洋洲 北美 南美 拉美 拉丁美洲 中美洲 加勒比 中亚 西亚 南亚 东亚 东南亚"
-    " 东北亚 中东 北非 西非 东非 南非洲 撒哈拉以南非洲 中东欧 东欧 西欧 北欧 南欧 欧亚 亚太 太平洋岛国".split()
+    "亚洲 欧洲 非洲 美洲 大洋洲 北美 南美 拉美 拉丁美洲 中美洲 加勒比 中亚 西亚 南亚 东亚"
+    " 东南亚 东北亚 中东 北非 西非 东非 撒哈拉以南非洲 中东欧 东欧 西欧 北欧 南欧 欧亚 亚太"
+    " 太平洋岛国".split()
 )
 # the end of a title before the first item of a list: the item is a person
 _ITEM_AFTER_TITLE = ("秘书长", "主席", "总统", "总理", "主任", "部长", "大使", "代表", "负责人")
