@@ -1080,10 +1080,14 @@ def plot_wordcloud(
     freqs = _frequencies(data, stop, min_length)
     if not freqs:
         return _no_data(ax, title, lang)
+    # laid out on a canvas half as wide and high, drawn at twice the scale: the same
+    # picture size, a quarter of the layout's work (its search for free space)
+    scale = 2 if width % 2 == 0 and height % 2 == 0 and min(width, height) >= 400 else 1
     cloud = WordCloud(
         font_path=str(fonts.font_path()),
-        width=width,
-        height=height,
+        width=width // scale,
+        height=height // scale,
+        scale=scale,
         max_words=max_words,
         background_color="white",
         random_state=random_state,
