@@ -1194,11 +1194,22 @@ def save_figure(
     _warn_missing_glyphs(fig, stem)
     metadata = {"pdf": {"CreationDate": None}, "svg": {"Date": None}}
     written = []
-    with mpl.rc_context({"svg.hashsalt": stem}):
-        for fmt in formats:
-            fmt = fmt.lower().lstrip(".")
-            path = folder / f"{stem}.{fmt}"
-            fig.savefig(path, format=fmt, dpi=dpi, metadata=metadata.get(fmt), facecolor="white")
-            written.append(path)
+    engine = fig.get_layout_engine()
+    try:
+        with mpl.rc_context({"svg.hashsalt": stem}):
+            for fmt in formats:
+                fmt = fmt.lower().lstrip(".")
+                path = folder / f"{stem}.{fmt}"
+                fig.savefig(
+                    path, format=fmt, dpi=dpi, metadata=metadata.get(fmt), facecolor="white"
+                )
+                written.append(path)
+                if engine is not None and fig.get_layout_engine() is engine:
+                    # the layout (constrained) is laid out by the first save; the other
+                    # formats keep it instead of measuring every label again
+                    fig.set_layout_engine("none")
+    finally:
+        if engine is not None and fig.get_layout_engine() is not engine:
+            fig.set_layout_engine(engine)
     logger.info("saved %s", ", ".join(str(p) for p in written))
     return written
