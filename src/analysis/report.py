@@ -1483,7 +1483,7 @@ def _write_sheet(
     labels: Mapping[str, str],
     stats: ExportStats | None = None,
     formats: Mapping | None = None,
-) -> None:
+):
     """Every cell of one sheet: header labels, then the rows (the one place cells are
     written, so that cell-level rules such as escaping apply to every sheet).
 
@@ -1491,6 +1491,13 @@ def _write_sheet(
     written in order), ``formats`` its ``date`` and ``datetime`` cell formats. Every
     text is a text cell (``write_string``: never a formula, a number or a link), dates
     are Excel dates shown as ``yyyy-mm-dd``, numbers numbers, NA an empty cell.
+
+    A sheet whose every column is of one kind (text, number, date or bool: all the
+    report's sheets) gets its header and settings from XlsxWriter and its rows as XML
+    made column by column (:func:`_rows_xml`); the function then returns a
+    function of the date format's style number that gives those rows, for
+    :func:`_add_rows` to put in the written file. Else it writes every cell and
+    returns None.
     """
     stats = stats if stats is not None else ExportStats()
     formats = formats or {"date": None, "datetime": None}
@@ -1506,10 +1513,17 @@ def _write_sheet(
         longest = max([len(header[i]) * 2, *(n * 2 if n else 0 for n in text)], default=8)
         widths.append(min(60, max(8, longest // 2 + 2)))
     for i, width in enumerate(widths):
-        ws.set_column(i, i, 12 if dates[i] else width)
+        if dates[i]:
+            ws.set_column(i, i, 12, formats["date"])
+        else:
+            ws.set_column(i, i, width)
     ws.freeze_panes(1, 0)
     for i, text in enumerate(safe_header):
         ws.write_string(0, i, text)
+    if len(frame.columns):
+        ws.autofilter(0, 0, len(frame), len(frame.columns) - 1)
+    if len(frame) and all(kind != "any" for kind, _ in columns):
+        return lambda date_style: (_rows_xml(columns, len(frame), date_style), len(columns))
     write = {
         "date": ws.write_number,
         "number": ws.write_number,
@@ -1530,8 +1544,92 @@ def _write_sheet(
             value = cells[row]
             if value is not None:
                 put(row + 1, col, value)
-    if len(frame.columns):
-        ws.autofilter(0, 0, len(frame), len(frame.columns) - 1)
+    return None
+
+
+#: What a text cell's XML must change: XML's special characters, control characters
+#: and Excel's own ``_xHHHH_`` escapes (escaped as XlsxWriter escapes them).
+_XML_TEXT_SPECIAL = re.compile("[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+_EXCEL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CONTROL_CHAR = re.compile("[\x00-\x08\x0b-\x1f]")
+#: Excel's limit of a text cell, in UTF-16 code units.
+_CELL_UTF16 = 32767
+
+
+def _xml_text(text: str) -> str:
+    """One text cell's content as sheet XML holds it (as XlsxWriter writes it)."""
+    if len(text) > _CELL_UTF16 // 2 and len(text.encode("utf-16-le")) > 2 * _CELL_UTF16:
+        text = text.encode("utf-16-le")[: 2 * _CELL_UTF16].decode("utf-16-le", "ignore")
+    if not _XML_TEXT_SPECIAL.search(text):
+        return text
+    text = _EXCEL_ESCAPE.sub(r"_x005F\1", text)
+    text = _CONTROL_CHAR.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _rows_xml(columns: list[tuple[str, list]], n_rows: int, date_style) -> list[str]:
+    """The ``<row>`` elements of rows 2.. of a sheet from :func:`_column_cells`' cells,
+    made column by column: the same cells as XlsxWriter's ``write_string``,
+    ``write_number`` (dates with the style ``date_style``) and ``write_boolean``, at a
+    fraction of the cost (10,000 articles: 1.2 million cells)."""
+    from xlsxwriter.utility import xl_col_to_name
+
+    numbers = [str(r) for r in range(2, n_rows + 2)]
+    cells_of = []
+    for i, (kind, cells) in enumerate(columns):
+        letter = xl_col_to_name(i)
+        refs = [letter + n for n in numbers]
+        if kind == "text":
+            xml = []
+            for ref, text in zip(refs, cells, strict=True):
+                if text is None:
+                    xml.append("")
+                    continue
+                text = _xml_text(text)
+                space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+                xml.append(f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>')
+        elif kind == "bool":
+            xml = [
+                "" if v is None else f'<c r="{ref}" t="b"><v>{int(v)}</v></c>'
+                for ref, v in zip(refs, cells, strict=True)
+            ]
+        else:  # number, date
+            style = f' s="{date_style}"' if kind == "date" else ""
+            xml = [
+                "" if v is None else f'<c r="{ref}"{style}><v>{v:.16G}</v></c>'
+                for ref, v in zip(refs, cells, strict=True)
+            ]
+        cells_of.append(xml)
+    rows = zip(*cells_of, strict=True)
+    return [f'<row r="{n}">{"".join(row)}</row>' for n, row in zip(numbers, rows, strict=True)]
+
+
+def _add_rows(source: io.BytesIO, target: Path, rows: Mapping[int, tuple[list[str], int]]) -> None:
+    """The workbook ``source`` (as XlsxWriter wrote it) into ``target``, with the rows
+    ``rows[k][0]`` of sheet ``k`` (``xl/worksheets/sheet<k>.xml``, in the order the
+    sheets were added) after its header, and the sheet's dimension made to cover them
+    (``rows[k][1]`` columns)."""
+    import zipfile
+
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    with (
+        zipfile.ZipFile(source) as book,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out,
+    ):
+        for info in book.infolist():
+            data = book.read(info)
+            number = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
+            extra, n_cols = rows.get(int(number.group(1)), ([], 0)) if number else ([], 0)
+            if extra:
+                xml = data.decode("utf-8")
+                last = xl_rowcol_to_cell(len(extra), n_cols - 1)
+                dimension = f'<dimension ref="A1:{last}"/>'
+                xml = re.sub(r'<dimension ref="[^"]*"/>', dimension, xml, count=1)
+                head, tail = xml.split("</sheetData>", 1)
+                data = "".join([head, *extra, "</sheetData>", tail]).encode("utf-8")
+            out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
 
 
 def write_workbook(
@@ -1553,8 +1651,9 @@ def write_workbook(
     counted in ``stats``), and the workbook is written under a temporary name and
     renamed, so a failed write leaves the previous one.
 
-    Written with XlsxWriter, row by row (``constant_memory``): about three times as
-    fast as openpyxl and in little memory (issue 19).
+    Written with XlsxWriter (``constant_memory``), the rows of plain sheets as XML made
+    column by column (:func:`_rows_xml`): the per-cell calls were 5 s of the report for
+    10,000 articles (issue 19).
     """
     import xlsxwriter
 
@@ -1579,17 +1678,22 @@ def write_workbook(
         "strings_to_urls": False,
     }
     with temporary_file(out) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), options)
+        buffer = io.BytesIO()
+        book = xlsxwriter.Workbook(buffer, options)
         formats = {
             "date": book.add_format({"num_format": _DATE_FORMAT}),
             "datetime": book.add_format({"num_format": _DATETIME_FORMAT}),
         }
         about = pd.DataFrame(rows, columns=["sheet", "note"])
-        _write_sheet(book.add_worksheet("说明"), about, labels, stats, formats)
+        later = {1: _write_sheet(book.add_worksheet("说明"), about, labels, stats, formats)}
         for name, frame in kept.items():
             own = labels | EVENT_COLUMNS if labels and name == "事件" else labels
-            _write_sheet(book.add_worksheet(name[:31]), frame, own, stats, formats)
-        book.close()
+            ws = book.add_worksheet(name[:31])
+            later[len(later) + 1] = _write_sheet(ws, frame, own, stats, formats)
+        book.close()  # the date format's style number is known from here on
+        date_style = formats["date"].xf_index
+        rows_of = {k: make(date_style) for k, make in later.items() if make is not None}
+        _add_rows(buffer, tmp, rows_of)
     return out
 
 
