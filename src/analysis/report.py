@@ -585,7 +585,7 @@ def _font_face(text: str) -> str:
     from fontTools import subset
 
     font = fonts.ensure_font()
-    chars = {ch for ch in text if not ch.isspace() and ord(ch) >= 0x2000}
+    chars = {ch for ch in set(text) if not ch.isspace() and ord(ch) >= 0x2000}
     if not chars:
         return ""
     options = subset.Options()
