@@ -241,7 +241,7 @@ def _type_labels(events: pd.DataFrame, lang: str) -> pd.Series:
 
 def _type_order(events: pd.DataFrame, labels: pd.Series) -> tuple[list[str], list]:
     """Labels ordered as :data:`EVENT_TYPES`, each with its fixed colour."""
-    pairs = dict(zip(labels, events["type"].astype(str), strict=True))
+    pairs = dict(zip(labels.tolist(), events["type"].astype(str).tolist(), strict=True))
     rank = {t: i for i, t in enumerate(EVENT_TYPES)}
     order = sorted(pairs, key=lambda lab: (rank.get(pairs[lab], len(rank)), lab))
     colours = [
@@ -458,10 +458,12 @@ def _name_lookup(names: pd.DataFrame | Mapping[str, str] | None) -> dict[str, st
         return {}
     for id_column in ("entity_id", "park_id", "id"):
         if id_column in names.columns:
+            names = names[[id_column, "name"]]  # two columns taken, not the whole table
             names = names.drop_duplicates(id_column, keep="last")  # the dict keeps the last
             ids = names[id_column].astype(str)
             ids = ids.where(ids.str.contains(":"), "park:" + ids)
-            return dict(zip(ids, names["name"].astype(str), strict=True))
+            # lists first: iterating Arrow-backed columns goes value by value in Python
+            return dict(zip(ids.tolist(), names["name"].astype(str).tolist(), strict=True))
     return {}
 
 
