@@ -602,3 +602,20 @@ def test_report_with_the_same_inputs_key_computes_nothing(tmp_path, monkeypatch)
     report.build_report(tables, **kw)
     monkeypatch.setattr(report, "figure_tables", lambda *a, **k: pytest.fail("recomputed"))
     assert report.build_report(tables, **kw) == tmp_path / "f" / "report.html"
+
+
+def test_font_subset_is_kept_for_the_next_page_with_the_same_characters(tmp_path, monkeypatch):
+    from fontTools import subset
+
+    cache = tmp_path / "figures" / ".report_font.css"
+    first = report._font_face("<p>无锡高新区签约仪式</p>", cache)
+    assert first.startswith("@font-face") and cache.is_file()
+
+    def no_subset(*args, **kwargs):
+        raise AssertionError("subset again")
+
+    monkeypatch.setattr(subset.Subsetter, "subset", no_subset)
+    # the same characters in another order and markup: read back, not subset again
+    assert report._font_face("<div>签约仪式 无锡高新区</div>", cache) == first
+    # a new character: subset again (here it fails, and the page falls back to no font)
+    assert report._font_face("<p>无锡高新区签约仪式园</p>", cache) == ""

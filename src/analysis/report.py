@@ -576,18 +576,38 @@ def _figure_html(name: str, source: Path | str | Figure, caption: str) -> str | 
     )
 
 
-def _font_face(text: str) -> str:
+def _font_face(text: str, cache: Path | None = None) -> str:
     """A CSS ``@font-face`` embedding the figures' font, subset to the characters of ``text``.
 
     The report then shows its Chinese text on machines without a Chinese font, in the
     same typeface as the figures. Only the characters used are embedded (tens of KB).
+    With ``cache`` (a file), the rule is kept there with a digest of the font and the
+    characters, and read back while both are the same (a subset of a CJK font takes
+    a second or more; a report of the same corpus again uses the same characters).
     """
+    import hashlib
+
+    import fontTools
     from fontTools import subset
 
     font = fonts.ensure_font()
     chars = {ch for ch in set(text) if not ch.isspace() and ord(ch) >= 0x2000}
     if not chars:
         return ""
+    about = os.stat(font.path)
+    key = hashlib.sha256(
+        json.dumps(
+            [str(font.path), font.index, about.st_size, about.st_mtime_ns,
+             fontTools.version, _FONT_SUBSET_OPTIONS, "".join(sorted(chars))]
+        ).encode()
+    ).hexdigest()  # fmt: skip
+    if cache is not None:
+        try:
+            first, rest = cache.read_text(encoding="utf-8").split("\n", 1)
+            if first == f"/* {key} */":
+                return rest
+        except (OSError, ValueError):
+            pass
     options = subset.Options()
     options.font_number = font.index
     options.name_IDs = ["*"]
@@ -608,11 +628,23 @@ def _font_face(text: str) -> str:
         return ""
     kind = "truetype" if font.truetype_outlines else "opentype"
     encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return (
+    rule = (
         '@font-face { font-family: "AnalysisCJK"; '
         f'src: url("data:font/{"ttf" if kind == "truetype" else "otf"};base64,{encoded}") '
         f'format("{kind}"); font-display: block; }}'
     )
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            with temporary_file(cache) as tmp:
+                tmp.write_text(f"/* {key} */\n{rule}", encoding="utf-8")
+        except OSError as error:  # a cache that cannot be written is only slower
+            logger.info("font subset not cached in %s: %s", cache, error)
+    return rule
+
+
+#: What the subset keeps, in the cache key of :func:`_font_face` (change it with the options).
+_FONT_SUBSET_OPTIONS = "cmap only, no layout features, all names, .notdef outline"
 
 
 #: Font families of an exported notebook: Latin faces, then the embedded CJK subset
@@ -1122,6 +1154,7 @@ def write_report(
     provenance: Mapping | None = None,
     profiles: list[dict] | None = None,
     stats: ExportStats | None = None,
+    font_cache: str | os.PathLike | None = None,
 ) -> Path:
     """Write the HTML report.
 
@@ -1144,6 +1177,8 @@ def write_report(
             its figure under ``figure``; a section per park.
         stats: counts what was made safe: control characters an HTML page cannot
             hold are replaced by their visible symbols (every text is escaped).
+        font_cache: a file where the embedded font subset is kept for the next page
+            with the same characters (``build_report`` keeps it beside its state).
 
     Returns:
         The written path.
@@ -1196,7 +1231,8 @@ def write_report(
     page, n_controls = replace_controls(page)
     if stats is not None:
         stats.controls += n_controls
-    page = page.replace("/*FONT-FACE*/", _font_face(page) if embed_font else "", 1)
+    cache = Path(font_cache) if font_cache is not None else None
+    page = page.replace("/*FONT-FACE*/", _font_face(page, cache) if embed_font else "", 1)
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     with temporary_file(out) as tmp:  # the old report stays until the new one is whole
@@ -1699,6 +1735,8 @@ def write_workbook(
 
 # --------------------------------------------------------------------------- incremental
 _STATE = "report_state.json"
+#: The embedded font subset of the last report (:func:`_font_face`), beside the state.
+_FONT_CACHE = ".report_font.css"
 
 
 def content_hash(*parts) -> str:
@@ -1859,6 +1897,7 @@ def build_report(
             provenance=provenance,
             profiles=profiles,
             stats=stats,
+            font_cache=out / _FONT_CACHE,
         )
         logger.info("report: HTML written")
     state = {"run": run_key, "figures": hashes, "workbook": book_hash, "html": page_hash}
