@@ -619,3 +619,24 @@ def test_font_subset_is_kept_for_the_next_page_with_the_same_characters(tmp_path
     assert report._font_face("<div>签约仪式 无锡高新区</div>", cache) == first
     # a new character: subset again (here it fails, and the page falls back to no font)
     assert report._font_face("<p>无锡高新区签约仪式园</p>", cache) == ""
+
+
+def test_a_report_links_its_events_once(tables, tmp_path, monkeypatch):
+    """Events none of which repeats another cannot show they were linked: the report
+    links them once, not again for each chart and table that counts events."""
+    from analysis import events as events_module
+
+    unlinked = tables["events"].assign(root_event_id=tables["events"]["event_id"])
+    calls = []
+    real = events_module.link_events
+
+    def counting(events):
+        calls.append(len(events))
+        return real(events)
+
+    monkeypatch.setattr(events_module, "link_events", counting)
+    report.build_report(
+        {**tables, "events": unlinked}, figures_dir=tmp_path / "f", processed_dir=tmp_path / "p"
+    )
+    assert len(calls) == 1
+    assert (tmp_path / "f" / "event_timeline.png").is_file()

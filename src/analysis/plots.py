@@ -205,16 +205,35 @@ def _usable(table: pd.DataFrame | None, columns: Iterable[str]) -> bool:
     return True
 
 
+#: Needed by ``link_events``.
+_LINK_COLUMNS = {"event_id", "article_id", "type", "name", "place", "parks", "orgs", "date"}
+
+
+def linked_events(events: pd.DataFrame) -> pd.DataFrame:
+    """The events with their reports linked (``link_events``), marked as such in
+    ``attrs["linked"]`` so that each chart and table of a report keeps the roots
+    without linking them again (a corpus whose events are all single reports cannot
+    show that it was linked)."""
+    if events.attrs.get("linked") or not _LINK_COLUMNS <= set(events.columns):
+        return events
+    if not _linked(events):
+        from analysis.events import link_events
+
+        events = link_events(events)
+    events = events.copy(deep=False)
+    events.attrs["linked"] = True
+    return events
+
+
 def _counted(events: pd.DataFrame) -> pd.DataFrame:
     """Events that count (``counted`` true), or all of them if the column is absent;
     each event once however many articles report it (its root: ``link_events``)."""
     if "counted" in events.columns:
         events = events[events["counted"].fillna(False).astype(bool)]
-        if _linked(events):  # the build linked the whole corpus: keep its roots
+        if events.attrs.get("linked") or _linked(events):  # keep the roots
             roots = events["root_event_id"].astype("string")
             return events[roots.isna() | (roots == events["event_id"].astype("string"))]
-        needed = {"event_id", "article_id", "type", "name", "place", "parks", "orgs", "date"}
-        if needed <= set(events.columns):
+        if _LINK_COLUMNS <= set(events.columns):
             from analysis.events import link_events
 
             linked = link_events(events)

@@ -426,6 +426,8 @@ def figure_tables(
     tokens = _usable(tables, "tokens")
     mentions = _usable(tables, "mentions")
     events = _usable(tables, "events")
+    if events is not None:  # linked once for the charts that count events
+        events = plots.linked_events(events)
     out: dict[str, pd.DataFrame] = {}
     if events is not None:
         usable = {"date", "type"} <= set(events.columns)
@@ -1832,6 +1834,8 @@ def build_report(
         logger.info("report: nothing changed since the last run")
         return html_path
     tables = focus_tables(tables, focus, keep_duplicates=keep_duplicates)
+    if _usable(tables, "events") is not None:  # linked once for every chart and table
+        tables = {**tables, "events": plots.linked_events(tables["events"])}
     selection = tables["articles"].attrs.get("selection", {}) if "articles" in tables else {}
     parks = selection.get("parks", [])
     data = figure_tables(tables, lang=lang, keywords_by=keywords_by)
