@@ -584,7 +584,10 @@ def _mention_ranking(
     ``duplicates`` (:func:`analysis.select.duplicate_of`) maps each article to the
     first copy of the same report, so that a report printed twice counts once.
     """
-    df = mentions[mentions["kind"].isin(kinds)]
+    # the four columns used, taken before the rows (a take of every column, the
+    # sentences too, cost most of the ranking)
+    df = mentions[["article_id", "entity_id", "name", "kind"]]
+    df = df[df["kind"].isin(kinds)]
     if count == "articles":
         if duplicates is not None and len(duplicates):
             ids = df["article_id"].map(duplicates).fillna(df["article_id"])

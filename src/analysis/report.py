@@ -205,6 +205,7 @@ _KEYWORD_GROUPS_SHOWN = 9
 
 def _main_park(mentions: pd.DataFrame, names: Mapping[str, str]) -> pd.Series:
     """Each article's park: the gazetteer park it names most (first named on a tie)."""
+    mentions = mentions[["article_id", "entity_id", "kind"]]  # the columns used, then rows
     parks = mentions[
         mentions["kind"].eq("park") & mentions["entity_id"].astype(str).str.startswith("park:")
     ]
