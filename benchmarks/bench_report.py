@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -141,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         figures = work / "figures-cli"
         report = ["report", *build, "--figures", str(figures)]
         (out / "tables.xlsx").unlink(missing_ok=True)
+        # no figure, page or state of an earlier run (--keep): the first run does it all
+        shutil.rmtree(figures, ignore_errors=True)
         first = run_cli(report, work / "report-first.log")
         again = run_cli(report, work / "report-again.log")
     finally:

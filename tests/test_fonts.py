@@ -85,6 +85,20 @@ def test_placeholder_font_is_not_taken_for_chinese():
     assert "Last Resort" not in fonts.find_cjk_font().family
 
 
+def test_the_quick_probe_of_installed_fonts_agrees_with_their_character_maps():
+    # every installed face, the placeholder font and the bundled CJK fonts among them
+    paths = {e.fname for e in mpl.font_manager.fontManager.ttflist}
+    paths |= {str(_bundled("NotoSansCJKsc-Regular.otf")), str(_bundled("SimHei.ttf"))}
+    answers = {p: fonts._draws_probe(p, 0) for p in sorted(paths)}
+    assert answers == {p: fonts._covers(p, 0) for p in sorted(paths)}
+    assert answers[str(_bundled("SimHei.ttf"))] is True
+    assert fonts._truetype(str(_bundled("SimHei.ttf"))) is True
+    assert fonts._truetype(str(_bundled("NotoSansCJKsc-Regular.otf"))) is False
+    last_resort = Path(mpl.get_data_path()) / "fonts" / "ttf" / "LastResortHE-Regular.ttf"
+    if last_resort.is_file():
+        assert fonts._draws_probe(str(last_resort), 0) is False
+
+
 def test_missing_glyphs_reports_what_the_font_lacks():
     font = fonts.use_font()
     assert fonts.missing_glyphs("园区\U0001f600", font) == {"\U0001f600"}

@@ -263,6 +263,19 @@ def test_save_figure_writes_each_format(tmp_path, tables):
     assert "苏州工业园区" in paths[1].read_text(encoding="utf-8")
 
 
+def test_save_figure_lays_out_once_and_leaves_the_figure_as_it_was(tmp_path, tables):
+    # the constrained layout is computed by the first format and kept by the others
+    # (a long park name on the left: every format leaves room for it)
+    fig = plots.plot_park_mentions(tables["mentions"])
+    engine = fig.get_layout_engine()
+    analysis.save_figure(fig, "parks", dpi=50, out_dir=tmp_path)
+    assert fig.get_layout_engine() is engine  # the figure can still be resized and laid out
+    left = fig.axes[0].get_position().x0
+    assert 0.05 < left < 0.9  # room left for the labels on the left
+    svg = (tmp_path / "parks.svg").read_text(encoding="utf-8")
+    assert "苏州工业园区" in svg
+
+
 def test_save_figure_defaults_to_figures_dir(tmp_path, monkeypatch, tables):
     monkeypatch.setattr(config, "FIGURES_DIR", tmp_path / "figs")
     paths = analysis.save_figure(plots.plot_event_timeline(tables["events"]), "t", formats=["png"])

@@ -499,6 +499,44 @@ def test_workbook_cells_keep_their_types_and_stay_safe(tmp_path):
     assert stats.formulas == 2 and stats.controls == 1
 
 
+def test_workbook_rows_made_as_xml_read_back_as_written(tmp_path):
+    """A sheet of plain columns (text, date, number, bool) gets its rows as XML made
+    column by column: every cell reads back as XlsxWriter would have written it."""
+    import datetime as dt
+
+    import openpyxl
+
+    frame = pd.DataFrame(
+        {
+            "title": pd.Series(
+                ["A&B <园区>", " 前后有空格 ", "_x0041_ 不是转义", None, "=1+1"], dtype="str"
+            ),
+            "date": pd.to_datetime(["2023-08-09", None, "2024-02-29", "2021-01-01", "2022-12-31"]),
+            "n_chars": pd.array([1200, None, 3, 0, 12345678901], dtype="Int64"),
+            "score": [0.5, float("nan"), 1e-05, -2.25, 1 / 3],
+            "counted": pd.array([True, False, None, True, False], dtype="boolean"),
+        }
+    )
+    path = report.write_workbook({"表": frame}, tmp_path / "t.xlsx")
+    sheet = openpyxl.load_workbook(path)["表"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert rows == [
+        ("A&B <园区>", dt.datetime(2023, 8, 9), 1200, 0.5, True),
+        (" 前后有空格 ", None, None, None, False),
+        ("_x005F_x0041_ 不是转义", dt.datetime(2024, 2, 29), 3, 1e-05, None),  # Excel's escape
+        (None, dt.datetime(2021, 1, 1), 0, -2.25, True),
+        ("=1+1", dt.datetime(2022, 12, 31), 12345678901, 1 / 3, False),
+    ]
+    # the same cells as XlsxWriter's own calls (a mixed column makes them write the sheet)
+    mixed = frame.assign(mixed=pd.Series([1, "a", None, 2.5, "b"], dtype=object))
+    slow = report.write_workbook({"表": mixed}, tmp_path / "slow.xlsx")
+    slow_rows = openpyxl.load_workbook(slow)["表"].iter_rows(min_row=2, values_only=True)
+    assert [r[:5] for r in slow_rows] == rows
+    assert sheet["A6"].data_type == "s" and sheet["B2"].number_format == "yyyy-mm-dd"
+    assert sheet.max_row == 6 and sheet.max_column == 5  # the dimension covers the rows
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:E6"
+
+
 def test_workbook_leaves_out_a_table_too_long_for_a_sheet(tmp_path):
     import openpyxl
 
@@ -564,3 +602,41 @@ def test_report_with_the_same_inputs_key_computes_nothing(tmp_path, monkeypatch)
     report.build_report(tables, **kw)
     monkeypatch.setattr(report, "figure_tables", lambda *a, **k: pytest.fail("recomputed"))
     assert report.build_report(tables, **kw) == tmp_path / "f" / "report.html"
+
+
+def test_font_subset_is_kept_for_the_next_page_with_the_same_characters(tmp_path, monkeypatch):
+    from fontTools import subset
+
+    cache = tmp_path / "figures" / ".report_font.css"
+    first = report._font_face("<p>无锡高新区签约仪式</p>", cache)
+    assert first.startswith("@font-face") and cache.is_file()
+
+    def no_subset(*args, **kwargs):
+        raise AssertionError("subset again")
+
+    monkeypatch.setattr(subset.Subsetter, "subset", no_subset)
+    # the same characters in another order and markup: read back, not subset again
+    assert report._font_face("<div>签约仪式 无锡高新区</div>", cache) == first
+    # a new character: subset again (here it fails, and the page falls back to no font)
+    assert report._font_face("<p>无锡高新区签约仪式园</p>", cache) == ""
+
+
+def test_a_report_links_its_events_once(tables, tmp_path, monkeypatch):
+    """Events none of which repeats another cannot show they were linked: the report
+    links them once, not again for each chart and table that counts events."""
+    from analysis import events as events_module
+
+    unlinked = tables["events"].assign(root_event_id=tables["events"]["event_id"])
+    calls = []
+    real = events_module.link_events
+
+    def counting(events):
+        calls.append(len(events))
+        return real(events)
+
+    monkeypatch.setattr(events_module, "link_events", counting)
+    report.build_report(
+        {**tables, "events": unlinked}, figures_dir=tmp_path / "f", processed_dir=tmp_path / "p"
+    )
+    assert len(calls) == 1
+    assert (tmp_path / "f" / "event_timeline.png").is_file()

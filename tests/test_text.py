@@ -361,3 +361,19 @@ def test_tokens_table_requires_columns():
         analysis.tokens_table(pd.DataFrame({"article_id": ["a"], "title": ["x"]}))
     empty = analysis.tokens_table(pd.DataFrame(columns=["article_id", "title", "body"]))
     assert empty.empty and list(empty.columns) == ["article_id", "tokens"]
+
+
+def test_content_token_mask_keeps_the_same_words_as_is_content_token():
+    from analysis.text import content_token_mask, is_content_token
+
+    words = [
+        "园区", "无锡高新区", "的", "发展", "第二届", "2023年", "8月8日", "十分", "八月",
+        "第", "一", "CEO", "G60", "AEC-Q100", "两成", "１２３", "3.5%", "零点", "第一季度",
+        "年月", "百分之", "𠀀园", "a中", "  ", "",
+    ]  # fmt: skip
+    stop = {"发展"}
+    expected = [is_content_token(w, stop) for w in words]
+    assert content_token_mask(words, stop).tolist() == expected
+    assert expected[:5] == [True, True, False, False, False]  # 发展 is a stopword here
+    assert expected[5:8] == [False, False, False]  # numbers and dates in numerals
+    assert expected[words.index("𠀀园")] and not expected[words.index("G60")]

@@ -139,6 +139,34 @@ def _covers(path: str, index: int, text: str = PROBE) -> bool:
     return all(ord(ch) in codepoints for ch in text if not ch.isspace())
 
 
+@functools.lru_cache(maxsize=256)
+def _draws_probe(path: str, index: int = 0) -> bool:
+    """:func:`_covers` of :data:`PROBE`, asking FreeType for the probe's glyphs only
+    (the whole character map of every installed font took half a second a process)."""
+    from matplotlib.ft2font import FT2Font
+
+    try:
+        face = FT2Font(path, face_index=index) if index else FT2Font(path)
+        glyphs = {face.get_char_index(cp) for cp in {ord(ch) for ch in PROBE}}
+    except Exception:  # an older matplotlib (no face_index) or a font FreeType refuses
+        return _covers(path, index)
+    # distinct glyphs: a fallback font maps every code point to a few placeholders
+    return 0 not in glyphs and len(glyphs) == len(set(PROBE))
+
+
+@functools.lru_cache(maxsize=256)
+def _truetype(path: str, index: int = 0) -> bool:
+    """Whether a font face has TrueType (``glyf``) outlines: its table directory only."""
+    from fontTools.ttLib import TTFont
+
+    kwargs = {"fontNumber": index} if path.lower().endswith((".ttc", ".otc")) else {}
+    try:
+        with TTFont(path, lazy=True, **kwargs) as font:
+            return "glyf" in font
+    except Exception:
+        return False
+
+
 def _bundled_dir() -> Path | None:
     try:
         import mplfonts
@@ -154,8 +182,7 @@ def _from_file(path: Path, source: str, index: int = 0) -> CJKFont:
         raise InputError(f"font file not found: {path}", path=path, problem="missing")
     font_manager.fontManager.addfont(str(path))
     family = font_manager.FontProperties(fname=str(path)).get_name()
-    _, truetype = _font_info(str(path), index)
-    return CJKFont(family, path, index, truetype, source)
+    return CJKFont(family, path, index, _truetype(str(path), index), source)
 
 
 def _face_index(entry: font_manager.FontEntry) -> int:
@@ -197,9 +224,9 @@ def _installed_candidates() -> list[CJKFont]:
         if bundled is not None and Path(entry.fname).resolve().parent == bundled:
             continue  # fonts registered from mplfonts are ranked separately
         index = _face_index(entry)
-        if entry.style != "normal" or not _covers(entry.fname, index):
+        if entry.style != "normal" or not _draws_probe(entry.fname, index):
             continue
-        _, truetype = _font_info(entry.fname, index)
+        truetype = _truetype(entry.fname, index)
         weight = entry.weight if isinstance(entry.weight, int) else 400
         key = (rank.get(entry.name.casefold(), len(rank)), abs(weight - 400), entry.name)
         font = CJKFont(entry.name, Path(entry.fname), index, truetype, "installed")

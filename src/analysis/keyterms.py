@@ -39,7 +39,7 @@ import pandas as pd
 from scipy import sparse
 
 from analysis.errors import InputError
-from analysis.text import is_content_token, stopwords, tokens_table
+from analysis.text import content_token_mask, stopwords, tokens_table
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -175,8 +175,7 @@ class TermCounts:
         key = _stop_key(stop)
         if self.content_key == key:
             return self
-        words = self.vocabulary.to_pylist()
-        keep = _content_mask(words, stop, key)
+        keep = content_token_mask(self.vocabulary, stop)
         new_code = np.cumsum(keep) - 1
         counts = self.counts
         kept = keep[counts.indices]
@@ -308,25 +307,6 @@ def _stop_key(stop: set[str]) -> str:
     import hashlib
 
     return hashlib.blake2b("\n".join(sorted(stop)).encode(), digest_size=16).hexdigest()
-
-
-# is_content_token of each word met, for the stopwords of the key (the build's workers
-# filter batch after batch over mostly the same words)
-_CONTENT_MEMO: dict[str, dict[str, bool]] = {}
-
-
-def _content_mask(words: list[str], stop: set[str], key: str) -> np.ndarray:
-    memo = _CONTENT_MEMO.get(key)
-    if memo is None or len(memo) > 2_000_000:
-        _CONTENT_MEMO.clear()
-        memo = _CONTENT_MEMO[key] = {}
-    out = np.empty(len(words), dtype=bool)
-    for i, w in enumerate(words):
-        ok = memo.get(w)
-        if ok is None:
-            ok = memo[w] = is_content_token(w, stop)
-        out[i] = ok
-    return out
 
 
 def document_term_matrix(

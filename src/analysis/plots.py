@@ -205,16 +205,35 @@ def _usable(table: pd.DataFrame | None, columns: Iterable[str]) -> bool:
     return True
 
 
+#: Needed by ``link_events``.
+_LINK_COLUMNS = {"event_id", "article_id", "type", "name", "place", "parks", "orgs", "date"}
+
+
+def linked_events(events: pd.DataFrame) -> pd.DataFrame:
+    """The events with their reports linked (``link_events``), marked as such in
+    ``attrs["linked"]`` so that each chart and table of a report keeps the roots
+    without linking them again (a corpus whose events are all single reports cannot
+    show that it was linked)."""
+    if events.attrs.get("linked") or not _LINK_COLUMNS <= set(events.columns):
+        return events
+    if not _linked(events):
+        from analysis.events import link_events
+
+        events = link_events(events)
+    events = events.copy(deep=False)
+    events.attrs["linked"] = True
+    return events
+
+
 def _counted(events: pd.DataFrame) -> pd.DataFrame:
     """Events that count (``counted`` true), or all of them if the column is absent;
     each event once however many articles report it (its root: ``link_events``)."""
     if "counted" in events.columns:
         events = events[events["counted"].fillna(False).astype(bool)]
-        if _linked(events):  # the build linked the whole corpus: keep its roots
+        if events.attrs.get("linked") or _linked(events):  # keep the roots
             roots = events["root_event_id"].astype("string")
             return events[roots.isna() | (roots == events["event_id"].astype("string"))]
-        needed = {"event_id", "article_id", "type", "name", "place", "parks", "orgs", "date"}
-        if needed <= set(events.columns):
+        if _LINK_COLUMNS <= set(events.columns):
             from analysis.events import link_events
 
             linked = link_events(events)
@@ -241,7 +260,7 @@ def _type_labels(events: pd.DataFrame, lang: str) -> pd.Series:
 
 def _type_order(events: pd.DataFrame, labels: pd.Series) -> tuple[list[str], list]:
     """Labels ordered as :data:`EVENT_TYPES`, each with its fixed colour."""
-    pairs = dict(zip(labels, events["type"].astype(str), strict=True))
+    pairs = dict(zip(labels.tolist(), events["type"].astype(str).tolist(), strict=True))
     rank = {t: i for i, t in enumerate(EVENT_TYPES)}
     order = sorted(pairs, key=lambda lab: (rank.get(pairs[lab], len(rank)), lab))
     colours = [
@@ -458,10 +477,12 @@ def _name_lookup(names: pd.DataFrame | Mapping[str, str] | None) -> dict[str, st
         return {}
     for id_column in ("entity_id", "park_id", "id"):
         if id_column in names.columns:
+            names = names[[id_column, "name"]]  # two columns taken, not the whole table
             names = names.drop_duplicates(id_column, keep="last")  # the dict keeps the last
             ids = names[id_column].astype(str)
             ids = ids.where(ids.str.contains(":"), "park:" + ids)
-            return dict(zip(ids, names["name"].astype(str), strict=True))
+            # lists first: iterating Arrow-backed columns goes value by value in Python
+            return dict(zip(ids.tolist(), names["name"].astype(str).tolist(), strict=True))
     return {}
 
 
@@ -563,7 +584,10 @@ def _mention_ranking(
     ``duplicates`` (:func:`analysis.select.duplicate_of`) maps each article to the
     first copy of the same report, so that a report printed twice counts once.
     """
-    df = mentions[mentions["kind"].isin(kinds)]
+    # the four columns used, taken before the rows (a take of every column, the
+    # sentences too, cost most of the ranking)
+    df = mentions[["article_id", "entity_id", "name", "kind"]]
+    df = df[df["kind"].isin(kinds)]
     if count == "articles":
         if duplicates is not None and len(duplicates):
             ids = df["article_id"].map(duplicates).fillna(df["article_id"])
@@ -1080,10 +1104,14 @@ def plot_wordcloud(
     freqs = _frequencies(data, stop, min_length)
     if not freqs:
         return _no_data(ax, title, lang)
+    # laid out on a canvas half as wide and high, drawn at twice the scale: the same
+    # picture size, a quarter of the layout's work (its search for free space)
+    scale = 2 if width % 2 == 0 and height % 2 == 0 and min(width, height) >= 400 else 1
     cloud = WordCloud(
         font_path=str(fonts.font_path()),
-        width=width,
-        height=height,
+        width=width // scale,
+        height=height // scale,
+        scale=scale,
         max_words=max_words,
         background_color="white",
         random_state=random_state,
@@ -1190,11 +1218,22 @@ def save_figure(
     _warn_missing_glyphs(fig, stem)
     metadata = {"pdf": {"CreationDate": None}, "svg": {"Date": None}}
     written = []
-    with mpl.rc_context({"svg.hashsalt": stem}):
-        for fmt in formats:
-            fmt = fmt.lower().lstrip(".")
-            path = folder / f"{stem}.{fmt}"
-            fig.savefig(path, format=fmt, dpi=dpi, metadata=metadata.get(fmt), facecolor="white")
-            written.append(path)
+    engine = fig.get_layout_engine()
+    try:
+        with mpl.rc_context({"svg.hashsalt": stem}):
+            for fmt in formats:
+                fmt = fmt.lower().lstrip(".")
+                path = folder / f"{stem}.{fmt}"
+                fig.savefig(
+                    path, format=fmt, dpi=dpi, metadata=metadata.get(fmt), facecolor="white"
+                )
+                written.append(path)
+                if engine is not None and fig.get_layout_engine() is engine:
+                    # the layout (constrained) is laid out by the first save; the other
+                    # formats keep it instead of measuring every label again
+                    fig.set_layout_engine("none")
+    finally:
+        if engine is not None and fig.get_layout_engine() is not engine:
+            fig.set_layout_engine(engine)
     logger.info("saved %s", ", ".join(str(p) for p in written))
     return written

@@ -463,6 +463,7 @@ class LazyTables(dict):
         super().__init__()
         self._out_dir = Path(out_dir) if out_dir is not None else None
         self._arrow = dict(arrow or {})
+        self._manifest = None  # read once, by the first table read without its data
 
     def __missing__(self, name: str) -> pd.DataFrame:
         if name not in TABLES:
@@ -499,7 +500,9 @@ class LazyTables(dict):
     def _path(self, name: str) -> Path:
         if self._out_dir is None or name not in TABLES:
             raise KeyError(name)
-        return check_table(self._out_dir, name, hashes=False)
+        if self._manifest is None:
+            self._manifest = read_manifest(self._out_dir)
+        return check_table(self._out_dir, name, hashes=False, manifest=self._manifest)
 
     def __contains__(self, name) -> bool:
         return name in TABLES
@@ -806,16 +809,19 @@ def set_path(out: Path, rel: str, staged: Path | None = None) -> Path:
     return out / rel
 
 
-def check_table(out: Path, name: str, *, hashes: bool = True) -> Path:
+def check_table(
+    out: Path, name: str, *, hashes: bool = True, manifest: tuple | None = None
+) -> Path:
     """The path of a published table (file or folder of parts), checked against the
     manifest: every file of the table present, of the recorded size (and hash), and no
-    other part in its folder.
+    other part in its folder. ``manifest``: what :func:`read_manifest` returned, when
+    the caller has it (a manifest lists every input: tens of ms to read).
 
     Raises:
         InputError: not built yet, or the files differ from the manifest (an
             incomplete or altered set: build again).
     """
-    manifest, staged = read_manifest(out)
+    manifest, staged = manifest if manifest is not None else read_manifest(out)
     rel = f"{name}.parquet"
     path = set_path(out, rel, staged)
     if not path.exists():

@@ -77,6 +77,8 @@ than jieba's ``suggest_freq``) also keeps both backends identical.
 _BLOCK_CHARS = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
 _TAG = re.compile(r"[A-Za-z]+")
 _CJK = re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\U00020000-\U0003134F]")
+#: :data:`_CJK` in RE2's syntax (Arrow's regular expressions): ``\x{...}`` for ``\u...``.
+_CJK_RE2 = re.sub(r"\\[uU]0*([0-9A-Fa-f]+)", r"\\x{\1}", _CJK.pattern)
 _NUMERAL_CHARS = frozenset(
     "0123456789０１２３４５６７８９零〇一二三四五六七八九十百千万亿两几半.．,，%％"
 )
@@ -694,6 +696,30 @@ def is_content_token(token: str, stop: set[str] | frozenset[str] = frozenset()) 
         and _CJK.search(token) is not None
         and not _is_number(token)
     )
+
+
+def content_token_mask(words, stop: set[str] | frozenset[str] = frozenset()) -> np.ndarray:
+    """:func:`is_content_token` of every word of an Arrow string array, in Arrow
+    (the same rules as regular expressions over the whole array; a vocabulary of
+    100,000 words in a few milliseconds instead of a Python call per word)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    words = words if isinstance(words, pa.Array | pa.ChunkedArray) else pa.array(words, pa.string())
+    numerals = "".join(sorted(_NUMERAL_CHARS))
+    units = "".join(sorted(_UNIT_CHARS))
+    number = f"^第?[{re.escape(numerals)}][{re.escape(numerals + units)}]*$"
+    keep = pc.and_(
+        pc.and_(
+            pc.greater(pc.utf8_length(words), 1),
+            pc.invert(pc.is_in(words, value_set=pa.array(sorted(stop), pa.string()))),
+        ),
+        pc.and_(
+            pc.match_substring_regex(words, _CJK_RE2),
+            pc.invert(pc.match_substring_regex(words, number)),
+        ),
+    )
+    return pc.fill_null(keep, False).to_numpy(zero_copy_only=False).astype(bool)
 
 
 def content_tokens(tokens, *, extra_stopwords=None):
