@@ -135,6 +135,22 @@ def test_focus_tables_cut_every_table_to_the_kept_articles(corpus):
         assert set(out[name][key]) <= ids and len(out[name])
 
 
+def test_tables_cut_by_a_focus_are_not_cut_again_by_it(corpus, monkeypatch):
+    import analysis.select as select
+
+    focus = Focus(parks=("hefei",))
+    once = focus_tables(corpus, focus)
+    calls = []
+    real = select.select_articles
+    monkeypatch.setattr(select, "select_articles", lambda *a, **k: calls.append(a) or real(*a, **k))
+    again = focus_tables(once, focus)
+    assert calls == [] and again["articles"] is once["articles"]
+    # another focus (or the duplicates kept) cuts them again
+    focus_tables(once, Focus(parks=("wuxi",)))
+    focus_tables(once, focus, keep_duplicates=True)
+    assert len(calls) == 2
+
+
 def test_cli_refuses_an_unknown_park_before_building(tmp_path, capsys):
     from analysis.cli import main
 

@@ -258,7 +258,7 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
             figures = args.figures or config.FIGURES_DIR
             stats = ExportStats()
             html = build_report(
-                result.tables,
+                result.tables if focus.empty else kept,  # (cut once, here)
                 figures_dir=figures,
                 processed_dir=out_dir,
                 lang=args.lang,

@@ -296,6 +296,7 @@ def select_articles(
         "n_dropped": int(len(articles) - len(kept)),
         "n_duplicates": int(copies.sum()),
         "keep_duplicates": keep_duplicates,
+        "focus": (focus or Focus()).key(),
         "parks": parks,
         "filters": describe_focus(focus, parks, names),
         "issue_range": (
@@ -327,6 +328,14 @@ def focus_tables(
     articles = tables.get("articles")
     if articles is None:
         return dict(tables)
+    done = articles.attrs.get("selection") if isinstance(articles, pd.DataFrame) else None
+    if (
+        done
+        and gazetteer is None
+        and done.get("focus") == (focus or Focus()).key()
+        and done.get("keep_duplicates") == keep_duplicates
+    ):
+        return dict(tables)  # tables this focus has already cut (the command's, for its report)
     kept = select_articles(
         articles,
         tables.get("mentions"),
