@@ -1735,3 +1735,33 @@ def test_a_five_year_plans_period_is_its_events_time(day, body, status):
     launches = ev[ev["type"].isin(["launch", "project"])]
     assert len(launches) == 1
     assert launches.iloc[0]["status"] == status
+
+
+@pytest.mark.parametrize(
+    ("body", "etype", "name"),
+    [
+        # a facility handed over, a work finished: projects
+        ("东海新区人民医院新院区8日正式交付使用。", "project", "东海新区人民医院新院区"),
+        ("我国首艘新型汽车运输船8日在东海完工。", "project", "我国首艘新型汽车运输船"),
+        # a document named 关于…: 于 inside it ends no object, 关于 stays its start
+        (
+            "东海市人大常委会8日审议通过了关于加强生态保护的决定。",
+            "release",
+            "关于加强生态保护的决定",
+        ),
+        # a subject stops at its day (…领导小组8日成立)
+        ("东海市防汛工作领导小组8日成立。", "establishment", "东海市防汛工作领导小组"),
+        # a signing's parties are not what is signed: no name
+        ("东海高新区管委会8日与东海大学签约。", "signing", ""),
+    ],
+)
+def test_project_words_and_names_of_documents_bodies_and_signings(body, etype, name):
+    ev = find_events(_article(body=body), None)
+    got = ev[ev["type"] == etype]
+    assert len(got) == 1
+    assert got.iloc[0]["name"] == name
+
+
+def test_a_completion_count_is_no_project():
+    ev = find_events(_article(body="东海造船业的完工量和新承接订单量保持领先。"), None)
+    assert "project" not in set(ev["type"])

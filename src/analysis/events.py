@@ -1055,25 +1055,29 @@ _NO_OBJECT = re.compile(
 )
 # where an object stops on its right: a report verb (发布数据显示), a comparison
 _OBJECT_STOP = re.compile(
-    r"显示|表明|称|说(?!明)|表示|指出|强调|提出|明确|要求|以|为|供|给|在|于|[，,。；;！？!?]"
+    r"显示|表明|称|说(?!明)|表示|指出|强调|提出|明确|要求|以|为|供|给|(?<![存现正所实])在"
+    r"|(?<![关对由至属基])于|[，,。；;！？!?]"
 )
 # triggers whose object is a place (落户无锡): named by their subject
 _PLACE_OBJECT = ("落户", "入驻", "进驻")
 # where a subject stops on its right (the adverbs and places between it and the trigger)
 _SUBJECT_STOP = re.compile(
     r"在|于|将|已|也|还|正|均|都|正式|顺利|全线|全面|开始|成功|今天|今日|近日|日前|当天|同步"
-    r"|率先|首次|再次|共同|联合|集中|陆续|自|从|\d{1,2}\s*月|(?:19|20)\d\d\s*年|（|\("
+    r"|率先|首次|再次|共同|联合|集中|陆续|自|从|\d{1,2}\s*月|\d{1,2}\s*[日号]|(?:19|20)\d\d\s*年"
+    r"|（|\("
 )
 # where a subject starts: after the last of these before its end
 _SUBJECT_START = re.compile(r"的|是|了|与|和|对|——|—|“(?=[^”]*$)")
 
 
-def _role_name(sentence: str, word: str, start: int, end: int, lo: int, hi: int) -> str:
+def _role_name(
+    sentence: str, word: str, start: int, end: int, lo: int, hi: int, subject: bool = True
+) -> str:
     """The name of an event by what its trigger ``word`` at [start, end) acts on, in its
     clause [lo, hi): the object after it (up to a report verb or the clause's end), else,
-    when the trigger ends its clause, the subject before it (from the last particle or
-    dash to the first adverb or place phrase); ``""`` when neither is a name of 2 to 30
-    characters. The object of ``落户`` is a place, not a name."""
+    when the trigger ends its clause and ``subject``, the subject before it (from the
+    last particle or dash to the first adverb or place phrase); ``""`` when neither is a
+    name of 2 to 30 characters. The object of ``落户`` is a place, not a name."""
     pos = end
     m = _OBJECT_SKIP.match(sentence, pos, hi)
     if m is not None:
@@ -1087,7 +1091,7 @@ def _role_name(sentence: str, word: str, start: int, end: int, lo: int, hi: int)
         if 2 <= len(obj) <= 30:
             return obj
         return ""
-    if rest and not word.endswith(_PLACE_OBJECT):  # 出席签约仪式: neither
+    if (rest and not word.endswith(_PLACE_OBJECT)) or not subject:  # 出席签约仪式: neither
         return ""
     head = sentence[lo:start]
     stop = _SUBJECT_STOP.search(head)
@@ -1691,7 +1695,8 @@ class _Extractor:
                     cand.name = _name(ctx, lex, etype, h_start, h_end, lo, hi)
                 if not cand.name and not cand.role_name and etype in _ROLE_NAMED:
                     cand.role_name = _clean_name(
-                        _role_name(sentence, word, h_start, h_end, lo, hi),
+                        # (a signing's subject is its parties, not what is signed)
+                        _role_name(sentence, word, h_start, h_end, lo, hi, etype != "signing"),
                         lex.generic.get(etype, _EMPTY),
                     )
             if not cands:
@@ -2229,7 +2234,11 @@ def _tidy_name(name: str) -> str:
         tags, cut = _word_tags()
         words = cut(name)
         lead = 0
-        while lead < len(words) - 1 and tags.get(words[lead], "x")[0] in _LEADING_TAGS:
+        while (
+            lead < len(words) - 1
+            and tags.get(words[lead], "x")[0] in _LEADING_TAGS
+            and words[lead] != "关于"  # (关于…的决定: a document's name starts so)
+        ):
             lead += 1
         if lead:
             name = "".join(words[lead:])
