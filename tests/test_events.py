@@ -1753,6 +1753,15 @@ def test_a_five_year_plans_period_is_its_events_time(day, body, status):
         ("东海市防汛工作领导小组8日成立。", "establishment", "东海市防汛工作领导小组"),
         # a signing's parties are not what is signed: no name
         ("东海高新区管委会8日与东海大学签约。", "signing", ""),
+        # the body founded, whole: 联合 inside its name, 揭牌 before 成立 left out
+        (
+            "东海高新区与东海大学共建的新材料联合研究院揭牌成立。",
+            "establishment",
+            "新材料联合研究院",
+        ),
+        ("东海大学人工智能研究院正式挂牌成立。", "establishment", "东海大学人工智能研究院"),
+        # (联合 as "jointly" still ends a subject)
+        ("两市联合启动“清风行动”。", "launch", "清风行动"),
     ],
 )
 def test_project_words_and_names_of_documents_bodies_and_signings(body, etype, name):

@@ -1063,9 +1063,12 @@ _PLACE_OBJECT = ("落户", "入驻", "进驻")
 # where a subject stops on its right (the adverbs and places between it and the trigger)
 _SUBJECT_STOP = re.compile(
     r"在|于|将|已|也|还|正|均|都|正式|顺利|全线|全面|开始|成功|今天|今日|近日|日前|当天|同步"
-    r"|率先|首次|再次|共同|联合|集中|陆续|自|从|\d{1,2}\s*月|\d{1,2}\s*[日号]|(?:19|20)\d\d\s*年"
+    r"|率先|首次|再次|共同(?!体)|联合(?!.*(?:院|所|中心|实验室|联盟|会|体|站|基地|平台)$)|集中"
+    r"|陆续|自|从|\d{1,2}\s*月|\d{1,2}\s*[日号]|(?:19|20)\d\d\s*年"
     r"|（|\("
 )
+# another trigger word right before the trigger (…研究院揭牌成立): not the subject's
+_SUBJECT_TAIL = re.compile(r"(?:揭牌|挂牌|授牌|正式|同时|并)+$")
 # where a subject starts: after the last of these before its end
 _SUBJECT_START = re.compile(r"的|是|了|与|和|对|——|—|“(?=[^”]*$)")
 
@@ -1093,7 +1096,7 @@ def _role_name(
         return ""
     if (rest and not word.endswith(_PLACE_OBJECT)) or not subject:  # 出席签约仪式: neither
         return ""
-    head = sentence[lo:start]
+    head = _SUBJECT_TAIL.sub("", sentence[lo:start])  # (…研究院揭牌|成立: the other trigger)
     stop = _SUBJECT_STOP.search(head)
     if stop is not None:
         head = head[: stop.start()]
