@@ -27,22 +27,14 @@ import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from analysis import dates
 from analysis.errors import InputError
-from analysis.pages import (
-    ARTICLE_COLUMNS,
-    article_file_records,
-    article_id,
-    articles_frame,
-    file_name,
-    match_dateline,
-    page_records,
-    parse_byline,
-    split_byline,
-)
+
+if TYPE_CHECKING:  # imported where they are used: listing and hashing the inputs (a
+    import pandas as pd  # build with nothing changed) needs neither them nor the parsers
+
+    from analysis.pages import ARTICLE_COLUMNS  # (offered here by __getattr__)
 
 logger = logging.getLogger(__name__)
 
@@ -425,6 +417,8 @@ def _read_csv(text: str, sep: str | None, shown: str) -> pd.DataFrame:
     """
     import csv
 
+    import pandas as pd
+
     if sep is None:
         first = text.split("\n", 1)[0]
         sep = max(",;|\t", key=first.count) if any(c in first for c in ",;|\t") else ","
@@ -452,6 +446,8 @@ def _read_csv(text: str, sep: str | None, shown: str) -> pd.DataFrame:
 
 def _with_header(frame: pd.DataFrame) -> pd.DataFrame:
     """A sheet read without a header, with its first row as the column names."""
+    import pandas as pd
+
     if frame.empty:
         return pd.DataFrame()
     header = [f"Unnamed: {i}" if _is_blank(c) else str(c) for i, c in enumerate(frame.iloc[0])]
@@ -496,6 +492,8 @@ def _normal_name(column) -> str:
 
 
 def _read_table(path: Path, shown: str, sheet: str | None = None):
+    import pandas as pd
+
     suffix = path.suffix.lower()
     try:
         if suffix in (".csv", ".tsv"):
@@ -642,6 +640,11 @@ def table_articles(
             lists the table's columns), when two columns give one articles column,
             or the table has no rows.
     """
+    import pandas as pd
+
+    from analysis import dates
+    from analysis.pages import article_id, file_name, match_dateline, parse_byline, split_byline
+
     cols = _match_columns(table.columns, source)
     if not any(k in cols for k in _TEXT_REQUIRED):
         listed = ", ".join(map(str, table.columns)) or "(none)"
@@ -891,6 +894,9 @@ def read_file(
     ``book.xlsx#<sheet>`` when it has several), or only ``sheet``; sheets without a
     text column and empty rows are skipped and noted in ``notes``.
     """
+    from analysis import dates
+    from analysis.pages import article_file_records, page_records
+
     p = Path(path)
     shown = _display(p)
     suffix = p.suffix.lower()
@@ -1002,6 +1008,9 @@ def load_articles(
     Example:
         >>> articles = load_articles("data/raw")  # doctest: +SKIP
     """
+    from analysis import dates
+    from analysis.pages import articles_frame
+
     if errors not in ("raise", "warn"):
         raise ValueError(f"errors must be 'raise' or 'warn', not {errors!r}")
     if not paths:
@@ -1046,6 +1055,15 @@ def load_articles(
         dup = frame.loc[frame["article_id"].duplicated(), "source"].iloc[0]
         logger.warning("duplicate articles (same file key and text), e.g. in %s", dup)
     return frame
+
+
+def __getattr__(name: str):
+    # analysis.pages' names this module offers, imported when first asked for
+    if name == "ARTICLE_COLUMNS":
+        from analysis.pages import ARTICLE_COLUMNS
+
+        return ARTICLE_COLUMNS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
