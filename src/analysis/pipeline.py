@@ -45,7 +45,7 @@ from analysis.publish import (
     write_excel,
     write_tables,
 )
-from analysis.sources import LoadReport, iter_input_files
+from analysis.sources import LoadReport, input_files
 from analysis.stages import (
     CSV_TABLES,
     FILE_TABLES,
@@ -270,7 +270,7 @@ def build(
         (out, "the build's output folder (tables, cache): never read as input"),
         (figures, "the figures and report folder: never read as input"),
     ]
-    found = iter_input_files(inputs, report, errors=errors, exclude=outputs)
+    found = input_files(inputs, report, errors=errors, exclude=outputs)
     files, digests = [], []
     for p, key in found:
         # the cache key is the content and the file's key (its name below the input
@@ -283,7 +283,7 @@ def build(
             report.skip(exc.path or str(p), str(exc))
             logger.info("skipped %s", exc)
             continue
-        files.append((str(p), key))
+        files.append((p, key))
         digests.append(digest + hashlib.md5(key.encode()).hexdigest()[:8])
     n_found_bad = len(report.skipped)  # never processed: not in the manifest's inputs
     settings = settings_digest(options)
