@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from analysis import config
 from analysis.cache import batch_name, read_batch, read_cache_index, write_cache
 from analysis.errors import InputError
-from analysis.sources import LoadReport, read_file
+from analysis.sources import LoadReport, read_bytes, read_file
 
 if TYPE_CHECKING:  # imported where they are used: a build with nothing changed needs none
     import pandas as pd
@@ -209,15 +209,13 @@ def digest_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def digest_input(path: Path) -> str:
+def digest_input(path: str | Path) -> str:
     """The content digest of an input file, read as :func:`analysis.sources.read_bytes`
     reads it (a FIFO or a device is refused, never read).
 
     Raises:
         InputError: the file cannot be read (named with the problem).
     """
-    from analysis.sources import read_bytes
-
     return hashlib.blake2b(read_bytes(path), digest_size=16).hexdigest()  # named on error
 
 
