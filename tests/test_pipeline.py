@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -94,6 +98,49 @@ def test_rebuild_only_processes_what_changed(corpus, tmp_path):
 
     forced = _build(corpus, out, jobs=1, force=True)
     assert forced.n_processed == 5
+
+
+def test_unchanged_rebuild_command_imports_no_pandas(corpus, tmp_path):
+    """The command with nothing changed lists and hashes the inputs and reads the
+    manifest: neither pandas, pyarrow, numpy nor the parsers are imported, and its
+    summary says what the build's said (the counts the manifest keeps)."""
+    out = tmp_path / "processed"
+    first = _build(corpus, out, jobs=1)
+    heavy = ("pandas", "pyarrow", "numpy", "jieba", "rjieba", "matplotlib", "analysis.pages")
+    script = (
+        "import sys\n"
+        "from analysis.cli import main\n"
+        f"code = main(['build', {str(corpus)!r}, '--out', {str(out)!r}, '--no-progress'])\n"
+        f"print('imported:', sorted(m for m in {heavy!r} if m in sys.modules))\n"
+        "sys.exit(code)\n"
+    )
+    src = str(Path(analysis.__file__).resolve().parents[1])  # this package, not another
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "6 input file(s): 0 processed, 6 from cache, 0 skipped (nothing changed)" in done.stdout
+    assert "imported: []" in done.stdout
+    said = first.summary().splitlines()
+    assert said[1].startswith("articles: 30 (") and said[2].startswith("duplicates: 25 ")
+    assert said[5].startswith("keywords: ") and said[6].startswith("events by type: ")
+    for line in said[1:-1]:  # (not the files processed, nor the time)
+        assert line in done.stdout.splitlines()
+
+
+def test_unchanged_rebuild_without_counts_in_the_manifest(corpus, tmp_path):
+    """A manifest written before it kept the summary's counts: they are read from the
+    tables."""
+    out = tmp_path / "processed"
+    first = _build(corpus, out, jobs=1)
+    manifest = json.loads((out / publish.MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["counts"]["rows"]["articles"] == 30
+    del manifest["counts"]
+    (out / publish.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    again = _build(corpus, out, jobs=1)
+    assert again.unchanged and again.counts == first.counts
+    assert again.summary().splitlines()[1:-1] == first.summary().splitlines()[1:-1]
 
 
 def test_results_do_not_depend_on_jobs(corpus, tmp_path, monkeypatch):

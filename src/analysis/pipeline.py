@@ -23,10 +23,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from analysis import config, dates
+from analysis import config
 from analysis.cache import prune_cache
 from analysis.errors import InputError
 from analysis.publish import (
@@ -46,7 +45,7 @@ from analysis.publish import (
     write_excel,
     write_tables,
 )
-from analysis.sources import LoadReport, iter_input_files
+from analysis.sources import LoadReport, input_files
 from analysis.stages import (
     CSV_TABLES,
     FILE_TABLES,
@@ -66,6 +65,9 @@ from analysis.stages import (
     table_schema,
     warm_up,
 )
+
+if TYPE_CHECKING:  # a build with nothing changed imports no pandas
+    import pandas as pd
 
 #: Names other modules and notebooks import from here.
 __all__ = [
@@ -103,6 +105,7 @@ class BuildResult:
         seconds: wall-clock time of the build.
         n_chars: characters of text (titles and bodies) in the articles table.
         exports: what the CSV files changed to be safe to open in a spreadsheet.
+        counts: what the summary says of the tables (:func:`table_counts`).
     """
 
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
@@ -115,6 +118,7 @@ class BuildResult:
     n_chars: int = 0
     exports: ExportStats = field(default_factory=ExportStats)
     keep_duplicates: bool = False
+    counts: dict | None = None
 
     @property
     def n_cached(self) -> int:
@@ -123,7 +127,8 @@ class BuildResult:
 
     def summary(self) -> str:
         """A few lines for the terminal."""
-        t = self.tables
+        counts = self.counts if self.counts is not None else table_counts(self.tables)
+        rows = counts["rows"]
         lines = [
             f"{self.n_inputs} input file(s): {self.n_processed} processed, "
             f"{self.n_cached} from cache, {len(self.report.skipped)} skipped"
@@ -131,20 +136,16 @@ class BuildResult:
         ]
         if not self.report.loaded:
             lines.append("no input could be read")
-        # the columns needed, not whole tables (a rebuild with nothing changed reads them)
-        n_rows = t.n_rows if isinstance(t, LazyTables) else (lambda name: len(t[name]))
-        if "articles" in t:
-            lines.append(f"articles: {n_rows('articles'):,} ({self.n_chars:,} characters)")
-            rules = columns_of(t, "articles", ["duplicate_rule"])
-            if line := _duplicates_line(rules, self.keep_duplicates):
+        if "articles" in rows:
+            lines.append(f"articles: {rows['articles']:,} ({counts['chars']:,} characters)")
+            if line := _duplicates_line(counts["duplicates"], self.keep_duplicates):
                 lines.append(line)
         for name in ("mentions", "events", "keywords"):
-            if name in t:
-                lines.append(f"{name}: {n_rows(name):,} rows")
-        if "events" in t and n_rows("events"):
-            events = columns_of(t, "events", ["counted", "type_label"])
-            by_type = events["type_label"][events["counted"]].value_counts()
-            lines.append("events by type: " + ", ".join(f"{k} {v}" for k, v in by_type.items()))
+            if name in rows:
+                lines.append(f"{name}: {rows[name]:,} rows")
+        if "events_by_type" in counts:
+            by_type = counts["events_by_type"]
+            lines.append("events by type: " + ", ".join(f"{k} {v}" for k, v in by_type))
         for path, why in self.report.skipped:
             lines.append(f"SKIPPED {path}: {why}")
         for path, why in self.report.ignored:
@@ -157,19 +158,40 @@ class BuildResult:
         return "\n".join(lines)
 
 
-def _duplicates_line(articles: pd.DataFrame, kept: bool = False) -> str:
+def table_counts(tables: dict) -> dict:
+    """What the summary says of the tables: the rows of each, the characters of the
+    articles, the articles repeating an earlier one by rule, the counted events by type.
+
+    The build keeps them in the manifest (``counts``), so that a rebuild with nothing
+    changed says them without reading a table (nor importing pandas).
+    """
+    # the columns needed, not whole tables (a build returns its tables unconverted)
+    n_rows = tables.n_rows if isinstance(tables, LazyTables) else (lambda name: len(tables[name]))
+    names = ("articles", "mentions", "events", "keywords")
+    counts: dict = {"rows": {name: n_rows(name) for name in names if name in tables}}
+    if "articles" in tables:
+        articles = columns_of(tables, "articles", ["n_chars", "duplicate_rule"])
+        counts["chars"] = count_chars(articles)
+        rules = articles["duplicate_rule"].fillna("")
+        by_rule = rules[rules.ne("")].value_counts()
+        counts["duplicates"] = {str(k): int(v) for k, v in by_rule.items()}
+    if "events" in tables and counts["rows"]["events"]:
+        events = columns_of(tables, "events", ["counted", "type_label"])
+        by_type = events["type_label"][events["counted"]].value_counts()
+        counts["events_by_type"] = [[str(k), int(v)] for k, v in by_type.items()]
+    return counts
+
+
+def _duplicates_line(by_rule: dict[str, int], kept: bool = False) -> str:
     """How many articles repeat an earlier one, by rule ("" when none)."""
-    rules = articles["duplicate_rule"].fillna("")
-    rules = rules[rules.ne("")]
-    if rules.empty:
+    if not by_rule:
         return ""
     from analysis.select import DUPLICATE_RULES
 
-    by_rule = rules.value_counts()
-    order = [r for r in DUPLICATE_RULES if r in by_rule.index]
-    order += sorted(set(by_rule.index) - set(order))
+    order = [r for r in DUPLICATE_RULES if r in by_rule]
+    order += sorted(set(by_rule) - set(order))
     return (
-        f"duplicates: {len(rules):,} article(s) repeat an earlier one ("
+        f"duplicates: {sum(by_rule.values()):,} article(s) repeat an earlier one ("
         + ", ".join(f"{k} {by_rule[k]:,}" for k in order)
         + "); marked in duplicate_of, "
         + ("kept in counts (--keep-duplicates)" if kept else "left out of counts and keywords")
@@ -232,6 +254,8 @@ def build(
     out = Path(out_dir) if out_dir is not None else config.PROCESSED_DIR
     jobs = max(1, jobs or os.cpu_count() or 1)
     if issue_date is not None:  # one form in the cache key, and a bad one refused at once
+        from analysis import dates
+
         issue_date = dates.issue_timestamp(issue_date).strftime("%Y-%m-%d")
     options = BuildOptions(
         issue_date=issue_date,
@@ -246,7 +270,7 @@ def build(
         (out, "the build's output folder (tables, cache): never read as input"),
         (figures, "the figures and report folder: never read as input"),
     ]
-    found = iter_input_files(inputs, report, errors=errors, exclude=outputs)
+    found = input_files(inputs, report, errors=errors, exclude=outputs)
     files, digests = [], []
     for p, key in found:
         # the cache key is the content and the file's key (its name below the input
@@ -259,7 +283,7 @@ def build(
             report.skip(exc.path or str(p), str(exc))
             logger.info("skipped %s", exc)
             continue
-        files.append((str(p), key))
+        files.append((p, key))
         digests.append(digest + hashlib.md5(key.encode()).hexdigest()[:8])
     n_found_bad = len(report.skipped)  # never processed: not in the manifest's inputs
     settings = settings_digest(options)
@@ -309,7 +333,9 @@ def _build_tables(
         report.notes.extend(tuple(x) for x in previous.get("notes", []))
         result.unchanged = True
         result.tables = LazyTables(out)
-        result.n_chars = count_chars(columns_of(result.tables, "articles", ["n_chars"]))
+        # (a manifest of an older build may have no counts: read from the tables then)
+        result.counts = previous.get("counts") or table_counts(result.tables)
+        result.n_chars = result.counts.get("chars", 0)
         logger.info("nothing changed since the last build")
         return
 
@@ -342,6 +368,7 @@ def _build_tables(
         manifest["skipped"] = report.skipped[n_found_bad:]
         manifest["loaded"] = report.loaded
         manifest["notes"] = report.notes
+        manifest["counts"] = table_counts(tables)
         published = staged.publish(manifest)
     except BaseException:
         staged.discard()
@@ -355,7 +382,8 @@ def _build_tables(
         name: [published[p.relative_to(staged.folder).as_posix()] for p in files_of]
         for name, files_of in paths.items()
     }
-    result.n_chars = count_chars(columns_of(tables, "articles", ["n_chars"]))
+    result.counts = manifest["counts"]
+    result.n_chars = result.counts.get("chars", 0)
 
 
 def _build_local(

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from analysis import config
 from analysis.errors import InputError
 from analysis.stages import (
@@ -30,7 +28,8 @@ from analysis.stages import (
     to_arrow,
 )
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where they are used: a build with nothing changed needs none
+    import pandas as pd
     import pyarrow as pa
 
 logger = logging.getLogger(__name__)
@@ -45,6 +44,7 @@ def remove_path(path: Path) -> None:
 
 def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with list columns joined by ``|`` (for CSV and Excel)."""
+    import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -373,6 +373,7 @@ def write_excel(
 
 def _excel_column(values: pd.Series, sheet, stats: ExportStats) -> list:
     """The cells of a column: text cells (never formulas), numbers, dates, or None."""
+    import pandas as pd
     from openpyxl.cell import WriteOnlyCell
 
     if pd.api.types.is_bool_dtype(values):
@@ -399,6 +400,8 @@ def _excel_column(values: pd.Series, sheet, stats: ExportStats) -> list:
 
 
 def _missing(value) -> bool:
+    import pandas as pd
+
     try:
         return value is None or bool(pd.isna(value))
     except (TypeError, ValueError):

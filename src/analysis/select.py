@@ -29,10 +29,10 @@ import difflib
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from analysis.dates import DATE_FORMS, parse_date
+if TYPE_CHECKING:  # pandas is imported where it is used: a build with nothing
+    import pandas as pd  # changed needs none of it
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +81,8 @@ class Focus:
         for name in ("since", "until"):
             value = getattr(self, name)
             if value is not None:
+                from analysis.dates import DATE_FORMS, parse_date
+
                 ts = parse_date(value)
                 if ts != ts:  # NaT
                     raise ValueError(f"--{name}: not a date: {value!r} (use one of: {DATE_FORMS})")
@@ -188,6 +190,8 @@ def _province_entities(provinces: Sequence[str], gazetteer: pd.DataFrame) -> set
 
 def _article_dates(articles: pd.DataFrame) -> pd.Series:
     """The issue date of each article, its reported date when the issue date is unknown."""
+    import pandas as pd
+
     issue = (
         pd.to_datetime(articles["issue_date"], errors="coerce")
         if "issue_date" in articles.columns
@@ -247,6 +251,8 @@ def select_articles(
     Raises:
         ValueError: an unknown park or province, or a bad date.
     """
+    import pandas as pd
+
     focus = focus or Focus()
     keep = pd.Series(True, index=articles.index)
     if "kind" in articles.columns:
@@ -325,6 +331,8 @@ def focus_tables(
     boilerplate rows from the articles, and duplicates unless ``keep_duplicates``
     (as :func:`select_articles`).
     """
+    import pandas as pd
+
     articles = tables.get("articles")
     if articles is None:
         return dict(tables)
@@ -370,6 +378,8 @@ def duplicate_of(articles: pd.DataFrame) -> pd.Series:
     Returns:
         A Series indexed by ``article_id`` whose value is the first such ``article_id``.
     """
+    import pandas as pd
+
     if articles is None or not len(articles):
         return pd.Series(dtype="object")
     ids = articles["article_id"]
@@ -468,6 +478,8 @@ def find_duplicates(articles: pd.DataFrame) -> pd.DataFrame:
         ``article_id``, ``""`` for originals) and ``duplicate_rule`` (one of
         :data:`DUPLICATE_RULES`, ``""`` for originals).
     """
+    import pandas as pd
+
     n = len(articles)
     of = [""] * n
     rules = [""] * n

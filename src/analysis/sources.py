@@ -27,22 +27,14 @@ import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from analysis import dates
 from analysis.errors import InputError
-from analysis.pages import (
-    ARTICLE_COLUMNS,
-    article_file_records,
-    article_id,
-    articles_frame,
-    file_name,
-    match_dateline,
-    page_records,
-    parse_byline,
-    split_byline,
-)
+
+if TYPE_CHECKING:  # imported where they are used: listing and hashing the inputs (a
+    import pandas as pd  # build with nothing changed) needs neither them nor the parsers
+
+    from analysis.pages import ARTICLE_COLUMNS  # (offered here by __getattr__)
 
 logger = logging.getLogger(__name__)
 
@@ -331,7 +323,11 @@ def file_problem(path: str | os.PathLike) -> str | None:
         if exc.errno == errno.ELOOP:
             return "a link loop (the link leads back to itself)"
         return f"cannot be read ({exc.strerror or exc})"
-    mode = st.st_mode
+    return _kind_problem(st.st_mode)
+
+
+def _kind_problem(mode: int) -> str | None:
+    """:func:`file_problem` of a file of this ``st_mode``."""
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
@@ -356,30 +352,48 @@ def read_bytes(path: str | os.PathLike, shown: str | None = None) -> bytes:
     Raises:
         InputError: missing, a broken link, a link loop, unreadable, not a regular file.
     """
-    p = Path(path)
     try:
-        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        fd = os.open(path, _READ_FLAGS)
     except PermissionError:
-        shown = shown if shown is not None else _display(p)
+        shown = shown if shown is not None else _display(Path(path))
         raise InputError(
             f"{shown}: not readable (permission denied)", path=shown, problem="permission"
         ) from None
     except OSError as exc:
-        shown = shown if shown is not None else _display(p)
-        problem = file_problem(p) or f"cannot be read ({exc.strerror or exc})"
+        shown = shown if shown is not None else _display(Path(path))
+        problem = file_problem(path) or f"cannot be read ({exc.strerror or exc})"
         raise InputError(f"{shown}: {problem}", path=shown, problem="missing") from None
-    with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            shown = shown if shown is not None else _display(p)
-            problem = file_problem(p) or "not a regular file; not read"
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            shown = shown if shown is not None else _display(Path(path))
+            problem = file_problem(path) or "not a regular file; not read"
             raise InputError(f"{shown}: {problem}", path=shown, problem="special")
         try:
-            return fh.read()
+            return _read_all(fd, st.st_size)
         except OSError as exc:
-            shown = shown if shown is not None else _display(p)
+            shown = shown if shown is not None else _display(Path(path))
             raise InputError(
                 f"{shown}: cannot be read ({exc.strerror or exc})", path=shown, problem="permission"
             ) from None
+    finally:
+        os.close(fd)
+
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    """The bytes of an open regular file of ``size`` bytes (its ``fstat``): one ``read``
+    when it still has that size, else reads to the end. (Reading and hashing the inputs
+    is most of a rebuild with nothing changed.)"""
+    data = os.read(fd, size + 1)
+    if len(data) == size and size < 1 << 30:  # the whole file (a longer one gives more)
+        return data
+    chunks = [data]
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def check_lines(text: str, shown: str, what: str = "line") -> None:
@@ -425,6 +439,8 @@ def _read_csv(text: str, sep: str | None, shown: str) -> pd.DataFrame:
     """
     import csv
 
+    import pandas as pd
+
     if sep is None:
         first = text.split("\n", 1)[0]
         sep = max(",;|\t", key=first.count) if any(c in first for c in ",;|\t") else ","
@@ -452,6 +468,8 @@ def _read_csv(text: str, sep: str | None, shown: str) -> pd.DataFrame:
 
 def _with_header(frame: pd.DataFrame) -> pd.DataFrame:
     """A sheet read without a header, with its first row as the column names."""
+    import pandas as pd
+
     if frame.empty:
         return pd.DataFrame()
     header = [f"Unnamed: {i}" if _is_blank(c) else str(c) for i, c in enumerate(frame.iloc[0])]
@@ -496,6 +514,8 @@ def _normal_name(column) -> str:
 
 
 def _read_table(path: Path, shown: str, sheet: str | None = None):
+    import pandas as pd
+
     suffix = path.suffix.lower()
     try:
         if suffix in (".csv", ".tsv"):
@@ -642,6 +662,11 @@ def table_articles(
             lists the table's columns), when two columns give one articles column,
             or the table has no rows.
     """
+    import pandas as pd
+
+    from analysis import dates
+    from analysis.pages import article_id, file_name, match_dateline, parse_byline, split_byline
+
     cols = _match_columns(table.columns, source)
     if not any(k in cols for k in _TEXT_REQUIRED):
         listed = ", ".join(map(str, table.columns)) or "(none)"
@@ -789,36 +814,46 @@ def iter_input_files(
     listed in ``report.skipped``, with ``errors="raise"`` the first raises.
     ``exclude`` names folders (or files) to leave out, each with the reason, such as
     the build's own output folder; each is listed once in ``report.ignored`` when
-    it lies below an input folder.
+    it lies below an input folder. Hidden files and folders (names starting with
+    ``.``), office lock files and links to folders are passed over silently.
 
     Raises:
         InputError: a path that does not exist; with ``errors="raise"``, a file that
             cannot be read.
     """
-    excluded = [(Path(e).resolve(), why) for e, why in exclude]
-    seen: dict[tuple[int, int], Path] = {}  # (device, inode) of every file yielded
+    for path, key in input_files(paths, report, errors=errors, exclude=exclude):
+        yield Path(path), key
 
-    def again(f: Path) -> bool:
-        """True when ``f`` is a file already found (given twice: a folder and a file in
-        it, two overlapping folders, a link): listed in ``report.ignored``, read once."""
-        try:
-            st = f.stat()
-        except OSError:
+
+def input_files(
+    paths: Iterable[str | os.PathLike],
+    report: LoadReport | None = None,
+    *,
+    errors: str = "raise",
+    exclude: Iterable[tuple[str | os.PathLike, str]] = (),
+) -> Iterator[tuple[str, str]]:
+    """:func:`iter_input_files` with each path a string (as ``str(Path(...))`` writes
+    it), the build's listing: one ``stat`` per file and no ``Path`` object."""
+    excluded = [(Path(e).resolve(), why) for e, why in exclude]
+    seen: dict[tuple[int, int], str] = {}  # (device, inode) of every file yielded
+
+    def again(path: str, st: os.stat_result) -> bool:
+        """True when ``path`` is a file already found (given twice: a folder and a file
+        in it, two overlapping folders, a link): listed in ``report.ignored``, read once."""
+        first = seen.setdefault((st.st_dev, st.st_ino), path)
+        if first is path:
             return False
-        first = seen.setdefault((st.st_dev, st.st_ino), f)
-        if first is f:
-            return False
-        why = f"the same file as {_display(first)}: read once"
+        why = f"the same file as {_display(Path(first))}: read once"
+        shown = _display(Path(path))
         if report is not None:
-            report.ignored.append((_display(f), why))
-        logger.info("ignored %s: %s", _display(f), why)
+            report.ignored.append((shown, why))
+        logger.info("ignored %s: %s", shown, why)
         return True
 
-    def problem_of(f: Path) -> bool:
-        problem = file_problem(f)
+    def skipped(path: str, problem: str | None) -> bool:
         if problem is None:
             return False
-        shown = _display(f)
+        shown = _display(Path(path))
         if errors == "raise" or report is None:
             raise InputError(f"{shown}: {problem}", path=shown, problem="special")
         report.skip(shown, problem)
@@ -845,33 +880,86 @@ def iter_input_files(
                         report.ignored.append((_display(p.joinpath(*skip_parts[-1])), why))
             if skip_parts is None:
                 continue
-            for f in sorted(p.rglob("*")):
-                rel = f.relative_to(p)
-                parts = rel.parts
-                if any(part.startswith(".") for part in parts) or f.is_dir():
+            skip = {"/".join(parts) for parts in skip_parts}
+            for entry, path, key in _folder_entries(str(p), skip):
+                name = entry.name
+                if _is_folder(entry) or name in _IGNORED_NAMES or name.startswith("~$"):
                     continue
-                if f.name in _IGNORED_NAMES or f.name.startswith("~$"):
-                    continue
-                if any(parts[: len(sp)] == sp for sp in skip_parts):
-                    continue
-                if f.suffix.lower() not in SUPPORTED_SUFFIXES:
-                    reason = f"unsupported file type {f.suffix or '(none)'}"
+                suffix = _suffix(name)
+                if suffix.lower() not in SUPPORTED_SUFFIXES:
+                    reason = f"unsupported file type {suffix or '(none)'}"
                     if report is not None:
-                        report.ignored.append((_display(f), reason))
-                    logger.info("ignored %s: %s", _display(f), reason)
+                        report.ignored.append((_display(Path(path)), reason))
+                    logger.info("ignored %s: %s", _display(Path(path)), reason)
                     continue
-                if problem_of(f) or again(f):
+                try:
+                    st = entry.stat()  # (the link's target, as open() reads it)
+                except OSError:  # (file_problem says why)
+                    st = None
+                problem = file_problem(path) if st is None else _kind_problem(st.st_mode)
+                if skipped(path, problem) or (st is not None and again(path, st)):
                     continue
-                yield f, rel.as_posix()
+                yield path, key
         else:
             why = next((w for f, w in excluded if p.resolve().is_relative_to(f)), None)
             if why is not None:
                 if report is not None:
                     report.ignored.append((_display(p), why))
                 continue
-            if problem_of(p) or again(p):
+            path = str(p)
+            if skipped(path, file_problem(path)):
                 continue
-            yield p, p.name
+            try:
+                st = os.stat(path)
+            except OSError:
+                st = None
+            if st is not None and again(path, st):
+                continue
+            yield path, p.name
+
+
+def _folder_entries(folder: str, skip: set[str], prefix: str = "") -> Iterator[tuple]:
+    """``(entry, path, key)`` of the entries below ``folder`` (``os.DirEntry``, its path
+    as ``str(Path(folder) / key)``, its path below ``folder`` with ``/``), in the order of
+    the sorted paths, the entries of a folder right after it. Hidden entries (``.``
+    names), the keys in ``skip`` and what is below them are left out; links to
+    folders are listed, not followed; a folder that may not be read lists nothing
+    (as ``Path.rglob``)."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=_name_order)
+    except PermissionError:
+        return
+    for entry in entries:
+        key = prefix + entry.name
+        if entry.name.startswith(".") or key in skip:
+            continue
+        path = entry.path if folder != os.curdir else entry.name
+        if entry.is_dir(follow_symlinks=False):
+            yield from _folder_entries(path, skip, key + "/")
+        else:
+            yield entry, path, key
+
+
+def _name_order(entry: os.DirEntry) -> str:
+    # the order of sorted Paths: names as they are (case-folded on Windows)
+    return os.path.normcase(entry.name)
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    """``Path.is_dir()`` of an entry (a link to a folder is one): no ``stat`` but for links."""
+    try:
+        return entry.is_dir()
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
+            return False
+        raise
+
+
+def _suffix(name: str) -> str:
+    """``Path(name).suffix``: from the last ``.`` (not a leading one, not a final one)."""
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
 
 
 def read_file(
@@ -891,6 +979,9 @@ def read_file(
     ``book.xlsx#<sheet>`` when it has several), or only ``sheet``; sheets without a
     text column and empty rows are skipped and noted in ``notes``.
     """
+    from analysis import dates
+    from analysis.pages import article_file_records, page_records
+
     p = Path(path)
     shown = _display(p)
     suffix = p.suffix.lower()
@@ -1002,6 +1093,9 @@ def load_articles(
     Example:
         >>> articles = load_articles("data/raw")  # doctest: +SKIP
     """
+    from analysis import dates
+    from analysis.pages import articles_frame
+
     if errors not in ("raise", "warn"):
         raise ValueError(f"errors must be 'raise' or 'warn', not {errors!r}")
     if not paths:
@@ -1046,6 +1140,15 @@ def load_articles(
         dup = frame.loc[frame["article_id"].duplicated(), "source"].iloc[0]
         logger.warning("duplicate articles (same file key and text), e.g. in %s", dup)
     return frame
+
+
+def __getattr__(name: str):
+    # analysis.pages' names this module offers, imported when first asked for
+    if name == "ARTICLE_COLUMNS":
+        from analysis.pages import ARTICLE_COLUMNS
+
+        return ARTICLE_COLUMNS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

@@ -22,15 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from analysis import config
 from analysis.cache import batch_name, read_batch, read_cache_index, write_cache
 from analysis.errors import InputError
-from analysis.pages import articles_frame
-from analysis.sources import LoadReport, read_file
+from analysis.sources import LoadReport, read_bytes, read_file
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where they are used: a build with nothing changed needs none
+    import pandas as pd
     import pyarrow as pa
 
     from analysis.keyterms import TermCounts
@@ -95,6 +93,7 @@ def process_frames(
 def _arrow_lists(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """List columns as Arrow lists: each cell is still a Python list when read, but the
     column takes a fraction of the memory of a column of list objects."""
+    import pandas as pd
     import pyarrow as pa
 
     for col in LIST_COLUMNS.get(name, ()):
@@ -129,8 +128,10 @@ def process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOptions
     file), so the rows of a file do not depend on the other files of its batch.
     """
     import numpy as np
+    import pandas as pd
 
     from analysis.keyterms import TermCounts
+    from analysis.pages import articles_frame
 
     per_file: list[list[dict]] = []
     errors: dict[int, str] = {}
@@ -190,6 +191,8 @@ def process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOptions
 
 def warm_up() -> None:
     """Load dictionaries, automata and lexicons once (before forking workers)."""
+    from analysis.pages import articles_frame
+
     process_frames(articles_frame([]))
     table_schema("articles")
     from analysis.text import tokenize
@@ -206,15 +209,13 @@ def digest_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def digest_input(path: Path) -> str:
+def digest_input(path: str | Path) -> str:
     """The content digest of an input file, read as :func:`analysis.sources.read_bytes`
     reads it (a FIFO or a device is refused, never read).
 
     Raises:
         InputError: the file cannot be read (named with the problem).
     """
-    from analysis.sources import read_bytes
-
     return hashlib.blake2b(read_bytes(path), digest_size=16).hexdigest()  # named on error
 
 
@@ -262,6 +263,7 @@ def table_schema(table: str):
 
 
 def _arrow_schema(frame: pd.DataFrame, list_columns: Iterable[str] = ()):
+    import pandas as pd
     import pyarrow as pa
 
     fields = []
@@ -284,6 +286,8 @@ def _arrow_schema(frame: pd.DataFrame, list_columns: Iterable[str] = ()):
 
 
 def _is_na(value) -> bool:
+    import pandas as pd
+
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
@@ -306,6 +310,7 @@ def _with_pandas_metadata(frame: pd.DataFrame, schema):
 
 def _list_cells(frame: pd.DataFrame, schema) -> pd.DataFrame:
     """The frame with every cell of a list column (not yet an Arrow list) as a list."""
+    import pandas as pd
     import pyarrow as pa
 
     frame = frame[[f.name for f in schema]].reset_index(drop=True)
@@ -338,6 +343,7 @@ def to_arrow(frame: pd.DataFrame, schema):
 
 def from_arrow(table: pa.Table, name: str) -> pd.DataFrame:
     """A built table as the DataFrame the build returns (lists as Arrow list columns)."""
+    import pandas as pd
     import pyarrow as pa
 
     frame = table.to_pandas(
@@ -347,6 +353,8 @@ def from_arrow(table: pa.Table, name: str) -> pd.DataFrame:
 
 
 def _restore_lists(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    import pandas as pd
+
     for col in LIST_COLUMNS.get(name, ()):
         if col in frame.columns and not isinstance(frame[col].dtype, pd.ArrowDtype):
             frame[col] = frame[col].map(lambda v: list(v) if v is not None else [])
@@ -444,6 +452,8 @@ def mark_corpus_duplicates(tables: dict, options: BuildOptions) -> dict:
 
 
 def empty_tables() -> dict[str, pd.DataFrame]:
+    from analysis.pages import articles_frame
+
     return process_frames(articles_frame([]))
 
 
