@@ -339,6 +339,22 @@ def score_events(answers, events, mentions, key_of, report) -> dict:
     report(f"  all types    {total.row()}")
     for t in EVENT_TYPES:
         report(f"    {t:13s} {per_type[t].row()}")
+    ours_dates: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for key, etype, day in zip(keys, counted["type"], counted["date"], strict=False):
+        if day is not None and day == day:  # (NaT is not equal to itself)
+            ours_dates[(key, etype)].add(day.date().isoformat())
+    dated = [
+        ((key, e["type"]), e["date"])
+        for key, a in answers.items()
+        for e in a.get("events", [])
+        if e.get("status") == "reported" and e.get("date")
+    ]
+    matched = [(k, d) for k, d in dated if k in ours_dates]
+    agree = sum(d in ours_dates[k] for k, d in matched)
+    report(
+        f"  dates: {agree} of {len(matched)} dated answers agree with a counted event of their"
+        f" article and type ({len(dated)} dated answers)"
+    )
     names_of: dict[tuple[str, str], set[str]] = defaultdict(set)
     for aid, eid, name, surface in zip(
         mentions["article_id"],
@@ -365,7 +381,8 @@ def score_events(answers, events, mentions, key_of, report) -> dict:
             names = Counter(f"{n}({t})" for _, t, k, n in errors if k == kind)
             report(f"    {label}: " + "、".join(n for n, _ in names.most_common(40)))
         parts[what] = s
-    return {"total": total, "per_type": per_type, "participants": parts}
+    dates = (agree, len(matched))
+    return {"total": total, "per_type": per_type, "participants": parts, "dates": dates}
 
 
 # ---------------------------------------------------------------- 6. tops
@@ -463,7 +480,7 @@ def main(argv: list[str] | None = None) -> int:
     parts.append(org_part)
     pex, ple = parks["ours"]
     parts.append(f"parks P {ple.precision:.2f} R {ple.recall:.2f} (exact F1 {pex.f1:.2f})")
-    parts.append(f"events F1 {ev['total'].f1:.2f}")
+    parts.append(f"events F1 {ev['total'].f1:.2f} (dates {pct(*ev['dates'])})")
     pp, po = ev["participants"]["parks"], ev["participants"]["organisations"]
     parts.append(
         f"participants parks P {pp.precision:.2f} R {pp.recall:.2f}, "
