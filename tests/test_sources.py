@@ -187,6 +187,37 @@ def test_english_columns(tmp_path):
     assert df.loc[0, "date"] == pd.Timestamp("2024-01-02")
 
 
+def test_a_table_of_leads_and_links_is_read_and_what_is_not_read_is_said(tmp_path):
+    # a newspaper's table of contents as a crawler saves it: title, lead (摘要), page,
+    # the article's link and the page's PDF (our own rows, in that shape)
+    path = tmp_path / "paper_2026-07-04.json"
+    rows = [
+        {
+            "版面": "01版：要闻",
+            "文章标题": "东海新区揭牌",
+            "摘要": "本报东海7月3日电 东海新区3日揭牌。",
+            "PDF链接": "https://example.com/01.pdf",
+            "文章链接": "https://example.com/a1.html",
+        }
+    ]
+    path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    df = analysis.load_articles(path)
+    assert df.loc[0, "title"] == "东海新区揭牌"
+    assert df.loc[0, "body"] == "东海新区3日揭牌。"
+    assert df.loc[0, "url"] == "https://example.com/a1.html"
+    notes = df.attrs["load_report"].notes
+    assert any("columns not read: PDF链接" in note for _, note in notes)
+
+
+def test_a_lead_column_is_no_body_beside_the_body(tmp_path):
+    path = tmp_path / "scraped.jsonl"
+    rows = [{"标题": "东海新区揭牌", "正文": "东海新区揭牌。全文。", "摘要": "东海新区揭牌。"}]
+    _write_table(path, rows, "jsonl")
+    df = analysis.load_articles(path)
+    assert df.loc[0, "body"] == "东海新区揭牌。全文。"
+    assert any("columns not read: 摘要" in note for _, note in df.attrs["load_report"].notes)
+
+
 def test_one_article_per_file_layout(tmp_path):
     (tmp_path / "a.txt").write_text(
         "新区打造创新高地\n\n　　本报北京10月29日电（记者 王浩）新区加快建设。\n"

@@ -105,6 +105,7 @@ def build_dask(
         if progress and futures:
             from tqdm.auto import tqdm
 
+            tqdm.monitor_interval = 0  # (no monitor thread: a second thread stops a build forking)
             bar = tqdm(total=len(futures), desc="dask tasks", unit="batch")
         for _ in as_completed(futures):
             if bar is not None:

@@ -1867,6 +1867,7 @@ def build_report(
     if progress:
         from tqdm.auto import tqdm
 
+        tqdm.monitor_interval = 0  # (no monitor thread: a second thread stops a build forking)
         items = tqdm(todo, desc="figures", unit="figure")
     for name in items:
         fig = draws[name]()

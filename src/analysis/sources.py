@@ -95,6 +95,12 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "page": ("版次", "版面", "版号", "page"),
 }
 _TEXT_REQUIRED = ("body", "title")
+#: Column names read only when none of :data:`COLUMN_ALIASES` gives that column: a table
+#: of leads has its text under 摘要, a crawler's table its link under 文章链接.
+FALLBACK_ALIASES: dict[str, tuple[str, ...]] = {
+    "body": ("摘要", "导语", "内容摘要", "summary", "abstract", "description", "lead"),
+    "url": ("文章链接", "原文链接", "网页链接", "新闻链接", "article_url"),
+}
 
 
 @dataclass
@@ -608,19 +614,22 @@ def _match_columns(columns: Iterable[str], source: str = "<table>") -> dict[str,
     _check_header(columns, source)
     found: dict[str, str] = {}
     used: set[str] = set()
-    for target, aliases in COLUMN_ALIASES.items():
-        names = {a.lower() for a in aliases}
-        matches = [c for c in columns if _normal_name(c) in names and c not in used]
-        if len(matches) > 1:
-            raise InputError(
-                f"{source}: the columns {', '.join(map(str, matches))} all give the {target}; "
-                "keep one (rename or remove the others)",
-                path=source,
-                problem="columns",
-            )
-        if matches:
-            found[target] = matches[0]
-            used.add(matches[0])
+    for table in (COLUMN_ALIASES, FALLBACK_ALIASES):
+        for target, aliases in table.items():
+            if target in found:
+                continue  # (a fallback only for a column no main name gives)
+            names = {a.lower() for a in aliases}
+            matches = [c for c in columns if _normal_name(c) in names and c not in used]
+            if len(matches) > 1:
+                raise InputError(
+                    f"{source}: the columns {', '.join(map(str, matches))} all give the "
+                    f"{target}; keep one (rename or remove the others)",
+                    path=source,
+                    problem="columns",
+                )
+            if matches:
+                found[target] = matches[0]
+                used.add(matches[0])
     return found
 
 
@@ -679,6 +688,11 @@ def table_articles(
         )
     if table.empty:
         raise InputError(f"{source}: the table has no rows", path=source, problem="empty")
+    unread = [str(c) for c in table.columns if c not in set(cols.values())]
+    if unread and notes is not None:
+        notes.append(
+            f"{'sheet ' + sheet + ': ' if sheet else ''}columns not read: {', '.join(unread)}"
+        )
     meta = dates.meta_from_name(source)
     issue = dates.issue_timestamp(issue_date) if issue_date is not None else meta.issue_date
 
@@ -1109,6 +1123,7 @@ def load_articles(
     if progress:
         from tqdm.auto import tqdm
 
+        tqdm.monitor_interval = 0  # (no monitor thread: a second thread stops a build forking)
         iterator = tqdm(files, desc="reading", unit="file")
     for path, key in iterator:
         notes: list[str] = []
@@ -1154,6 +1169,7 @@ def __getattr__(name: str):
 __all__ = [
     "ARTICLE_COLUMNS",
     "COLUMN_ALIASES",
+    "FALLBACK_ALIASES",
     "LoadReport",
     "decode_bytes",
     "iter_input_files",

@@ -503,6 +503,7 @@ def run_local(files, digests, options, cache_dir, *, jobs, progress, force, on_r
     if progress and todo:
         from tqdm.auto import tqdm
 
+        tqdm.monitor_interval = 0  # (no monitor thread: a second thread stops a build forking)
         bar = tqdm(total=len(todo), desc="processing", unit="file")
     batches = _batches(todo, jobs)
     work = [([files[i] for i in b], [digests[i] for i in b], options, cache_dir) for b in batches]
