@@ -70,6 +70,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,6 +115,18 @@ class Row:
 
 def say(message: str) -> None:
     print(f"[bench_build] {message}", file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def work_folder(keep: Path | None, prefix: str) -> Iterator[Path]:
+    """Where a benchmark works: ``keep`` (made if missing, and kept), else a temporary
+    folder removed at the end."""
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        yield keep
+        return
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        yield Path(tmp)
 
 
 def machine() -> list[str]:
@@ -660,14 +673,7 @@ def main(argv: list[str] | None = None) -> int:
 
     for line in machine():
         print(line)
-    tmp = None
-    if args.keep is not None:
-        work = args.keep
-        work.mkdir(parents=True, exist_ok=True)
-    else:
-        tmp = tempfile.TemporaryDirectory(prefix="bench_build_")
-        work = Path(tmp.name)
-    try:
+    with work_folder(args.keep, "bench_build_") as work:
         settings_at_start = pipeline.settings_digest(pipeline.BuildOptions())
         say("warming up (dictionaries, rules, lexicons)")
         pipeline.warm_up()
@@ -710,9 +716,6 @@ def main(argv: list[str] | None = None) -> int:
                 "\nWARNING: the package's code or data changed during this run "
                 f"(now {code_version()}); rows mix versions, run again"
             )
-    finally:
-        if tmp is not None:
-            tmp.cleanup()
     return 0
 
 

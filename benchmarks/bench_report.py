@@ -31,7 +31,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -40,7 +39,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_build import OneCore, code_version, cpu_seconds, machine
+from bench_build import OneCore, code_version, cpu_seconds, machine, work_folder
 
 TARGET_SECONDS = 8.0
 
@@ -109,14 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     for line in machine():
         print(line)
-    tmp = None
-    if args.keep is not None:
-        work = args.keep
-        work.mkdir(parents=True, exist_ok=True)
-    else:
-        tmp = tempfile.TemporaryDirectory(prefix="bench_report_")
-        work = Path(tmp.name)
-    try:
+    with work_folder(args.keep, "bench_report_") as work:
         if args.input is not None:
             folder = args.input
         else:
@@ -146,9 +138,6 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(figures, ignore_errors=True)
         first = run_cli(report, work / "report-first.log")
         again = run_cli(report, work / "report-again.log")
-    finally:
-        if tmp is not None:
-            tmp.cleanup()
 
     total = sum(r[1] for r in rows[2:]), sum(r[2] for r in rows[2:])
     print("| step | wall s | cpu s |")
