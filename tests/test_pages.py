@@ -30,6 +30,12 @@ SEED = pagegen.seed_text()
 SEED_NAME = "wuxi-evening_2023-08-09.txt"
 
 
+def _assert_nothing_lost(df, text: str) -> None:
+    """Every non-space character of ``text`` is in the parsed rows' text fields, once."""
+    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
+    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(text)
+
+
 @pytest.fixture(scope="module")
 def seed():
     return parse_page(SEED, source=SEED_NAME)
@@ -113,8 +119,7 @@ def test_keep_boilerplate_loses_nothing_on_the_seed():
     df = parse_page(SEED, source=SEED_NAME, keep_boilerplate=True)
     assert list(df["kind"]) == ["article"] * 4 + ["boilerplate", "article", "boilerplate"]
     assert df.loc[6, "body"].startswith("无锡报业新闻热线")
-    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
-    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(SEED)
+    _assert_nothing_lost(df, SEED)
 
 
 def test_article_ids_are_stable_and_unique(seed):
@@ -381,8 +386,7 @@ def test_generated_pages_round_trip_and_lose_nothing(
         brief_from=len(articles) if briefs else None,
     )
     df = parse_page(page.text, issue_date="2024-06-30", keep_boilerplate=True)
-    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
-    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(page.text)
+    _assert_nothing_lost(df, page.text)
 
     arts = df[df["kind"] == "article"].reset_index(drop=True)
     assert list(arts["title"]) == [a.title for a in page.articles]
@@ -440,8 +444,7 @@ def test_another_papers_indented_page():
     assert arts.loc[1, "date"] == pd.Timestamp("2023-10-30")
     assert arts.loc[0, "date_source"] == "dateline"
     assert df.loc[0, "kind"] == "boilerplate" and "责任编辑" in df.loc[0, "body"]
-    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
-    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(OTHER_PAPER)
+    _assert_nothing_lost(df, OTHER_PAPER)
 
 
 # --------------------------------------------------------------------------- helpers' corner cases
@@ -587,8 +590,7 @@ def test_page_chrome_lines_do_not_split_the_file_or_take_the_headline(slots):
         "园区举办科技成果对接会",
         "",
     )
-    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
-    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(text)
+    _assert_nothing_lost(df, text)
 
 
 def test_flush_title_above_indented_text_is_a_headline_whatever_its_shape():
@@ -723,8 +725,7 @@ def test_joined_indented_page_starts_articles_only_at_its_headlines():
     # the subheads stay inside their article, as paragraphs of the body
     assert arts.loc[2, "body"].split("\n")[1:3] == ["治沙英雄王有德", "把荒漠变成绿洲"]
     assert arts.loc[0, "body"].endswith("阅读下一篇：")
-    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
-    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(JOINED_PAGE)
+    _assert_nothing_lost(df, JOINED_PAGE)
 
 
 # --------------------------------------------------------------------------- flat pages
@@ -755,8 +756,7 @@ FLAT_PAGE = "\n\n".join(
 
 def test_flat_page_titles_from_the_lead_below_them():
     df = parse_page(FLAT_PAGE, issue_date="2024-10-09", keep_boilerplate=True)
-    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
-    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(FLAT_PAGE)
+    _assert_nothing_lost(df, FLAT_PAGE)
     arts = df[df["kind"] == "article"].reset_index(drop=True)
     assert list(arts["title"]) == [
         "示范区召开建设推进会",
@@ -834,8 +834,7 @@ def test_flat_page_titles_named_again_by_their_leads():
         ]
     )
     df = parse_page(page, issue_date="2025-11-28", keep_boilerplate=True)
-    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
-    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(page)
+    _assert_nothing_lost(df, page)
     assert list(df["title"]) == [
         "园区举行开放日活动",
         "全国运动会：第十个比赛日产生30枚金牌",
@@ -866,8 +865,7 @@ def test_flat_page_long_title_after_a_web_pages_leftovers():
         ]
     )
     df = parse_page(page, issue_date="2025-11-30", keep_boilerplate=True)
-    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
-    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(page)
+    _assert_nothing_lost(df, page)
     assert list(df["title"]) == [
         "园区举行开放日活动",
         long_title,
@@ -895,8 +893,7 @@ def test_web_pages_home_link_under_the_title_is_no_subtitle():
         ]
     )
     df = parse_page(page, issue_date="2025-11-13", keep_boilerplate=True)
-    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
-    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(page)
+    _assert_nothing_lost(df, page)
     assert list(df["title"]) == ["省长会见新加坡客人", "园区举行开放日活动"]
     assert list(df["subtitle"]) == ["", ""] and list(df["kicker"]) == ["", ""]
     assert df.loc[0, "body"].startswith("首页")
@@ -942,8 +939,7 @@ BRIEFS_PAGE = "\n\n".join(
 
 def test_flat_feature_keeps_its_subheads_as_paragraphs():
     df = parse_page(FEATURE_PAGE, issue_date="2026-06-12", keep_boilerplate=True)
-    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
-    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(FEATURE_PAGE)
+    _assert_nothing_lost(df, FEATURE_PAGE)
     assert list(df["title"]) == ["商圈如何接住夜间消费流量？", "园区举行开放日活动"]
     body = df.loc[0, "body"].split("\n")
     assert len(body) == 9 and df.loc[0, "n_paragraphs"] == 9
@@ -953,8 +949,7 @@ def test_flat_feature_keeps_its_subheads_as_paragraphs():
 
 def test_flat_briefs_each_start_an_article():
     df = parse_page(BRIEFS_PAGE, issue_date="2025-11-20", keep_boilerplate=True)
-    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
-    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(BRIEFS_PAGE)
+    _assert_nothing_lost(df, BRIEFS_PAGE)
     assert list(df["title"]) == [
         "我国粮食主产区抢抓农时推进秋冬种",
         "前三季度海洋生产总值稳步增长",
@@ -988,8 +983,7 @@ def test_retypeset_sample_page_gives_its_five_articles_whole(variant, seed):
     rejoined, no fragment as a title or a subtitle, nothing lost."""
     text = pagegen.retypeset_seed(random.Random(variant))
     df = parse_page(text, issue_date="2023-08-09", keep_boilerplate=True)
-    together = "".join(df[list(TEXT_FIELDS)].to_numpy().ravel())
-    assert pagegen.non_space_counter(together) == pagegen.non_space_counter(text)
+    _assert_nothing_lost(df, text)
     arts = df[df["kind"] == "article"].reset_index(drop=True)
     assert [_compact(t) for t in arts["title"]] == [_compact(t) for t in pagegen.SEED_TITLES]
     assert list(arts["kicker"]) == [""] * 5 and list(arts["subtitle"]) == [""] * 5
