@@ -477,7 +477,12 @@ def _park_names() -> tuple[ahocorasick.Automaton, re.Pattern, tuple[str, ...]]:
     of the park suffixes of the organisation rules (高新区, 经开区, 综合保税区 …) and the
     names of international groupings (a park class of theirs is no park, as in
     :mod:`analysis.mentions`: 上合组织科技园区库管理委员会)."""
-    from analysis.gazetteer import load_gazetteer, load_org_rules, park_names, split_names
+    from analysis.gazetteer import (
+        international_names,
+        load_gazetteer,
+        load_org_rules,
+        park_names,
+    )
 
     names = park_names(load_gazetteer())
     auto = ahocorasick.Automaton()
@@ -493,13 +498,7 @@ def _park_names() -> tuple[ahocorasick.Automaton, re.Pattern, tuple[str, ...]]:
     shape = re.compile(
         rf"^[\u4e00-\u9fff]{{2,12}}?(?:{'|'.join(map(re.escape, park_suffixes))})(?=.)"
     )
-    international = tuple(
-        name
-        for org in load_org_rules()["known"].itertuples(index=False)
-        if org.kind == "international"
-        for name in [org.name, *split_names(org.aliases)]
-    )
-    return auto, shape, international
+    return auto, shape, tuple(international_names(load_org_rules()["known"]))
 
 
 @lru_cache(maxsize=4096)

@@ -245,6 +245,17 @@ def load_org_rules() -> dict[str, pd.DataFrame]:
     }
 
 
+def international_names(known: pd.DataFrame) -> frozenset[str]:
+    """The names and aliases of the international organisations among ``known`` (the
+    ``known`` table of :func:`load_org_rules`): a park class of theirs is no park."""
+    return frozenset(
+        name
+        for org in known.itertuples(index=False)
+        if org.kind == "international"
+        for name in [org.name, *split_names(org.aliases)]
+    )
+
+
 def _known_orgs(*tables: pd.DataFrame) -> pd.DataFrame:
     """The organisation tables as one, one row per canonical name: a name in several
     tables keeps the first kind and the first non-empty source, and the union of the

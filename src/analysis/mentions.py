@@ -54,6 +54,7 @@ import pyarrow as pa
 from analysis import config
 from analysis.errors import InputError
 from analysis.gazetteer import (
+    international_names,
     load_gazetteer,
     load_org_rules,
     load_place_rules,
@@ -430,12 +431,7 @@ class _Rules:
         lut[[ord(ch) for ch in alphabet]] = [ord(ch) for ch in alphabet]
         self.lut = lut
         self.lut16 = lut[:0x10000].astype(np.uint16)  # for texts in 16-bit code points
-        self.international = frozenset(
-            name
-            for org in org_rules["known"].itertuples(index=False)
-            if org.kind == "international"
-            for name in [org.name, *split_names(org.aliases)]
-        )
+        self.international = international_names(org_rules["known"])
         self.international_lengths = sorted({len(n) for n in self.international})
         self.international_heads = frozenset(n[:2] for n in self.international)
         self.name_suffixes = tuple(
