@@ -103,10 +103,9 @@ def build_dask(
         ]
         bar = None
         if progress and futures:
-            from tqdm.auto import tqdm
+            from analysis.progress import progress_bar
 
-            tqdm.monitor_interval = 0  # (no monitor thread: a second thread stops a build forking)
-            bar = tqdm(total=len(futures), desc="dask tasks", unit="batch")
+            bar = progress_bar(total=len(futures), desc="dask tasks", unit="batch")
         for _ in as_completed(futures):
             if bar is not None:
                 bar.update(1)

@@ -1865,10 +1865,9 @@ def build_report(
     ]
     items = todo
     if progress:
-        from tqdm.auto import tqdm
+        from analysis.progress import progress_bar
 
-        tqdm.monitor_interval = 0  # (no monitor thread: a second thread stops a build forking)
-        items = tqdm(todo, desc="figures", unit="figure")
+        items = progress_bar(todo, desc="figures", unit="figure")
     for name in items:
         fig = draws[name]()
         save_figure(fig, name, out_dir=out)

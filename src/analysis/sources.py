@@ -1121,10 +1121,9 @@ def load_articles(
     records: list[dict] = []
     iterator: Iterable = files
     if progress:
-        from tqdm.auto import tqdm
+        from analysis.progress import progress_bar
 
-        tqdm.monitor_interval = 0  # (no monitor thread: a second thread stops a build forking)
-        iterator = tqdm(files, desc="reading", unit="file")
+        iterator = progress_bar(files, desc="reading", unit="file")
     for path, key in iterator:
         notes: list[str] = []
         try:

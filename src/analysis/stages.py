@@ -501,10 +501,9 @@ def run_local(files, digests, options, cache_dir, *, jobs, progress, force, on_r
             used.add(hit[0])
     bar = None
     if progress and todo:
-        from tqdm.auto import tqdm
+        from analysis.progress import progress_bar
 
-        tqdm.monitor_interval = 0  # (no monitor thread: a second thread stops a build forking)
-        bar = tqdm(total=len(todo), desc="processing", unit="file")
+        bar = progress_bar(total=len(todo), desc="processing", unit="file")
     batches = _batches(todo, jobs)
     work = [([files[i] for i in b], [digests[i] for i in b], options, cache_dir) for b in batches]
     used.update(batch_name(item[1]) for item in work)
