@@ -1157,6 +1157,12 @@ def test_two_unnamed_reports_with_different_objects_are_two_events():
             "reported",
         ),
         (
+            "the meeting that adopts a proposal is reported",
+            "省委十四届九次全会审议通过了全省发展规划建议。",
+            "meeting",
+            "reported",
+        ),
+        (
             "a proposal to found a body is future",
             "会议注意到关于成立区域科创联盟的建议。",
             "establishment",

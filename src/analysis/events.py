@@ -28,7 +28,8 @@ How a sentence becomes an event, in order:
    event ``background`` (earlier in the issue's year stays ``reported``, as readers
    count it; a December date in a January issue is recent); a date after the
    article's date makes it ``future``. A ``建议``/``倡议`` after a release is
-   the document released (``审议通过…规划建议``), not a proposal.
+   the document released (``审议通过…规划建议``), not a proposal: for the release
+   and for the meeting that adopts it (``全会审议通过…建议``).
 4. The name is the event's object, never its trigger: a ``《…》`` title or the noun of
    its type near the trigger; else, for releases, launches, projects, foundings,
    unveilings and signings, what the trigger acts on (``_role_name``: the object after
@@ -1252,6 +1253,11 @@ def _split_name(
     return name
 
 
+# a release between a trigger and a proposal word after it: the proposal is the document
+# released (全会审议通过…规划建议: the plenum is no proposal)
+_RELEASED_BEFORE = re.compile(r"审议通过|通过了|发布了?|印发了?|公布了?")
+
+
 def _status(
     ctx: _SentenceContext, etype: str, start: int, end: int, lo: int, hi: int
 ) -> tuple[str, str]:
@@ -1281,7 +1287,9 @@ def _status(
         if quoted and any(q0 < c_start and c_end < q1 for q0, q1 in quoted):
             continue  # a cue in a name or quoted words the trigger is not in (“…见习计划”)
         if after:
-            if status == "future" and etype == "release":
+            if status == "future" and (
+                etype == "release" or _RELEASED_BEFORE.search(ctx.text, end, c_start)
+            ):
                 continue  # the document released may itself be one (审议通过…规划建议)
             if end <= c_start and c_end <= hi and status not in found:
                 found[status] = word
