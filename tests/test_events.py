@@ -1245,6 +1245,22 @@ def test_tours_of_one_day_in_two_places_are_two_visits():
     assert find_events(arts, pd.DataFrame()).counted.sum() == 1
 
 
+def test_tours_to_different_places_of_one_day_are_different_visits():
+    # stops of a group's tours named by what each goes to, no city (a delegation's
+    # members in turn): one visit each; the same stop told twice is one
+    arts = _article(
+        body=(
+            "宣讲团成员8月8日在各地宣讲。甲乙还来到东海银行营业部,与员工座谈。"
+            "丙丁还走进南山精密机械厂生产车间,与职工交流。"
+            "戊己还来到北湖防洪工程施工现场,与干部群众交流。"
+            "在东海银行营业部,甲乙察看了服务大厅。甲乙还来到东海银行营业部的展厅。"
+        )
+    )
+    counted = find_events(arts, pd.DataFrame())
+    counted = counted[counted.counted & (counted.type == "visit")]
+    assert list(counted.trigger) == ["来到", "走进", "来到"]
+
+
 @pytest.mark.parametrize(
     "body, status",
     [

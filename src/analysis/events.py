@@ -49,7 +49,9 @@ How a sentence becomes an event, in order:
    the same type and status; two body events are duplicates when type, status,
    date and place (when both have one) agree, their names agree (equal, one
    containing the other, or one missing) and their participants agree (one set
-   inside the other, or taken from the article) -- or the later one is an anaphoric
+   inside the other, or taken from the article) and, for visits, the one met or the
+   place a tour goes to agrees (``甲还来到…营业部`` and ``乙还来到…施工现场`` are two
+   visits) -- or the later one is an anaphoric
    reference: a ``verb`` with a bare noun and no name (``参加会议``, ``会议的召开``,
    ``出席了本次论坛``).
    Duplicates are kept with ``counted=False``; the first report keeps
@@ -1408,6 +1410,11 @@ _COUNTERPART_AFTER = re.compile(r"了?([^，,。；;：:、\s]{1,24}?)(?:时|期
 _COUNTERPART_BEFORE = re.compile(r"(?:同|与|和)([^，,。；;：:、\s同与和]{1,16}?)(?:举行|进行)?$")
 
 
+# what a tour goes to: the place after the tour word, to the end of its clause or list
+# item (来到中国农业银行北京市分行营业部，; 走进…产业园、…研究所)
+_VISITED = re.compile(r"了?([^，,。；;：:、\s]{2,30}?)(?:[，,。；;：:、\s]|时|$)")
+
+
 def _visit_kind(word: str) -> str:
     for part, kind in _VISIT_KIND:
         if part in word:
@@ -1419,6 +1426,11 @@ def _counterpart(sentence: str, kind: str, start: int, end: int, lo: int, hi: in
     """``kind|the one met`` for a visit trigger at [start, end) of the clause [lo, hi):
     the text after it (会见…), else before it after 同/与/和 (同…会谈); a trip or tour
     has none (its kind only)."""
+    if not kind:
+        # a tour: what it goes to (来到…营业部, 走进…产业园), to tell the stops of one
+        # article apart (王江还来到… 李国英还来到…)
+        m = _VISITED.match(sentence, end, hi)
+        return f"|{m.group(1)}" if m is not None else ""
     if kind not in ("会见", "会谈"):
         return kind
     m = _COUNTERPART_BEFORE.search(sentence, lo, start)
@@ -1436,7 +1448,7 @@ def _counterparts_agree(a: str, b: str) -> bool:
     ka, _, pa = a.partition("|")
     kb, _, pb = b.partition("|")
     if ka != kb:
-        return False
+        return not ka or not kb  # (a tour is part of any trip or meeting)
     return not pa or not pb or pa in pb or pb in pa
 
 
@@ -1694,7 +1706,7 @@ class _Extractor:
                     cand = cands.get(key)
                 if cand is None:
                     cand = cands[key] = _Candidate(etype, h_start, [], [], status, "", cue)
-                    if vkind:
+                    if etype == "visit":
                         cand.counterpart = _counterpart(sentence, vkind, h_start, h_end, lo, hi)
                 if word not in cand.words:
                     cand.words.append(word)
