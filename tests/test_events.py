@@ -770,6 +770,26 @@ def test_named_meeting_is_reported_by_its_name_alone():
     assert all("named:" in r for r in counted.rule)
 
 
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        # a letter to a congress, and the occasion it marks: one meeting, by its name
+        (
+            "省长致东海省青年企业家协会第三届会员代表大会的贺信",
+            "值此东海省青年企业家协会第三届会员代表大会召开之际,我表示热烈祝贺。",
+        ),
+        # a communiqué noting a meeting: the meeting's name without who noted it
+        ("", "各方代表注意到东海省青年企业家协会第三届会员代表大会（11月18日，南京）成果。"),
+        ("", "省长致信祝贺东海省青年企业家协会第三届会员代表大会召开。"),
+    ],
+)
+def test_a_named_meetings_name_starts_after_who_writes_to_it_or_notes_it(title, body):
+    arts = _article(day="2025-11-20", title=title, body=body)
+    counted = find_events(arts, _mentions(arts, []))
+    counted = counted[counted.counted]
+    assert list(counted.name) == ["东海省青年企业家协会第三届会员代表大会"]
+
+
 def test_named_meeting_takes_the_status_of_its_verb():
     arts = _article(body="第五届长三角数字经济峰会将于10月20日在杭州召开。")
     (ev,) = find_events(arts, _mentions(arts, [])).itertuples()

@@ -1150,6 +1150,7 @@ _ANNIVERSARY = re.compile(r"\s*(?:\d+|[一二三四五六七八九十百]+)\s*�
 # which names hold: 领导人非正式会议)
 _NAMED_STOP = re.compile(
     r"在|于|由|是|的|了|将|把|被|向|为|对(?!接|话)|与会|出席|参加|举办|举行|召开|主办|承办|主持|当天|上午|下午"
+    r"|致信?(?!公)|祝贺|值此|注意到|听取"
     r"|\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
 )
 # verbs of carrying out a meeting's line, not of holding it (落实…全会部署)
