@@ -972,6 +972,19 @@ def test_the_capital_is_a_proper_part():
     assert org_surfaces("首都规划建设委员会召开全体会议。") == ["首都规划建设委员会"]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # cities the segmenter tags as an adverb (大连), a verb (包头, 遵义) or a noun (烟台)
+        ("大连理工大学与包头钢铁集团签署合作协议。", ["大连理工大学", "包头钢铁集团"]),
+        ("遵义医科大学和烟台大学联合发布报告。", ["遵义医科大学", "烟台大学"]),
+        ("茂名石化公司宣布新装置投产。", ["茂名石化公司"]),
+    ],
+)
+def test_a_city_the_segmenter_calls_a_common_word_opens_a_name(text, expected):
+    assert org_surfaces(text) == expected
+
+
 def test_national_table_adds_bodies_companies_and_parties():
     got = org_spans("中央全面依法治国委员会召开会议，国铁集团发布数据，老挝人民革命党致电。")
     assert got == [

@@ -231,7 +231,8 @@ def load_org_rules() -> dict[str, pd.DataFrame]:
         domain word before it; ``numbered``: only after 第 and a number; ``place``: only
         after a place name, 上海队); ``lexicon`` has ``word`` and ``role`` (``domain``,
         ``stop``, ``protect``, ``generic_core``,
-        ``follower_reject``, ``national`` (国家, 中央: a proper part of a name),
+        ``follower_reject``, ``national`` (国家, 中央: a proper part of a name), ``city``
+        (大连, 包头: a city the segmenter tags as a common word, a proper part of a name),
         ``title_before``, ``title_after``, ``surname``, ``name_end``, ``industry``).
     """
     data = config.PACKAGE_DATA_DIR

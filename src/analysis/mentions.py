@@ -238,7 +238,7 @@ class _Rules:
         # titles of persons: no list item holding one is an organisation
         self.titles = tuple(words("title_before") | words("title_after") | set(_TITLES))
         self.words = _Words(
-            {p for p in load_places()["name"] if len(p) > 1} | words("national"),
+            {p for p in load_places()["name"] if len(p) > 1} | words("national") | words("city"),
             self.domains,
             {
                 name
@@ -249,6 +249,7 @@ class _Rules:
             words("class_attribute"),
         )
         self.words.places = frozenset(p for p in places["name"] if len(p) > 1)
+        self.words.place_heads = self.words.places | words("city")
         # stop word -> [(protected phrase, offset of the stop word inside it)]
         self.protected: dict[str, list[tuple[str, int]]] = defaultdict(list)
         for phrase in words("protect"):
@@ -1056,6 +1057,8 @@ class _Words:
         self.known = frozenset(known)
         self.proper_words = frozenset(proper_words)
         self.places: frozenset[str] = frozenset()  # our place names (set by _Rules)
+        # and the cities the segmenter tags as common words: a word they open is proper
+        self.place_heads: frozenset[str] = frozenset()
         self.domains = frozenset(domains)
         self._cache: dict[str, int | None] = {}
         import rjieba
@@ -1139,6 +1142,8 @@ class _Words:
                 # cut apart (太|赫兹); particles, conjunctions, prepositions, pronouns never
                 return -2 if len(word) > 1 or tag[0] in "ucpr" else 0
             return -1 if len(word) > 1 or tag != "f" else 0  # 前|海 is 前海
+        if len(word) > 3 and (word[:2] in self.place_heads or word[:3] in self.place_heads):
+            return 1  # 大连理工 (a common noun for the segmenter): a place's name
         return 0
 
     def dictionary_org(self, core: str, suffix: str) -> int | None:
