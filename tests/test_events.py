@@ -420,6 +420,46 @@ def test_december_date_in_january_issue_is_previous_year():
     assert ev.date == pd.Timestamp("2023-12-28")
 
 
+@pytest.mark.parametrize(
+    ("issue", "body", "dates"),
+    [
+        # a day of the issue's month, before its subject or after it
+        ("2025-11-08", "7日,长三角集成电路产业联盟在合肥成立。", ["2025-11-07"]),
+        ("2025-11-15", "省长14日在南京出席东海论坛开幕式。", ["2025-11-14"]),
+        # a day after the issue's: the month before
+        ("2025-12-02", "30日,长三角集成电路产业联盟在合肥成立。", ["2025-11-30"]),
+        # yesterday
+        ("2025-11-26", "昨天,两国元首举行会谈。", ["2025-11-25"]),
+        # the same day as a day stated before it
+        (
+            "2025-11-23",
+            "21日,东海论坛在成都举行。当日,东海论坛报告在北京发布。",
+            ["2025-11-21"] * 2,
+        ),
+        # no date: a deadline, a period, a dateline
+        ("2025-11-08", "企业须在15日内完成登记,东海论坛昨日举行。", ["2025-11-07"]),
+        ("2025-11-08", "新华社北京11月8日电 东海论坛举行。", ["2025-11-08"]),
+    ],
+)
+def test_a_day_of_the_month_alone_dates_an_event(issue, body, dates):
+    arts = _article(day=issue, body=body)
+    counted = find_events(arts, _mentions(arts, []))
+    counted = counted[counted.counted]
+    assert [d.date().isoformat() for d in counted.date] == dates
+
+
+def test_a_named_event_named_again_without_a_date_is_the_same_event():
+    arts = _article(
+        day="2025-11-23",
+        body="21日,在成都举行的2025东海伙伴大会上,各方发布了合作倡议。"
+        "专家在2025东海伙伴大会上表示,合作前景广阔。",
+    )
+    counted = find_events(arts, _mentions(arts, []))
+    counted = counted[counted.counted & (counted.type == "meeting")]
+    assert list(counted.name) == ["2025东海伙伴大会"]
+    assert counted.date.iloc[0] == pd.Timestamp("2025-11-21")
+
+
 def test_sentence_without_mentions_takes_the_previous_sentences_participants():
     arts = _article(
         title="无锡高新区与华为签约",

@@ -47,7 +47,8 @@ How a sentence becomes an event, in order:
    semicolon (one sentence of several clauses).
 7. Within an article, an event in the title is a duplicate of the body's event of
    the same type and status; two body events are duplicates when type, status,
-   date and place (when both have one) agree, their names agree (equal, one
+   date (or the later one has none of its own and the same name: ``21日…大会上``,
+   ``…在大会上表示``) and place (when both have one) agree, their names agree (equal, one
    containing the other, or one missing) and their participants agree (one set
    inside the other, or taken from the article) and, for visits, the one met or the
    place a tour goes to agrees (``甲还来到…营业部`` and ``乙还来到…施工现场`` are two
@@ -618,6 +619,28 @@ def _string_column(values: pd.Series, order: np.ndarray) -> list:
     """
     codes, uniques = pd.factorize(values.astype(str), use_na_sentinel=False)
     return _object_array(uniques.tolist()).take(codes[order]).tolist()
+
+
+# a day of the month alone (7日，…; 福岛瑞穗14日在东京…) or yesterday: a date in the
+# issue's month (or the month before, for a day after the issue's)
+_DAY_ONLY = re.compile(
+    r"(?<![\d月号年至—\-～~第])(?P<d>[1-3]?\d)\s*日(?![电讯起内以前后至期])|(?P<y>昨天|昨日)"
+)
+
+
+def _day_of(m: re.Match, ref: pd.Timestamp) -> pd.Timestamp | None:
+    if m.group("y"):
+        return (ref - pd.Timedelta(days=1)).normalize()
+    day = int(m.group("d"))
+    if not 1 <= day <= 31:
+        return None
+    year, month = ref.year, ref.month
+    if day > ref.day:
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    try:
+        return pd.Timestamp(year=year, month=month, day=day)
+    except ValueError:
+        return None
 
 
 def _resolve_ymd(y: str | None, m: str, d: str, ref: pd.Timestamp | None) -> pd.Timestamp | None:
@@ -1853,6 +1876,9 @@ class _Extractor:
             or (("当" in sentence or "同" in sentence) and _HAS_RELATIVE_DAY.search(sentence))
             else []
         )
+        day_only = None
+        if not dates and ref is not None and ("日" in sentence or "昨" in sentence):
+            day_only = _DAY_ONLY.search(sentence)
         places = self._places(sentence)
         place_mentions = None
         years = ref is not None and "年" in sentence and _YEAR_ONLY.search(sentence) is not None
@@ -1876,6 +1902,9 @@ class _Extractor:
                 m = near[2]
                 if m.group("rel"):
                     found = self._earlier_date(text, s_lo, ref)
+                    if found is None and ref is not None:  # (21日，…。当日，…)
+                        days = list(_DAY_ONLY.finditer(text, max(0, s_lo - 300), s_lo))
+                        found = _day_of(days[-1], ref) if days else None
                     if found is not None:
                         date, date_source = found, "sentence"
                         rules.append(f"date:{m.group('rel')}")
@@ -1883,6 +1912,11 @@ class _Extractor:
                     resolved = self._resolve(m, ref)
                     if resolved is not None:
                         date, date_source = resolved, "sentence"
+            elif day_only is not None:
+                resolved = _day_of(day_only, ref)
+                if resolved is not None:
+                    date, date_source = resolved, "sentence"
+                    rules.append(f"date:{day_only.group(0)}")
             status = cand.status
             if status == "background" and article_date is not None and date_source == "sentence":
                 # the event's own date in the issue's window outweighs a cue of history
@@ -2118,6 +2152,11 @@ def _dedupe(events: list[_Event]) -> None:
                     k.date is ev.date
                     or _same_date(k.date, ev.date)
                     or (ev.anaphoric and ev.date_source == "article")  # (参加会议: that one)
+                    or (  # the same name again, undated: that one (21日…大会上, …大会)
+                        ev.date_source == "article"
+                        and k.name
+                        and _norm_name(k.name) == _norm_name(ev.name)
+                    )
                 )
                 and _names_agree(k.name, ev.name)
                 and _names_agree(k.place, ev.place)
@@ -2426,7 +2465,9 @@ def find_events(
         - ``date``: datetime64; the date the sentence gives (``8月8日上午``, the
           year taken from the article's date, else its issue date, choosing the
           nearest year: a December date in a January issue is the year before;
-          ``当天`` is the last date stated before it), else the article's ``date``
+          ``当天`` is the last date stated before it; a day alone, ``7日``, is in the
+          issue's month, or the month before for a day after the issue's; ``昨天`` the
+          day before the issue's), else the article's ``date``
           (its ``issue_date`` when that is missing).
         - ``date_source``: ``sentence`` or ``article``.
         - ``place``: city or district where it happened (``锡山区``, ``无锡``) from
