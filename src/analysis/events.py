@@ -624,7 +624,7 @@ def _string_column(values: pd.Series, order: np.ndarray) -> list:
 # a day of the month alone (7日，…; 福岛瑞穗14日在东京…) or yesterday: a date in the
 # issue's month (or the month before, for a day after the issue's)
 _DAY_ONLY = re.compile(
-    r"(?<![\d月号年至—\-～~第])(?P<d>[1-3]?\d)\s*日(?![电讯起内以前后至期])|(?P<y>昨天|昨日)"
+    r"(?=[\d昨])(?:(?<![\d月号年至—\-～~第])(?P<d>[1-3]?\d)\s*日(?![电讯起内以前后至期])|(?P<y>昨天|昨日))"
 )
 
 
@@ -1877,7 +1877,7 @@ class _Extractor:
             else []
         )
         day_only = None
-        if not dates and ref is not None and ("日" in sentence or "昨" in sentence):
+        if not dates and ref is not None and ("日" in sentence or "昨" in sentence) and cands:
             day_only = _DAY_ONLY.search(sentence)
         places = self._places(sentence)
         place_mentions = None
@@ -2154,8 +2154,9 @@ def _dedupe(events: list[_Event]) -> None:
                     or (ev.anaphoric and ev.date_source == "article")  # (参加会议: that one)
                     or (  # the same name again, undated: that one (21日…大会上, …大会)
                         ev.date_source == "article"
+                        and ev.name
                         and k.name
-                        and _norm_name(k.name) == _norm_name(ev.name)
+                        and (k.name == ev.name or _norm_name(k.name) == _norm_name(ev.name))
                     )
                 )
                 and _names_agree(k.name, ev.name)
