@@ -985,6 +985,24 @@ def test_a_city_the_segmenter_calls_a_common_word_opens_a_name(text, expected):
     assert org_surfaces(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "沈阳市中级人民法院受理此案，目前沈阳中院正加快审理。",
+            ["沈阳市中级人民法院", "沈阳中院"],
+        ),
+        ("东海市互联网法院和江苏高院发布典型案例。", ["东海市互联网法院", "江苏高院"]),
+        ("江苏省人民检察院发布白皮书。", ["江苏省人民检察院"]),
+        ("南京海关与银川海关联合发布数据。", ["南京海关", "银川海关"]),
+        # a class or a concept, no court or customs of a place
+        ("各级法院和基层检察院要加强协作，当地海关推进智慧海关建设。", []),
+    ],
+)
+def test_courts_procuratorates_and_customs_are_government(text, expected):
+    assert org_surfaces(text) == expected
+
+
 def test_national_table_adds_bodies_companies_and_parties():
     got = org_spans("中央全面依法治国委员会召开会议，国铁集团发布数据，老挝人民革命党致电。")
     assert got == [

@@ -1088,8 +1088,9 @@ class _Words:
         return at if len(core) - at >= 2 else None
 
     def is_place(self, word: str) -> bool:
-        """Whether ``word`` is a place name (ours, or the dictionary's ``ns``)."""
-        return word in self.places or self.tags.get(word) == "ns"
+        """Whether ``word`` is a place name (ours and the cities of the lexicon, or the
+        dictionary's ``ns``)."""
+        return word in self.place_heads or self.tags.get(word) == "ns"
 
     def names_place(self, core: str) -> bool:
         """Whether the name ``core`` (before 政府) names a place: a place word or a
