@@ -1003,6 +1003,34 @@ def test_courts_procuratorates_and_customs_are_government(text, expected):
     assert org_surfaces(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # hospitals and schools are research bodies, people's organisations associations
+        ("复旦大学附属中山医院与江苏省人民医院签约。", ["复旦大学附属中山医院", "江苏省人民医院"]),
+        ("东海市星海小学和东海市总工会联合举办活动。", ["东海市星海小学", "东海市总工会"]),
+        (
+            "东海市红十字会、东海市妇联和东海市科协参加。",
+            ["东海市红十字会", "东海市妇联", "东海市科协"],
+        ),
+        # the congress's standing committee and the discipline bodies, whole
+        ("东海市人大常委会和东海市纪委监委召开会议。", ["东海市人大常委会", "东海市纪委监委"]),
+        ("南京大学苏州校区与东海日报社合作。", ["南京大学苏州校区", "东海日报社"]),
+        # classes of hospitals name none
+        ("全国三级医院和定点医院加强协作。", []),
+    ],
+)
+def test_hospitals_schools_unions_and_congress_committees(text, expected):
+    assert org_surfaces(text) == expected
+
+
+def test_a_locative_word_ends_no_unit_and_a_suffix_is_no_short_form():
+    # 欧盟|内部 is no department of the EU; 农商行 alone is the class, not 东海农商行
+    assert org_surfaces("欧盟内部存在分歧。") == ["欧盟"]
+    got = org_surfaces("东海农商行发布年报。全省6家市级农商行完成合并。")
+    assert got == ["东海农商行"]
+
+
 def test_national_table_adds_bodies_companies_and_parties():
     got = org_spans("中央全面依法治国委员会召开会议，国铁集团发布数据，老挝人民革命党致电。")
     assert got == [

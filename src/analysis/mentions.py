@@ -652,6 +652,8 @@ class _Rules:
             return None
         if e - s == 1 and e < len(text) and text[e] in self.follower_reject:
             return None  # 部门, 部署, 部长: the suffix begins a longer word
+        if e - s == 1 and self.words.tags.get(text[s - 1 : e]) == "f":
+            return None  # 西部, 内部: the suffix ends a word of place
         lo = s - _MAX_UNIT
         for cand in reversed(found):
             end = cand[1]
@@ -757,7 +759,13 @@ class _Rules:
                     break
             else:
                 break
-        return [f for f in forms if f not in self.generic_cores and self._distinctive(f)]
+        return [
+            f
+            for f in forms
+            if f not in self.generic_cores
+            and not f.endswith(self.name_suffixes)  # (农商行 of 上海农商行: a class)
+            and self._distinctive(f)
+        ]
 
     def _distinctive(self, form: str) -> bool:
         """Whether a short form names one company: not a place (河南省) or a place and
