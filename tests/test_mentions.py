@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import analysis
 from analysis.errors import InputError
-from analysis.mentions import MENTION_COLUMNS, co_mentions, find_mentions, mention_counts
+from analysis.mentions import FIELDS, MENTION_COLUMNS, co_mentions, find_mentions, mention_counts
 
 GENERIC = ("国家高新区", "长三角国家高新区", "34个国家高新区", "10家国家高新区", "高新区")
 
@@ -83,7 +83,7 @@ def test_offsets_hold_with_pandas_str(seed_articles, sample_mentions):
 def test_order_by_article_field_start(seed_articles, sample_mentions):
     position = {a: i for i, a in enumerate(seed_articles["article_id"])}
     keys = [
-        (position[a], 0 if f == "title" else 1, s)
+        (position[a], FIELDS.index(f), s)
         for a, f, s in zip(
             sample_mentions["article_id"],
             sample_mentions["field"],
@@ -1029,6 +1029,36 @@ def test_a_locative_word_ends_no_unit_and_a_suffix_is_no_short_form():
     assert org_surfaces("欧盟内部存在分歧。") == ["欧盟"]
     got = org_surfaces("东海农商行发布年报。全省6家市级农商行完成合并。")
     assert got == ["东海农商行"]
+
+
+def test_names_in_every_field_of_the_headline_block_dateline_and_byline():
+    arts = pd.DataFrame(
+        {
+            "article_id": ["a"],
+            "kicker": ["东海集团助力苏州工业园区"],
+            "title": ["新材料项目签约"],
+            "subtitle": ["——东海大学与东海集团共建实验室"],
+            "dateline": ["新华社北京11月13日电"],
+            "body": ["东海大学校长出席仪式。"],
+            "byline": ["（东海日报社供稿）"],
+        }
+    )
+    got = find_mentions(arts)
+    got = got[got["kind"] != "place"]
+    assert list(zip(got["field"], got["surface"], strict=True)) == [
+        ("kicker", "东海集团"),
+        ("kicker", "苏州工业园区"),
+        ("subtitle", "东海大学"),
+        ("subtitle", "东海集团"),
+        ("dateline", "新华社"),
+        ("body", "东海大学"),
+        ("byline", "东海日报社"),
+    ]
+    # each surface is the field's text at its offsets
+    for field, start, end, surface in zip(
+        got["field"], got["start"], got["end"], got["surface"], strict=True
+    ):
+        assert arts[field].iloc[0][start:end] == surface
 
 
 def test_national_table_adds_bodies_companies_and_parties():

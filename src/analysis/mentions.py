@@ -88,7 +88,11 @@ KINDS = (
     "place",
     "person",
 )
-FIELDS = ("title", "body")
+# the article's fields names are found in (the headline block, the dateline, the body and
+# the byline: the whole article, as a reader counts its names); title and body are
+# required, the others read as empty when the table has no such column
+FIELDS = ("kicker", "title", "subtitle", "dateline", "body", "byline")
+REQUIRED_FIELDS = ("title", "body")
 
 # Candidate priorities when two candidates of the same length overlap (lower wins).
 _P_BLOCK, _P_PARK, _P_KNOWN, _P_PLACE, _P_ORG, _P_ABBR, _P_SHORT, _P_PERSON, _P_BARE = range(9)
@@ -567,8 +571,13 @@ class _Rules:
         if s - start < shortest:
             return None
         core = text[start:s]
-        if kind != "government" and e - s > 1 and self.words.continues(text, s, e):
-            return None  # the suffix begins a longer word: 大学生, 银行业, 集团化
+        if (
+            kind != "government"
+            and e - s > 1
+            and self.words.continues(text, s, e)
+            and not text.startswith(self.titles, e)
+        ):
+            return None  # the suffix begins a longer word: 大学生, 银行业 (大学|校长 does not)
         if kind == "park":
             if core in self.generic_cores:
                 return None
@@ -1381,7 +1390,7 @@ def _context_park(rules: _Rules, parks: set, districts: set, cities: Counter) ->
 
 
 def _check_articles(articles: pd.DataFrame) -> None:
-    missing = [c for c in ("article_id", *FIELDS) if c not in articles.columns]
+    missing = [c for c in ("article_id", *REQUIRED_FIELDS) if c not in articles.columns]
     if missing:
         raise InputError(
             f"the articles table lacks the column(s) {', '.join(missing)}", problem="columns"
@@ -1395,11 +1404,16 @@ def find_mentions(
     gazetteer: pd.DataFrame | None = None,
     link_by: str | None = None,
 ) -> pd.DataFrame:
-    """Find the parks, places, organisations and persons named in titles and bodies.
+    """Find the parks, places, organisations and persons named in the articles.
+
+    Every text field of an article is read: ``kicker``, ``title``, ``subtitle``,
+    ``dateline`` (新华社北京11月13日电), ``body`` and ``byline``, so a name counts wherever
+    a reader sees it.
 
     Args:
         articles: the articles table, with at least ``article_id``, ``title`` and ``body``
-            (missing text is read as empty).
+            (missing text is read as empty; ``kicker``, ``subtitle``, ``dateline`` and
+            ``byline`` are read when present).
         kinds: keep only these kinds (``park``, ``company``, ``government``, ``research``,
             ``association``, ``place``, ``person``); all when ``None``. Every kind is still
             found, so context resolution does not depend on this choice.
@@ -1411,8 +1425,8 @@ def find_mentions(
             ``source``, so its tables do not depend on how inputs are batched.
 
     Returns:
-        One row per mention, ordered by article (table order), field (title first) and
-        start; ``(article_id, field, start)`` is unique:
+        One row per mention, ordered by article (table order), field (in the order
+        above) and start; ``(article_id, field, start)`` is unique:
 
         - ``article_id``: the article's id.
         - ``entity_id``: ``park:<park_id>``, ``place:<place_id>``, ``org:<canonical name>``
@@ -1424,7 +1438,8 @@ def find_mentions(
           committees of associations), ``place`` or ``person``.
         - ``surface``: the text as written; ``articles[field].str[start:end] == surface``.
         - ``start``, ``end``: character offsets into the field's string.
-        - ``field``: ``title`` or ``body``.
+        - ``field``: ``kicker``, ``title``, ``subtitle``, ``dateline``, ``body`` or
+          ``byline``.
         - ``sentence``: the sentence holding the mention (split at 。！？；!?; and newlines).
         - ``resolution``: how it was linked: parks ``official_name``, ``short_name``,
           ``alias``, ``district``, ``context`` (a bare 高新区 resolved from the article,
@@ -1493,11 +1508,9 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
     groups = articles[link_by].tolist() if link_by is not None else [None] * len(ids)
     n_fields = len(FIELDS)
     # every text, field by field within each article (title0, body0, title1, ...)
-    texts = [
-        "" if not isinstance(t, str) else t
-        for row in zip(*(articles[field].tolist() for field in FIELDS), strict=True)
-        for t in row
-    ]
+    none = [""] * len(ids)
+    columns = (articles[f].tolist() if f in articles.columns else none for f in FIELDS)
+    texts = ["" if not isinstance(t, str) else t for row in zip(*columns, strict=True) for t in row]
     joined = "\n".join(texts) + "\n"
     codes = _code_points(joined)
     keyed = rules.key(codes)
@@ -1529,8 +1542,11 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
             persons_a: set[str] = set()
             special_a = False
             for k in range(a * n_fields, (a + 1) * n_fields):
-                off = offsets[k]
                 text = texts[k]
+                if not text:
+                    cands_a.append([])
+                    continue
+                off = offsets[k]
                 cands, found, persons, has_special = scan(
                     text, keyed[off : off + len(text)], automaton
                 )
