@@ -1567,6 +1567,8 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
         ):
             for f, cands in enumerate(per_field):
                 text = texts[a * n_fields + f]
+                if not text:
+                    continue
                 if len(short):
                     for last, (length, payload) in short.iter(text):
                         cands.append((last - length + 1, last + 1, _P_SHORT, (payload,)))
@@ -1577,7 +1579,7 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
                         while at != -1:
                             cands.append((at, at + len(person), _P_PERSON + 1, parts))
                             at = text.find(person, at + 1)
-            chosen = [_select(cands) for cands in per_field]
+            chosen = [_select(cands) if cands else cands for cands in per_field]
             for f, kept in enumerate(chosen):
                 text = texts[a * n_fields + f]
                 if "、" in text:
