@@ -1061,6 +1061,16 @@ def test_names_in_every_field_of_the_headline_block_dateline_and_byline():
         assert arts[field].iloc[0][start:end] == surface
 
 
+def test_characters_the_segmenter_cannot_join_open_a_name():
+    # 前|海: two characters jieba leaves apart, a name it does not know
+    got = org_spans("前海管理局和前海党工委发布措施，前海合作区企业受益。")
+    assert got == [("前海管理局", "government"), ("前海党工委", "government")]
+    parks = find_mentions(arts("前海合作区企业受益。"))
+    assert parks.loc[parks["kind"] == "park", "surface"].tolist() == ["前海合作区"]
+    # a class, a pronoun or a verb before the suffix still names none
+    assert org_surfaces("该合作区和新的管理局都已成立。") == []
+
+
 def test_national_table_adds_bodies_companies_and_parties():
     got = org_spans("中央全面依法治国委员会召开会议，国铁集团发布数据，老挝人民革命党致电。")
     assert got == [

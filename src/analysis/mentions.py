@@ -1224,6 +1224,14 @@ class _Words:
                 proper_after = True
         if cut is None:
             cut = 0 if proper_after and at == 0 else None
+        if (
+            cut is None
+            and len(words) > 1
+            and len(words[0]) == 1
+            and len(words[1]) == 1
+            and all(self.kind_of(w) == 0 and self.tags.get(w) not in self.ACTS for w in words[:2])
+        ):
+            cut = 0  # 前|海|合作区: characters the segmenter could not join, a name it lacks
         if len(self._cache) > 200_000:
             self._cache.clear()
         self._cache[key] = cut
