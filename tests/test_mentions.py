@@ -1071,6 +1071,14 @@ def test_characters_the_segmenter_cannot_join_open_a_name():
     assert org_surfaces("该合作区和新的管理局都已成立。") == []
 
 
+def test_a_registered_name_before_a_legal_form_needs_no_proper_part():
+    # 东方 (a locative for the segmenter) and 证券: common words, a registered name all the same
+    got = org_surfaces("东方证券股份有限公司和民生证券股份有限公司发布公告。")
+    assert got == ["东方证券股份有限公司", "民生证券股份有限公司"]
+    # one common word, a verb or a pronoun before the form names none
+    assert org_surfaces("拟设立新材料有限公司，该有限公司由科技股份有限公司控股。") == []
+
+
 def test_national_table_adds_bodies_companies_and_parties():
     got = org_spans("中央全面依法治国委员会召开会议，国铁集团发布数据，老挝人民革命党致电。")
     assert got == [

@@ -152,6 +152,8 @@ _PARK_SHORT = {
 # park designations official enough that common words before them name one (航天经济开发区)
 # a sub-park after a park's name: a place and 园 (中关村科技园区|海淀园)
 _SUB_PARK = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:分园|园|片区)")
+# a company's legal form: the words before it are its registered name, proper or not
+_LEGAL_FORMS = ("有限公司", "有限责任公司")
 _PARK_OFFICIAL = ("经济开发区", "经济技术开发区", "高新技术产业开发区", "综合保税区")
 _QUOTE_OPEN = "“「『《"
 # lists of names (see _Rules.list_members): the kinds that make a list one of
@@ -589,6 +591,8 @@ class _Rules:
             cut = self.words.dictionary_org(core, text[s:e])
             if cut is not None and core[cut:] in self.generic_cores:
                 cut = None  # 商业银行: a class the dictionary lists
+            if cut is None and text.endswith(_LEGAL_FORMS, s, e):
+                cut = self.words.content_start(core)  # 东方证券|股份有限公司
         if cut is None:
             bridged = None if rule == "weak" else self._bridge(text, start, s, text[s:e])
             if bridged is None:
@@ -1092,6 +1096,21 @@ class _Words:
     def has_proper(self, text: str) -> bool:
         """Whether ``text`` holds a proper part (a place, a name, a rare word)."""
         return any(self.kind_of(w) == 1 for w in self._cut(text))
+
+    def content_start(self, core: str) -> int | None:
+        """Where the trailing run of content words of ``core`` begins (no verb, numeral,
+        measure, locative or function word; at least two words and four characters, its
+        last word no class attribute), or ``None``."""
+        words = self._cut(core)
+        if not words or words[-1] in self.class_attributes:
+            return None
+        at, n = len(core), 0
+        for word in reversed(words):
+            if self.kind_of(word) < 0 or self.tags.get(word) in ("v", "vn", "vd", "vi"):
+                break
+            at -= len(word)
+            n += 1
+        return at if n >= 2 and len(core) - at >= 4 else None
 
     def noun_start(self, core: str) -> int | None:
         """Where the trailing run of nouns of ``core`` begins (at least two characters),
