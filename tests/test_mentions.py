@@ -1079,6 +1079,11 @@ def test_a_registered_name_before_a_legal_form_needs_no_proper_part():
     assert org_surfaces("拟设立新材料有限公司，该有限公司由科技股份有限公司控股。") == []
 
 
+def test_more_domains_before_a_one_character_government_suffix():
+    got = org_surfaces("洋浦海事局、江苏省邮政管理局、福建省地震局和中央港澳办发布通知。")
+    assert got == ["洋浦海事局", "江苏省邮政管理局", "福建省地震局", "中央港澳办"]
+
+
 def test_national_table_adds_bodies_companies_and_parties():
     got = org_spans("中央全面依法治国委员会召开会议，国铁集团发布数据，老挝人民革命党致电。")
     assert got == [
