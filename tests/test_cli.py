@@ -1,4 +1,5 @@
-"""The command line names itself as it was called: ``yrd-analysis`` or ``python -m analysis``."""
+"""The command line: it names itself as it was called (``yrd-analysis`` or
+``python -m analysis``) and says what to do with a folder of tables given as input."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import cli
+from analysis import cli, config
 
 
 def test_help_names_the_installed_command(capsys):
@@ -32,3 +33,14 @@ def test_console_script_help():
     done = subprocess.run([str(script), "report", "--help"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("usage: yrd-analysis report ")
+
+
+def test_a_folder_of_tables_given_as_input_is_a_clear_error(tmp_path, capsys):
+    out = tmp_path / "tables"
+    assert cli.main(["build", str(config.RAW_DIR), "--out", str(out), "--no-progress"]) == 0
+    capsys.readouterr()
+    # the analyst gives the tables' folder where the inputs go (report OUT instead of
+    # report INPUTS --out OUT): one line naming the folder and what to do
+    assert cli.main(["report", str(out), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert str(out) in err and "--out" in err and "Traceback" not in err

@@ -166,6 +166,19 @@ def _manifest_digest(out_dir: Path) -> str | None:
         return None
 
 
+def _tables_folder(path: str) -> bool:
+    """Whether ``path`` is a folder of tables this tool wrote (its ``manifest.json``), not
+    a folder of inputs."""
+    import json
+
+    manifest = Path(path) / "manifest.json"
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and {"inputs", "loaded", "settings"} <= data.keys()
+
+
 def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
     """Run the command line; returns the exit code: 0 when done, 1 when no input could
     be read, 2 for a bad input with ``--strict``, a missing input path or a bad option,
@@ -201,6 +214,14 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    for path in args.inputs or ():
+        if _tables_folder(path):
+            print(
+                f"error: {path} holds the tables of a build (manifest.json), not inputs: "
+                "give the files or folders to read, and this folder as --out",
+                file=sys.stderr,
+            )
+            return 2
     try:
         result = build(
             args.inputs or None,
