@@ -448,6 +448,13 @@ def test_a_day_of_the_month_alone_dates_an_event(issue, body, dates):
     assert [d.date().isoformat() for d in counted.date] == dates
 
 
+def test_a_day_alone_is_a_day_up_to_the_issue_not_the_articles_own_date():
+    # a report dated the 22nd in a paper of the 23rd: 23日 is that day, not October's
+    arts = _article(day="2025-11-22", issue="2025-11-23", body="23日下午,宣讲团到东海产业园调研。")
+    (ev,) = find_events(arts, _mentions(arts, [])).itertuples()
+    assert ev.date == pd.Timestamp("2025-11-23")
+
+
 def test_a_named_event_named_again_without_a_date_is_the_same_event():
     arts = _article(
         day="2025-11-23",

@@ -1527,6 +1527,9 @@ class _Event:
 class _Extractor:
     def __init__(self, lex: Lexicon):
         self.lex = lex
+        # the issue's date of the article being read (its own date when it has none): a
+        # day of the month alone (23日下午，…) is a day up to it
+        self.issue: pd.Timestamp | None = None
         self.place_re, self.place_table = _places()
         self.cities = frozenset(self.place_table.values())
         breaks = _clause_break_chars()
@@ -1904,7 +1907,7 @@ class _Extractor:
                     found = self._earlier_date(text, s_lo, ref)
                     if found is None and ref is not None:  # (21日，…。当日，…)
                         days = list(_DAY_ONLY.finditer(text, max(0, s_lo - 300), s_lo))
-                        found = _day_of(days[-1], ref) if days else None
+                        found = _day_of(days[-1], self.issue or ref) if days else None
                     if found is not None:
                         date, date_source = found, "sentence"
                         rules.append(f"date:{m.group('rel')}")
@@ -1913,7 +1916,7 @@ class _Extractor:
                     if resolved is not None:
                         date, date_source = resolved, "sentence"
             elif day_only is not None:
-                resolved = _day_of(day_only, ref)
+                resolved = _day_of(day_only, self.issue or ref)
                 if resolved is not None:
                     date, date_source = resolved, "sentence"
                     rules.append(f"date:{day_only.group(0)}")
@@ -2419,6 +2422,7 @@ def _extract(articles: pd.DataFrame, mentions: pd.DataFrame | None, lex: Lexicon
         for k, i in enumerate(batch):
             aid = aids[i]
             ref = dates[i] or issues[i]
+            extractor.issue = issues[i] or ref  # (a day alone is a day up to the issue's)
             m = grouped.get(aid, _NO_MENTIONS)
             # (the article's title and body are texts 2k and 2k + 1 of the batch)
             found = extractor.field_events(aid, "title", titles[i], folded, 2 * k, ref, ref, m)
