@@ -331,6 +331,15 @@ def test_negated_events_are_not_counted():
     assert (ev.status == "negated").all() and not ev.counted.any()
 
 
+@pytest.mark.parametrize(
+    "body",
+    ["东海组织16日表示，拒绝在当地设立任何外国基地。", "多国反对在该海域设立军事基地。"],
+)
+def test_a_refused_or_opposed_founding_is_negated(body):
+    ev = find_events(_article(body=body), pd.DataFrame())
+    assert list(ev.status) == ["negated"] and not ev.counted.any()
+
+
 def test_future_event_with_date_place_and_name():
     arts = _article(body="第三届长三角科技创新峰会将于10月20日在苏州召开。")
     (ev,) = find_events(arts, _mentions(arts, [])).itertuples()
