@@ -340,6 +340,18 @@ def test_a_refused_or_opposed_founding_is_negated(body):
     assert list(ev.status) == ["negated"] and not ev.counted.any()
 
 
+def test_a_fair_by_its_short_name_and_edition_is_not_another_meeting():
+    arts = _article(
+        day="2025-11-05",
+        body="第八届进博会今天在上海开幕。在不久前举行的东海经济组织第三次领导人会议上，各方达成共识。"
+        "与此同时，第九届进博会的筹备工作已经全面铺开。",
+    )
+    counted = find_events(arts, _mentions(arts, []))
+    counted = counted[counted.counted]
+    # the fair and the leaders' meeting, each by its name; the next fair is in preparation
+    assert list(counted.name) == ["第八届进博会", "东海经济组织第三次领导人会议"]
+
+
 def test_future_event_with_date_place_and_name():
     arts = _article(body="第三届长三角科技创新峰会将于10月20日在苏州召开。")
     (ev,) = find_events(arts, _mentions(arts, [])).itertuples()

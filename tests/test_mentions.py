@@ -968,6 +968,11 @@ def test_no_count_or_dateline_inside_a_name(text, expected):
     assert org_surfaces(text) == expected
 
 
+def test_a_web_pages_date_is_no_part_of_a_name():
+    # a page's related links: 2025-12-02外交部介绍…
+    assert org_surfaces("新闻链接 2025-12-02外交部介绍访华有关安排") == ["外交部"]
+
+
 def test_the_capital_is_a_proper_part():
     assert org_surfaces("首都规划建设委员会召开全体会议。") == ["首都规划建设委员会"]
 

@@ -1236,6 +1236,10 @@ def _not_a_happening(sentence: str, etype: str, lo: int, start: int, end: int, h
     )
 
 
+# a fair's edition right before its short name (第八届|进博会, 2025年|服贸会)
+_EDITION = re.compile(r"(?:第[0-9一二三四五六七八九十百]+届|(?:19|20)[0-9]{2}年?)$")
+
+
 def _named(ctx: _SentenceContext, lex: Lexicon, etype: str, start: int, end: int, c_lo: int) -> str:
     """The name a ``named`` noun at [start, end) carries: the text from the last name
     stop of its clause (which starts at ``c_lo``) to its end, when that says more than
@@ -1708,6 +1712,10 @@ class _Extractor:
                     rule = f"named:{word}"
                 else:
                     rule = f"{kind}:{word}"
+                    if etype == "meeting" and word.endswith("会"):
+                        # a fair's short name with its edition is its name (第八届进博会)
+                        edition = _EDITION.search(sentence, max(lo, h_start - 12), h_start)
+                        own = edition.group(0) + word if edition is not None else ""
                 if (
                     etype == "launch"
                     and word in _INTO_SERVICE

@@ -117,6 +117,7 @@ _LEADING_DATE = re.compile(r"^(?:[0-9０-９]+[年月日号])+")
 # a count, an amount or a date in figures: no name holds one (34项, 5亿元, 2026年)
 _COUNT_INSIDE = re.compile(
     r"[0-9０-９]+(?:[.．][0-9０-９]+)?[项个家名位批条只件次种座亿万元吨年月日号%％]"
+    r"|(?:19|20)[0-9]{2}[-/.][0-9]{1,2}[-/.][0-9]{1,2}"  # (a web page's date: 2025-12-02)
 )
 _SENTENCE_LUT = np.zeros(0x110000, dtype=bool)  # the characters that end a sentence
 _SENTENCE_LUT[[ord(ch) for ch in "。！？!?；;\n"]] = True
