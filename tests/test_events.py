@@ -352,6 +352,20 @@ def test_a_fair_by_its_short_name_and_edition_is_not_another_meeting():
     assert list(counted.name) == ["第八届进博会", "东海经济组织第三次领导人会议"]
 
 
+@pytest.mark.parametrize(
+    ("body", "n"),
+    [
+        ("我国目前已签署91个司法协助条约。", 0),
+        ("园区累计签约项目120个，总投资超500亿元。", 0),
+        # a release of a running total is a release
+        ("截至10月底全国累计发电装机容量同比增长17.3%，国家能源局今天发布数据。", 1),
+    ],
+)
+def test_a_running_total_or_tally_so_far_is_no_happening(body, n):
+    ev = find_events(_article(day="2025-11-24", body=body), pd.DataFrame())
+    assert int(ev.counted.sum()) == n
+
+
 def test_future_event_with_date_place_and_name():
     arts = _article(body="第三届长三角科技创新峰会将于10月20日在苏州召开。")
     (ev,) = find_events(arts, _mentions(arts, [])).itertuples()
