@@ -366,6 +366,19 @@ def test_a_running_total_or_tally_so_far_is_no_happening(body, n):
     assert int(ev.counted.sum()) == n
 
 
+@pytest.mark.parametrize(
+    ("body", "n"),
+    [
+        ("东海城际铁路东山隧道今天顺利贯通。", 1),
+        ("确保上下贯通、执行有力。", 0),
+        ("构建协同贯通的育人体系。", 0),
+    ],
+)
+def test_a_break_through_needs_a_line_or_a_work(body, n):
+    ev = find_events(_article(day="2025-11-24", body=body), pd.DataFrame())
+    assert int((ev.counted & (ev.type == "project")).sum()) == n
+
+
 def test_future_event_with_date_place_and_name():
     arts = _article(body="第三届长三角科技创新峰会将于10月20日在苏州召开。")
     (ev,) = find_events(arts, _mentions(arts, [])).itertuples()

@@ -1204,7 +1204,8 @@ def _not_a_happening(sentence: str, etype: str, lo: int, start: int, end: int, h
     subject is many: 多地在社区设立…), a time after it (开通后, 开通以来, 开通运营满四年,
     签署之日),
     or (for types that statistics count) a count after it, unless the clause sets it at
-    one occasion (现场集中签约项目20个)."""
+    one occasion (现场集中签约项目20个); a 贯通 without a line, tunnel or work in its
+    clause is a figure of speech."""
     if _ANNIVERSARY.match(sentence, end, min(hi, end + 8)):
         return True
     if etype == "meeting" and _CITED.match(sentence, end, hi) is not None:
@@ -1214,6 +1215,12 @@ def _not_a_happening(sentence: str, etype: str, lo: int, start: int, end: int, h
         or _AMOUNT_BEFORE.search(sentence, max(lo, start - 3), start) is not None
     ):
         return True  # a sum invested (总投资575亿元, 完成投资超千亿), no one happening
+    if (
+        etype == "project"
+        and sentence.startswith("贯通", start)
+        and _INFRASTRUCTURE.search(sentence, lo, hi) is None
+    ):
+        return True  # 正风肃纪反腐相贯通: joined up, no tunnel or line broken through
     if etype == "visit" and (
         _REPORTER.search(sentence, max(lo, start - 8), start) is not None
         or (sentence[start:end] in _ARRIVING and _SETTLING.match(sentence, end, hi) is not None)
