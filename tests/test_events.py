@@ -340,6 +340,19 @@ def test_a_refused_or_opposed_founding_is_negated(body):
     assert list(ev.status) == ["negated"] and not ev.counted.any()
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "决议草案寻求安理会授权在该地区设立过渡机构。",
+        "双方谋划签署新一轮合作框架协议。",
+        "条例鼓励市、县依法成立志愿服务联合会。",
+    ],
+)
+def test_a_founding_or_signing_sought_planned_or_encouraged_is_future(body):
+    ev = find_events(_article(body=body), pd.DataFrame())
+    assert list(ev.status) == ["future"] and not ev.counted.any()
+
+
 def test_a_fair_by_its_short_name_and_edition_is_not_another_meeting():
     arts = _article(
         day="2025-11-05",
