@@ -392,6 +392,14 @@ def test_a_break_through_needs_a_line_or_a_work(body, n):
     assert int((ev.counted & (ev.type == "project")).sum()) == n
 
 
+def test_ten_thousand_job_fairs_are_a_tally_not_one_fair():
+    ev = find_events(
+        _article(day="2025-11-20", body="两个多月里，1万多场招聘会提供岗位超过700万个。"),
+        pd.DataFrame(),
+    )
+    assert not ev.counted.any()
+
+
 def test_future_event_with_date_place_and_name():
     arts = _article(body="第三届长三角科技创新峰会将于10月20日在苏州召开。")
     (ev,) = find_events(arts, _mentions(arts, [])).itertuples()

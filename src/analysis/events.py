@@ -1143,7 +1143,8 @@ _INFRASTRUCTURE = re.compile(
 _ABSORBED_BY = {"release": "launch", "unveiling": "establishment"}
 # a named noun counted or qualified by a class word is no name (多场分论坛, 各类座谈会)
 _COUNTED = re.compile(
-    r"^(?:多|各|数|几|若干|系列|一系列|\d+|[一二三四五六七八九十两]+)\s*(?:场|个|类|种|批|项|次)?"
+    r"^(?:多|各|数|几|若干|系列|一系列|(?:\d+|[一二三四五六七八九十两]+)[万千百]?[多余]?)"
+    r"\s*(?:场|个|类|种|批|项|次)?"
     r"(?:平行|专题|配套|系列)?(?:分)?(?:会议|论坛|大会|峰会|座谈会|研讨会|交流会|推介会|洽谈会"
     r"|对接会|招聘会|吹风会|展览会|博览会|年会|全会)$"
 )
