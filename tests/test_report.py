@@ -284,8 +284,8 @@ def test_command_line_report_writes_every_figure_workbook_and_html(tmp_path, cap
         "wordcloud",
     } <= set(pngs)
     for stem in pngs:
-        for ext in ("svg", "pdf"):
-            assert (figures / f"{stem}.{ext}").stat().st_size > 1000
+        assert (figures / f"{stem}.svg").stat().st_size > 1000
+        assert not (figures / f"{stem}.pdf").exists()  # PDF on request (--formats)
     html_text = (figures / "report.html").read_text(encoding="utf-8")
     assert html_text.count("data:image/png;base64,") >= len(pngs)
     assert "康明斯与卓品智能在锡成立合资公司" in html_text
@@ -589,9 +589,50 @@ def test_report_rerun_rewrites_only_what_changed(tmp_path):
     mentions.loc[orgs, "name"] = mentions.loc[orgs, "name"] + "（改）"
     changed = run({**tables, "mentions": mentions})
     rewritten = {n for n in first if changed[n] != first[n]}
-    assert {"org_mentions.png", "org_mentions.svg", "org_mentions.pdf"} <= rewritten
+    assert {"org_mentions.png", "org_mentions.svg"} <= rewritten
     assert not any(n.startswith(("event_timeline", "keywords", "wordcloud")) for n in rewritten)
     assert {"tables.xlsx", "report.html"} <= rewritten  # their inputs changed too
+
+
+def test_report_writes_pdfs_on_request_and_drops_them_when_redrawn_without(tmp_path):
+    from . import _corpus as C
+
+    tables = C.tables(40)
+    fig_dir = tmp_path / "fig"
+    kw = {"figures_dir": fig_dir, "processed_dir": tmp_path / "tab"}
+    report.build_report(tables, formats=("pdf", "svg"), **kw)  # (PNG always)
+    pdfs = sorted(p.stem for p in fig_dir.glob("*.pdf"))
+    assert pdfs and pdfs == sorted(p.stem for p in fig_dir.glob("*.png"))
+    assert all((fig_dir / f"{n}.pdf").read_bytes().startswith(b"%PDF") for n in pdfs)
+    # the same figures without PDF: kept (same numbers); a figure drawn again loses its
+    # PDF, which would show the older numbers
+    report.build_report(tables, **kw)
+    assert sorted(p.stem for p in fig_dir.glob("*.pdf")) == pdfs
+    mentions = tables["mentions"].copy()
+    orgs = mentions["kind"] == "research"
+    mentions.loc[orgs, "name"] = mentions.loc[orgs, "name"] + "（改）"
+    report.build_report({**tables, "mentions": mentions}, **kw)
+    assert not (fig_dir / "org_mentions.pdf").exists()
+    assert (fig_dir / "keywords.pdf").is_file()
+
+
+def test_figure_formats_are_checked_and_ordered():
+    assert report.figure_formats("svg,PDF") == ("png", "svg", "pdf")
+    assert report.figure_formats(["png"]) == ("png",)
+    assert report.figure_formats("") == ("png",)
+    with pytest.raises(ValueError, match="gif"):
+        report.figure_formats("png,gif")
+
+
+def test_command_line_formats_option():
+    from analysis import cli
+
+    args = cli._parser().parse_args(["report"])
+    assert args.formats == report.FIGURE_FORMATS == ("png", "svg")
+    args = cli._parser().parse_args(["report", "--formats", "png,svg,pdf"])
+    assert args.formats == ("png", "svg", "pdf")
+    with pytest.raises(SystemExit):
+        cli._parser().parse_args(["report", "--formats", "png,gif"])
 
 
 def test_report_with_the_same_inputs_key_computes_nothing(tmp_path, monkeypatch):
