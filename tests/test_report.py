@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 import shutil
 import subprocess
 import tempfile
@@ -645,9 +646,32 @@ def test_report_with_the_same_inputs_key_computes_nothing(tmp_path, monkeypatch)
     assert report.build_report(tables, **kw) == tmp_path / "f" / "report.html"
 
 
-def test_font_subset_is_kept_for_the_next_page_with_the_same_characters(tmp_path, monkeypatch):
-    from fontTools import subset
+def test_font_subset_has_the_fonts_own_outlines_of_the_characters_only():
+    from fontTools.pens.recordingPen import RecordingPen
+    from fontTools.ttLib import TTFont
 
+    from analysis import fonts
+
+    font = fonts.ensure_font()
+    chars = set("无锡高新区签约仪式，Ab1")
+    data = report._subset_font(font.path, font.index, chars)
+    full = TTFont(font.path, fontNumber=font.index, lazy=True)
+    part = TTFont(io.BytesIO(data))
+    assert len(data) < os.path.getsize(font.path) / 20
+    assert {chr(c) for c in part.getBestCmap()} == chars
+    assert part.getGlyphOrder()[0] == ".notdef"
+    assert part["name"].getDebugName(1) == full["name"].getDebugName(1)  # the family
+
+    def outline(tt, ch):
+        pen = RecordingPen()
+        tt.getGlyphSet()[tt.getBestCmap()[ord(ch)]].draw(pen)
+        return pen.value
+
+    for ch in chars:
+        assert outline(part, ch) == outline(full, ch), ch
+
+
+def test_font_subset_is_kept_for_the_next_page_with_the_same_characters(tmp_path, monkeypatch):
     cache = tmp_path / "figures" / ".report_font.css"
     first = report._font_face("<p>无锡高新区签约仪式</p>", cache)
     assert first.startswith("@font-face") and cache.is_file()
@@ -655,7 +679,7 @@ def test_font_subset_is_kept_for_the_next_page_with_the_same_characters(tmp_path
     def no_subset(*args, **kwargs):
         raise AssertionError("subset again")
 
-    monkeypatch.setattr(subset.Subsetter, "subset", no_subset)
+    monkeypatch.setattr(report, "_subset_font", no_subset)
     # the same characters in another order and markup: read back, not subset again
     assert report._font_face("<div>签约仪式 无锡高新区</div>", cache) == first
     # a new character: subset again (here it fails, and the page falls back to no font)
