@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -634,6 +635,40 @@ def test_command_line_formats_option():
     assert args.formats == ("png", "svg", "pdf")
     with pytest.raises(SystemExit):
         cli._parser().parse_args(["report", "--formats", "png,gif"])
+
+
+def test_the_builds_term_counts_give_the_same_keywords_word_cloud_and_report(tmp_path):
+    """The report's keywords from the build's term counts (``terms.arrow``), without
+    reading the tokens: the same numbers, figures, sheets and page as from the tokens."""
+    from analysis.keyterms import TermCounts
+
+    from . import _corpus as C
+
+    tables = C.tables(60)
+    tokens = tables["tokens"]
+    content = TermCounts.from_tokens(tokens["tokens"]).content()
+    terms = TermCounts.from_arrow(content.to_arrow(tokens["article_id"]))
+    with_terms = {**tables, "terms": terms}
+    for by in ("park", "month", "article"):
+        expected = report.keyword_table(tables, by)
+        assert len(expected) and expected.attrs["by"] == by
+        pd.testing.assert_frame_equal(report.keyword_table(with_terms, by), expected)
+    expected = report.distinctive_words(tables)
+    assert len(expected)
+    pd.testing.assert_frame_equal(report.distinctive_words(with_terms), expected)
+    parks = tables["mentions"].query("kind == 'park'")["entity_id"].value_counts().index[:2]
+    assert [p["keywords"] for p in report.park_profiles(with_terms, list(parks))] == [
+        p["keywords"] for p in report.park_profiles(tables, list(parks))
+    ]
+
+    def state(name, tables, **kw):
+        folder = tmp_path / name
+        report.build_report(tables, figures_dir=folder, processed_dir=folder, **kw)
+        return json.loads((folder / "report_state.json").read_text(encoding="utf-8"))
+
+    no_tokens = {k: v for k, v in tables.items() if k != "tokens"}
+    old, new = state("tokens", tables), state("terms", no_tokens, terms=terms)
+    assert new == old and set(old["figures"]) >= {"keywords", "wordcloud"}
 
 
 def test_report_with_the_same_inputs_key_computes_nothing(tmp_path, monkeypatch):

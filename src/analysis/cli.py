@@ -295,6 +295,7 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
                 stats=stats,
                 keep_duplicates=args.keep_duplicates,
                 formats=args.formats,
+                terms=out_dir,  # the build's term counts, for the keywords
             )
             if line := stats.summary("tables.xlsx and report.html"):
                 print(line)

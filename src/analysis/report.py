@@ -252,6 +252,7 @@ def keyword_table(
     columns = ["group", "keyword", "score", "rank", "n_docs"]
     if articles is None or articles.empty:
         return pd.DataFrame(columns=columns)
+    terms = _article_terms(tables, articles)
     from analysis.select import _article_dates
 
     months = _article_dates(articles).dt.strftime("%Y-%m")
@@ -271,7 +272,7 @@ def keyword_table(
             by = "article"
     if by not in ("park", "month", "article"):
         raise ValueError(f"keywords_by must be auto, park, month or article, not {by!r}")
-    if by == "article" or tokens is None:
+    if by == "article" or (tokens is None and terms is None):
         out = _keywords_by_article(tables, articles, top, max_groups)
         out.attrs["by"] = "article"
         return out
@@ -286,7 +287,14 @@ def keyword_table(
         out = _keywords_by_article(tables, articles, top, max_groups)
         out.attrs["by"] = "article"
         return out
-    table = keyterms.keywords(articles, by=labels, tokens=tokens, method="log_odds", top=top)
+    table = keyterms.keywords(
+        articles,
+        by=labels,
+        tokens=tokens if terms is None else None,
+        terms=terms,
+        method="log_odds",
+        top=top,
+    )
     table = table[table["group"].isin(shown)]
     table = table.assign(group=pd.Categorical(table["group"], categories=shown, ordered=True))
     table = table.sort_values(["group", "rank"], kind="stable")
@@ -294,6 +302,30 @@ def keyword_table(
     out = table[columns].reset_index(drop=True)
     out.attrs["by"] = by
     return out
+
+
+def _article_terms(tables: Mapping, articles: pd.DataFrame):
+    """The build's term counts (``tables["terms"]``, :func:`analysis.load_term_counts`)
+    of ``articles``, row for row; None without them or when they lack an article (the
+    tokens are counted then)."""
+    terms = tables.get("terms")
+    if terms is None or getattr(terms, "ids", None) is None:
+        return None
+    known = pd.Index(terms.ids)
+    if not known.is_unique:
+        return None
+    rows = known.get_indexer(articles["article_id"].astype(str))
+    if (rows < 0).any():
+        logger.info("the term counts lack %d article(s): counting the tokens", (rows < 0).sum())
+        return None
+    return terms.take(rows)
+
+
+def _covers(terms, articles: pd.DataFrame | None) -> bool:
+    """Whether the term counts have a row for every article."""
+    if articles is None or getattr(terms, "ids", None) is None:
+        return False
+    return bool(articles["article_id"].astype(str).isin(set(terms.ids)).all())
 
 
 def _keywords_by_article(tables, articles: pd.DataFrame, top: int, max_groups: int) -> pd.DataFrame:
@@ -356,19 +388,32 @@ def distinctive_words(
     if articles is None or articles.empty:
         return pd.DataFrame(columns=columns)
     ids = articles["article_id"]
+    terms = _article_terms(tables, articles)
     if keywords is not None and len(keywords) and keywords["group"].isin(set(ids)).all():
         first = duplicate_of(articles)
         best = keywords[(keywords["rank"] <= per_article) & keywords["group"].isin(set(first))]
         best = best[best["group"].map(first).eq(best["group"])]
         counts = best.groupby("keyword").size().rename("n_docs").reset_index()
         counts = counts[counts["n_docs"] >= min(2, counts["n_docs"].max() if len(counts) else 1)]
-        counts["score"] = counts["n_docs"] * _corpus_idf(counts["keyword"], tokens, first)
+        idf = (
+            _corpus_idf(counts["keyword"], tokens, first)
+            if terms is None
+            else _terms_idf(counts["keyword"], terms, first)
+        )
+        counts["score"] = counts["n_docs"] * idf
         counts = counts.sort_values(["score", "keyword"], ascending=[False, True], kind="stable")
         return counts.head(top)[columns].reset_index(drop=True)
-    if tokens is None:
+    if tokens is None and terms is None:
         return pd.DataFrame(columns=columns)
     group = pd.Series("all", index=articles.index, name="all")
-    table = keyterms.keywords(articles, by=group, tokens=tokens, method="tfidf", top=top)
+    table = keyterms.keywords(
+        articles,
+        by=group,
+        tokens=tokens if terms is None else None,
+        terms=terms,
+        method="tfidf",
+        top=top,
+    )
     return table[columns].reset_index(drop=True)
 
 
@@ -394,6 +439,25 @@ def _corpus_idf(words: pd.Series, tokens: pd.DataFrame | None, first: pd.Series)
     pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs
     df = np.bincount(pairs % len(vocabulary), minlength=len(vocabulary))
     n = max(len(kept), 1)
+    return np.log((n + 1) / (df + 1)) + 1e-9
+
+
+def _terms_idf(words: pd.Series, terms, first: pd.Series) -> np.ndarray:
+    """:func:`_corpus_idf` from the build's term counts of the articles (the words are
+    keywords, so content tokens: the counts hold every article that has them)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(words):
+        return np.ones(len(words))
+    rows = np.flatnonzero(pd.Index(terms.ids).isin(set(first)))
+    counts = terms.counts[rows]
+    per_term = np.bincount(counts.indices, minlength=counts.shape[1])  # articles per term
+    at = pc.index_in(pa.array(words.astype(str).tolist(), pa.string()), value_set=terms.vocabulary)
+    found = pc.is_valid(at).to_numpy(zero_copy_only=False)
+    df = np.zeros(len(words), dtype=np.int64)
+    df[found] = per_term[pc.drop_null(at).to_numpy()]
+    n = max(len(rows), 1)
     return np.log((n + 1) / (df + 1)) + 1e-9
 
 
@@ -447,9 +511,10 @@ def figure_tables(
             articles=articles,
         )
         out["co_mentions"] = plots.co_mention_table(mentions, articles=articles)
-    if articles is not None and (tokens is not None or _usable(tables, "keywords") is not None):
+    words = tokens is not None or tables.get("terms") is not None
+    if articles is not None and (words or _usable(tables, "keywords") is not None):
         out["keywords"] = keyword_table(tables, keywords_by)
-    if articles is not None and (tokens is not None or _usable(tables, "keywords") is not None):
+    if articles is not None and (words or _usable(tables, "keywords") is not None):
         out["wordcloud"] = distinctive_words(tables)
     if articles is not None:
         out["article_lengths"] = _lengths_table(articles)
@@ -1084,12 +1149,19 @@ def park_profiles(
             .head(n_orgs)[["name", "kind", "n_articles"]]
         )
         words: list[str] = []
-        if tokens is not None and len(own):
+        terms = _article_terms(tables, own) if len(own) else None
+        if (tokens is not None or terms is not None) and len(own):
             from analysis.keyterms import keywords
 
             group = pd.Series("park", index=own.index)
             try:
-                top = keywords(own, by=group, tokens=tokens, top=n_keywords)
+                top = keywords(
+                    own,
+                    by=group,
+                    tokens=tokens if terms is None else None,
+                    terms=terms,
+                    top=n_keywords,
+                )
                 words = top["keyword"].astype(str).tolist()
             except Exception as error:  # a profile without keywords is still useful
                 logger.warning("keywords of %s: %s", park, error)
@@ -1820,6 +1892,7 @@ def build_report(
     stats: ExportStats | None = None,
     keep_duplicates: bool = False,
     formats: Sequence[str] = FIGURE_FORMATS,
+    terms=None,
 ) -> Path:
     """Every figure (PNG and SVG; PDF too on request), an Excel workbook of the tables
     and the HTML report.
@@ -1854,6 +1927,10 @@ def build_report(
         formats: the figures' files (:data:`FIGURE_FORMATS`, PNG and SVG, by default;
             add ``"pdf"`` for print). The page embeds the PNGs, so ``"png"`` is always
             written.
+        terms: the build's term counts of the articles
+            (:func:`analysis.load_term_counts`), or the build's folder to read them
+            from when something changed: the keywords and the word cloud then do not
+            count the tokens again (the same figures). None: counted from the tokens.
 
     Returns:
         The path of ``report.html``.
@@ -1878,7 +1955,16 @@ def build_report(
     if run_key and state.get("run") == run_key and outputs_exist:
         logger.info("report: nothing changed since the last run")
         return html_path
+    if isinstance(terms, str | os.PathLike):
+        from analysis.publish import load_term_counts
+
+        terms = load_term_counts(terms)
+    if terms is not None and _covers(terms, _usable(tables, "articles")):
+        # the keywords count from the terms: the tokens table (the largest) is not read
+        tables = {name: tables[name] for name in tables if name != "tokens"}
     tables = focus_tables(tables, focus, keep_duplicates=keep_duplicates)
+    if terms is not None:
+        tables["terms"] = terms
     if _usable(tables, "events") is not None:  # linked once for every chart and table
         tables = {**tables, "events": plots.linked_events(tables["events"])}
     selection = tables["articles"].attrs.get("selection", {}) if "articles" in tables else {}
