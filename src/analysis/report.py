@@ -1029,15 +1029,19 @@ def _articles_html(
             if "date" in shown.columns and pd.api.types.is_datetime64_any_dtype(shown["date"])
             else None
         )
-        for i, art in enumerate(shown.to_dict("records")):  # iterrows: 10x slower
+        # the columns shown only (not the bodies); records: iterrows is 10x slower
+        used = ["article_id", "title", "subtitle", "date", "paper", "page", "source", "url"]
+        records = shown[[c for c in used if c in shown.columns]].to_dict("records")
+        for i, art in enumerate(records):
             seen.add(art["article_id"])
+            page, source = _esc(art.get("page")), _esc(art.get("source"))
             meta = " · ".join(
                 part
                 for part in (
                     dates[i] if dates is not None else _date(art.get("date")),
                     _esc(art.get("paper")),
-                    f"{t['page']} {_esc(art.get('page'))}" if _esc(art.get("page")) else "",
-                    f"{t['source']}: {_esc(art.get('source'))}" if _esc(art.get("source")) else "",
+                    f"{t['page']} {page}" if page else "",
+                    f"{t['source']}: {source}" if source else "",
                 )
                 if part
             )
