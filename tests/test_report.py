@@ -539,6 +539,30 @@ def test_workbook_rows_made_as_xml_read_back_as_written(tmp_path):
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:E6"
 
 
+def test_workbook_text_cells_made_as_xml_are_xlsxwriters_own(tmp_path):
+    """Texts with white space at an end (Unicode's too), escapes, control characters
+    and beyond a cell's limit: the cells' XML is what XlsxWriter writes itself."""
+    import re
+    import zipfile
+
+    texts = [
+        " 前后 ", "\u3000全角空格", "尾\xa0", "\n", "a\tb", "A&B <园区>", "_x0041_", "控\x1b制",
+        "末\x0b", "\ufffe", "长" * 20000, "😀" * 17000, "x" * 16384, None, "普通",
+    ]  # fmt: skip
+    frame = pd.DataFrame({"t": pd.Series(texts, dtype="str")})
+    mixed = frame.assign(mixed=pd.Series([1, "a"] * 7 + [None], dtype=object))
+
+    def cells(path):
+        with zipfile.ZipFile(path) as book:
+            xml = book.read("xl/worksheets/sheet2.xml").decode("utf-8")
+        return re.findall(r'<c r="A(?:[2-9]|\d\d+)".*?</c>', xml, flags=re.S)
+
+    fast = cells(report.write_workbook({"表": frame}, tmp_path / "fast.xlsx"))
+    slow = cells(report.write_workbook({"表": mixed}, tmp_path / "slow.xlsx"))
+    assert len(fast) == len(texts) - 1 and fast == slow
+    assert sum('xml:space="preserve"' in c for c in fast) == 4
+
+
 def test_workbook_leaves_out_a_table_too_long_for_a_sheet(tmp_path):
     import openpyxl
 
