@@ -738,6 +738,18 @@ def plot_org_mentions(
     return draw_ranking(ranking, count=count, top=top, by_kind=True, lang=lang, ax=ax)
 
 
+def _entities_by_article(mentions: pd.DataFrame) -> list[list]:
+    """The ``entity_id`` of the mentions of each article, articles in ``article_id``
+    order (as ``groupby("article_id")`` yields them, without a Series per article)."""
+    codes, _ = pd.factorize(mentions["article_id"], sort=True)
+    present = codes >= 0  # (no article id: in no group)
+    codes = codes[present]
+    order = np.argsort(codes, kind="stable")
+    entities = mentions["entity_id"].to_numpy(dtype=object, na_value=None)[present][order]
+    starts = np.flatnonzero(np.diff(codes[order])) + 1
+    return [part.tolist() for part in np.split(entities, starts)] if len(codes) else []
+
+
 def co_mention_table(
     mentions: pd.DataFrame,
     *,
@@ -783,7 +795,7 @@ def co_mention_table(
     n_articles = df["entity_id"].value_counts()
     keep = set(n_articles.sort_values(ascending=False, kind="stable").index[:top])
     pairs: Counter[tuple[str, str]] = Counter()
-    for _, ids in df[df["entity_id"].isin(keep)].groupby("article_id")["entity_id"]:
+    for ids in _entities_by_article(df[df["entity_id"].isin(keep)]):
         ids = sorted(set(ids))
         if len(ids) <= max_per_article:
             pairs.update(itertools.combinations(ids, 2))
