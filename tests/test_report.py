@@ -764,3 +764,26 @@ def test_a_report_links_its_events_once(tables, tmp_path, monkeypatch):
     )
     assert len(calls) == 1
     assert (tmp_path / "f" / "event_timeline.png").is_file()
+
+
+def test_a_report_makes_its_event_table_once_for_the_workbook_and_the_page(
+    tables, tmp_path, monkeypatch
+):
+    calls = []
+    real = report.event_table
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(report, "event_table", counting)
+    page = report.build_report(tables, figures_dir=tmp_path / "f", processed_dir=tmp_path / "p")
+    assert len(calls) == 1
+    shown = real(tables["events"], tables["articles"], tables["mentions"])
+    assert len(shown) and _esc_in(page, shown["name"].iloc[0])
+
+
+def _esc_in(page: Path, text: str) -> bool:
+    import html
+
+    return html.escape(text) in page.read_text(encoding="utf-8")

@@ -985,11 +985,17 @@ def event_table(
 
 
 def _events_html(
-    tables: Mapping[str, pd.DataFrame | None], t: dict[str, str], n: int, lang: str
+    tables: Mapping[str, pd.DataFrame | None],
+    t: dict[str, str],
+    n: int,
+    lang: str,
+    table: pd.DataFrame | None = None,
 ) -> tuple[str, list[str]]:
-    """The event table (counted root events, latest first) and the article ids it links to."""
-    events = _usable(tables, "events")
-    table = event_table(events, _usable(tables, "articles"), _usable(tables, "mentions"), lang=lang)
+    """The event table (counted root events, latest first; ``table`` when made already)
+    and the article ids it links to."""
+    if table is None:
+        events, articles = _usable(tables, "events"), _usable(tables, "articles")
+        table = event_table(events, articles, _usable(tables, "mentions"), lang=lang)
     if table.empty:
         return f'<p class="empty">{t["no_events"]}</p>', []
     shown = table.head(n)
@@ -1244,6 +1250,7 @@ def write_report(
     profiles: list[dict] | None = None,
     stats: ExportStats | None = None,
     font_cache: str | os.PathLike | None = None,
+    events: pd.DataFrame | None = None,
 ) -> Path:
     """Write the HTML report.
 
@@ -1268,6 +1275,8 @@ def write_report(
             hold are replaced by their visible symbols (every text is escaped).
         font_cache: a file where the embedded font subset is kept for the next page
             with the same characters (``build_report`` keeps it beside its state).
+        events: the tables' :func:`event_table` (in ``lang``) when the caller has made
+            it (``build_report``: the workbook's sheet); made from the tables if None.
 
     Returns:
         The written path.
@@ -1291,7 +1300,7 @@ def write_report(
         part = _figure_html(name, source, CAPTIONS[lang].get(name, name))
         if part:
             figure_parts.append(part)
-    events_html, linked = _events_html(tables, t, n_events, lang)
+    events_html, linked = _events_html(tables, t, n_events, lang, events)
     profiles_html, profile_links = _profiles_html(profiles, figures, t, lang)
     linked += profile_links
     page = Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
@@ -2062,6 +2071,7 @@ def build_report(
             profiles=profiles,
             stats=stats,
             font_cache=out / _FONT_CACHE,
+            events=sheets.get("事件"),  # (the same event_table: made once)
         )
         logger.info("report: HTML written")
     state = {"run": run_key, "figures": hashes, "workbook": book_hash, "html": page_hash}
