@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 import analysis
-from analysis import report
+from analysis import fonts, report
 
 from . import _tables as T
 
@@ -713,7 +713,7 @@ def test_font_subset_has_the_fonts_own_outlines_of_the_characters_only():
 
     font = fonts.ensure_font()
     chars = set("无锡高新区签约仪式，Ab1")
-    data = report._subset_font(font.path, font.index, chars)
+    data = fonts.subset_font(chars, font)
     full = TTFont(font.path, fontNumber=font.index, lazy=True)
     part = TTFont(io.BytesIO(data))
     assert len(data) < os.path.getsize(font.path) / 20
@@ -738,7 +738,7 @@ def test_font_subset_is_kept_for_the_next_page_with_the_same_characters(tmp_path
     def no_subset(*args, **kwargs):
         raise AssertionError("subset again")
 
-    monkeypatch.setattr(report, "_subset_font", no_subset)
+    monkeypatch.setattr(fonts, "subset_font", no_subset)
     # the same characters in another order and markup: read back, not subset again
     assert report._font_face("<div>签约仪式 无锡高新区</div>", cache) == first
     # a new character: subset again (here it fails, and the page falls back to no font)

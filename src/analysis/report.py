@@ -675,7 +675,7 @@ def _font_face(text: str, cache: Path | None = None) -> str:
         except (OSError, ValueError):
             pass
     try:
-        data = _subset_font(font.path, font.index, chars)
+        data = fonts.subset_font(chars, font)
     except Exception as error:  # the report stays usable with the reader's own fonts
         logger.warning("could not embed font %s in the report: %s", font.family, error)
         return ""
@@ -694,31 +694,6 @@ def _font_face(text: str, cache: Path | None = None) -> str:
         except OSError as error:  # a cache that cannot be written is only slower
             logger.info("font subset not cached in %s: %s", cache, error)
     return rule
-
-
-def _subset_font(path: str | os.PathLike, index: int, chars: set[str]) -> bytes:
-    """The font file (face ``index`` of a collection) with the glyphs of ``chars`` only.
-
-    HarfBuzz's subsetter (``uharfbuzz``): the 3,500 characters of a 10,000-article page
-    from Noto Sans CJK (CFF outlines) in 0.03 s, where fontTools' took 1.4 s, to the
-    same size. What it keeps is :data:`_FONT_SUBSET_OPTIONS`.
-    """
-    import uharfbuzz as hb
-
-    face = hb.Face(hb.Blob.from_file_path(str(path)), index)
-    wanted = hb.SubsetInput()
-    wanted.unicode_set.update(ord(ch) for ch in chars)
-    # no OpenType layout features: a page of horizontal Chinese text maps characters to
-    # glyphs through the cmap alone, and the layout closure of a CJK font would add
-    # glyphs (vertical forms, variants) the page never shows
-    wanted.layout_feature_tag_set.clear()
-    wanted.name_id_set.clear()  # (HarfBuzz keeps names 0-6 by default)
-    wanted.name_id_set.invert()  # every name: family, licence, ...
-    wanted.flags = hb.SubsetFlags.NOTDEF_OUTLINE | hb.SubsetFlags.NO_LAYOUT_CLOSURE
-    subset = hb.subset(face, wanted)
-    if subset is None:
-        raise ValueError("HarfBuzz could not subset the font")
-    return subset.blob.data
 
 
 #: What the subset keeps, in the cache key of :func:`_font_face` (change it with the options).
