@@ -174,6 +174,33 @@ def test_content_term_counts_give_the_same_keywords(seed_articles, sample_tokens
     assert halves.content_key == content.content_key and halves.content() is halves
 
 
+def test_term_counts_as_a_table_read_back_the_same(seed_articles, sample_tokens):
+    import pyarrow as pa
+
+    tokens = [*sample_tokens["tokens"], []]  # and an article without a content token
+    content = kw.TermCounts.from_tokens(tokens).content()
+    ids = [f"a{i}" for i in range(len(tokens))]
+    table = content.to_arrow(ids)
+    assert table.column_names == ["article_id", "terms", "counts"]
+    first = table.slice(0, 1).to_pylist()[0]
+    words = content.vocabulary.to_pylist()
+    row = content.counts[0].tocoo()
+    assert first["terms"] == [words[j] for j in row.col] and first["counts"] == list(row.data)
+    back = kw.TermCounts.from_arrow(table)
+    assert list(back.ids) == ids and back.content_key == content.content_key
+    assert back.vocabulary.to_pylist() == words
+    assert (back.counts != content.counts).nnz == 0 and back.counts.has_sorted_indices
+    assert back.content() is back
+    # plain lists of strings (no dictionary, as another writer may store them)
+    plain = table.set_column(
+        1, "terms", pa.array(table.column("terms").to_pylist(), pa.list_(pa.string()))
+    )
+    again = kw.TermCounts.from_arrow(plain)
+    assert again.vocabulary.to_pylist() == words and (again.counts != content.counts).nnz == 0
+    rows = np.array([2, 0])
+    assert list(back.take(rows).ids) == ["a2", "a0"]
+
+
 def test_top_cut_inside_a_tie_keeps_code_point_order():
     # four words unknown to jieba's IDF, once each: equal scores; a fifth scores higher.
     # top=3 cuts inside the tie (only the entries that can rank are sorted): the two

@@ -129,6 +129,30 @@ def test_unchanged_rebuild_command_imports_no_pandas(corpus, tmp_path):
         assert line in done.stdout.splitlines()
 
 
+def test_build_writes_the_keywords_term_counts_for_the_report(corpus, tmp_path):
+    from analysis.keyterms import TermCounts
+
+    out = tmp_path / "processed"
+    _build(corpus, out, jobs=1)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert publish.TERMS_FILE in manifest["files"]
+    terms = analysis.load_term_counts(out)
+    tables = pipeline.load_tables(out)
+    # one row per article, in the articles' order: the content tokens of its tokens
+    assert list(terms.ids) == list(tables["articles"]["article_id"])
+    ids = tables["tokens"]["article_id"].tolist()
+    expected = TermCounts.from_tokens(tables["tokens"]["tokens"]).content()
+    assert list(terms.ids) == ids
+    assert terms.vocabulary.to_pylist() == expected.vocabulary.to_pylist()
+    assert (terms.counts != expected.counts).nnz == 0 and terms.counts.nnz > 100
+    # an older build's tables (no term counts), or counts that differ from the
+    # manifest: none, and the report counts the tokens
+    (out / publish.TERMS_FILE).write_bytes(b"changed")
+    assert analysis.load_term_counts(out) is None
+    (out / publish.TERMS_FILE).unlink()
+    assert analysis.load_term_counts(out) is None
+
+
 def test_unchanged_rebuild_without_counts_in_the_manifest(corpus, tmp_path):
     """A manifest written before it kept the summary's counts: they are read from the
     tables."""

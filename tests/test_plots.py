@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from fontTools.ttLib import TTFont
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.text import Text
@@ -230,13 +233,16 @@ def test_wordcloud_uses_token_frequencies_and_stopwords(tables, monkeypatch):
     def spy(self, frequencies, *args, **kwargs):
         if not seen:  # the first call; wordcloud calls itself again with a sample
             seen.update(frequencies)
-            seen["__font__"] = self.font_path
+            seen["__font__"] = Path(self.font_path).read_bytes()
         return original(self, frequencies, *args, **kwargs)
 
     monkeypatch.setattr(WordCloud, "generate_from_frequencies", spy)
     plots.plot_wordcloud(tables["tokens"], stopwords={"党建"})
-    font = seen.pop("__font__")
-    assert font == str(fonts.font_path())
+    # the figures' font, subset to the words' characters
+    font = TTFont(io.BytesIO(seen.pop("__font__")))
+    whole = TTFont(fonts.font_path(), fontNumber=fonts.ensure_font().index, lazy=True)
+    assert font["name"].getDebugName(1) == whole["name"].getDebugName(1)
+    assert {chr(c) for c in font.getBestCmap()} == set("".join(seen))
     tokens = {tok for toks in tables["tokens"]["tokens"] for tok in toks}
     assert set(seen) <= tokens  # words, not bigrams made from raw text
     assert "党建" not in seen
@@ -251,6 +257,25 @@ def test_wordcloud_is_reproducible_and_accepts_frequencies():
     img_a = a.axes[0].images[0].get_array()
     img_b = b.axes[0].images[0].get_array()
     assert np.array_equal(img_a, img_b)
+
+
+def test_wordcloud_drawn_with_the_font_subset_is_the_whole_fonts_picture(monkeypatch):
+    freqs = {
+        f"{a}{b}园区": 40 - i
+        for i, (a, b) in enumerate(
+            zip("无锡苏州杭州合肥上海南京宁波", "高新经开自贸科技创新", strict=False)
+        )
+    }
+    freqs |= {"长三角": 30, "Innovation": 20, "一体化发展": 12, "集成电路": 9}
+    subset = plots.plot_wordcloud(freqs, stopwords=()).axes[0].images[0].get_array()
+
+    def no_subset(*args, **kwargs):
+        raise ValueError("no subset")
+
+    monkeypatch.setattr(fonts, "subset_font", no_subset)
+    whole = plots.plot_wordcloud(freqs, stopwords=()).axes[0].images[0].get_array()
+    assert subset.shape == whole.shape and (subset != 255).any()
+    assert np.array_equal(subset, whole)
 
 
 def test_save_figure_writes_each_format(tmp_path, tables):

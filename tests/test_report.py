@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import io
+import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -17,7 +19,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 import analysis
-from analysis import report
+from analysis import fonts, report
 
 from . import _tables as T
 
@@ -284,8 +286,8 @@ def test_command_line_report_writes_every_figure_workbook_and_html(tmp_path, cap
         "wordcloud",
     } <= set(pngs)
     for stem in pngs:
-        for ext in ("svg", "pdf"):
-            assert (figures / f"{stem}.{ext}").stat().st_size > 1000
+        assert (figures / f"{stem}.svg").stat().st_size > 1000
+        assert not (figures / f"{stem}.pdf").exists()  # PDF on request (--formats)
     html_text = (figures / "report.html").read_text(encoding="utf-8")
     assert html_text.count("data:image/png;base64,") >= len(pngs)
     assert "康明斯与卓品智能在锡成立合资公司" in html_text
@@ -537,6 +539,30 @@ def test_workbook_rows_made_as_xml_read_back_as_written(tmp_path):
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:E6"
 
 
+def test_workbook_text_cells_made_as_xml_are_xlsxwriters_own(tmp_path):
+    """Texts with white space at an end (Unicode's too), escapes, control characters
+    and beyond a cell's limit: the cells' XML is what XlsxWriter writes itself."""
+    import re
+    import zipfile
+
+    texts = [
+        " 前后 ", "\u3000全角空格", "尾\xa0", "\n", "a\tb", "A&B <园区>", "_x0041_", "控\x1b制",
+        "末\x0b", "\ufffe", "长" * 20000, "😀" * 17000, "x" * 16384, None, "普通",
+    ]  # fmt: skip
+    frame = pd.DataFrame({"t": pd.Series(texts, dtype="str")})
+    mixed = frame.assign(mixed=pd.Series([1, "a"] * 7 + [None], dtype=object))
+
+    def cells(path):
+        with zipfile.ZipFile(path) as book:
+            xml = book.read("xl/worksheets/sheet2.xml").decode("utf-8")
+        return re.findall(r'<c r="A(?:[2-9]|\d\d+)".*?</c>', xml, flags=re.S)
+
+    fast = cells(report.write_workbook({"表": frame}, tmp_path / "fast.xlsx"))
+    slow = cells(report.write_workbook({"表": mixed}, tmp_path / "slow.xlsx"))
+    assert len(fast) == len(texts) - 1 and fast == slow
+    assert sum('xml:space="preserve"' in c for c in fast) == 4
+
+
 def test_workbook_leaves_out_a_table_too_long_for_a_sheet(tmp_path):
     import openpyxl
 
@@ -589,9 +615,84 @@ def test_report_rerun_rewrites_only_what_changed(tmp_path):
     mentions.loc[orgs, "name"] = mentions.loc[orgs, "name"] + "（改）"
     changed = run({**tables, "mentions": mentions})
     rewritten = {n for n in first if changed[n] != first[n]}
-    assert {"org_mentions.png", "org_mentions.svg", "org_mentions.pdf"} <= rewritten
+    assert {"org_mentions.png", "org_mentions.svg"} <= rewritten
     assert not any(n.startswith(("event_timeline", "keywords", "wordcloud")) for n in rewritten)
     assert {"tables.xlsx", "report.html"} <= rewritten  # their inputs changed too
+
+
+def test_report_writes_pdfs_on_request_and_drops_them_when_redrawn_without(tmp_path):
+    from . import _corpus as C
+
+    tables = C.tables(40)
+    fig_dir = tmp_path / "fig"
+    kw = {"figures_dir": fig_dir, "processed_dir": tmp_path / "tab"}
+    report.build_report(tables, formats=("pdf", "svg"), **kw)  # (PNG always)
+    pdfs = sorted(p.stem for p in fig_dir.glob("*.pdf"))
+    assert pdfs and pdfs == sorted(p.stem for p in fig_dir.glob("*.png"))
+    assert all((fig_dir / f"{n}.pdf").read_bytes().startswith(b"%PDF") for n in pdfs)
+    # the same figures without PDF: kept (same numbers); a figure drawn again loses its
+    # PDF, which would show the older numbers
+    report.build_report(tables, **kw)
+    assert sorted(p.stem for p in fig_dir.glob("*.pdf")) == pdfs
+    mentions = tables["mentions"].copy()
+    orgs = mentions["kind"] == "research"
+    mentions.loc[orgs, "name"] = mentions.loc[orgs, "name"] + "（改）"
+    report.build_report({**tables, "mentions": mentions}, **kw)
+    assert not (fig_dir / "org_mentions.pdf").exists()
+    assert (fig_dir / "keywords.pdf").is_file()
+
+
+def test_figure_formats_are_checked_and_ordered():
+    assert report.figure_formats("svg,PDF") == ("png", "svg", "pdf")
+    assert report.figure_formats(["png"]) == ("png",)
+    assert report.figure_formats("") == ("png",)
+    with pytest.raises(ValueError, match="gif"):
+        report.figure_formats("png,gif")
+
+
+def test_command_line_formats_option():
+    from analysis import cli
+
+    args = cli._parser().parse_args(["report"])
+    assert args.formats == report.FIGURE_FORMATS == ("png", "svg")
+    args = cli._parser().parse_args(["report", "--formats", "png,svg,pdf"])
+    assert args.formats == ("png", "svg", "pdf")
+    with pytest.raises(SystemExit):
+        cli._parser().parse_args(["report", "--formats", "png,gif"])
+
+
+def test_the_builds_term_counts_give_the_same_keywords_word_cloud_and_report(tmp_path):
+    """The report's keywords from the build's term counts (``terms.arrow``), without
+    reading the tokens: the same numbers, figures, sheets and page as from the tokens."""
+    from analysis.keyterms import TermCounts
+
+    from . import _corpus as C
+
+    tables = C.tables(60)
+    tokens = tables["tokens"]
+    content = TermCounts.from_tokens(tokens["tokens"]).content()
+    terms = TermCounts.from_arrow(content.to_arrow(tokens["article_id"]))
+    with_terms = {**tables, "terms": terms}
+    for by in ("park", "month", "article"):
+        expected = report.keyword_table(tables, by)
+        assert len(expected) and expected.attrs["by"] == by
+        pd.testing.assert_frame_equal(report.keyword_table(with_terms, by), expected)
+    expected = report.distinctive_words(tables)
+    assert len(expected)
+    pd.testing.assert_frame_equal(report.distinctive_words(with_terms), expected)
+    parks = tables["mentions"].query("kind == 'park'")["entity_id"].value_counts().index[:2]
+    assert [p["keywords"] for p in report.park_profiles(with_terms, list(parks))] == [
+        p["keywords"] for p in report.park_profiles(tables, list(parks))
+    ]
+
+    def state(name, tables, **kw):
+        folder = tmp_path / name
+        report.build_report(tables, figures_dir=folder, processed_dir=folder, **kw)
+        return json.loads((folder / "report_state.json").read_text(encoding="utf-8"))
+
+    no_tokens = {k: v for k, v in tables.items() if k != "tokens"}
+    old, new = state("tokens", tables), state("terms", no_tokens, terms=terms)
+    assert new == old and set(old["figures"]) >= {"keywords", "wordcloud"}
 
 
 def test_report_with_the_same_inputs_key_computes_nothing(tmp_path, monkeypatch):
@@ -604,9 +705,32 @@ def test_report_with_the_same_inputs_key_computes_nothing(tmp_path, monkeypatch)
     assert report.build_report(tables, **kw) == tmp_path / "f" / "report.html"
 
 
-def test_font_subset_is_kept_for_the_next_page_with_the_same_characters(tmp_path, monkeypatch):
-    from fontTools import subset
+def test_font_subset_has_the_fonts_own_outlines_of_the_characters_only():
+    from fontTools.pens.recordingPen import RecordingPen
+    from fontTools.ttLib import TTFont
 
+    from analysis import fonts
+
+    font = fonts.ensure_font()
+    chars = set("无锡高新区签约仪式，Ab1")
+    data = fonts.subset_font(chars, font)
+    full = TTFont(font.path, fontNumber=font.index, lazy=True)
+    part = TTFont(io.BytesIO(data))
+    assert len(data) < os.path.getsize(font.path) / 20
+    assert {chr(c) for c in part.getBestCmap()} == chars
+    assert part.getGlyphOrder()[0] == ".notdef"
+    assert part["name"].getDebugName(1) == full["name"].getDebugName(1)  # the family
+
+    def outline(tt, ch):
+        pen = RecordingPen()
+        tt.getGlyphSet()[tt.getBestCmap()[ord(ch)]].draw(pen)
+        return pen.value
+
+    for ch in chars:
+        assert outline(part, ch) == outline(full, ch), ch
+
+
+def test_font_subset_is_kept_for_the_next_page_with_the_same_characters(tmp_path, monkeypatch):
     cache = tmp_path / "figures" / ".report_font.css"
     first = report._font_face("<p>无锡高新区签约仪式</p>", cache)
     assert first.startswith("@font-face") and cache.is_file()
@@ -614,7 +738,7 @@ def test_font_subset_is_kept_for_the_next_page_with_the_same_characters(tmp_path
     def no_subset(*args, **kwargs):
         raise AssertionError("subset again")
 
-    monkeypatch.setattr(subset.Subsetter, "subset", no_subset)
+    monkeypatch.setattr(fonts, "subset_font", no_subset)
     # the same characters in another order and markup: read back, not subset again
     assert report._font_face("<div>签约仪式 无锡高新区</div>", cache) == first
     # a new character: subset again (here it fails, and the page falls back to no font)
@@ -640,3 +764,26 @@ def test_a_report_links_its_events_once(tables, tmp_path, monkeypatch):
     )
     assert len(calls) == 1
     assert (tmp_path / "f" / "event_timeline.png").is_file()
+
+
+def test_a_report_makes_its_event_table_once_for_the_workbook_and_the_page(
+    tables, tmp_path, monkeypatch
+):
+    calls = []
+    real = report.event_table
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(report, "event_table", counting)
+    page = report.build_report(tables, figures_dir=tmp_path / "f", processed_dir=tmp_path / "p")
+    assert len(calls) == 1
+    shown = real(tables["events"], tables["articles"], tables["mentions"])
+    assert len(shown) and _esc_in(page, shown["name"].iloc[0])
+
+
+def _esc_in(page: Path, text: str) -> bool:
+    import html
+
+    return html.escape(text) in page.read_text(encoding="utf-8")

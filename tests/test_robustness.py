@@ -116,6 +116,15 @@ def test_workbook_writes_text_cells_never_formulas(tmp_path):
     assert not list(tmp_path.glob(".tables.xlsx.tmp*"))
 
 
+def test_replace_controls_replaces_exactly_the_characters_of_its_table():
+    # every character of the Basic Multilingual Plane, between two others
+    for code in range(0x10000):
+        text = f"a{chr(code)}无"
+        expected = text.translate(publish._CONTROLS)
+        assert publish.replace_controls(text) == (expected, int(expected != text)), hex(code)
+    assert publish.replace_controls("无锡\x00\x1b\uffff") == ("无锡\u2400\u241b\ufffd", 3)
+
+
 def test_report_survives_control_characters_and_names_none_of_them_raw(tmp_path):
     from analysis.report import write_report
 

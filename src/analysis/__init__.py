@@ -46,6 +46,7 @@ _EXPORTS = {
     "notebook_html": "analysis.report",
     "build": "analysis.pipeline",
     "load_tables": "analysis.pipeline",
+    "load_term_counts": "analysis.publish",
 }
 
 __all__ = sorted(_EXPORTS)

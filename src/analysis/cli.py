@@ -5,8 +5,9 @@ names itself as it was called in ``--help``.
 
 ``build`` turns a folder of pages and tables into the articles, tokens,
 mentions, events and keywords tables in ``data/processed/`` (Parquet and CSV).
-``report`` does the same, then draws every figure into ``figures/`` (PNG, SVG,
-PDF), writes an Excel workbook of the tables and one self-contained HTML report.
+``report`` does the same, then draws every figure into ``figures/`` (PNG and SVG;
+PDF too with ``--formats png,svg,pdf``), writes an Excel workbook of the tables and
+one self-contained HTML report.
 Both only reprocess inputs that changed since the last run.
 """
 
@@ -32,6 +33,16 @@ def _date_option(value: str) -> str:
     if ts != ts:  # NaT
         raise argparse.ArgumentTypeError(f"not a date: {value!r} (use one of: {DATE_FORMS})")
     return ts.strftime("%Y-%m-%d")
+
+
+def _formats_option(value: str) -> tuple[str, ...]:
+    """``--formats png,svg,pdf`` as the report's tuple of formats."""
+    from analysis.report import figure_formats
+
+    try:
+        return figure_formats(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _parser(prog: str = COMMAND) -> argparse.ArgumentParser:
@@ -141,6 +152,14 @@ def _parser(prog: str = COMMAND) -> argparse.ArgumentParser:
         help=f"folder for figures and the report (default: {config.FIGURES_DIR})",
     )
     report.add_argument("--lang", choices=("zh", "en"), default="zh", help="labels of the figures")
+    report.add_argument(
+        "--formats",
+        type=_formats_option,
+        default="png,svg",
+        metavar="LIST",
+        help="the figures' files, comma-separated: png, svg, pdf (default: png,svg; "
+        "the page embeds the PNGs, so png is always written)",
+    )
     report.add_argument(
         "--keywords-by",
         choices=("auto", "park", "month", "article"),
@@ -296,6 +315,8 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
                 },
                 stats=stats,
                 keep_duplicates=args.keep_duplicates,
+                formats=args.formats,
+                terms=out_dir,  # the build's term counts, for the keywords
             )
             if line := stats.summary("tables.xlsx and report.html"):
                 print(line)

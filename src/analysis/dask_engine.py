@@ -157,6 +157,8 @@ def build_dask(
         kw / "part-00000.parquet",
     )
     paths["keywords"] = [kw / "part-00000.parquet"]
+    # (the articles' rows are the term counts' rows, as keywords_table takes them)
+    publish.write_term_counts(terms, tables["articles"]["article_id"], out)
     for name in stages.CSV_TABLES:
         paths[name].append(publish.write_csv(tables[name], out / f"{name}.csv", stats))
     return tables, paths, n_processed, used

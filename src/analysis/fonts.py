@@ -357,6 +357,39 @@ def font_path() -> Path:
     return ensure_font().path
 
 
+def subset_font(
+    chars: Iterable[str], font: CJKFont | None = None, *, layout: bool = False
+) -> bytes:
+    """The font file (``font``, the figures' by default) with the glyphs of ``chars`` only.
+
+    HarfBuzz's subsetter (``uharfbuzz``): the 3,500 characters of a 10,000-article page
+    from Noto Sans CJK (CFF outlines) in 0.03 s, where fontTools' took 1.4 s, to the
+    same size. Kept: the cmap of ``chars``, the outlines and hints of their glyphs, every
+    name, the ``.notdef`` outline. Without ``layout``, no OpenType layout features (a
+    web page's horizontal Chinese text maps characters to glyphs through the cmap alone,
+    and the layout closure of a CJK font would add glyphs it never shows); with it,
+    HarfBuzz's default features (kerning, ligatures ...), for text laid out by a shaper
+    (Pillow with libraqm, as the word cloud draws).
+    """
+    import uharfbuzz as hb
+
+    font = font or ensure_font()
+    face = hb.Face(hb.Blob.from_file_path(str(font.path)), font.index)
+    wanted = hb.SubsetInput()
+    wanted.unicode_set.update(ord(ch) for ch in set("".join(chars)))
+    flags = hb.SubsetFlags.NOTDEF_OUTLINE
+    if not layout:
+        wanted.layout_feature_tag_set.clear()
+        flags |= hb.SubsetFlags.NO_LAYOUT_CLOSURE
+    wanted.name_id_set.clear()  # (HarfBuzz keeps names 0-6 by default)
+    wanted.name_id_set.invert()  # every name: family, licence, ...
+    wanted.flags = flags
+    subset = hb.subset(face, wanted)
+    if subset is None:
+        raise ValueError(f"HarfBuzz could not subset {font.path}")
+    return subset.blob.data
+
+
 def missing_glyphs(texts: str | Iterable[str], font: CJKFont | None = None) -> set[str]:
     """Characters of ``texts`` that the font cannot draw (whitespace ignored).
 

@@ -158,10 +158,12 @@ class TermCounts:
     the token sequence as vocabulary indices and article rows, for TextRank.
     """
 
-    def __init__(self, vocabulary, counts, codes=None, doc=None, content_key=None):
+    def __init__(self, vocabulary, counts, codes=None, doc=None, content_key=None, ids=None):
         self.vocabulary, self.counts, self.codes, self.doc = vocabulary, counts, codes, doc
         # set by :meth:`content`: the stopwords these counts were filtered with
         self.content_key = content_key
+        # the article id of each row, when known (:meth:`from_arrow`)
+        self.ids = ids
 
     def content(self, extra_stopwords=None) -> TermCounts:
         """The counts of the content tokens only (:func:`analysis.text.is_content_token`
@@ -193,7 +195,57 @@ class TermCounts:
 
         # pyarrow before 15 filters with an Arrow mask only, not a NumPy one
         vocabulary = self.vocabulary.filter(pyarrow.array(keep))
-        return TermCounts(vocabulary, counts, codes, doc, key)
+        return TermCounts(vocabulary, counts, codes, doc, key, self.ids)
+
+    def to_arrow(self, article_ids) -> pa.Table:
+        """The counts as a table, one row per article: ``article_id``, ``terms`` (its
+        distinct tokens in code-point order, dictionary-encoded over :attr:`vocabulary`)
+        and ``counts`` (how often each occurs); the stopwords' digest of :meth:`content`
+        in the schema's metadata (``analysis.stopwords``). The build writes it as
+        ``terms.arrow``, an Arrow IPC file that keeps the dictionary as it is, so that
+        :meth:`from_arrow` reads the vocabulary without sorting it again."""
+        import pyarrow as pa
+
+        counts = self.counts.tocsr()
+        counts.sort_indices()
+        offsets = pa.array(counts.indptr.astype(np.int64), pa.int64())
+        codes = pa.array(counts.indices.astype(np.int32), pa.int32())
+        terms = pa.LargeListArray.from_arrays(
+            offsets, pa.DictionaryArray.from_arrays(codes, self.vocabulary.cast(pa.string()))
+        )
+        numbers = pa.LargeListArray.from_arrays(offsets, pa.array(counts.data.astype(np.int32)))
+        ids = pa.array(np.asarray(article_ids, dtype=object).tolist(), pa.string())
+        table = pa.table({"article_id": ids, "terms": terms, "counts": numbers})
+        key = (self.content_key or "").encode()
+        return table.replace_schema_metadata({b"analysis.stopwords": key})
+
+    @classmethod
+    def from_arrow(cls, table: pa.Table) -> TermCounts:
+        """The counts of a :meth:`to_arrow` table (``ids``: its article ids)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        terms = pa.chunked_array(table.column("terms")).combine_chunks()
+        numbers = pa.chunked_array(table.column("counts")).combine_chunks()
+        lengths = pc.list_value_length(terms).fill_null(0).to_numpy().astype(np.int64)
+        flat = pc.list_flatten(terms)
+        dictionary = flat.dictionary if pa.types.is_dictionary(flat.type) else None
+        if dictionary is not None and pc.all(pc.less(dictionary[:-1], dictionary[1:])).as_py() in (
+            True,
+            None,
+        ):
+            # written by to_arrow: the vocabulary, sorted, and each entry's index in it
+            vocabulary = dictionary
+            codes = flat.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        else:
+            vocabulary, codes = _encode_sorted(flat.cast(pa.string()))
+        data = pc.list_flatten(numbers).to_numpy(zero_copy_only=False).astype(np.float64)
+        indptr = np.concatenate(([0], np.cumsum(lengths)))
+        counts = sparse.csr_matrix((data, codes, indptr), shape=(len(lengths), len(vocabulary)))
+        counts.sort_indices()
+        key = (table.schema.metadata or {}).get(b"analysis.stopwords", b"").decode() or None
+        ids = np.asarray(table.column("article_id").to_pylist(), dtype=object)
+        return cls(vocabulary, counts, content_key=key, ids=ids)
 
     @classmethod
     def from_tokens(cls, token_lists, *, sequence: bool = False) -> TermCounts:
@@ -214,16 +266,7 @@ class TermCounts:
         n_docs = len(arr)
         lengths = pc.list_value_length(arr).fill_null(0).to_numpy().astype(np.int64)
         flat = pc.list_flatten(arr).cast(pa.string())
-        # sorted distinct tokens, and each token's index among them
-        encoded = pc.dictionary_encode(flat) if len(flat) else None
-        if encoded is None:
-            vocabulary, codes = pa.array([], pa.string()), np.zeros(0, np.int64)
-        else:
-            order = pc.array_sort_indices(encoded.dictionary).to_numpy()
-            rank = np.empty(len(order), dtype=np.int64)
-            rank[order] = np.arange(len(order))
-            codes = rank[encoded.indices.to_numpy()]
-            vocabulary = encoded.dictionary.take(pa.array(order))
+        vocabulary, codes = _encode_sorted(flat)
         doc = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
         # counted term by term (each term's articles come in order, so summing the
         # duplicates needs no sort), then transposed: linear, twice as fast as sorting
@@ -248,7 +291,8 @@ class TermCounts:
             if len(rows) and (np.diff(rows) < 0).any():  # keep the sequence grouped by row
                 order = np.argsort(doc, kind="stable")
                 codes, doc = codes[order], doc[order]
-        return TermCounts(self.vocabulary, self.counts[rows], codes, doc, self.content_key)
+        ids = self.ids[rows] if self.ids is not None else None
+        return TermCounts(self.vocabulary, self.counts[rows], codes, doc, self.content_key, ids)
 
     @staticmethod
     def concat(pieces) -> TermCounts:
@@ -287,6 +331,20 @@ class TermCounts:
         )
         keys = {tc.content_key for tc in parts}
         return TermCounts(vocabulary, counts, content_key=keys.pop() if len(keys) == 1 else None)
+
+
+def _encode_sorted(flat: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """The sorted distinct strings of ``flat`` and each string's index among them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(flat):
+        return pa.array([], pa.string()), np.zeros(0, np.int64)
+    encoded = pc.dictionary_encode(flat)
+    order = pc.array_sort_indices(encoded.dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return encoded.dictionary.take(pa.array(order)), rank[encoded.indices.to_numpy()]
 
 
 class _Corpus:

@@ -44,6 +44,7 @@ from analysis.publish import (
     write_csv,
     write_excel,
     write_tables,
+    write_term_counts,
 )
 from analysis.sources import LoadReport, input_files
 from analysis.stages import (
@@ -431,6 +432,8 @@ def _build_local(
     last = {name: arrow[name] for name in FILE_TABLES if name not in _STREAMED}
     last["keywords"] = tables["keywords"]
     paths.update(write_tables(last, folder, csv=csv, stats=exports))
+    # the keywords' counts, for the report (the articles' rows are the counts' rows)
+    write_term_counts(terms, arrow["articles"].column("article_id"), folder)
     paths = {name: paths[name] for name in TABLES}  # (in the tables' order)
     _log_phase("wrote the tables", mark)
     return tables, paths, n_processed, used, exports

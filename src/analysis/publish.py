@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +24,7 @@ from analysis.stages import (
     CSV_TABLES,
     FILE_TABLES,
     TABLES,
+    TERMS,
     from_arrow,
     table_schema,
     to_arrow,
@@ -76,6 +78,7 @@ _CONTROLS = {
     0xFFFE: 0xFFFD,
     0xFFFF: 0xFFFD,
 }
+_has_control = re.compile(_CONTROL_RE).search
 
 
 @dataclass
@@ -110,9 +113,9 @@ class ExportStats:
 def replace_controls(text: str) -> tuple[str, int]:
     """``text`` with the control characters a workbook or HTML cannot hold replaced by
     their visible symbols (U+2400 block), and how many were replaced."""
-    safe = text.translate(_CONTROLS)
-    if safe is text or safe == text:
+    if _has_control(text) is None:  # (searched 20x faster than translated: most texts)
         return text, 0
+    safe = text.translate(_CONTROLS)
     return safe, sum(a != b for a, b in zip(text, safe, strict=True))
 
 
@@ -419,6 +422,54 @@ def temporary_file(path: Path):
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def write_term_counts(terms, article_ids, out_dir: Path) -> Path:
+    """Write the articles' term counts (:class:`analysis.keyterms.TermCounts`, one row
+    per article of ``article_ids``) as ``terms.arrow`` into ``out_dir``: an Arrow IPC
+    file (zstd), whose dictionary of terms reads back as written (Parquet would decode
+    and encode the 4.6 million terms of 10,000 articles again: 0.9 s instead of 0.03 s)."""
+    import pyarrow as pa
+
+    table = terms.to_arrow(article_ids)
+    target = out_dir / TERMS_FILE
+    remove_path(target)
+    options = pa.ipc.IpcWriteOptions(compression="zstd")
+    with (
+        pa.OSFile(str(target), "wb") as sink,
+        pa.ipc.new_file(sink, table.schema, options=options) as w,
+    ):
+        w.write_table(table)
+    return target
+
+
+def load_term_counts(out_dir: str | os.PathLike | None = None):
+    """The articles' term counts the build wrote beside its tables (``terms.arrow``, see
+    :data:`analysis.stages.TERMS`), as :class:`analysis.keyterms.TermCounts` with the
+    article id of each row; None when the build wrote none (an older version), the file
+    differs from the manifest, or it was counted with other stopwords than today's: the
+    keywords then count the tokens table instead."""
+    import pyarrow as pa
+
+    from analysis.keyterms import TermCounts, _stop_key
+    from analysis.text import stopwords
+
+    base = Path(out_dir) if out_dir is not None else config.PROCESSED_DIR
+    try:
+        path = check_table(base, TERMS, suffix=".arrow")
+        with pa.memory_map(str(path)) as source:
+            terms = TermCounts.from_arrow(pa.ipc.open_file(source).read_all())
+    except (InputError, OSError, KeyError, ValueError, pa.ArrowException) as error:
+        logger.info("no term counts in %s (%s): the keywords count the tokens", base, error)
+        return None
+    if terms.content_key != _stop_key(stopwords()):
+        logger.info("term counts of %s use other stopwords: the keywords count the tokens", base)
+        return None
+    return terms
+
+
+#: The file of :func:`write_term_counts`.
+TERMS_FILE = f"{TERMS}.arrow"
 
 
 def load_tables(
@@ -813,19 +864,25 @@ def set_path(out: Path, rel: str, staged: Path | None = None) -> Path:
 
 
 def check_table(
-    out: Path, name: str, *, hashes: bool = True, manifest: tuple | None = None
+    out: Path,
+    name: str,
+    *,
+    hashes: bool = True,
+    manifest: tuple | None = None,
+    suffix: str = ".parquet",
 ) -> Path:
     """The path of a published table (file or folder of parts), checked against the
     manifest: every file of the table present, of the recorded size (and hash), and no
     other part in its folder. ``manifest``: what :func:`read_manifest` returned, when
-    the caller has it (a manifest lists every input: tens of ms to read).
+    the caller has it (a manifest lists every input: tens of ms to read). ``suffix``:
+    the file's (``.arrow`` for the term counts).
 
     Raises:
         InputError: not built yet, or the files differ from the manifest (an
             incomplete or altered set: build again).
     """
     manifest, staged = manifest if manifest is not None else read_manifest(out)
-    rel = f"{name}.parquet"
+    rel = f"{name}{suffix}"
     path = set_path(out, rel, staged)
     if not path.exists():
         raise InputError(
@@ -838,7 +895,7 @@ def check_table(
     files = manifest.get("files")
     expected = {k: v for k, v in (files or {}).items() if k == rel or k.startswith(rel + "/")}
     if path.is_dir():
-        present = {f"{rel}/{p.name}" for p in path.iterdir() if p.name.endswith(".parquet")}
+        present = {f"{rel}/{p.name}" for p in path.iterdir() if p.name.endswith(suffix)}
     else:
         present = {rel}
     problems = sorted(set(expected) ^ present) if files is not None else ["the manifest"]
