@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 FILE_TABLES = ("articles", "tokens", "mentions", "events")
 #: Every table the build writes.
 TABLES = (*FILE_TABLES, "keywords")
-#: The articles' term counts (``terms.parquet``, Parquet only), beside the tables: the
+#: The articles' term counts (``terms.arrow``, an Arrow IPC file), beside the tables: the
 #: content tokens the keywords counted, one row per article (``article_id``, ``terms``,
 #: ``counts``; :meth:`analysis.keyterms.TermCounts.to_arrow`), so that the report's
 #: keywords and word cloud need not count the tokens again. Not one of :data:`TABLES`:
