@@ -485,3 +485,30 @@ def test_the_build_links_event_reports_over_the_whole_corpus(corpus, tmp_path, m
     assert analysis.event_counts(events, by="type", unit="reports")["n_events"].sum() == len(
         counted
     )
+
+
+def test_a_batch_holding_the_same_file_twice_gives_the_tables_of_one_file_per_batch(
+    tmp_path, monkeypatch
+):
+    # the same file under one name in two folders gives the same article ids: its batch
+    # is processed in runs of files whose ids differ, each file's rows, error and notes
+    # still its own
+    folder = tmp_path / "raw"
+    for sub in ("a", "b"):
+        (folder / sub).mkdir(parents=True)
+        (folder / sub / "paper_2023-08-01.txt").write_text(SEED, encoding="utf-8")
+    (folder / "b" / "paper_2023-08-02.txt").write_text(SEED, encoding="utf-8")
+    (folder / "b" / "paper_2023-08-03.txt").write_bytes(b"")  # skipped: empty
+    together = _build(folder, tmp_path / "together", jobs=1, keep_duplicates=True)
+    monkeypatch.setattr(stages, "_BATCH_FILES", 1)
+    alone = _build(folder, tmp_path / "alone", jobs=1, keep_duplicates=True)
+    assert len(together.report.skipped) == 1 and "08-03" in together.report.skipped[0][0]
+    assert together.report.skipped == alone.report.skipped
+    assert together.report.loaded == alone.report.loaded
+    assert together.report.notes == alone.report.notes
+    for name in pipeline.TABLES:
+        pd.testing.assert_frame_equal(
+            pipeline.load_tables(tmp_path / "together")[name],
+            pipeline.load_tables(tmp_path / "alone")[name],
+        )
+    assert len(pipeline.load_tables(tmp_path / "together")["articles"]) == 15

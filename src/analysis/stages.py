@@ -49,7 +49,7 @@ TERMS = "terms"
 #: Tables also written as CSV (tokens are only useful as Parquet).
 CSV_TABLES = ("articles", "mentions", "events", "keywords")
 _CACHE_FORMAT = 6
-_BATCH_FILES = 128
+_BATCH_FILES = 512
 
 
 @dataclass
@@ -163,17 +163,24 @@ def process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOptions
             notes[i] = said
     articles = articles_frame([r for records in per_file for r in records])
     if not articles["article_id"].is_unique and len(batch) > 1:
-        # the same file twice under one name in two input folders: keep them apart
+        # the same file twice under one name in two input folders: keep them apart, in
+        # runs of files whose articles' ids are distinct (not file by file: each call
+        # of the stages has a fixed cost)
         import pyarrow as pa
 
-        parts = [process_batch_tables([item], options) for item in batch]
+        runs = _distinct_runs(batch, per_file)
+        parts = [process_batch_tables(run, options) for run in runs]
         tables = {t: pa.concat_tables([p.tables[t] for p in parts]) for t in FILE_TABLES}
-        bounds = {
-            t: [0, *np.cumsum([p.tables[t].num_rows for p in parts]).tolist()] for t in tables
-        }
-        errs = {i: p.errors[0] for i, p in enumerate(parts) if p.errors}
+        bounds: dict[str, list[int]] = {t: [0] for t in tables}
+        errs, said = {}, {}
+        first = 0  # the run's first file in the batch
+        for run, part in zip(runs, parts, strict=True):
+            for t in tables:
+                bounds[t] += [bounds[t][-1] + b for b in part.bounds[t][1:]]
+            errs.update({first + j: e for j, e in part.errors.items()})
+            said.update({first + j: n for j, n in part.notes.items()})
+            first += len(run)
         terms = TermCounts.concat([(p.terms, 0, p.terms.counts.shape[0]) for p in parts])
-        said = {i: p.notes[0] for i, p in enumerate(parts) if p.notes}
         return BatchResult(tables, bounds, errs, terms, said)
     tables = process_frames(articles, link_by="source")
     # the keywords' term counts are made here, in the workers, and only merged at the end;
@@ -193,6 +200,24 @@ def process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOptions
         bounds[name] = np.searchsorted(owner, np.arange(len(batch) + 1)).tolist()
     arrow = {name: to_arrow(frame, table_schema(name)) for name, frame in tables.items()}
     return BatchResult(arrow, bounds, errors, terms, notes)
+
+
+def _distinct_runs(batch: Sequence, per_file: list[list[dict]]) -> list[list]:
+    """The batch cut into runs of consecutive files whose articles' ids are distinct (a
+    file repeating an id within itself is a run alone)."""
+    runs: list[list] = []
+    seen: set[str] = set()
+    closed = True  # the next file starts a run
+    for item, records in zip(batch, per_file, strict=True):
+        ids = {r["article_id"] for r in records}
+        alone = len(ids) < len(records)
+        if closed or alone or not seen.isdisjoint(ids):
+            runs.append([])
+            seen = set()
+        runs[-1].append(item)
+        seen |= ids
+        closed = alone
+    return runs
 
 
 def warm_up() -> None:
