@@ -968,6 +968,11 @@ def test_no_count_or_dateline_inside_a_name(text, expected):
     assert org_surfaces(text) == expected
 
 
+def test_a_day_before_a_newspaper_suffix_is_a_date_not_a_name():
+    # 美国媒体26日报道: 26日 is the day, 日报 no newspaper; 湖北日报 is one
+    assert org_surfaces("美国媒体26日报道，湖北日报记者获悉，农村中小银行加快改革。") == ["湖北日报"]
+
+
 def test_a_web_pages_date_is_no_part_of_a_name():
     # a page's related links: 2025-12-02外交部介绍…
     assert org_surfaces("新闻链接 2025-12-02外交部介绍访华有关安排") == ["外交部"]

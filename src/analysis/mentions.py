@@ -112,6 +112,7 @@ _BYLINE_BRACKET = re.compile(
 _NUMERALS = frozenset("0123456789０１２３４５６７８９一二三四五六七八九十百零〇两")
 _COUNT_CHARS = "0-9０-９一二三四五六七八九十百千万几多数两余"
 _COUNTED = re.compile(f"[{_COUNT_CHARS}]+[家个所座]")
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
 _COUNT_START = frozenset("0123456789０１２３４５６７８９一二三四五六七八九十百千万几多数两余")
 _LEADING_DATE = re.compile(r"^(?:[0-9０-９]+[年月日号])+")
 # a count, an amount or a date in figures: no name holds one (34项, 5亿元, 2026年)
@@ -559,6 +560,8 @@ class _Rules:
                 if s - n >= 0 and self.words.is_place(text[s - n : s]):
                     return _org_tuple(text, s - n, e, kind)
             return None
+        if text[s] in "日月年号" and s and text[s - 1] in _DIGITS:
+            return None  # 美国媒体26|日报道: the suffix's first character ends a date
         start = self.org_start(text, s)
         if start is None:
             return None
