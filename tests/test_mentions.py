@@ -970,7 +970,8 @@ def test_no_count_or_dateline_inside_a_name(text, expected):
 
 def test_a_day_before_a_newspaper_suffix_is_a_date_not_a_name():
     # 美国媒体26日报道: 26日 is the day, 日报 no newspaper; 湖北日报 is one
-    assert org_surfaces("美国媒体26日报道，湖北日报记者获悉，农村中小银行加快改革。") == ["湖北日报"]
+    text = "美国媒体26日报道，湖北日报记者获悉，农村中小银行加快改革。"
+    assert org_surfaces(text) == ["湖北日报"]
 
 
 def test_a_web_pages_date_is_no_part_of_a_name():
