@@ -974,6 +974,11 @@ def test_a_day_before_a_newspaper_suffix_is_a_date_not_a_name():
     assert org_surfaces(text) == ["湖北日报"]
 
 
+def test_a_quality_before_a_zones_class_names_no_zone():
+    got = find_mentions(arts("加快建设高水平自由贸易港，海南自由贸易港发布新政。"))
+    assert got.loc[got["kind"] == "park", "surface"].tolist() == ["海南自由贸易港"]
+
+
 def test_a_web_pages_date_is_no_part_of_a_name():
     # a page's related links: 2025-12-02外交部介绍…
     assert org_surfaces("新闻链接 2025-12-02外交部介绍访华有关安排") == ["外交部"]
