@@ -176,6 +176,16 @@ def test_page_text_styles_and_page_outcome():
     assert scoring.page_outcome(answers, rows) == (True, 2)
     merged = [_row(kicker="引题", title="主题一", body="甲。\n乙。\n主题二\n丙。")]
     assert scoring.page_outcome(answers, merged) == (False, 0)
+    # a web page's leftovers set apart right after their article still belong to it;
+    # boilerplate after another article does not
+    tail = [
+        _row(kicker="引题", title="主题一", body="甲。"),
+        _row(kind="boilerplate", body="乙。"),
+        _row(title="主题二", body="丙。"),
+    ]
+    assert scoring.page_outcome(answers, tail) == (True, 2)
+    elsewhere = [tail[0], tail[2], tail[1]]
+    assert scoring.page_outcome(answers, elsewhere) == (True, 0)
 
 
 def test_load_answers_merges_files_first_wins(tmp_path):

@@ -724,7 +724,9 @@ def test_joined_indented_page_starts_articles_only_at_its_headlines():
     assert arts.loc[2, "kicker"] == "治沙三十年——"
     # the subheads stay inside their article, as paragraphs of the body
     assert arts.loc[2, "body"].split("\n")[1:3] == ["治沙英雄王有德", "把荒漠变成绿洲"]
-    assert arts.loc[0, "body"].endswith("阅读下一篇：")
+    # the web page's leftovers after its text: a boilerplate row after the article
+    assert arts.loc[0, "body"].endswith("园区有关负责人出席。")
+    assert df.loc[1, "kind"] == "boilerplate" and df.loc[1, "body"].endswith("阅读下一篇：")
     _assert_nothing_lost(df, JOINED_PAGE)
 
 
@@ -766,7 +768,10 @@ def test_flat_page_titles_from_the_lead_below_them():
         "高新区发布人才新政",
     ]
     assert list(arts["kicker"]) == [""] * 5
-    assert arts.loc[3, "body"].endswith("阅读下一篇：")
+    # the web page's leftovers after the article's text are a boilerplate row after it
+    assert arts.loc[3, "body"].endswith("双方就深化园区合作交换了意见。")
+    after = df.loc[df.index[df["title"] == "省长会见新加坡客人"][0] + 1]
+    assert after["kind"] == "boilerplate" and after["body"].endswith("阅读下一篇：")
 
 
 def test_flat_page_title_repeated_by_the_crawler_and_a_long_title_above_a_dateline():
@@ -866,14 +871,19 @@ def test_flat_page_long_title_after_a_web_pages_leftovers():
     )
     df = parse_page(page, issue_date="2025-11-30", keep_boilerplate=True)
     _assert_nothing_lost(df, page)
-    assert list(df["title"]) == [
+    arts = df[df["kind"] == "article"].reset_index(drop=True)
+    assert list(arts["title"]) == [
         "园区举行开放日活动",
         long_title,
         "市长会见德国客人时指出：双方应不断拉长合作清单 为两地经贸关系打开新的合作空间",
     ]
-    assert df.loc[1, "body"].endswith("相关稿件")
+    # the editor's credit and the next-item link close the first article: boilerplate
+    assert arts.loc[0, "body"] == "当地时间8日，园区举行开放日活动。"
+    assert df.loc[1, "kind"] == "boilerplate"
+    assert df.loc[1, "body"] == "【责任编辑:李华】 阅读下一篇："
+    assert arts.loc[1, "body"].endswith("相关稿件")
     # (a flat page: a line without final punctuation runs on into the next)
-    assert df.loc[2, "body"] == "首页市长张伟会见德国客人一行。"
+    assert arts.loc[2, "body"] == "首页市长张伟会见德国客人一行。"
 
 
 def test_web_pages_home_link_under_the_title_is_no_subtitle():

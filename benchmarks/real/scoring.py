@@ -290,9 +290,18 @@ def page_outcome(answers: Sequence[FileAnswer], rows: Sequence[dict]) -> tuple[b
     """A page built from ``answers``: (article count exact, number of articles whole).
 
     An answer is whole when some article row has its headline block (non-empty parts
-    compared) and exactly its paragraphs' characters in dateline + body + byline.
+    compared) and exactly its paragraphs' characters in dateline + body + byline, with
+    the boilerplate rows right after it (a web page's leftovers the loader set apart, as
+    :func:`article_outcome` counts a file's boilerplate).
     """
     articles = [r for r in rows if r.get("kind", "article") == "article"]
+    after: dict[int, str] = {}  # article index -> the boilerplate rows right after it
+    k = -1
+    for r in rows:
+        if r.get("kind", "article") == "article":
+            k += 1
+        elif k >= 0:
+            after[k] = after.get(k, "") + (r.get("body") or "")
     whole = 0
     used: set[int] = set()
     for answer in answers:
@@ -304,7 +313,8 @@ def page_outcome(answers: Sequence[FileAnswer], rows: Sequence[dict]) -> tuple[b
                 compact(r.get(k) or "") == compact(getattr(answer, k))
                 for k in ("kicker", "title", "subtitle")
             )
-            got = Counter(compact("".join(r.get(k) or "" for k in ("dateline", "body", "byline"))))
+            text = "".join(r.get(k) or "" for k in ("dateline", "body", "byline"))
+            got = Counter(compact(text + after.get(i, "")))
             if head and got == want_body:
                 used.add(i)
                 whole += 1

@@ -980,9 +980,34 @@ class _PageParser:
         return True
 
 
+# Where a web page's leftovers start in an article's last paragraph that ends in them:
+# the correction link, the editor's credit, the related links, the next item
+_WEB_TAIL_START = re.compile(r"\s*(?:【纠错】|【我要纠错】|【责任编辑[:：]|阅读下一篇)")
+
+
+def _web_tail(blocks: list[_Block]) -> list[_Block]:
+    """The blocks with the web page's leftovers that close an article's last paragraph
+    (``…贡献。 【纠错】 【责任编辑:张三】 新闻链接 … 阅读下一篇：``) moved into a
+    boilerplate block after it: the related links' headlines are no part of the article."""
+    out = []
+    for b in blocks:
+        out.append(b)
+        last = b.paragraphs[-1] if b.kind == "article" and b.paragraphs else ""
+        if not last or not _WEB_TAIL.search(last):
+            continue
+        m = _WEB_TAIL_START.search(last)
+        if m is None or not last[: m.start()].strip():
+            continue
+        b.paragraphs[-1] = last[: m.start()]
+        tail = last[m.start() :].strip()
+        out.append(_Block(kind="boilerplate", section=tail, paragraphs=[tail]))
+        out[-1].first_line = b.first_line
+    return out
+
+
 def _finish(blocks: list[_Block]) -> list[dict]:
     rows = []
-    for b in blocks:
+    for b in _web_tail(blocks):
         paragraphs = [p for p in b.paragraphs if p]
         if b.kind == "article" and not paragraphs and not b.dateline and not b.bylines:
             if not b.head and b.slots is None:
