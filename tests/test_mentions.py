@@ -1136,6 +1136,18 @@ def test_a_city_secondary_centre_is_no_body():
         ),
         # a list without an organisation stays as it is
         ("江南精工、北辰微电子等企业。", []),
+        # a list closed by the class of its items (等重点企业): names the segmenter cuts
+        # into verbs and numerals are names too (超|聚变, 东山|三|磨|所)
+        (
+            "会上，超聚变、东山三磨所、河南示例产业集团等重点企业负责人发言。",
+            [
+                ("超聚变", "company", "list"),
+                ("东山三磨所", "company", "list"),
+                ("河南示例产业集团", "company", "suffix_rule"),
+            ],
+        ),
+        # … but not industries or places
+        ("来到数据服务、化工、东海集团等行业企业。", [("东海集团", "company", "suffix_rule")]),
         # a place inside an item's name is part of it; the kind is the nearest one's
         (
             "包括南京示例研究院、北辰微电子、无锡腾芯电子等企业。",

@@ -166,6 +166,12 @@ _LIST_END_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_LIST_END))
 _LIST_SEP = re.compile("、")
 _TITLES = ("总统", "总理", "首相", "议长", "国王", "大使", "元首", "首脑", "部长", "主席")
 _LIST_TAIL = re.compile(r"([\u4e00-\u9fff]{2,10}?)(?:等|$)")
+# a list closed by the class of its items, bodies (…、中创智领、河南生物产业集团等重点企业):
+# its items are names even when the segmenter cuts them into verbs (超|聚变, 中|创智|领)
+_BODIES_AFTER = re.compile(
+    r"等(?![^，。；、]{0,4}(?:行业|领域|产业|城市|地区|省份|国家))[^，。；、]{0,4}?"
+    r"(?:企业|公司|上市公司|券商|银行|机构|单位|高校|院校)"
+)
 _QUOTE_CLOSE = "”」』》"
 _COMPANY_TAILS = ("股份有限公司", "有限责任公司", "有限公司", "公司", "集团", "股份")
 
@@ -839,6 +845,8 @@ class _Rules:
                 continue  # no list: a run of 120 characters without punctuation
             near = [(c[0], c[3][0][2]) for c in seeds if lo <= c[0] < hi]
             seps = [m.start() for m in _LIST_SEP.finditer(text, lo, hi)]
+            tail_at = text.find("等", seps[-1] if seps else lo, hi)
+            bodies = tail_at >= 0 and _BODIES_AFTER.match(text, tail_at) is not None
             bounds = [lo, *seps, hi]
             for k, (b, e) in enumerate(itertools.pairwise(bounds)):
                 if k > 0:
@@ -848,6 +856,8 @@ class _Rules:
                     if start is None or start < b:
                         continue
                     cut = self.words.name_start(text[start:e], "、")
+                    if cut is None and bodies and self._bodies_item(text[start:e]):
+                        cut = 0  # (超|聚变、…等重点企业: the clause's words are the name)
                     if cut is None:
                         continue
                     b = start + cut
@@ -867,7 +877,7 @@ class _Rules:
                     starts[x] < b or ends_of[x] > e or chosen[x][3][0][2] != "place" for x in inside
                 ):
                     continue
-                if self._list_item(text[b:e]):
+                if self._list_item(text[b:e]) or (bodies and self._bodies_item(text[b:e])):
                     kind = min(near, key=lambda p: abs(p[0] - b))[1]
                     payload = (f"org:{text[b:e]}", text[b:e], kind, "list")
                     added[(b, e)] = (b, e, _P_ORG, (payload,))
@@ -887,6 +897,20 @@ class _Rules:
                 cache.clear()
             known = cache[item] = self._list_item_uncached(item)
         return known
+
+    def _bodies_item(self, item: str) -> bool:
+        """Whether an item of a list closed by the class of its items (``…等重点企业``) can
+        be a name: Chinese characters, no place, person, title, class, industry or region of
+        the world (the words themselves need no proper part)."""
+        if not 2 <= len(item) <= 10 or not _CJK_RUN.fullmatch(item):
+            return False
+        if len(item) <= 3 and (item[0] in self.surnames or item[:2] in self.surnames):
+            return False
+        if item in self.generic_cores or any(t in item for t in self.titles):
+            return False
+        if item in _WORLD_PARTS or item in self.industry or self.words.is_place(item):
+            return False
+        return not any(w in self.words.class_attributes for w in self.words._cut(item))
 
     def _list_item_uncached(self, item: str) -> bool:
         if not 2 <= len(item) <= 10 or not _CJK_RUN.fullmatch(item):
