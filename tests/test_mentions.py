@@ -979,6 +979,21 @@ def test_a_quality_before_a_zones_class_names_no_zone():
     assert got.loc[got["kind"] == "park", "surface"].tolist() == ["海南自由贸易港"]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a region in brackets before the legal form is part of the name, not its start
+        ("托伦斯精密制造（江苏）股份有限公司发布公告。", ["托伦斯精密制造（江苏）股份有限公司"]),
+        # a bilateral body's name opens with 中国—
+        ("中国—东盟海产品交易所跨境业务开通。", ["中国—东盟海产品交易所"]),
+        # the class before a name is no part of it
+        ("其子公司东海天璇半导体科技有限责任公司投产。", ["东海天璇半导体科技有限责任公司"]),
+    ],
+)
+def test_names_whole_with_a_region_in_brackets_a_bilateral_head_no_class(text, expected):
+    assert org_surfaces(text) == expected
+
+
 def test_a_web_pages_date_is_no_part_of_a_name():
     # a page's related links: 2025-12-02外交部介绍…
     assert org_surfaces("新闻链接 2025-12-02外交部介绍访华有关安排") == ["外交部"]

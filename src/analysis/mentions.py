@@ -112,6 +112,8 @@ _BYLINE_BRACKET = re.compile(
 _NUMERALS = frozenset("0123456789０１２３４５６７８９一二三四五六七八九十百零〇两")
 _COUNT_CHARS = "0-9０-９一二三四五六七八九十百千万几多数两余"
 _COUNTED = re.compile(f"[{_COUNT_CHARS}]+[家个所座]")
+_REGION_BRACKET = re.compile(r"[（(]([\u4e00-\u9fff]{2,4})[）)]$")
+_DASHES = frozenset("—－-–")
 _DIGITS = frozenset("0123456789０１２３４５６７８９")
 _COUNT_START = frozenset("0123456789０１２３４５６７８９一二三四五六七八九十百千万几多数两余")
 _LEADING_DATE = re.compile(r"^(?:[0-9０-９]+[年月日号])+")
@@ -596,7 +598,13 @@ class _Rules:
             return self.park_candidate(text, start, s, e)
         if text[s - 1] == "副" and text.startswith("中心", s):
             return None  # 城市副中心: a city's secondary centre, no body
-        cut = None if core in self.generic_cores else self.words.name_start(core, text[s:e])
+        # a company's region in brackets before its legal form is no word of its name
+        # (托伦斯精密制造（江苏）股份有限公司: the name's words are those before it)
+        named = core
+        if core.endswith(("）", ")")) and (m := _REGION_BRACKET.search(core)) is not None:
+            if self.words.is_place(m.group(1)):
+                named = core[: m.start()]
+        cut = None if core in self.generic_cores else self.words.name_start(named, text[s:e])
         if cut is None and kind == "company":
             cut = self.words.dictionary_org(core, text[s:e])
             if cut is not None and core[cut:] in self.generic_cores:
@@ -616,6 +624,8 @@ class _Rules:
         start = self.known_tail(text, start, e)
         if text.endswith("政府", s, e) and not self.words.names_place(text[start:s]):
             return None  # 上合组织政府(首脑), 各盟市政府: a government is a place's
+        if start >= 3 and text[start - 1] in _DASHES and text[start - 3 : start - 1] == "中国":
+            start -= 3  # 中国—东盟海产品交易所: a bilateral body's name opens with China
         return _org_tuple(text, start, e, kind)
 
     def known_tail(self, text: str, start: int, e: int) -> int:
