@@ -994,6 +994,16 @@ def test_names_whole_with_a_region_in_brackets_a_bilateral_head_no_class(text, e
     assert org_surfaces(text) == expected
 
 
+def test_a_provinces_academy_is_not_the_national_one():
+    got = find_mentions(arts("江苏省社科院和江苏省农科院发布报告，中国社科院专家点评。"))
+    got = got[got["kind"] == "research"]
+    assert list(zip(got["surface"], got["name"], strict=True)) == [
+        ("江苏省社科院", "江苏省社科院"),
+        ("江苏省农科院", "江苏省农科院"),
+        ("中国社科院", "中国社会科学院"),
+    ]
+
+
 def test_a_web_pages_date_is_no_part_of_a_name():
     # a page's related links: 2025-12-02外交部介绍…
     assert org_surfaces("新闻链接 2025-12-02外交部介绍访华有关安排") == ["外交部"]
