@@ -400,6 +400,18 @@ def test_ten_thousand_job_fairs_are_a_tally_not_one_fair():
     assert not ev.counted.any()
 
 
+def test_a_speech_at_a_meeting_studied_later_is_no_report_of_the_meeting():
+    arts = _article(
+        day="2026-07-04",
+        body="东海省委3日举行会议，学习贯彻总书记在庆祝建党大会上的重要讲话精神。",
+    )
+    counted = find_events(arts, _mentions(arts, []))
+    counted = counted[counted.counted & (counted.type == "meeting")]
+    # the province's meeting (one, unnamed); the congress where the speech was given is
+    # only cited, no happening of the article
+    assert list(counted.name) == [""]
+
+
 def test_future_event_with_date_place_and_name():
     arts = _article(body="第三届长三角科技创新峰会将于10月20日在苏州召开。")
     (ev,) = find_events(arts, _mentions(arts, [])).itertuples()

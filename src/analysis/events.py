@@ -1156,6 +1156,8 @@ _COUNT = re.compile(r"[\d.]+\s*(?:多|余)?\s*(?:万|亿)?\s*(?:多|余)?\s*[家
 _CITED = re.compile(
     r"(?:召开|胜利召开|成功召开)?(?:的)?(?:成果|精神|重大意义|重要意义|历史意义|决策部署|部署|作出的|通过的)"
 )
+# the spirit of a speech given at a meeting, studied (学习贯彻…在…大会上的重要讲话精神)
+_SPEECH_STUDIED = re.compile(r"上的(?:重要)?讲话精神")
 # a reporter's own tour (记者来到…, 记者近日走访…) is how the news was gathered, no visit
 _REPORTER = re.compile(r"记者[^，,。；;：:]{0,4}$")
 # coming somewhere to work or live there (一毕业就来到这里工作) is no visit (考察工作 is)
@@ -1209,7 +1211,10 @@ def _not_a_happening(sentence: str, etype: str, lo: int, start: int, end: int, h
     clause is a figure of speech."""
     if _ANNIVERSARY.match(sentence, end, min(hi, end + 8)):
         return True
-    if etype == "meeting" and _CITED.match(sentence, end, hi) is not None:
+    if etype == "meeting" and (
+        _CITED.match(sentence, end, hi) is not None
+        or _SPEECH_STUDIED.match(sentence, end, hi) is not None
+    ):
         return True
     if etype == "project" and (
         _AMOUNT.match(sentence, end, hi) is not None
