@@ -1004,6 +1004,17 @@ def test_a_provinces_academy_is_not_the_national_one():
     ]
 
 
+def test_an_academys_institute_by_its_short_name():
+    got = org_surfaces("中科院宁波材料所与中国科学院化学所合作，中科院化学所所长发言。")
+    assert got == ["中科院宁波材料所", "中国科学院化学所", "中科院化学所"]
+    # 所 after people, or opening a word, names no institute; nor after a university
+    assert org_surfaces("中科院专家所做的研究，中科院所属单位，东海大学材料所发布。") == [
+        "中科院",
+        "中科院",
+        "东海大学",
+    ]
+
+
 def test_a_web_pages_date_is_no_part_of_a_name():
     # a page's related links: 2025-12-02外交部介绍…
     assert org_surfaces("新闻链接 2025-12-02外交部介绍访华有关安排") == ["外交部"]

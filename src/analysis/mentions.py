@@ -114,6 +114,8 @@ _COUNT_CHARS = "0-9０-９一二三四五六七八九十百千万几多数两余
 _COUNTED = re.compile(f"[{_COUNT_CHARS}]+[家个所座]")
 _REGION_BRACKET = re.compile(r"[（(]([\u4e00-\u9fff]{2,4})[）)]$")
 _DASHES = frozenset("—－-–")
+# words for people, who do things (专家所做): never an institute's short name before 所
+_PEOPLE = ("专家", "学者", "院士", "人员", "研究员", "员工", "职工", "干部", "团队", "代表", "同志", "教授")
 _DIGITS = frozenset("0123456789０１２３４５６７８９")
 _COUNT_START = frozenset("0123456789０１２３４５６７８９一二三四五六七八九十百千万几多数两余")
 _LEADING_DATE = re.compile(r"^(?:[0-9０-９]+[年月日号])+")
@@ -699,6 +701,14 @@ class _Rules:
                 continue
             if end == s and e - s < 2:
                 return None  # a one-character unit needs its own words: 环资司, not 部司
+            if text[s:e] == "所" and (
+                not org[1].endswith("科学院")
+                or s - end < 2
+                or (e < len(text) and text[e] in "属长在有以得需说做用谓示述致获提能作")  # 所属
+                or text[end:s].endswith(_PEOPLE)  # 中科院专家|所做
+                or any(text[end:s].endswith(t) for t in self.titles)
+            ):
+                return None  # an academy's institute (中科院|宁波材料|所) only
             start = self.org_start(text, s)
             if start is None or start > end or not self.words.unit_words(text[end:s]):
                 return None
