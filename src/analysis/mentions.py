@@ -115,7 +115,7 @@ _COUNTED = re.compile(f"[{_COUNT_CHARS}]+[家个所座]")
 _REGION_BRACKET = re.compile(r"[（(]([\u4e00-\u9fff]{2,4})[）)]$")
 _DASHES = frozenset("—－-–")
 # words for people, who do things (专家所做): never an institute's short name before 所
-_PEOPLE = ("专家", "学者", "院士", "人员", "研究员", "员工", "职工", "干部", "团队", "代表", "同志", "教授")
+_PEOPLE = tuple("专家 学者 院士 人员 研究员 员工 职工 干部 团队 代表 同志 教授".split())
 _DIGITS = frozenset("0123456789０１２３４５６７８９")
 _COUNT_START = frozenset("0123456789０１２３４５６７８９一二三四五六七八九十百千万几多数两余")
 _LEADING_DATE = re.compile(r"^(?:[0-9０-９]+[年月日号])+")
