@@ -701,12 +701,15 @@ class _Rules:
                 continue
             if end == s and e - s < 2:
                 return None  # a one-character unit needs its own words: 环资司, not 部司
-            if text[s:e] == "所" and (
-                not org[1].endswith("科学院")
-                or s - end < 2
-                or (e < len(text) and text[e] in "属长在有以得需说做用谓示述致获提能作")  # 所属
-                or text[end:s].endswith(_PEOPLE)  # 中科院专家|所做
-                or any(text[end:s].endswith(t) for t in self.titles)
+            if (
+                text[s:e] == "所"
+                and (
+                    not org[1].endswith("科学院")
+                    or s - end < 2
+                    or (e < len(text) and text[e] in "属长在有以得需说做用谓示述致获提能作")  # 所属
+                    or text[end:s].endswith(_PEOPLE)  # 中科院专家|所做
+                    or any(text[end:s].endswith(t) for t in self.titles)
+                )
             ):
                 return None  # an academy's institute (中科院|宁波材料|所) only
             start = self.org_start(text, s)
