@@ -1015,6 +1015,11 @@ def test_an_academys_institute_by_its_short_name():
     ]
 
 
+def test_teams_of_volunteers_and_rescuers_are_named_whole():
+    got = org_spans("东海省登山协会山地救援队和本禹志愿服务队参加救援。")
+    assert got == [("东海省登山协会山地救援队", "other"), ("本禹志愿服务队", "other")]
+
+
 def test_a_web_pages_date_is_no_part_of_a_name():
     # a page's related links: 2025-12-02外交部介绍…
     assert org_surfaces("新闻链接 2025-12-02外交部介绍访华有关安排") == ["外交部"]
