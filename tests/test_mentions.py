@@ -1020,6 +1020,16 @@ def test_teams_of_volunteers_and_rescuers_are_named_whole():
     assert got == [("东海省登山协会山地救援队", "other"), ("本禹志愿服务队", "other")]
 
 
+def test_congress_committees_and_a_partys_central_committee_by_their_short_names():
+    text = "河南省人大财经委、河南省政协经济委发言。越共中央代表和国务院中央企业负责人出席。"
+    assert org_spans(text) == [
+        ("河南省人大财经委", "government"),
+        ("河南省政协经济委", "government"),
+        ("越共中央", "other"),
+        ("国务院", "government"),
+    ]
+
+
 def test_a_web_pages_date_is_no_part_of_a_name():
     # a page's related links: 2025-12-02外交部介绍…
     assert org_surfaces("新闻链接 2025-12-02外交部介绍访华有关安排") == ["外交部"]

@@ -712,6 +712,8 @@ class _Rules:
                 )
             ):
                 return None  # an academy's institute (中科院|宁波材料|所) only
+            if text[s:e] == "中央" and not org[1].endswith("党"):
+                return None  # a party's central committee only (老挝人民革命党|中央)
             start = self.org_start(text, s)
             if start is None or start > end or not self.words.unit_words(text[end:s]):
                 return None
