@@ -416,7 +416,7 @@ def _build_local(
         stream.flush()  # the last parts are written while the keywords are computed
         arrow, terms = assembler.finish()
         mark = _log_phase("term counts merged", mark)
-        arrow = mark_corpus_duplicates(arrow, options)
+        arrow = mark_corpus_duplicates(arrow, options, assembler.duplicate_keys())
         mark = _log_phase("duplicates", mark)
         # one event, many articles: linked over the whole corpus (duplicates' events,
         # no longer counted, are their own roots)
