@@ -403,24 +403,31 @@ def _list_cells(frame: pd.DataFrame, schema) -> pd.DataFrame:
     for f in schema:
         values = frame[f.name]
         if pa.types.is_list(f.type) and not isinstance(values.dtype, pd.ArrowDtype):
-            frame[f.name] = [
-                [] if v is None or (not hasattr(v, "__len__") and _is_na(v)) else list(v)
-                for v in values
-            ]
+            frame[f.name] = _cells_as_lists(values)
     return frame
+
+
+def _cells_as_lists(values: Iterable) -> list[list]:
+    """Every cell a list (a missing one empty)."""
+    return [
+        [] if v is None or (not hasattr(v, "__len__") and _is_na(v)) else list(v) for v in values
+    ]
 
 
 def to_arrow(frame: pd.DataFrame, schema):
     """The frame as an Arrow table of a :func:`table_schema` (whose pandas metadata
     brings the dtypes back), column by column: several times faster than
     ``pa.Table.from_pandas`` on the small frames of a batch."""
+    import pandas as pd
     import pyarrow as pa
 
-    frame = _list_cells(frame, schema)
     columns = []
     for f in schema:
+        values = frame[f.name]
+        if pa.types.is_list(f.type) and not isinstance(values.dtype, pd.ArrowDtype):
+            values = _cells_as_lists(values)  # (as _list_cells, without copying the frame)
         # pandas' missing values (NaN, NaT, NA) become nulls, as in from_pandas
-        values = pa.array(frame[f.name], from_pandas=True)
+        values = pa.array(values, from_pandas=True)
         if isinstance(values, pa.ChunkedArray):
             values = values.combine_chunks()
         columns.append(values if values.type == f.type else values.cast(f.type))
