@@ -512,3 +512,37 @@ def test_a_batch_holding_the_same_file_twice_gives_the_tables_of_one_file_per_ba
             pipeline.load_tables(tmp_path / "alone")[name],
         )
     assert len(pipeline.load_tables(tmp_path / "together")["articles"]) == 15
+
+
+def test_duplicates_of_keys_made_by_the_workers_and_cached_are_those_of_the_text(tmp_path):
+    # each worker makes its articles' duplicate keys, cached with its batch; the end only
+    # compares them: a rebuild mixing cached and new batches finds what the text says
+    from analysis.select import find_duplicates
+
+    report = [
+        "江苏高新区今年一季度新增科技型中小企业一千二百家，同比增长百分之十八。",
+        "省科技厅有关负责人介绍，全省高新区研发投入强度达到百分之三点五。",
+        "苏州工业园区等园区的创新平台建设加快推进，新建省级以上研发机构六十家。",
+        "下一步，全省将围绕集成电路、生物医药等产业，加快培育一批创新型领军企业。",
+    ]
+    folder = tmp_path / "raw"
+    folder.mkdir()
+
+    def article(name, title, sentences):
+        (folder / name).write_text(f"{title}\n\n" + "".join(sentences) + "\n", "utf-8")
+
+    for day in range(1, 10):
+        article(f"2023080{day}-01-01.txt", f"第{day}版要闻", [f"第{day}天的消息。", *report])
+    article("20230801-02-01.txt", "江苏高新区一季度成绩单", report)
+    article("20230802-02-01.txt", "一季度新增科技型企业千余家", report)
+    out = tmp_path / "out"
+    _build(folder, out, jobs=2)
+    article("20230809-03-01.txt", "另一篇报道", [*report, "图为苏州工业园区一角。"])
+    result = _build(folder, out, jobs=2)
+    assert 0 < result.n_processed < result.n_inputs
+    articles = pipeline.load_tables(out)["articles"]
+    rules = set(articles["duplicate_rule"])
+    assert {"same_body", "sentences"} <= rules
+    found = find_duplicates(articles)
+    assert list(articles["duplicate_of"]) == list(found["duplicate_of"])
+    assert list(articles["duplicate_rule"]) == list(found["duplicate_rule"])

@@ -419,3 +419,24 @@ def test_the_same_file_given_twice_is_read_once(tmp_path):
     ignored = df.attrs["load_report"].ignored
     assert len(ignored) == 3 + (link is not None)
     assert all("the same file as" in why and why.endswith("read once") for _, why in ignored)
+
+
+def test_duplicates_found_from_keys_made_apart_are_those_found_from_the_text(tmp_path):
+    # the build makes each file's keys in its workers and compares them at the end
+    from analysis.select import duplicate_keys, find_duplicates
+
+    day = tmp_path / "2019-03" / "20190305"
+    _article_file(day / "20190305-01-02.txt", "江苏高新区创新动能持续增强", _REPORT)
+    _article_file(day / "20190305-04-01.txt", "一季度新增科技型企业千余家", _REPORT)
+    _article_file(day / "20190305-05-01.txt", "创新动能持续增强", [*_REPORT, "图为园区。"])
+    _article_file(day / "20190306-01-01.txt", "江苏高新区创新动能持续增强", _REPORT, width="half")
+    _article_file(day / "20190307-01-01.txt", "江苏高新区创新动能持续增强", _REPORT)
+    df = analysis.load_articles(tmp_path).drop(columns=["duplicate_of", "duplicate_rule"])
+    df.loc[len(df) - 1, "kind"] = "boilerplate"  # never a duplicate: no keys
+    found = find_duplicates(df)
+    assert set(found["duplicate_rule"]) == {"", "exact", "same_body", "sentences"}
+    halves = [duplicate_keys(df.iloc[:2]), duplicate_keys(df.iloc[2:])]
+    keys = (halves[0][0] + halves[1][0], halves[0][1] + halves[1][1])
+    assert keys[0][-1] is None and keys[1][-1] is None
+    text_free = df.drop(columns=["title", "body"])
+    pd.testing.assert_frame_equal(find_duplicates(text_free, keys), found)

@@ -60,8 +60,12 @@ def meta_from_name(name: str) -> NameMeta:
         >>> meta_from_name("data/raw/wuxi-evening_2023-08-09_A02.txt")
         NameMeta(paper='wuxi-evening', issue_date=Timestamp('2023-08-09 00:00:00'), page='A02')
     """
-    stem = _DIR_SEPARATOR.split(name)[-1]
-    stem = _SUFFIX.sub("", stem)
+    return _meta_from_stem(_SUFFIX.sub("", _DIR_SEPARATOR.split(name)[-1]))
+
+
+# (cached: a file's name is read twice, by the loader and by the page's parser)
+@functools.lru_cache(maxsize=256)
+def _meta_from_stem(stem: str) -> NameMeta:
     for m in _NAME_DATE.finditer(stem):
         g = {k: v for k, v in m.groupdict().items() if v}
         y = int(g.get("y") or g.get("y2") or g.get("y3"))
@@ -134,7 +138,20 @@ _RELATIVE_DAY = re.compile("|".join(_DAYS_BEFORE))
 
 
 def _in_window(ts: pd.Timestamp | None, issue: pd.Timestamp) -> bool:
-    return ts is not None and issue - WINDOW <= ts <= issue
+    return ts is not None and _days_before(issue, WINDOW.days) <= ts <= issue
+
+
+def _days_before(issue: pd.Timestamp, days: int) -> pd.Timestamp:
+    """``issue`` minus ``days`` days (cached for naive Timestamps, as :func:`_resolve`)."""
+    if type(issue) is pd.Timestamp and issue.tzinfo is None:
+        return _days_before_cached(issue, days)
+    return issue - pd.Timedelta(days=days)
+
+
+# (Timestamp arithmetic costs microseconds, and every article of an issue asks the same)
+_days_before_cached = functools.lru_cache(maxsize=4096, typed=True)(
+    lambda issue, days: issue - pd.Timedelta(days=days)
+)
 
 
 def _lead_dates(lead: str, issue: pd.Timestamp):
@@ -158,7 +175,7 @@ def _lead_dates(lead: str, issue: pd.Timestamp):
         found.append((m.start(), _latest_day(int(m.group("d")), issue), ""))
     for m in _RELATIVE_DAY.finditer(lead):
         word = m.group(0)
-        found.append((m.start(), issue - pd.Timedelta(days=_DAYS_BEFORE[word]), word))
+        found.append((m.start(), _days_before(issue, _DAYS_BEFORE[word]), word))
     found.sort(key=lambda f: f[0])
     return found
 
@@ -414,7 +431,17 @@ def issue_timestamp(value, *, dayfirst: bool = False) -> pd.Timestamp | None:
     """
     if value is None:
         return None
+    if type(value) is pd.Timestamp and value.tzinfo is None:
+        # (the loader passes on the Timestamp of a file name: cached, as :func:`_resolve`)
+        return _issue_of_timestamp(value, dayfirst)
+    return _issue(value, dayfirst)
+
+
+def _issue(value, dayfirst: bool) -> pd.Timestamp:
     ts = parse_date(value, dayfirst=dayfirst)
     if pd.isna(ts):
         raise DateFormError(f"not a date: {value!r} (use one of: {DATE_FORMS})")
     return ts.normalize()
+
+
+_issue_of_timestamp = functools.lru_cache(maxsize=256, typed=True)(_issue)

@@ -21,6 +21,7 @@ import os
 import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -416,22 +417,28 @@ def _build_local(
         stream.flush()  # the last parts are written while the keywords are computed
         arrow, terms = assembler.finish()
         mark = _log_phase("term counts merged", mark)
-        arrow = mark_corpus_duplicates(arrow, options)
+        arrow = mark_corpus_duplicates(arrow, options, assembler.duplicate_keys())
         mark = _log_phase("duplicates", mark)
         # one event, many articles: linked over the whole corpus (duplicates' events,
         # no longer counted, are their own roots)
         arrow["events"] = link_event_table(arrow["events"])
-        tables = LazyTables(arrow=arrow)
-        tables["keywords"] = keywords_table(tables, options, terms)
-        mark = _log_phase("keywords", mark)
-        paths = stream.close()
+        # the articles and events are final: written (Arrow encodes and writes without
+        # the GIL) while the keywords are computed
+        final = {name: arrow[name] for name in FILE_TABLES if name not in _STREAMED}
+        final_exports = ExportStats()
+        with ThreadPoolExecutor(max_workers=1) as writer:
+            written = writer.submit(write_tables, final, folder, csv=csv, stats=final_exports)
+            tables = LazyTables(arrow=arrow)
+            tables["keywords"] = keywords_table(tables, options, terms)
+            mark = _log_phase("keywords", mark)
+            paths = stream.close()
+            paths.update(written.result())
     except BaseException:
         stream.abort()
         raise
     exports = stream.stats
-    last = {name: arrow[name] for name in FILE_TABLES if name not in _STREAMED}
-    last["keywords"] = tables["keywords"]
-    paths.update(write_tables(last, folder, csv=csv, stats=exports))
+    exports.add(final_exports)
+    paths.update(write_tables({"keywords": tables["keywords"]}, folder, csv=csv, stats=exports))
     # the keywords' counts, for the report (the articles' rows are the counts' rows)
     write_term_counts(terms, arrow["articles"].column("article_id"), folder)
     paths = {name: paths[name] for name in TABLES}  # (in the tables' order)

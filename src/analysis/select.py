@@ -449,7 +449,7 @@ def _sentences(body: str) -> list[str]:
 _BREAK = "\ue000"  # a private-use character: no punctuation, kept by _normalised
 
 
-def find_duplicates(articles: pd.DataFrame) -> pd.DataFrame:
+def find_duplicates(articles: pd.DataFrame, keys: DuplicateKeys | None = None) -> pd.DataFrame:
     """Which articles repeat an earlier one, over the whole table given.
 
     Articles are taken in order of issue date (unknown last), then ``source``, then
@@ -473,6 +473,10 @@ def find_duplicates(articles: pd.DataFrame) -> pd.DataFrame:
     propose candidates. The result depends only on the rows, not on their order in
     the table (rows equal in all three keep the table's order).
 
+    ``keys``: the rows' :func:`duplicate_keys`, when already made (the build makes them
+    in its workers, file by file); made here from ``title``, ``body`` and ``kind``
+    otherwise.
+
     Returns:
         A frame on the index of ``articles``: ``duplicate_of`` (the original's
         ``article_id``, ``""`` for originals) and ``duplicate_rule`` (one of
@@ -483,14 +487,12 @@ def find_duplicates(articles: pd.DataFrame) -> pd.DataFrame:
     n = len(articles)
     of = [""] * n
     rules = [""] * n
-
-    def column(name: str) -> list:
-        if name not in articles.columns:
-            return [""] * n
-        return ["" if v is None or v is pd.NA or v != v else v for v in articles[name].tolist()]
-
-    ids = [str(v) for v in column("article_id")]
-    titles, bodies, kinds = column("title"), column("body"), column("kind")
+    ids = [str(v) for v in _cells(articles, "article_id")]
+    if keys is None:
+        keys = duplicate_keys(articles)
+    titles, sentences_of_row = keys
+    if len(titles) != n or len(sentences_of_row) != n:
+        raise ValueError(f"{len(titles)} duplicate keys for {n} articles")
     issue = (
         pd.to_datetime(articles["issue_date"], errors="coerce")
         if "issue_date" in articles.columns
@@ -506,7 +508,7 @@ def find_duplicates(articles: pd.DataFrame) -> pd.DataFrame:
             {
                 "missing": issue.isna().to_numpy(),
                 "issue": issue.to_numpy(),
-                "source": [str(v) for v in column("source")],
+                "source": [str(v) for v in _cells(articles, "source")],
                 "position": position.fillna(0).to_numpy(),
                 "row": range(n),
             }
@@ -518,12 +520,12 @@ def find_duplicates(articles: pd.DataFrame) -> pd.DataFrame:
     sentences: dict[int, list[str]] = {}
     headlines: dict[str, set[str]] = {}
     for i in range(n):
-        if kinds[i] not in ("", "article"):
+        if titles[i] is None:  # not an article
             continue
-        sentences[i] = _sentences(str(bodies[i]))
+        sentences[i] = sentences_of_row[i]
         if body := "".join(sentences[i]):
-            normalised[i] = (_normalised(str(titles[i])), body)
-            headlines.setdefault(body, set()).add(normalised[i][0])
+            normalised[i] = (titles[i], body)
+            headlines.setdefault(body, set()).add(titles[i])
     # a body under three headlines or more is a page template (a crawler's failure,
     # a notice), not one report printed under another headline
     templates = {body for body, seen in headlines.items() if len(seen) >= _TEMPLATE_HEADLINES}
@@ -570,6 +572,38 @@ def find_duplicates(articles: pd.DataFrame) -> pd.DataFrame:
         for s in mine:
             by_sentence.setdefault(s, []).append(i)
     return pd.DataFrame({"duplicate_of": of, "duplicate_rule": rules}, index=articles.index)
+
+
+#: Per row, what :func:`find_duplicates` compares: the :func:`_normalised` title and
+#: the :func:`_sentences` of the body (both None for a row that is not an article).
+DuplicateKeys = tuple[list[str | None], list[list[str] | None]]
+
+
+def duplicate_keys(articles: pd.DataFrame) -> DuplicateKeys:
+    """What :func:`find_duplicates` compares of each row (:data:`DuplicateKeys`), from
+    its ``title``, ``body`` and ``kind``: the text made once per article, so that it can
+    be made where the articles are (the build's workers) and only compared at the end."""
+    titles: list[str | None] = []
+    sentences: list[list[str] | None] = []
+    for title, body, kind in zip(
+        _cells(articles, "title"), _cells(articles, "body"), _cells(articles, "kind"), strict=True
+    ):
+        if kind in ("", "article"):
+            titles.append(_normalised(str(title)))
+            sentences.append(_sentences(str(body)))
+        else:
+            titles.append(None)
+            sentences.append(None)
+    return titles, sentences
+
+
+def _cells(articles: pd.DataFrame, name: str) -> list:
+    """A column's values as a list, missing values (and a missing column) as ``""``."""
+    import pandas as pd
+
+    if name not in articles.columns:
+        return [""] * len(articles)
+    return ["" if v is None or v is pd.NA or v != v else v for v in articles[name].tolist()]
 
 
 def mark_duplicates(articles: pd.DataFrame) -> pd.DataFrame:

@@ -11,6 +11,7 @@ tables of fixed schemas (:func:`table_schema`), the same for every build.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
@@ -48,8 +49,11 @@ TABLES = (*FILE_TABLES, "keywords")
 TERMS = "terms"
 #: Tables also written as CSV (tokens are only useful as Parquet).
 CSV_TABLES = ("articles", "mentions", "events", "keywords")
-_CACHE_FORMAT = 6
+_CACHE_FORMAT = 7
 _BATCH_FILES = 512
+# the smallest batch of the end of a build on several workers: a batch costs ~25 ms
+# whatever its size (each stage's call), and a one-article file ~0.6 ms more
+_TAIL_FILES = 32
 
 
 @dataclass
@@ -125,6 +129,9 @@ class BatchResult:
     errors: dict[int, str]
     terms: TermCounts  # every token's count in every article (rows as in "tokens")
     notes: dict[int, list[str]] = field(default_factory=dict)  # what a file left out
+    # what the duplicates pass compares of each article (rows as in "articles"):
+    # :func:`duplicate_keys_table`
+    keys: pa.Table | None = None
 
 
 def process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOptions) -> BatchResult:
@@ -181,7 +188,8 @@ def process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOptions
             said.update({first + j: n for j, n in part.notes.items()})
             first += len(run)
         terms = TermCounts.concat([(p.terms, 0, p.terms.counts.shape[0]) for p in parts])
-        return BatchResult(tables, bounds, errs, terms, said)
+        keys = pa.concat_tables([p.keys for p in parts])
+        return BatchResult(tables, bounds, errs, terms, said, keys)
     tables = process_frames(articles, link_by="source")
     # the keywords' term counts are made here, in the workers, and only merged at the end;
     # of the content tokens only, the only ones keywords count (the build's keywords
@@ -199,7 +207,57 @@ def process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOptions
             raise RuntimeError(f"{name} rows are not in article order")
         bounds[name] = np.searchsorted(owner, np.arange(len(batch) + 1)).tolist()
     arrow = {name: to_arrow(frame, table_schema(name)) for name, frame in tables.items()}
-    return BatchResult(arrow, bounds, errors, terms, notes)
+    return BatchResult(arrow, bounds, errors, terms, notes, duplicate_keys_table(articles))
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """No garbage collection within: for code that makes many objects that make no
+    cycles (the duplicates pass makes a list per article, and each thousand lists made
+    would start a collection over every object of the build: half its time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def duplicate_keys_table_schema() -> pa.Schema:
+    import pyarrow as pa
+
+    return pa.schema([("title", pa.string()), ("sentences", pa.list_(pa.string()))])
+
+
+def duplicate_keys_table(articles: pd.DataFrame) -> pa.Table:
+    """The articles' :func:`analysis.select.duplicate_keys` as an Arrow table (``title``,
+    ``sentences``; null for a row that is not an article): made in the workers, article
+    by article, so that the duplicates pass over the whole corpus only compares them."""
+    import pyarrow as pa
+
+    from analysis.select import duplicate_keys
+
+    titles, sentences = duplicate_keys(articles)
+    schema = duplicate_keys_table_schema()
+    return pa.table(
+        [pa.array(titles, pa.string()), pa.array(sentences, schema.field("sentences").type)],
+        schema=schema,
+    )
+
+
+def _keys_from_arrow(keys: pa.Table):
+    """:func:`duplicate_keys_table` back as :data:`analysis.select.DuplicateKeys` (the
+    sentences converted at once, then cut per article: much faster than per list)."""
+    titles = keys.column("title").to_pylist()
+    column = keys.column("sentences").combine_chunks()
+    ends = column.offsets.to_numpy()
+    start = int(ends[0])
+    flat = column.values.slice(start, int(ends[-1]) - start).to_pylist()
+    sentences = []
+    for title, lo, hi in zip(titles, ends[:-1].tolist(), ends[1:].tolist(), strict=True):
+        sentences.append(None if title is None else flat[lo - start : hi - start])
+    return titles, sentences
 
 
 def _distinct_runs(batch: Sequence, per_file: list[list[dict]]) -> list[list]:
@@ -348,24 +406,31 @@ def _list_cells(frame: pd.DataFrame, schema) -> pd.DataFrame:
     for f in schema:
         values = frame[f.name]
         if pa.types.is_list(f.type) and not isinstance(values.dtype, pd.ArrowDtype):
-            frame[f.name] = [
-                [] if v is None or (not hasattr(v, "__len__") and _is_na(v)) else list(v)
-                for v in values
-            ]
+            frame[f.name] = _cells_as_lists(values)
     return frame
+
+
+def _cells_as_lists(values: Iterable) -> list[list]:
+    """Every cell a list (a missing one empty)."""
+    return [
+        [] if v is None or (not hasattr(v, "__len__") and _is_na(v)) else list(v) for v in values
+    ]
 
 
 def to_arrow(frame: pd.DataFrame, schema):
     """The frame as an Arrow table of a :func:`table_schema` (whose pandas metadata
     brings the dtypes back), column by column: several times faster than
     ``pa.Table.from_pandas`` on the small frames of a batch."""
+    import pandas as pd
     import pyarrow as pa
 
-    frame = _list_cells(frame, schema)
     columns = []
     for f in schema:
+        values = frame[f.name]
+        if pa.types.is_list(f.type) and not isinstance(values.dtype, pd.ArrowDtype):
+            values = _cells_as_lists(values)  # (as _list_cells, without copying the frame)
         # pandas' missing values (NaN, NaT, NA) become nulls, as in from_pandas
-        values = pa.array(frame[f.name], from_pandas=True)
+        values = pa.array(values, from_pandas=True)
         if isinstance(values, pa.ChunkedArray):
             values = values.combine_chunks()
         columns.append(values if values.type == f.type else values.cast(f.type))
@@ -444,12 +509,16 @@ def keywords_table(
     return keyterms.keywords(articles, tokens=tables["tokens"], top=options.keyword_top)
 
 
-def mark_corpus_duplicates(tables: dict, options: BuildOptions) -> dict:
+def mark_corpus_duplicates(
+    tables: dict, options: BuildOptions, keys: pa.Table | None = None
+) -> dict:
     """The build's articles with ``duplicate_of`` and ``duplicate_rule`` set over the
     whole corpus (:func:`analysis.select.mark_duplicates`, after every file is
     processed), and, unless ``options.keep_duplicates``, the events of duplicates no
     longer counted (:func:`analysis.select.uncount_duplicates`). Arrow tables or
-    DataFrames in, the same out (the other tables as they were)."""
+    DataFrames in, the same out (the other tables as they were). ``keys``: the
+    articles' :func:`duplicate_keys_table` when the workers made it (rows as in the
+    articles), so that only the comparisons are left to do here."""
     import pyarrow as pa
 
     from analysis.select import find_duplicates, uncount_duplicates
@@ -457,9 +526,12 @@ def mark_corpus_duplicates(tables: dict, options: BuildOptions) -> dict:
     out = dict(tables)
     articles, events = tables["articles"], tables["events"]
     arrow = isinstance(articles, pa.Table)
-    needed = ["article_id", "issue_date", "source", "position", "kind", "title", "body"]
+    needed = ["article_id", "issue_date", "source", "position", "kind"]
+    if keys is None:
+        needed += ["title", "body"]
     frame = from_arrow(articles.select(needed), "articles") if arrow else articles[needed]
-    found = find_duplicates(frame)
+    with _collector_paused():
+        found = find_duplicates(frame, None if keys is None else _keys_from_arrow(keys))
     if arrow:
         for col in found.columns:
             i = articles.schema.get_field_index(col)
@@ -593,13 +665,14 @@ def run_local(files, digests, options, cache_dir, *, jobs, progress, force, on_r
 
 def _batches(todo: list[int], jobs: int) -> list[list[int]]:
     """The inputs in batches: big ones amortise each stage's fixed costs; with several
-    workers they shrink towards the end (a quarter of what is left per worker, at
-    least 8), so that the workers finish together instead of one waiting for another."""
+    workers they shrink towards the end (half of what is left per worker, at least
+    :data:`_TAIL_FILES`), so that the workers finish together instead of one waiting for
+    another."""
     batches, k = [], 0
     while k < len(todo):
         size = _BATCH_FILES
         if jobs > 1:
-            size = min(_BATCH_FILES, max(8, (len(todo) - k) // (jobs * 4)))
+            size = min(_BATCH_FILES, max(_TAIL_FILES, (len(todo) - k) // (jobs * 2)))
         batches.append(todo[k : k + size])
         k += size
     return batches
@@ -644,12 +717,13 @@ class Assembler:
         self.next = 0
         self.parts: dict[str, list] = {t: [] for t in FILE_TABLES}
         self.terms: list[tuple] = []
+        self.keys: list[pa.Table | None] = []  # the batches' duplicate keys, as "articles"
 
     def advance(self, results: list) -> None:
         import numpy as np
         import pyarrow as pa
 
-        pieces: dict[str, list] = {t: [] for t in (*FILE_TABLES, "terms")}
+        pieces: dict[str, list] = {t: [] for t in (*FILE_TABLES, "terms", "keys")}
         loaded: list[tuple[str, int]] = []
         while self.next < len(results) and results[self.next] is not None:
             (path, _), (batch, j) = self.files[self.next], results[self.next]
@@ -662,8 +736,8 @@ class Assembler:
                 self.report.skip(shown, error)
                 logger.info("skipped %s", error)
                 continue
-            for t in (*FILE_TABLES, "terms"):
-                bounds = batch.bounds["tokens" if t == "terms" else t]
+            for t in (*FILE_TABLES, "terms", "keys"):
+                bounds = batch.bounds[{"terms": "tokens", "keys": "articles"}.get(t, t)]
                 lo, hi = bounds[j], bounds[j + 1]
                 last = pieces[t][-1] if pieces[t] else None
                 if last is not None and last[0] is batch and last[2] == lo:
@@ -696,6 +770,11 @@ class Assembler:
         for t in FILE_TABLES:
             self.parts[t].append(chunk[t])
         self.terms += [(b.terms, lo, hi) for b, lo, hi in pieces["terms"]]
+        self.keys += [
+            None if b.keys is None else b.keys.slice(lo, hi - lo)
+            for b, lo, hi in pieces["keys"]
+            if hi > lo
+        ]
         if self.stream is not None:
             self.stream.write(chunk)
 
@@ -710,6 +789,15 @@ class Assembler:
             for t in FILE_TABLES
         }
         return tables, TermCounts.concat(self.terms)
+
+    def duplicate_keys(self) -> pa.Table | None:
+        """The articles' :func:`duplicate_keys_table` (rows as in the articles table of
+        :meth:`finish`), or None when a batch has none."""
+        import pyarrow as pa
+
+        if any(k is None for k in self.keys):
+            return None
+        return pa.concat_tables([duplicate_keys_table_schema().empty_table(), *self.keys])
 
 
 def columns_of(tables: dict, name: str, columns: list[str]) -> pd.DataFrame:
