@@ -225,10 +225,25 @@ class TermCounts:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        terms = pa.chunked_array(table.column("terms")).combine_chunks()
-        numbers = pa.chunked_array(table.column("counts")).combine_chunks()
-        lengths = pc.list_value_length(terms).fill_null(0).to_numpy().astype(np.int64)
-        flat = pc.list_flatten(terms)
+        # (chunk by chunk, with each list's offsets and flatten(): pyarrow 14 has no list
+        # kernels for lists of dictionaries, and combines their chunks into a dictionary)
+        term_chunks = table.column("terms").chunks
+        lengths = np.concatenate(
+            [np.zeros(0, np.int64)]
+            + [
+                np.diff(c.offsets.to_numpy(zero_copy_only=False).astype(np.int64))
+                for c in term_chunks
+            ]
+        )
+        flats = [c.flatten() for c in term_chunks]
+        if len(flats) == 1:
+            flat = flats[0]
+        else:  # (several chunks: their dictionaries differ; plain strings, encoded below)
+            flat = pa.concat_arrays(
+                [f.cast(pa.string()) for f in flats] or [pa.array([], pa.string())]
+            )
+        numbers = table.column("counts").chunks
+        number_values = [c.flatten().to_numpy(zero_copy_only=False) for c in numbers]
         dictionary = flat.dictionary if pa.types.is_dictionary(flat.type) else None
         if dictionary is not None and pc.all(pc.less(dictionary[:-1], dictionary[1:])).as_py() in (
             True,
@@ -239,7 +254,7 @@ class TermCounts:
             codes = flat.indices.to_numpy(zero_copy_only=False).astype(np.int64)
         else:
             vocabulary, codes = _encode_sorted(flat.cast(pa.string()))
-        data = pc.list_flatten(numbers).to_numpy(zero_copy_only=False).astype(np.float64)
+        data = np.concatenate([np.zeros(0), *number_values]).astype(np.float64)
         indptr = np.concatenate(([0], np.cumsum(lengths)))
         counts = sparse.csr_matrix((data, codes, indptr), shape=(len(lengths), len(vocabulary)))
         counts.sort_indices()
