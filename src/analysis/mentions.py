@@ -927,23 +927,24 @@ class _Rules:
         """Whether an item of a list closed by the class of its items (``…等重点企业``) can
         be a name: Chinese characters, no place, person, title, class, industry or region of
         the world (the words themselves need no proper part)."""
-        if not 2 <= len(item) <= 10 or not _CJK_RUN.fullmatch(item):
-            return False
-        if len(item) <= 3 and (item[0] in self.surnames or item[:2] in self.surnames):
-            return False
-        if item in self.generic_cores or any(t in item for t in self.titles):
+        if not self._item_shape(item):
             return False
         if item in _WORLD_PARTS or item in self.industry or self.words.is_place(item):
             return False
         return not any(w in self.words.class_attributes for w in self.words._cut(item))
 
-    def _list_item_uncached(self, item: str) -> bool:
+    def _item_shape(self, item: str) -> bool:
+        """Whether a list's item may be a name at all: two to ten Chinese characters, not
+        a person's name shape (王文涛), a class word or a title (国家主席, 法国总统马克龙)."""
         if not 2 <= len(item) <= 10 or not _CJK_RUN.fullmatch(item):
             return False
         if len(item) <= 3 and (item[0] in self.surnames or item[:2] in self.surnames):
-            return False  # 王文涛: a person's name shape
-        if item in self.generic_cores or any(t in item for t in self.titles):
-            return False  # 国家主席, 法国总统马克龙: a title, a person
+            return False
+        return item not in self.generic_cores and not any(t in item for t in self.titles)
+
+    def _list_item_uncached(self, item: str) -> bool:
+        if not self._item_shape(item):
+            return False
         words = self.words
         cut = words._cut(item)
         if len(cut) == 1 and (words.is_place(item) or (len(item) > 4 and item not in words.tags)):

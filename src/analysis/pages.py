@@ -1000,8 +1000,9 @@ def _web_tail(blocks: list[_Block]) -> list[_Block]:
             continue
         b.paragraphs[-1] = last[: m.start()]
         tail = last[m.start() :].strip()
-        out.append(_Block(kind="boilerplate", section=tail, paragraphs=[tail]))
-        out[-1].first_line = b.first_line
+        out.append(
+            _Block(kind="boilerplate", section=tail, paragraphs=[tail], first_line=b.first_line)
+        )
     return out
 
 
