@@ -1932,3 +1932,37 @@ def test_project_words_and_names_of_documents_bodies_and_signings(body, etype, n
 def test_a_completion_count_is_no_project():
     ev = find_events(_article(body="东海造船业的完工量和新承接订单量保持领先。"), None)
     assert "project" not in set(ev["type"])
+
+
+def test_an_inspection_or_a_hall_toured_is_a_visit_and_part_of_its_tour():
+    # 察看 (what a leader inspects is a thing, no stop of the tour): one visit with the
+    # tour it is reported with, and its sentence's park takes part
+    arts = _article(
+        body=(
+            "8月8日,书记在东海考察。"
+            "这是书记在位于徐汇区的东海“南山空间”大模型创新生态社区,察看产品展示。"
+        )
+    )
+    ev = find_events(arts, analysis.find_mentions(arts))
+    (visit,) = _counted(ev, "x1", "visit").itertuples()
+    assert list(visit.parks) == ["park:东海“南山空间”大模型创新生态社区"]
+    # 参观 a hall: a visit, the hall (an organisation by the guidelines) takes part;
+    # a crowd of visitors is none
+    arts = _article(body="8月8日,书记在参观东江纵队纪念馆时表示,要弘扬精神。")
+    ev = find_events(arts, analysis.find_mentions(arts))
+    (visit,) = _counted(ev, "x1", "visit").itertuples()
+    assert list(visit.orgs) == ["org:东江纵队纪念馆"]
+    arts = _article(body="展览开展以来,持续迎来参观热潮。")
+    assert find_events(arts, pd.DataFrame()).empty
+
+
+@pytest.mark.parametrize(
+    ("body", "n"),
+    [
+        ("8月8日,东海大学与南山集团共建联合实验室。", 1),  # a body founded together
+        ("双方将共建“一带一路”,深化合作。", 0),  # no body: no founding
+    ],
+)
+def test_a_body_built_together_is_a_founding(body, n):
+    ev = find_events(_article(body=body), pd.DataFrame())
+    assert len(_counted(ev, "x1", "establishment")) == n

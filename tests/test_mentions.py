@@ -1284,3 +1284,61 @@ def test_park_short_forms_link_within_the_link_by_group():
     named = dict(zip(parks["article_id"] + parks["surface"], parks["name"], strict=True))
     assert named["b海南自贸港"] == "海南自由贸易港"
     assert named["c海南自贸港"] == "海南自贸港"
+
+
+def kind_surfaces(text: str) -> list[tuple[str, str]]:
+    m = find_mentions(arts(text))
+    m = m[~m["kind"].isin(["place", "person"])]
+    return list(zip(m["kind"], m["surface"], strict=True))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # parks by a valley's or a community's class words, and a quoted brand with the
+        # place before it (上海“东海空间”…社区); quoted words alone before a park's class
+        # words name no park
+        (
+            "代表团先后走访东海现代智慧健康谷、西山综合保税区。",
+            [("park", "东海现代智慧健康谷"), ("park", "西山综合保税区")],
+        ),
+        (
+            "这是他在位于徐汇区的上海“东海空间”大模型创新生态社区察看展示。",
+            [("park", "上海“东海空间”大模型创新生态社区")],
+        ),
+        ("他说“要建好”产业园区。", []),
+        # a second name after 又称 is its own (…开发区又称|中国光谷)
+        (
+            "武汉东湖新技术开发区又称中国光谷。",
+            [("park", "武汉东湖新技术开发区"), ("park", "中国光谷")],
+        ),
+        # a known office before 分管 (…办|分管日常工作的副主任); a working committee
+        (
+            "中央金融办分管日常工作的副主任、中央金融工委分管日常工作的副书记王江宣讲。",
+            [("government", "中央金融办"), ("government", "中央金融工委")],
+        ),
+        # parties by their class words after a country; a party member is no party
+        (
+            "日本社会民主党党首表示，越南共产党总书记会见英国工党代表。",
+            [("other", "日本社会民主党"), ("other", "越南共产党"), ("other", "英国工党")],
+        ),
+        ("他是一名共产党员。", []),
+        # a delegation and a parliament named by a place; a place that is the tail of a
+        # longer word (乌|克兰) names none; 各代表团 is no delegation
+        (
+            "江苏代表团参加审议，印尼国会通过法案。",
+            [("other", "江苏代表团"), ("government", "印尼国会")],
+        ),
+        ("美国和乌克兰代表团举行会谈，各代表团团长指出。", []),
+        # memorial halls and works by their class words; a verb before the name is none
+        # of it (参观|东江纵队纪念馆); a bare 厂 after a count names nothing
+        ("在参观东江纵队纪念馆时他表示。", [("other", "东江纵队纪念馆")]),
+        (
+            "空中客车天津总装厂和天津第一机床总厂投产。",
+            [("company", "空中客车天津总装厂"), ("company", "天津第一机床总厂")],
+        ),
+        ("俄萨马拉州一座炼油厂遭袭。", []),
+    ],
+)
+def test_parks_parties_delegations_halls_and_works(text, expected):
+    assert kind_surfaces(text) == expected

@@ -1451,6 +1451,9 @@ _COUNTERPART_AFTER = re.compile(r"了?([^，,。；;：:、\s]{1,24}?)(?:时|期
 _COUNTERPART_BEFORE = re.compile(r"(?:同|与|和)([^，,。；;：:、\s同与和]{1,16}?)(?:举行|进行)?$")
 
 
+# what a leader inspects on a tour (察看…成果展示) is a thing, no stop of the tour: the
+# inspection is part of the tour it is reported with
+_INSPECTS = frozenset({"察看"})
 # what a tour goes to: the place after the tour word, to the end of its clause or list
 # item (来到中国农业银行北京市分行营业部，; 走进…产业园、…研究所)
 _VISITED = re.compile(r"了?([^，,。；;：:、\s]{2,30}?)(?:[，,。；;：:、\s]|时|$)")
@@ -1754,7 +1757,7 @@ class _Extractor:
                     cand = cands.get(key)
                 if cand is None:
                     cand = cands[key] = _Candidate(etype, h_start, [], [], status, "", cue)
-                    if etype == "visit":
+                    if etype == "visit" and word not in _INSPECTS:
                         cand.counterpart = _counterpart(sentence, vkind, h_start, h_end, lo, hi)
                 if word not in cand.words:
                     cand.words.append(word)

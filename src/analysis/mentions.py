@@ -158,6 +158,8 @@ _PARK_SHORT = {
 # park designations official enough that common words before them name one (航天经济开发区)
 # a sub-park after a park's name: a place and 园 (中关村科技园区|海淀园)
 _SUB_PARK = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:分园|园|片区)")
+# a park's brand in quotes before its class words (上海“模速空间”|大模型创新生态社区)
+_QUOTED_BRAND = re.compile(r"“([\u4e00-\u9fffA-Za-z0-9]{2,10})”$")
 # a company's legal form: the words before it are its registered name, proper or not
 _LEGAL_FORMS = ("有限公司", "有限责任公司")
 _PARK_OFFICIAL = ("经济开发区", "经济技术开发区", "高新技术产业开发区", "综合保税区")
@@ -568,6 +570,8 @@ class _Rules:
                 return None  # 队员, 队长
             for n in (4, 3, 2):
                 if s - n >= 0 and self.words.is_place(text[s - n : s]):
+                    if s - n > 0 and text[s - n - 1 : s] in self.words.tags:
+                        return None  # 乌|克兰代表团: the tail of a longer word (乌克兰)
                     return _org_tuple(text, s - n, e, kind)
             return None
         if text[s] in "日月年号" and s and text[s - 1] in _DIGITS:
@@ -728,7 +732,14 @@ class _Rules:
         # the longest park suffix (高新区, not 新区) and the name before it again
         suffix = next(x for x in self.park_suffixes if text.endswith(x, start, e))
         s = e - len(suffix)
-        cut = self.words.name_start(text[start:s], suffix)
+        brand = _QUOTED_BRAND.search(text, max(0, start - 12), start) if start else None
+        if brand is not None:
+            # a quoted brand is the name's proper part, with the place right before it
+            start, cut = brand.start(), 0
+            place = next((n for n in (4, 3, 2) if self.words.is_place(text[start - n : start])), 0)
+            start -= place
+        else:
+            cut = self.words.name_start(text[start:s], suffix)
         if cut is None and suffix in _PARK_OFFICIAL:
             cut = self.words.noun_start(text[start:s])  # 航天经济开发区: common words
         if cut is None or s - start - cut < 2:
@@ -1083,7 +1094,11 @@ class _Rules:
                     if cand is not None:
                         append(cand)
                 elif code == _T_ENTITY_F:
-                    if last + 1 == n or text[last + 1] not in follower_reject:
+                    if (
+                        last + 1 == n
+                        or text[last + 1] not in follower_reject
+                        or text.startswith("分管", last + 1)  # 中央金融办|分管…的副主任
+                    ):
                         append((last - a, last - b, priority, payload))
                 else:  # a list
                     k = last - a
