@@ -1966,3 +1966,25 @@ def test_an_inspection_or_a_hall_toured_is_a_visit_and_part_of_its_tour():
 def test_a_body_built_together_is_a_founding(body, n):
     ev = find_events(_article(body=body), pd.DataFrame())
     assert len(_counted(ev, "x1", "establishment")) == n
+
+
+def test_bodies_speaking_at_a_meeting_told_before_take_part_in_it():
+    # 座谈会上，…负责同志作了发言: the bodies whose unnamed officials speak take part in
+    # the 座谈会 reported before (not in another meeting cited between); a named official's
+    # title (民革中央主席张三) names a person, not a body taking part
+    body = (
+        "8月8日,东海人才培养座谈会在北京召开。他指出,二十届四中全会作出重大部署。"
+        "座谈会上,中央组织部、东海大学、南山集团负责同志作了发言。"
+    )
+    arts = _article(body=body)
+    ev = find_events(arts, analysis.find_mentions(arts))
+    meetings = _counted(ev, "x1", "meeting")
+    forum = meetings[meetings.name.str.contains("座谈会")].iloc[0]
+    assert set(forum.orgs) == {"org:中央组织部", "org:东海大学", "org:南山集团"}
+    assert "participants:at the meeting" in forum.rule
+    plenum = meetings[meetings.name.str.contains("全会")]
+    assert all(len(o) == 0 for o in plenum.orgs)
+    arts = _article(body="8月8日,东海人才培养座谈会在北京召开。座谈会上,民革中央主席张三先后发言。")
+    ev = find_events(arts, analysis.find_mentions(arts))
+    (forum,) = _counted(ev, "x1", "meeting").itertuples()
+    assert list(forum.orgs) == []

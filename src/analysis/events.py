@@ -1384,6 +1384,12 @@ def _setting(sentence: str, breaks: tuple, cand: _Candidate) -> tuple[int, int] 
     return (at, m.end()) if at >= 0 else None
 
 
+# a sentence opening at a meeting told before (座谈会上，…负责同志作了发言): the bodies it
+# names (through their officials too) take part in that meeting
+_AT_THE_MEETING = re.compile(
+    r"\s*(会|会议|座谈会|研讨会|大会|论坛|峰会|开幕式|仪式|活动)(?:上|期间)[，,]"
+)
+_BODY_OFFICIALS = re.compile(r"(?:有关|主要)?(?:负责同志|负责人)")
 # a sentence opening (after a short lead: 当天,) with a subject carried over from the
 # sentence before it (双方还将…, 该公司…, 此外…): its participants are that sentence's
 _CARRIED = re.compile(
@@ -1773,6 +1779,8 @@ class _Extractor:
                         lex.generic.get(etype, _EMPTY),
                     )
             if not cands:
+                if rows and (at := _AT_THE_MEETING.match(sentence)) is not None:
+                    self._at_the_meeting(events, at.group(1), mentions, rows, text, s_lo, s_hi)
                 continue
             # a named meeting and the verb that holds it are one event, with the verb's
             # status (…峰会将于10月20日在苏州召开)
@@ -1851,6 +1859,41 @@ class _Extractor:
                 prev_rows,
             )
         return events
+
+    @staticmethod
+    def _at_the_meeting(events, noun: str, mentions, rows, text: str, s_lo: int, s_hi: int) -> None:
+        """Bodies named in a sentence set at the field's last reported meeting of its
+        ``noun`` (``座谈会上，中央组织部、…负责同志作了发言``: the 座谈会; ``会上``: any
+        meeting) take part in it, through their unnamed officials too."""
+        anyone = noun in ("会", "会议", "活动")
+        meeting = next(
+            (
+                e
+                for e in reversed(events)
+                if e.etype == "meeting"
+                and e.status == "reported"
+                and (anyone or noun in e.name or noun in e.trigger)
+            ),
+            None,
+        )
+        if meeting is None:
+            return
+        # (a body's unnamed officials speak for it: 中国电子科技集团负责同志; a named
+        # official's title does not: 民革中央主席郑建邦)
+        ends = mentions.columns.ends
+        acting = set(_acting(mentions, rows, text, s_lo, s_hi))
+        acting.update(
+            k
+            for k in _acting(mentions, rows, text, s_lo, s_hi, True)
+            if _BODY_OFFICIALS.match(text, ends[k]) is not None
+        )
+        parks, orgs = mentions.participants(sorted(acting))
+        new_parks = [p for p in parks if p not in meeting.parks]
+        new_orgs = [o for o in orgs if o not in meeting.orgs]
+        if new_parks or new_orgs:
+            meeting.parks = meeting.parks + new_parks
+            meeting.orgs = meeting.orgs + new_orgs
+            meeting.rules.append("participants:at the meeting")
 
     def _events(
         self,
