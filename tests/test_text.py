@@ -326,8 +326,9 @@ def test_tokens_table_drops_every_kind_of_whitespace_like_tokenize():
         "",
         "   \n\n ",
         "杭州高新区（滨江） 与 AEC-Q100 芯片\u2003𠀀字",
+        "园区\x85企业\u200b项目\x1f\u205f",
     ]
-    articles = pd.DataFrame({"article_id": list("abcd"), "title": "", "body": texts})
+    articles = pd.DataFrame({"article_id": list("abcde"), "title": "", "body": texts})
     table = analysis.tokens_table(articles)
     expected = [analysis.tokenize("\n" + t) for t in texts]
     assert [list(t) for t in table["tokens"]] == expected
@@ -335,8 +336,22 @@ def test_tokens_table_drops_every_kind_of_whitespace_like_tokenize():
     assert "杭州高新区（滨江）" in expected[3] and "签约仪式" in expected[0]
     assert not any(w.isspace() for toks in expected for w in toks)
     # more texts than one chunk of the cutter (256)
-    many = pd.DataFrame({"article_id": range(600), "title": "", "body": texts * 150})
+    many = pd.DataFrame({"article_id": range(750), "title": "", "body": texts * 150})
     assert [list(t) for t in analysis.tokens_table(many)["tokens"]] == expected * 150
+
+
+def test_arrow_whitespace_is_str_isspace():
+    # tokens_table drops the whitespace tokens with Arrow's utf8_is_space: it must hold
+    # for exactly the characters str.isspace holds for (\x1c, \x85: yes; \u200b: no)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    arrow = pc.utf8_is_space(pa.array(chars, pa.string())).to_pylist()
+    assert [c for c, space in zip(chars, arrow, strict=True) if space != c.isspace()] == []
+    assert sum(arrow) == 29
+    words = ["\x1c\x85 ", "\u200b", "a b", "\u3000\u2003"]
+    assert pc.utf8_is_space(pa.array(words)).to_pylist() == [w.isspace() for w in words]
 
 
 def test_tokens_table_pos_and_missing_text():

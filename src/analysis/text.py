@@ -33,7 +33,6 @@ Example:
 from __future__ import annotations
 
 import functools
-import itertools
 import logging
 import math
 import os
@@ -276,8 +275,8 @@ class _Segmenter:
     def cut_many(self, texts: Sequence[str]) -> pa.ListArray:
         """:meth:`cut` of each text, as an Arrow list array.
 
-        The whitespace tokens are dropped in Arrow, by testing each distinct token once
-        instead of every token in Python.
+        The whitespace tokens are dropped in Arrow (``utf8_is_space``, which holds for
+        exactly the strings ``str.isspace`` holds for), not token by token in Python.
         """
         import pyarrow as pa
 
@@ -290,18 +289,11 @@ class _Segmenter:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        raw = [self.cut_with_spaces(t) for t in texts]
-        lengths = np.fromiter(map(len, raw), np.int64, len(raw))
-        flat = pa.array(list(itertools.chain.from_iterable(raw)), pa.string())
-        encoded = pc.dictionary_encode(flat)
-        words = encoded.dictionary.to_pylist()
-        space = np.fromiter((w.isspace() for w in words), bool, len(words))
-        keep = ~space[encoded.indices.to_numpy(zero_copy_only=False)]
-        kept_before = np.concatenate(([0], np.cumsum(keep)))
-        ends = np.concatenate(([0], np.cumsum(lengths)))
-        return pa.ListArray.from_arrays(
-            pa.array(kept_before[ends], pa.int32()), flat.filter(pa.array(keep))
-        )
+        tokens = pa.array([self.cut_with_spaces(t) for t in texts], pa.list_(pa.string()))
+        keep = pc.invert(pc.utf8_is_space(tokens.values))
+        kept_before = np.concatenate(([0], np.cumsum(keep.to_numpy(zero_copy_only=False))))
+        offsets = kept_before[tokens.offsets.to_numpy()]
+        return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), tokens.values.filter(keep))
 
     # -- (token, tag) pairs
     def _tag_plain(self, text: str) -> list[tuple[str, str]]:
@@ -552,6 +544,7 @@ def _article_texts(articles: pd.DataFrame) -> list[str]:
     missing = [c for c in ("article_id", "title", "body") if c not in articles.columns]
     if missing:
         raise InputError(f"articles table lacks column(s) {', '.join(missing)}", problem="columns")
+    articles = pd.DataFrame(articles, copy=False)  # a view without attrs: no deep copies of them
     titles = articles["title"].astype(object).fillna("").tolist()
     bodies = articles["body"].astype(object).fillna("").tolist()
     return [f"{title}\n{body}" for title, body in zip(titles, bodies, strict=True)]
@@ -590,7 +583,8 @@ def tokens_table(
     import pyarrow as pa
 
     texts = _article_texts(articles)
-    out = pd.DataFrame({"article_id": articles["article_id"].to_numpy()})
+    ids = pd.DataFrame(articles, copy=False)["article_id"]  # (without attrs: no deep copy)
+    out = pd.DataFrame({"article_id": ids.to_numpy()})
     lists = pd.ArrowDtype(pa.list_(pa.string()))
     if pos:
         result = tokenize(texts, pos=pos, backend=backend, convert=convert, user_dicts=user_dicts)
