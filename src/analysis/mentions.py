@@ -585,9 +585,8 @@ class _Rules:
                 start = date.end()
             if _COUNTED.match(text, start, s):
                 return None
-        counts = [m.end() for m in _COUNT_INSIDE.finditer(text, start, s)]
-        if counts:  # 基准34项|市场监管总局: a count ends a clause before the name
-            start = counts[-1]
+        for count in _COUNT_INSIDE.finditer(text, start, s):
+            start = count.end()  # 基准34项|市场监管总局: a count ends a clause before the name
         if s - start < shortest:
             return None
         core = text[start:s]
@@ -639,7 +638,11 @@ class _Rules:
         (民政部) after words that name no place and nothing proper (示范性…服务机构|民政部:
         a clause before the name, not a unit of it); else ``start``."""
         words = self.words
-        for n in range(min(e - start - 1, 12), 1, -1):
+        longest = min(e - start - 1, 12)
+        # (only the lengths of the known names ending with the name's last character)
+        for n in words.known_lengths.get(text[e - 1], ()):
+            if n > longest or n < 2:
+                continue
             if text[e - n : e] in words.known:
                 head = text[start : e - n]
                 if not (
@@ -687,13 +690,15 @@ class _Rules:
         between them (at most ``_MAX_UNIT`` characters, no punctuation or stop word) make
         one name, of the organisation's kind; ``None`` without such an organisation, or
         when an organisation already ends here (公司 before 司)."""
-        if found and found[-1][1] == e:
+        lo = s - _MAX_UNIT
+        if not found or found[-1][1] < lo:
+            return None  # no organisation right before (the usual case)
+        if found[-1][1] == e:
             return None
         if e - s == 1 and e < len(text) and text[e] in self.follower_reject:
             return None  # 部门, 部署, 部长: the suffix begins a longer word
         if e - s == 1 and self.words.tags.get(text[s - 1 : e]) == "f":
             return None  # 西部, 内部: the suffix ends a word of place
-        lo = s - _MAX_UNIT
         for cand in reversed(found):
             end = cand[1]
             if end < lo:
@@ -1145,6 +1150,11 @@ class _Words:
         self.protected = tuple(protected)
         self.class_attributes = frozenset(class_attributes)
         self.known = frozenset(known)
+        # last character -> the lengths of the known names ending with it, longest first
+        lengths: defaultdict[str, set[int]] = defaultdict(set)
+        for name in self.known:
+            lengths[name[-1]].add(len(name))
+        self.known_lengths = {ch: sorted(ns, reverse=True) for ch, ns in lengths.items()}
         self.proper_words = frozenset(proper_words)
         self.places: frozenset[str] = frozenset()  # our place names (set by _Rules)
         # and the cities the segmenter tags as common words: a word they open is proper
@@ -1575,24 +1585,72 @@ def find_mentions(
             gc.enable()
 
 
-def _short_form_automaton(rules: _Rules, companies: set[str]):
-    """Company short forms -> full names; a short form two companies share is dropped."""
+def _short_forms(rules: _Rules, companies: set[str]) -> dict[str, tuple]:
+    """Company short forms -> the full name's payload; a short form two companies share is
+    dropped."""
     full_names = {name: f"org:{name}" for name in companies}
     owners: dict[str, set[str]] = defaultdict(set)
     for name in full_names:
         for form in rules.short_forms(name):
             owners[form].add(name)
-    short = ahocorasick.Automaton()
+    short = {}
     for form, names in owners.items():
         longest = max(names, key=len)
         if all(longest.startswith(n) for n in names):
             name = longest
-            short.add_word(form, (len(form), (full_names[name], name, "company", "short_form")))
+            short[form] = (full_names[name], name, "company", "short_form")
         else:
             logger.info("short form %s is shared by %s; not linked", form, ", ".join(sorted(names)))
-    if len(short):
-        short.make_automaton()
     return short
+
+
+def _occurrences(words: dict[str, object], texts: list[str]) -> list[list[tuple]]:
+    """Every occurrence of every word in each text, overlapping ones too: one list of
+    ``(start, end, value)`` per text, in no particular order (``value``: the word's in
+    ``words``).
+
+    A few texts are scanned by an Aho-Corasick automaton. Many (the articles of a whole
+    input read as one group) are joined and their positions where a word's first two
+    characters stand are found in NumPy, so that only those are compared with the
+    words: pyahocorasick's scan costs about as much per character whatever it looks
+    for, and two characters of a company's short form are rare in a text.
+    """
+    if not words:
+        return [[] for _ in texts]
+    size = sum(map(len, texts))
+    if size < 100_000 or min(map(len, words)) < 2:
+        automaton = ahocorasick.Automaton()
+        for word, value in words.items():
+            automaton.add_word(word, (len(word), value))
+        automaton.make_automaton()
+        return [
+            [(last - n + 1, last + 1, value) for last, (n, value) in automaton.iter(text)]
+            for text in texts
+        ]
+    by_pair: defaultdict[str, list[str]] = defaultdict(list)
+    for word in words:
+        by_pair[word[:2]].append(word)
+    joined = "\n".join(texts)
+    codes = _code_points(joined)
+    first = np.zeros(0x110000, dtype=bool)
+    second = np.zeros(0x110000, dtype=bool)
+    first[[ord(pair[0]) for pair in by_pair]] = True
+    second[[ord(pair[1]) for pair in by_pair]] = True
+    found: list[list[tuple]] = [[] for _ in texts]
+    ends = list(itertools.accumulate(len(t) + 1 for t in texts))  # each text's end + 1
+    k = 0
+    for at in np.flatnonzero(first[codes[:-1]] & second[codes[1:]]).tolist():
+        for word in by_pair.get(joined[at : at + 2], ()):
+            if joined.startswith(word, at):
+                while ends[k] <= at:
+                    k += 1
+                if at + len(word) < ends[k]:  # (within the text)
+                    found[k].append((at, at + len(word), words[word]))
+    starts = [end - len(text) - 1 for end, text in zip(ends, texts, strict=True)]
+    return [
+        [(s - start, e - start, value) for s, e, value in hits] if hits else hits
+        for hits, start in zip(found, starts, strict=True)
+    ]
 
 
 def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = None) -> pd.DataFrame:
@@ -1656,18 +1714,20 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
 
         # Pass 2: short forms of the group's companies, later uses of persons' names, then
         # the candidates that win.
-        short = _short_form_automaton(rules, companies)
+        short = _short_forms(rules, companies)
+        short_hits = _occurrences(
+            short, [texts[a * n_fields + f] for a in articles_g for f in range(n_fields)]
+        )
         chosen_g: list[tuple] = []
-        for a, per_field, persons, special_a in zip(
-            articles_g, raw, person_names, special, strict=True
+        for g, (a, per_field, persons, special_a) in enumerate(
+            zip(articles_g, raw, person_names, special, strict=True)
         ):
             for f, cands in enumerate(per_field):
                 text = texts[a * n_fields + f]
                 if not text:
                     continue
-                if len(short):
-                    for last, (length, payload) in short.iter(text):
-                        cands.append((last - length + 1, last + 1, _P_SHORT, (payload,)))
+                for s, e, payload in short_hits[g * n_fields + f]:
+                    cands.append((s, e, _P_SHORT, (payload,)))
                 for person in persons:
                     at = text.find(person)
                     if at != -1:
