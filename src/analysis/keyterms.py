@@ -282,7 +282,7 @@ class TermCounts:
         lengths = pc.list_value_length(arr).fill_null(0).to_numpy().astype(np.int64)
         flat = pc.list_flatten(arr).cast(pa.string())
         vocabulary, codes = _encode_sorted(flat)
-        doc = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+        doc = np.repeat(np.arange(n_docs, dtype=np.int32), lengths)
         # counted term by term (each term's articles come in order, so summing the
         # duplicates needs no sort), then transposed: linear, twice as fast as sorting
         # every article's terms
@@ -349,15 +349,16 @@ class TermCounts:
 
 
 def _encode_sorted(flat: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """The sorted distinct strings of ``flat`` and each string's index among them."""
+    """The sorted distinct strings of ``flat`` and each string's index among them (32-bit:
+    the index type of the sparse matrices, which need then no converted copy)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if not len(flat):
-        return pa.array([], pa.string()), np.zeros(0, np.int64)
+        return pa.array([], pa.string()), np.zeros(0, np.int32)
     encoded = pc.dictionary_encode(flat)
     order = pc.array_sort_indices(encoded.dictionary).to_numpy()
-    rank = np.empty(len(order), dtype=np.int64)
+    rank = np.empty(len(order), dtype=np.int32)
     rank[order] = np.arange(len(order))
     return encoded.dictionary.take(pa.array(order)), rank[encoded.indices.to_numpy()]
 
