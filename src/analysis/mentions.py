@@ -717,7 +717,7 @@ class _Rules:
                     or s - end < 2
                     or (e < len(text) and text[e] in "属长在有以得需说做用谓示述致获提能作")  # 所属
                     or text[end:s].endswith(_PEOPLE)  # 中科院专家|所做
-                    or any(text[end:s].endswith(t) for t in self.titles)
+                    or text[end:s].endswith(self.titles)
                 )
             ):
                 return None  # an academy's institute (中科院|宁波材料|所) only
@@ -902,7 +902,7 @@ class _Rules:
                     if cut is None:
                         continue
                     b = start + cut
-                    if any(text.endswith(t, max(b - 3, 0), b) for t in _ITEM_AFTER_TITLE):
+                    if text.endswith(_ITEM_AFTER_TITLE, max(b - 3, 0), b):
                         continue  # 上合组织秘书长|叶尔梅克巴耶夫、: a person after a title
                 elif k == len(bounds) - 2:  # the last item: up to 等 or punctuation
                     end = _LIST_TAIL.match(text, b, e)
