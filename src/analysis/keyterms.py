@@ -562,6 +562,7 @@ def keywords(
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if "article_id" not in articles.columns:
         raise InputError("articles table lacks column article_id", problem="columns")
+    articles = pd.DataFrame(articles, copy=False)  # a view without attrs: no deep copies of them
     labels = _group_labels(articles, by)
     if terms is None:
         terms = TermCounts.from_tokens(

@@ -544,7 +544,6 @@ def _article_texts(articles: pd.DataFrame) -> list[str]:
     missing = [c for c in ("article_id", "title", "body") if c not in articles.columns]
     if missing:
         raise InputError(f"articles table lacks column(s) {', '.join(missing)}", problem="columns")
-    articles = pd.DataFrame(articles, copy=False)  # a view without attrs: no deep copies of them
     titles = articles["title"].astype(object).fillna("").tolist()
     bodies = articles["body"].astype(object).fillna("").tolist()
     return [f"{title}\n{body}" for title, body in zip(titles, bodies, strict=True)]
@@ -582,9 +581,10 @@ def tokens_table(
     """
     import pyarrow as pa
 
+    # a view without attrs (a loaded table's load report): no deep copy of them per column
+    articles = pd.DataFrame(articles, copy=False)
     texts = _article_texts(articles)
-    ids = pd.DataFrame(articles, copy=False)["article_id"]  # (without attrs: no deep copy)
-    out = pd.DataFrame({"article_id": ids.to_numpy()})
+    out = pd.DataFrame({"article_id": articles["article_id"].to_numpy()})
     lists = pd.ArrowDtype(pa.list_(pa.string()))
     if pos:
         result = tokenize(texts, pos=pos, backend=backend, convert=convert, user_dicts=user_dicts)
