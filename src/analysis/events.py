@@ -545,17 +545,27 @@ def _group_mentions(mentions: pd.DataFrame | None) -> dict[str, _Mentions]:
     aid_codes, aid_values = pd.factorize(m["article_id"].astype(str))
     fld_codes, fld_values = pd.factorize(m["field"].astype(str))
     starts = m["start"].to_numpy(dtype="int64")
+    ends = m["end"].to_numpy(dtype="int64")
+    eids, kinds = _string_codes(m["entity_id"]), _string_codes(m["kind"])
+    names = _string_codes(m["name"]) if "name" in m.columns else eids
     order = _mention_order(aid_codes, len(aid_values), fld_codes, len(fld_values), starts)
+    # an article given twice (the same file read twice: one id) has each of its mentions
+    # twice: a row the same as one before it adds no participant, place or span
+    again = pd.DataFrame(
+        {"a": aid_codes, "f": fld_codes, "s": starts, "e": ends}
+        | {c: codes for c, (codes, _) in (("i", eids), ("k", kinds), ("n", names))}
+    ).duplicated()
+    if again.any():
+        order = order[~again.to_numpy()[order]]
     aid_codes, fld_codes = aid_codes[order], fld_codes[order]
-    names = m["name"] if "name" in m.columns else m["entity_id"]
-    ends = m["end"].to_numpy(dtype="int64")[order]
+    ends = ends[order]
     n_rows = len(order)
     cuts = np.flatnonzero((np.diff(aid_codes) != 0) | (np.diff(fld_codes) != 0)) + 1
     columns = _MentionColumns(
         starts[order].tolist(),
         ends.tolist(),
-        _string_column(m["entity_id"], order),
-        _string_column(m["kind"], order),
+        _string_column(eids, order),
+        _string_column(kinds, order),
         _string_column(names, order),
         _running_max(ends, cuts).tolist(),
     )
@@ -612,13 +622,20 @@ def _mention_order(
     return np.lexsort((starts, fld_codes, aid_codes))
 
 
-def _string_column(values: pd.Series, order: np.ndarray) -> list:
-    """``values`` as str (missing values stay NaN), taken in ``order``, as a list.
+def _string_codes(values: pd.Series) -> tuple[np.ndarray, list]:
+    """``values`` as str (missing values stay NaN): a code for each row, and the
+    distinct values the codes stand for."""
+    codes, uniques = pd.factorize(values.astype(str), use_na_sentinel=False)
+    return codes, uniques.tolist()
+
+
+def _string_column(coded: tuple[np.ndarray, list], order: np.ndarray) -> list:
+    """The values of ``_string_codes``, taken in ``order``, as a list.
 
     Through the distinct values: much faster than an object array of every row.
     """
-    codes, uniques = pd.factorize(values.astype(str), use_na_sentinel=False)
-    return _object_array(uniques.tolist()).take(codes[order]).tolist()
+    codes, uniques = coded
+    return _object_array(uniques).take(codes[order]).tolist()
 
 
 # a day of the month alone (7日，…; 福岛瑞穗14日在东京…) or yesterday: a date in the
