@@ -741,12 +741,18 @@ def test_any_text_gives_well_formed_events(parts):
 # ------------------------------------------------- sentence and clause ends
 
 
+def _batch(texts):
+    """``texts`` folded together, as ``find_events`` reads them (``events._Batch``)."""
+    from analysis import events
+
+    extractor = events._Extractor(load_event_lexicon())
+    return extractor, events._Batch(extractor.folding, texts, extractor.triggers)
+
+
 def _split(texts):
     """Sentence ends and clause-break runs of ``texts`` as ``events._Batch`` finds them,
     in offsets of the texts joined."""
-    from analysis import events
-
-    batch = events._Batch(events._Extractor(load_event_lexicon()).folding, texts)
+    _, batch = _batch(texts)
     return batch, batch.ends, list(zip(batch.break_starts, batch.break_ends, strict=True))
 
 
@@ -803,6 +809,30 @@ def test_sentences_and_clauses_match_their_regexes(texts, at):
                 clause = (b_end, len(sentence), b_start)
             starts, stops = batch.break_starts, batch.break_ends
             assert _clause((starts, stops, k_lo, k_hi, base + lo, len(sentence)), at) == clause
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["会议", "召开", "签署", "签约项目", "投资有限公司", "启动", "将"])
+            | st.sampled_from(["会", "议", "开", "召", "签", "。", "，", "\n", "a", "😀", "\x00"]),
+            max_size=10,
+        ).map("".join),
+        max_size=5,
+    )
+)
+def test_trigger_hits_as_if_each_text_were_read_alone(texts):
+    # the triggers are found in the texts joined, reading only their characters: the
+    # same hits, in the same order, as the automaton finds reading each folded text
+    extractor, batch = _batch(texts)
+    folding = extractor.folding
+    assert len(batch.triggers) == len(texts)
+    for text, hits in zip(texts, batch.triggers, strict=True):
+        alone = folding.fold([text]).tobytes().decode(folding.encoding)
+        assert hits == list(extractor.triggers.iter(alone))
+        for end, (span, word, _) in hits:
+            assert text[end - span : end + 1] == word
 
 
 # ---------------------------------------------------------------- counts
