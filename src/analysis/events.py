@@ -651,9 +651,16 @@ def _day_of(m: re.Match, ref: pd.Timestamp) -> pd.Timestamp | None:
     if day > ref.day:
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     try:
-        return pd.Timestamp(year=year, month=month, day=day)
+        return _day(year, month, day)
     except ValueError:
         return None
+
+
+@lru_cache(maxsize=4096)
+def _day(year: int, month: int, day: int) -> pd.Timestamp:
+    """``pd.Timestamp(year=year, month=month, day=day)``, made once for each day (a
+    ValueError for a day that does not exist)."""
+    return pd.Timestamp(year=year, month=month, day=day)
 
 
 def _resolve_ymd(y: str | None, m: str, d: str, ref: pd.Timestamp | None) -> pd.Timestamp | None:
@@ -675,11 +682,11 @@ def _resolve_ymd(y: str | None, m: str, d: str, ref: pd.Timestamp | None) -> pd.
                     continue
                 if best_year is None or d < best_d:
                     best_year, best_d = y, d
-            return None if best_year is None else pd.Timestamp(year=best_year, month=month, day=day)
+            return None if best_year is None else _day(best_year, month, day)
     best = None
     for y in years:
         try:
-            ts = pd.Timestamp(year=y, month=month, day=day)
+            ts = _day(y, month, day)
         except ValueError:
             continue
         if best is None or (ref is not None and abs(ts - ref) < abs(best - ref)):
@@ -1580,6 +1587,29 @@ class _Event:
     counterpart: str = ""  # a visit's own kind and the one met (``会见|拉克森``)
 
 
+_READERS: dict[int, tuple] = {}  # id(lexicon) -> (lexicon, its ``_readers``)
+
+
+def _readers(lex: Lexicon) -> tuple[_Folding, ahocorasick.Automaton, ahocorasick.Automaton]:
+    """How texts are folded for the lexicon's two views (the triggers, the context) and
+    their automata, folded: the context's (``_context_table``) and the triggers'. Made
+    once for each lexicon (``load_event_lexicon`` gives the same one while its file is
+    unchanged)."""
+    got = _READERS.get(id(lex))
+    if got is None or got[0] is not lex:
+        folding = _Folding(
+            (lex.triggers.keys(), lex.context.keys()),
+            (_TERMINATORS, "\n", _CLOSING_QUOTES, _clause_break_chars()),
+        )
+        triggers = folding.automaton(
+            (word, (len(word) - 1, word, entries)) for word, (_, entries) in lex.triggers.items()
+        )
+        if len(_READERS) >= 8:
+            _READERS.clear()
+        got = _READERS[id(lex)] = (lex, folding, _context_table(lex.context, folding), triggers)
+    return got[1:]
+
+
 class _Extractor:
     def __init__(self, lex: Lexicon):
         self.lex = lex
@@ -1588,16 +1618,7 @@ class _Extractor:
         self.issue: pd.Timestamp | None = None
         self.place_re, self.place_table = _places()
         self.cities = frozenset(self.place_table.values())
-        breaks = _clause_break_chars()
-        # texts folded twice: for the triggers (and sentence ends), for the context
-        self.folding = _Folding(
-            (lex.triggers.keys(), lex.context.keys()),
-            (_TERMINATORS, "\n", _CLOSING_QUOTES, breaks),
-        )
-        self.table = _context_table(lex.context, self.folding)
-        self.triggers = self.folding.automaton(
-            (word, (len(word) - 1, word, entries)) for word, (_, entries) in lex.triggers.items()
-        )
+        self.folding, self.table, self.triggers = _readers(lex)
         self._dates: dict[tuple, pd.Timestamp | None] = {}
         self._limits: dict[pd.Timestamp, tuple[pd.Timestamp, pd.Timestamp]] = {}
         self._limits_of: pd.Timestamp | None = None
@@ -2368,6 +2389,7 @@ def _word_tags():
     return _jieba_tags(), rjieba.cut
 
 
+@lru_cache(maxsize=8192)
 def _tidy_name(name: str) -> str:
     """An event's name as shown: cut before a time word that follows it (``今天（11月
     17日）``), without the prepositions or conjunctions a clause starts with (``并``,
