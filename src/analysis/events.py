@@ -522,7 +522,10 @@ def _park_in_name(org: str) -> str:
 _NO_MENTIONS = _Mentions(_MentionColumns([], [], [], [], [], []), {})
 
 
-def _group_mentions(mentions: pd.DataFrame | None) -> dict[str, _Mentions]:
+def _group_mentions(mentions: pd.DataFrame | None, repeated: bool = False) -> dict[str, _Mentions]:
+    """The mentions of each article. With ``repeated`` (an article given more than once,
+    the same file read twice: one id), each row the same as one before it is left out:
+    it adds no participant, place or span."""
     if mentions is None or mentions.empty:
         return {}
     required = ("article_id", "entity_id", "kind", "start", "end", "field")
@@ -545,13 +548,11 @@ def _group_mentions(mentions: pd.DataFrame | None) -> dict[str, _Mentions]:
     eids, kinds = _string_codes(m["entity_id"]), _string_codes(m["kind"])
     names = _string_codes(m["name"]) if "name" in m.columns else eids
     order = _mention_order(aid_codes, len(aid_values), fld_codes, len(fld_values), starts)
-    # an article given twice (the same file read twice: one id) has each of its mentions
-    # twice: a row the same as one before it adds no participant, place or span
-    again = pd.DataFrame(
-        {"a": aid_codes, "f": fld_codes, "s": starts, "e": ends}
-        | {c: codes for c, (codes, _) in (("i", eids), ("k", kinds), ("n", names))}
-    ).duplicated()
-    if again.any():
+    if repeated:
+        again = pd.DataFrame(
+            {"a": aid_codes, "f": fld_codes, "s": starts, "e": ends}
+            | {c: codes for c, (codes, _) in (("i", eids), ("k", kinds), ("n", names))}
+        ).duplicated()
         order = order[~again.to_numpy()[order]]
     aid_codes, fld_codes = aid_codes[order], fld_codes[order]
     ends = ends[order]
@@ -2515,12 +2516,12 @@ def _default_mentions(articles: pd.DataFrame) -> pd.DataFrame | None:
 
 
 def _extract(articles: pd.DataFrame, mentions: pd.DataFrame | None, lex: Lexicon) -> list[_Event]:
-    grouped = _group_mentions(mentions)
-    extractor = _Extractor(lex)
-
     articles = pd.DataFrame(articles, copy=False)  # a view without attrs: no deep copies of them
     n = len(articles)
     aids = articles["article_id"].astype(str).tolist()
+    grouped = _group_mentions(mentions, repeated=len(set(aids)) < n)
+    extractor = _Extractor(lex)
+
     titles = articles["title"].fillna("").astype(str).tolist()
     bodies = articles["body"].fillna("").astype(str).tolist()
     dates = _timestamps(articles, "date")
