@@ -437,6 +437,19 @@ class _Mentions:
         self.spans = spans
         self._article: tuple[list[str], list[str]] | None = None
 
+    def rows(self, fld: str, lo: int, hi: int) -> Sequence[int]:
+        """The rows of the mentions of the field ``fld`` inside [lo, hi), by start."""
+        cols = self.columns
+        m_lo, m_hi = self.spans.get(fld, (0, 0))
+        i = bisect_left(cols.starts, lo, m_lo, m_hi)
+        j = bisect_left(cols.starts, hi, i, m_hi)
+        if i == j:
+            return ()
+        ends = cols.ends
+        if cols.max_ends[j - 1] <= hi or max(ends[i:j]) <= hi:
+            return range(i, j)  # (mostly: none runs on past ``hi``)
+        return [k for k in range(i, j) if ends[k] <= hi]
+
     def participants(
         self, rows: Iterable[int], text: str | None = None, notes: list[str] | None = None
     ) -> tuple[list[str], list[str]]:
@@ -1667,10 +1680,7 @@ class _Extractor:
         lex, table = self.lex, self.table
         b_starts, b_ends = batch.break_starts, batch.break_ends
         breaks_at_end, first_break = batch.breaks_at_end, batch.first_break
-        # the field's mentions: rows [m_lo, m_hi) of the columns, by start
-        cols = mentions.columns
-        m_starts, m_ends, m_max_ends = cols.starts, cols.ends, cols.max_ends
-        m_lo, m_hi = mentions.spans.get(fld, (0, 0))
+        m_starts, m_ends = mentions.columns.starts, mentions.columns.ends
         events: list[_Event] = []
         n_text = len(text)
         for idx, sent_hits in by_sentence.items():
@@ -1678,15 +1688,7 @@ class _Extractor:
             s_hi = bounds[idx] - base if idx < e_hi else n_text
             sentence = text[s_lo:s_hi]
             folded_sentence = folded_context[s_lo:s_hi]
-            # the rows of the mentions inside the sentence
-            i = bisect_left(m_starts, s_lo, m_lo, m_hi)
-            j = bisect_left(m_starts, s_hi, i, m_hi)
-            if i == j:
-                rows: Sequence[int] = ()
-            elif m_max_ends[j - 1] <= s_hi or max(m_ends[i:j]) <= s_hi:
-                rows = range(i, j)  # (mostly: none runs on into the next sentence)
-            else:
-                rows = [k for k in range(i, j) if m_ends[k] <= s_hi]
+            rows = mentions.rows(fld, s_lo, s_hi)  # (the mentions inside the sentence)
 
             # the triggers outside mentions, book titles and exclusions
             books = (
@@ -1879,14 +1881,11 @@ class _Extractor:
                 if not cand.name and cand.role_name:
                     cand.name = cand.role_name
                     cand.rules.append("name:role")
-            # the previous sentence's mentions, for a subject carried over (in the same
-            # paragraph: a sentence after a line break starts afresh)
-            prev_rows: Sequence[int] = ()
+            # where the previous sentence starts, for a subject carried over (in the same
+            # paragraph: a sentence after a line break starts afresh); -1 when none
+            prev_lo = -1
             if idx > e_lo and s_lo and text[s_lo - 1] != "\n":
-                p_lo = bounds[idx - 2] - base if idx - 1 > e_lo else 0
-                pi = bisect_left(m_starts, p_lo, m_lo, m_hi)
-                pj = bisect_left(m_starts, s_lo, pi, m_hi)
-                prev_rows = [k for k in range(pi, pj) if m_ends[k] <= s_lo]
+                prev_lo = bounds[idx - 2] - base if idx - 1 > e_lo else 0
             events += self._events(
                 aid,
                 fld,
@@ -1900,7 +1899,7 @@ class _Extractor:
                 article_date,
                 mentions,
                 rows,
-                prev_rows,
+                prev_lo,
             )
         return events
 
@@ -1953,7 +1952,7 @@ class _Extractor:
         article_date,
         mentions,
         rows,
-        prev_rows,
+        prev_lo,
     ) -> list[_Event]:
         """The events of the candidates of the sentence at ``s_lo`` of the field ``text``:
         participants, date, status and place.
@@ -1972,8 +1971,9 @@ class _Extractor:
         how = "participants:sentence" if parks or orgs else ""
         if (
             not how
-            and prev_rows
+            and prev_lo >= 0
             and (text[s_lo - 1] in "；;" or _CARRIED.match(sentence) is not None)
+            and (prev_rows := mentions.rows(fld, prev_lo, s_lo))
         ):
             p_lo = mentions.columns.starts[prev_rows[0]]
             parks, orgs = mentions.participants(
