@@ -835,6 +835,51 @@ def test_trigger_hits_as_if_each_text_were_read_alone(texts):
             assert text[end - span : end + 1] == word
 
 
+# a regex written as ``(?=[first characters])(?:the rule)``: the lookahead, a quick way out
+_QUICK_SHAPE = re.compile(r"(\^?)\(\?=\[(?:\\.|[^\]\\])*\]\)(\(\?:.*\))", re.S)
+
+
+def _quick_regexes():
+    """The module's regexes with a quick way out, each with its rule alone."""
+    from analysis import events
+
+    return [
+        (name, value, re.compile(shape.group(1) + shape.group(2)))
+        for name, value in vars(events).items()
+        if isinstance(value, re.Pattern) and (shape := _QUICK_SHAPE.fullmatch(value.pattern))
+    ]
+
+
+_QUICK = _quick_regexes()
+# the words of their rules, to write texts they match in
+_QUICK_WORDS = sorted(
+    {w for _, p, _ in _QUICK for w in re.findall(r"[\u4e00-\u9fff]+", p.pattern)}
+    | set("0123456789０１ \u3000\n，,。；;！？!?（）()—-～~“”")
+)
+
+
+def test_quick_ways_out_are_found():
+    names = {name for name, _, _ in _QUICK}
+    assert {"_DATE", "_DAY_ONLY", "_NAMED_STOP", "_OBJECT_STOP", "_SUBJECT_STOP"} <= names
+    assert "_YEAR_ONLY" in names
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_QUICK_WORDS), max_size=12).map("".join), st.integers(0, 12))
+def test_quick_ways_out_change_no_match(text, pos):
+    # the lookahead lists every character a match of the rule can start with
+    for name, quick, rule in _QUICK:
+        got = [(m.span(), m.groups()) for m in quick.finditer(text, pos)]
+        assert got == [(m.span(), m.groups()) for m in rule.finditer(text, pos)], name
+
+
+def test_quick_ways_out_on_the_sample_page():
+    text = RAW_PAGE.read_text(encoding="utf-8")
+    for name, quick, rule in _QUICK:
+        got = [(m.span(), m.groups()) for m in quick.finditer(text)]
+        assert got == [(m.span(), m.groups()) for m in rule.finditer(text)], name
+
+
 # ---------------------------------------------------------------- counts
 
 

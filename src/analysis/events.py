@@ -142,7 +142,7 @@ _HAS_RELATIVE_DAY = re.compile(r"当天|当日|同日|同一天")
 # Every character a ``_DATE`` match can hold; ``_LAST_NOT_DATE`` ends after the last other one.
 _DATE_CHARS = r"\d\s年月日号当天同一"
 _LAST_NOT_DATE = re.compile(rf"(?s:.*)[^{_DATE_CHARS}]")
-_YEAR_ONLY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_YEAR_ONLY = re.compile(r"(?=[12])(?:(?<!\d)((?:19|20)\d{2})\s*年)")  # (a quick way out)
 # Where a name stops on its left: a preposition, particle, date or attendance verb.
 # It matches what ``在|于|对(?!接|话)|由|是|的|了|将|把|被|为|向|与会|出席|参加|举办|举行
 # |召开|主办|承办|共同|联合|正式|现场|当天|上午|下午|晚上|\d{1,2}\s*月\s*\d{1,2}\s*[日号]``
@@ -1130,18 +1130,20 @@ _NO_OBJECT = re.compile(
     r"|今天|今日|昨天|近日|日前|当天|[\d一二三四五六七八九十两]+(?:周?年|个月|天|周)"
 )
 # where an object stops on its right: a report verb (发布数据显示), a comparison
-_OBJECT_STOP = re.compile(
-    r"显示|表明|称|说(?!明)|表示|指出|强调|提出|明确|要求|以|为|供|给|(?<![存现正所实])在"
-    r"|(?<![关对由至属基])于|[，,。；;！？!?]"
+_OBJECT_STOP = re.compile(  # (the lookahead: the first characters, a quick way out)
+    r"(?=[显表称说指强提明要以为供给在于，,。；;！？!?])"
+    r"(?:显示|表明|称|说(?!明)|表示|指出|强调|提出|明确|要求|以|为|供|给|(?<![存现正所实])在"
+    r"|(?<![关对由至属基])于|[，,。；;！？!?])"
 )
 # triggers whose object is a place (落户无锡): named by their subject
 _PLACE_OBJECT = ("落户", "入驻", "进驻")
 # where a subject stops on its right (the adverbs and places between it and the trigger)
-_SUBJECT_STOP = re.compile(
-    r"在|于|将|已|也|还|正|均|都|正式|顺利|全线|全面|开始|成功|今天|今日|近日|日前|当天|同步"
+_SUBJECT_STOP = re.compile(  # (the lookahead: the first characters, a quick way out)
+    r"(?=[在于将已也还正均都顺全开成今近日当同率首再共联集陆自从\d（(])"
+    r"(?:在|于|将|已|也|还|正|均|都|正式|顺利|全线|全面|开始|成功|今天|今日|近日|日前|当天|同步"
     r"|率先|首次|再次|共同(?!体)|联合(?!.*(?:院|所|中心|实验室|联盟|会|体|站|基地|平台)$)|集中"
     r"|陆续|自|从|\d{1,2}\s*月|\d{1,2}\s*[日号]|(?:19|20)\d\d\s*年"
-    r"|（|\("
+    r"|（|\()"
 )
 # another trigger word right before the trigger (…研究院揭牌成立): not the subject's
 _SUBJECT_TAIL = re.compile(r"(?:揭牌|挂牌|授牌|正式|同时|并)+$")
@@ -1225,10 +1227,11 @@ _AMOUNT_BEFORE = re.compile(r"(?:总|完成|累计|新增|实际|计划|协议|�
 _ANNIVERSARY = re.compile(r"\s*(?:\d+|[一二三四五六七八九十百]+)\s*周年")
 # where a named noun's name stops on its left (``_NAME_STOP`` without 正式, 共同, 联合 …,
 # which names hold: 领导人非正式会议)
-_NAMED_STOP = re.compile(
-    r"在|于|由|是|的|了|将|把|被|向|为|对(?!接|话)|与会|出席|参加|举办|举行|召开|主办|承办|主持|当天|上午|下午"
-    r"|致信?(?!公)|祝贺|值此|注意到|听取"
-    r"|\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
+_NAMED_STOP = re.compile(  # (the lookahead: the first characters, a quick way out)
+    r"(?=[在于由是的了将把被向为对与出参举召主承当上下致祝值注听\d])"
+    r"(?:在|于|由|是|的|了|将|把|被|向|为|对(?!接|话)|与会|出席|参加|举办|举行|召开|主办|承办|主持"
+    r"|当天|上午|下午|致信?(?!公)|祝贺|值此|注意到|听取"
+    r"|\d{1,2}\s*月\s*\d{1,2}\s*[日号])"
 )
 # verbs of carrying out a meeting's line, not of holding it (落实…全会部署)
 _PLEDGE = re.compile(r"^(?:全面|深入|认真)?(?:学习|宣传|贯彻|落实|领会|传达)+")
