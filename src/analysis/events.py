@@ -909,11 +909,10 @@ class _Batch:
     def __init__(self, folding: _Folding, texts: Sequence[str], triggers: ahocorasick.Automaton):
         folded = folding.fold(texts)
         starts = np.fromiter(itertools.accumulate(map(len, texts), initial=0), np.int64)
-        # the trigger automaton's hits in each text (view 0), the texts of view 1
+        # the trigger automaton's hits in each text (view 0); the texts joined, of view 1
         self.triggers = folding.find(folded, starts, 0, triggers)
-        context = folding.view(folded, 1)
+        self.context = folding.view(folded, 1)
         self.offsets: list[int] = starts.tolist()  # where each text starts
-        self.context = [context[lo:hi] for lo, hi in itertools.pairwise(self.offsets)]
         ends, break_starts, break_ends = _sentences_and_clauses(
             folding.class_bits.take(folded), starts
         )
@@ -1664,7 +1663,6 @@ class _Extractor:
         hits = batch.triggers[t]
         if not hits:
             return []
-        folded_context = batch.context[t]
         self._field_dates = None
         # the sentence ends of the field are ``bounds[e_lo:e_hi]``, in offsets of the batch
         # (``base`` is where the field starts); the sentences are numbered from ``e_lo``
@@ -1690,7 +1688,6 @@ class _Extractor:
             s_lo = bounds[idx - 1] - base if idx > e_lo else 0
             s_hi = bounds[idx] - base if idx < e_hi else n_text
             sentence = text[s_lo:s_hi]
-            folded_sentence = folded_context[s_lo:s_hi]
             rows = mentions.rows(fld, s_lo, s_hi)  # (the mentions inside the sentence)
 
             # the triggers outside mentions, book titles and exclusions
@@ -1727,7 +1724,9 @@ class _Extractor:
                     if inside:
                         continue
                 if ctx is None:
-                    ctx = _SentenceContext(sentence, folded_sentence, table)
+                    ctx = _SentenceContext(
+                        sentence, batch.context[base + s_lo : base + s_hi], table
+                    )
                 a, b = start - s_lo, end - s_lo
                 if ctx.excludes:
                     for kind, etype in entries:
