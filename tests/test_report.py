@@ -286,8 +286,10 @@ def test_command_line_report_writes_every_figure_workbook_and_html(tmp_path, cap
         "wordcloud",
     } <= set(pngs)
     for stem in pngs:
-        assert (figures / f"{stem}.svg").stat().st_size > 1000
-        assert not (figures / f"{stem}.pdf").exists()  # PDF on request (--formats)
+        assert (figures / f"{stem}.png").stat().st_size > 1000
+        # SVG and PDF on request (--formats)
+        assert not (figures / f"{stem}.svg").exists()
+        assert not (figures / f"{stem}.pdf").exists()
     html_text = (figures / "report.html").read_text(encoding="utf-8")
     assert html_text.count("data:image/png;base64,") >= len(pngs)
     assert "康明斯与卓品智能在锡成立合资公司" in html_text
@@ -615,7 +617,7 @@ def test_report_rerun_rewrites_only_what_changed(tmp_path):
     mentions.loc[orgs, "name"] = mentions.loc[orgs, "name"] + "（改）"
     changed = run({**tables, "mentions": mentions})
     rewritten = {n for n in first if changed[n] != first[n]}
-    assert {"org_mentions.png", "org_mentions.svg"} <= rewritten
+    assert "org_mentions.png" in rewritten
     assert not any(n.startswith(("event_timeline", "keywords", "wordcloud")) for n in rewritten)
     assert {"tables.xlsx", "report.html"} <= rewritten  # their inputs changed too
 
@@ -629,6 +631,7 @@ def test_report_writes_pdfs_on_request_and_drops_them_when_redrawn_without(tmp_p
     report.build_report(tables, formats=("pdf", "svg"), **kw)  # (PNG always)
     pdfs = sorted(p.stem for p in fig_dir.glob("*.pdf"))
     assert pdfs and pdfs == sorted(p.stem for p in fig_dir.glob("*.png"))
+    assert pdfs == sorted(p.stem for p in fig_dir.glob("*.svg"))
     assert all((fig_dir / f"{n}.pdf").read_bytes().startswith(b"%PDF") for n in pdfs)
     # the same figures without PDF: kept (same numbers); a figure drawn again loses its
     # PDF, which would show the older numbers
@@ -654,7 +657,7 @@ def test_command_line_formats_option():
     from analysis import cli
 
     args = cli._parser().parse_args(["report"])
-    assert args.formats == report.FIGURE_FORMATS == ("png", "svg")
+    assert args.formats == report.FIGURE_FORMATS == ("png",)
     args = cli._parser().parse_args(["report", "--formats", "png,svg,pdf"])
     assert args.formats == ("png", "svg", "pdf")
     with pytest.raises(SystemExit):
