@@ -537,8 +537,41 @@ def test_workbook_rows_made_as_xml_read_back_as_written(tmp_path):
     slow_rows = openpyxl.load_workbook(slow)["表"].iter_rows(min_row=2, values_only=True)
     assert [r[:5] for r in slow_rows] == rows
     assert sheet["A6"].data_type == "s" and sheet["B2"].number_format == "yyyy-mm-dd"
-    assert sheet.max_row == 6 and sheet.max_column == 5  # the dimension covers the rows
+    assert sheet.max_row == 6 and sheet.max_column == 5
+    # the dimension covers the rows (read-only mode takes the sheet's size from it)
+    read_only = openpyxl.load_workbook(path, read_only=True)["表"]
+    assert read_only.calculate_dimension() == "A1:E6"
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:E6"
+
+
+def test_workbook_number_cells_made_as_xml_are_xlsxwriters_own(tmp_path):
+    """Whole numbers, fractions, -0.0, large and tiny ones, NA, dates with and without
+    a time: the cells' XML is what XlsxWriter writes itself."""
+    import re
+    import zipfile
+
+    numbers = [0.0, -0.0, -3.0, 2.5, 1e16, 9999999999999998.0, 1 / 3, 1e-300, None, 7.0]
+    frame = pd.DataFrame(
+        {
+            "float": pd.Series(numbers, dtype="float64"),
+            "whole": pd.Series([0.0, -2.0, 1e15, None, 4.0] * 2, dtype="float64"),
+            "int": pd.array([0, -1, 10**16, 10**17 + 1, None] * 2, dtype="Int64"),
+            "big": pd.Series([2**62, -(2**62), 5, 0, 1] * 2, dtype="int64"),
+            "date": pd.to_datetime(["2023-08-09", None, "2024-02-29 12:30", "1900-03-01"] * 2
+                                   + ["2021-01-01", "2022-12-31"], format="ISO8601"),
+        }
+    )  # fmt: skip
+    mixed = frame.assign(mixed=pd.Series([1, "a"] * 5, dtype=object))
+
+    def cells(path):
+        with zipfile.ZipFile(path) as book:
+            xml = book.read("xl/worksheets/sheet2.xml").decode("utf-8")
+        return re.findall(r'<c r="[A-E](?:[2-9]|\d\d+)".*?</c>', xml, flags=re.S)
+
+    fast = cells(report.write_workbook({"表": frame}, tmp_path / "fast.xlsx"))
+    slow = cells(report.write_workbook({"表": mixed}, tmp_path / "slow.xlsx"))
+    assert len(fast) == frame.notna().sum().sum() and fast == slow
+    assert '<c r="A3"><v>-0</v></c>' in fast and '<c r="C4"><v>1E+16</v></c>' in fast
 
 
 def test_workbook_text_cells_made_as_xml_are_xlsxwriters_own(tmp_path):

@@ -1538,35 +1538,62 @@ def _safe_texts(texts: list, stats: ExportStats) -> list:
     return texts
 
 
-def _column_cells(values: pd.Series, stats: ExportStats) -> tuple[str, list]:
+def _safe_text_array(texts, stats: ExportStats):
+    """:func:`_safe_texts` of an Arrow string array (as ``pa.string()``), in Arrow:
+    empty texts are empty cells, control characters are replaced (the rows that hold
+    one, in Python), formulas are counted."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from analysis.publish import _CONTROL_RE, _formula_starts, _has_controls
+
+    texts = texts.cast(pa.string())
+    texts = pc.if_else(pc.equal(texts, ""), pa.scalar(None, pa.string()), texts)
+    if _has_controls(texts):
+        found = pc.fill_null(pc.match_substring_regex(texts, _CONTROL_RE), False)
+        changed = []
+        for text in pc.filter(texts, found).to_pylist():
+            text, n = replace_controls(text)
+            stats.controls += n
+            changed.append(text)
+        texts = pc.replace_with_mask(texts, found, pa.array(changed, pa.string()))
+    formulas = _formula_starts(texts)
+    stats.formulas += int(formulas.sum()) if formulas is not None else 0
+    return texts
+
+
+def _column_cells(values: pd.Series, stats: ExportStats) -> tuple[str, object]:
     """The cells of one column and how to write them: ``date`` (Excel serial numbers),
-    ``number``, ``bool``, ``text`` (text cells) or ``any`` (each cell by its type);
-    None for an empty cell."""
+    ``number``, ``bool``, ``text`` (text cells), each an Arrow array (null: an empty
+    cell), or ``any`` (each cell by its type), a list (None: an empty cell)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if pd.api.types.is_datetime64_any_dtype(values):
         stamps = values.dt.tz_localize(None) if values.dt.tz is not None else values
         stamps = pd.to_datetime(stamps)
         if not (stamps.dropna() < pd.Timestamp("1900-03-01")).any():
             days = (stamps - _EXCEL_EPOCH) / pd.Timedelta(days=1)
-            return "date", days.astype(object).where(days.notna(), None).tolist()
+            return "date", pa.array(days.astype("float64"), from_pandas=True)
         return "any", [_cell(v) for v in stamps.astype(object)]  # before 1900-03-01
     if pd.api.types.is_bool_dtype(values):
-        cells = values.astype(object)
-        return "bool", cells.where(values.notna(), None).tolist()
+        return "bool", pa.array(values, from_pandas=True)
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_complex_dtype(values):
-        numbers = values.astype("float64") if values.dtype.kind == "f" else values
-        cells = numbers.astype(object).where(numbers.notna(), None).tolist()
-        if values.dtype.kind == "f":
-            cells = [None if v is None or not math.isfinite(v) else v for v in cells]
-        return "number", [v.item() if isinstance(v, np.generic) else v for v in cells]
+        numbers = pa.array(values, from_pandas=True)  # (NaN: null)
+        if pa.types.is_floating(numbers.type):
+            numbers = numbers.cast(pa.float64())
+            numbers = pc.if_else(pc.is_finite(numbers), numbers, pa.scalar(None, pa.float64()))
+        return "number", numbers
     if pd.api.types.is_string_dtype(values) and not pd.api.types.is_object_dtype(values):
-        texts = values.to_numpy(dtype=object, na_value=None).tolist()
-        texts = [t if t is None or len(t) <= _CELL_CHARS else t[:_CELL_CHARS] for t in texts]
-        return "text", _safe_texts(texts, stats)
+        texts = pa.array(values, from_pandas=True)
+        if pc.any(pc.greater(pc.utf8_length(texts), _CELL_CHARS)).as_py():
+            texts = pc.utf8_slice_codeunits(texts, 0, _CELL_CHARS)
+        return "text", _safe_text_array(texts, stats)
     cells = [_cell(v) for v in values.to_numpy(dtype=object)]
     plain = (str, bool, int, float, dt.date)  # dt.datetime is a dt.date
     cells = [c if c is None or isinstance(c, plain) else str(c)[:_CELL_CHARS] for c in cells]
     if all(c is None or isinstance(c, str) for c in cells):
-        return "text", _safe_texts(cells, stats)
+        return "text", _safe_text_array(pa.array(cells, pa.string()), stats)
     texts = _safe_texts([c if isinstance(c, str) else None for c in cells], stats)
     return "any", [t if isinstance(c, str) else c for c, t in zip(cells, texts, strict=True)]
 
@@ -1632,7 +1659,8 @@ def _write_sheet(
     if len(frame.columns):
         ws.autofilter(0, 0, len(frame), len(frame.columns) - 1)
     if len(frame) and all(kind != "any" for kind, _ in columns):
-        return lambda date_style: (_rows_xml(columns, len(frame), date_style), len(columns))
+        n_rows, n_cols = len(frame), len(columns)
+        return lambda date_style: (_rows_xml(columns, n_rows, date_style), n_rows, n_cols)
     write = {
         "date": ws.write_number,
         "number": ws.write_number,
@@ -1641,6 +1669,8 @@ def _write_sheet(
     }
     plan = []
     for i, (kind, cells) in enumerate(columns):
+        if kind != "any":
+            cells = cells.to_pylist()
         if kind == "any":
             plan.append((i, cells, lambda r, c, v: _write_any(ws, r, c, v, formats)))
         elif kind == "date":
@@ -1678,37 +1708,56 @@ def _xml_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _rows_xml(columns: list[tuple[str, list]], n_rows: int, date_style) -> list[str]:
+def _rows_xml(columns: list[tuple[str, object]], n_rows: int, date_style) -> bytes:
     """The ``<row>`` elements of rows 2.. of a sheet from :func:`_column_cells`' cells,
-    made column by column in Arrow: the same cells as XlsxWriter's ``write_string``,
-    ``write_number`` (dates with the style ``date_style``) and ``write_boolean``, at a
-    fraction of the cost (10,000 articles: 1.2 million cells). Texts that need
-    escaping or cutting (a few) go through :func:`_xml_text`."""
+    as UTF-8, made column by column in Arrow: the same cells as XlsxWriter's
+    ``write_string``, ``write_number`` (dates with the style ``date_style``) and
+    ``write_boolean``, at a fraction of the cost (10,000 articles: 1.2 million cells).
+    Texts that need escaping or cutting (a few) go through :func:`_xml_text`."""
     import pyarrow as pa
     import pyarrow.compute as pc
     from xlsxwriter.utility import xl_col_to_name
 
-    numbers = pa.array([str(r) for r in range(2, n_rows + 2)], pa.string())
+    from analysis.publish import _utf8
+
+    numbers = pc.cast(pa.array(np.arange(2, n_rows + 2)), pa.string())
     join = pc.binary_join_element_wise
     cells_of = []
     for i, (kind, cells) in enumerate(columns):
         ref = join(xl_col_to_name(i), numbers, "")
         if kind == "text":
-            texts = _xml_texts(pa.array(cells, pa.string()))
+            texts = _xml_texts(cells)
             space = pc.if_else(
                 pc.match_substring_regex(texts, _EDGE_SPACE), ' xml:space="preserve"', ""
             )
             xml = join('<c r="', ref, '" t="inlineStr"><is><t', space, ">", texts, _TEXT_END, "")
         elif kind == "bool":
-            values = pa.array([None if v is None else str(int(v)) for v in cells], pa.string())
+            values = pc.cast(pc.cast(cells, pa.int8()), pa.string())
             xml = join('<c r="', ref, '" t="b"><v>', values, "</v></c>", "")
         else:  # number, date
             style = f' s="{date_style}"' if kind == "date" else ""
-            values = pa.array([None if v is None else f"{v:.16G}" for v in cells], pa.string())
-            xml = join('<c r="', ref, f'"{style}><v>', values, "</v></c>", "")
+            xml = join('<c r="', ref, f'"{style}><v>', _number_texts(cells), "</v></c>", "")
         cells_of.append(pc.fill_null(xml, ""))  # an empty cell: nothing
     rows = join('<row r="', numbers, '">', *cells_of, "</row>", "")
-    return ["".join(rows.to_pylist())]
+    offsets, data = _utf8(rows.combine_chunks() if isinstance(rows, pa.ChunkedArray) else rows)
+    return data[offsets[0] : offsets[-1]].tobytes()  # (no row is null: their bytes, joined)
+
+
+def _number_texts(numbers):
+    """Each number as XlsxWriter writes it (``f"{v:.16G}"``), an Arrow string array:
+    whole numbers below 10**16 (counts, days) cast in Arrow, others (fractions, -0.0,
+    exponents) formatted in Python."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    valid = pc.drop_null(numbers).to_numpy(zero_copy_only=False)
+    whole = pa.types.is_integer(numbers.type) or (
+        np.all(valid == np.floor(valid)) and not np.any(np.signbit(valid) & (valid == 0))
+    )
+    if whole and (not len(valid) or np.abs(valid).max() < 10**16):
+        return pc.cast(pc.cast(numbers, pa.int64()), pa.string())
+    texts = [None if v is None else f"{v:.16G}" for v in numbers.to_pylist()]
+    return pa.array(texts, pa.string())
 
 
 _TEXT_END = "</t></is></c>"
@@ -1725,6 +1774,7 @@ def _xml_texts(texts):
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    texts = texts.cast(pa.string())
     special = pc.match_substring_regex(texts, _XML_TEXT_SPECIAL_RE2)
     # (cut by UTF-16 units: a text of more than half the limit in code points may need it)
     long = pc.greater(pc.utf8_length(texts), _CELL_UTF16 // 2)
@@ -1735,11 +1785,11 @@ def _xml_texts(texts):
     return pc.replace_with_mask(texts, change, pa.array(changed, pa.string()))
 
 
-def _add_rows(source: io.BytesIO, target: Path, rows: Mapping[int, tuple[list[str], int]]) -> None:
+def _add_rows(source: io.BytesIO, target: Path, rows: Mapping[int, tuple[bytes, int, int]]) -> None:
     """The workbook ``source`` (as XlsxWriter wrote it) into ``target``, with the rows
-    ``rows[k][0]`` of sheet ``k`` (``xl/worksheets/sheet<k>.xml``, in the order the
-    sheets were added) after its header, and the sheet's dimension made to cover them
-    (``rows[k][1]`` columns)."""
+    ``rows[k][0]`` (UTF-8 sheet XML) of sheet ``k`` (``xl/worksheets/sheet<k>.xml``, in
+    the order the sheets were added) after its header, and the sheet's dimension made
+    to cover them (``rows[k][1]`` rows of ``rows[k][2]`` columns, below the header)."""
     import zipfile
 
     from xlsxwriter.utility import xl_rowcol_to_cell
@@ -1753,14 +1803,15 @@ def _add_rows(source: io.BytesIO, target: Path, rows: Mapping[int, tuple[list[st
         for info in book.infolist():
             data = book.read(info)
             number = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
-            extra, n_cols = rows.get(int(number.group(1)), ([], 0)) if number else ([], 0)
+            extra, n_rows, n_cols = (
+                rows.get(int(number.group(1)), (b"", 0, 0)) if number else (b"", 0, 0)
+            )
             if extra:
-                xml = data.decode("utf-8")
-                last = xl_rowcol_to_cell(len(extra), n_cols - 1)
-                dimension = f'<dimension ref="A1:{last}"/>'
-                xml = re.sub(r'<dimension ref="[^"]*"/>', dimension, xml, count=1)
-                head, tail = xml.split("</sheetData>", 1)
-                data = "".join([head, *extra, "</sheetData>", tail]).encode("utf-8")
+                last = xl_rowcol_to_cell(n_rows, n_cols - 1)
+                dimension = f'<dimension ref="A1:{last}"/>'.encode()
+                data = re.sub(rb'<dimension ref="[^"]*"/>', dimension, data, count=1)
+                head, tail = data.split(b"</sheetData>", 1)
+                data = b"".join([head, extra, b"</sheetData>", tail])
             out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
 
 
