@@ -823,3 +823,27 @@ def _esc_in(page: Path, text: str) -> bool:
     import html
 
     return html.escape(text) in page.read_text(encoding="utf-8")
+
+
+def test_content_hash_follows_every_value():
+    frame = pd.DataFrame(
+        {
+            "name": pd.Series(["苏州工业园区", None, "张江"], dtype="str"),
+            "n": pd.array([1, None, 3], dtype="Int64"),
+            "date": pd.to_datetime(["2024-01-01", None, "2024-03-01"]),
+        }
+    )
+    same = report.content_hash("t", frame.copy())
+    assert report.content_hash("t", frame) == same
+    changed = [
+        frame.assign(name=["苏州工业园区", None, "张江高科"]),
+        frame.assign(n=pd.array([1, 2, 3], dtype="Int64")),
+        frame.assign(date=pd.to_datetime(["2024-01-01", None, "2024-03-02"])),
+        frame.rename(columns={"n": "count"}),
+        frame.iloc[:2],
+    ]
+    assert len({report.content_hash("t", f) for f in changed} | {same}) == len(changed) + 1
+    mixed = frame.assign(any=pd.Series([1, "a", None], dtype=object))  # no Arrow type
+    assert report.content_hash("t", mixed) != report.content_hash(
+        "t", mixed.assign(any=pd.Series([1, "b", None], dtype=object))
+    )

@@ -1914,6 +1914,24 @@ def figure_formats(formats: str | Sequence[str]) -> tuple[str, ...]:
     return tuple(f for f in KNOWN_FORMATS if f in asked | {"png"})
 
 
+def _table_bytes(frame: pd.DataFrame) -> bytes:
+    """A table's values as bytes for a digest: its Arrow IPC stream (the types and every
+    buffer; 60 MB of sheets in a tenth of the time of hashing their text), or the
+    values' hashes as text when a column has no Arrow type (mixed objects)."""
+    import pyarrow as pa
+
+    try:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowException, TypeError, ValueError):
+        text = frame.astype(str)
+        return pd.util.hash_pandas_object(text, index=False).to_numpy().tobytes()
+    table = table.replace_schema_metadata(None)  # (pandas' metadata: dtypes, versions)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
 def content_hash(*parts) -> str:
     """A digest of tables (their values, columns and attrs) and plain values."""
     import hashlib
@@ -1924,8 +1942,7 @@ def content_hash(*parts) -> str:
             digest.update(json.dumps([str(c) for c in part.columns]).encode())
             digest.update(json.dumps(part.attrs, default=str, sort_keys=True).encode())
             if len(part):
-                text = part.astype(str)
-                digest.update(pd.util.hash_pandas_object(text, index=False).to_numpy().tobytes())
+                digest.update(_table_bytes(part))
         else:
             digest.update(json.dumps(part, default=str, sort_keys=True).encode())
         digest.update(b"\x00")
