@@ -584,7 +584,10 @@ def test_workbook_text_cells_made_as_xml_are_xlsxwriters_own(tmp_path):
         " 前后 ", "\u3000全角空格", "尾\xa0", "\n", "a\tb", "A&B <园区>", "_x0041_", "控\x1b制",
         "末\x0b", "\ufffe", "长" * 20000, "😀" * 17000, "x" * 16384, None, "普通",
     ]  # fmt: skip
-    frame = pd.DataFrame({"t": pd.Series(texts, dtype="str")})
+    import pyarrow as pa
+
+    chunks = pa.chunked_array([texts[:5], texts[5:]], pa.large_string())  # (as read)
+    frame = pd.DataFrame({"t": pd.Series(pd.arrays.ArrowStringArray(chunks))})
     mixed = frame.assign(mixed=pd.Series([1, "a"] * 7 + [None], dtype=object))
 
     def cells(path):

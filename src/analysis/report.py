@@ -1562,6 +1562,14 @@ def _safe_text_array(texts, stats: ExportStats):
     return texts
 
 
+def _arrow(values: pd.Series):
+    """A column as one Arrow array (NaN and NA: null), however many chunks it has."""
+    import pyarrow as pa
+
+    array = pa.array(values, from_pandas=True)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
 def _column_cells(values: pd.Series, stats: ExportStats) -> tuple[str, object]:
     """The cells of one column and how to write them: ``date`` (Excel serial numbers),
     ``number``, ``bool``, ``text`` (text cells), each an Arrow array (null: an empty
@@ -1574,18 +1582,18 @@ def _column_cells(values: pd.Series, stats: ExportStats) -> tuple[str, object]:
         stamps = pd.to_datetime(stamps)
         if not (stamps.dropna() < pd.Timestamp("1900-03-01")).any():
             days = (stamps - _EXCEL_EPOCH) / pd.Timedelta(days=1)
-            return "date", pa.array(days.astype("float64"), from_pandas=True)
+            return "date", _arrow(days.astype("float64"))
         return "any", [_cell(v) for v in stamps.astype(object)]  # before 1900-03-01
     if pd.api.types.is_bool_dtype(values):
-        return "bool", pa.array(values, from_pandas=True)
+        return "bool", _arrow(values)
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_complex_dtype(values):
-        numbers = pa.array(values, from_pandas=True)  # (NaN: null)
+        numbers = _arrow(values)  # (NaN: null)
         if pa.types.is_floating(numbers.type):
             numbers = numbers.cast(pa.float64())
             numbers = pc.if_else(pc.is_finite(numbers), numbers, pa.scalar(None, pa.float64()))
         return "number", numbers
     if pd.api.types.is_string_dtype(values) and not pd.api.types.is_object_dtype(values):
-        texts = pa.array(values, from_pandas=True)
+        texts = _arrow(values)
         if pc.any(pc.greater(pc.utf8_length(texts), _CELL_CHARS)).as_py():
             texts = pc.utf8_slice_codeunits(texts, 0, _CELL_CHARS)
         return "text", _safe_text_array(texts, stats)
@@ -1956,6 +1964,27 @@ def _read_state(path: Path) -> dict:
         return {}
 
 
+#: Columns of the built tables that no figure, sheet or page of the report shows, the
+#: largest: the articles' bodies (15 M characters for 10,000 articles) and each
+#: mention's sentence and surface form. Not read when the tables are still to be read.
+UNREAD_COLUMNS = {"articles": ("body",), "mentions": ("sentence", "surface")}
+
+
+def _without_unread(tables: Mapping[str, pd.DataFrame | None]):
+    """The build's tables (:class:`analysis.publish.LazyTables`) made without
+    :data:`UNREAD_COLUMNS`; other tables as they are. Articles without the build's
+    ``duplicate_of`` (an older build) keep their bodies: duplicates are then found
+    from them (:func:`analysis.select.duplicate_of`)."""
+    from analysis.publish import LazyTables
+
+    if not isinstance(tables, LazyTables):
+        return tables
+    lean = tables.without(UNREAD_COLUMNS)
+    if "duplicate_of" not in lean["articles"].columns:
+        return tables
+    return lean
+
+
 def build_report(
     tables: Mapping[str, pd.DataFrame | None],
     *,
@@ -2039,6 +2068,7 @@ def build_report(
         from analysis.publish import load_term_counts
 
         terms = load_term_counts(terms)
+    tables = _without_unread(tables)
     if terms is not None and _covers(terms, _usable(tables, "articles")):
         # the keywords count from the terms: the tokens table (the largest) is not read
         tables = {name: tables[name] for name in tables if name != "tokens"}
