@@ -850,3 +850,35 @@ def test_content_hash_follows_every_value():
     assert report.content_hash("t", mixed) != report.content_hash(
         "t", mixed.assign(any=pd.Series([1, "b", None], dtype=object))
     )
+
+
+def test_report_reads_the_build_without_the_columns_it_never_shows(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from analysis.publish import LazyTables
+
+    from . import _corpus as C
+
+    def write(tables, folder):
+        folder.mkdir(exist_ok=True)
+        for name, frame in tables.items():
+            pq.write_table(pa.Table.from_pandas(frame), folder / f"{name}.parquet")
+
+    tables = C.tables(20)
+    tables["articles"] = tables["articles"].assign(body="正文", duplicate_of="")
+    tables["mentions"] = tables["mentions"].assign(sentence="句子", surface="面")
+    write(tables, tmp_path)
+    built = LazyTables(tmp_path)
+    lean = report._without_unread(built)
+    assert "body" not in lean["articles"].columns
+    assert not {"sentence", "surface"} & set(lean["mentions"].columns)
+    assert list(lean["events"].columns) == list(built["events"].columns)
+    expected = {"articles": ["body"], "mentions": ["sentence", "surface"]}
+    for name, dropped in expected.items():
+        pd.testing.assert_frame_equal(lean[name], built[name].drop(columns=dropped))
+    assert "body" in built["articles"].columns  # (the build's own tables keep them)
+    # an older build's articles without duplicate_of keep their bodies
+    write({"articles": tables["articles"].drop(columns="duplicate_of")}, tmp_path / "old")
+    old = report._without_unread(LazyTables(tmp_path / "old"))
+    assert "body" in old["articles"].columns
