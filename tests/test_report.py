@@ -882,3 +882,20 @@ def test_report_reads_the_build_without_the_columns_it_never_shows(tmp_path):
     write({"articles": tables["articles"].drop(columns="duplicate_of")}, tmp_path / "old")
     old = report._without_unread(LazyTables(tmp_path / "old"))
     assert "body" in old["articles"].columns
+
+
+def test_isin_of_many_article_ids_is_pandas_isin():
+    import pyarrow as pa
+
+    columns = [
+        pd.Series(["a", "b", None, "c"], dtype="str"),
+        pd.Index(["a", "b", "c"], dtype="str"),
+        pd.Series(["a", "b", None], dtype="string"),
+        pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([["a"], ["b", "c"]]))),
+        pd.Series([1, 2, 3]),
+    ]
+    for column in columns:
+        for values in [{"a", "c"}, set(), ["b", None], {"zz"}, {1, 3}]:
+            mask = report._isin(column, values)
+            assert mask.dtype == bool
+            assert mask.tolist() == column.isin(list(values)).tolist()
