@@ -1919,7 +1919,8 @@ _FONT_CACHE = ".report_font.css"
 #: The figures' files :func:`build_report` writes by default: PNG, the one the page
 #: embeds (and Word and slides take). SVG and PDF on request (``--formats png,svg`` or
 #: ``png,svg,pdf``): for the figures of 10,000 articles the SVGs cost about 2 s of CPU
-#: more and the PDFs about 1.7 s (a first report with PNG only: ~8 s on one core).
+#: more and the PDFs about 1.7 s (a first report with PNG only: 9.5-10 s on one core
+#: of a busy machine, benchmarks/README.md).
 FIGURE_FORMATS = ("png",)
 
 #: Every format ``--formats`` accepts.
