@@ -1024,7 +1024,7 @@ def _articles_html(
     seen = set()
     if articles is not None and "article_id" in articles.columns:
         shown = articles[
-            articles["article_id"].isin(linked)
+            _isin(articles["article_id"], linked)
             | (articles["kind"] == "article" if "kind" in articles.columns else True)
         ]
         dates = (
