@@ -8,7 +8,7 @@ timed), then prints one table:
 * each step of ``report.build_report``, in this process pinned to one CPU, given the
   previous step's output: loading the term counts and the tables (the tokens only
   without term counts, as the command), the focus, the figures' tables, each
-  figure drawn and saved in the report's formats (PNG, SVG; the PDFs that
+  figure drawn and saved in the report's formats (PNG; the SVGs and PDFs that
   ``--formats png,svg,pdf`` adds are timed apart, not in the sum), the workbook's
   sheets and the workbook, the HTML page (its embedded font subset counted apart);
 * ``python -m analysis report INPUT --out OUT --figures NEW --no-progress`` as a
@@ -79,14 +79,15 @@ def steps(out: Path, figures: Path) -> list[tuple[str, float, float]]:
             tables["terms"] = terms
         data = step("figure_tables", report.figure_tables, tables)
         formats = "+".join(report.FIGURE_FORMATS)
-        pdfs = []  # (not a default format: counted apart)
+        extra = {"svg": [], "pdf": []}  # (not default formats: counted apart)
         for name, table in data.items():
             fig = step(f"figure {name}: draw", report.draw_figure, name, table)
             step(f"figure {name}: save {formats}", save_figure, fig, name,
                  formats=report.FIGURE_FORMATS, out_dir=figures)  # fmt: skip
-            start, cpu = time.perf_counter(), cpu_seconds()
-            save_figure(fig, name, formats=("pdf",), out_dir=figures)
-            pdfs.append((time.perf_counter() - start, cpu_seconds() - cpu))
+            for fmt, times in extra.items():
+                start, cpu = time.perf_counter(), cpu_seconds()
+                save_figure(fig, name, formats=(fmt,), out_dir=figures)
+                times.append((time.perf_counter() - start, cpu_seconds() - cpu))
             plt.close(fig)
         sheets = step("workbook: sheets", report.workbook_sheets, tables, data)
         step("workbook: write", report.write_workbook, sheets, figures / "tables.xlsx")
@@ -95,8 +96,9 @@ def steps(out: Path, figures: Path) -> list[tuple[str, float, float]]:
              figures / "report.html", embed_font=False)  # fmt: skip
         page = (figures / "report.html").read_text(encoding="utf-8")
         step("html: font subset", report._font_face, page)
-    rows.append(("(not in the sum) the 8 figures' PDFs (`--formats png,svg,pdf`)",
-                 sum(w for w, _ in pdfs), sum(c for _, c in pdfs)))  # fmt: skip
+    for fmt, times in extra.items():
+        rows.append((f"(not in the sum) the 8 figures' {fmt.upper()}s (`--formats png,{fmt}`)",
+                     sum(w for w, _ in times), sum(c for _, c in times)))  # fmt: skip
     return rows
 
 

@@ -104,6 +104,18 @@ def test_missing_glyphs_reports_what_the_font_lacks():
     assert fonts.missing_glyphs("园区\U0001f600", font) == {"\U0001f600"}
 
 
+@pytest.mark.parametrize("name", ["NotoSansCJKsc-Regular.otf", "SimHei.ttf"])
+def test_missing_glyphs_agree_with_the_fonts_character_map(name):
+    # FreeType's glyph lookups give what the whole character map (fontTools) gives
+    path = _bundled(name)
+    font = fonts.CJKFont("any", path, 0, fonts._truetype(str(path)), "setting")
+    texts = ["园区 Zone ①², é", "\u3400\u4dbf\u9fff\U00020000\U0001f600\u2212\ufffd", "㐀𠀀"]
+    codepoints, _ = fonts._font_info(str(path), 0)
+    expected = {ch for ch in "".join(texts) if not ch.isspace() and ord(ch) not in codepoints}
+    assert expected  # (some characters these fonts lack)
+    assert fonts.missing_glyphs(texts, font) == expected
+
+
 def test_setting_names_a_font_file(monkeypatch):
     path = _bundled("NotoSansCJKsc-Regular.otf")
     monkeypatch.setenv("ANALYSIS_FONT", str(path))

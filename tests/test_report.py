@@ -286,8 +286,10 @@ def test_command_line_report_writes_every_figure_workbook_and_html(tmp_path, cap
         "wordcloud",
     } <= set(pngs)
     for stem in pngs:
-        assert (figures / f"{stem}.svg").stat().st_size > 1000
-        assert not (figures / f"{stem}.pdf").exists()  # PDF on request (--formats)
+        assert (figures / f"{stem}.png").stat().st_size > 1000
+        # SVG and PDF on request (--formats)
+        assert not (figures / f"{stem}.svg").exists()
+        assert not (figures / f"{stem}.pdf").exists()
     html_text = (figures / "report.html").read_text(encoding="utf-8")
     assert html_text.count("data:image/png;base64,") >= len(pngs)
     assert "康明斯与卓品智能在锡成立合资公司" in html_text
@@ -535,8 +537,41 @@ def test_workbook_rows_made_as_xml_read_back_as_written(tmp_path):
     slow_rows = openpyxl.load_workbook(slow)["表"].iter_rows(min_row=2, values_only=True)
     assert [r[:5] for r in slow_rows] == rows
     assert sheet["A6"].data_type == "s" and sheet["B2"].number_format == "yyyy-mm-dd"
-    assert sheet.max_row == 6 and sheet.max_column == 5  # the dimension covers the rows
+    assert sheet.max_row == 6 and sheet.max_column == 5
+    # the dimension covers the rows (read-only mode takes the sheet's size from it)
+    read_only = openpyxl.load_workbook(path, read_only=True)["表"]
+    assert read_only.calculate_dimension() == "A1:E6"
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:E6"
+
+
+def test_workbook_number_cells_made_as_xml_are_xlsxwriters_own(tmp_path):
+    """Whole numbers, fractions, -0.0, large and tiny ones, NA, dates with and without
+    a time: the cells' XML is what XlsxWriter writes itself."""
+    import re
+    import zipfile
+
+    numbers = [0.0, -0.0, -3.0, 2.5, 1e16, 9999999999999998.0, 1 / 3, 1e-300, None, 7.0]
+    frame = pd.DataFrame(
+        {
+            "float": pd.Series(numbers, dtype="float64"),
+            "whole": pd.Series([0.0, -2.0, 1e15, None, 4.0] * 2, dtype="float64"),
+            "int": pd.array([0, -1, 10**16, 10**17 + 1, None] * 2, dtype="Int64"),
+            "big": pd.Series([2**62, -(2**62), 5, 0, 1] * 2, dtype="int64"),
+            "date": pd.to_datetime(["2023-08-09", None, "2024-02-29 12:30", "1900-03-01"] * 2
+                                   + ["2021-01-01", "2022-12-31"], format="ISO8601"),
+        }
+    )  # fmt: skip
+    mixed = frame.assign(mixed=pd.Series([1, "a"] * 5, dtype=object))
+
+    def cells(path):
+        with zipfile.ZipFile(path) as book:
+            xml = book.read("xl/worksheets/sheet2.xml").decode("utf-8")
+        return re.findall(r'<c r="[A-E](?:[2-9]|\d\d+)".*?</c>', xml, flags=re.S)
+
+    fast = cells(report.write_workbook({"表": frame}, tmp_path / "fast.xlsx"))
+    slow = cells(report.write_workbook({"表": mixed}, tmp_path / "slow.xlsx"))
+    assert len(fast) == frame.notna().sum().sum() and fast == slow
+    assert '<c r="A3"><v>-0</v></c>' in fast and '<c r="C4"><v>1E+16</v></c>' in fast
 
 
 def test_workbook_text_cells_made_as_xml_are_xlsxwriters_own(tmp_path):
@@ -549,7 +584,10 @@ def test_workbook_text_cells_made_as_xml_are_xlsxwriters_own(tmp_path):
         " 前后 ", "\u3000全角空格", "尾\xa0", "\n", "a\tb", "A&B <园区>", "_x0041_", "控\x1b制",
         "末\x0b", "\ufffe", "长" * 20000, "😀" * 17000, "x" * 16384, None, "普通",
     ]  # fmt: skip
-    frame = pd.DataFrame({"t": pd.Series(texts, dtype="str")})
+    import pyarrow as pa
+
+    chunks = pa.chunked_array([texts[:5], texts[5:]], pa.large_string())  # (as read)
+    frame = pd.DataFrame({"t": pd.Series(pd.arrays.ArrowStringArray(chunks))})
     mixed = frame.assign(mixed=pd.Series([1, "a"] * 7 + [None], dtype=object))
 
     def cells(path):
@@ -615,7 +653,7 @@ def test_report_rerun_rewrites_only_what_changed(tmp_path):
     mentions.loc[orgs, "name"] = mentions.loc[orgs, "name"] + "（改）"
     changed = run({**tables, "mentions": mentions})
     rewritten = {n for n in first if changed[n] != first[n]}
-    assert {"org_mentions.png", "org_mentions.svg"} <= rewritten
+    assert "org_mentions.png" in rewritten
     assert not any(n.startswith(("event_timeline", "keywords", "wordcloud")) for n in rewritten)
     assert {"tables.xlsx", "report.html"} <= rewritten  # their inputs changed too
 
@@ -629,6 +667,7 @@ def test_report_writes_pdfs_on_request_and_drops_them_when_redrawn_without(tmp_p
     report.build_report(tables, formats=("pdf", "svg"), **kw)  # (PNG always)
     pdfs = sorted(p.stem for p in fig_dir.glob("*.pdf"))
     assert pdfs and pdfs == sorted(p.stem for p in fig_dir.glob("*.png"))
+    assert pdfs == sorted(p.stem for p in fig_dir.glob("*.svg"))
     assert all((fig_dir / f"{n}.pdf").read_bytes().startswith(b"%PDF") for n in pdfs)
     # the same figures without PDF: kept (same numbers); a figure drawn again loses its
     # PDF, which would show the older numbers
@@ -654,7 +693,7 @@ def test_command_line_formats_option():
     from analysis import cli
 
     args = cli._parser().parse_args(["report"])
-    assert args.formats == report.FIGURE_FORMATS == ("png", "svg")
+    assert args.formats == report.FIGURE_FORMATS == ("png",)
     args = cli._parser().parse_args(["report", "--formats", "png,svg,pdf"])
     assert args.formats == ("png", "svg", "pdf")
     with pytest.raises(SystemExit):
@@ -787,3 +826,76 @@ def _esc_in(page: Path, text: str) -> bool:
     import html
 
     return html.escape(text) in page.read_text(encoding="utf-8")
+
+
+def test_content_hash_follows_every_value():
+    frame = pd.DataFrame(
+        {
+            "name": pd.Series(["苏州工业园区", None, "张江"], dtype="str"),
+            "n": pd.array([1, None, 3], dtype="Int64"),
+            "date": pd.to_datetime(["2024-01-01", None, "2024-03-01"]),
+        }
+    )
+    same = report.content_hash("t", frame.copy())
+    assert report.content_hash("t", frame) == same
+    changed = [
+        frame.assign(name=["苏州工业园区", None, "张江高科"]),
+        frame.assign(n=pd.array([1, 2, 3], dtype="Int64")),
+        frame.assign(date=pd.to_datetime(["2024-01-01", None, "2024-03-02"])),
+        frame.rename(columns={"n": "count"}),
+        frame.iloc[:2],
+    ]
+    assert len({report.content_hash("t", f) for f in changed} | {same}) == len(changed) + 1
+    mixed = frame.assign(any=pd.Series([1, "a", None], dtype=object))  # no Arrow type
+    assert report.content_hash("t", mixed) != report.content_hash(
+        "t", mixed.assign(any=pd.Series([1, "b", None], dtype=object))
+    )
+
+
+def test_report_reads_the_build_without_the_columns_it_never_shows(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from analysis.publish import LazyTables
+
+    from . import _corpus as C
+
+    def write(tables, folder):
+        folder.mkdir(exist_ok=True)
+        for name, frame in tables.items():
+            pq.write_table(pa.Table.from_pandas(frame), folder / f"{name}.parquet")
+
+    tables = C.tables(20)
+    tables["articles"] = tables["articles"].assign(body="正文", duplicate_of="")
+    tables["mentions"] = tables["mentions"].assign(sentence="句子", surface="面")
+    write(tables, tmp_path)
+    built = LazyTables(tmp_path)
+    lean = report._without_unread(built)
+    assert "body" not in lean["articles"].columns
+    assert not {"sentence", "surface"} & set(lean["mentions"].columns)
+    assert list(lean["events"].columns) == list(built["events"].columns)
+    expected = {"articles": ["body"], "mentions": ["sentence", "surface"]}
+    for name, dropped in expected.items():
+        pd.testing.assert_frame_equal(lean[name], built[name].drop(columns=dropped))
+    assert "body" in built["articles"].columns  # (the build's own tables keep them)
+    # an older build's articles without duplicate_of keep their bodies
+    write({"articles": tables["articles"].drop(columns="duplicate_of")}, tmp_path / "old")
+    old = report._without_unread(LazyTables(tmp_path / "old"))
+    assert "body" in old["articles"].columns
+
+
+def test_isin_of_many_article_ids_is_pandas_isin():
+    import pyarrow as pa
+
+    columns = [
+        pd.Series(["a", "b", None, "c"], dtype="str"),
+        pd.Index(["a", "b", "c"], dtype="str"),
+        pd.Series(["a", "b", None], dtype="string"),
+        pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([["a"], ["b", "c"]]))),
+        pd.Series([1, 2, 3]),
+    ]
+    for column in columns:
+        for values in [{"a", "c"}, set(), ["b", None], {"zz"}, {1, 3}]:
+            mask = report._isin(column, values)
+            assert mask.dtype == bool
+            assert mask.tolist() == column.isin(list(values)).tolist()

@@ -5,8 +5,8 @@ names itself as it was called in ``--help``.
 
 ``build`` turns a folder of pages and tables into the articles, tokens,
 mentions, events and keywords tables in ``data/processed/`` (Parquet and CSV).
-``report`` does the same, then draws every figure into ``figures/`` (PNG and SVG;
-PDF too with ``--formats png,svg,pdf``), writes an Excel workbook of the tables and
+``report`` does the same, then draws every figure into ``figures/`` (PNG; SVG
+and PDF too with ``--formats png,svg,pdf``), writes an Excel workbook of the tables and
 one self-contained HTML report.
 Both only reprocess inputs that changed since the last run.
 """
@@ -155,9 +155,9 @@ def _parser(prog: str = COMMAND) -> argparse.ArgumentParser:
     report.add_argument(
         "--formats",
         type=_formats_option,
-        default="png,svg",
+        default="png",
         metavar="LIST",
-        help="the figures' files, comma-separated: png, svg, pdf (default: png,svg; "
+        help="the figures' files, comma-separated: png, svg, pdf (default: png; "
         "the page embeds the PNGs, so png is always written)",
     )
     report.add_argument(

@@ -11,7 +11,7 @@ import logging
 import os
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -473,9 +473,14 @@ TERMS_FILE = f"{TERMS}.arrow"
 
 
 def load_tables(
-    out_dir: str | os.PathLike | None = None, tables: Iterable[str] = TABLES
+    out_dir: str | os.PathLike | None = None,
+    tables: Iterable[str] = TABLES,
+    *,
+    skip: Mapping[str, Iterable[str]] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Load the built tables back from ``processed/`` (Parquet files or part folders).
+
+    ``skip``: columns not to read, by table (``{"articles": ["body"]}``).
 
     Example:
         >>> t = load_tables()  # doctest: +SKIP
@@ -497,12 +502,30 @@ def load_tables(
         for attempt in range(3):
             path = check_table(base, name)
             try:
-                out[name] = from_arrow(pq.read_table(path), name)
+                columns = _columns_but(path, (skip or {}).get(name, ()))
+                out[name] = from_arrow(pq.read_table(path, columns=columns), name)
                 break
             except FileNotFoundError:  # moved into place meanwhile: look again
                 if attempt == 2:
                     raise
     return out
+
+
+def _columns_but(path: Path, skip: Iterable[str]) -> list[str] | None:
+    """The columns of a Parquet table (a file or a folder of parts) but ``skip``; None
+    (every column) when there is nothing to skip."""
+    skip = set(skip)
+    if not skip:
+        return None
+    import pyarrow.parquet as pq
+
+    if path.is_dir():
+        import pyarrow.dataset as ds
+
+        schema = ds.dataset(path, format="parquet").schema
+    else:
+        schema = pq.read_schema(path)
+    return [c for c in schema.names if c not in skip]
 
 
 class LazyTables(dict):
@@ -513,19 +536,38 @@ class LazyTables(dict):
     converted from its Arrow tables, so that the tokens are not converted either.
     """
 
-    def __init__(self, out_dir: Path | None = None, arrow: dict[str, pa.Table] | None = None):
+    def __init__(
+        self,
+        out_dir: Path | None = None,
+        arrow: dict[str, pa.Table] | None = None,
+        *,
+        skip: Mapping[str, Iterable[str]] | None = None,
+    ):
         super().__init__()
         self._out_dir = Path(out_dir) if out_dir is not None else None
         self._arrow = dict(arrow or {})
         self._manifest = None  # read once, by the first table read without its data
+        self._skip = {name: tuple(columns) for name, columns in (skip or {}).items()}
+
+    def without(self, skip: Mapping[str, Iterable[str]]) -> LazyTables:
+        """The same tables, those not made yet made without the columns ``skip`` (by
+        table): a reader that never needs them does not read them. Tables already
+        made are shared as they are (with every column)."""
+        lean = LazyTables(self._out_dir, self._arrow, skip=skip)
+        lean._manifest = self._manifest
+        dict.update(lean, dict(dict.items(self)))
+        return lean
 
     def __missing__(self, name: str) -> pd.DataFrame:
         if name not in TABLES:
             raise KeyError(name)
+        skip = self._skip.get(name, ())
         if name in self._arrow:
-            frame = from_arrow(self._arrow.pop(name), name)
+            table = self._arrow.pop(name)
+            table = table.drop_columns([c for c in skip if c in table.column_names])
+            frame = from_arrow(table, name)
         elif self._out_dir is not None:
-            frame = load_tables(self._out_dir, [name])[name]
+            frame = load_tables(self._out_dir, [name], skip=self._skip)[name]
         else:
             raise KeyError(name)
         self[name] = frame

@@ -321,11 +321,31 @@ def _article_terms(tables: Mapping, articles: pd.DataFrame):
     return terms.take(rows)
 
 
+def _isin(column: pd.Series | pd.Index, values) -> np.ndarray:
+    """``column.isin(values)`` as a numpy mask, for many values (article ids): pandas
+    makes an Arrow scalar of each value when the column holds Arrow strings (10,000
+    ids: 30 ms a call); here the strings are one Arrow array."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = list(values)
+    dtype = column.dtype
+    if (
+        isinstance(dtype, pd.StringDtype)
+        and dtype.storage == "pyarrow"
+        and all(isinstance(v, str) for v in values)
+    ):
+        strings = pa.array(column.array)
+        found = pc.is_in(strings, value_set=pa.array(values, strings.type))
+        return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+    return np.asarray(column.isin(values), dtype=bool)
+
+
 def _covers(terms, articles: pd.DataFrame | None) -> bool:
     """Whether the term counts have a row for every article."""
     if articles is None or getattr(terms, "ids", None) is None:
         return False
-    return bool(articles["article_id"].astype(str).isin(set(terms.ids)).all())
+    return bool(_isin(articles["article_id"].astype(str), set(terms.ids)).all())
 
 
 def _keywords_by_article(tables, articles: pd.DataFrame, top: int, max_groups: int) -> pd.DataFrame:
@@ -339,7 +359,7 @@ def _keywords_by_article(tables, articles: pd.DataFrame, top: int, max_groups: i
     first = duplicate_of(articles)
     chosen = articles[
         articles["article_id"].map(first).eq(articles["article_id"]).to_numpy()
-        & articles["article_id"].isin(set(keywords["group"].astype(str))).to_numpy()
+        & _isin(articles["article_id"], set(keywords["group"].astype(str)))
     ]
     chosen = chosen.assign(_when=_article_dates(chosen)).sort_values(
         ["_when", "article_id"], ascending=[False, True], na_position="last", kind="stable"
@@ -389,9 +409,11 @@ def distinctive_words(
         return pd.DataFrame(columns=columns)
     ids = articles["article_id"]
     terms = _article_terms(tables, articles)
-    if keywords is not None and len(keywords) and keywords["group"].isin(set(ids)).all():
+    if keywords is not None and len(keywords) and _isin(keywords["group"], set(ids)).all():
         first = duplicate_of(articles)
-        best = keywords[(keywords["rank"] <= per_article) & keywords["group"].isin(set(first))]
+        best = keywords[
+            (keywords["rank"] <= per_article).to_numpy() & _isin(keywords["group"], set(first))
+        ]
         best = best[best["group"].map(first).eq(best["group"])]
         counts = best.groupby("keyword").size().rename("n_docs").reset_index()
         counts = counts[counts["n_docs"] >= min(2, counts["n_docs"].max() if len(counts) else 1)]
@@ -426,7 +448,7 @@ def _corpus_idf(words: pd.Series, tokens: pd.DataFrame | None, first: pd.Series)
 
     if tokens is None or tokens.empty or not len(words):
         return np.ones(len(words))
-    kept = tokens[tokens["article_id"].isin(set(first))]
+    kept = tokens[_isin(tokens["article_id"], set(first))]
     vocabulary = pa.array(words.astype(str).tolist(), type=pa.string())
     lists = pa.array(kept["tokens"], from_pandas=True)
     flat, parent = pc.list_flatten(lists), pc.list_parent_indices(lists)
@@ -450,7 +472,7 @@ def _terms_idf(words: pd.Series, terms, first: pd.Series) -> np.ndarray:
 
     if not len(words):
         return np.ones(len(words))
-    rows = np.flatnonzero(pd.Index(terms.ids).isin(set(first)))
+    rows = np.flatnonzero(_isin(pd.Index(terms.ids), set(first)))
     counts = terms.counts[rows]
     per_term = np.bincount(counts.indices, minlength=counts.shape[1])  # articles per term
     at = pc.index_in(pa.array(words.astype(str).tolist(), pa.string()), value_set=terms.vocabulary)
@@ -1002,7 +1024,7 @@ def _articles_html(
     seen = set()
     if articles is not None and "article_id" in articles.columns:
         shown = articles[
-            articles["article_id"].isin(linked)
+            _isin(articles["article_id"], linked)
             | (articles["kind"] == "article" if "kind" in articles.columns else True)
         ]
         dates = (
@@ -1481,7 +1503,7 @@ def workbook_sheets(
         best = (
             keywords[keywords["rank"] <= keywords_per_article] if "rank" in keywords else keywords
         )
-        if articles is not None and best["group"].isin(set(articles["article_id"])).all():
+        if articles is not None and _isin(best["group"], set(articles["article_id"])).all():
             titles = pd.Series(articles["title"].to_numpy(), index=articles["article_id"])
             best = best.assign(title=best["group"].map(titles)).rename(
                 columns={"group": "article_id"}
@@ -1538,35 +1560,70 @@ def _safe_texts(texts: list, stats: ExportStats) -> list:
     return texts
 
 
-def _column_cells(values: pd.Series, stats: ExportStats) -> tuple[str, list]:
+def _safe_text_array(texts, stats: ExportStats):
+    """:func:`_safe_texts` of an Arrow string array (as ``pa.string()``), in Arrow:
+    empty texts are empty cells, control characters are replaced (the rows that hold
+    one, in Python), formulas are counted."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from analysis.publish import _CONTROL_RE, _formula_starts, _has_controls
+
+    texts = texts.cast(pa.string())
+    texts = pc.if_else(pc.equal(texts, ""), pa.scalar(None, pa.string()), texts)
+    if _has_controls(texts):
+        found = pc.fill_null(pc.match_substring_regex(texts, _CONTROL_RE), False)
+        changed = []
+        for text in pc.filter(texts, found).to_pylist():
+            text, n = replace_controls(text)
+            stats.controls += n
+            changed.append(text)
+        texts = pc.replace_with_mask(texts, found, pa.array(changed, pa.string()))
+    formulas = _formula_starts(texts)
+    stats.formulas += int(formulas.sum()) if formulas is not None else 0
+    return texts
+
+
+def _arrow(values: pd.Series):
+    """A column as one Arrow array (NaN and NA: null), however many chunks it has."""
+    import pyarrow as pa
+
+    array = pa.array(values, from_pandas=True)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def _column_cells(values: pd.Series, stats: ExportStats) -> tuple[str, object]:
     """The cells of one column and how to write them: ``date`` (Excel serial numbers),
-    ``number``, ``bool``, ``text`` (text cells) or ``any`` (each cell by its type);
-    None for an empty cell."""
+    ``number``, ``bool``, ``text`` (text cells), each an Arrow array (null: an empty
+    cell), or ``any`` (each cell by its type), a list (None: an empty cell)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if pd.api.types.is_datetime64_any_dtype(values):
         stamps = values.dt.tz_localize(None) if values.dt.tz is not None else values
         stamps = pd.to_datetime(stamps)
         if not (stamps.dropna() < pd.Timestamp("1900-03-01")).any():
             days = (stamps - _EXCEL_EPOCH) / pd.Timedelta(days=1)
-            return "date", days.astype(object).where(days.notna(), None).tolist()
+            return "date", _arrow(days.astype("float64"))
         return "any", [_cell(v) for v in stamps.astype(object)]  # before 1900-03-01
     if pd.api.types.is_bool_dtype(values):
-        cells = values.astype(object)
-        return "bool", cells.where(values.notna(), None).tolist()
+        return "bool", _arrow(values)
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_complex_dtype(values):
-        numbers = values.astype("float64") if values.dtype.kind == "f" else values
-        cells = numbers.astype(object).where(numbers.notna(), None).tolist()
-        if values.dtype.kind == "f":
-            cells = [None if v is None or not math.isfinite(v) else v for v in cells]
-        return "number", [v.item() if isinstance(v, np.generic) else v for v in cells]
+        numbers = _arrow(values)  # (NaN: null)
+        if pa.types.is_floating(numbers.type):
+            numbers = numbers.cast(pa.float64())
+            numbers = pc.if_else(pc.is_finite(numbers), numbers, pa.scalar(None, pa.float64()))
+        return "number", numbers
     if pd.api.types.is_string_dtype(values) and not pd.api.types.is_object_dtype(values):
-        texts = values.to_numpy(dtype=object, na_value=None).tolist()
-        texts = [t if t is None or len(t) <= _CELL_CHARS else t[:_CELL_CHARS] for t in texts]
-        return "text", _safe_texts(texts, stats)
+        texts = _arrow(values)
+        if pc.any(pc.greater(pc.utf8_length(texts), _CELL_CHARS)).as_py():
+            texts = pc.utf8_slice_codeunits(texts, 0, _CELL_CHARS)
+        return "text", _safe_text_array(texts, stats)
     cells = [_cell(v) for v in values.to_numpy(dtype=object)]
     plain = (str, bool, int, float, dt.date)  # dt.datetime is a dt.date
     cells = [c if c is None or isinstance(c, plain) else str(c)[:_CELL_CHARS] for c in cells]
     if all(c is None or isinstance(c, str) for c in cells):
-        return "text", _safe_texts(cells, stats)
+        return "text", _safe_text_array(pa.array(cells, pa.string()), stats)
     texts = _safe_texts([c if isinstance(c, str) else None for c in cells], stats)
     return "any", [t if isinstance(c, str) else c for c, t in zip(cells, texts, strict=True)]
 
@@ -1632,7 +1689,8 @@ def _write_sheet(
     if len(frame.columns):
         ws.autofilter(0, 0, len(frame), len(frame.columns) - 1)
     if len(frame) and all(kind != "any" for kind, _ in columns):
-        return lambda date_style: (_rows_xml(columns, len(frame), date_style), len(columns))
+        n_rows, n_cols = len(frame), len(columns)
+        return lambda date_style: (_rows_xml(columns, n_rows, date_style), n_rows, n_cols)
     write = {
         "date": ws.write_number,
         "number": ws.write_number,
@@ -1641,6 +1699,8 @@ def _write_sheet(
     }
     plan = []
     for i, (kind, cells) in enumerate(columns):
+        if kind != "any":
+            cells = cells.to_pylist()
         if kind == "any":
             plan.append((i, cells, lambda r, c, v: _write_any(ws, r, c, v, formats)))
         elif kind == "date":
@@ -1678,37 +1738,56 @@ def _xml_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _rows_xml(columns: list[tuple[str, list]], n_rows: int, date_style) -> list[str]:
+def _rows_xml(columns: list[tuple[str, object]], n_rows: int, date_style) -> bytes:
     """The ``<row>`` elements of rows 2.. of a sheet from :func:`_column_cells`' cells,
-    made column by column in Arrow: the same cells as XlsxWriter's ``write_string``,
-    ``write_number`` (dates with the style ``date_style``) and ``write_boolean``, at a
-    fraction of the cost (10,000 articles: 1.2 million cells). Texts that need
-    escaping or cutting (a few) go through :func:`_xml_text`."""
+    as UTF-8, made column by column in Arrow: the same cells as XlsxWriter's
+    ``write_string``, ``write_number`` (dates with the style ``date_style``) and
+    ``write_boolean``, at a fraction of the cost (10,000 articles: 1.2 million cells).
+    Texts that need escaping or cutting (a few) go through :func:`_xml_text`."""
     import pyarrow as pa
     import pyarrow.compute as pc
     from xlsxwriter.utility import xl_col_to_name
 
-    numbers = pa.array([str(r) for r in range(2, n_rows + 2)], pa.string())
+    from analysis.publish import _utf8
+
+    numbers = pc.cast(pa.array(np.arange(2, n_rows + 2)), pa.string())
     join = pc.binary_join_element_wise
     cells_of = []
     for i, (kind, cells) in enumerate(columns):
         ref = join(xl_col_to_name(i), numbers, "")
         if kind == "text":
-            texts = _xml_texts(pa.array(cells, pa.string()))
+            texts = _xml_texts(cells)
             space = pc.if_else(
                 pc.match_substring_regex(texts, _EDGE_SPACE), ' xml:space="preserve"', ""
             )
             xml = join('<c r="', ref, '" t="inlineStr"><is><t', space, ">", texts, _TEXT_END, "")
         elif kind == "bool":
-            values = pa.array([None if v is None else str(int(v)) for v in cells], pa.string())
+            values = pc.cast(pc.cast(cells, pa.int8()), pa.string())
             xml = join('<c r="', ref, '" t="b"><v>', values, "</v></c>", "")
         else:  # number, date
             style = f' s="{date_style}"' if kind == "date" else ""
-            values = pa.array([None if v is None else f"{v:.16G}" for v in cells], pa.string())
-            xml = join('<c r="', ref, f'"{style}><v>', values, "</v></c>", "")
+            xml = join('<c r="', ref, f'"{style}><v>', _number_texts(cells), "</v></c>", "")
         cells_of.append(pc.fill_null(xml, ""))  # an empty cell: nothing
     rows = join('<row r="', numbers, '">', *cells_of, "</row>", "")
-    return ["".join(rows.to_pylist())]
+    offsets, data = _utf8(rows.combine_chunks() if isinstance(rows, pa.ChunkedArray) else rows)
+    return data[offsets[0] : offsets[-1]].tobytes()  # (no row is null: their bytes, joined)
+
+
+def _number_texts(numbers):
+    """Each number as XlsxWriter writes it (``f"{v:.16G}"``), an Arrow string array:
+    whole numbers below 10**16 (counts, days) cast in Arrow, others (fractions, -0.0,
+    exponents) formatted in Python."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    valid = pc.drop_null(numbers).to_numpy(zero_copy_only=False)
+    whole = pa.types.is_integer(numbers.type) or (
+        np.all(valid == np.floor(valid)) and not np.any(np.signbit(valid) & (valid == 0))
+    )
+    if whole and (not len(valid) or np.abs(valid).max() < 10**16):
+        return pc.cast(pc.cast(numbers, pa.int64()), pa.string())
+    texts = [None if v is None else f"{v:.16G}" for v in numbers.to_pylist()]
+    return pa.array(texts, pa.string())
 
 
 _TEXT_END = "</t></is></c>"
@@ -1725,6 +1804,7 @@ def _xml_texts(texts):
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    texts = texts.cast(pa.string())
     special = pc.match_substring_regex(texts, _XML_TEXT_SPECIAL_RE2)
     # (cut by UTF-16 units: a text of more than half the limit in code points may need it)
     long = pc.greater(pc.utf8_length(texts), _CELL_UTF16 // 2)
@@ -1735,11 +1815,11 @@ def _xml_texts(texts):
     return pc.replace_with_mask(texts, change, pa.array(changed, pa.string()))
 
 
-def _add_rows(source: io.BytesIO, target: Path, rows: Mapping[int, tuple[list[str], int]]) -> None:
+def _add_rows(source: io.BytesIO, target: Path, rows: Mapping[int, tuple[bytes, int, int]]) -> None:
     """The workbook ``source`` (as XlsxWriter wrote it) into ``target``, with the rows
-    ``rows[k][0]`` of sheet ``k`` (``xl/worksheets/sheet<k>.xml``, in the order the
-    sheets were added) after its header, and the sheet's dimension made to cover them
-    (``rows[k][1]`` columns)."""
+    ``rows[k][0]`` (UTF-8 sheet XML) of sheet ``k`` (``xl/worksheets/sheet<k>.xml``, in
+    the order the sheets were added) after its header, and the sheet's dimension made
+    to cover them (``rows[k][1]`` rows of ``rows[k][2]`` columns, below the header)."""
     import zipfile
 
     from xlsxwriter.utility import xl_rowcol_to_cell
@@ -1753,14 +1833,15 @@ def _add_rows(source: io.BytesIO, target: Path, rows: Mapping[int, tuple[list[st
         for info in book.infolist():
             data = book.read(info)
             number = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
-            extra, n_cols = rows.get(int(number.group(1)), ([], 0)) if number else ([], 0)
+            extra, n_rows, n_cols = (
+                rows.get(int(number.group(1)), (b"", 0, 0)) if number else (b"", 0, 0)
+            )
             if extra:
-                xml = data.decode("utf-8")
-                last = xl_rowcol_to_cell(len(extra), n_cols - 1)
-                dimension = f'<dimension ref="A1:{last}"/>'
-                xml = re.sub(r'<dimension ref="[^"]*"/>', dimension, xml, count=1)
-                head, tail = xml.split("</sheetData>", 1)
-                data = "".join([head, *extra, "</sheetData>", tail]).encode("utf-8")
+                last = xl_rowcol_to_cell(n_rows, n_cols - 1)
+                dimension = f'<dimension ref="A1:{last}"/>'.encode()
+                data = re.sub(rb'<dimension ref="[^"]*"/>', dimension, data, count=1)
+                head, tail = data.split(b"</sheetData>", 1)
+                data = b"".join([head, extra, b"</sheetData>", tail])
             out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
 
 
@@ -1835,10 +1916,12 @@ _STATE = "report_state.json"
 _FONT_CACHE = ".report_font.css"
 
 
-#: The figures' files :func:`build_report` writes by default: PNG (embedded in the page,
-#: for Word and slides) and SVG (scalable). PDF on request (``--formats png,svg,pdf``):
-#: about 1.7 s of CPU more for the figures of 10,000 articles (a first report: ~11 s).
-FIGURE_FORMATS = ("png", "svg")
+#: The figures' files :func:`build_report` writes by default: PNG, the one the page
+#: embeds (and Word and slides take). SVG and PDF on request (``--formats png,svg`` or
+#: ``png,svg,pdf``): for the figures of 10,000 articles the SVGs cost about 2 s of CPU
+#: more and the PDFs about 1.7 s (a first report with PNG only: 9.5-10 s on one core
+#: of a busy machine, benchmarks/README.md).
+FIGURE_FORMATS = ("png",)
 
 #: Every format ``--formats`` accepts.
 KNOWN_FORMATS = ("png", "svg", "pdf")
@@ -1862,6 +1945,24 @@ def figure_formats(formats: str | Sequence[str]) -> tuple[str, ...]:
     return tuple(f for f in KNOWN_FORMATS if f in asked | {"png"})
 
 
+def _table_bytes(frame: pd.DataFrame) -> bytes:
+    """A table's values as bytes for a digest: its Arrow IPC stream (the types and every
+    buffer; 60 MB of sheets in a tenth of the time of hashing their text), or the
+    values' hashes as text when a column has no Arrow type (mixed objects)."""
+    import pyarrow as pa
+
+    try:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowException, TypeError, ValueError):
+        text = frame.astype(str)
+        return pd.util.hash_pandas_object(text, index=False).to_numpy().tobytes()
+    table = table.replace_schema_metadata(None)  # (pandas' metadata: dtypes, versions)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
 def content_hash(*parts) -> str:
     """A digest of tables (their values, columns and attrs) and plain values."""
     import hashlib
@@ -1872,8 +1973,7 @@ def content_hash(*parts) -> str:
             digest.update(json.dumps([str(c) for c in part.columns]).encode())
             digest.update(json.dumps(part.attrs, default=str, sort_keys=True).encode())
             if len(part):
-                text = part.astype(str)
-                digest.update(pd.util.hash_pandas_object(text, index=False).to_numpy().tobytes())
+                digest.update(_table_bytes(part))
         else:
             digest.update(json.dumps(part, default=str, sort_keys=True).encode())
         digest.update(b"\x00")
@@ -1885,6 +1985,27 @@ def _read_state(path: Path) -> dict:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+#: Columns of the built tables that no figure, sheet or page of the report shows, the
+#: largest: the articles' bodies (15 M characters for 10,000 articles) and each
+#: mention's sentence and surface form. Not read when the tables are still to be read.
+UNREAD_COLUMNS = {"articles": ("body",), "mentions": ("sentence", "surface")}
+
+
+def _without_unread(tables: Mapping[str, pd.DataFrame | None]):
+    """The build's tables (:class:`analysis.publish.LazyTables`) made without
+    :data:`UNREAD_COLUMNS`; other tables as they are. Articles without the build's
+    ``duplicate_of`` (an older build) keep their bodies: duplicates are then found
+    from them (:func:`analysis.select.duplicate_of`)."""
+    from analysis.publish import LazyTables
+
+    if not isinstance(tables, LazyTables):
+        return tables
+    lean = tables.without(UNREAD_COLUMNS)
+    if "duplicate_of" not in lean["articles"].columns:
+        return tables
+    return lean
 
 
 def build_report(
@@ -1905,8 +2026,8 @@ def build_report(
     formats: Sequence[str] = FIGURE_FORMATS,
     terms=None,
 ) -> Path:
-    """Every figure (PNG and SVG; PDF too on request), an Excel workbook of the tables
-    and the HTML report.
+    """Every figure (PNG; SVG and PDF on request), an Excel workbook of the tables and
+    the HTML report.
 
     Incremental: each figure, the workbook and the HTML are written again only when
     the content hash of their inputs (the figure's table of numbers, the workbook's
@@ -1935,9 +2056,9 @@ def build_report(
         keep_duplicates: count the articles that repeat an earlier one (``duplicate_of``
             set); by default they are left out of every count, chart and sheet, and the
             report says how many there were.
-        formats: the figures' files (:data:`FIGURE_FORMATS`, PNG and SVG, by default;
-            add ``"pdf"`` for print). The page embeds the PNGs, so ``"png"`` is always
-            written.
+        formats: the figures' files (:data:`FIGURE_FORMATS`, PNG, by default; add
+            ``"svg"`` for scalable figures, ``"pdf"`` for print). The page embeds the
+            PNGs, so ``"png"`` is always written.
         terms: the build's term counts of the articles
             (:func:`analysis.load_term_counts`), or the build's folder to read them
             from when something changed: the keywords and the word cloud then do not
@@ -1970,6 +2091,7 @@ def build_report(
         from analysis.publish import load_term_counts
 
         terms = load_term_counts(terms)
+    tables = _without_unread(tables)
     if terms is not None and _covers(terms, _usable(tables, "articles")):
         # the keywords count from the terms: the tokens table (the largest) is not read
         tables = {name: tables[name] for name in tables if name != "tokens"}
