@@ -427,7 +427,7 @@ def read_text(path: str | os.PathLike) -> str:
     return _read_text(p, _display(p))
 
 
-def _read_text(p: Path, path: str) -> str:
+def _read_text(p: str | Path, path: str) -> str:
     """:func:`read_text` of ``p``, shown as ``path`` in errors."""
     return decode_bytes(read_bytes(p, str(path)), str(path))[0]
 
@@ -797,6 +797,19 @@ def _display(path: Path) -> str:
             return path.relative_to(Path.cwd()).as_posix()
         except ValueError:
             return text
+    return _below_cwd(text)
+
+
+def _shown(path: str) -> str:
+    """:func:`_display` of a path as :func:`input_files` lists it (``str(Path(...))``),
+    without making a ``Path`` (called for every input file)."""
+    if os.sep != "/":  # pragma: no cover - Windows
+        return _display(Path(path))
+    return _below_cwd(path) if path.startswith("/") else path
+
+
+def _below_cwd(text: str) -> str:
+    """An absolute POSIX path relative to the working directory when it lies below it."""
     # Path.relative_to(Path.cwd()) with strings (called for every input file)
     cwd = os.getcwd()
     if text == cwd:
@@ -993,14 +1006,43 @@ def read_file(
     ``book.xlsx#<sheet>`` when it has several), or only ``sheet``; sheets without a
     text column and empty rows are skipped and noted in ``notes``.
     """
-    from analysis import dates
-    from analysis.pages import article_file_records, page_records
-
     p = Path(path)
-    shown = _display(p)
-    suffix = p.suffix.lower()
+    return _read_file(
+        str(p),
+        _display(p),
+        p.name,
+        key=key,
+        issue_date=issue_date,
+        layout=layout,
+        keep_boilerplate=keep_boilerplate,
+        sheet=sheet,
+        notes=notes,
+        dayfirst=dayfirst,
+    )
+
+
+def _read_file(
+    path: str,
+    shown: str,
+    name: str,
+    *,
+    key: str | None,
+    issue_date,
+    layout: str,
+    keep_boilerplate: bool,
+    sheet: str | None,
+    notes: list[str] | None,
+    dayfirst: bool,
+) -> list[dict]:
+    """:func:`read_file` of ``path`` (as ``str(Path(...))`` writes it), shown as ``shown``
+    in errors and in ``source``, whose own name is ``name``: no ``Path`` made for a text
+    file (the loader reads thousands of small files)."""
+    from analysis import dates
+    from analysis.pages import article_file_records, file_name, page_records
+
+    suffix = _suffix(name).lower()
     if suffix in TABLE_SUFFIXES:
-        table = _read_table(p, shown, sheet)
+        table = _read_table(Path(path), shown, sheet)
         if not isinstance(table, dict):
             return table_articles(
                 table, source=shown, issue_date=issue_date, notes=notes, dayfirst=dayfirst
@@ -1036,16 +1078,19 @@ def read_file(
             path=shown,
             problem="format",
         )
-    text = _read_text(p, shown)  # _display looks up the working directory: once per file
+    text = _read_text(path, shown)  # _display looks up the working directory: once per file
     check_lines(text, shown)
     if not text.strip():
         raise InputError(f"{shown}: the file is empty", path=shown, problem="empty")
-    meta = dates.meta_from_name(p.name)
+    meta = dates.meta_from_name(name)
+    source = key or name
     parser_kwargs = {
         "issue_date": issue_date if issue_date is not None else meta.issue_date,
-        "source": key or p.name,
+        "source": source,
         "paper": meta.paper,
         "page": meta.page,
+        # the parsers read the same name's paper, date and page again when not told
+        "meta": meta if file_name(source) == name else None,
     }
     if layout == "article":
         records = article_file_records(text, **parser_kwargs)
@@ -1117,7 +1162,7 @@ def load_articles(
     if issue_date is not None:
         issue_date = dates.issue_timestamp(issue_date)
     report = LoadReport()
-    files = list(iter_input_files(paths, report, errors=errors))
+    files = list(input_files(paths, report, errors=errors))
     records: list[dict] = []
     iterator: Iterable = files
     if progress:
@@ -1126,9 +1171,12 @@ def load_articles(
         iterator = progress_bar(files, desc="reading", unit="file")
     for path, key in iterator:
         notes: list[str] = []
+        shown = _shown(path)
         try:
-            rows = read_file(
+            rows = _read_file(
                 path,
+                shown,
+                os.path.basename(path),
                 key=key,
                 issue_date=issue_date,
                 layout=layout,
@@ -1140,19 +1188,21 @@ def load_articles(
         except InputError as exc:
             if errors == "raise":
                 raise
-            report.skip(_display(path), str(exc))
+            report.skip(shown, str(exc))
             warnings.warn(f"skipped {exc}", stacklevel=2)
             continue
-        report.loaded.append((_display(path), len(rows)))
-        report.notes += [(_display(path), note) for note in notes]
+        report.loaded.append((shown, len(rows)))
+        report.notes += [(shown, note) for note in notes]
         records.extend(rows)
     from analysis.select import mark_duplicates
 
     frame = mark_duplicates(articles_frame(records))
-    frame.attrs["load_report"] = report
     if frame["article_id"].duplicated().any():
         dup = frame.loc[frame["article_id"].duplicated(), "source"].iloc[0]
         logger.warning("duplicate articles (same file key and text), e.g. in %s", dup)
+    # (set last: pandas deep-copies attrs, the report of every file, into each frame or
+    # column it derives)
+    frame.attrs["load_report"] = report
     return frame
 
 
