@@ -321,6 +321,7 @@ def _ends_web_tail(text: str) -> bool:
         _WEB_TAIL.search(text)
     )
 
+
 # The first clause of a report's lead: a dateline or a news agency, a time word, a date
 # (``国务院总理李强11月14日主持召开``, ``当地时间1日``, ``今天（11月6日）``), or an invitation
 # (``应国家主席习近平邀请``).
