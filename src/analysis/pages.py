@@ -316,10 +316,16 @@ _WEB_TAIL_LAST = frozenset("篇:：件闻读】部口{};")
 
 def _ends_web_tail(text: str) -> bool:
     """Whether ``text`` ends in a web page's leftovers (``_WEB_TAIL.search(text)``)."""
-    # (\s and str.isspace are the same characters, and $ allows no more than whitespace)
-    return (text.rstrip()[-1:] in _WEB_TAIL_LAST or "责任编辑" in text) and bool(
-        _WEB_TAIL.search(text)
-    )
+    # (\s and str.isspace are the same characters, and $ allows no more than whitespace:
+    # a match ends where the stripped text does; it starts at most 6 characters before, or
+    # at the last 责任编辑 ending 3 characters before (a colon and a name of 2 or more
+    # characters follow it), so the search starts there, not at every character)
+    end = len(text.rstrip())
+    editor = text.rfind("责任编辑", 0, max(end - 3, 0))
+    if text[end - 1 : end] not in _WEB_TAIL_LAST and editor < 0:
+        return False
+    start = max(end - 8, 0) if editor < 0 else min(editor, max(end - 8, 0))
+    return bool(_WEB_TAIL.search(text, start))
 
 
 # The first clause of a report's lead: a dateline or a news agency, a time word, a date
@@ -995,7 +1001,7 @@ class _PageParser:
 
 # Where a web page's leftovers start in an article's last paragraph that ends in them:
 # the correction link, the editor's credit, the related links, the next item
-_WEB_TAIL_START = re.compile(r"\s*(?:【纠错】|【我要纠错】|【责任编辑[:：]|阅读下一篇)")
+_WEB_TAIL_START = re.compile(r"(?=[\s【阅])\s*(?:【纠错】|【我要纠错】|【责任编辑[:：]|阅读下一篇)")
 
 
 def _web_tail(blocks: list[_Block]) -> list[_Block]:
