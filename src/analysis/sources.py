@@ -159,6 +159,9 @@ _BINARY_MAGIC = (
 )
 
 
+# (one startswith each tells whether the loops over them have anything to find)
+_BOM_STARTS = tuple(bom for bom, _ in _BOMS)
+_MAGIC_STARTS = tuple(magic for magic, _ in _BINARY_MAGIC)
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
 
 
@@ -202,7 +205,7 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     """
     if not data.strip(b" \t\r\n\x00"):
         raise InputError(f"{path}: the file is empty", path=path, problem="empty")
-    for bom, enc in _BOMS:
+    for bom, enc in _BOMS if data.startswith(_BOM_STARTS) else ():
         if data.startswith(bom):
             try:
                 text = data.decode(enc)
@@ -214,7 +217,7 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
                     problem="encoding",
                 ) from None
             return _normalise_newlines(text.lstrip("\ufeff")), enc
-    for magic, what in _BINARY_MAGIC:
+    for magic, what in _BINARY_MAGIC if data.startswith(_MAGIC_STARTS) else ():
         if data.startswith(magic):
             raise InputError(
                 f"{path}: this is {what}, not text; convert it to text first",
@@ -222,10 +225,11 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
                 problem="binary",
             )
     head = data[:8192]
-    if b"\x00" in head and (wide := _wide_unicode(data, path)) is not None:
+    nul = b"\x00" in head
+    if nul and (wide := _wide_unicode(data, path)) is not None:
         return wide
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
-    if b"\x00" in head or controls > 0.05 * len(head):
+    if nul or controls > 0.05 * len(head):
         raise InputError(
             f"{path}: looks binary (NUL or control bytes), not a text file",
             path=path,
