@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import functools
 import io
 import json
 import logging
@@ -1041,9 +1042,6 @@ def _read_file(
     """:func:`read_file` of ``path`` (as ``str(Path(...))`` writes it), shown as ``shown``
     in errors and in ``source``, whose own name is ``name``: no ``Path`` made for a text
     file (the loader reads thousands of small files)."""
-    from analysis import dates
-    from analysis.pages import article_file_records, file_name, page_records
-
     suffix = _suffix(name).lower()
     if suffix in TABLE_SUFFIXES:
         table = _read_table(Path(path), shown, sheet)
@@ -1052,20 +1050,20 @@ def _read_file(
                 table, source=shown, issue_date=issue_date, notes=notes, dayfirst=dayfirst
             )
         records, passed = [], []
-        for name, frame in table.items():
+        for sheet_name, frame in table.items():
             try:
                 records += table_articles(
                     frame,
                     source=shown,
                     issue_date=issue_date,
-                    sheet=str(name),
+                    sheet=str(sheet_name),
                     notes=notes,
                     dayfirst=dayfirst,
                 )
             except InputError as exc:
                 if exc.problem not in ("columns", "empty"):
                     raise
-                passed.append(f"{name} ({str(exc).split(': ', 1)[-1]})")
+                passed.append(f"{sheet_name} ({str(exc).split(': ', 1)[-1]})")
         if not records:
             raise InputError(
                 f"{shown}: no sheet holds articles: {'; '.join(passed)}",
@@ -1082,6 +1080,7 @@ def _read_file(
             path=shown,
             problem="format",
         )
+    dates, pages = _text_modules()
     text = _read_text(path, shown)  # _display looks up the working directory: once per file
     check_lines(text, shown)
     if not text.strip():
@@ -1094,17 +1093,26 @@ def _read_file(
         "paper": meta.paper,
         "page": meta.page,
         # the parsers read the same name's paper, date and page again when not told
-        "meta": meta if file_name(source) == name else None,
+        "meta": meta if pages.file_name(source) == name else None,
     }
     if layout == "article":
-        records = article_file_records(text, **parser_kwargs)
+        records = pages.article_file_records(text, **parser_kwargs)
     elif layout in ("auto", "page"):
-        records = page_records(text, keep_boilerplate=keep_boilerplate, **parser_kwargs)
+        records = pages.page_records(text, keep_boilerplate=keep_boilerplate, **parser_kwargs)
     else:
         raise ValueError(f"layout must be 'auto', 'page' or 'article', not {layout!r}")
     for r in records:
         r["source"] = shown
     return records
+
+
+@functools.cache
+def _text_modules():
+    """``analysis.dates`` and ``analysis.pages``, imported when a text file is first read
+    (an import statement costs microseconds even when the module is loaded)."""
+    from analysis import dates, pages
+
+    return dates, pages
 
 
 def load_articles(
