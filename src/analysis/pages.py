@@ -491,7 +491,9 @@ _CLAUSE_PUNCT = re.compile(r"[，,；;]")
 
 
 def _split_lines(text: str) -> list[_Line]:
-    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if "\r" in text:  # (the loaders' text has "\n" only)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    raw_lines = text.split("\n")
     # a line with text is not empty, so raw[0] exists
     return [
         _Line(stripped, raw[0] in _WS, i)
@@ -1335,7 +1337,7 @@ def _records(
     rows: list[dict], text: str, issue, source, paper, page, *, keep_boilerplate: bool
 ) -> list[dict]:
     """Article records (the table's columns) from parsed rows."""
-    year_hint = None if issue is not None and not pd.isna(issue) else dates.infer_year(text)
+    year_hint = None if issue is not None and not _no_date(issue) else dates.infer_year(text)
     name_key = file_name(source)
     out = []
     position = 0
@@ -1389,14 +1391,16 @@ def _no_date(value) -> bool:
 
 def _fill_undated(records: list[dict]) -> None:
     """With no issue date, give undated articles the page's latest stated date."""
+    undated = [r for r in records if r["kind"] == "article" and _no_date(r["date"])]
+    if not undated:  # (an issue date dates every article)
+        return
     known = [r["date"] for r in records if r["kind"] == "article" and not _no_date(r["date"])]
     if not known:
         return
     latest = max(known)
-    for r in records:
-        if r["kind"] == "article" and _no_date(r["date"]):
-            r["date"] = latest
-            r["date_source"] = "not stated: latest date on the page"
+    for r in undated:
+        r["date"] = latest
+        r["date_source"] = "not stated: latest date on the page"
 
 
 def parse_article_file(
