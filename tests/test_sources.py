@@ -316,6 +316,23 @@ def test_files_are_shown_relative_to_the_working_directory(tmp_path, monkeypatch
     assert df.attrs["load_report"].loaded == [("day/a_2023-08-09.txt", 1)]
 
 
+def test_the_loader_leaves_the_garbage_collector_as_it_found_it(tmp_path):
+    import gc
+
+    (tmp_path / "a.txt").write_text("园区揭牌\n\n园区今天揭牌。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(b"")
+    assert gc.isenabled()
+    with pytest.raises(InputError, match="empty"):
+        analysis.load_articles(tmp_path)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert len(analysis.load_articles(tmp_path / "a.txt")) == 1
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_excel_escapes_of_control_characters_are_read_back(tmp_path):
     # Excel and XlsxWriter store a cell's carriage return as the escape _x000D_
     from openpyxl import Workbook
