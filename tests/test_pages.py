@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import random
 import re
@@ -14,10 +15,14 @@ from hypothesis import strategies as st
 
 from analysis import dates
 from analysis.pages import (
+    _WEB_TAIL,
+    _WEB_TAIL_START,
     ARTICLE_COLUMNS,
     TEXT_FIELDS,
+    _ends_web_tail,
     _headline_like,
     _is_boilerplate,
+    article_id,
     articles_frame,
     glues,
     parse_article_file,
@@ -341,6 +346,36 @@ def test_helpers_glue_and_byline():
     assert split_byline("作了交流发言。(王怡菡)") == ("作了交流发言。", "(王怡菡)")
     assert split_byline("成立康卓电子(无锡)有限公司") == ("成立康卓电子(无锡)有限公司", "")
     assert split_byline("标准体系建设指南(2023版)")[1] == ""
+
+
+_WEB_TAIL_PIECES = (
+    *("阅读下一篇", "相关稿件", "相关新闻", "相关阅读", "返回顶部", "关闭窗口", "【纠错】"),
+    *("【我要纠错】", "责任编辑", "【责任编辑:", "：", ":", "】", "【", "{", "}", ";", "·"),
+    *("责", "任", "编", "辑", "篇", "件", "张三", "园区", "。", " ", "\u3000", "\n", "\xa0"),
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_WEB_TAIL_PIECES), max_size=12).map("".join))
+def test_web_tail_tests_find_what_the_rules_find(text):
+    # the quick end test and the search from near the end find what the rule finds
+    # anywhere (an editor's name may itself be 责任编辑), and the lookahead of where the
+    # leftovers start changes no match
+    assert _ends_web_tail(text) == bool(_WEB_TAIL.search(text))
+    start = re.compile(_WEB_TAIL_START.pattern.removeprefix(r"(?=[\s【阅])"))
+    assert start.pattern != _WEB_TAIL_START.pattern
+    found, expected = _WEB_TAIL_START.search(text), start.search(text)
+    assert (found and found.span()) == (expected and expected.span())
+
+
+def test_article_id_hashes_each_part_and_a_separator():
+    # (the ids of every table built before stay the same)
+    h = hashlib.blake2b(digest_size=8)
+    for part in ("20190305-01-02.txt", "3", "园区发布人才新政\x1e园区日前发布人才新政。"):
+        h.update(part.encode("utf-8") + b"\x1f")
+    made = article_id("20190305-01-02.txt", 3, "园区发布人才新政\x1e园区日前发布人才新政。")
+    assert made == h.hexdigest()
+    assert article_id("a", 1) != article_id("a1") != article_id("a", "1", "")
 
 
 # --------------------------------------------------------------------------- property

@@ -287,6 +287,52 @@ def test_article_ids_do_not_depend_on_the_folder_the_build_started_from(tmp_path
     assert ids[3] == ids[0][:1]  # (files in name order: the .txt first)
 
 
+def test_a_key_of_another_name_gives_the_date_paper_and_page_its_name_holds(tmp_path):
+    # read_file reads the file's own name once; a key naming another file is read too
+    from analysis.sources import read_file
+
+    path = tmp_path / "plain.txt"
+    path.write_text("园区发布人才新政\n\n园区日前发布人才新政。\n", encoding="utf-8")
+    (row,) = read_file(path, key="2023/wuxi-evening_2023-08-09_A02.txt")
+    assert (row["paper"], row["page"]) == ("wuxi-evening", "A02")
+    assert row["issue_date"] == pd.Timestamp("2023-08-09")
+    (row,) = read_file(path)
+    assert (row["paper"], row["page"], row["issue_date"]) == ("", "", None)
+
+
+def test_files_are_shown_relative_to_the_working_directory(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from analysis.sources import _display, _shown
+
+    (tmp_path / "day").mkdir()
+    (tmp_path / "day" / "a_2023-08-09.txt").write_text("园区揭牌\n\n园区今天揭牌。\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    for path in ("day/a.txt", str(tmp_path / "day" / "a.txt"), "/elsewhere/a.txt", str(tmp_path)):
+        assert _shown(path) == _display(Path(path))
+    assert _shown(str(tmp_path / "day" / "a.txt")) == "day/a.txt"
+    df = analysis.load_articles(tmp_path / "day")
+    assert list(df["source"]) == ["day/a_2023-08-09.txt"]
+    assert df.attrs["load_report"].loaded == [("day/a_2023-08-09.txt", 1)]
+
+
+def test_the_loader_leaves_the_garbage_collector_as_it_found_it(tmp_path):
+    import gc
+
+    (tmp_path / "a.txt").write_text("园区揭牌\n\n园区今天揭牌。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(b"")
+    assert gc.isenabled()
+    with pytest.raises(InputError, match="empty"):
+        analysis.load_articles(tmp_path)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert len(analysis.load_articles(tmp_path / "a.txt")) == 1
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_excel_escapes_of_control_characters_are_read_back(tmp_path):
     # Excel and XlsxWriter store a cell's carriage return as the escape _x000D_
     from openpyxl import Workbook

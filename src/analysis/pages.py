@@ -209,7 +209,13 @@ def glues(left: str, right: str) -> bool:
         >>> glues("指南发布", "国家标准委")
         False
     """
-    a, b = left[-4:], right[:4]
+    return _glues_at(left[-4:], right[:4])
+
+
+@lru_cache(maxsize=4096)
+def _glues_at(a: str, b: str) -> bool:
+    """:func:`glues` of the last four characters of the left line and the first four of the
+    right one (cached: segmenting costs microseconds, and the same pairs recur)."""
     if not a or not b:
         return False
     if not ("\u4e00" <= a[-1] <= "\u9fff" and "\u4e00" <= b[0] <= "\u9fff"):
@@ -309,6 +315,25 @@ _WEB_TAIL = re.compile(
     r"(?:阅读下一篇[:：]?|相关稿件|相关新闻|相关阅读|责任编辑[:：]\s*[\u4e00-\u9fff·]{2,5}】?|"
     r"【纠错】|【我要纠错】|返回顶部|关闭窗口|[{};])\s*$"
 )
+# The last characters of _WEB_TAIL's words and marks (an editor's name, any character,
+# follows 责任编辑): a quick test of the text's end that spares most paragraphs the search.
+_WEB_TAIL_LAST = frozenset("篇:：件闻读】部口{};")
+
+
+def _ends_web_tail(text: str) -> bool:
+    """Whether ``text`` ends in a web page's leftovers (``_WEB_TAIL.search(text)``)."""
+    # (\s and str.isspace are the same characters, and $ allows no more than whitespace:
+    # a match ends where the stripped text does; it starts at most 6 characters before, or
+    # at the last 责任编辑 ending 3 characters before (a colon and a name of 2 or more
+    # characters follow it), so the search starts there, not at every character)
+    end = len(text.rstrip())
+    editor = text.rfind("责任编辑", 0, max(end - 3, 0))
+    if text[end - 1 : end] not in _WEB_TAIL_LAST and editor < 0:
+        return False
+    start = max(end - 8, 0) if editor < 0 else min(editor, max(end - 8, 0))
+    return bool(_WEB_TAIL.search(text, start))
+
+
 # The first clause of a report's lead: a dateline or a news agency, a time word, a date
 # (``国务院总理李强11月14日主持召开``, ``当地时间1日``, ``今天（11月6日）``), or an invitation
 # (``应国家主席习近平邀请``).
@@ -326,7 +351,7 @@ def finished(paragraph: str) -> bool:
         >>> finished("王毅参加上述活动。"), finished("【责任编辑:王明】 阅读下一篇：")
         (True, True)
     """
-    return ends_sentence(paragraph) or bool(_WEB_TAIL.search(paragraph))
+    return ends_sentence(paragraph) or _ends_web_tail(paragraph)
 
 
 def starts_report(paragraph: str) -> bool:
@@ -429,7 +454,7 @@ def _headline_like(text: str, *, relaxed: bool, loose: bool = False) -> bool:
             match_dateline(text)
             or _BYLINE_LINE.match(text)
             or split_byline(text)[1]
-            or _WEB_TAIL.search(text)
+            or _ends_web_tail(text)
         )
     )
 
@@ -466,7 +491,9 @@ _CLAUSE_PUNCT = re.compile(r"[，,；;]")
 
 
 def _split_lines(text: str) -> list[_Line]:
-    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if "\r" in text:  # (the loaders' text has "\n" only)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    raw_lines = text.split("\n")
     # a line with text is not empty, so raw[0] exists
     return [
         _Line(stripped, raw[0] in _WS, i)
@@ -982,7 +1009,7 @@ class _PageParser:
 
 # Where a web page's leftovers start in an article's last paragraph that ends in them:
 # the correction link, the editor's credit, the related links, the next item
-_WEB_TAIL_START = re.compile(r"\s*(?:【纠错】|【我要纠错】|【责任编辑[:：]|阅读下一篇)")
+_WEB_TAIL_START = re.compile(r"(?=[\s【阅])\s*(?:【纠错】|【我要纠错】|【责任编辑[:：]|阅读下一篇)")
 
 
 def _web_tail(blocks: list[_Block]) -> list[_Block]:
@@ -993,7 +1020,7 @@ def _web_tail(blocks: list[_Block]) -> list[_Block]:
     for b in blocks:
         out.append(b)
         last = b.paragraphs[-1] if b.kind == "article" and b.paragraphs else ""
-        if not last or not _WEB_TAIL.search(last):
+        if not last or not _ends_web_tail(last):
             continue
         m = _WEB_TAIL_START.search(last)
         if m is None or not last[: m.start()].strip():
@@ -1113,11 +1140,9 @@ def file_name(source: str | None) -> str:
 
 def article_id(*parts: object) -> str:
     """A stable 16-hex-digit id from the given parts (same input, same id, on any machine)."""
-    h = hashlib.blake2b(digest_size=8)
-    for p in parts:
-        h.update(str(p).encode("utf-8"))
-        h.update(b"\x1f")
-    return h.hexdigest()
+    # (each part followed by \x1f, hashed in one call)
+    data = ("\x1f".join(map(str, parts)) + "\x1f").encode("utf-8")
+    return hashlib.blake2b(data, digest_size=8).hexdigest()
 
 
 _DATE_COLUMNS = ("issue_date", "date")
@@ -1288,9 +1313,12 @@ def page_records(
     keep_boilerplate: bool = False,
     paper: str = "",
     page: str = "",
+    meta: dates.NameMeta | None = None,
 ) -> list[dict]:
-    """The rows of :func:`parse_page` as dicts (the loaders build one table from many pages)."""
-    meta = dates.meta_from_name(source or "")
+    """The rows of :func:`parse_page` as dicts (the loaders build one table from many pages);
+    ``meta`` is ``dates.meta_from_name(source)`` when the caller has it."""
+    if meta is None:
+        meta = dates.meta_from_name(source or "")
     if issue_date is None:
         issue = meta.issue_date
     else:
@@ -1309,7 +1337,7 @@ def _records(
     rows: list[dict], text: str, issue, source, paper, page, *, keep_boilerplate: bool
 ) -> list[dict]:
     """Article records (the table's columns) from parsed rows."""
-    year_hint = None if issue is not None and not pd.isna(issue) else dates.infer_year(text)
+    year_hint = None if issue is not None and not _no_date(issue) else dates.infer_year(text)
     name_key = file_name(source)
     out = []
     position = 0
@@ -1363,14 +1391,16 @@ def _no_date(value) -> bool:
 
 def _fill_undated(records: list[dict]) -> None:
     """With no issue date, give undated articles the page's latest stated date."""
+    undated = [r for r in records if r["kind"] == "article" and _no_date(r["date"])]
+    if not undated:  # (an issue date dates every article)
+        return
     known = [r["date"] for r in records if r["kind"] == "article" and not _no_date(r["date"])]
     if not known:
         return
     latest = max(known)
-    for r in records:
-        if r["kind"] == "article" and _no_date(r["date"]):
-            r["date"] = latest
-            r["date_source"] = "not stated: latest date on the page"
+    for r in undated:
+        r["date"] = latest
+        r["date_source"] = "not stated: latest date on the page"
 
 
 def parse_article_file(
@@ -1401,8 +1431,10 @@ def article_file_records(
     source: str | None = None,
     paper: str = "",
     page: str = "",
+    meta: dates.NameMeta | None = None,
 ) -> list[dict]:
-    """The rows of :func:`parse_article_file` as dicts (the loaders build one table)."""
+    """The rows of :func:`parse_article_file` as dicts (the loaders build one table);
+    ``meta`` as in :func:`page_records`."""
     lines = _split_lines(text.lstrip("\ufeff"))
     parser = _PageParser(lines)
     parser._find_flush_heads(0, len(lines))
@@ -1422,7 +1454,8 @@ def article_file_records(
             block.bylines.append(line.text)
             continue
         parser._add_text(block, line)
-    meta = dates.meta_from_name(source or "")
+    if meta is None:
+        meta = dates.meta_from_name(source or "")
     issue = dates.issue_timestamp(issue_date) if issue_date is not None else meta.issue_date
     return _records(
         _finish([block]),

@@ -17,7 +17,10 @@ in the load report (``df.attrs["load_report"]``).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import errno
+import functools
+import gc
 import io
 import json
 import logging
@@ -159,6 +162,9 @@ _BINARY_MAGIC = (
 )
 
 
+# (one startswith each tells whether the loops over them have anything to find)
+_BOM_STARTS = tuple(bom for bom, _ in _BOMS)
+_MAGIC_STARTS = tuple(magic for magic, _ in _BINARY_MAGIC)
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
 
 
@@ -202,7 +208,7 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     """
     if not data.strip(b" \t\r\n\x00"):
         raise InputError(f"{path}: the file is empty", path=path, problem="empty")
-    for bom, enc in _BOMS:
+    for bom, enc in _BOMS if data.startswith(_BOM_STARTS) else ():
         if data.startswith(bom):
             try:
                 text = data.decode(enc)
@@ -214,7 +220,7 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
                     problem="encoding",
                 ) from None
             return _normalise_newlines(text.lstrip("\ufeff")), enc
-    for magic, what in _BINARY_MAGIC:
+    for magic, what in _BINARY_MAGIC if data.startswith(_MAGIC_STARTS) else ():
         if data.startswith(magic):
             raise InputError(
                 f"{path}: this is {what}, not text; convert it to text first",
@@ -222,10 +228,11 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
                 problem="binary",
             )
     head = data[:8192]
-    if b"\x00" in head and (wide := _wide_unicode(data, path)) is not None:
+    nul = b"\x00" in head
+    if nul and (wide := _wide_unicode(data, path)) is not None:
         return wide
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
-    if b"\x00" in head or controls > 0.05 * len(head):
+    if nul or controls > 0.05 * len(head):
         raise InputError(
             f"{path}: looks binary (NUL or control bytes), not a text file",
             path=path,
@@ -427,7 +434,7 @@ def read_text(path: str | os.PathLike) -> str:
     return _read_text(p, _display(p))
 
 
-def _read_text(p: Path, path: str) -> str:
+def _read_text(p: str | Path, path: str) -> str:
     """:func:`read_text` of ``p``, shown as ``path`` in errors."""
     return decode_bytes(read_bytes(p, str(path)), str(path))[0]
 
@@ -797,6 +804,19 @@ def _display(path: Path) -> str:
             return path.relative_to(Path.cwd()).as_posix()
         except ValueError:
             return text
+    return _below_cwd(text)
+
+
+def _shown(path: str) -> str:
+    """:func:`_display` of a path as :func:`input_files` lists it (``str(Path(...))``),
+    without making a ``Path`` (called for every input file)."""
+    if os.sep != "/":  # pragma: no cover - Windows
+        return _display(Path(path))
+    return _below_cwd(path) if path.startswith("/") else path
+
+
+def _below_cwd(text: str) -> str:
+    """An absolute POSIX path relative to the working directory when it lies below it."""
     # Path.relative_to(Path.cwd()) with strings (called for every input file)
     cwd = os.getcwd()
     if text == cwd:
@@ -993,33 +1013,59 @@ def read_file(
     ``book.xlsx#<sheet>`` when it has several), or only ``sheet``; sheets without a
     text column and empty rows are skipped and noted in ``notes``.
     """
-    from analysis import dates
-    from analysis.pages import article_file_records, page_records
-
     p = Path(path)
-    shown = _display(p)
-    suffix = p.suffix.lower()
+    return _read_file(
+        str(p),
+        _display(p),
+        p.name,
+        key=key,
+        issue_date=issue_date,
+        layout=layout,
+        keep_boilerplate=keep_boilerplate,
+        sheet=sheet,
+        notes=notes,
+        dayfirst=dayfirst,
+    )
+
+
+def _read_file(
+    path: str,
+    shown: str,
+    name: str,
+    *,
+    key: str | None,
+    issue_date,
+    layout: str,
+    keep_boilerplate: bool,
+    sheet: str | None,
+    notes: list[str] | None,
+    dayfirst: bool,
+) -> list[dict]:
+    """:func:`read_file` of ``path`` (as ``str(Path(...))`` writes it), shown as ``shown``
+    in errors and in ``source``, whose own name is ``name``: no ``Path`` made for a text
+    file (the loader reads thousands of small files)."""
+    suffix = _suffix(name).lower()
     if suffix in TABLE_SUFFIXES:
-        table = _read_table(p, shown, sheet)
+        table = _read_table(Path(path), shown, sheet)
         if not isinstance(table, dict):
             return table_articles(
                 table, source=shown, issue_date=issue_date, notes=notes, dayfirst=dayfirst
             )
         records, passed = [], []
-        for name, frame in table.items():
+        for sheet_name, frame in table.items():
             try:
                 records += table_articles(
                     frame,
                     source=shown,
                     issue_date=issue_date,
-                    sheet=str(name),
+                    sheet=str(sheet_name),
                     notes=notes,
                     dayfirst=dayfirst,
                 )
             except InputError as exc:
                 if exc.problem not in ("columns", "empty"):
                     raise
-                passed.append(f"{name} ({str(exc).split(': ', 1)[-1]})")
+                passed.append(f"{sheet_name} ({str(exc).split(': ', 1)[-1]})")
         if not records:
             raise InputError(
                 f"{shown}: no sheet holds articles: {'; '.join(passed)}",
@@ -1036,26 +1082,58 @@ def read_file(
             path=shown,
             problem="format",
         )
-    text = _read_text(p, shown)  # _display looks up the working directory: once per file
+    dates, pages = _text_modules()
+    text = _read_text(path, shown)  # _display looks up the working directory: once per file
     check_lines(text, shown)
     if not text.strip():
         raise InputError(f"{shown}: the file is empty", path=shown, problem="empty")
-    meta = dates.meta_from_name(p.name)
+    meta = dates.meta_from_name(name)
+    source = key or name
     parser_kwargs = {
         "issue_date": issue_date if issue_date is not None else meta.issue_date,
-        "source": key or p.name,
+        "source": source,
         "paper": meta.paper,
         "page": meta.page,
+        # the parsers read the same name's paper, date and page again when not told
+        "meta": meta if pages.file_name(source) == name else None,
     }
     if layout == "article":
-        records = article_file_records(text, **parser_kwargs)
+        records = pages.article_file_records(text, **parser_kwargs)
     elif layout in ("auto", "page"):
-        records = page_records(text, keep_boilerplate=keep_boilerplate, **parser_kwargs)
+        records = pages.page_records(text, keep_boilerplate=keep_boilerplate, **parser_kwargs)
     else:
         raise ValueError(f"layout must be 'auto', 'page' or 'article', not {layout!r}")
     for r in records:
         r["source"] = shown
     return records
+
+
+@contextlib.contextmanager
+def _collector_paused(files: list[tuple[str, str]]):
+    """Python's cyclic garbage collector paused (then as it was) while text ``files`` are
+    read: that makes hundreds of thousands of objects, none in a reference cycle (reference
+    counting frees them), and the collector would go over the growing table of records
+    again and again (a tenth of the loader's time). Not paused for tables, whose readers
+    (openpyxl's workbooks) leave cycles to the collector."""
+    enabled = gc.isenabled()
+    if any(_suffix(os.path.basename(p)).lower() not in TEXT_SUFFIXES for p, _ in files):
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@functools.cache
+def _text_modules():
+    """``analysis.dates`` and ``analysis.pages``, imported when a text file is first read
+    (an import statement costs microseconds even when the module is loaded)."""
+    from analysis import dates, pages
+
+    return dates, pages
 
 
 def load_articles(
@@ -1117,42 +1195,48 @@ def load_articles(
     if issue_date is not None:
         issue_date = dates.issue_timestamp(issue_date)
     report = LoadReport()
-    files = list(iter_input_files(paths, report, errors=errors))
-    records: list[dict] = []
-    iterator: Iterable = files
-    if progress:
-        from analysis.progress import progress_bar
+    files = list(input_files(paths, report, errors=errors))
+    with _collector_paused(files):
+        records: list[dict] = []
+        iterator: Iterable = files
+        if progress:
+            from analysis.progress import progress_bar
 
-        iterator = progress_bar(files, desc="reading", unit="file")
-    for path, key in iterator:
-        notes: list[str] = []
-        try:
-            rows = read_file(
-                path,
-                key=key,
-                issue_date=issue_date,
-                layout=layout,
-                keep_boilerplate=keep_boilerplate,
-                sheet=sheet,
-                notes=notes,
-                dayfirst=dayfirst,
-            )
-        except InputError as exc:
-            if errors == "raise":
-                raise
-            report.skip(_display(path), str(exc))
-            warnings.warn(f"skipped {exc}", stacklevel=2)
-            continue
-        report.loaded.append((_display(path), len(rows)))
-        report.notes += [(_display(path), note) for note in notes]
-        records.extend(rows)
-    from analysis.select import mark_duplicates
+            iterator = progress_bar(files, desc="reading", unit="file")
+        for path, key in iterator:
+            notes: list[str] = []
+            shown = _shown(path)
+            try:
+                rows = _read_file(
+                    path,
+                    shown,
+                    os.path.basename(path),
+                    key=key,
+                    issue_date=issue_date,
+                    layout=layout,
+                    keep_boilerplate=keep_boilerplate,
+                    sheet=sheet,
+                    notes=notes,
+                    dayfirst=dayfirst,
+                )
+            except InputError as exc:
+                if errors == "raise":
+                    raise
+                report.skip(shown, str(exc))
+                warnings.warn(f"skipped {exc}", stacklevel=2)
+                continue
+            report.loaded.append((shown, len(rows)))
+            report.notes += [(shown, note) for note in notes]
+            records.extend(rows)
+        from analysis.select import mark_duplicates
 
-    frame = mark_duplicates(articles_frame(records))
-    frame.attrs["load_report"] = report
+        frame = mark_duplicates(articles_frame(records))
     if frame["article_id"].duplicated().any():
         dup = frame.loc[frame["article_id"].duplicated(), "source"].iloc[0]
         logger.warning("duplicate articles (same file key and text), e.g. in %s", dup)
+    # (set last: pandas deep-copies attrs, the report of every file, into each frame or
+    # column it derives)
+    frame.attrs["load_report"] = report
     return frame
 
 
