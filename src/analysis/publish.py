@@ -811,7 +811,9 @@ class TableSet:
             entries = list(pool.map(lambda rel: _file_entry(self.folder / rel), files))
         manifest = {**manifest, "files": dict(zip(files, entries, strict=True))}
         with temporary_file(self.folder / MANIFEST) as tmp:
-            tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
+            # (no indent: json's C encoder writes it, ten times faster for a manifest of
+            # 10,000 inputs than the Python one an indent needs)
+            tmp.write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
         with temporary_file(self.out / _JOURNAL) as tmp:
             tmp.write_text(self.folder.name, encoding="utf-8")
             self.journaled = True

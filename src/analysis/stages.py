@@ -572,9 +572,11 @@ def preload_idf() -> None:
 
 
 def shown_path(path: str) -> str:
-    from analysis.sources import _display
+    """An input file as the load report shows it (``path`` as :func:`input_files` lists
+    it; no ``Path`` made: called for every input)."""
+    from analysis.sources import _shown
 
-    return _display(Path(path))
+    return _shown(path)
 
 
 def run_local(files, digests, options, cache_dir, *, jobs, progress, force, on_result=None):
