@@ -28,10 +28,11 @@ How text stays text in the saved files:
   Matplotlib before 3.11 (the last release for Python 3.10 is 3.10) draws the glyphs
   of a Type 3 CFF font but maps them to no characters, so such a PDF is not
   searchable there (:func:`pdf_text_searchable`); a TrueType CJK font avoids that.
-* SVG: ``svg.fonttype = "none"`` writes ``<text>`` elements that name the font
-  family instead of glyph outlines. The text stays searchable and editable, but a
-  viewer without the family installed substitutes another font; use the PNG (or
-  PDF) where the exact look matters. The HTML report embeds PNGs for that reason.
+* SVG: ``svg.fonttype = "path"`` draws each glyph as an outline from the chosen
+  font, so the Chinese shows on any viewer, with or without Chinese fonts (a
+  ``<text>`` element would name a family the viewer may lack and show boxes); the
+  labels stay in the file as comments (``<!-- 苏州工业园区 -->``), not as selectable
+  text. The PDF keeps its text searchable.
 
 Example:
     >>> from analysis import fonts
@@ -292,7 +293,7 @@ def use_font(font: str | os.PathLike | None = None) -> CJKFont:
     Sets the chosen family first in ``font.sans-serif`` and ``font.family`` to
     ``["sans-serif", "DejaVu Sans"]`` (DejaVu Sans draws any glyph the font lacks),
     ``axes.unicode_minus = False`` (CJK fonts often lack U+2212), the PDF font type
-    (42, or 3 for CFF-outline fonts) and ``svg.fonttype = "none"``.
+    (42, or 3 for CFF-outline fonts) and ``svg.fonttype = "path"`` (glyph outlines).
 
     Args:
         font: a font file or family name; ``None`` uses ``ANALYSIS_FONT`` or picks one.
@@ -314,7 +315,7 @@ def use_font(font: str | os.PathLike | None = None) -> CJKFont:
     mpl.rcParams["axes.unicode_minus"] = False
     mpl.rcParams["pdf.fonttype"] = chosen.pdf_fonttype
     mpl.rcParams["ps.fonttype"] = chosen.pdf_fonttype
-    mpl.rcParams["svg.fonttype"] = "none"
+    mpl.rcParams["svg.fonttype"] = "path"
     if not chosen.truetype_outlines:
         logger.info(
             "font %s has CFF outlines: PDFs embed it as Type 3 (Type 42 would be malformed)",

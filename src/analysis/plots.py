@@ -1212,7 +1212,7 @@ def save_figure(
 
     The figure keeps its size (helpers make every chart :data:`FIGSIZE`); files are
     reproducible (no creation date in PDF or SVG metadata, fixed SVG ids). Text in
-    PDF and SVG stays text (see :mod:`analysis.fonts`).
+    PDF stays text, SVG draws glyph outlines (see :mod:`analysis.fonts`).
 
     Args:
         fig: the figure, e.g. from a ``plot_*`` helper.

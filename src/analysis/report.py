@@ -644,7 +644,7 @@ def _figure_html(name: str, source: Path | str | Figure, caption: str) -> str | 
         data, kind = buffer.getvalue(), "png"
     else:
         path = Path(source)
-        # A PNG is preferred: SVG text names a font the reader may not have.
+        # A PNG is preferred: smaller, and what Word and slides take.
         png = path.with_suffix(".png")
         if png.is_file():
             path = png
