@@ -544,12 +544,20 @@ def test_workbook_rows_made_as_xml_read_back_as_written(tmp_path):
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:E6"
 
 
-def test_workbook_number_cells_made_as_xml_are_xlsxwriters_own(tmp_path):
-    """Whole numbers, fractions, -0.0, large and tiny ones, NA, dates with and without
-    a time: the cells' XML is what XlsxWriter writes itself."""
+def _data_cells(path, columns: str) -> list[str]:
+    """The XML of the cells of the workbook's second sheet in ``columns`` (a regex
+    character class or letter), row 2 on."""
     import re
     import zipfile
 
+    with zipfile.ZipFile(path) as book:
+        xml = book.read("xl/worksheets/sheet2.xml").decode("utf-8")
+    return re.findall(rf'<c r="{columns}(?:[2-9]|\d\d+)".*?</c>', xml, flags=re.S)
+
+
+def test_workbook_number_cells_made_as_xml_are_xlsxwriters_own(tmp_path):
+    """Whole numbers, fractions, -0.0, large and tiny ones, NA, dates with and without
+    a time: the cells' XML is what XlsxWriter writes itself."""
     numbers = [0.0, -0.0, -3.0, 2.5, 1e16, 9999999999999998.0, 1 / 3, 1e-300, None, 7.0]
     frame = pd.DataFrame(
         {
@@ -563,13 +571,8 @@ def test_workbook_number_cells_made_as_xml_are_xlsxwriters_own(tmp_path):
     )  # fmt: skip
     mixed = frame.assign(mixed=pd.Series([1, "a"] * 5, dtype=object))
 
-    def cells(path):
-        with zipfile.ZipFile(path) as book:
-            xml = book.read("xl/worksheets/sheet2.xml").decode("utf-8")
-        return re.findall(r'<c r="[A-E](?:[2-9]|\d\d+)".*?</c>', xml, flags=re.S)
-
-    fast = cells(report.write_workbook({"表": frame}, tmp_path / "fast.xlsx"))
-    slow = cells(report.write_workbook({"表": mixed}, tmp_path / "slow.xlsx"))
+    fast = _data_cells(report.write_workbook({"表": frame}, tmp_path / "fast.xlsx"), "[A-E]")
+    slow = _data_cells(report.write_workbook({"表": mixed}, tmp_path / "slow.xlsx"), "[A-E]")
     assert len(fast) == frame.notna().sum().sum() and fast == slow
     assert '<c r="A3"><v>-0</v></c>' in fast and '<c r="C4"><v>1E+16</v></c>' in fast
 
@@ -577,9 +580,6 @@ def test_workbook_number_cells_made_as_xml_are_xlsxwriters_own(tmp_path):
 def test_workbook_text_cells_made_as_xml_are_xlsxwriters_own(tmp_path):
     """Texts with white space at an end (Unicode's too), escapes, control characters
     and beyond a cell's limit: the cells' XML is what XlsxWriter writes itself."""
-    import re
-    import zipfile
-
     texts = [
         " 前后 ", "\u3000全角空格", "尾\xa0", "\n", "a\tb", "A&B <园区>", "_x0041_", "控\x1b制",
         "末\x0b", "\ufffe", "长" * 20000, "😀" * 17000, "x" * 16384, None, "普通",
@@ -590,13 +590,8 @@ def test_workbook_text_cells_made_as_xml_are_xlsxwriters_own(tmp_path):
     frame = pd.DataFrame({"t": pd.Series(pd.arrays.ArrowStringArray(chunks))})
     mixed = frame.assign(mixed=pd.Series([1, "a"] * 7 + [None], dtype=object))
 
-    def cells(path):
-        with zipfile.ZipFile(path) as book:
-            xml = book.read("xl/worksheets/sheet2.xml").decode("utf-8")
-        return re.findall(r'<c r="A(?:[2-9]|\d\d+)".*?</c>', xml, flags=re.S)
-
-    fast = cells(report.write_workbook({"表": frame}, tmp_path / "fast.xlsx"))
-    slow = cells(report.write_workbook({"表": mixed}, tmp_path / "slow.xlsx"))
+    fast = _data_cells(report.write_workbook({"表": frame}, tmp_path / "fast.xlsx"), "A")
+    slow = _data_cells(report.write_workbook({"表": mixed}, tmp_path / "slow.xlsx"), "A")
     assert len(fast) == len(texts) - 1 and fast == slow
     assert sum('xml:space="preserve"' in c for c in fast) == 4
 

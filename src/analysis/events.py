@@ -1933,12 +1933,7 @@ class _Extractor:
             if _BODY_OFFICIALS.match(text, ends[k]) is not None
         )
         parks, orgs = mentions.participants(sorted(acting))
-        new_parks = [p for p in parks if p not in meeting.parks]
-        new_orgs = [o for o in orgs if o not in meeting.orgs]
-        if new_parks or new_orgs:
-            meeting.parks = meeting.parks + new_parks
-            meeting.orgs = meeting.orgs + new_orgs
-            meeting.rules.append("participants:at the meeting")
+        _add_participants(meeting, parks, orgs, "participants:at the meeting")
 
     def _events(
         self,
@@ -2313,12 +2308,18 @@ def _enrich(kept: _Event, dup: _Event) -> None:
     if not kept.place and dup.place:
         kept.place = dup.place
         kept.rules.append("place:from duplicate")
-    new_parks = [p for p in dup.parks if p not in kept.parks]
-    new_orgs = [o for o in dup.orgs if o not in kept.orgs]
+    _add_participants(kept, dup.parks, dup.orgs, "participants:from duplicate")
+
+
+def _add_participants(ev: _Event, parks: list[str], orgs: list[str], rule: str) -> None:
+    """The ``parks`` and ``orgs`` not yet among ``ev``'s added to them, and ``rule`` said
+    when there were any."""
+    new_parks = [p for p in parks if p not in ev.parks]
+    new_orgs = [o for o in orgs if o not in ev.orgs]
     if new_parks or new_orgs:
-        kept.parks = kept.parks + new_parks
-        kept.orgs = kept.orgs + new_orgs
-        kept.rules.append("participants:from duplicate")
+        ev.parks = ev.parks + new_parks
+        ev.orgs = ev.orgs + new_orgs
+        ev.rules.append(rule)
 
 
 def _confidence(ev: _Event) -> float:

@@ -568,12 +568,8 @@ class _Rules:
         elif rule == "place":  # 上海队, 中国队: a team named by a place, nothing else
             if e < len(text) and self.words.continues(text, s, e):
                 return None  # 队员, 队长
-            for n in (4, 3, 2):
-                if s - n >= 0 and self.words.is_place(text[s - n : s]):
-                    if s - n > 0 and text[s - n - 1 : s] in self.words.tags:
-                        return None  # 乌|克兰代表团: the tail of a longer word (乌克兰)
-                    return _org_tuple(text, s - n, e, kind)
-            return None
+            n = self.place_before(text, s)
+            return _org_tuple(text, s - n, e, kind) if n else None
         if text[s] in "日月年号" and s and text[s - 1] in _DIGITS:
             return None  # 美国媒体26|日报道: the suffix's first character ends a date
         start = self.org_start(text, s)
@@ -632,6 +628,14 @@ class _Rules:
         if start >= 3 and text[start - 1] in _DASHES and text[start - 3 : start - 1] == "中国":
             start -= 3  # 中国—东盟海产品交易所: a bilateral body's name opens with China
         return _org_tuple(text, start, e, kind)
+
+    def place_before(self, text: str, s: int) -> int:
+        """The length of the place name (2-4 characters, the longest) ending at ``s``, or 0;
+        0 too when it is the tail of a longer word (乌|克兰代表团: 乌克兰)."""
+        for n in (4, 3, 2):
+            if s - n >= 0 and self.words.is_place(text[s - n : s]):
+                return 0 if s - n > 0 and text[s - n - 1 : s] in self.words.tags else n
+        return 0
 
     def known_tail(self, text: str, start: int, e: int) -> int:
         """Where the name ``text[start:e]`` begins when it ends with a known organisation
@@ -741,8 +745,7 @@ class _Rules:
         if brand is not None:
             # a quoted brand is the name's proper part, with the place right before it
             start, cut = brand.start(), 0
-            place = next((n for n in (4, 3, 2) if self.words.is_place(text[start - n : start])), 0)
-            start -= place
+            start -= self.place_before(text, start)
         else:
             cut = self.words.name_start(text[start:s], suffix)
         if cut is None and suffix in _PARK_OFFICIAL:
