@@ -422,7 +422,7 @@ def floor_rows(paths: list[Path], n_chars: int) -> list[Row]:
 
     def read_and_hash():
         for path in paths:
-            digest_input(path)  # as the build hashes its inputs
+            digest_input(path, path.name)  # as a rebuild hashes its inputs
             path.read_bytes().decode("utf-8", "replace")
 
     texts = [p.read_text(encoding="utf-8", errors="replace") for p in paths]

@@ -546,3 +546,42 @@ def test_duplicates_of_keys_made_by_the_workers_and_cached_are_those_of_the_text
     found = find_duplicates(articles)
     assert list(articles["duplicate_of"]) == list(found["duplicate_of"])
     assert list(articles["duplicate_rule"]) == list(found["duplicate_rule"])
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_first_build_hashes_each_input_where_it_is_read(corpus, tmp_path, monkeypatch, jobs):
+    # a build that must process every input (a new output folder, or force) does not
+    # hash the inputs first: each is hashed by the worker that reads it, with the same
+    # digest a rebuild makes first, so that the rebuild finds nothing changed
+    calls = []
+    real = stages.digest_input
+
+    def counted(path, key):
+        calls.append(path)
+        return real(path, key)
+
+    secret = corpus / "paper_2023-08-04.txt"
+    real_open = os.open
+
+    def deny(path, *args, **kw):  # as chmod 000 does for a user who is not root
+        if str(path) == str(secret):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kw)
+
+    monkeypatch.setattr(pipeline, "digest_input", counted)
+    monkeypatch.setattr(os, "open", deny)
+    out = tmp_path / "out"
+    first = _build(corpus, out, jobs=jobs)
+    assert calls == []
+    assert [p.split("/")[-1] for p, _ in first.report.skipped] == [secret.name]
+    assert "6 input file(s): 5 processed, 0 from cache, 1 skipped" in first.summary()
+    # (as when hashed first: a file that cannot be read is not one of the build's inputs)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["inputs"]) == 5 and secret.name not in json.dumps(manifest)
+    assert all(d == real(p, k) for p, k, d in manifest["inputs"])
+    again = _build(corpus, out, jobs=jobs)
+    assert len(calls) == 6  # the rebuild hashes first
+    assert again.unchanged and again.n_processed == 0
+    assert [p.split("/")[-1] for p, _ in again.report.skipped] == [secret.name]
+    forced = _build(corpus, out, jobs=jobs, force=True)
+    assert len(calls) == 6 and forced.n_processed == 5

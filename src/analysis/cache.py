@@ -21,8 +21,9 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 
-def batch_name(digests: Sequence[str]) -> str:
-    return hashlib.blake2b("".join(digests).encode(), digest_size=12).hexdigest()
+def batch_name(digests: Sequence[str | None]) -> str:
+    """A batch's name: a digest of its inputs' digests (None: a file not read)."""
+    return hashlib.blake2b("".join(d or "-" for d in digests).encode(), digest_size=12).hexdigest()
 
 
 def write_cache(cache_dir: Path, digests: Sequence[str], result) -> str:

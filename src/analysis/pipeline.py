@@ -15,7 +15,6 @@ number of jobs or on the engine: same ids, same rows, same order.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import threading
@@ -64,6 +63,7 @@ from analysis.stages import (
     process_frames,
     run_local,
     settings_digest,
+    shown_path,
     table_schema,
     warm_up,
 )
@@ -273,22 +273,14 @@ def build(
         (figures, "the figures and report folder: never read as input"),
     ]
     found = input_files(inputs, report, errors=errors, exclude=outputs)
-    files, digests = [], []
-    for p, key in found:
-        # the cache key is the content and the file's key (its name below the input
-        # folder), because the key is part of every article_id
-        try:
-            digest = digest_input(p)
-        except InputError as exc:
-            if errors == "raise":
-                raise
-            report.skip(exc.path or str(p), str(exc))
-            logger.info("skipped %s", exc)
-            continue
-        files.append((p, key))
-        digests.append(digest + hashlib.md5(key.encode()).hexdigest()[:8])
-    n_found_bad = len(report.skipped)  # never processed: not in the manifest's inputs
     settings = settings_digest(options)
+    if engine == "dask" or _hash_first(out, settings, force):
+        files, digests = _hashed(found, report, errors)
+    else:
+        # every input is processed: each is hashed by the worker that reads it
+        files = list(found)
+        digests = [None] * len(files)
+    n_found_bad = len(report.skipped)  # never processed: not in the manifest's inputs
     manifest = {
         "settings": settings,
         "engine": engine,
@@ -313,6 +305,38 @@ def build(
         raise output_error(out, exc) from exc
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _hash_first(out: Path, settings: str, force: bool) -> bool:
+    """Whether to hash the inputs before processing them: to find what the last build
+    or the cache already has. A forced build, or one into a folder with neither a build
+    nor a cache of these settings, processes every input: then each file is hashed as
+    it is read, once (a first build reads its inputs once, not twice)."""
+    if force:
+        return False
+    previous, _ = read_manifest(out)
+    if previous and previous.get("settings") == settings:
+        return True
+    return any((out / "cache" / settings / "batches").glob("*.idx"))
+
+
+def _hashed(found, report: LoadReport, errors: str) -> tuple[list, list[str]]:
+    """The inputs that can be read, and their digests (the cache's keys); the others
+    are skipped (named in the report with the problem) or, with ``errors="raise"``,
+    stop the build."""
+    files, digests = [], []
+    for p, key in found:
+        try:
+            digest = digest_input(p, key)
+        except InputError as exc:
+            if errors == "raise":
+                raise
+            report.skip(exc.path or str(p), str(exc))
+            logger.info("skipped %s", exc)
+            continue
+        files.append((p, key))
+        digests.append(digest)
+    return files, digests
 
 
 def _build_tables(
@@ -367,7 +391,14 @@ def _build_tables(
                 files, digests, options, staged.folder, cache_dir, report, errors, jobs,
                 progress, force, csv,
             )  # fmt: skip
-        manifest["skipped"] = report.skipped[n_found_bad:]
+        # the digests are all known now: a file that could not be read has none, and is
+        # left out of the manifest as when the build hashes its inputs first (its skip
+        # is said again by every build)
+        unread = {shown_path(p) for (p, _), d in zip(files, digests, strict=True) if d is None}
+        manifest["inputs"] = [
+            [p, k, d] for (p, k), d in zip(files, digests, strict=True) if d is not None
+        ]
+        manifest["skipped"] = [s for s in report.skipped[n_found_bad:] if s[0] not in unread]
         manifest["loaded"] = report.loaded
         manifest["notes"] = report.notes
         manifest["counts"] = table_counts(tables)

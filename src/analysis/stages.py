@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analysis import config
-from analysis.cache import batch_name, read_batch, read_cache_index, write_cache
+from analysis.cache import read_batch, read_cache_index, write_cache
 from analysis.errors import InputError
 from analysis.sources import LoadReport, read_bytes, read_file
 
@@ -132,13 +132,22 @@ class BatchResult:
     # what the duplicates pass compares of each article (rows as in "articles"):
     # :func:`duplicate_keys_table`
     keys: pa.Table | None = None
+    # each file's :func:`input_digest` (None: the file could not be read)
+    digests: list[str | None] = field(default_factory=list)
 
 
-def process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOptions) -> BatchResult:
+def process_batch_tables(
+    batch: Sequence[tuple[str, str]],
+    options: BuildOptions,
+    digests: Sequence[str | None] | None = None,
+) -> BatchResult:
     """The tables of a batch of inputs, processed together (one call per stage).
 
     Every stage works article by article (short forms are linked within each
     file), so the rows of a file do not depend on the other files of its batch.
+    ``digests``: each file's :func:`input_digest` when known; a file's that is not
+    (None) is made from the bytes read here, so that a build that processes every
+    input reads each once (the result's ``digests``).
     """
     import numpy as np
     import pandas as pd
@@ -149,9 +158,12 @@ def process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOptions
     per_file: list[list[dict]] = []
     errors: dict[int, str] = {}
     notes: dict[int, list[str]] = {}
+    digests = list(digests) if digests is not None else [None] * len(batch)
     for i, (path, key) in enumerate(batch):
         said: list[str] = []
         try:
+            if digests[i] is None:
+                digests[i] = input_digest(read_bytes(path), key)
             per_file.append(
                 read_file(
                     path,
@@ -176,7 +188,10 @@ def process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOptions
         import pyarrow as pa
 
         runs = _distinct_runs(batch, per_file)
-        parts = [process_batch_tables(run, options) for run in runs]
+        parts, first = [], 0
+        for run in runs:
+            parts.append(process_batch_tables(run, options, digests[first : first + len(run)]))
+            first += len(run)
         tables = {t: pa.concat_tables([p.tables[t] for p in parts]) for t in FILE_TABLES}
         bounds: dict[str, list[int]] = {t: [0] for t in tables}
         errs, said = {}, {}
@@ -189,7 +204,7 @@ def process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOptions
             first += len(run)
         terms = TermCounts.concat([(p.terms, 0, p.terms.counts.shape[0]) for p in parts])
         keys = pa.concat_tables([p.keys for p in parts])
-        return BatchResult(tables, bounds, errs, terms, said, keys)
+        return BatchResult(tables, bounds, errs, terms, said, keys, digests)
     tables = process_frames(articles, link_by="source")
     # the keywords' term counts are made here, in the workers, and only merged at the end;
     # of the content tokens only, the only ones keywords count (the build's keywords
@@ -207,7 +222,8 @@ def process_batch_tables(batch: Sequence[tuple[str, str]], options: BuildOptions
             raise RuntimeError(f"{name} rows are not in article order")
         bounds[name] = np.searchsorted(owner, np.arange(len(batch) + 1)).tolist()
     arrow = {name: to_arrow(frame, table_schema(name)) for name, frame in tables.items()}
-    return BatchResult(arrow, bounds, errors, terms, notes, duplicate_keys_table(articles))
+    keys = duplicate_keys_table(articles)
+    return BatchResult(arrow, bounds, errors, terms, notes, keys, digests)
 
 
 @contextlib.contextmanager
@@ -298,14 +314,22 @@ def digest_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def digest_input(path: str | Path) -> str:
-    """The content digest of an input file, read as :func:`analysis.sources.read_bytes`
-    reads it (a FIFO or a device is refused, never read).
+def digest_input(path: str | Path, key: str) -> str:
+    """The :func:`input_digest` of an input file, read as
+    :func:`analysis.sources.read_bytes` reads it (a FIFO or a device is refused, never
+    read).
 
     Raises:
         InputError: the file cannot be read (named with the problem).
     """
-    return hashlib.blake2b(read_bytes(path), digest_size=16).hexdigest()  # named on error
+    return input_digest(read_bytes(path), key)  # named on error
+
+
+def input_digest(data: bytes, key: str) -> str:
+    """The cache key of an input: the digest of its content and of its key (its name
+    below the input folder, part of every ``article_id``)."""
+    content = hashlib.blake2b(data, digest_size=16).hexdigest()
+    return content + hashlib.md5(key.encode()).hexdigest()[:8]
 
 
 def settings_digest(options: BuildOptions) -> str:
@@ -585,7 +609,8 @@ def run_local(files, digests, options, cache_dir, *, jobs, progress, force, on_r
     Each result is ``(batch, j)``: the ``j``-th file of a :class:`BatchResult`.
     Returns ``(results, n_processed, names)``, ``names`` being the cached batches used.
     ``on_result(results)`` is called whenever more results are in (None for files
-    not done yet).
+    not done yet). A digest not known (None: the build did not hash the inputs first)
+    is filled in by the worker that reads the file (still None if it cannot be read).
     """
     results: list[tuple | None] = [None] * len(files)
     todo = []
@@ -611,7 +636,6 @@ def run_local(files, digests, options, cache_dir, *, jobs, progress, force, on_r
         bar = progress_bar(total=len(todo), desc="processing", unit="file")
     batches = _batches(todo, jobs)
     work = [([files[i] for i in b], [digests[i] for i in b], options, cache_dir) for b in batches]
-    used.update(batch_name(item[1]) for item in work)
     if jobs > 1 and len(batches) > 1:
         import multiprocessing as mp
 
@@ -646,7 +670,8 @@ def run_local(files, digests, options, cache_dir, *, jobs, progress, force, on_r
                 output = _cached_batch(cache_dir, name)
                 if output is None:
                     raise RuntimeError(f"a worker's batch {name} could not be read back")
-                _store(batch, output, results, bar, on_result)
+                used.add(name)
+                _store(batch, output, results, digests, bar, on_result)
     else:
         if on_result is not None:
             on_result(results)
@@ -655,11 +680,10 @@ def run_local(files, digests, options, cache_dir, *, jobs, progress, force, on_r
         with ThreadPoolExecutor(max_workers=1) as writer:
             pending = []
             for batch, (inputs, batch_digests, _, _) in zip(batches, work, strict=True):
-                output = process_batch_tables(inputs, options)
-                pending.append(writer.submit(write_cache, cache_dir, batch_digests, output))
-                _store(batch, output, results, bar, on_result)
-            for done in pending:
-                done.result()
+                output = process_batch_tables(inputs, options, batch_digests)
+                pending.append(writer.submit(write_cache, cache_dir, output.digests, output))
+                _store(batch, output, results, digests, bar, on_result)
+            used.update(done.result() for done in pending)
     if bar is not None:
         bar.close()
     return results, len(todo), used
@@ -684,12 +708,14 @@ def _work_in_worker(item) -> str:
     """Process a batch in a worker process and cache its tables: only the name of the
     cached batch goes back."""
     batch, digests, options, cache_dir = item
-    return write_cache(cache_dir, digests, process_batch_tables(batch, options))
+    output = process_batch_tables(batch, options, digests)
+    return write_cache(cache_dir, output.digests, output)
 
 
-def _store(batch, output: BatchResult, results, bar, on_result=None) -> None:
+def _store(batch, output: BatchResult, results, digests, bar, on_result=None) -> None:
     for j, i in enumerate(batch):
         results[i] = (output, j)
+        digests[i] = output.digests[j]
     if bar is not None:
         bar.update(len(batch))
     if on_result is not None:
