@@ -533,16 +533,15 @@ def keywords_table(
     return keyterms.keywords(articles, tokens=tables["tokens"], top=options.keyword_top)
 
 
-def mark_corpus_duplicates(
-    tables: dict, options: BuildOptions, keys: pa.Table | None = None
-) -> dict:
+def mark_corpus_duplicates(tables: dict, options: BuildOptions, keys=None) -> dict:
     """The build's articles with ``duplicate_of`` and ``duplicate_rule`` set over the
     whole corpus (:func:`analysis.select.mark_duplicates`, after every file is
     processed), and, unless ``options.keep_duplicates``, the events of duplicates no
     longer counted (:func:`analysis.select.uncount_duplicates`). Arrow tables or
     DataFrames in, the same out (the other tables as they were). ``keys``: the
-    articles' :func:`duplicate_keys_table` when the workers made it (rows as in the
-    articles), so that only the comparisons are left to do here."""
+    articles' :data:`analysis.select.DuplicateKeys` when the workers made them
+    (:func:`duplicate_keys_table`; rows as in the articles), so that only the
+    comparisons are left to do here."""
     import pyarrow as pa
 
     from analysis.select import find_duplicates, uncount_duplicates
@@ -555,7 +554,7 @@ def mark_corpus_duplicates(
         needed += ["title", "body"]
     frame = from_arrow(articles.select(needed), "articles") if arrow else articles[needed]
     with _collector_paused():
-        found = find_duplicates(frame, None if keys is None else _keys_from_arrow(keys))
+        found = find_duplicates(frame, keys)
     if arrow:
         for col in found.columns:
             i = articles.schema.get_field_index(col)
@@ -745,7 +744,10 @@ class Assembler:
         self.next = 0
         self.parts: dict[str, list] = {t: [] for t in FILE_TABLES}
         self.terms: list[tuple] = []
-        self.keys: list[pa.Table | None] = []  # the batches' duplicate keys, as "articles"
+        # the articles' duplicate keys (:data:`analysis.select.DuplicateKeys`), made
+        # Python objects as the batches come in (not all at the end: the build's serial
+        # tail); None when a batch has none
+        self.keys: tuple[list, list] | None = ([], [])
 
     def advance(self, results: list) -> None:
         import numpy as np
@@ -798,11 +800,13 @@ class Assembler:
         for t in FILE_TABLES:
             self.parts[t].append(chunk[t])
         self.terms += [(b.terms, lo, hi) for b, lo, hi in pieces["terms"]]
-        self.keys += [
-            None if b.keys is None else b.keys.slice(lo, hi - lo)
-            for b, lo, hi in pieces["keys"]
-            if hi > lo
-        ]
+        for b, lo, hi in pieces["keys"]:
+            if b.keys is None:
+                self.keys = None
+            elif hi > lo and self.keys is not None:
+                titles, sentences = _keys_from_arrow(b.keys.slice(lo, hi - lo))
+                self.keys[0].extend(titles)
+                self.keys[1].extend(sentences)
         if self.stream is not None:
             self.stream.write(chunk)
 
@@ -818,14 +822,10 @@ class Assembler:
         }
         return tables, TermCounts.concat(self.terms)
 
-    def duplicate_keys(self) -> pa.Table | None:
-        """The articles' :func:`duplicate_keys_table` (rows as in the articles table of
-        :meth:`finish`), or None when a batch has none."""
-        import pyarrow as pa
-
-        if any(k is None for k in self.keys):
-            return None
-        return pa.concat_tables([duplicate_keys_table_schema().empty_table(), *self.keys])
+    def duplicate_keys(self):
+        """The articles' :data:`analysis.select.DuplicateKeys` (rows as in the articles
+        table of :meth:`finish`), or None when a batch has none."""
+        return self.keys
 
 
 def columns_of(tables: dict, name: str, columns: list[str]) -> pd.DataFrame:
