@@ -492,17 +492,18 @@ def link_event_table(events: pa.Table) -> pa.Table:
     if not events.num_rows:
         return events
     col = events.column
-    roots, n_articles = link_roots(
-        col("event_id").to_pylist(),
-        col("article_id").to_pylist(),
-        col("type").to_pylist(),
-        col("name").to_pylist(),
-        col("place").to_pylist(),
-        col("parks").to_pylist(),
-        col("orgs").to_pylist(),
-        col("counted").to_pylist(),
-        col("date").to_pandas(),
-    )
+    with _collector_paused():  # (a list of every event's parks and of its organisations)
+        roots, n_articles = link_roots(
+            col("event_id").to_pylist(),
+            col("article_id").to_pylist(),
+            col("type").to_pylist(),
+            col("name").to_pylist(),
+            col("place").to_pylist(),
+            col("parks").to_pylist(),
+            col("orgs").to_pylist(),
+            col("counted").to_pylist(),
+            col("date").to_pandas(),
+        )
     for name, values in (("root_event_id", roots), ("n_articles", n_articles)):
         i = events.schema.get_field_index(name)
         field = events.schema.field(i)
