@@ -754,7 +754,7 @@ class Assembler:
         import numpy as np
         import pyarrow as pa
 
-        pieces: dict[str, list] = {t: [] for t in (*FILE_TABLES, "terms", "keys")}
+        runs: list[list] = []  # [batch, first file, last file + 1]: files read in a row
         loaded: list[tuple[str, int]] = []
         while self.next < len(results) and results[self.next] is not None:
             (path, _), (batch, j) = self.files[self.next], results[self.next]
@@ -767,19 +767,21 @@ class Assembler:
                 self.report.skip(shown, error)
                 logger.info("skipped %s", error)
                 continue
-            for t in (*FILE_TABLES, "terms", "keys"):
-                bounds = batch.bounds[{"terms": "tokens", "keys": "articles"}.get(t, t)]
-                lo, hi = bounds[j], bounds[j + 1]
-                last = pieces[t][-1] if pieces[t] else None
-                if last is not None and last[0] is batch and last[2] == lo:
-                    last[2] = hi  # extend the range of the same batch
-                else:
-                    pieces[t].append([batch, lo, hi])
+            if runs and runs[-1][0] is batch and runs[-1][2] == j:
+                runs[-1][2] = j + 1
+            else:
+                runs.append([batch, j, j + 1])
             n = batch.bounds["articles"][j + 1] - batch.bounds["articles"][j]
             loaded.append((shown, n))
-            self.report.notes += [(shown, note) for note in batch.notes.get(j, ())]
+            if j in batch.notes:
+                self.report.notes += [(shown, note) for note in batch.notes[j]]
         if not loaded:
             return
+        # each table's rows of those files: a range of a batch's table per run
+        pieces: dict[str, list] = {}
+        for t in (*FILE_TABLES, "terms", "keys"):
+            name = {"terms": "tokens", "keys": "articles"}.get(t, t)
+            pieces[t] = [(b, b.bounds[name][lo], b.bounds[name][hi]) for b, lo, hi in runs]
         self.report.loaded.extend(loaded)
         chunk = {
             t: pa.concat_tables(
