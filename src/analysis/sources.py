@@ -815,6 +815,21 @@ def _shown(path: str) -> str:
     return _below_cwd(path) if path.startswith("/") else path
 
 
+def _as_listed(path: str) -> bool:
+    """Whether ``path`` is written as ``str(Path(path))`` writes it on POSIX (as
+    :func:`input_files` lists it): no empty part (``a//b``, a trailing ``/``), no ``.``
+    part (``./a``, ``a/./b``, ``a/.``). Other paths (and any on Windows) may be; false."""
+    return (
+        os.sep == "/"
+        and path not in ("", ".")  # (Path(".").name is "")
+        and "//" not in path
+        and not path.endswith("/")
+        and not path.startswith("./")
+        and "/./" not in path
+        and not path.endswith("/.")
+    )
+
+
 def _below_cwd(text: str) -> str:
     """An absolute POSIX path relative to the working directory when it lies below it."""
     # Path.relative_to(Path.cwd()) with strings (called for every input file)
@@ -1013,11 +1028,16 @@ def read_file(
     ``book.xlsx#<sheet>`` when it has several), or only ``sheet``; sheets without a
     text column and empty rows are skipped and noted in ``notes``.
     """
-    p = Path(path)
+    if type(path) is str and _as_listed(path):
+        # (no Path: the build reads each of thousands of files through here)
+        path_text, shown, name = path, _shown(path), path.rsplit("/", 1)[-1]
+    else:
+        p = Path(path)
+        path_text, shown, name = str(p), _display(p), p.name
     return _read_file(
-        str(p),
-        _display(p),
-        p.name,
+        path_text,
+        shown,
+        name,
         key=key,
         issue_date=issue_date,
         layout=layout,
