@@ -1008,8 +1008,17 @@ class _PageParser:
 
 
 # Where a web page's leftovers start in an article's last paragraph that ends in them:
-# the correction link, the editor's credit, the related links, the next item
-_WEB_TAIL_START = re.compile(r"(?=[\s【阅])\s*(?:【纠错】|【我要纠错】|【责任编辑[:：]|阅读下一篇)")
+# the correction link, the editor's credit, the related links, the next item (with the
+# whitespace before it: see _web_tail_start)
+_WEB_TAIL_MARK = re.compile(r"【纠错】|【我要纠错】|【责任编辑[:：]|阅读下一篇")
+
+
+def _web_tail_start(text: str) -> int:
+    r"""Where the first of _WEB_TAIL_MARK's marks stands in ``text``, with the whitespace
+    right before it (``re.search(r"\s*(?:mark)", text).start()``, without trying ``\s*``
+    at every character); -1 when none does."""
+    m = _WEB_TAIL_MARK.search(text)
+    return len(text[: m.start()].rstrip()) if m else -1  # (\s is what str.isspace says)
 
 
 def _web_tail(blocks: list[_Block]) -> list[_Block]:
@@ -1022,11 +1031,11 @@ def _web_tail(blocks: list[_Block]) -> list[_Block]:
         last = b.paragraphs[-1] if b.kind == "article" and b.paragraphs else ""
         if not last or not _ends_web_tail(last):
             continue
-        m = _WEB_TAIL_START.search(last)
-        if m is None or not last[: m.start()].strip():
+        start = _web_tail_start(last)
+        if start < 0 or not last[:start].strip():
             continue
-        b.paragraphs[-1] = last[: m.start()]
-        tail = last[m.start() :].strip()
+        b.paragraphs[-1] = last[:start]
+        tail = last[start:].strip()
         out.append(
             _Block(kind="boilerplate", section=tail, paragraphs=[tail], first_line=b.first_line)
         )
