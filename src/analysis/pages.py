@@ -787,32 +787,35 @@ class _PageParser:
                     i += 1
                 continue
 
-            # inside an article
+            # inside an article: does a headline or a dateline at this line start another?
+            # (none can where no headline stands: an indented paragraph of a page whose
+            # headlines stand flush left; each test below says no there, this says it once)
             assert current is not None
-            end = self._dateline_ahead(i, footer_start)
-            if end is not None and not self._continues_strongly(current, line):
-                current = self._start_article(
-                    [ln.text for ln in lines[i:end]], section, line.number
-                )
-                i = end
-                continue
-            if self._head_block_ahead(current, i, footer_start) or self._flush_head_ahead(
-                current, i, footer_start
-            ):
-                expect_head = True
-                continue
-            inner = self._inner_headline(current, i, footer_start)
-            if inner == "title":
-                expect_head = True
-                continue
-            if inner == "subhead":  # a paragraph of its own: the next line starts another
-                self._add_text(current, line)
-                current.closed = True
-                i += 1
-                continue
-            if self._lead_headline(current, i, footer_start):
-                expect_head, title_at = True, i  # (a title of any length: it heads the block)
-                continue
+            if self._may_head(i):
+                end = self._dateline_ahead(i, footer_start)
+                if end is not None and not self._continues_strongly(current, line):
+                    current = self._start_article(
+                        [ln.text for ln in lines[i:end]], section, line.number
+                    )
+                    i = end
+                    continue
+                if self._head_block_ahead(current, i, footer_start) or self._flush_head_ahead(
+                    current, i, footer_start
+                ):
+                    expect_head = True
+                    continue
+                inner = self._inner_headline(current, i, footer_start)
+                if inner == "title":
+                    expect_head = True
+                    continue
+                if inner == "subhead":  # a paragraph of its own: the next line starts another
+                    self._add_text(current, line)
+                    current.closed = True
+                    i += 1
+                    continue
+                if self._lead_headline(current, i, footer_start):
+                    expect_head, title_at = True, i  # (a title of any length: it heads the block)
+                    continue
             if (i + 1 >= footer_start or not current.paragraphs) and _BYLINE_LINE.match(text):
                 current.bylines.append(text)
                 i += 1
@@ -1107,6 +1110,10 @@ def _traditional_chars() -> re.Pattern | None:
     return re.compile(f"[{re.escape(changed)}]") if changed else None
 
 
+_SPACES = re.compile(r"(\s+)")
+_NON_SPACES = re.compile(r"\S+")
+
+
 def _parse_rows(text: str) -> list[dict]:
     """Parse a page into row dicts; traditional-character pages are parsed via a simplified shadow.
 
@@ -1120,17 +1127,20 @@ def _parse_rows(text: str) -> list[dict]:
     if shadow == text or len(shadow) != len(text):
         return _finish(_PageParser(_split_lines(text)).parse())
     rows = _finish(_PageParser(_split_lines(shadow)).parse())
-    keep = [i for i, ch in enumerate(shadow) if not ch.isspace()]
-    flat_shadow = "".join(shadow[i] for i in keep)
-    flat_orig = "".join(text[i] for i in keep)
+    # (runs of characters, not characters: \s is what str.isspace says)
+    flat_shadow = _SPACES.sub("", shadow)
+    flat_orig = "".join(text[m.start() : m.end()] for m in _NON_SPACES.finditer(shadow))
 
     def restore(value: str) -> str:
-        flat = "".join(ch for ch in value if not ch.isspace())
+        flat = _SPACES.sub("", value)
         at = flat_shadow.find(flat) if flat else -1
         if at < 0:
             return value
-        original = iter(flat_orig[at : at + len(flat)])
-        return "".join(ch if ch.isspace() else next(original) for ch in value)
+        # the value's whitespace as it is, the characters between from the original text
+        parts = _SPACES.split(value)  # text, whitespace, text, ..., text
+        for k in range(0, len(parts), 2):
+            parts[k], at = flat_orig[at : at + len(parts[k])], at + len(parts[k])
+        return "".join(parts)
 
     for row in rows:
         for key in (*TEXT_FIELDS, "section"):
