@@ -158,4 +158,4 @@ def test_one_scan_of_a_lead_finds_each_kind_of_date_as_its_own_pattern(lead):
         (m.start(), issue - pd.Timedelta(days=dates._DAYS_BEFORE[m[0]]), m[0])
         for m in dates._RELATIVE_DAY.finditer(lead)
     ]
-    assert dates._lead_dates(lead, issue) == sorted(expected, key=lambda f: f[0])
+    assert list(dates._lead_dates(lead, issue)) == sorted(expected, key=lambda f: f[0])

@@ -7,6 +7,7 @@ import numbers
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pandas as pd
@@ -162,25 +163,24 @@ _LEAD_DATE = re.compile(
 )
 
 
-def _lead_dates(lead: str, issue: pd.Timestamp):
-    """The dates the lead names, in reading order, as ``(position, date, how)``.
+def _lead_dates(lead: str, issue: pd.Timestamp) -> Iterator[tuple]:
+    """The dates the lead names, in reading order, as ``(position, date, how)`` (made as
+    they are asked for: the article's date is often the first).
 
     ``11月8日`` and ``2023年11月8日`` (a month/day without a year is the latest such day
     not more than a week after the issue), a day alone (``8日``: the latest such day not
     after the issue) and the words 今天/昨天/前天 (``how`` names the word).
     """
-    found = []
     for m in _LEAD_DATE.finditer(lead):
         y, month, day, day_alone, word = m.group("y", "m", "d", "day", "word")
         if word:
-            found.append((m.start(), _days_before(issue, _DAYS_BEFORE[word]), word))
+            yield m.start(), _days_before(issue, _DAYS_BEFORE[word]), word
         elif day_alone:
-            found.append((m.start(), _latest_day(int(day_alone), issue), ""))
+            yield m.start(), _latest_day(int(day_alone), issue), ""
         else:
             month, day = int(month), int(day)
             ts = _valid(int(y), month, day) if y else resolve_month_day(month, day, issue)
-            found.append((m.start(), ts, ""))
-    return found
+            yield m.start(), ts, ""
 
 
 def _latest_day(day: int, issue: pd.Timestamp) -> pd.Timestamp | None:

@@ -1347,7 +1347,7 @@ def page_records(
     if text.startswith("\ufeff"):
         text = text[1:]
     rows = _parse_rows(text)
-    if (issue is None or pd.isna(issue)) and rows and rows[0]["kind"] == "boilerplate":
+    if (issue is None or _no_date(issue)) and rows and rows[0]["kind"] == "boilerplate":
         issue = dates.date_in_header(rows[0]["body"])  # 2023年10月30日 星期一 第2版
     return _records(rows, text, issue, source, paper, page, keep_boilerplate=keep_boilerplate)
 

@@ -1105,7 +1105,7 @@ def _read_file(
     dates, pages = _text_modules()
     text = _read_text(path, shown)  # _display looks up the working directory: once per file
     check_lines(text, shown)
-    if not text.strip():
+    if not text or text.isspace():  # (not text.strip(): no copy of the text)
         raise InputError(f"{shown}: the file is empty", path=shown, problem="empty")
     meta = dates.meta_from_name(name)
     source = key or name
