@@ -19,6 +19,7 @@ from analysis.pages import (
     _WEB_TAIL_MARK,
     ARTICLE_COLUMNS,
     TEXT_FIELDS,
+    _chinese,
     _ends_web_tail,
     _headline_like,
     _is_boilerplate,
@@ -365,6 +366,15 @@ def test_web_tail_tests_find_what_the_rules_find(text):
     assert _ends_web_tail(text) == bool(_WEB_TAIL.search(text))
     expected = re.search(rf"\s*(?:{_WEB_TAIL_MARK.pattern})", text)
     assert _web_tail_start(text) == (expected.start() if expected else -1)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("园区发布a1}|。 \u3000\t\xa0\n·"), max_size=12))
+def test_a_chinese_line_is_told_by_counting_its_characters(text):
+    # (counted run by run in the module)
+    n_han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+    n_shown = sum(not ch.isspace() for ch in text)
+    assert _chinese(text) == (n_han >= 2 and 2 * n_han >= n_shown)
 
 
 def test_article_id_hashes_each_part_and_a_separator():

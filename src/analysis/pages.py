@@ -459,15 +459,17 @@ def _headline_like(text: str, *, relaxed: bool, loose: bool = False) -> bool:
     )
 
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_NON_SPACE = re.compile(r"\S")
+# (runs, not characters: a list of every character of a line costs microseconds)
+_HAN_RUNS = re.compile(r"[\u4e00-\u9fff]+")
+_SPACES = re.compile(r"(\s+)")  # (\s: the characters str.isspace says)
+_NON_SPACES = re.compile(r"\S+")
 
 
 def _chinese(text: str) -> bool:
     """At least two Chinese characters, and half of the line's characters (not ``}``, ``|``,
     a line of script)."""
-    n_han = len(_HAN.findall(text))
-    return n_han >= 2 and 2 * n_han >= len(_NON_SPACE.findall(text))
+    n_han = sum(map(len, _HAN_RUNS.findall(text)))
+    return n_han >= 2 and 2 * n_han >= sum(map(len, _NON_SPACES.findall(text)))
 
 
 def _unclosed(text: str) -> bool:
@@ -1110,10 +1112,6 @@ def _traditional_chars() -> re.Pattern | None:
     return re.compile(f"[{re.escape(changed)}]") if changed else None
 
 
-_SPACES = re.compile(r"(\s+)")
-_NON_SPACES = re.compile(r"\S+")
-
-
 def _parse_rows(text: str) -> list[dict]:
     """Parse a page into row dicts; traditional-character pages are parsed via a simplified shadow.
 
@@ -1127,7 +1125,7 @@ def _parse_rows(text: str) -> list[dict]:
     if shadow == text or len(shadow) != len(text):
         return _finish(_PageParser(_split_lines(text)).parse())
     rows = _finish(_PageParser(_split_lines(shadow)).parse())
-    # (runs of characters, not characters: \s is what str.isspace says)
+    # (runs of characters, not characters)
     flat_shadow = _SPACES.sub("", shadow)
     flat_orig = "".join(text[m.start() : m.end()] for m in _NON_SPACES.finditer(shadow))
 

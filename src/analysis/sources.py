@@ -311,6 +311,8 @@ def _wide_unicode(data: bytes, path: str) -> tuple[str, str] | None:
 
 
 def _normalise_newlines(text: str) -> str:
+    if "\r" not in text:  # (one scan, not two)
+        return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
