@@ -474,7 +474,10 @@ def _chinese(text: str) -> bool:
 
 def _unclosed(text: str) -> bool:
     """A bracket or quote opened and not closed (``…指南(2023``): the phrase goes on."""
-    return any(text.count(a) > text.count(b) for a, b in _PAIRS if a in text)
+    for a, b in _PAIRS:  # (a loop, not any() of a generator: called for every short line)
+        if a in text and text.count(a) > text.count(b):
+            return True
+    return False
 
 
 _PAIRS = (("(", ")"), ("（", "）"), ("《", "》"))
