@@ -6,12 +6,15 @@ Every value here is written by us in the forms scraped tables and analysts use.
 from __future__ import annotations
 
 import datetime
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from analysis import load_articles, pipeline
+from analysis import dates, load_articles, pipeline
 from analysis.cli import main
 from analysis.dates import DateFormError, issue_timestamp, parse_date, parse_dates
 
@@ -124,3 +127,35 @@ def test_a_bad_issue_date_on_the_command_line_is_one_clear_line(tmp_path, capsys
     err = capsys.readouterr().err.strip().splitlines()
     assert "Traceback" not in "\n".join(err)
     assert "not a date: '2023年13月9日'" in err[-1]
+
+
+_LEAD_ALPHABET = [*"0123456789 年月日第.电内今昨前天晚称", "2023年", "11月", "19", "20"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_LEAD_ALPHABET), max_size=14).map("".join))
+def test_one_scan_of_a_lead_finds_each_kind_of_date_as_its_own_pattern(lead):
+    # _lead_dates scans once for the three kinds; each kind's own pattern, run over the
+    # whole lead, finds the same dates (a day alone inside a month and day left out)
+    issue = pd.Timestamp("2023-11-08")
+    month_days = [
+        (
+            m.start(),
+            m.end(),
+            dates._valid(int(m["y"]), int(m["m"]), int(m["d"]))
+            if m["y"]
+            else dates.resolve_month_day(int(m["m"]), int(m["d"]), issue),
+        )
+        for m in dates._MONTH_DAY.finditer(lead)
+    ]
+    expected = [(a, ts, "") for a, _, ts in month_days]
+    expected += [
+        (m.start(), dates._latest_day(int(m["day"]), issue), "")
+        for m in re.finditer(dates._DAY_ONLY, lead)
+        if not any(a <= m.start() < b for a, b, _ in month_days)
+    ]
+    expected += [
+        (m.start(), issue - pd.Timedelta(days=dates._DAYS_BEFORE[m[0]]), m[0])
+        for m in dates._RELATIVE_DAY.finditer(lead)
+    ]
+    assert list(dates._lead_dates(lead, issue)) == sorted(expected, key=lambda f: f[0])

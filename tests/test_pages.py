@@ -16,12 +16,14 @@ from hypothesis import strategies as st
 from analysis import dates
 from analysis.pages import (
     _WEB_TAIL,
-    _WEB_TAIL_START,
+    _WEB_TAIL_MARK,
     ARTICLE_COLUMNS,
     TEXT_FIELDS,
+    _chinese,
     _ends_web_tail,
     _headline_like,
     _is_boilerplate,
+    _web_tail_start,
     article_id,
     articles_frame,
     glues,
@@ -359,13 +361,20 @@ _WEB_TAIL_PIECES = (
 @given(st.lists(st.sampled_from(_WEB_TAIL_PIECES), max_size=12).map("".join))
 def test_web_tail_tests_find_what_the_rules_find(text):
     # the quick end test and the search from near the end find what the rule finds
-    # anywhere (an editor's name may itself be 责任编辑), and the lookahead of where the
-    # leftovers start changes no match
+    # anywhere (an editor's name may itself be 责任编辑), and where the leftovers start
+    # (a mark, with the whitespace before it) is where the rule's search finds it
     assert _ends_web_tail(text) == bool(_WEB_TAIL.search(text))
-    start = re.compile(_WEB_TAIL_START.pattern.removeprefix(r"(?=[\s【阅])"))
-    assert start.pattern != _WEB_TAIL_START.pattern
-    found, expected = _WEB_TAIL_START.search(text), start.search(text)
-    assert (found and found.span()) == (expected and expected.span())
+    expected = re.search(rf"\s*(?:{_WEB_TAIL_MARK.pattern})", text)
+    assert _web_tail_start(text) == (expected.start() if expected else -1)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("园区发布a1}|。 \u3000\t\xa0\n·"), max_size=12))
+def test_a_chinese_line_is_told_by_counting_its_characters(text):
+    # (counted run by run in the module)
+    n_han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+    n_shown = sum(not ch.isspace() for ch in text)
+    assert _chinese(text) == (n_han >= 2 and 2 * n_han >= n_shown)
 
 
 def test_article_id_hashes_each_part_and_a_separator():

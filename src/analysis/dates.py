@@ -7,6 +7,7 @@ import numbers
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pandas as pd
@@ -67,11 +68,9 @@ def meta_from_name(name: str) -> NameMeta:
 @functools.lru_cache(maxsize=256)
 def _meta_from_stem(stem: str) -> NameMeta:
     for m in _NAME_DATE.finditer(stem):
-        g = {k: v for k, v in m.groupdict().items() if v}
-        y = int(g.get("y") or g.get("y2") or g.get("y3"))
-        mo = int(g.get("m") or g.get("m2") or g.get("m3"))
-        d = int(g.get("d") or g.get("d2") or g.get("d3"))
-        ts = _valid(y, mo, d)
+        g = m.groups()  # (year, month, day) of the form that matched: ISO, compact or CN
+        y, mo, d = g[0:3] if g[0] else g[3:6] if g[3] else g[6:9]
+        ts = _valid(int(y), int(mo), int(d))
         if ts is None:
             continue
         paper = stem[: m.start()].strip(" _-.")
@@ -131,7 +130,7 @@ _resolve_cached = functools.lru_cache(maxsize=4096, typed=True)(_resolve)
 WINDOW = pd.Timedelta(days=14)
 # A day of the month alone (``俄罗斯国防部7日称``, ``当地时间1日晚``): not a month's
 # day (``11月7日``), a count (``第7日``, ``7日内``) or a dateline (``7日电``).
-_DAY_ONLY = re.compile(r"(?<![\d月第.])(?P<d>[1-3]?\d)\s*日(?![电讯内起])")
+_DAY_ONLY = r"(?<![\d月第.])(?P<day>[1-3]?\d)\s*日(?![电讯内起])"
 # Words naming a day relative to the issue, and how many days before it.
 _DAYS_BEFORE = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2, "前日": 2}
 _RELATIVE_DAY = re.compile("|".join(_DAYS_BEFORE))
@@ -154,30 +153,34 @@ _days_before_cached = functools.lru_cache(maxsize=4096, typed=True)(
 )
 
 
-def _lead_dates(lead: str, issue: pd.Timestamp):
-    """The dates the lead names, in reading order, as ``(position, date, how)``.
+# The three kinds of dates of :func:`_lead_dates` in one pattern (one scan of the lead, in
+# reading order): a month and day, a day alone, a relative word. No match of one kind overlaps
+# one of another but a day alone inside a month and day (the ``8日`` of ``11月 8日``),
+# which the month and day, tried first, takes.
+_LEAD_DATE = re.compile(
+    r"(?=[\d今昨前])"  # (where one may start: a digit, a relative word's first character)
+    rf"(?:{_MONTH_DAY.pattern}|{_DAY_ONLY}|(?P<word>{_RELATIVE_DAY.pattern}))"
+)
+
+
+def _lead_dates(lead: str, issue: pd.Timestamp) -> Iterator[tuple]:
+    """The dates the lead names, in reading order, as ``(position, date, how)`` (made as
+    they are asked for: the article's date is often the first).
 
     ``11月8日`` and ``2023年11月8日`` (a month/day without a year is the latest such day
     not more than a week after the issue), a day alone (``8日``: the latest such day not
     after the issue) and the words 今天/昨天/前天 (``how`` names the word).
     """
-    found = []
-    spans = []
-    for m in _MONTH_DAY.finditer(lead):
-        y = m.group("y")
-        month, day = int(m.group("m")), int(m.group("d"))
-        ts = _valid(int(y), month, day) if y else resolve_month_day(month, day, issue)
-        found.append((m.start(), ts, ""))
-        spans.append((m.start(), m.end()))
-    for m in _DAY_ONLY.finditer(lead):
-        if any(a <= m.start() < b for a, b in spans):
-            continue
-        found.append((m.start(), _latest_day(int(m.group("d")), issue), ""))
-    for m in _RELATIVE_DAY.finditer(lead):
-        word = m.group(0)
-        found.append((m.start(), _days_before(issue, _DAYS_BEFORE[word]), word))
-    found.sort(key=lambda f: f[0])
-    return found
+    for m in _LEAD_DATE.finditer(lead):
+        y, month, day, day_alone, word = m.group("y", "m", "d", "day", "word")
+        if word:
+            yield m.start(), _days_before(issue, _DAYS_BEFORE[word]), word
+        elif day_alone:
+            yield m.start(), _latest_day(int(day_alone), issue), ""
+        else:
+            month, day = int(month), int(day)
+            ts = _valid(int(y), month, day) if y else resolve_month_day(month, day, issue)
+            yield m.start(), ts, ""
 
 
 def _latest_day(day: int, issue: pd.Timestamp) -> pd.Timestamp | None:

@@ -459,20 +459,25 @@ def _headline_like(text: str, *, relaxed: bool, loose: bool = False) -> bool:
     )
 
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_NON_SPACE = re.compile(r"\S")
+# (runs, not characters: a list of every character of a line costs microseconds)
+_HAN_RUNS = re.compile(r"[\u4e00-\u9fff]+")
+_SPACES = re.compile(r"(\s+)")  # (\s: the characters str.isspace says)
+_NON_SPACES = re.compile(r"\S+")
 
 
 def _chinese(text: str) -> bool:
     """At least two Chinese characters, and half of the line's characters (not ``}``, ``|``,
     a line of script)."""
-    n_han = len(_HAN.findall(text))
-    return n_han >= 2 and 2 * n_han >= len(_NON_SPACE.findall(text))
+    n_han = sum(map(len, _HAN_RUNS.findall(text)))
+    return n_han >= 2 and 2 * n_han >= sum(map(len, _NON_SPACES.findall(text)))
 
 
 def _unclosed(text: str) -> bool:
     """A bracket or quote opened and not closed (``…指南(2023``): the phrase goes on."""
-    return any(text.count(a) > text.count(b) for a, b in _PAIRS if a in text)
+    for a, b in _PAIRS:  # (a loop, not any() of a generator: called for every short line)
+        if a in text and text.count(a) > text.count(b):
+            return True
+    return False
 
 
 _PAIRS = (("(", ")"), ("（", "）"), ("《", "》"))
@@ -787,32 +792,35 @@ class _PageParser:
                     i += 1
                 continue
 
-            # inside an article
+            # inside an article: does a headline or a dateline at this line start another?
+            # (none can where no headline stands: an indented paragraph of a page whose
+            # headlines stand flush left; each test below says no there, this says it once)
             assert current is not None
-            end = self._dateline_ahead(i, footer_start)
-            if end is not None and not self._continues_strongly(current, line):
-                current = self._start_article(
-                    [ln.text for ln in lines[i:end]], section, line.number
-                )
-                i = end
-                continue
-            if self._head_block_ahead(current, i, footer_start) or self._flush_head_ahead(
-                current, i, footer_start
-            ):
-                expect_head = True
-                continue
-            inner = self._inner_headline(current, i, footer_start)
-            if inner == "title":
-                expect_head = True
-                continue
-            if inner == "subhead":  # a paragraph of its own: the next line starts another
-                self._add_text(current, line)
-                current.closed = True
-                i += 1
-                continue
-            if self._lead_headline(current, i, footer_start):
-                expect_head, title_at = True, i  # (a title of any length: it heads the block)
-                continue
+            if self._may_head(i):
+                end = self._dateline_ahead(i, footer_start)
+                if end is not None and not self._continues_strongly(current, line):
+                    current = self._start_article(
+                        [ln.text for ln in lines[i:end]], section, line.number
+                    )
+                    i = end
+                    continue
+                if self._head_block_ahead(current, i, footer_start) or self._flush_head_ahead(
+                    current, i, footer_start
+                ):
+                    expect_head = True
+                    continue
+                inner = self._inner_headline(current, i, footer_start)
+                if inner == "title":
+                    expect_head = True
+                    continue
+                if inner == "subhead":  # a paragraph of its own: the next line starts another
+                    self._add_text(current, line)
+                    current.closed = True
+                    i += 1
+                    continue
+                if self._lead_headline(current, i, footer_start):
+                    expect_head, title_at = True, i  # (a title of any length: it heads the block)
+                    continue
             if (i + 1 >= footer_start or not current.paragraphs) and _BYLINE_LINE.match(text):
                 current.bylines.append(text)
                 i += 1
@@ -1008,8 +1016,17 @@ class _PageParser:
 
 
 # Where a web page's leftovers start in an article's last paragraph that ends in them:
-# the correction link, the editor's credit, the related links, the next item
-_WEB_TAIL_START = re.compile(r"(?=[\s【阅])\s*(?:【纠错】|【我要纠错】|【责任编辑[:：]|阅读下一篇)")
+# the correction link, the editor's credit, the related links, the next item (with the
+# whitespace before it: see _web_tail_start)
+_WEB_TAIL_MARK = re.compile(r"【纠错】|【我要纠错】|【责任编辑[:：]|阅读下一篇")
+
+
+def _web_tail_start(text: str) -> int:
+    r"""Where the first of _WEB_TAIL_MARK's marks stands in ``text``, with the whitespace
+    right before it (``re.search(r"\s*(?:mark)", text).start()``, without trying ``\s*``
+    at every character); -1 when none does."""
+    m = _WEB_TAIL_MARK.search(text)
+    return len(text[: m.start()].rstrip()) if m else -1  # (\s is what str.isspace says)
 
 
 def _web_tail(blocks: list[_Block]) -> list[_Block]:
@@ -1022,11 +1039,11 @@ def _web_tail(blocks: list[_Block]) -> list[_Block]:
         last = b.paragraphs[-1] if b.kind == "article" and b.paragraphs else ""
         if not last or not _ends_web_tail(last):
             continue
-        m = _WEB_TAIL_START.search(last)
-        if m is None or not last[: m.start()].strip():
+        start = _web_tail_start(last)
+        if start < 0 or not last[:start].strip():
             continue
-        b.paragraphs[-1] = last[: m.start()]
-        tail = last[m.start() :].strip()
+        b.paragraphs[-1] = last[:start]
+        tail = last[start:].strip()
         out.append(
             _Block(kind="boilerplate", section=tail, paragraphs=[tail], first_line=b.first_line)
         )
@@ -1111,17 +1128,20 @@ def _parse_rows(text: str) -> list[dict]:
     if shadow == text or len(shadow) != len(text):
         return _finish(_PageParser(_split_lines(text)).parse())
     rows = _finish(_PageParser(_split_lines(shadow)).parse())
-    keep = [i for i, ch in enumerate(shadow) if not ch.isspace()]
-    flat_shadow = "".join(shadow[i] for i in keep)
-    flat_orig = "".join(text[i] for i in keep)
+    # (runs of characters, not characters)
+    flat_shadow = _SPACES.sub("", shadow)
+    flat_orig = "".join(text[m.start() : m.end()] for m in _NON_SPACES.finditer(shadow))
 
     def restore(value: str) -> str:
-        flat = "".join(ch for ch in value if not ch.isspace())
+        flat = _SPACES.sub("", value)
         at = flat_shadow.find(flat) if flat else -1
         if at < 0:
             return value
-        original = iter(flat_orig[at : at + len(flat)])
-        return "".join(ch if ch.isspace() else next(original) for ch in value)
+        # the value's whitespace as it is, the characters between from the original text
+        parts = _SPACES.split(value)  # text, whitespace, text, ..., text
+        for k in range(0, len(parts), 2):
+            parts[k], at = flat_orig[at : at + len(parts[k])], at + len(parts[k])
+        return "".join(parts)
 
     for row in rows:
         for key in (*TEXT_FIELDS, "section"):
@@ -1328,7 +1348,7 @@ def page_records(
     if text.startswith("\ufeff"):
         text = text[1:]
     rows = _parse_rows(text)
-    if (issue is None or pd.isna(issue)) and rows and rows[0]["kind"] == "boilerplate":
+    if (issue is None or _no_date(issue)) and rows and rows[0]["kind"] == "boilerplate":
         issue = dates.date_in_header(rows[0]["body"])  # 2023年10月30日 星期一 第2版
     return _records(rows, text, issue, source, paper, page, keep_boilerplate=keep_boilerplate)
 

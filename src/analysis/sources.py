@@ -311,6 +311,8 @@ def _wide_unicode(data: bytes, path: str) -> tuple[str, str] | None:
 
 
 def _normalise_newlines(text: str) -> str:
+    if "\r" not in text:  # (one scan, not two)
+        return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -815,6 +817,21 @@ def _shown(path: str) -> str:
     return _below_cwd(path) if path.startswith("/") else path
 
 
+def _as_listed(path: str) -> bool:
+    """Whether ``path`` is written as ``str(Path(path))`` writes it on POSIX (as
+    :func:`input_files` lists it): no empty part (``a//b``, a trailing ``/``), no ``.``
+    part (``./a``, ``a/./b``, ``a/.``). Other paths (and any on Windows) may be; false."""
+    return (
+        os.sep == "/"
+        and path not in ("", ".")  # (Path(".").name is "")
+        and "//" not in path
+        and not path.endswith("/")
+        and not path.startswith("./")
+        and "/./" not in path
+        and not path.endswith("/.")
+    )
+
+
 def _below_cwd(text: str) -> str:
     """An absolute POSIX path relative to the working directory when it lies below it."""
     # Path.relative_to(Path.cwd()) with strings (called for every input file)
@@ -1013,11 +1030,16 @@ def read_file(
     ``book.xlsx#<sheet>`` when it has several), or only ``sheet``; sheets without a
     text column and empty rows are skipped and noted in ``notes``.
     """
-    p = Path(path)
+    if type(path) is str and _as_listed(path):
+        # (no Path: the build reads each of thousands of files through here)
+        path_text, shown, name = path, _shown(path), path.rsplit("/", 1)[-1]
+    else:
+        p = Path(path)
+        path_text, shown, name = str(p), _display(p), p.name
     return _read_file(
-        str(p),
-        _display(p),
-        p.name,
+        path_text,
+        shown,
+        name,
         key=key,
         issue_date=issue_date,
         layout=layout,
@@ -1085,7 +1107,7 @@ def _read_file(
     dates, pages = _text_modules()
     text = _read_text(path, shown)  # _display looks up the working directory: once per file
     check_lines(text, shown)
-    if not text.strip():
+    if not text or text.isspace():  # (not text.strip(): no copy of the text)
         raise InputError(f"{shown}: the file is empty", path=shown, problem="empty")
     meta = dates.meta_from_name(name)
     source = key or name
