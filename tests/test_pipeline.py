@@ -562,10 +562,12 @@ def test_a_first_build_hashes_each_input_where_it_is_read(corpus, tmp_path, monk
 
     secret = corpus / "paper_2023-08-04.txt"
     real_open = os.open
+    opened = []
 
     def deny(path, *args, **kw):  # as chmod 000 does for a user who is not root
         if str(path) == str(secret):
             raise PermissionError(13, "Permission denied", str(path))
+        opened.append(str(path))
         return real_open(path, *args, **kw)
 
     monkeypatch.setattr(pipeline, "digest_input", counted)
@@ -573,6 +575,9 @@ def test_a_first_build_hashes_each_input_where_it_is_read(corpus, tmp_path, monk
     out = tmp_path / "out"
     first = _build(corpus, out, jobs=jobs)
     assert calls == []
+    if jobs == 1:  # (the workers of two jobs open files in their own processes)
+        inputs = [p for p in opened if p.startswith(str(corpus))]
+        assert len(inputs) == 5 and len(set(inputs)) == 5  # each input read once
     assert [p.split("/")[-1] for p, _ in first.report.skipped] == [secret.name]
     assert "6 input file(s): 5 processed, 0 from cache, 1 skipped" in first.summary()
     # (as when hashed first: a file that cannot be read is not one of the build's inputs)

@@ -1023,12 +1023,15 @@ def read_file(
     sheet: str | None = None,
     notes: list[str] | None = None,
     dayfirst: bool = False,
+    data: bytes | None = None,
 ) -> list[dict]:
     """Article records of one file (pages, article files or tables).
 
     Every sheet of a workbook with a text column is read (``source`` is then
     ``book.xlsx#<sheet>`` when it has several), or only ``sheet``; sheets without a
-    text column and empty rows are skipped and noted in ``notes``.
+    text column and empty rows are skipped and noted in ``notes``. ``data``: the
+    file's bytes when the caller has read them (:func:`read_bytes`; the build hashes
+    them): a text file is then not read again.
     """
     if type(path) is str and _as_listed(path):
         # (no Path: the build reads each of thousands of files through here)
@@ -1047,6 +1050,7 @@ def read_file(
         sheet=sheet,
         notes=notes,
         dayfirst=dayfirst,
+        data=data,
     )
 
 
@@ -1062,6 +1066,7 @@ def _read_file(
     sheet: str | None,
     notes: list[str] | None,
     dayfirst: bool,
+    data: bytes | None = None,
 ) -> list[dict]:
     """:func:`read_file` of ``path`` (as ``str(Path(...))`` writes it), shown as ``shown``
     in errors and in ``source``, whose own name is ``name``: no ``Path`` made for a text
@@ -1105,7 +1110,10 @@ def _read_file(
             problem="format",
         )
     dates, pages = _text_modules()
-    text = _read_text(path, shown)  # _display looks up the working directory: once per file
+    if data is None:
+        text = _read_text(path, shown)  # _display looks up the working directory: once per file
+    else:
+        text = decode_bytes(data, shown)[0]
     check_lines(text, shown)
     if not text or text.isspace():  # (not text.strip(): no copy of the text)
         raise InputError(f"{shown}: the file is empty", path=shown, problem="empty")

@@ -162,8 +162,10 @@ def process_batch_tables(
     for i, (path, key) in enumerate(batch):
         said: list[str] = []
         try:
-            if digests[i] is None:
-                digests[i] = input_digest(read_bytes(path), key)
+            data = None
+            if digests[i] is None:  # hashed here, read once
+                data = read_bytes(path)
+                digests[i] = input_digest(data, key)
             per_file.append(
                 read_file(
                     path,
@@ -173,6 +175,7 @@ def process_batch_tables(
                     sheet=options.sheet,
                     notes=said,
                     dayfirst=options.dayfirst,
+                    data=data,
                 )
             )
         except InputError as exc:
