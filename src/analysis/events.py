@@ -2518,15 +2518,26 @@ def _default_mentions(articles: pd.DataFrame) -> pd.DataFrame | None:
     return find_mentions(articles)
 
 
+def _str_list(column: pd.Series, missing) -> list:
+    """The ``column`` as a list of str, ``missing`` where a value is missing (what
+    ``column.fillna(missing).astype(str).tolist()`` gives; a string column straight from
+    its array: about four times faster than through ``astype``, which copies it first)."""
+    if isinstance(column.dtype, pd.StringDtype):
+        return column.to_numpy(dtype=object, na_value=missing).tolist()
+    if missing is not np.nan:
+        column = column.fillna(missing)
+    return column.astype(str).tolist()
+
+
 def _extract(articles: pd.DataFrame, mentions: pd.DataFrame | None, lex: Lexicon) -> list[_Event]:
     articles = pd.DataFrame(articles, copy=False)  # a view without attrs: no deep copies of them
     n = len(articles)
-    aids = articles["article_id"].astype(str).tolist()
+    aids = _str_list(articles["article_id"], np.nan)
     grouped = _group_mentions(mentions, repeated=len(set(aids)) < n)
     extractor = _Extractor(lex)
 
-    titles = articles["title"].fillna("").astype(str).tolist()
-    bodies = articles["body"].fillna("").astype(str).tolist()
+    titles = _str_list(articles["title"], "")
+    bodies = _str_list(articles["body"], "")
     dates = _timestamps(articles, "date")
     issues = _timestamps(articles, "issue_date")
 
