@@ -2437,8 +2437,9 @@ def _tidy_name(name: str) -> str:
 
 
 def _frame(events: list[_Event], labels: Mapping[str, str]) -> pd.DataFrame:
-    """The events table, built column by column: the string columns through Arrow,
-    straight into pandas' (Arrow-backed) ``str`` dtype."""
+    """The events table, built column by column: every column but the lists through one
+    Arrow table (the strings straight into pandas' Arrow-backed ``str`` dtype), the two
+    list columns put in their places after."""
     strings = {
         "event_id": _event_ids(events),
         "article_id": [e.article_id for e in events],
@@ -2461,16 +2462,24 @@ def _frame(events: list[_Event], labels: Mapping[str, str]) -> pd.DataFrame:
         arrays = {
             k: pa.array(v, type=pa.large_string(), from_pandas=True) for k, v in strings.items()
         }
-        frame = pa.table(arrays).to_pandas()
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # not str: let pandas convert them
         frame = pd.DataFrame(strings).astype(str)
-    frame["date"] = dates
-    frame["parks"] = _object_array([e.parks for e in events])
-    frame["orgs"] = _object_array([e.orgs for e in events])
-    frame["counted"] = counted
-    frame["confidence"] = confidence
-    frame["root_event_id"] = frame["event_id"]
-    frame["n_articles"] = counted.astype("int64")
+        frame["date"] = dates
+        frame["counted"] = counted
+        frame["confidence"] = confidence
+        frame["root_event_id"] = frame["event_id"]
+        frame["n_articles"] = counted.astype("int64")
+    else:
+        arrays["root_event_id"] = arrays["event_id"]
+        arrays["date"] = pa.array(dates)
+        arrays["counted"] = pa.array(counted)
+        arrays["confidence"] = pa.array(confidence)
+        arrays["n_articles"] = pa.array(counted.astype("int64"))
+        frame = pa.table({c: arrays[c] for c in EVENT_COLUMNS if c in arrays}).to_pandas()
+    for column in ("parks", "orgs"):
+        frame.insert(
+            EVENT_COLUMNS.index(column), column, _object_array([getattr(e, column) for e in events])
+        )
     return frame[EVENT_COLUMNS]
 
 
