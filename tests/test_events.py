@@ -2087,3 +2087,19 @@ def test_text_columns_of_any_string_dtype_read_alike(dtype):
     assert find_events(numbered, None).article_id.tolist() == [
         "7" if a == "a1" else "8" for a in want.article_id
     ]
+
+
+def test_exclusion_across_a_clause_break(tmp_path):
+    """A lexicon word may hold a clause break (an exclusion ``签约，仪式``): it still
+    covers the trigger before the break (the context is then read to the sentence's
+    end, not only to the end of the last trigger's clause)."""
+    path = _write(
+        tmp_path,
+        "type,type_label,trigger,pattern_kind,notes\n"
+        "signing,签约合作,签约,trigger,\nsigning,签约合作,签约，仪式,exclude,\n",
+    )
+    found = []
+    for body in ("双方签约，仪式隆重。", "双方签约，会场隆重。"):
+        arts = _article(body=body)
+        found.append(find_events(arts, _mentions(arts, []), lexicon=path).type.tolist())
+    assert found == [[], ["signing"]]
