@@ -2063,3 +2063,43 @@ def test_bodies_speaking_at_a_meeting_told_before_take_part_in_it():
     ev = find_events(arts, analysis.find_mentions(arts))
     (forum,) = _counted(ev, "x1", "meeting").itertuples()
     assert list(forum.orgs) == []
+
+
+@pytest.mark.parametrize("dtype", ["str", "string", object])
+def test_text_columns_of_any_string_dtype_read_alike(dtype):
+    """Titles and bodies are read the same from pandas' str and string dtypes as from
+    plain objects; a missing title or body is empty text, and an id that is a number is
+    its text."""
+    rows = pd.concat(
+        [
+            _article(title="园区与甲公司签署合作协议", body="", aid="a1"),
+            _article(title="", body="第二届产业发展大会8月8日在无锡召开。", aid="a2"),
+        ],
+        ignore_index=True,
+    )
+    want = find_events(rows, None)
+    assert set(want.article_id) == {"a1", "a2"}  # (an event in each)
+    got = rows.astype({"article_id": dtype, "title": dtype, "body": dtype})
+    got.loc[0, "body"] = None
+    got.loc[1, "title"] = None
+    pd.testing.assert_frame_equal(find_events(got, None), want)
+    numbered = rows.assign(article_id=[7, 8])
+    assert find_events(numbered, None).article_id.tolist() == [
+        "7" if a == "a1" else "8" for a in want.article_id
+    ]
+
+
+def test_exclusion_across_a_clause_break(tmp_path):
+    """A lexicon word may hold a clause break (an exclusion ``签约，仪式``): it still
+    covers the trigger before the break (the context is then read to the sentence's
+    end, not only to the end of the last trigger's clause)."""
+    path = _write(
+        tmp_path,
+        "type,type_label,trigger,pattern_kind,notes\n"
+        "signing,签约合作,签约,trigger,\nsigning,签约合作,签约，仪式,exclude,\n",
+    )
+    found = []
+    for body in ("双方签约，仪式隆重。", "双方签约，会场隆重。"):
+        arts = _article(body=body)
+        found.append(find_events(arts, _mentions(arts, []), lexicon=path).type.tolist())
+    assert found == [[], ["signing"]]
