@@ -1606,10 +1606,9 @@ class _Event:
 _READERS: dict[int, tuple] = {}  # id(lexicon) -> (lexicon, its ``_readers``)
 
 
-def _readers(lex: Lexicon) -> tuple[_Folding, ahocorasick.Automaton, ahocorasick.Automaton, bool]:
+def _readers(lex: Lexicon) -> tuple[_Folding, ahocorasick.Automaton, ahocorasick.Automaton]:
     """How texts are folded for the lexicon's two views (the triggers, the context) and
-    their automata, folded: the context's (``_context_table``) and the triggers'; and
-    whether no context word holds a clause break or a sentence's end. Made
+    their automata, folded: the context's (``_context_table``) and the triggers'. Made
     once for each lexicon (``load_event_lexicon`` gives the same one while its file is
     unchanged)."""
     got = _READERS.get(id(lex))
@@ -1621,18 +1620,9 @@ def _readers(lex: Lexicon) -> tuple[_Folding, ahocorasick.Automaton, ahocorasick
         triggers = folding.automaton(
             (word, (len(word) - 1, word, entries)) for word, (_, entries) in lex.triggers.items()
         )
-        # whether every context word lies within a clause (holds no clause break)
-        breaks = _TERMINATORS + "\n" + _clause_break_chars()
-        within_clauses = not any(ch in breaks for word in lex.context.keys() for ch in word)
         if len(_READERS) >= 8:
             _READERS.clear()
-        got = _READERS[id(lex)] = (
-            lex,
-            folding,
-            _context_table(lex.context, folding),
-            triggers,
-            within_clauses,
-        )
+        got = _READERS[id(lex)] = (lex, folding, _context_table(lex.context, folding), triggers)
     return got[1:]
 
 
@@ -1644,7 +1634,7 @@ class _Extractor:
         self.issue: pd.Timestamp | None = None
         self.place_re, self.place_table = _places()
         self.cities = frozenset(self.place_table.values())
-        self.folding, self.table, self.triggers, self.within_clauses = _readers(lex)
+        self.folding, self.table, self.triggers = _readers(lex)
         self._dates: dict[tuple, pd.Timestamp | None] = {}
         self._limits: dict[pd.Timestamp, tuple[pd.Timestamp, pd.Timestamp]] = {}
         self._limits_of: pd.Timestamp | None = None
@@ -1688,7 +1678,7 @@ class _Extractor:
             else:
                 lst.append((start, end + 1, word, entries))
 
-        lex, table, within_clauses = self.lex, self.table, self.within_clauses
+        lex, table = self.lex, self.table
         b_starts, b_ends = batch.break_starts, batch.break_ends
         breaks_at_end, first_break = batch.breaks_at_end, batch.first_break
         m_starts, m_ends = mentions.columns.starts, mentions.columns.ends
@@ -1712,16 +1702,6 @@ class _Extractor:
                 books = (books or []) + [
                     (s + s_lo, e + s_lo) for s, e in map(_match_span, _BRACKETS.finditer(sentence))
                 ]
-            # (the clause breaks: see ``_clause``; mostly none)
-            n = len(sentence)
-            breaks = (
-                b_starts,
-                b_ends,
-                breaks_at_end[idx - 1] if idx > e_lo else first_break[t],
-                breaks_at_end[idx] if idx < e_hi else first_break[t + 1],
-                base + s_lo,
-                n,
-            )
             ctx = None
             raw = []
             for start, end, word, entries in sent_hits:
@@ -1744,15 +1724,8 @@ class _Extractor:
                     if inside:
                         continue
                 if ctx is None:
-                    # the context words up to the end of the clause of the sentence's
-                    # last trigger (``sent_hits`` come by end): no rule reads a noun, cue
-                    # or exclusion after it, and none of them runs over that end when no
-                    # word holds a clause break (``_readers``)
-                    c_hi = s_hi
-                    if within_clauses:
-                        c_hi = s_lo + _clause(breaks, sent_hits[-1][1] - 1 - s_lo)[1]
                     ctx = _SentenceContext(
-                        sentence, batch.context[base + s_lo : base + c_hi], table
+                        sentence, batch.context[base + s_lo : base + s_hi], table
                     )
                 a, b = start - s_lo, end - s_lo
                 if ctx.excludes:
@@ -1779,6 +1752,16 @@ class _Extractor:
                 kept.sort(key=_first)
 
             # the candidates: the triggers of one type and status
+            # (the clause breaks: see ``_clause``; mostly none)
+            n = len(sentence)
+            breaks = (
+                b_starts,
+                b_ends,
+                breaks_at_end[idx - 1] if idx > e_lo else first_break[t],
+                breaks_at_end[idx] if idx < e_hi else first_break[t + 1],
+                base + s_lo,
+                n,
+            )
             cands: dict[tuple[str, str], _Candidate] = {}
             nouns, cues = ctx.nouns, ctx.cues
             for h_start, h_end, word, kind, etype in kept:
