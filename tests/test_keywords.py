@@ -222,10 +222,11 @@ def test_general_idf_is_jiebas_table():
     import jieba.analyse
 
     table, _ = jieba.analyse.TFIDF().idf_loader.get_idf()
-    _, _, median = kw._general_idf()
+    words, _, median = kw._general_idf()
+    assert len(words) == len(table)  # the file lists each word once
     assert median == pytest.approx(float(np.median(list(table.values()))))
-    got = kw.general_idf(["发展", "园区", "甲乙丙丁戊", ""])
-    assert got.tolist() == [table["发展"], table["园区"], median, median]
+    got = kw.general_idf(["发展", "园区", "甲乙丙丁戊", "", "发展", None])
+    assert got.tolist() == [table["发展"], table["园区"], median, median, table["发展"], median]
     assert kw.general_idf([]).shape == (0,)
 
 
