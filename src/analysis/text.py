@@ -295,9 +295,7 @@ class _Segmenter:
         joined = pa.array([sep.join(self.cut_with_spaces(t)) for t in texts], pa.string())
         tokens = pc.split_pattern(joined, sep)
         # (an empty text splits into one empty string: dropped with the whitespace)
-        keep = pc.and_(
-            pc.invert(pc.utf8_is_space(tokens.values)), pc.not_equal(tokens.values, "")
-        )
+        keep = pc.and_(pc.invert(pc.utf8_is_space(tokens.values)), pc.not_equal(tokens.values, ""))
         kept_before = np.concatenate(([0], np.cumsum(keep.to_numpy(zero_copy_only=False))))
         offsets = kept_before[tokens.offsets.to_numpy()]
         return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), tokens.values.filter(keep))
