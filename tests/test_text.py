@@ -383,6 +383,11 @@ def test_tokens_table_pos_and_missing_text():
     assert table["tokens"].iloc[1] == ["芯片"] and table["tokens"].iloc[2] == []
     assert all(len(t) == len(g) for t, g in zip(table["tokens"], table["tags"], strict=True))
     assert "国家标准委" in table["tokens"].iloc[0]
+    # missing values of a string column (pd.NA) count as empty too
+    strings = articles.astype({"title": "string", "body": "string"})
+    assert strings["title"].isna().sum() == strings["body"].isna().sum() == 1
+    got = analysis.tokens_table(strings)["tokens"].tolist()
+    assert got == table["tokens"].tolist()
 
 
 def test_tokens_table_requires_columns():

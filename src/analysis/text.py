@@ -559,8 +559,11 @@ def _article_texts(articles: pd.DataFrame) -> list[str]:
     missing = [c for c in ("article_id", "title", "body") if c not in articles.columns]
     if missing:
         raise InputError(f"articles table lacks column(s) {', '.join(missing)}", problem="columns")
-    titles = articles["title"].astype(object).fillna("").tolist()
-    bodies = articles["body"].astype(object).fillna("").tolist()
+    # each column read once as Python objects, a missing value blanked as it is met (not
+    # fillna, which copies the whole column, nor astype(object), which decodes it twice)
+    titles, bodies = (
+        ["" if _is_missing(v) else v for v in articles[col].tolist()] for col in ("title", "body")
+    )
     return [f"{title}\n{body}" for title, body in zip(titles, bodies, strict=True)]
 
 
