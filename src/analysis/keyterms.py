@@ -280,7 +280,7 @@ class TermCounts:
 
         With ``content=True``, the counts of the content tokens only: the same as
         ``TermCounts.from_tokens(token_lists).content(extra_stopwords)``, in one pass
-        (the distinct words are filtered before they are sorted and counted; a third
+        (the distinct words are filtered before they are sorted and counted; a fifth
         less time than counting every token and filtering after).
         """
         import pyarrow as pa
