@@ -174,6 +174,24 @@ def test_content_term_counts_give_the_same_keywords(seed_articles, sample_tokens
     assert halves.content_key == content.content_key and halves.content() is halves
 
 
+def test_content_counts_in_one_pass_are_the_counts_filtered_after(sample_tokens):
+    # from_tokens(content=True) filters the distinct words before counting them
+    tokens = [*sample_tokens["tokens"], [], None, ["的", "。", "2023年"]]
+    for extra in (None, ["无锡高新区"]):
+        after = kw.TermCounts.from_tokens(tokens, sequence=True).content(extra)
+        once = kw.TermCounts.from_tokens(tokens, sequence=True, content=True, extra_stopwords=extra)
+        assert once.vocabulary.equals(after.vocabulary) and len(once.vocabulary) > 10
+        assert once.counts.shape == after.counts.shape == (len(tokens), len(once.vocabulary))
+        assert (once.counts != after.counts).nnz == 0 and once.counts.has_sorted_indices
+        assert once.codes.tolist() == after.codes.tolist()
+        assert once.doc.tolist() == after.doc.tolist()
+        assert once.content_key == after.content_key and once.content(extra) is once
+        assert ("无锡高新区" in once.vocabulary.to_pylist()) == (extra is None)
+    assert once.counts[len(tokens) - 1].nnz == 0  # nothing but stopwords, punctuation, a date
+    empty = kw.TermCounts.from_tokens([[], None], content=True)
+    assert len(empty.vocabulary) == 0 and empty.counts.shape == (2, 0)
+
+
 def test_term_counts_as_a_table_read_back_the_same(seed_articles, sample_tokens):
     import pyarrow as pa
 
@@ -222,10 +240,11 @@ def test_general_idf_is_jiebas_table():
     import jieba.analyse
 
     table, _ = jieba.analyse.TFIDF().idf_loader.get_idf()
-    _, _, median = kw._general_idf()
+    words, _, median = kw._general_idf()
+    assert len(words) == len(table)  # the file lists each word once
     assert median == pytest.approx(float(np.median(list(table.values()))))
-    got = kw.general_idf(["发展", "园区", "甲乙丙丁戊", ""])
-    assert got.tolist() == [table["发展"], table["园区"], median, median]
+    got = kw.general_idf(["发展", "园区", "甲乙丙丁戊", "", "发展", None])
+    assert got.tolist() == [table["发展"], table["园区"], median, median, table["发展"], median]
     assert kw.general_idf([]).shape == (0,)
 
 

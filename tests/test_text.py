@@ -340,6 +340,20 @@ def test_tokens_table_drops_every_kind_of_whitespace_like_tokenize():
     assert [list(t) for t in analysis.tokens_table(many)["tokens"]] == expected * 150
 
 
+def test_tokens_table_keeps_the_separator_characters_of_a_text():
+    # the cutter joins a text's tokens with a character that no text of its chunk has
+    # ("\x00" first) and splits them again in Arrow: texts that have it lose nothing
+    texts = ["园区\x00企业\x01项目", "芯片\x00\x00\x01", "\x00\x01\x02 氢能"]
+    articles = pd.DataFrame({"article_id": list("abc"), "title": "", "body": texts})
+    expected = [analysis.tokenize("\n" + t) for t in texts]
+    assert [list(t) for t in analysis.tokens_table(articles)["tokens"]] == expected
+    assert "\x00" in expected[0] and "\x01" in expected[0] and "氢能" in expected[2]
+    assert "".join(expected[1]) == "芯片\x00\x00\x01"
+    seg = text.get_segmenter()
+    assert seg.cut_many(["", " ", "芯片", ""]).to_pylist() == [[], [], ["芯片"], []]
+    assert seg.cut_many([]).to_pylist() == []
+
+
 def test_arrow_whitespace_is_str_isspace():
     # tokens_table drops the whitespace tokens with Arrow's utf8_is_space: it must hold
     # for exactly the characters str.isspace holds for (\x1c, \x85: yes; \u200b: no)
@@ -369,6 +383,11 @@ def test_tokens_table_pos_and_missing_text():
     assert table["tokens"].iloc[1] == ["芯片"] and table["tokens"].iloc[2] == []
     assert all(len(t) == len(g) for t, g in zip(table["tokens"], table["tags"], strict=True))
     assert "国家标准委" in table["tokens"].iloc[0]
+    # missing values of a string column (pd.NA) count as empty too
+    strings = articles.astype({"title": "string", "body": "string"})
+    assert strings["title"].isna().sum() == strings["body"].isna().sum() == 1
+    got = analysis.tokens_table(strings)["tokens"].tolist()
+    assert got == table["tokens"].tolist()
 
 
 def test_tokens_table_requires_columns():
