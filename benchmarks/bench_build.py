@@ -12,8 +12,8 @@ last table puts the two side by side. For each corpus it prints one table:
 * each stage on one core (the process pinned to one CPU), given the previous
   stage's output: parse (``analysis.load_articles(folder)``), tokens
   (``tokens_table``), mentions (``find_mentions``), events (``find_events`` given
-  the mentions), keywords as the build makes them (``TermCounts.from_tokens``, in
-  the workers, then ``keywords(articles, terms=...)``);
+  the mentions), keywords as the build makes them (``TermCounts.from_tokens(...,
+  content=True)``, in the workers, then ``keywords(articles, terms=...)``);
   dictionaries and rules are loaded before timing;
 * the build end to end, in this process, with ``jobs=1``, ``jobs=2``, and ``jobs=1``
   with every thread of the process pinned to one CPU (the build writes its cache and
@@ -278,7 +278,9 @@ def stage_rows(folder: Path, n_chars: int) -> tuple[list[Row], pd.DataFrame]:
         mentions = stage("mentions: find_mentions", find_mentions, articles)
         stage("events: find_events(mentions)", find_events, articles, mentions)
         # as the build: term counts (made per batch in the workers), then the scores
-        terms = stage("keywords: term counts", TermCounts.from_tokens, tokens["tokens"])
+        terms = stage(
+            "keywords: term counts", TermCounts.from_tokens, tokens["tokens"], content=True
+        )
         stage("keywords: keywords(terms)", keywords, articles, terms=terms, top=top)
     total = sum(r.seconds for r in rows)
     rows.append(

@@ -212,7 +212,7 @@ def process_batch_tables(
     # the keywords' term counts are made here, in the workers, and only merged at the end;
     # of the content tokens only, the only ones keywords count (the build's keywords
     # take no extra stopwords)
-    terms = TermCounts.from_tokens(tables["tokens"]["tokens"]).content()
+    terms = TermCounts.from_tokens(tables["tokens"]["tokens"], content=True)
     file_of = np.repeat(np.arange(len(batch)), [len(records) for records in per_file])
     article_index = pd.Index(articles["article_id"])
     bounds = {}
