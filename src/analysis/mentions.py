@@ -1790,8 +1790,10 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
         order = np.repeat(np.array(first_row) - (np.cumsum(sizes) - sizes), sizes)
         order += np.arange(len(order))
         rows = tuple(column[order] for column in rows)
+    rows = _link_park_short_forms(
+        rows, payloads, counts, ids, dict(zip(ids, groups, strict=True)) if link_by else None
+    )
     out = _frame(*rows, list(payloads), counts, ids, joined, codes, offsets, kinds)
-    out = _link_park_short_forms(out, dict(zip(ids, groups, strict=True)) if link_by else None)
     logger.info("found %d mention(s) in %d article(s)", len(out), len(ids))
     return out
 
@@ -1862,30 +1864,40 @@ def _abbreviates(short: str, full: str) -> bool:
     return all(c in chars for c in short)
 
 
-def _link_park_short_forms(mentions: pd.DataFrame, group_of: dict | None = None) -> pd.DataFrame:
+def _link_park_short_forms(
+    rows: tuple[np.ndarray, np.ndarray, np.ndarray],
+    payloads: dict[tuple, int],
+    counts: list[int],
+    ids: list,
+    group_of: dict | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Parks found by their name's shape, linked to the longer name of the same park in
     the same article (:func:`_abbreviates`): one park, not two. A short form an article
     links so is the same park in the other articles of its ``link_by`` group too (all
     articles without one, as company short forms: 海南自贸港 alone in one report is the
     海南自由贸易港 another report writes in full next to it), unless articles of the group
-    link it to different parks. ``group_of`` maps an article id to its group."""
-    shape = mentions["kind"].eq("park") & mentions["resolution"].eq("shape")
-    if shape.sum() < 2:
-        return mentions
-    parks = mentions.loc[shape, ["article_id", "entity_id", "name"]]
+    link it to different parks. ``group_of`` maps an article id to its group.
+
+    ``rows``: the starts, ends and payload numbers of the mentions (as for :func:`_frame`;
+    ``payloads`` numbers the payloads, and numbers those of the rows linked anew)."""
+    distinct = list(payloads)
+    shape = np.array([p[2] == "park" and p[3] == "shape" for p in distinct], dtype=bool)
+    at = np.flatnonzero(shape[rows[2]]) if len(rows[2]) else rows[2]
+    if len(at) < 2:
+        return rows
+    article_of = np.repeat(np.arange(len(counts)) // len(FIELDS), counts)[at].tolist()
+    shaped = [distinct[i] for i in rows[2][at].tolist()]
     relinked: dict[int, tuple[str, str]] = {}
     # (group, short name) -> {(entity_id, full name)}
     linked: dict[tuple, set[tuple[str, str]]] = defaultdict(set)
     group = (lambda aid: None) if group_of is None else group_of.get
-    # article -> its rows [(row, name, entity_id)], articles in order (plain lists: a
-    # pandas group per article costs more than the rule)
+    # article -> its rows [(row, name, entity_id)], articles in order
     by_article: defaultdict[object, list[tuple]] = defaultdict(list)
-    columns = (parks.index, parks["article_id"], parks["name"], parks["entity_id"])
-    for row, aid, name, eid in zip(*(c.tolist() for c in columns), strict=True):
-        if not pd.isna(aid):
-            by_article[aid].append((row, name, eid))
-    for aid, rows in by_article.items():
-        names = {name: eid for _, name, eid in rows}
+    for row, a, payload in zip(at.tolist(), article_of, shaped, strict=True):
+        if not pd.isna(ids[a]):
+            by_article[ids[a]].append((row, payload[1], payload[0]))
+    for aid, parks in by_article.items():
+        names = {name: eid for _, name, eid in parks}
         if len(names) < 2:
             continue
         by_length = sorted(names, key=len, reverse=True)
@@ -1894,7 +1906,7 @@ def _link_park_short_forms(mentions: pd.DataFrame, group_of: dict | None = None)
             if full is None:
                 continue
             linked[(group(aid), short)].add((names[full], full))
-            for row, name, _ in rows:
+            for row, name, _ in parks:
                 if name == short:
                     relinked[row] = (names[full], full)
     in_group = {key: next(iter(fulls)) for key, fulls in linked.items() if len(fulls) == 1}
@@ -1906,16 +1918,15 @@ def _link_park_short_forms(mentions: pd.DataFrame, group_of: dict | None = None)
             eid, full = in_group[(g, full)]
         in_group[(g, short)] = (eid, full)
     if in_group:
-        for row, aid, name in zip(parks.index, parks["article_id"], parks["name"], strict=True):
-            if row not in relinked and (found := in_group.get((group(aid), name))):
+        for row, a, payload in zip(at.tolist(), article_of, shaped, strict=True):
+            if row not in relinked and (found := in_group.get((group(ids[a]), payload[1]))):
                 relinked[row] = found
     if not relinked:
-        return mentions
-    out = mentions.copy()
-    rows = list(relinked)
-    out.loc[rows, "entity_id"] = [relinked[r][0] for r in rows]
-    out.loc[rows, "name"] = [relinked[r][1] for r in rows]
-    return out
+        return rows
+    payload_of = rows[2].copy()
+    for row, (eid, name) in relinked.items():
+        payload_of[row] = payloads[(eid, name, "park", "shape")]
+    return rows[0], rows[1], payload_of
 
 
 def _nested_parks(chosen: list[tuple], cands: list[tuple]) -> list[tuple]:
