@@ -463,16 +463,12 @@ class _Rules:
         self.name_suffixes = tuple(
             org_rules["suffixes"].loc[lambda t: t["kind"] != "park", "suffix"]
         )
-        self.place_keys = sorted(
-            {
-                n
-                for p in places.itertuples()
-                for n in [p.name, *split_names(p.aliases)]
-                if len(n) > 1
-            },
-            key=len,
-            reverse=True,
+        # the place names and aliases a company's name may open with or hold (by length,
+        # longest first: the one place name of each length a text can start with)
+        self.place_keys = frozenset(
+            n for p in places.itertuples() for n in [p.name, *split_names(p.aliases)] if len(n) > 1
         )
+        self.place_key_lengths = sorted({len(n) for n in self.place_keys}, reverse=True)
 
     def _automaton(self, root: list[str]) -> ahocorasick.Automaton:
         """The automaton of every key, with the root's children in the order ``root``."""
@@ -814,11 +810,11 @@ class _Rules:
                 if stem.endswith(tail) and len(stem) > len(tail):
                     stem, changed = stem[: -len(tail)], True
         stem = re.split(r"[(（]", stem, maxsplit=1)[0]
-        for place in self.place_keys:
-            if stem.startswith(place) and len(stem) > len(place) + 2:
-                stem = stem[len(place) :]
+        for n in self.place_key_lengths:  # the longest place name it opens with
+            if len(stem) > n + 2 and stem[:n] in self.place_keys:
+                stem = stem[n:]
                 break
-        cut = min((stem.find(p) for p in self.place_keys if stem.find(p) > 0), default=-1)
+        cut = self._place_inside(stem)
         if cut > 0:
             stem = stem[:cut]
         forms = []
@@ -845,13 +841,23 @@ class _Rules:
         dictionary knows as a name is a brand (康明斯)."""
         words = self.words._cut(form)
         tags = self.words.tags
-        place = next((p for p in self.place_keys if form.startswith(p)), "")
+        place = next((form[:n] for n in self.place_key_lengths if form[:n] in self.place_keys), "")
         if place or tags.get(words[0]) == "ns":
             rest = form[len(place or words[0]) :]
             return bool(rest) and self.words.has_proper(rest)
         if len(words) == 1:
             return True
         return any(tags.get(w) not in self._COMMON for w in words)
+
+    def _place_inside(self, stem: str) -> int:
+        """Where the first place name inside ``stem`` starts (after its first character),
+        or -1; a place name ``stem`` opens with does not count, even further on."""
+        for i in range(1, len(stem) - 1):
+            for n in self.place_key_lengths:
+                place = stem[i : i + n]
+                if len(place) == n and place in self.place_keys and not stem.startswith(place):
+                    return i
+        return -1
 
     _COMMON = frozenset({"n", "nr", "vn", "v", "a", "an", "ad", "d", "l", "i", "jc", "f", "s"})
 
@@ -1156,6 +1162,11 @@ class _Words:
     ):
         self.tags = _jieba_tags()
         self.protected = tuple(protected)
+        # (one pass over a name finds them all: see :meth:`protected_spans`)
+        self._protected_automaton = ahocorasick.Automaton()
+        for phrase in self.protected:
+            self._protected_automaton.add_word(phrase, phrase)
+        self._protected_automaton.make_automaton()
         self.class_attributes = frozenset(class_attributes)
         self.known = frozenset(known)
         # last character -> the lengths of the known names ending with it, longest first
@@ -1283,6 +1294,15 @@ class _Words:
                 return len(core) - n
         return None
 
+    def protected_spans(self, core: str) -> list[tuple[int, int]]:
+        """The span of the first occurrence in ``core`` of each protected phrase in it."""
+        if not self.protected:
+            return []
+        first: dict[str, int] = {}  # phrase -> the end of its first occurrence
+        for last, phrase in self._protected_automaton.iter(core):
+            first.setdefault(phrase, last + 1)
+        return [(end - len(phrase), end) for phrase, end in first.items()]
+
     def name_start(self, core: str, suffix: str) -> int | None:
         """Where the name begins in ``core`` (the text before ``suffix``), or ``None``
         when it names nothing: no proper part, or a function word before a class noun.
@@ -1294,9 +1314,7 @@ class _Words:
         if words and words[-1] in self.class_attributes:
             self._cache[key] = None  # 上市|公司, 知名|基金: a class, not a name
             return None
-        protected = [
-            (i, i + len(p)) for p in self.protected if (i := core.find(p)) != -1
-        ]  # 工业和信息化: its 和 is no break
+        protected = self.protected_spans(core)  # 工业和信息化: its 和 is no break
         at = len(core)
         proper_after = False
         place_after = False  # whether the word after this one is a place or 国家
