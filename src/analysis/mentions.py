@@ -2085,7 +2085,8 @@ def _frame(
     # with one), and rows come in text order, so a sentence's rows are next to each other
     at = np.asarray(offsets, dtype=np.int64)[text_index] + starts
     at_end = at + (ends - starts)
-    bounds = np.concatenate(([0], np.flatnonzero(_SENTENCE_LUT[codes]) + 1))
+    lut = _SENTENCE_LUT[:0x10000] if codes.dtype == np.uint16 else _SENTENCE_LUT  # (cached)
+    bounds = np.concatenate(([0], np.flatnonzero(lut[codes]) + 1))
     sentence = np.searchsorted(bounds, at, side="right")
     new = np.empty(len(sentence), dtype=bool)
     new[0] = True
@@ -2127,7 +2128,7 @@ def _frame(
             "sentence": _repeated_strings(sentence_list, sentence_of),
             "resolution": columns[3],
         }
-        frame = pa.table(arrays).to_pandas()
+        return pa.table(arrays).to_pandas()  # (start and end: int64 already)
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # e.g. article ids of mixed types
         rows = [distinct[i] for i in payload_of.tolist()]
         frame = pd.DataFrame(
