@@ -488,7 +488,7 @@ class _Rules:
             return self.automaton
         sample = codes[:: len(codes) >> 16]
         lut = self.lut16 if codes.dtype == np.uint16 else self.lut
-        counts = np.bincount(lut[sample]).tolist()
+        counts = np.bincount(lut.take(sample)).tolist()
         n = len(counts)
         root = sorted(self._root, key=lambda ch: -counts[ord(ch)] if ord(ch) < n else 0)
         return self._automaton(root)
@@ -571,7 +571,9 @@ class _Rules:
                 return None  # 队员, 队长
             n = self.place_before(text, s)
             return _org_tuple(text, s - n, e, kind) if n else None
-        if text[s] in "日月年号" and s and text[s - 1] in _DIGITS:
+        if s == 0 or text[s - 1] in _PUNCT or text[s - 1] in _OPENERS:
+            return None  # nothing before the suffix: the name would be empty
+        if text[s] in "日月年号" and text[s - 1] in _DIGITS:
             return None  # 美国媒体26|日报道: the suffix's first character ends a date
         start = self.org_start(text, s)
         if start is None:
@@ -1037,9 +1039,10 @@ class _Rules:
     def key(self, codes: np.ndarray) -> str:
         """The text of the code points ``codes`` (from :func:`_code_points`) with every
         character no key holds replaced by ``sink``."""
+        # (take: twice as fast as indexing, lut16[codes])
         if codes.dtype == np.uint16:
-            return self.lut16[codes].tobytes().decode("utf-16-le")
-        return self.lut[codes].tobytes().decode("utf-32-le")
+            return self.lut16.take(codes).tobytes().decode("utf-16-le")
+        return self.lut.take(codes).tobytes().decode("utf-32-le")
 
     def keyed(self, texts: list[str]) -> list[str]:
         """The texts with every character no key holds replaced by ``sink`` (same offsets)."""
@@ -1109,9 +1112,11 @@ class _Rules:
                         parts = ((f"person:{name}", name, "person", "title_rule"),)
                         append((*span, _P_PERSON, parts))
                 elif code == _T_UNIT:
-                    cand = self.unit_candidate(text, last - a, last + 1, payload, out)
-                    if cand is not None:
-                        append(cand)
+                    # (only right after a candidate: see unit_candidate; the usual case)
+                    if out and out[-1][1] >= last - a - _MAX_UNIT:
+                        cand = self.unit_candidate(text, last - a, last + 1, payload, out)
+                        if cand is not None:
+                            append(cand)
                 elif code == _T_ENTITY_F:
                     if (
                         last + 1 == n
@@ -2086,7 +2091,7 @@ def _frame(
     at = np.asarray(offsets, dtype=np.int64)[text_index] + starts
     at_end = at + (ends - starts)
     lut = _SENTENCE_LUT[:0x10000] if codes.dtype == np.uint16 else _SENTENCE_LUT  # (cached)
-    bounds = np.concatenate(([0], np.flatnonzero(lut[codes]) + 1))
+    bounds = np.concatenate(([0], np.flatnonzero(lut.take(codes)) + 1))
     sentence = np.searchsorted(bounds, at, side="right")
     new = np.empty(len(sentence), dtype=bool)
     new[0] = True
