@@ -1319,7 +1319,7 @@ class _Words:
         if words and words[-1] in self.class_attributes:
             self._cache[key] = None  # 上市|公司, 知名|基金: a class, not a name
             return None
-        protected = self.protected_spans(core)  # 工业和信息化: its 和 is no break
+        protected = None  # (the spans of protected phrases, found when a break needs them)
         at = len(core)
         proper_after = False
         place_after = False  # whether the word after this one is a place or 国家
@@ -1332,8 +1332,11 @@ class _Words:
             if kind == 0 and self.tags.get(word) in self.ACTS and (place_after or at == 0):
                 kind = -1  # 建设|海南自由贸易港, (开头)推出|…: a verb, not a name's word
             place_after = word in self.proper_words or self.tags.get(word) == "ns"
-            if kind < 0 and any(a <= at and at + len(word) <= b for a, b in protected):
-                kind = 0
+            if kind < 0:
+                if protected is None:
+                    protected = self.protected_spans(core)  # 工业和信息化: its 和 is no break
+                if any(a <= at and at + len(word) <= b for a, b in protected):
+                    kind = 0
             if (
                 kind == -1
                 and len(word) == 1
