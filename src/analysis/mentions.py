@@ -1373,21 +1373,34 @@ class _Words:
 @functools.lru_cache(maxsize=1)
 def _jieba_tags() -> dict[str, str]:
     """jieba's dictionary: word -> part of speech (``jc`` for frequent abbreviations).
-
-    Its lines are ``word frequency tag``: the whole file is split at once and the words
-    and tags paired in C (twice as fast as line by line), the tags shared (a few dozen
-    strings, not one per word); jieba's folder is found without importing it (its import
-    costs more than this read)."""
+    jieba's folder is found without importing jieba (its import costs more than the
+    read)."""
     folder = Path(importlib.util.find_spec("jieba").origin).resolve().parent
-    text = (folder / "dict.txt").read_text(encoding="utf-8")
+    return _dictionary_tags(folder / "dict.txt")
+
+
+def _dictionary_tags(path: Path) -> dict[str, str]:
+    """The tags of a jieba dictionary file (lines ``word frequency tag``; a line without
+    three fields is left out; a later line of a word wins): word -> tag, ``jc`` for an
+    abbreviation (``j``) of two characters or more used more than 1,000 times.
+
+    The whole file is split at once and the words and tags paired in C (twice as fast
+    as line by line), the tags shared (a few dozen strings, not one per word)."""
+    text = path.read_text(encoding="utf-8")
     fields = text.split()
-    if len(fields) != 3 * (text.count("\n") + (not text.endswith("\n"))):
-        # a line without three fields (none in jieba's own file) is left out
-        fields = [f for line in text.splitlines() if len(ws := line.split()) == 3 for f in ws]
-    words, tags = fields[0::3], fields[2::3]
+    words, freqs, tags = fields[0::3], fields[1::3], fields[2::3]
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if not (
+        len(fields) == 3 * lines
+        and "".join(freqs).isdigit()
+        and "".join(tags).isascii()
+        and "".join(tags).isalpha()
+    ):  # a line without three fields (none in jieba's own file): line by line
+        fields = [f for line in text.split("\n") if len(ws := line.split()) == 3 for f in ws]
+        words, freqs, tags = fields[0::3], fields[1::3], fields[2::3]
     tags = list(map({}.setdefault, tags, tags))
     for i in [i for i, tag in enumerate(tags) if tag == "j"]:
-        if len(words[i]) > 1 and int(fields[3 * i + 1]) > 1000:
+        if len(words[i]) > 1 and int(freqs[i]) > 1000:
             tags[i] = "jc"  # a frequent "abbreviation" is a common word (深化, 中小)
     return dict(zip(words, tags, strict=True))
 
@@ -1438,11 +1451,11 @@ def _reversed_alternation(words: Iterable[str]) -> str:
 
     def pattern(node: dict) -> str:
         branches = [re.escape(ch) + pattern(node[ch]) for ch in sorted(node) if ch]
-        if "" in node:
-            if not branches:
-                return ""
+        if "" in node and branches:
             branches.append("")  # the word ending here, when no longer one matches
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if len(branches) < 2:
+            return "".join(branches)
+        return "(?:" + "|".join(branches) + ")"
 
     return pattern(trie)
 
