@@ -262,21 +262,19 @@ def _known_orgs(*tables: pd.DataFrame) -> pd.DataFrame:
     tables keeps the first kind and the first non-empty source, and the union of the
     aliases."""
     frame = pd.concat(tables, ignore_index=True).fillna("")
-    rows = []
-    for name, group in frame.groupby("name", sort=False):
-        aliases = dict.fromkeys(a for cell in group["aliases"] for a in split_names(cell))
-        aliases.pop(name, None)
-        sources = [s for s in group["source"] if s]
-        rows.append(
-            {
-                "name": name,
-                "aliases": "|".join(aliases),
-                "kind": group["kind"].iloc[0],
-                "source": sources[0] if sources else "",
-                "note": next((n for n in group["note"] if n), ""),
-            }
-        )
-    return pd.DataFrame(rows, columns=["name", "aliases", "kind", "source", "note"])
+    merged: dict[str, dict] = {}  # name -> its row (aliases as a dict: in order, once)
+    columns = ("name", "aliases", "kind", "source", "note")
+    rows = zip(*(frame[c].tolist() for c in columns), strict=True)
+    for name, aliases, kind, source, note in rows:
+        empty = {"name": name, "aliases": {}, "kind": kind, "source": "", "note": ""}
+        row = merged.setdefault(name, empty)
+        row["aliases"].update(dict.fromkeys(split_names(aliases)))
+        row["source"] = row["source"] or source
+        row["note"] = row["note"] or note
+    for row in merged.values():
+        row["aliases"].pop(row["name"], None)
+        row["aliases"] = "|".join(row["aliases"])
+    return pd.DataFrame(list(merged.values()), columns=list(columns))
 
 
 def split_names(value: str) -> list[str]:

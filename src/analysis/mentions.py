@@ -36,6 +36,7 @@ from __future__ import annotations
 import bisect
 import functools
 import gc
+import importlib.util
 import itertools
 import logging
 import operator
@@ -126,6 +127,7 @@ _COUNT_INSIDE = re.compile(
 )
 _SENTENCE_LUT = np.zeros(0x110000, dtype=bool)  # the characters that end a sentence
 _SENTENCE_LUT[[ord(ch) for ch in "。！？!?；;\n"]] = True
+_CONJUNCTION = re.compile("[和与及]")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")  # with fullmatch (``$`` would allow a final \n)
 _PROVINCE_CHARS = {"沪": "shanghai", "苏": "jiangsu", "浙": "zhejiang", "皖": "anhui"}
@@ -225,7 +227,10 @@ class _Rules:
         place_rules = load_place_rules()
         org_rules = load_org_rules()
         lexicon = org_rules["lexicon"]
-        stops = set(lexicon.loc[lexicon["role"] == "stop", "word"])
+        by_role: defaultdict[str, set[str]] = defaultdict(set)
+        for word, role in zip(lexicon["word"].tolist(), lexicon["role"].tolist(), strict=True):
+            by_role[role].add(word)
+        stops = by_role["stop"]
         # place names holding a stop word (呼和浩特, 和林格尔) are protected like 工业和信息化
         # (ours, and the dictionary's place names with 和, 与 or 及 inside)
         place_protect = {
@@ -236,13 +241,13 @@ class _Rules:
         } | {
             w
             for w, tag in _jieba_tags().items()
-            if tag == "ns" and len(w) > 2 and "共和国" not in w and any(c in w for c in "和与及")
+            if tag == "ns" and _CONJUNCTION.search(w) and len(w) > 2 and "共和国" not in w
         }
         # and each without its level (和林格尔新区 is named after 和林格尔县)
         place_protect |= {n[:-1] for n in place_protect if n[-1] in "省市县区旗" and len(n) > 3}
 
         def words(role: str) -> set[str]:
-            found = set(lexicon.loc[lexicon["role"] == role, "word"])
+            found = set(by_role[role])
             return found | place_protect if role == "protect" else found
 
         self.domains = tuple(sorted(words("domain"), key=len, reverse=True))
@@ -458,16 +463,12 @@ class _Rules:
         self.name_suffixes = tuple(
             org_rules["suffixes"].loc[lambda t: t["kind"] != "park", "suffix"]
         )
-        self.place_keys = sorted(
-            {
-                n
-                for p in places.itertuples()
-                for n in [p.name, *split_names(p.aliases)]
-                if len(n) > 1
-            },
-            key=len,
-            reverse=True,
+        # the place names and aliases a company's name may open with or hold (by length,
+        # longest first: the one place name of each length a text can start with)
+        self.place_keys = frozenset(
+            n for p in places.itertuples() for n in [p.name, *split_names(p.aliases)] if len(n) > 1
         )
+        self.place_key_lengths = sorted({len(n) for n in self.place_keys}, reverse=True)
 
     def _automaton(self, root: list[str]) -> ahocorasick.Automaton:
         """The automaton of every key, with the root's children in the order ``root``."""
@@ -487,7 +488,7 @@ class _Rules:
             return self.automaton
         sample = codes[:: len(codes) >> 16]
         lut = self.lut16 if codes.dtype == np.uint16 else self.lut
-        counts = np.bincount(lut[sample]).tolist()
+        counts = np.bincount(lut.take(sample)).tolist()
         n = len(counts)
         root = sorted(self._root, key=lambda ch: -counts[ord(ch)] if ord(ch) < n else 0)
         return self._automaton(root)
@@ -570,7 +571,9 @@ class _Rules:
                 return None  # 队员, 队长
             n = self.place_before(text, s)
             return _org_tuple(text, s - n, e, kind) if n else None
-        if text[s] in "日月年号" and s and text[s - 1] in _DIGITS:
+        if s == 0 or text[s - 1] in _PUNCT or text[s - 1] in _OPENERS:
+            return None  # nothing before the suffix: the name would be empty
+        if text[s] in "日月年号" and text[s - 1] in _DIGITS:
             return None  # 美国媒体26|日报道: the suffix's first character ends a date
         start = self.org_start(text, s)
         if start is None:
@@ -809,11 +812,11 @@ class _Rules:
                 if stem.endswith(tail) and len(stem) > len(tail):
                     stem, changed = stem[: -len(tail)], True
         stem = re.split(r"[(（]", stem, maxsplit=1)[0]
-        for place in self.place_keys:
-            if stem.startswith(place) and len(stem) > len(place) + 2:
-                stem = stem[len(place) :]
+        for n in self.place_key_lengths:  # the longest place name it opens with
+            if len(stem) > n + 2 and stem[:n] in self.place_keys:
+                stem = stem[n:]
                 break
-        cut = min((stem.find(p) for p in self.place_keys if stem.find(p) > 0), default=-1)
+        cut = self._place_inside(stem)
         if cut > 0:
             stem = stem[:cut]
         forms = []
@@ -840,13 +843,23 @@ class _Rules:
         dictionary knows as a name is a brand (康明斯)."""
         words = self.words._cut(form)
         tags = self.words.tags
-        place = next((p for p in self.place_keys if form.startswith(p)), "")
+        place = next((form[:n] for n in self.place_key_lengths if form[:n] in self.place_keys), "")
         if place or tags.get(words[0]) == "ns":
             rest = form[len(place or words[0]) :]
             return bool(rest) and self.words.has_proper(rest)
         if len(words) == 1:
             return True
         return any(tags.get(w) not in self._COMMON for w in words)
+
+    def _place_inside(self, stem: str) -> int:
+        """Where the first place name inside ``stem`` starts (after its first character),
+        or -1; a place name ``stem`` opens with does not count, even further on."""
+        for i in range(1, len(stem) - 1):
+            for n in self.place_key_lengths:
+                place = stem[i : i + n]
+                if len(place) == n and place in self.place_keys and not stem.startswith(place):
+                    return i
+        return -1
 
     _COMMON = frozenset({"n", "nr", "vn", "v", "a", "an", "ad", "d", "l", "i", "jc", "f", "s"})
 
@@ -1026,9 +1039,10 @@ class _Rules:
     def key(self, codes: np.ndarray) -> str:
         """The text of the code points ``codes`` (from :func:`_code_points`) with every
         character no key holds replaced by ``sink``."""
+        # (take: twice as fast as indexing, lut16[codes])
         if codes.dtype == np.uint16:
-            return self.lut16[codes].tobytes().decode("utf-16-le")
-        return self.lut[codes].tobytes().decode("utf-32-le")
+            return self.lut16.take(codes).tobytes().decode("utf-16-le")
+        return self.lut.take(codes).tobytes().decode("utf-32-le")
 
     def keyed(self, texts: list[str]) -> list[str]:
         """The texts with every character no key holds replaced by ``sink`` (same offsets)."""
@@ -1098,9 +1112,11 @@ class _Rules:
                         parts = ((f"person:{name}", name, "person", "title_rule"),)
                         append((*span, _P_PERSON, parts))
                 elif code == _T_UNIT:
-                    cand = self.unit_candidate(text, last - a, last + 1, payload, out)
-                    if cand is not None:
-                        append(cand)
+                    # (only right after a candidate: see unit_candidate; the usual case)
+                    if out and out[-1][1] >= last - a - _MAX_UNIT:
+                        cand = self.unit_candidate(text, last - a, last + 1, payload, out)
+                        if cand is not None:
+                            append(cand)
                 elif code == _T_ENTITY_F:
                     if (
                         last + 1 == n
@@ -1151,6 +1167,11 @@ class _Words:
     ):
         self.tags = _jieba_tags()
         self.protected = tuple(protected)
+        # (one pass over a name finds them all: see :meth:`protected_spans`)
+        self._protected_automaton = ahocorasick.Automaton()
+        for phrase in self.protected:
+            self._protected_automaton.add_word(phrase, phrase)
+        self._protected_automaton.make_automaton()
         self.class_attributes = frozenset(class_attributes)
         self.known = frozenset(known)
         # last character -> the lengths of the known names ending with it, longest first
@@ -1278,6 +1299,15 @@ class _Words:
                 return len(core) - n
         return None
 
+    def protected_spans(self, core: str) -> list[tuple[int, int]]:
+        """The span of the first occurrence in ``core`` of each protected phrase in it."""
+        if not self.protected:
+            return []
+        first: dict[str, int] = {}  # phrase -> the end of its first occurrence
+        for last, phrase in self._protected_automaton.iter(core):
+            first.setdefault(phrase, last + 1)
+        return [(end - len(phrase), end) for phrase, end in first.items()]
+
     def name_start(self, core: str, suffix: str) -> int | None:
         """Where the name begins in ``core`` (the text before ``suffix``), or ``None``
         when it names nothing: no proper part, or a function word before a class noun.
@@ -1289,9 +1319,7 @@ class _Words:
         if words and words[-1] in self.class_attributes:
             self._cache[key] = None  # 上市|公司, 知名|基金: a class, not a name
             return None
-        protected = [
-            (i, i + len(p)) for p in self.protected if (i := core.find(p)) != -1
-        ]  # 工业和信息化: its 和 is no break
+        protected = None  # (the spans of protected phrases, found when a break needs them)
         at = len(core)
         proper_after = False
         place_after = False  # whether the word after this one is a place or 国家
@@ -1304,8 +1332,11 @@ class _Words:
             if kind == 0 and self.tags.get(word) in self.ACTS and (place_after or at == 0):
                 kind = -1  # 建设|海南自由贸易港, (开头)推出|…: a verb, not a name's word
             place_after = word in self.proper_words or self.tags.get(word) == "ns"
-            if kind < 0 and any(a <= at and at + len(word) <= b for a, b in protected):
-                kind = 0
+            if kind < 0:
+                if protected is None:
+                    protected = self.protected_spans(core)  # 工业和信息化: its 和 is no break
+                if any(a <= at and at + len(word) <= b for a, b in protected):
+                    kind = 0
             if (
                 kind == -1
                 and len(word) == 1
@@ -1341,20 +1372,37 @@ class _Words:
 
 @functools.lru_cache(maxsize=1)
 def _jieba_tags() -> dict[str, str]:
-    """jieba's dictionary: word -> part of speech (``jc`` for frequent abbreviations)."""
-    import jieba
+    """jieba's dictionary: word -> part of speech (``jc`` for frequent abbreviations).
+    jieba's folder is found without importing jieba (its import costs more than the
+    read)."""
+    folder = Path(importlib.util.find_spec("jieba").origin).resolve().parent
+    return _dictionary_tags(folder / "dict.txt")
 
-    path = Path(jieba.__file__).resolve().parent / "dict.txt"
-    tags = {}
-    with open(path, encoding="utf-8") as lines:
-        for line in lines:
-            parts = line.split()
-            if len(parts) == 3:
-                word, freq, tag = parts
-                if tag == "j" and len(word) > 1 and int(freq) > 1000:
-                    tag = "jc"  # a frequent "abbreviation" is a common word (深化, 中小)
-                tags[word] = tag
-    return tags
+
+def _dictionary_tags(path: Path) -> dict[str, str]:
+    """The tags of a jieba dictionary file (lines ``word frequency tag``; a line without
+    three fields is left out; a later line of a word wins): word -> tag, ``jc`` for an
+    abbreviation (``j``) of two characters or more used more than 1,000 times.
+
+    The whole file is split at once and the words and tags paired in C (twice as fast
+    as line by line), the tags shared (a few dozen strings, not one per word)."""
+    text = path.read_text(encoding="utf-8")
+    fields = text.split()
+    words, freqs, tags = fields[0::3], fields[1::3], fields[2::3]
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if not (
+        len(fields) == 3 * lines
+        and "".join(freqs).isdigit()
+        and "".join(tags).isascii()
+        and "".join(tags).isalpha()
+    ):  # a line without three fields (none in jieba's own file): line by line
+        fields = [f for line in text.split("\n") if len(ws := line.split()) == 3 for f in ws]
+        words, freqs, tags = fields[0::3], fields[1::3], fields[2::3]
+    tags = list(map({}.setdefault, tags, tags))
+    for i in [i for i, tag in enumerate(tags) if tag == "j"]:
+        if len(words[i]) > 1 and int(freqs[i]) > 1000:
+            tags[i] = "jc"  # a frequent "abbreviation" is a common word (深化, 中小)
+    return dict(zip(words, tags, strict=True))
 
 
 def _code_points(text: str) -> np.ndarray:
@@ -1391,8 +1439,25 @@ def _quoted(text: str, k: int) -> bool:
 
 
 def _reversed_alternation(words: Iterable[str]) -> str:
-    """A regex alternation of the reversed words, longest first."""
-    return "|".join(re.escape(w[::-1]) for w in sorted(words, key=len, reverse=True))
+    """A regex of the reversed words matching the longest one, written as their trie
+    (``(?:区(?:新|)|市)``: the engine follows the text's characters instead of trying
+    each word in turn, as it does an alternation of the words)."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in reversed(word):
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(ch) + pattern(node[ch]) for ch in sorted(node) if ch]
+        if "" in node and branches:
+            branches.append("")  # the word ending here, when no longer one matches
+        if len(branches) < 2:
+            return "".join(branches)
+        return "(?:" + "|".join(branches) + ")"
+
+    return pattern(trie)
 
 
 @functools.lru_cache(maxsize=4)
@@ -1764,8 +1829,10 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
         order = np.repeat(np.array(first_row) - (np.cumsum(sizes) - sizes), sizes)
         order += np.arange(len(order))
         rows = tuple(column[order] for column in rows)
+    rows = _link_park_short_forms(
+        rows, payloads, counts, ids, dict(zip(ids, groups, strict=True)) if link_by else None
+    )
     out = _frame(*rows, list(payloads), counts, ids, joined, codes, offsets, kinds)
-    out = _link_park_short_forms(out, dict(zip(ids, groups, strict=True)) if link_by else None)
     logger.info("found %d mention(s) in %d article(s)", len(out), len(ids))
     return out
 
@@ -1836,23 +1903,40 @@ def _abbreviates(short: str, full: str) -> bool:
     return all(c in chars for c in short)
 
 
-def _link_park_short_forms(mentions: pd.DataFrame, group_of: dict | None = None) -> pd.DataFrame:
+def _link_park_short_forms(
+    rows: tuple[np.ndarray, np.ndarray, np.ndarray],
+    payloads: dict[tuple, int],
+    counts: list[int],
+    ids: list,
+    group_of: dict | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Parks found by their name's shape, linked to the longer name of the same park in
     the same article (:func:`_abbreviates`): one park, not two. A short form an article
     links so is the same park in the other articles of its ``link_by`` group too (all
     articles without one, as company short forms: 海南自贸港 alone in one report is the
     海南自由贸易港 another report writes in full next to it), unless articles of the group
-    link it to different parks. ``group_of`` maps an article id to its group."""
-    shape = mentions["kind"].eq("park") & mentions["resolution"].eq("shape")
-    if shape.sum() < 2:
-        return mentions
-    parks = mentions.loc[shape, ["article_id", "entity_id", "name"]]
+    link it to different parks. ``group_of`` maps an article id to its group.
+
+    ``rows``: the starts, ends and payload numbers of the mentions (as for :func:`_frame`;
+    ``payloads`` numbers the payloads, and numbers those of the rows linked anew)."""
+    distinct = list(payloads)
+    shape = np.array([p[2] == "park" and p[3] == "shape" for p in distinct], dtype=bool)
+    at = np.flatnonzero(shape[rows[2]]) if len(rows[2]) else rows[2]
+    if len(at) < 2:
+        return rows
+    article_of = np.repeat(np.arange(len(counts)) // len(FIELDS), counts)[at].tolist()
+    shaped = [distinct[i] for i in rows[2][at].tolist()]
     relinked: dict[int, tuple[str, str]] = {}
     # (group, short name) -> {(entity_id, full name)}
     linked: dict[tuple, set[tuple[str, str]]] = defaultdict(set)
     group = (lambda aid: None) if group_of is None else group_of.get
-    for aid, rows in parks.groupby("article_id", sort=False):
-        names = dict(zip(rows["name"], rows["entity_id"], strict=False))
+    # article -> its rows [(row, name, entity_id)], articles in order
+    by_article: defaultdict[object, list[tuple]] = defaultdict(list)
+    for row, a, payload in zip(at.tolist(), article_of, shaped, strict=True):
+        if not pd.isna(ids[a]):
+            by_article[ids[a]].append((row, payload[1], payload[0]))
+    for aid, parks in by_article.items():
+        names = {name: eid for _, name, eid in parks}
         if len(names) < 2:
             continue
         by_length = sorted(names, key=len, reverse=True)
@@ -1861,8 +1945,9 @@ def _link_park_short_forms(mentions: pd.DataFrame, group_of: dict | None = None)
             if full is None:
                 continue
             linked[(group(aid), short)].add((names[full], full))
-            for row in rows.index[rows["name"].eq(short)]:
-                relinked[row] = (names[full], full)
+            for row, name, _ in parks:
+                if name == short:
+                    relinked[row] = (names[full], full)
     in_group = {key: next(iter(fulls)) for key, fulls in linked.items() if len(fulls) == 1}
     # (a full name that is itself a short form of a longer one goes on to that one)
     for (g, short), (eid, full) in list(in_group.items()):
@@ -1872,16 +1957,15 @@ def _link_park_short_forms(mentions: pd.DataFrame, group_of: dict | None = None)
             eid, full = in_group[(g, full)]
         in_group[(g, short)] = (eid, full)
     if in_group:
-        for row, aid, name in zip(parks.index, parks["article_id"], parks["name"], strict=True):
-            if row not in relinked and (found := in_group.get((group(aid), name))):
+        for row, a, payload in zip(at.tolist(), article_of, shaped, strict=True):
+            if row not in relinked and (found := in_group.get((group(ids[a]), payload[1]))):
                 relinked[row] = found
     if not relinked:
-        return mentions
-    out = mentions.copy()
-    rows = list(relinked)
-    out.loc[rows, "entity_id"] = [relinked[r][0] for r in rows]
-    out.loc[rows, "name"] = [relinked[r][1] for r in rows]
-    return out
+        return rows
+    payload_of = rows[2].copy()
+    for row, (eid, name) in relinked.items():
+        payload_of[row] = payloads[(eid, name, "park", "shape")]
+    return rows[0], rows[1], payload_of
 
 
 def _nested_parks(chosen: list[tuple], cands: list[tuple]) -> list[tuple]:
@@ -2022,7 +2106,8 @@ def _frame(
     # with one), and rows come in text order, so a sentence's rows are next to each other
     at = np.asarray(offsets, dtype=np.int64)[text_index] + starts
     at_end = at + (ends - starts)
-    bounds = np.concatenate(([0], np.flatnonzero(_SENTENCE_LUT[codes]) + 1))
+    lut = _SENTENCE_LUT[:0x10000] if codes.dtype == np.uint16 else _SENTENCE_LUT  # (cached)
+    bounds = np.concatenate(([0], np.flatnonzero(lut.take(codes)) + 1))
     sentence = np.searchsorted(bounds, at, side="right")
     new = np.empty(len(sentence), dtype=bool)
     new[0] = True
@@ -2064,7 +2149,7 @@ def _frame(
             "sentence": _repeated_strings(sentence_list, sentence_of),
             "resolution": columns[3],
         }
-        frame = pa.table(arrays).to_pandas()
+        return pa.table(arrays).to_pandas()  # (start and end: int64 already)
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # e.g. article ids of mixed types
         rows = [distinct[i] for i in payload_of.tolist()]
         frame = pd.DataFrame(
