@@ -894,3 +894,76 @@ def test_isin_of_many_article_ids_is_pandas_isin():
             mask = report._isin(column, values)
             assert mask.dtype == bool
             assert mask.tolist() == column.isin(list(values)).tolist()
+
+
+def test_event_names_of_arrow_lists_are_each_cells_names():
+    """The event sheet's parks and organisations, named in Arrow, are what naming each
+    cell gives: a list's names joined by 、, an id without a name shown without its
+    prefix, an empty list an empty text; a slice of the column too."""
+    import pyarrow as pa
+
+    lists = [["park:a", "park:b"], [], ["org:x", "park:a"], ["park:a"], ["org:未知机构"]]
+    column = pd.Series(
+        pd.arrays.ArrowExtensionArray(pa.array(lists, pa.list_(pa.string()))), name="parks"
+    )
+    lookup = {"park:a": "苏州工业园区", "org:x": "国家发展改革委"}
+    for part in (column, column.iloc[1:4], column[column.map(len) > 0]):
+        named = report._names_column(part, lookup)
+        pd.testing.assert_series_equal(named, part.map(lambda v: report._names(v, lookup)))
+    assert report._names_column(column, lookup).tolist() == [
+        "苏州工业园区、b",
+        "",
+        "国家发展改革委、苏州工业园区",
+        "苏州工业园区",
+        "未知机构",
+    ]
+    objects = pd.Series([["park:a"], None, "park:b"], name="parks")  # (not Arrow lists)
+    assert report._names_column(objects, lookup).tolist() == ["苏州工业园区", "", "b"]
+
+
+def test_names_made_once_give_the_same_tables_as_names_made_in_each(tables):
+    """``figure_tables`` and ``workbook_sheets`` given the names by id (as
+    ``build_report`` makes them once) give the tables they make on their own."""
+    from analysis import plots
+
+    names = plots._name_lookup(tables["mentions"])
+    assert names
+    alone = report.figure_tables(tables)
+    given = report.figure_tables(tables, names=names)
+    assert list(given) == list(alone)
+    for name, table in alone.items():
+        pd.testing.assert_frame_equal(given[name], table)
+    sheets = report.workbook_sheets(tables, alone)
+    with_names = report.workbook_sheets(tables, alone, names=names)
+    assert list(with_names) == list(sheets)
+    for name, sheet in sheets.items():
+        pd.testing.assert_frame_equal(with_names[name], sheet)
+
+
+def test_term_counts_of_every_article_in_order_are_used_as_they_are():
+    """The build's term counts holding every article in table order are the counts the
+    keywords use (no copy); a subset or another order is taken row by row."""
+    from analysis.keyterms import TermCounts
+
+    from . import _corpus as C
+
+    tables = C.tables(12)
+    tokens = tables["tokens"]
+    terms = TermCounts.from_arrow(
+        TermCounts.from_tokens(tokens["tokens"]).content().to_arrow(tokens["article_id"])
+    )
+    articles = tables["articles"].set_index("article_id").loc[list(terms.ids)].reset_index()
+    assert report._article_terms({"terms": terms}, articles) is terms
+    backwards = articles.iloc[::-1]
+    taken = report._article_terms({"terms": terms}, backwards)
+    assert taken is not terms and list(taken.ids) == list(backwards["article_id"])
+    assert (taken.counts[0] != terms.counts[-1]).nnz == 0
+
+
+def test_the_report_leaves_the_collector_as_it_found_it(tables, tmp_path):
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    report.build_report(tables, figures_dir=tmp_path / "f", processed_dir=tmp_path / "p")
+    assert gc.get_freeze_count() == 0
+    assert (tmp_path / "f" / "report.html").is_file()
