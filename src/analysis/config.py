@@ -75,3 +75,14 @@ def event_lexicon() -> Path:
 def font_setting() -> str | None:
     """The font an analyst asked for in ``ANALYSIS_FONT`` (a path or a family name)."""
     return os.environ.get("ANALYSIS_FONT") or None
+
+
+def jieba_file(*parts: str) -> Path:
+    """A data file of the installed jieba (``"dict.txt"``, ``"analyse", "idf.txt"``),
+    found without importing jieba (its import costs more than reading the file)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("jieba is not installed: its dictionary files are needed")
+    return Path(spec.submodule_search_locations[0]).joinpath(*parts)

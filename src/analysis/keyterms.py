@@ -31,13 +31,13 @@ from __future__ import annotations
 import functools
 import logging
 import warnings
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from analysis import config
 from analysis.errors import InputError
 from analysis.text import content_token_mask, stopwords, tokens_table
 
@@ -114,15 +114,10 @@ def _general_idf() -> tuple[pa.Array, np.ndarray, float]:
     lines), from jieba's folder found without importing jieba (its import takes longer
     than the read). The file lists each word once (a test checks it).
     """
-    import importlib.util
-
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError("jieba is not installed: its IDF table is needed for keywords")
-    path = Path(spec.submodule_search_locations[0]) / "analyse" / "idf.txt"
+    path = config.jieba_file("analyse", "idf.txt")
     table = pacsv.read_csv(
         path,
         read_options=pacsv.ReadOptions(column_names=["word", "idf"], use_threads=False),

@@ -36,7 +36,6 @@ from __future__ import annotations
 import bisect
 import functools
 import gc
-import importlib.util
 import itertools
 import logging
 import operator
@@ -1375,8 +1374,7 @@ def _jieba_tags() -> dict[str, str]:
     """jieba's dictionary: word -> part of speech (``jc`` for frequent abbreviations).
     jieba's folder is found without importing jieba (its import costs more than the
     read)."""
-    folder = Path(importlib.util.find_spec("jieba").origin).resolve().parent
-    return _dictionary_tags(folder / "dict.txt")
+    return _dictionary_tags(config.jieba_file("dict.txt"))
 
 
 def _dictionary_tags(path: Path) -> dict[str, str]:

@@ -1139,21 +1139,19 @@ def _read_file(
 
 
 @contextlib.contextmanager
-def _collector_paused(files: list[tuple[str, str]]):
-    """Python's cyclic garbage collector paused (then as it was) while text ``files`` are
-    read: that makes hundreds of thousands of objects, none in a reference cycle (reference
-    counting frees them), and the collector would go over the growing table of records
-    again and again (a tenth of the loader's time). Not paused for tables, whose readers
-    (openpyxl's workbooks) leave cycles to the collector."""
+def _collector_paused(pause: bool = True):
+    """Python's cyclic garbage collector paused within (when ``pause``), then as it was:
+    for code that makes many objects of which none is in a reference cycle (reference
+    counting frees them), where the collector would go over the growing results again
+    and again for nothing (reading text files, the build's duplicates pass, linking
+    events)."""
     enabled = gc.isenabled()
-    if any(_suffix(os.path.basename(p)).lower() not in TEXT_SUFFIXES for p, _ in files):
-        yield
-        return
-    gc.disable()
+    if pause:
+        gc.disable()
     try:
         yield
     finally:
-        if enabled:
+        if pause and enabled:
             gc.enable()
 
 
@@ -1226,7 +1224,10 @@ def load_articles(
         issue_date = dates.issue_timestamp(issue_date)
     report = LoadReport()
     files = list(input_files(paths, report, errors=errors))
-    with _collector_paused(files):
+    # (a tenth of the loader's time; not for tables, whose readers, openpyxl's
+    # workbooks, leave cycles to the collector)
+    text_only = all(_suffix(os.path.basename(p)).lower() in TEXT_SUFFIXES for p, _ in files)
+    with _collector_paused(text_only):
         records: list[dict] = []
         iterator: Iterable = files
         if progress:

@@ -11,7 +11,6 @@ tables of fixed schemas (:func:`table_schema`), the same for every build.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import hashlib
 import json
@@ -26,7 +25,7 @@ from typing import TYPE_CHECKING
 from analysis import config
 from analysis.cache import read_batch, read_cache_index, write_cache
 from analysis.errors import InputError
-from analysis.sources import LoadReport, read_bytes, read_file
+from analysis.sources import LoadReport, _collector_paused, read_bytes, read_file
 
 if TYPE_CHECKING:  # imported where they are used: a build with nothing changed needs none
     import pandas as pd
@@ -227,20 +226,6 @@ def process_batch_tables(
     arrow = {name: to_arrow(frame, table_schema(name)) for name, frame in tables.items()}
     keys = duplicate_keys_table(articles)
     return BatchResult(arrow, bounds, errors, terms, notes, keys, digests)
-
-
-@contextlib.contextmanager
-def _collector_paused():
-    """No garbage collection within: for code that makes many objects that make no
-    cycles (the duplicates pass makes a list per article, and each thousand lists made
-    would start a collection over every object of the build: half its time)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def duplicate_keys_table_schema() -> pa.Schema:
@@ -557,7 +542,7 @@ def mark_corpus_duplicates(tables: dict, options: BuildOptions, keys=None) -> di
     if keys is None:
         needed += ["title", "body"]
     frame = from_arrow(articles.select(needed), "articles") if arrow else articles[needed]
-    with _collector_paused():
+    with _collector_paused():  # (a list per article: half the pass's time otherwise)
         found = find_duplicates(frame, keys)
     if arrow:
         for col in found.columns:
