@@ -285,6 +285,34 @@ def test_load_tables_before_a_build(tmp_path):
         pipeline.load_tables(tmp_path)
 
 
+def test_load_tables_reads_the_manifest_once_and_again_for_a_newer_set(
+    corpus, tmp_path, monkeypatch
+):
+    """Every table is checked against one reading of the manifest (it lists every
+    input: 2 MB for 10,000 files), also when read one by one (LazyTables); a table
+    that differs from a manifest read earlier (a build published a new set meanwhile)
+    is checked against the manifest read again, and a changed file still fails."""
+    import copy
+
+    out = tmp_path / "processed"
+    _build(corpus, out, jobs=1)
+    real, calls = publish.read_manifest, []
+    monkeypatch.setattr(publish, "read_manifest", lambda o: calls.append(o) or real(o))
+    tables = pipeline.load_tables(out)
+    assert len(calls) == 1 and list(tables) == list(pipeline.TABLES)
+    lazy = publish.LazyTables(out)
+    assert [len(lazy[n]) for n in pipeline.TABLES] == [len(tables[n]) for n in pipeline.TABLES]
+    assert len(calls) == 2
+    stale = copy.deepcopy(real(out))
+    stale[0]["files"]["articles.parquet"][0] += 1  # as an older set recorded it
+    frame, manifest = publish._read_table(out, "articles", (), stale)
+    assert len(frame) == 30 and manifest == real(out) and len(calls) == 3
+    with (out / "articles.parquet").open("ab") as fh:
+        fh.write(b"x")
+    with pytest.raises(InputError, match="incomplete or was changed"):
+        pipeline.load_tables(out, ["articles"])
+
+
 def test_command_line_build(corpus, tmp_path, capsys):
     out = tmp_path / "cli"
     assert main(["build", str(corpus), "--out", str(out), "--jobs", "1", "--no-progress"]) == 0

@@ -184,6 +184,32 @@ def test_text_is_escaped(tmp_path, tables):
     assert "&lt;script&gt;" in html
 
 
+def test_articles_list_escapes_each_text_as_html_escape(tmp_path, tables):
+    """The articles list escapes its text columns at once (in Arrow): the same as
+    ``html.escape`` of each value, a missing value empty, an object column too."""
+    import html
+
+    articles = tables["articles"].copy()
+    odd = "A&B <i>\"引号\"</i> 'x' &amp;"
+    articles["title"] = articles["title"].astype("str")
+    articles.loc[0, "title"] = odd
+    articles.loc[1, "subtitle"] = None
+    articles["page"] = articles["page"].astype(object)
+    articles.loc[2, "page"] = "<3>"
+    articles.loc[3, "url"] = "https://x.cn/?a=1&b='2'"
+    page = report.write_report({**tables, "articles": articles}, {}, tmp_path / "r.html")
+    text = page.read_text(encoding="utf-8")
+    assert f"<h3>{html.escape(odd)}</h3>" in text
+    assert "版面 &lt;3&gt;" in text
+    assert f'<a href="{html.escape(articles.loc[3, "url"])}">' in text
+    assert report._esc_column(pd.Series(["<a>", None, "'&'"], dtype="str")) == [
+        "&lt;a&gt;",
+        "",
+        "&#x27;&amp;&#x27;",
+    ]
+    assert report._esc_column(pd.Series([1, None, "<"], dtype=object)) == ["1", "", "&lt;"]
+
+
 def test_empty_report_says_so(tmp_path):
     path = report.write_report({}, {}, tmp_path / "sub" / "r.html")
     text = "".join(_parse(path).text)

@@ -494,21 +494,41 @@ def load_tables(
         InputError: when a table has not been built yet (run ``python -m analysis
             build``), or its files differ from the manifest.
     """
+    base = Path(out_dir) if out_dir is not None else config.PROCESSED_DIR
+    out, manifest = {}, None
+    for name in tables:
+        out[name], manifest = _read_table(base, name, (skip or {}).get(name, ()), manifest)
+    return out
+
+
+def _read_table(
+    base: Path, name: str, skip: Iterable[str], manifest: tuple | None
+) -> tuple[pd.DataFrame, tuple]:
+    """One table of :func:`load_tables`, checked against ``manifest`` (what
+    :func:`read_manifest` returned for an earlier table: the manifest lists every
+    input, 2 MB and 40 ms to read for 10,000 files) or the manifest read now; and the
+    manifest it was checked against. A table that differs from an earlier manifest,
+    or moves into place while it is read, is looked for again with the manifest read
+    again (a build published a new set meanwhile)."""
     import pyarrow.parquet as pq
 
-    base = Path(out_dir) if out_dir is not None else config.PROCESSED_DIR
-    out = {}
-    for name in tables:
-        for attempt in range(3):
-            path = check_table(base, name)
-            try:
-                columns = _columns_but(path, (skip or {}).get(name, ()))
-                out[name] = from_arrow(pq.read_table(path, columns=columns), name)
-                break
-            except FileNotFoundError:  # moved into place meanwhile: look again
-                if attempt == 2:
-                    raise
-    return out
+    for attempt in range(3):
+        fresh = manifest is None
+        manifest = read_manifest(base) if fresh else manifest
+        try:
+            path = check_table(base, name, manifest=manifest)
+        except InputError:
+            if fresh:
+                raise
+            manifest = None  # a build published a new set since the earlier table
+            continue
+        try:
+            return from_arrow(pq.read_table(path, columns=_columns_but(path, skip)), name), manifest
+        except FileNotFoundError:  # moved into place meanwhile: look again
+            if attempt == 2:
+                raise
+            manifest = None
+    raise AssertionError("unreachable: the third attempt reads the manifest again")
 
 
 def _columns_but(path: Path, skip: Iterable[str]) -> list[str] | None:
@@ -566,8 +586,8 @@ class LazyTables(dict):
             table = self._arrow.pop(name)
             table = table.drop_columns([c for c in skip if c in table.column_names])
             frame = from_arrow(table, name)
-        elif self._out_dir is not None:
-            frame = load_tables(self._out_dir, [name], skip=self._skip)[name]
+        elif self._out_dir is not None:  # (the manifest read once for every table)
+            frame, self._manifest = _read_table(self._out_dir, name, skip, self._manifest)
         else:
             raise KeyError(name)
         self[name] = frame

@@ -637,6 +637,25 @@ def _esc(value) -> str:
     return html.escape(str(value))
 
 
+#: What :func:`html.escape` replaces, in its order.
+_HTML_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"))
+
+
+def _esc_column(values: pd.Series) -> list[str]:
+    """:func:`_esc` of each value of a column: a text column escaped in Arrow, one call
+    a character for the whole column (the articles list: 10,000 articles, 60,000 texts),
+    other columns value by value."""
+    if not pd.api.types.is_string_dtype(values) or pd.api.types.is_object_dtype(values):
+        return [_esc(v) for v in values]
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = pc.fill_null(_arrow(values).cast(pa.string()), "")
+    for char, entity in _HTML_ESCAPES:
+        texts = pc.replace_substring(texts, char, entity)
+    return texts.to_pylist()
+
+
 def _date(value) -> str:
     stamp = pd.to_datetime(value, errors="coerce")
     return "" if pd.isna(stamp) else stamp.strftime("%Y-%m-%d")
@@ -1075,27 +1094,31 @@ def _articles_html(
             if "date" in shown.columns and pd.api.types.is_datetime64_any_dtype(shown["date"])
             else None
         )
-        # the columns shown only (not the bodies); records: iterrows is 10x slower
-        used = ["article_id", "title", "subtitle", "date", "paper", "page", "source", "url"]
-        records = shown[[c for c in used if c in shown.columns]].to_dict("records")
-        for i, art in enumerate(records):
-            seen.add(art["article_id"])
-            page, source = _esc(art.get("page")), _esc(art.get("source"))
+        # the columns shown only (not the bodies), each escaped at once (_esc_column)
+        used = ["title", "subtitle", "paper", "page", "source", "url"]
+        empty = [""] * len(shown)
+        text = {c: _esc_column(shown[c]) if c in shown.columns else empty for c in used}
+        if dates is None:
+            dates = [_date(d) for d in shown["date"]] if "date" in shown.columns else empty
+        ids = shown["article_id"].tolist()
+        seen.update(ids)
+        for i, article_id in enumerate(ids):
+            page, source = text["page"][i], text["source"][i]
             meta = " · ".join(
                 part
                 for part in (
-                    dates[i] if dates is not None else _date(art.get("date")),
-                    _esc(art.get("paper")),
+                    dates[i],
+                    text["paper"][i],
                     f"{t['page']} {page}" if page else "",
                     f"{t['source']}: {source}" if source else "",
                 )
                 if part
             )
-            url = _esc(art.get("url"))
+            url = text["url"][i]
             link = f' · <a href="{url}">{t["link"]}</a>' if url.startswith("http") else ""
-            subtitle = _esc(art.get("subtitle"))
+            subtitle = text["subtitle"][i]
             items.append(
-                f'<li id="{_anchor(art["article_id"])}"><h3>{_esc(art.get("title"))}</h3>'
+                f'<li id="{_anchor(article_id)}"><h3>{text["title"][i]}</h3>'
                 + (f"<div>{subtitle}</div>" if subtitle else "")
                 + f'<div class="meta">{meta}{link}</div></li>'
             )
