@@ -915,8 +915,17 @@ def test_isin_of_many_article_ids_is_pandas_isin():
         pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([["a"], ["b", "c"]]))),
         pd.Series([1, 2, 3]),
     ]
+    # a column of Arrow strings as the values: taken whole (duplicates, another
+    # string type, chunks), or as pandas takes it when it holds NA
+    as_column = [
+        pd.Series(["c", "a", "c"], dtype="str"),
+        pd.Series([], dtype="str"),
+        pd.Series(["b", None], dtype="str"),
+        pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([["c"], ["zz", "b"]]))),
+        pd.Index(["a"], dtype="string"),
+    ]
     for column in columns:
-        for values in [{"a", "c"}, set(), ["b", None], {"zz"}, {1, 3}]:
+        for values in [{"a", "c"}, set(), ["b", None], {"zz"}, {1, 3}, *as_column]:
             mask = report._isin(column, values)
             assert mask.dtype == bool
             assert mask.tolist() == column.isin(list(values)).tolist()

@@ -42,6 +42,7 @@ from analysis.publish import (
     replace_controls,
     temporary_file,
 )
+from analysis.select import _isin
 
 logger = logging.getLogger(__name__)
 
@@ -328,26 +329,6 @@ def _article_terms(tables: Mapping, articles: pd.DataFrame):
     return terms.take(rows)
 
 
-def _isin(column: pd.Series | pd.Index, values) -> np.ndarray:
-    """``column.isin(values)`` as a numpy mask, for many values (article ids): pandas
-    makes an Arrow scalar of each value when the column holds Arrow strings (10,000
-    ids: 30 ms a call); here the strings are one Arrow array."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    values = list(values)
-    dtype = column.dtype
-    if (
-        isinstance(dtype, pd.StringDtype)
-        and dtype.storage == "pyarrow"
-        and all(isinstance(v, str) for v in values)
-    ):
-        strings = pa.array(column.array)
-        found = pc.is_in(strings, value_set=pa.array(values, strings.type))
-        return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
-    return np.asarray(column.isin(values), dtype=bool)
-
-
 def _covers(terms, articles: pd.DataFrame | None) -> bool:
     """Whether the term counts have a row for every article."""
     if articles is None or getattr(terms, "ids", None) is None:
@@ -366,7 +347,7 @@ def _keywords_by_article(tables, articles: pd.DataFrame, top: int, max_groups: i
     first = duplicate_of(articles)
     chosen = articles[
         articles["article_id"].map(first).eq(articles["article_id"]).to_numpy()
-        & _isin(articles["article_id"], set(keywords["group"].astype(str)))
+        & _isin(articles["article_id"], keywords["group"].astype(str))
     ]
     chosen = chosen.assign(_when=_article_dates(chosen)).sort_values(
         ["_when", "article_id"], ascending=[False, True], na_position="last", kind="stable"
@@ -416,10 +397,10 @@ def distinctive_words(
         return pd.DataFrame(columns=columns)
     ids = articles["article_id"]
     terms = _article_terms(tables, articles)
-    if keywords is not None and len(keywords) and _isin(keywords["group"], set(ids)).all():
+    if keywords is not None and len(keywords) and _isin(keywords["group"], ids).all():
         first = duplicate_of(articles)
         best = keywords[
-            (keywords["rank"] <= per_article).to_numpy() & _isin(keywords["group"], set(first))
+            (keywords["rank"] <= per_article).to_numpy() & _isin(keywords["group"], first)
         ]
         best = best[best["group"].map(first).eq(best["group"])]
         counts = best.groupby("keyword").size().rename("n_docs").reset_index()
@@ -455,7 +436,7 @@ def _corpus_idf(words: pd.Series, tokens: pd.DataFrame | None, first: pd.Series)
 
     if tokens is None or tokens.empty or not len(words):
         return np.ones(len(words))
-    kept = tokens[_isin(tokens["article_id"], set(first))]
+    kept = tokens[_isin(tokens["article_id"], first)]
     vocabulary = pa.array(words.astype(str).tolist(), type=pa.string())
     lists = pa.array(kept["tokens"], from_pandas=True)
     flat, parent = pc.list_flatten(lists), pc.list_parent_indices(lists)
@@ -479,7 +460,7 @@ def _terms_idf(words: pd.Series, terms, first: pd.Series) -> np.ndarray:
 
     if not len(words):
         return np.ones(len(words))
-    rows = np.flatnonzero(_isin(pd.Index(terms.ids), set(first)))
+    rows = np.flatnonzero(_isin(pd.Index(terms.ids), first))
     counts = terms.counts if len(rows) == terms.counts.shape[0] else terms.counts[rows]
     per_term = np.bincount(counts.indices, minlength=counts.shape[1])  # articles per term
     at = pc.index_in(pa.array(words.astype(str).tolist(), pa.string()), value_set=terms.vocabulary)
@@ -1573,7 +1554,7 @@ def workbook_sheets(
         best = (
             keywords[keywords["rank"] <= keywords_per_article] if "rank" in keywords else keywords
         )
-        if articles is not None and _isin(best["group"], set(articles["article_id"])).all():
+        if articles is not None and _isin(best["group"], articles["article_id"]).all():
             titles = pd.Series(articles["title"].to_numpy(), index=articles["article_id"])
             best = best.assign(title=best["group"].map(titles)).rename(
                 columns={"group": "article_id"}

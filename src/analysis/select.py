@@ -32,7 +32,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pandas is imported where it is used: a build with nothing
-    import pandas as pd  # changed needs none of it
+    import numpy as np  # changed needs none of it (nor numpy)
+    import pandas as pd
 
 logger = logging.getLogger(__name__)
 
@@ -315,6 +316,38 @@ def select_articles(
     return kept
 
 
+def _isin(column: pd.Series | pd.Index, values) -> np.ndarray:
+    """``column.isin(values)`` as a numpy mask, for many values (article ids): pandas
+    makes an Arrow scalar of each value when the column holds Arrow strings (10,000
+    ids: 30 ms a call); here the strings are one Arrow array. ``values``: a column of
+    Arrow strings (taken as it is: not one Python string a value), or any iterable."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if _arrow_strings(column):
+        strings = pa.array(column.array)
+        if isinstance(values, pd.Series | pd.Index) and _arrow_strings(values):
+            value_set = pa.array(values.array)
+            value_set = None if value_set.null_count else pc.unique(value_set).cast(strings.type)
+        else:
+            values = list(values)
+            strings_only = all(isinstance(v, str) for v in values)
+            value_set = pa.array(values, strings.type) if strings_only else None
+        if value_set is not None:  # (else NA among the values: as pandas matches them)
+            found = pc.is_in(strings, value_set=value_set)
+            return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+    return np.asarray(column.isin(values), dtype=bool)
+
+
+def _arrow_strings(values: pd.Series | pd.Index) -> bool:
+    import pandas as pd
+
+    dtype = values.dtype
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+
+
 def focus_tables(
     tables: Mapping[str, pd.DataFrame | None],
     focus: Focus | None = None,
@@ -351,18 +384,18 @@ def focus_tables(
         gazetteer=gazetteer,
         keep_duplicates=keep_duplicates,
     )
-    ids = set(kept["article_id"])
+    ids = kept["article_id"]
     out: dict[str, pd.DataFrame | None] = dict(tables)
     out["articles"] = kept
     for name in ARTICLE_TABLES[1:]:
         table = tables.get(name)
         if isinstance(table, pd.DataFrame) and "article_id" in table.columns:
-            out[name] = table[table["article_id"].isin(ids)]
+            out[name] = table[_isin(table["article_id"], ids)]
     keywords = tables.get("keywords")
     if isinstance(keywords, pd.DataFrame) and "group" in keywords.columns:
         groups = keywords["group"].astype(str)
-        if groups.isin(set(articles["article_id"])).all():
-            out["keywords"] = keywords[groups.isin(ids)]
+        if _isin(groups, articles["article_id"]).all():
+            out["keywords"] = keywords[_isin(groups, ids)]
     return out
 
 
