@@ -605,7 +605,7 @@ def test_characters_beyond_16_bits():
 
 
 def test_large_input_same_mentions_as_article_by_article():
-    # past 100,000 characters the automaton's root is ordered by the input's characters
+    # one input of many articles: their keys are found at once, then split by text
     rng = random.Random(0)
     bodies = ["".join(rng.choices(FRAGMENTS, k=500)) for _ in range(100)]
     articles = arts(*bodies)

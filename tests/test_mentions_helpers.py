@@ -7,11 +7,19 @@ from __future__ import annotations
 import random
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
+from analysis import mentions
 from analysis.gazetteer import _known_orgs
-from analysis.mentions import _dictionary_tags, _reversed_alternation, _rules_for
+from analysis.mentions import (
+    _code_points,
+    _dictionary_tags,
+    _KeyMatcher,
+    _reversed_alternation,
+    _rules_for,
+)
 
 
 @pytest.fixture(scope="module")
@@ -123,3 +131,44 @@ def test_known_organisations_merged_by_name():
         {"name": "乙大学", "aliases": "乙大", "kind": "research", "source": "u", "note": "n1"},
         {"name": "丙会", "aliases": "丙", "kind": "association", "source": "", "note": ""},
     ]
+
+
+def _plain_matches(keys, text):
+    """Every occurrence of every key, by its last character and then longest first (what
+    an Aho-Corasick automaton reports), found with ``str.startswith`` at every position."""
+    found = [
+        (at + len(key) - 1, -len(key), k)
+        for at in range(len(text))
+        for k, key in enumerate(keys)
+        if text.startswith(key, at)
+    ]
+    return [(end, k) for end, _, k in sorted(found)]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_key_matcher_finds_what_a_plain_search_finds(seed):
+    # keys nested in each other and overlapping (中, 中国, 国中, 中国中), some of
+    # one character, a long one, and characters beyond 16 bits
+    rng = random.Random(seed)
+    chars = "中国和平𠀀公司"
+    keys = sorted({"".join(rng.choices(chars, k=rng.randint(1, 6))) for _ in range(40)})
+    keys.append("中国中国中国中国中国中国中国中国")
+    text = "".join(rng.choices(chars + "，x", k=3000)) + "中国" * 9
+    ends, which, starts = _KeyMatcher(keys).find(_code_points(text), starts=True)
+    assert list(zip(ends.tolist(), which.tolist(), strict=True)) == _plain_matches(keys, text)
+    assert (ends - starts + 1).tolist() == [len(keys[k]) for k in which.tolist()]
+
+
+def test_key_matcher_tells_strings_of_one_hash_apart(monkeypatch):
+    # with a multiplier of 0 a string's hash is its last character's: 甲乙甲 has the hash
+    # of the key 丙乙甲, and the characters tell it is no key
+    monkeypatch.setattr(mentions, "_HASH", np.uint64(0))
+    matcher = _KeyMatcher(["甲乙丙", "丙乙甲", "甲乙丁丁"])
+    ends, which = matcher.find(_code_points("甲乙甲乙丙乙甲乙丁丁"))
+    assert list(zip(ends.tolist(), which.tolist(), strict=True)) == [(4, 0), (6, 1), (9, 2)]
+
+
+def test_key_matcher_refuses_two_keys_of_one_hash(monkeypatch):
+    monkeypatch.setattr(mentions, "_HASH", np.uint64(0))
+    with pytest.raises(RuntimeError, match="one hash"):
+        _KeyMatcher(["甲乙丙", "丁乙丙"])

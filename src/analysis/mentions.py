@@ -1,8 +1,8 @@
 """Mentions of parks, places, organisations and persons in article titles and bodies.
 
-One Aho-Corasick automaton (pyahocorasick) holds every park name, place name, known
+One matcher (:class:`_KeyMatcher`) holds every park name, place name, known
 organisation, abbreviation context, blocked word, organisation suffix and person title, so
-one pass over each text finds every candidate. Rules then turn the raw hits into mentions:
+one pass over the texts finds every candidate. Rules then turn the raw hits into mentions:
 
 - **parks** by official name, short name or alias (never by a generic alias such as 园区);
   generic phrases (国家高新区, 34个国家高新区, 长三角国家高新区 ...) are never parks. A bare
@@ -215,6 +215,103 @@ def _compile_pattern(pattern: tuple) -> tuple:
     if ptype == "title_before":
         return (_T_BEFORE, klen, 0, priority, None)
     return (_T_AFTER, klen, 0, priority, None)
+
+
+_HASH = np.uint64(0x100000001B3)  # the multiplier of the keys' hashes (they wrap around)
+
+
+class _KeyMatcher:
+    """Every occurrence of every key in a text, found in NumPy: what an Aho-Corasick
+    automaton finds, in its order, for a fraction of its cost (pyahocorasick's scan
+    of its root's hundreds of children, character by character, was a sixth of the
+    stage).
+
+    The text's characters become small numbers (0 for those no key holds); the positions
+    where two characters that open a key stand are kept, and extended one character at a
+    time while a key opens so (hashes of the keys' first characters, compared in bulk).
+    Every hit found by a hash is checked character by character.
+    """
+
+    def __init__(self, keys: list[str]):
+        alphabet = sorted({ch for key in keys for ch in key})
+        self.width = width = len(alphabet) + 1
+        self.ids = np.zeros(0x110000, dtype=np.int32)  # character -> 1... (0: in no key)
+        self.ids[[ord(ch) for ch in alphabet]] = np.arange(1, width)
+        self.longest = longest = max(map(len, keys))
+        self.matrix = np.zeros((len(keys), longest), dtype=np.int32)  # the keys' characters
+        self.single = np.full(width, -1, dtype=np.int32)  # one character -> its key, or -1
+        self.pair = np.full(width * width, -1, dtype=np.int32)  # two characters -> key
+        self.opens = np.zeros(width * width, dtype=bool)  # whether two characters open a key
+        prefixes: list[set[int]] = [set() for _ in range(longest + 1)]
+        full: list[dict[int, int]] = [{} for _ in range(longest + 1)]
+        for k, key in enumerate(keys):
+            ids = [int(self.ids[ord(ch)]) for ch in key]
+            self.matrix[k, : len(ids)] = ids
+            if len(ids) == 1:
+                self.single[ids[0]] = k
+                continue
+            self.opens[ids[0] * width + ids[1]] = True
+            if len(ids) == 2:
+                self.pair[ids[0] * width + ids[1]] = k
+                continue
+            h = ids[0] * int(_HASH) + ids[1]
+            for n, c in enumerate(ids[2:], 3):
+                h = (h * int(_HASH) + c) & 0xFFFFFFFFFFFFFFFF
+                prefixes[n].add(h)
+            if h in full[len(ids)]:  # (never yet: a 64-bit hash of a few thousand keys)
+                raise RuntimeError(f"keys {keys[full[len(ids)][h]]} and {key} have one hash")
+            full[len(ids)][h] = k
+        # per length: the sorted hashes of the keys' first characters, of the keys (and
+        # their keys)
+        self.prefixes = [np.array(sorted(p), dtype=np.uint64) for p in prefixes]
+        self.full = [
+            (
+                np.array(sorted(f), dtype=np.uint64),
+                np.array([f[h] for h in sorted(f)], dtype=np.int32),
+            )
+            for f in full
+        ]
+
+    def find(self, codes: np.ndarray, starts: bool = False) -> tuple[np.ndarray, ...]:
+        """``(ends, keys)`` (and with ``starts``, the first positions): the position of the
+        last character and the index of the key of every occurrence in the text of code
+        points ``codes``, by end and, at one end, the longest key first."""
+        ids = self.ids.take(codes)
+        pair = ids[:-1] * self.width
+        pair += ids[1:]
+        at = [np.flatnonzero(self.single.take(ids) >= 0)]
+        key = [self.single.take(ids[at[0]])]
+        alive = np.flatnonzero(self.opens.take(pair))
+        two = self.pair.take(pair[alive])
+        at.append(alive[two >= 0])
+        key.append(two[two >= 0])
+        lengths = [1, 2]
+        ids = np.append(ids, np.zeros(self.longest, dtype=np.int32))  # (no key ends past)
+        h = ids[alive].astype(np.uint64) * _HASH + ids[alive + 1].astype(np.uint64)
+        for length in range(3, self.longest + 1):
+            h = h * _HASH + ids[alive + length - 1].astype(np.uint64)
+            prefixes = self.prefixes[length]
+            i = np.searchsorted(prefixes, h) % len(prefixes)
+            keep = prefixes[i] == h
+            alive, h = alive[keep], h[keep]
+            hashes, which = self.full[length]
+            if len(hashes):
+                i = np.searchsorted(hashes, h) % len(hashes)
+                hit = hashes[i] == h
+                found, k = alive[hit], which[i[hit]]
+                # (two strings of one hash: the characters tell)
+                same = (ids[found[:, None] + np.arange(length)] == self.matrix[k, :length]).all(1)
+                at.append(found[same])
+                key.append(k[same])
+                lengths.append(length)
+            if not len(alive):
+                break
+        size = np.concatenate([np.full(len(a), n) for a, n in zip(at, lengths, strict=True)])
+        first = np.concatenate(at)
+        end = first + size - 1
+        order = np.lexsort((-size, end))
+        out = (end[order], np.concatenate(key)[order])
+        return (*out, first[order]) if starts else out
 
 
 class _Rules:
@@ -436,26 +533,9 @@ class _Rules:
         for title in words("title_after"):
             add(title, ("title_after", len(title), 0, 0, _P_PERSON, None))
 
-        # Every character of a key is a child of the root, so pyahocorasick's linear scan of
-        # the root's children ends early for frequent characters: by default ``sink`` first
-        # (:meth:`keyed` turns every character no key holds into it), then the most
-        # frequent in keys; :meth:`automaton_for` orders them as frequent in the input.
-        # The padding words end in ``pad``, which no keyed text holds, and carry no
-        # patterns.
-        alphabet = Counter(itertools.chain.from_iterable(entries))
-        unused = (ch for ch in map(chr, itertools.count()) if ch not in alphabet)
-        sink, pad = next(unused), next(unused)
-        self.sink = sink
-        self._pad = pad
-        self._root = [sink, *(ch for ch, _ in alphabet.most_common())]
-        self._words = [
-            (key, tuple(_compile_pattern(p) for p in patterns)) for key, patterns in entries.items()
-        ]
-        self.automaton = self._automaton(self._root)
-        lut = np.full(0x110000, ord(sink), dtype=np.uint32)
-        lut[[ord(ch) for ch in alphabet]] = [ord(ch) for ch in alphabet]
-        self.lut = lut
-        self.lut16 = lut[:0x10000].astype(np.uint16)  # for texts in 16-bit code points
+        keys = list(entries)
+        self.matcher = _KeyMatcher(keys)
+        self.patterns = [tuple(_compile_pattern(p) for p in entries[key]) for key in keys]
         self.international = international_names(org_rules["known"])
         self.international_lengths = sorted({len(n) for n in self.international})
         self.international_heads = frozenset(n[:2] for n in self.international)
@@ -468,29 +548,6 @@ class _Rules:
             n for p in places.itertuples() for n in [p.name, *split_names(p.aliases)] if len(n) > 1
         )
         self.place_key_lengths = sorted({len(n) for n in self.place_keys}, reverse=True)
-
-    def _automaton(self, root: list[str]) -> ahocorasick.Automaton:
-        """The automaton of every key, with the root's children in the order ``root``."""
-        automaton = ahocorasick.Automaton()
-        for ch in root:
-            automaton.add_word(ch + self._pad, ())
-        for key, patterns in self._words:
-            automaton.add_word(key, patterns)
-        automaton.make_automaton()
-        return automaton
-
-    def automaton_for(self, codes: np.ndarray) -> ahocorasick.Automaton:
-        """The automaton for a text of code points ``codes``: the root's children ordered as
-        frequent in (a sample of) the text, ties as by default; the same matches, found
-        faster (by a third on generated pages). Building it takes ~1 ms: large texts only."""
-        if len(codes) < 100_000:
-            return self.automaton
-        sample = codes[:: len(codes) >> 16]
-        lut = self.lut16 if codes.dtype == np.uint16 else self.lut
-        counts = np.bincount(lut.take(sample)).tolist()
-        n = len(counts)
-        root = sorted(self._root, key=lambda ch: -counts[ord(ch)] if ord(ch) < n else 0)
-        return self._automaton(root)
 
     # -- organisations -------------------------------------------------------------------
 
@@ -552,10 +609,10 @@ class _Rules:
         """The organisation ending with the suffix ``text[s:e]``, or ``None`` (``suffix``:
         the kind, the rule and the shortest name before a suffix of the rule)."""
         kind, rule, shortest = suffix
-        if rule == "domain":  # the automaton only fires after a domain word
+        if rule == "domain":  # the matcher only fires after a domain word
             if e < len(text) and text[e] in self.follower_reject:
                 return None
-        elif rule == "numbered":  # the automaton only fires after a numeral
+        elif rule == "numbered":  # the matcher only fires after a numeral
             j = s - 1
             while j > 0 and text[j - 1] in _NUMERALS:
                 j -= 1
@@ -1035,30 +1092,17 @@ class _Rules:
 
     # -- one text --------------------------------------------------------------------------
 
-    def key(self, codes: np.ndarray) -> str:
-        """The text of the code points ``codes`` (from :func:`_code_points`) with every
-        character no key holds replaced by ``sink``."""
-        # (take: twice as fast as indexing, lut16[codes])
-        if codes.dtype == np.uint16:
-            return self.lut16.take(codes).tobytes().decode("utf-16-le")
-        return self.lut.take(codes).tobytes().decode("utf-32-le")
-
-    def keyed(self, texts: list[str]) -> list[str]:
-        """The texts with every character no key holds replaced by ``sink`` (same offsets)."""
-        keyed = self.key(_code_points(self.sink.join(texts)))
-        out = []
-        at = 0
-        for text in texts:
-            n = len(text)
-            out.append(keyed[at : at + n])
-            at += n + 1
-        return out
+    def hits(self, text: str) -> list[tuple[int, tuple]]:
+        """Every key found in ``text``: ``(last, patterns)``, the position of its last
+        character and its compiled patterns, by ``last`` and, at one position, the longest
+        key first (see :class:`_KeyMatcher`)."""
+        ends, keys = self.matcher.find(_code_points(text))
+        return list(zip(ends.tolist(), map(self.patterns.__getitem__, keys.tolist()), strict=True))
 
     def scan(
-        self, text: str, keyed: str | None = None, automaton: ahocorasick.Automaton | None = None
+        self, text: str, hits: Iterable[tuple[int, tuple]] | None = None
     ) -> tuple[list[tuple], set[str], set[str], bool]:
-        """Raw candidates of one text (``keyed``: the text as from :meth:`keyed`; with
-        ``automaton`` from :meth:`automaton_for` instead of the default one).
+        """Raw candidates of one text (``hits``: its keys as from :meth:`hits`).
 
         Returns:
             ``(candidates, companies, persons, special)``: candidates are ``(start, end,
@@ -1075,9 +1119,9 @@ class _Rules:
         n = len(text)
         last_org_end = -1
         special = False
-        if automaton is None:
-            automaton = self.automaton
-        for last, patterns in automaton.iter(text if keyed is None else keyed):
+        if hits is None:
+            hits = self.hits(text)
+        for last, patterns in hits:
             for code, a, b, priority, payload in patterns:
                 if code == _T_ENTITY:
                     append((last - a, last - b, priority, payload))
@@ -1733,9 +1777,17 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
     texts = ["" if not isinstance(t, str) else t for row in zip(*columns, strict=True) for t in row]
     joined = "\n".join(texts) + "\n"
     codes = _code_points(joined)
-    keyed = rules.key(codes)
-    automaton = rules.automaton_for(codes)
     offsets = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
+    # every key in every text, found at once: their ends (in the text), their patterns and
+    # where each text's come in them (a key spanning two texts, none does, is left out)
+    ends, keys, starts = rules.matcher.find(codes, starts=True)
+    text_of = np.searchsorted(offsets, ends, side="right") - 1
+    at = np.asarray(offsets)
+    inside = (starts >= at[text_of]) & (ends < at[text_of + 1] - 1)
+    ends, keys, text_of = ends[inside], keys[inside], text_of[inside]
+    lasts = (ends - at[text_of]).tolist()
+    patterns = list(map(rules.patterns.__getitem__, keys.tolist()))
+    first_hit = np.searchsorted(text_of, np.arange(len(texts) + 1)).tolist()
     scan = rules.scan
 
     # Company short forms link within each link_by group (or across the input), so the
@@ -1766,9 +1818,9 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
                 if not text:
                     cands_a.append([])
                     continue
-                off = offsets[k]
+                lo, hi = first_hit[k], first_hit[k + 1]
                 cands, found, persons, has_special = scan(
-                    text, keyed[off : off + len(text)], automaton
+                    text, zip(lasts[lo:hi], patterns[lo:hi], strict=True)
                 )
                 cands_a.append(cands)
                 persons_a |= persons
