@@ -1201,6 +1201,28 @@ def _warn_missing_glyphs(fig: Figure, name: str) -> None:
         )
 
 
+def _lay_out(fig: Figure, dpi: float) -> None:
+    """Run the figure's layout engine (constrained layout) once, at the saving ``dpi``.
+
+    ``savefig`` with a layout engine draws the whole figure once without output (to
+    lay it out), then again for the file; laid out here, every format is saved without
+    an engine and drawn once: the same positions (text measured by Agg at the same
+    dpi, as the PNG's dry draw measured it).
+    """
+    if not hasattr(fig.canvas, "get_renderer"):
+        # a bare Figure: the Agg canvas that saves PNGs, so that the layout and the
+        # PNG share one renderer and its cache of text sizes
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
+    shown = fig.dpi
+    fig.set_dpi(dpi)
+    try:
+        fig.get_layout_engine().execute(fig)
+    finally:
+        fig.set_dpi(shown)
+
+
 def save_figure(
     fig: Figure,
     name: str,
@@ -1246,8 +1268,13 @@ def save_figure(
     options = {"png": {"pil_kwargs": {"compress_level": 2}}}
     written = []
     engine = fig.get_layout_engine()
+    # (no automatic layout engine for set_layout_engine(None) below)
+    rc = {"svg.hashsalt": stem, "figure.autolayout": False, "figure.constrained_layout.use": False}
     try:
-        with mpl.rc_context({"svg.hashsalt": stem}):
+        with mpl.rc_context(rc):
+            if engine is not None and fig.canvas.manager is None:  # (not a pyplot window)
+                _lay_out(fig, dpi)
+                fig.set_layout_engine(None)  # ("none" leaves a placeholder that dry-draws)
             for fmt in formats:
                 fmt = fmt.lower().lstrip(".")
                 path = folder / f"{stem}.{fmt}"
@@ -1260,10 +1287,6 @@ def save_figure(
                     **options.get(fmt, {}),
                 )
                 written.append(path)
-                if engine is not None and fig.get_layout_engine() is engine:
-                    # the layout (constrained) is laid out by the first save; the other
-                    # formats keep it instead of measuring every label again
-                    fig.set_layout_engine("none")
     finally:
         if engine is not None and fig.get_layout_engine() is not engine:
             fig.set_layout_engine(engine)
