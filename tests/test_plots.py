@@ -301,6 +301,29 @@ def test_save_figure_lays_out_once_and_leaves_the_figure_as_it_was(tmp_path, tab
     assert "苏州工业园区" in svg
 
 
+def test_save_figure_draws_each_format_once(tmp_path, tables, monkeypatch):
+    # laid out once before the formats, each drawn once (savefig with a layout engine
+    # draws the figure once more, without output, to lay it out)
+    fig = plots.plot_park_mentions(tables["mentions"])
+    draws = []
+    draw = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: draws.append(draw(self, renderer)))
+    analysis.save_figure(fig, "parks", dpi=50, out_dir=tmp_path)
+    assert len(draws) == 3
+
+
+@pytest.mark.parametrize("name", ["keywords", "by_park", "timeline"])
+def test_save_figure_draws_what_savefig_draws(tmp_path, tables, name):
+    # the layout done once by save_figure puts everything where savefig's own puts it
+    (path,) = analysis.save_figure(HELPERS[name](tables), name, ("png",), 60, tmp_path)
+    expected = io.BytesIO()
+    HELPERS[name](tables).savefig(
+        expected, format="png", dpi=60, facecolor="white", metadata={"Software": None}
+    )
+    saved = np.asarray(Image.open(path).convert("RGBA"))
+    assert np.array_equal(saved, np.asarray(Image.open(expected).convert("RGBA")))
+
+
 def test_save_figure_defaults_to_figures_dir(tmp_path, monkeypatch, tables):
     monkeypatch.setattr(config, "FIGURES_DIR", tmp_path / "figs")
     paths = analysis.save_figure(plots.plot_event_timeline(tables["events"]), "t", formats=["png"])

@@ -176,11 +176,22 @@ def _figure_and_ax(ax: Axes | None, figsize: tuple[float, float] = FIGSIZE) -> t
     return fig, fig.add_subplot()
 
 
+def _title(ax: Axes, title: str, **kwargs) -> None:
+    """``ax.set_title``, pinned just above the axes (``y=1``).
+
+    Where matplotlib puts it on these charts (no ticks on top, no offset text such as
+    "1e6" on a category axis or a hidden one), but decided once: a title left to
+    matplotlib has every y tick label measured again at each layout pass and draw to
+    see whether the offset text pushes it up. (The timeline's count axis keeps that.)
+    """
+    ax.set_title(title, y=1.0, **kwargs)
+
+
 def _no_data(ax: Axes, title: str, lang: str, message: str | None = None) -> Figure:
     """Turn ``ax`` into a readable empty chart and return its figure."""
     ax.clear()
     ax.set_axis_off()
-    ax.set_title(title)
+    _title(ax, title)
     ax.text(
         0.5,
         0.5,
@@ -565,7 +576,7 @@ def draw_events_by_park(table: pd.DataFrame, *, lang: str = "zh", ax: Axes | Non
         if value:
             colour = "white" if value > high / 2 else "black"
             ax.text(j, i, str(value), ha="center", va="center", color=colour, fontsize=9)
-    ax.set_title(title)
+    _title(ax, title)
     ax.set_xlabel(_t(lang, "type"))
     ax.set_ylabel(_t(lang, "park"))
     bar = fig.colorbar(image, ax=ax, label=_t(lang, "events"), shrink=0.8)
@@ -693,7 +704,7 @@ def draw_ranking(
         return _no_data(ax, title, lang)
     if not by_kind:
         _ranking_bars(ax, ranking, [_PALETTE[0]] * len(ranking), _t(lang, count))
-        ax.set_title(title)
+        _title(ax, title)
         return fig
     kinds = list(dict.fromkeys([*ORG_KINDS, *ranking["kind"].astype(str)]))
     kind_colour = {k: _PALETTE[(i + 1) % len(_PALETTE)] for i, k in enumerate(kinds)}
@@ -703,7 +714,7 @@ def draw_ranking(
     shown = [k for k in kinds if k in set(ranking["kind"])]
     handles = [Patch(color=kind_colour[k], label=KIND_LABELS[lang].get(k, k)) for k in shown]
     ax.legend(handles=handles, loc="lower right", frameon=False)
-    ax.set_title(title)
+    _title(ax, title)
     return fig
 
 
@@ -898,7 +909,7 @@ def draw_co_mentions(
         verticalalignment="top",
         bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
     )
-    ax.set_title(title)
+    _title(ax, title)
     threshold = table.attrs.get("min_count", 1)
     note = _t(lang, "edge_note", n=threshold, shown=len(graph), total=len(nodes) or len(graph))
     ax.text(0.5, 0.0, note, ha="center", transform=ax.transAxes, color="0.45", fontsize=8)
@@ -1016,13 +1027,13 @@ def plot_keywords(
         y = np.arange(len(rows))[::-1]
         panel.barh(y, rows["score"].to_numpy(dtype=float), color=_PALETTE[i % len(_PALETTE)])
         panel.set_yticks(y, rows["keyword"].astype(str))
-        panel.set_title(_shorten(group, 15), fontsize=9 if len(group) > 10 else 10)
+        _title(panel, _shorten(group, 15), fontsize=9 if len(group) > 10 else 10)
         panel.tick_params(axis="y", labelsize=8)
         panel.tick_params(axis="x", labelsize=7)
         panel.spines[["top", "right"]].set_visible(False)
         panel.set_xlabel(_t(lang, "score"), fontsize=8)
     if ax is not None and len(chosen) == 1:
-        axes[0].set_title(f"{title}: {chosen[0]}")
+        _title(axes[0], f"{title}: {chosen[0]}")
     return fig
 
 
@@ -1144,7 +1155,7 @@ def plot_wordcloud(
         picture = cloud.to_array()
     ax.imshow(picture, interpolation="bilinear")
     ax.set_axis_off()
-    ax.set_title(title)
+    _title(ax, title)
     return fig
 
 
@@ -1185,7 +1196,7 @@ def plot_article_lengths(
     labels = [_shorten(t, 22) for t in df["title"].astype(str)]
     ranking = pd.DataFrame({"name": labels, "n": df["n_chars"].astype(int).to_numpy()})
     _ranking_bars(ax, ranking, [_PALETTE[0]] * len(ranking), _t(lang, "chars"))
-    ax.set_title(title)
+    _title(ax, title)
     return fig
 
 
@@ -1199,6 +1210,28 @@ def _warn_missing_glyphs(fig: Figure, name: str) -> None:
             fonts.ensure_font().family,
             "".join(sorted(missing)),
         )
+
+
+def _lay_out(fig: Figure, dpi: float) -> None:
+    """Run the figure's layout engine (constrained layout) once, at the saving ``dpi``.
+
+    ``savefig`` with a layout engine draws the whole figure once without output (to
+    lay it out), then again for the file; laid out here, every format is saved without
+    an engine and drawn once: the same positions (text measured by Agg at the same
+    dpi, as the PNG's dry draw measured it).
+    """
+    if not hasattr(fig.canvas, "get_renderer"):
+        # a bare Figure: the Agg canvas that saves PNGs, so that the layout and the
+        # PNG share one renderer and its cache of text sizes
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
+    shown = fig.dpi
+    fig.set_dpi(dpi)
+    try:
+        fig.get_layout_engine().execute(fig)
+    finally:
+        fig.set_dpi(shown)
 
 
 def save_figure(
@@ -1246,8 +1279,13 @@ def save_figure(
     options = {"png": {"pil_kwargs": {"compress_level": 2}}}
     written = []
     engine = fig.get_layout_engine()
+    # (no automatic layout engine for set_layout_engine(None) below)
+    rc = {"svg.hashsalt": stem, "figure.autolayout": False, "figure.constrained_layout.use": False}
     try:
-        with mpl.rc_context({"svg.hashsalt": stem}):
+        with mpl.rc_context(rc):
+            if engine is not None and fig.canvas.manager is None:  # (not a pyplot window)
+                _lay_out(fig, dpi)
+                fig.set_layout_engine(None)  # ("none" leaves a placeholder that dry-draws)
             for fmt in formats:
                 fmt = fmt.lower().lstrip(".")
                 path = folder / f"{stem}.{fmt}"
@@ -1260,10 +1298,6 @@ def save_figure(
                     **options.get(fmt, {}),
                 )
                 written.append(path)
-                if engine is not None and fig.get_layout_engine() is engine:
-                    # the layout (constrained) is laid out by the first save; the other
-                    # formats keep it instead of measuring every label again
-                    fig.set_layout_engine("none")
     finally:
         if engine is not None and fig.get_layout_engine() is not engine:
             fig.set_layout_engine(engine)
