@@ -316,6 +316,40 @@ def test_files_are_shown_relative_to_the_working_directory(tmp_path, monkeypatch
     assert df.attrs["load_report"].loaded == [("day/a_2023-08-09.txt", 1)]
 
 
+def test_files_read_ahead_are_still_parsed_or_refused_in_their_turn(tmp_path, monkeypatch):
+    # the loader reads text files a run at a time before it parses them: a file that
+    # could not be read is refused (or skipped) in its turn, after the files before it
+    from analysis import sources
+
+    monkeypatch.setattr(sources, "_READ_AHEAD_FILES", 4)  # runs of files 0-3, then 4
+    for k in range(5):
+        (tmp_path / f"{k}_2023-08-09.txt").write_text(
+            f"园区揭牌{k}\n\n园区今天揭牌，新增企业{k}家。\n", encoding="utf-8"
+        )
+    (tmp_path / "1_2023-08-09.txt").write_bytes(b"")  # read, then refused when parsed
+    read_bytes = sources.read_bytes
+
+    def gone_after_listing(path, shown=None):
+        if path.endswith("3_2023-08-09.txt"):
+            raise InputError(f"{shown}: no such file", path=shown, problem="missing")
+        return read_bytes(path, shown)
+
+    monkeypatch.setattr(sources, "read_bytes", gone_after_listing)
+    with pytest.raises(InputError, match="empty"):  # file 1's error, not file 3's
+        analysis.load_articles(tmp_path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        df = analysis.load_articles(tmp_path, errors="warn")
+    assert list(df["title"]) == ["园区揭牌0", "园区揭牌2", "园区揭牌4"]
+    report = df.attrs["load_report"]
+    assert [os.path.basename(p) for p, _ in report.skipped] == [
+        "1_2023-08-09.txt",
+        "3_2023-08-09.txt",
+    ]
+    assert ["empty" in str(w.message) for w in caught] == [True, False]
+    assert "no such file" in str(caught[1].message)
+
+
 def test_the_loader_leaves_the_garbage_collector_as_it_found_it(tmp_path):
     import gc
 
