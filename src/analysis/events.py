@@ -1795,10 +1795,13 @@ class _Extractor:
                     rule += ";project:infrastructure"
                 if _not_a_happening(sentence, etype, lo, h_start, h_end, hi):
                     continue
-                # (a short first clause sets the time of the sentence: 去年,双方签署…; a
-                # clause of a time alone, of the clause after it)
-                st_lo = _time_start(sentence, breaks, lo, prev_end)
-                status, cue = _status(ctx, etype, h_start, h_end, st_lo, hi) if cues else _REPORTED
+                if cues:
+                    # (a short first clause sets the time of the sentence: 去年,双方签署…; a
+                    # clause of a time alone, of the clause after it)
+                    st_lo = _time_start(sentence, breaks, lo, prev_end)
+                    status, cue = _status(ctx, etype, h_start, h_end, st_lo, hi)
+                else:
+                    status, cue = _REPORTED
                 if status == "topic":
                     continue
                 key = (etype, status)
