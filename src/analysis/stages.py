@@ -15,6 +15,7 @@ import gc
 import hashlib
 import json
 import logging
+import os
 import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 from analysis import config
 from analysis.cache import read_batch, read_cache_index, write_cache
 from analysis.errors import InputError
-from analysis.sources import LoadReport, _collector_paused, read_bytes, read_file
+from analysis.sources import LoadReport, _collector_paused, _read_ahead, read_bytes, read_file
 
 if TYPE_CHECKING:  # imported where they are used: a build with nothing changed needs none
     import pandas as pd
@@ -158,13 +159,15 @@ def process_batch_tables(
     errors: dict[int, str] = {}
     notes: dict[int, list[str]] = {}
     digests = list(digests) if digests is not None else [None] * len(batch)
-    for i, (path, key) in enumerate(batch):
+    # text files read a run at a time before they are parsed (as the loader does), and
+    # hashed here when their digest is not known: each is read once
+    for i, (path, key, _, data) in enumerate(_read_ahead(batch, os.getcwd())):
         said: list[str] = []
         try:
-            data = None
-            if digests[i] is None:  # hashed here, read once
-                data = read_bytes(path)
-                digests[i] = input_digest(data, key)
+            if isinstance(data, InputError):
+                raise data
+            if digests[i] is None:
+                digests[i] = input_digest(read_bytes(path) if data is None else data, key)
             per_file.append(
                 read_file(
                     path,
