@@ -26,7 +26,13 @@ from typing import TYPE_CHECKING
 from analysis import config
 from analysis.cache import read_batch, read_cache_index, write_cache
 from analysis.errors import InputError
-from analysis.sources import LoadReport, _collector_paused, _read_ahead, read_bytes, read_file
+from analysis.sources import (
+    LoadReport,
+    _collector_paused,
+    _read_ahead,
+    _read_file,
+    read_bytes,
+)
 
 if TYPE_CHECKING:  # imported where they are used: a build with nothing changed needs none
     import pandas as pd
@@ -161,7 +167,7 @@ def process_batch_tables(
     digests = list(digests) if digests is not None else [None] * len(batch)
     # text files read a run at a time before they are parsed (as the loader does), and
     # hashed here when their digest is not known: each is read once
-    for i, (path, key, _, data) in enumerate(_read_ahead(batch, os.getcwd())):
+    for i, (path, key, shown, data) in enumerate(_read_ahead(batch, os.getcwd())):
         said: list[str] = []
         try:
             if isinstance(data, InputError):
@@ -169,9 +175,12 @@ def process_batch_tables(
             if digests[i] is None:
                 digests[i] = input_digest(read_bytes(path) if data is None else data, key)
             per_file.append(
-                read_file(
+                _read_file(  # (read_file, given the path as shown, worked out once above)
                     path,
+                    shown,
+                    os.path.basename(path),
                     key=key,
+                    keep_boilerplate=False,
                     issue_date=options.issue_date,
                     layout=options.layout,
                     sheet=options.sheet,
@@ -586,12 +595,13 @@ def preload_idf() -> None:
         logger.debug("could not preload the general IDF", exc_info=True)
 
 
-def shown_path(path: str) -> str:
+def shown_path(path: str, cwd: str | None = None) -> str:
     """An input file as the load report shows it (``path`` as :func:`input_files` lists
-    it; no ``Path`` made: called for every input)."""
+    it; no ``Path`` made: called for every input); ``cwd``: the working directory, when
+    the caller has asked for it once for many files (``os.getcwd()`` is a system call)."""
     from analysis.sources import _shown
 
-    return _shown(path)
+    return _shown(path, cwd)
 
 
 def run_local(files, digests, options, cache_dir, *, jobs, progress, force, on_result=None):
@@ -747,10 +757,11 @@ class Assembler:
 
         runs: list[list] = []  # [batch, first file, last file + 1]: files read in a row
         loaded: list[tuple[str, int]] = []
+        cwd = os.getcwd()
         while self.next < len(results) and results[self.next] is not None:
             (path, _), (batch, j) = self.files[self.next], results[self.next]
             self.next += 1
-            shown = shown_path(path)
+            shown = shown_path(path, cwd)
             error = batch.errors.get(j)
             if error:
                 if self.errors == "raise":
