@@ -1167,7 +1167,7 @@ def _text_modules():
     return dates, pages
 
 
-#: How many text files (at most, and bytes) :func:`load_articles` reads before parsing them.
+#: How many text files (at most, and bytes) :func:`_read_ahead` reads before they are parsed.
 _READ_AHEAD_FILES = 256
 _READ_AHEAD_BYTES = 1 << 24
 
@@ -1177,8 +1177,9 @@ def _read_ahead(files: list[tuple[str, str]], cwd: str) -> Iterator[tuple]:
     bytes (or the :class:`InputError` reading them raised; None for a table, read
     when parsed).
 
-    The text files are read a run at a time, then parsed: reading one file between
-    parsing two others costs the parser a fifth of its time on many small files (each
+    The text files are read a run at a time, then parsed (by :func:`load_articles` and
+    by the build's batches): reading one file between parsing two others costs the
+    parser a tenth to a fifth of its time on many small files (each
     call into the system leaves the processor's caches and branch predictors cold, the
     mitigations of speculative execution flush them).
     """
