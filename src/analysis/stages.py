@@ -252,14 +252,11 @@ def duplicate_keys_table(articles: pd.DataFrame) -> pa.Table:
     by article, so that the duplicates pass over the whole corpus only compares them."""
     import pyarrow as pa
 
-    from analysis.select import duplicate_keys
+    from analysis.select import duplicate_key_arrays
 
-    titles, sentences = duplicate_keys(articles)
     schema = duplicate_keys_table_schema()
-    return pa.table(
-        [pa.array(titles, pa.string()), pa.array(sentences, schema.field("sentences").type)],
-        schema=schema,
-    )
+    columns = [a.cast(f.type) for a, f in zip(duplicate_key_arrays(articles), schema, strict=True)]
+    return pa.table(columns, schema=schema)
 
 
 def _keys_from_arrow(keys: pa.Table):
