@@ -142,3 +142,13 @@ def test_the_code_table_is_made_once_and_has_every_code_point():
     assert table[ord("Ａ")] == ord("A") and table[ord("中")] == ord("中")
     assert table[ord("，")] == select._SET_ASIDE and table[ord("。")] == select._BREAK
     assert np.count_nonzero(table == select._BREAK) == len(select._SENTENCE_BREAKS)
+
+
+def test_keys_made_in_parts_are_those_made_at_once(monkeypatch):
+    bodies = ["", "。", "一句。两句", None, "\n", "三。\n四", "Ａ。"]
+    kinds = ["article", "boilerplate", "", "article", "article", "boilerplate", "article"]
+    df = _frame(bodies, kinds=kinds)
+    expected = _defined_keys(df["title"], df["body"], df["kind"])
+    for rows in (1, 2, 3, len(bodies)):
+        monkeypatch.setattr(select, "_KEY_ROWS", rows)
+        assert select.duplicate_keys(df) == expected

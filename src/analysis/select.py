@@ -468,6 +468,7 @@ _NOT_WORDS = (
 _WIDE = ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
 _SET_ASIDE, _BREAK = -1, -2
 _OWN_BREAK = "\ue000"  # a private-use character
+_KEY_ROWS = 2048  # rows made at once by duplicate_keys
 _KEY_CODES: list = []  # the table of :func:`_key_codes`, made once per process
 
 
@@ -698,14 +699,19 @@ def duplicate_keys(articles: pd.DataFrame) -> DuplicateKeys:
     be made where the articles are (the build's workers) and only compared at the end
     (there as Arrow arrays: :func:`duplicate_key_arrays`)."""
     is_article, titles, bodies = _key_texts(articles)
-    titles_out, _ = _key_strings(titles, sentences=False)
-    flat, first = _key_strings(bodies, sentences=True)
-    bounds = first.tolist()
-    sentences = [
-        flat[lo:hi] if keep else None
-        for keep, lo, hi in zip(is_article, bounds[:-1], bounds[1:], strict=True)
-    ]
-    return [t if keep else None for t, keep in zip(titles_out, is_article, strict=True)], sentences
+    out_titles: list[str | None] = []
+    sentences: list[list[str] | None] = []
+    for lo in range(0, len(is_article), _KEY_ROWS):  # (a whole corpus: in parts)
+        rows = slice(lo, lo + _KEY_ROWS)
+        strings, _ = _key_strings(titles[rows], sentences=False)
+        flat, first = _key_strings(bodies[rows], sentences=True)
+        bounds = first.tolist()
+        for keep, title, (a, b) in zip(
+            is_article[rows], strings, itertools.pairwise(bounds), strict=True
+        ):
+            out_titles.append(title if keep else None)
+            sentences.append(flat[a:b] if keep else None)
+    return out_titles, sentences
 
 
 def duplicate_key_arrays(articles: pd.DataFrame) -> tuple[pa.Array, pa.Array]:
