@@ -248,24 +248,30 @@ def write_tables(
 
     out_dir.mkdir(parents=True, exist_ok=True)
     counts = {name: ExportStats() for name in tables}
+    arrow = {
+        name: table if isinstance(table, pa.Table) else to_arrow(table, table_schema(name))
+        for name, table in tables.items()
+    }
 
-    def write_one(name: str) -> list[Path]:
-        table = tables[name]
-        if not isinstance(table, pa.Table):
-            table = to_arrow(table, table_schema(name))
-        target = out_dir / f"{name}.parquet"
+    def write_one(file: tuple[str, str]) -> Path:
+        name, suffix = file
+        target = out_dir / f"{name}{suffix}"
+        if suffix == ".csv":
+            return _write_csv_table(arrow[name], target, counts[name], entries)
         remove_path(target)
         with _Checksummed(target, entries) as fh:
-            pq.write_table(table, fh)
-        paths = [target]
-        if csv and name in CSV_TABLES:
-            csv_path = out_dir / f"{name}.csv"
-            paths.append(_write_csv_table(table, csv_path, counts[name], entries))
-        return paths
+            pq.write_table(arrow[name], fh)
+        return target
 
-    # Arrow encodes, compresses and writes without the GIL: the tables go in parallel
-    with ThreadPoolExecutor(max_workers=min(4, len(tables) or 1)) as pool:
-        paths = dict(zip(tables, pool.map(write_one, tables), strict=True))
+    # Arrow encodes, compresses and writes without the GIL: the files go in parallel (a
+    # table's Parquet and CSV files too)
+    files = [(name, ".parquet") for name in tables]
+    files += [(name, ".csv") for name in tables if csv and name in CSV_TABLES]
+    with ThreadPoolExecutor(max_workers=min(4, len(files) or 1)) as pool:
+        written = list(pool.map(write_one, files))
+    paths: dict[str, list[Path]] = {name: [] for name in tables}
+    for (name, _), path in zip(files, written, strict=True):
+        paths[name].append(path)
     if stats is not None:
         for count in counts.values():
             stats.add(count)
