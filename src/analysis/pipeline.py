@@ -388,8 +388,8 @@ def _build_tables(
             )
         else:
             tables, paths, n_processed, used, exports = _build_local(
-                files, digests, options, staged.folder, cache_dir, report, errors, jobs,
-                progress, force, csv,
+                files, digests, options, staged, cache_dir, report, errors, jobs, progress,
+                force, csv,
             )  # fmt: skip
         # the digests are all known now: a file that could not be read has none, and is
         # left out of the manifest as when the build hashes its inputs first (its skip
@@ -420,10 +420,13 @@ def _build_tables(
 
 
 def _build_local(
-    files, digests, options, folder, cache_dir, report, errors, jobs, progress, force, csv
+    files, digests, options, staged, cache_dir, report, errors, jobs, progress, force, csv
 ):
-    """The build on this machine's processes, its tables written into ``folder``."""
+    """The build on this machine's processes, its tables written into the folder of
+    ``staged`` (a :class:`TableSet`; each file's manifest entry worked out as it is
+    written, into ``staged.entries``)."""
     mark = time.perf_counter()
+    folder, entries = staged.folder, staged.entries
     # keywords need jieba's general IDF at the end: read it while the inputs are
     # processed (with several jobs it is read before the workers fork, never during)
     if jobs == 1:
@@ -431,7 +434,7 @@ def _build_local(
     # the file tables are written, in input order, while the inputs are processed; the
     # articles (their duplicates) and events (not counted when of a duplicate) are
     # written at the end, when the whole corpus is known
-    stream = TableStream(folder, csv=csv, tables=_STREAMED)
+    stream = TableStream(folder, csv=csv, tables=_STREAMED, entries=entries)
     assembler = Assembler(files, report, errors, stream)
     try:
         _, n_processed, used = run_local(
@@ -446,32 +449,40 @@ def _build_local(
         )
         mark = _log_phase("processed %d of %d inputs", mark, n_processed, len(files))
         stream.flush()  # the last parts are written while the keywords are computed
-        arrow, terms = assembler.finish()
-        mark = _log_phase("term counts merged", mark)
-        arrow = mark_corpus_duplicates(arrow, options, assembler.duplicate_keys())
-        mark = _log_phase("duplicates", mark)
-        # one event, many articles: linked over the whole corpus (duplicates' events,
-        # no longer counted, are their own roots)
-        arrow["events"] = link_event_table(arrow["events"])
-        # the articles and events are final: written (Arrow encodes and writes without
-        # the GIL) while the keywords are computed
-        final = {name: arrow[name] for name in FILE_TABLES if name not in _STREAMED}
-        final_exports = ExportStats()
-        with ThreadPoolExecutor(max_workers=1) as writer:
-            written = writer.submit(write_tables, final, folder, csv=csv, stats=final_exports)
+        # the tables that need the whole corpus are written (Arrow encodes, compresses
+        # and writes without the GIL) as soon as each is final, while the next is made
+        exports = stream.stats
+
+        def write(name: str, table) -> tuple[dict, ExportStats]:
+            stats = ExportStats()  # (what its CSV file changed to be safe to open)
+            return write_tables({name: table}, folder, csv=csv, stats=stats, entries=entries), stats
+
+        with ThreadPoolExecutor(max_workers=2) as writer:
+            arrow, terms = assembler.finish()
+            mark = _log_phase("term counts merged", mark)
+            # the keywords' counts, for the report (the articles' rows are the counts' rows)
+            ids = arrow["articles"].column("article_id")
+            written = [writer.submit(write_term_counts, terms, ids, folder)]
+            arrow = mark_corpus_duplicates(arrow, options, assembler.duplicate_keys())
+            written.append(writer.submit(write, "articles", arrow["articles"]))
+            mark = _log_phase("duplicates", mark)
+            # one event, many articles: linked over the whole corpus (duplicates' events,
+            # no longer counted, are their own roots)
+            arrow["events"] = link_event_table(arrow["events"])
+            written.append(writer.submit(write, "events", arrow["events"]))
             tables = LazyTables(arrow=arrow)
             tables["keywords"] = keywords_table(tables, options, terms)
+            written.append(writer.submit(write, "keywords", tables["keywords"]))
             mark = _log_phase("keywords", mark)
             paths = stream.close()
-            paths.update(written.result())
+            for done in written[1:]:
+                table_paths, table_exports = done.result()
+                paths.update(table_paths)
+                exports.add(table_exports)
+            written[0].result()
     except BaseException:
         stream.abort()
         raise
-    exports = stream.stats
-    exports.add(final_exports)
-    paths.update(write_tables({"keywords": tables["keywords"]}, folder, csv=csv, stats=exports))
-    # the keywords' counts, for the report (the articles' rows are the counts' rows)
-    write_term_counts(terms, arrow["articles"].column("article_id"), folder)
     paths = {name: paths[name] for name in TABLES}  # (in the tables' order)
     _log_phase("wrote the tables", mark)
     return tables, paths, n_processed, used, exports

@@ -752,13 +752,15 @@ class Assembler:
         import numpy as np
         import pyarrow as pa
 
+        from analysis.sources import _shown  # (shown_path's import once, not per file)
+
         runs: list[list] = []  # [batch, first file, last file + 1]: files read in a row
         loaded: list[tuple[str, int]] = []
         cwd = os.getcwd()
         while self.next < len(results) and results[self.next] is not None:
             (path, _), (batch, j) = self.files[self.next], results[self.next]
             self.next += 1
-            shown = shown_path(path, cwd)
+            shown = _shown(path, cwd)
             error = batch.errors.get(j)
             if error:
                 if self.errors == "raise":
