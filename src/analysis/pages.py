@@ -1160,9 +1160,12 @@ def file_name(source: str | None) -> str:
 
 def article_id(*parts: object) -> str:
     """A stable 16-hex-digit id from the given parts (same input, same id, on any machine)."""
-    # (each part followed by \x1f, hashed in one call)
-    data = ("\x1f".join(map(str, parts)) + "\x1f").encode("utf-8")
-    return hashlib.blake2b(data, digest_size=8).hexdigest()
+    # the hash of each part followed by \x1f, fed part by part (no joined copy of the text)
+    digest = hashlib.blake2b(digest_size=8)
+    for part in parts:
+        digest.update(str(part).encode("utf-8"))
+        digest.update(b"\x1f")
+    return digest.hexdigest()
 
 
 _DATE_COLUMNS = ("issue_date", "date")
