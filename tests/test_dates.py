@@ -159,3 +159,23 @@ def test_one_scan_of_a_lead_finds_each_kind_of_date_as_its_own_pattern(lead):
         for m in dates._RELATIVE_DAY.finditer(lead)
     ]
     assert list(dates._lead_dates(lead, issue)) == sorted(expected, key=lambda f: f[0])
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("wuxi-evening_2023-08-09_A02.txt", ("wuxi-evening", "2023-08-09", "A02")),
+        ("data/raw/wuxi-evening_2023-08-09_A02.txt", ("wuxi-evening", "2023-08-09", "A02")),
+        # a folder's date is not the file's: only the part after the last separator is read
+        ("2019-03-05\\20190306-01-02.txt", ("", "2019-03-06", "")),
+        ("2019/03/05/paper_20190307_p3.md", ("paper", "2019-03-07", "3")),
+        ("报纸2023年8月9日第3版.text", ("报纸", "2023-08-09", "3")),
+        ("notes_2023-08-09.backup", ("notes", "2023-08-09", "")),  # suffix of 6: kept
+        ("2023-08-09/readme.txt", ("", None, "")),
+    ],
+)
+def test_a_file_names_paper_date_and_page(name, expected):
+    meta = dates.meta_from_name(name)
+    paper, day, page = expected
+    assert (meta.paper, meta.page) == (paper, page)
+    assert meta.issue_date == (pd.Timestamp(day) if day else None)

@@ -18,7 +18,6 @@ _CN = r"(?P<y3>(?:19|20)\d{2})年(?P<m3>\d{1,2})月(?P<d3>\d{1,2})日"
 # every date starts with its year's 1 or 2: the lookahead (which changes no match) spares
 # the search trying the three forms at every position of the name
 _NAME_DATE = re.compile(f"(?=[12])(?:{_ISO}|{_COMPACT}|{_CN})")
-_DIR_SEPARATOR = re.compile(r"[\\/]")
 _SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 _PAGE = re.compile(r"^(?:p|page|第)?\s*(?P<page>[A-Za-z]?\d{1,3})\s*(?:版|页)?$", re.IGNORECASE)
 
@@ -61,12 +60,8 @@ def meta_from_name(name: str) -> NameMeta:
         >>> meta_from_name("data/raw/wuxi-evening_2023-08-09_A02.txt")
         NameMeta(paper='wuxi-evening', issue_date=Timestamp('2023-08-09 00:00:00'), page='A02')
     """
-    return _meta_from_stem(_SUFFIX.sub("", _DIR_SEPARATOR.split(name)[-1]))
-
-
-# (cached: a file's name is read twice, by the loader and by the page's parser)
-@functools.lru_cache(maxsize=256)
-def _meta_from_stem(stem: str) -> NameMeta:
+    # (the name after its last slash or backslash, without its suffix)
+    stem = _SUFFIX.sub("", name.replace("\\", "/").rsplit("/", 1)[-1])
     for m in _NAME_DATE.finditer(stem):
         g = m.groups()  # (year, month, day) of the form that matched: ISO, compact or CN
         y, mo, d = g[0:3] if g[0] else g[3:6] if g[3] else g[6:9]

@@ -282,7 +282,7 @@ def parse_byline(byline: str) -> tuple[list[str], str]:
 
 
 def _dateline_author(dateline: str) -> list[str]:
-    m = _DATELINE_PAREN.search(dateline)
+    m = _DATELINE_PAREN.search(dateline) if dateline else None
     if not m:
         return []
     names, _ = parse_byline(m.group(1))
@@ -748,8 +748,9 @@ class _PageParser:
                 i += 1
                 continue
 
-            # a standalone credit or byline line ends the current article
-            if current is not None and not expect_head:
+            # a standalone credit or byline line ends the current article (a line that is
+            # a byline's parenthesis and nothing else starts with its opening one)
+            if current is not None and not expect_head and text.startswith(("(", "（")):
                 _, byl = split_byline(text)
                 if byl and byl == text:
                     current.bylines.append(text)
@@ -1160,9 +1161,12 @@ def file_name(source: str | None) -> str:
 
 def article_id(*parts: object) -> str:
     """A stable 16-hex-digit id from the given parts (same input, same id, on any machine)."""
-    # (each part followed by \x1f, hashed in one call)
-    data = ("\x1f".join(map(str, parts)) + "\x1f").encode("utf-8")
-    return hashlib.blake2b(data, digest_size=8).hexdigest()
+    # the hash of each part followed by \x1f, fed part by part (no joined copy of the text)
+    digest = hashlib.blake2b(digest_size=8)
+    for part in parts:
+        digest.update(str(part).encode("utf-8"))
+        digest.update(b"\x1f")
+    return digest.hexdigest()
 
 
 _DATE_COLUMNS = ("issue_date", "date")
@@ -1357,7 +1361,8 @@ def _records(
     rows: list[dict], text: str, issue, source, paper, page, *, keep_boilerplate: bool
 ) -> list[dict]:
     """Article records (the table's columns) from parsed rows."""
-    year_hint = None if issue is not None and not _no_date(issue) else dates.infer_year(text)
+    dated = issue is not None and not _no_date(issue)  # (an issue date dates every article)
+    year_hint = None if dated else dates.infer_year(text)
     name_key = file_name(source)
     out = []
     position = 0
@@ -1400,7 +1405,8 @@ def _records(
                 "n_paragraphs": row["n_paragraphs"],
             }
         )
-    _fill_undated(out)
+    if not dated:
+        _fill_undated(out)
     return out
 
 
@@ -1412,7 +1418,7 @@ def _no_date(value) -> bool:
 def _fill_undated(records: list[dict]) -> None:
     """With no issue date, give undated articles the page's latest stated date."""
     undated = [r for r in records if r["kind"] == "article" and _no_date(r["date"])]
-    if not undated:  # (an issue date dates every article)
+    if not undated:
         return
     known = [r["date"] for r in records if r["kind"] == "article" and not _no_date(r["date"])]
     if not known:

@@ -1122,13 +1122,15 @@ def _read_file(
         raise InputError(f"{shown}: the file is empty", path=shown, problem="empty")
     meta = dates.meta_from_name(name)
     source = key or name
+    # the parsers read the same name's paper, date and page again when not told (and
+    # take the name's date as it is, not again through dates.issue_timestamp)
+    told = pages.file_name(source) == name
     parser_kwargs = {
-        "issue_date": issue_date if issue_date is not None else meta.issue_date,
+        "issue_date": issue_date if issue_date is not None or told else meta.issue_date,
         "source": source,
         "paper": meta.paper,
         "page": meta.page,
-        # the parsers read the same name's paper, date and page again when not told
-        "meta": meta if pages.file_name(source) == name else None,
+        "meta": meta if told else None,
     }
     if layout == "article":
         records = pages.article_file_records(text, **parser_kwargs)
