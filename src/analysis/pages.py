@@ -748,9 +748,8 @@ class _PageParser:
                 i += 1
                 continue
 
-            # a standalone credit or byline line ends the current article (a line that is
-            # a byline's parenthesis and nothing else starts with its opening one)
-            if current is not None and not expect_head and text.startswith(("(", "（")):
+            # a standalone credit or byline line ends the current article
+            if current is not None and not expect_head:
                 _, byl = split_byline(text)
                 if byl and byl == text:
                     current.bylines.append(text)
