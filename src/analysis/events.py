@@ -748,8 +748,9 @@ class _Folding:
     become, is the first one they try (each automaton starts with a word of
     ``"\x00"`` and a code no text holds, which never matches).
 
-    Each of the ``views`` (the words of one automaton) gets its own folded texts, with
-    the characters of the other views' words also ``"\x00"``.
+    Each of the ``views`` (the words of one automaton) gets its own folded texts, in
+    which only the characters that may be in its words (``may_be_in_word``) stay
+    themselves: the others are ``"\x00"`` too.
     """
 
     def __init__(self, views: Sequence[Iterable[str]], classes: Sequence[str]):
@@ -774,14 +775,9 @@ class _Folding:
         self.table[[ord(ch) for ch in self.codes]] = [ord(code) for code in self.codes.values()]
         self.encoding = "latin-1" if narrow else "utf-32-le" if wide else "utf-16-le"
         n_codes = ord(self.never[1]) + 1
-        # for each view, whether each code is one of its words' characters
-        self.views: list[np.ndarray] = []
-        for chars in view_chars:
-            self.views.append(np.zeros(n_codes, dtype=bool))
-            self.views[-1][[ord(self.codes[ch]) for ch in chars]] = True
         # for each view, whether each pair of codes (``a * n_codes + b``) is two
         # characters next to each other in one of its words, and its words of one
-        # character (``_Folding.find``)
+        # character (``may_be_in_word``)
         self.n_codes = n_codes
         self.pairs: list[np.ndarray] = []
         self.alone: list[np.ndarray] = []
@@ -813,9 +809,22 @@ class _Folding:
         codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         return self.table.take(codes)  # (``take``: faster than ``[]`` here)
 
+    def may_be_in_word(self, folded: np.ndarray, v: int) -> np.ndarray:
+        """Whether each of the codes ``folded`` may be in a word of view ``v``: next to a
+        code it makes a pair of a word with, or a word alone. (An automaton of the
+        view's words reading the others as ``"\x00"`` finds the same hits.)"""
+        wide = folded.astype(np.int64)
+        pair = self.pairs[v].take(wide[:-1] * self.n_codes + wide[1:])
+        alone = self.alone[v]
+        word = alone.take(folded) if alone.any() else np.zeros(len(folded), dtype=bool)
+        word[:-1] |= pair
+        word[1:] |= pair
+        return word
+
     def view(self, folded: np.ndarray, v: int) -> str:
-        """The codes ``folded`` as the text of view ``v``."""
-        return (folded * self.views[v].take(folded)).tobytes().decode(self.encoding)
+        """The codes ``folded`` as the text of view ``v``: those that may be in a word,
+        the others ``"\x00"``."""
+        return (folded * self.may_be_in_word(folded, v)).tobytes().decode(self.encoding)
 
     def find(
         self, folded: np.ndarray, starts: np.ndarray, v: int, automaton: ahocorasick.Automaton
@@ -834,13 +843,7 @@ class _Folding:
         out: list[list[tuple[int, object]]] = [[] for _ in range(len(starts) - 1)]
         if not len(folded):
             return out
-        # the characters that may be in a word: in a pair of a word, or a word alone
-        wide = folded.astype(np.int64)
-        pair = self.pairs[v].take(wide[:-1] * self.n_codes + wide[1:])
-        alone = self.alone[v]
-        word = alone.take(folded) if alone.any() else np.zeros(len(folded), dtype=bool)
-        word[:-1] |= pair
-        word[1:] |= pair
+        word = self.may_be_in_word(folded, v)
         keep = word.copy()
         keep[1:] |= word[:-1]  # (the first other character of each run)
         pos = np.flatnonzero(keep)
