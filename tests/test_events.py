@@ -847,14 +847,17 @@ def test_folding_find_reads_only_characters_that_may_be_in_a_word():
     texts = ["甲乙丙丁", "丙甲丁乙", "", "戊戊乙丙丁甲", "丁甲乙"]
     folded = folding.fold(texts)
     starts = np.array([0, 4, 8, 8, 14, 17])
-    assert folding.find(folded, starts, 0, auto) == [
+    (word,) = folding.may_be_in_words(folded)
+    # (甲 after 丁 is in no pair: 丁甲 is no word's; nor is 丁 before it)
+    assert word.tolist() == [True] * 4 + [False] * 4 + [True] * 5 + [False] * 2 + [True] * 2
+    assert folding.find(folded, starts, word, auto) == [
         [(1, "甲乙"), (3, "乙丙丁")],
         [],  # (its characters are the words', but no two of them make a pair of one)
         [],
         [(0, "戊"), (1, "戊"), (4, "乙丙丁")],
         [(2, "甲乙")],
     ]
-    for text, hits in zip(texts, folding.find(folded, starts, 0, auto), strict=True):
+    for text, hits in zip(texts, folding.find(folded, starts, word, auto), strict=True):
         alone = folding.fold([text]).tobytes().decode(folding.encoding)
         assert hits == list(auto.iter(alone))
 

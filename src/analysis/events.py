@@ -749,12 +749,13 @@ class _Folding:
     ``"\x00"`` and a code no text holds, which never matches).
 
     Each of the ``views`` (the words of one automaton) gets its own folded texts, in
-    which only the characters that may be in its words (``may_be_in_word``) stay
+    which only the characters that may be in its words (``may_be_in_words``) stay
     themselves: the others are ``"\x00"`` too.
     """
 
     def __init__(self, views: Sequence[Iterable[str]], classes: Sequence[str]):
         views = [list(words) for words in views]
+        self.n_views = len(views)  # (at most 8: a bit of ``pairs`` each)
         view_chars = [{ch for word in words for ch in word} for words in views]
         vocab = sorted(set().union(*view_chars))
         # the other characters of the classes share a code with those of the same classes
@@ -775,20 +776,18 @@ class _Folding:
         self.table[[ord(ch) for ch in self.codes]] = [ord(code) for code in self.codes.values()]
         self.encoding = "latin-1" if narrow else "utf-32-le" if wide else "utf-16-le"
         n_codes = ord(self.never[1]) + 1
-        # for each view, whether each pair of codes (``a * n_codes + b``) is two
-        # characters next to each other in one of its words, and its words of one
-        # character (``may_be_in_word``)
+        # whether each pair of codes (``a * n_codes + b``) is two characters next to each
+        # other in a word of view ``v`` (bit ``1 << v``), and each code a word of one
+        # character (``may_be_in_words``)
         self.n_codes = n_codes
-        self.pairs: list[np.ndarray] = []
-        self.alone: list[np.ndarray] = []
-        for words in views:
-            self.pairs.append(np.zeros(n_codes * n_codes, dtype=bool))
-            self.alone.append(np.zeros(n_codes, dtype=bool))
+        self.pairs = np.zeros(n_codes * n_codes, dtype=np.uint8)
+        self.alone = np.zeros(n_codes, dtype=np.uint8)
+        for v, words in enumerate(views):
             for word in words:
                 codes = [ord(self.codes[ch]) for ch in word]
-                self.pairs[-1][[a * n_codes + b for a, b in itertools.pairwise(codes)]] = True
+                self.pairs[[a * n_codes + b for a, b in itertools.pairwise(codes)]] |= 1 << v
                 if len(codes) == 1:
-                    self.alone[-1][codes] = True
+                    self.alone[codes] |= 1 << v
         # the classes each code is in, as bits (class ``i``: ``1 << i``)
         self.class_bits = np.zeros(n_codes, dtype=np.uint8)
         for i, chars in enumerate(classes):
@@ -809,30 +808,34 @@ class _Folding:
         codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         return self.table.take(codes)  # (``take``: faster than ``[]`` here)
 
-    def may_be_in_word(self, folded: np.ndarray, v: int) -> np.ndarray:
-        """Whether each of the codes ``folded`` may be in a word of view ``v``: next to a
-        code it makes a pair of a word with, or a word alone. (An automaton of the
-        view's words reading the others as ``"\x00"`` finds the same hits.)"""
+    def may_be_in_words(self, folded: np.ndarray) -> list[np.ndarray]:
+        """For each view, whether each of the codes ``folded`` may be in one of its words:
+        next to a code it makes a pair of a word with, or a word alone. (An automaton of
+        the view's words reading the others as ``"\x00"`` finds the same hits.)"""
         wide = folded.astype(np.int64)
-        pair = self.pairs[v].take(wide[:-1] * self.n_codes + wide[1:])
-        alone = self.alone[v]
-        word = alone.take(folded) if alone.any() else np.zeros(len(folded), dtype=bool)
-        word[:-1] |= pair
-        word[1:] |= pair
-        return word
+        pair = self.pairs.take(wide[:-1] * self.n_codes + wide[1:])
+        bits = self.alone.take(folded)
+        bits[:-1] |= pair
+        bits[1:] |= pair
+        return [(bits & (1 << v)).astype(bool) for v in range(self.n_views)]
 
-    def view(self, folded: np.ndarray, v: int) -> str:
-        """The codes ``folded`` as the text of view ``v``: those that may be in a word,
-        the others ``"\x00"``."""
-        return (folded * self.may_be_in_word(folded, v)).tobytes().decode(self.encoding)
+    def view(self, folded: np.ndarray, word: np.ndarray) -> str:
+        """The codes ``folded`` as the text of a view: those that may be in its words
+        (``word``), the others ``"\x00"``."""
+        return (folded * word).tobytes().decode(self.encoding)
 
     def find(
-        self, folded: np.ndarray, starts: np.ndarray, v: int, automaton: ahocorasick.Automaton
+        self,
+        folded: np.ndarray,
+        starts: np.ndarray,
+        word: np.ndarray,
+        automaton: ahocorasick.Automaton,
     ) -> list[list[tuple[int, object]]]:
-        """What the ``automaton`` of the words of view ``v`` finds in each of the texts
+        """What the ``automaton`` of the words of a view finds in each of the texts
         joined in ``folded`` (text ``t`` starts at ``starts[t]``; the last of ``starts``
         is the length of them all): its ``iter`` items ``(end, value)``, with ``end`` an
-        offset of the text, as if it read each text on its own.
+        offset of the text, as if it read each text on its own. ``word`` says whether each
+        code may be in one of the words (``may_be_in_words``).
 
         (It reads them all at once, and only the characters that may be in a word: next
         to a character they make a pair of a word with (or a word of one character); a
@@ -843,7 +846,6 @@ class _Folding:
         out: list[list[tuple[int, object]]] = [[] for _ in range(len(starts) - 1)]
         if not len(folded):
             return out
-        word = self.may_be_in_word(folded, v)
         keep = word.copy()
         keep[1:] |= word[:-1]  # (the first other character of each run)
         pos = np.flatnonzero(keep)
@@ -936,8 +938,9 @@ class _Batch:
         folded = folding.fold(texts)
         starts = np.fromiter(itertools.accumulate(map(len, texts), initial=0), np.int64)
         # the trigger automaton's hits in each text (view 0); the texts joined, of view 1
-        self.triggers = folding.find(folded, starts, 0, triggers)
-        self.context = folding.view(folded, 1)
+        trigger_chars, context_chars = folding.may_be_in_words(folded)
+        self.triggers = folding.find(folded, starts, trigger_chars, triggers)
+        self.context = folding.view(folded, context_chars)
         self.offsets: list[int] = starts.tolist()  # where each text starts
         ends, break_starts, break_ends = _sentences_and_clauses(
             folding.class_bits.take(folded), starts
