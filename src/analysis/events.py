@@ -2252,7 +2252,7 @@ def _norm_name(name: str) -> str:
 
 
 def _names_agree(a: str, b: str) -> bool:
-    if not a or not b:
+    if not a or not b or a == b:  # (the same name: the same once normalised)
         return True
     a, b = _norm_name(a), _norm_name(b)
     return a in b or b in a
