@@ -835,6 +835,33 @@ def test_trigger_hits_as_if_each_text_were_read_alone(texts):
             assert text[end - span : end + 1] == word
 
 
+def test_folding_find_reads_only_characters_that_may_be_in_a_word():
+    # ``_Folding.find`` reads a character only next to one it makes a pair of a word
+    # with, or when it is a word alone: the hits are those of each text read on its own
+    import numpy as np
+
+    from analysis.events import _Folding
+
+    folding = _Folding([["甲乙", "乙丙丁", "戊"]], ["。"])
+    auto = folding.automaton((w, w) for w in ["甲乙", "乙丙丁", "戊"])
+    texts = ["甲乙丙丁", "丙甲丁乙", "", "戊戊乙丙丁甲", "丁甲乙"]
+    folded = folding.fold(texts)
+    starts = np.array([0, 4, 8, 8, 14, 17])
+    (word,) = folding.may_be_in_words(folded)
+    # (甲 after 丁 is in no pair: 丁甲 is no word's; nor is 丁 before it)
+    assert word.tolist() == [True] * 4 + [False] * 4 + [True] * 5 + [False] * 2 + [True] * 2
+    assert folding.find(folded, starts, word, auto) == [
+        [(1, "甲乙"), (3, "乙丙丁")],
+        [],  # (its characters are the words', but no two of them make a pair of one)
+        [],
+        [(0, "戊"), (1, "戊"), (4, "乙丙丁")],
+        [(2, "甲乙")],
+    ]
+    for text, hits in zip(texts, folding.find(folded, starts, word, auto), strict=True):
+        alone = folding.fold([text]).tobytes().decode(folding.encoding)
+        assert hits == list(auto.iter(alone))
+
+
 # a regex written as ``(?=[first characters])(?:the rule)``: the lookahead, a quick way out
 _QUICK_SHAPE = re.compile(r"(\^?)\(\?=\[(?:\\.|[^\]\\])*\]\)(\(\?:.*\))", re.S)
 
