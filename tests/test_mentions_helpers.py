@@ -205,7 +205,10 @@ def test_hits_by_text_in_all_texts_and_in_chosen_ones():
     )
 
 
-def test_hits_by_text_find_what_a_plain_search_finds():
+@pytest.mark.parametrize("run", [1 << 20, 500, 7])
+def test_hits_by_text_find_what_a_plain_search_finds(monkeypatch, run):
+    # the texts in runs of at most ``run`` code points (7: most texts longer, one a run)
+    monkeypatch.setattr(mentions, "_RUN", run)
     keys = ["卓品智能", "品智能科", "卓品智", "𠀀科技"]
     rng = random.Random(5)
     pieces = [*"卓品智能科技𠀀会议。", "卓品智能科", "𠀀科技"]
