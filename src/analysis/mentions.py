@@ -1815,14 +1815,14 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
     forms = list(dict.fromkeys(form for short in short_of.values() for form in short))
     short_lasts, short_keys, first_short = [], [], [0] * len(offsets)
     if forms:
-        chosen = [
+        in_groups_with_forms = [
             k
             for a, group in enumerate(groups)
             if short_of[group]
             for k in range(a * n_fields, (a + 1) * n_fields)
         ]
         short_lasts, short_keys, first_short = _hits_by_text(
-            _KeyMatcher(forms), codes, offsets, chosen
+            _KeyMatcher(forms), codes, offsets, in_groups_with_forms
         )
 
     # Pass 2, group by group: short forms and later uses of persons' names join the raw
