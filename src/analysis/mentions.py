@@ -261,6 +261,7 @@ class _KeyMatcher:
             if h in full[len(ids)]:  # (never yet: a 64-bit hash of a few thousand keys)
                 raise RuntimeError(f"keys {keys[full[len(ids)][h]]} and {key} have one hash")
             full[len(ids)][h] = k
+        self.has_single = bool((self.single >= 0).any())
         # per length: the sorted hashes of the keys' first characters, of the keys (and
         # their keys)
         self.prefixes = [np.array(sorted(p), dtype=np.uint64) for p in prefixes]
@@ -279,7 +280,10 @@ class _KeyMatcher:
         ids = self.ids.take(codes)
         pair = ids[:-1] * self.width
         pair += ids[1:]
-        at = [np.flatnonzero(self.single.take(ids) >= 0)]
+        if self.has_single:
+            at = [np.flatnonzero(self.single.take(ids) >= 0)]
+        else:  # (no key of one character: company short forms)
+            at = [np.flatnonzero(ids[:0])]
         key = [self.single.take(ids[at[0]])]
         alive = np.flatnonzero(self.opens.take(pair))
         two = self.pair.take(pair[alive])
