@@ -376,37 +376,14 @@ def test_short_form_links_across_articles():
 
 
 def test_short_forms_in_a_large_input_are_found_as_in_a_small_one():
-    # an input of over 100,000 characters is searched for short forms in NumPy first
+    # (an input of over 100,000 characters was searched in NumPy first, a smaller one by an
+    # automaton: now one matcher searches both)
     filler = "会议在北京召开，代表们进行了讨论。" * 200
     bodies = ["江苏卓品智能科技无锡股份有限公司落户。", *[filler] * 40, "新品由卓品智能发布。"]
     m = find_mentions(arts(*bodies))
     assert sum(map(len, bodies)) > 100_000
     short = m[m["resolution"].eq("short_form")]
     assert short[["article_id", "surface", "start"]].values.tolist() == [["a41", "卓品智能", 3]]
-
-
-def test_occurrences_of_words_in_few_and_in_many_texts():
-    from analysis.mentions import _occurrences
-
-    words = {"卓品智能": 1, "品智能科": 2, "卓品智": 3, "𠀀科技": 4}
-    rng = random.Random(5)
-    pieces = [*"卓品智能科技𠀀会议。\n", "卓品智能科", "𠀀科技"]
-    texts = ["".join(rng.choices(pieces, k=rng.randint(0, 300))) for _ in range(600)]
-    texts += ["卓品", "智能科", ""]  # a word across two texts is in neither
-
-    def naive(text):
-        return sorted(
-            (at, at + len(w), v)
-            for w, v in words.items()
-            for at in range(len(text))
-            if text.startswith(w, at)
-        )
-
-    expected = [naive(t) for t in texts]
-    assert sum(map(len, texts)) > 100_000 and sum(map(len, expected)) > 1000
-    assert [sorted(h) for h in _occurrences(words, texts)] == expected  # many: NumPy first
-    assert [sorted(_occurrences(words, [t])[0]) for t in texts] == expected  # one by one
-    assert _occurrences({}, ["卓品智能"]) == [[]]
 
 
 def test_full_width_parentheses_share_canonical_name():
@@ -572,6 +549,33 @@ def test_link_by_keeps_short_forms_within_each_group():
     assert set(by_file["entity_id"]) == {"org:康明斯(中国)投资有限公司"}
     with pytest.raises(InputError):
         find_mentions(articles, link_by="no_such_column")
+
+
+def test_one_short_form_links_to_the_company_of_each_group():
+    # 卓品智能 is the short form of a company of p1 and of another of p2 (searched for
+    # once, for both groups): each group's own, none in p3; without link_by two companies
+    # share it, and it is not linked
+    articles = pd.DataFrame(
+        {
+            "article_id": ["a", "b", "c", "d", "e"],
+            "source": ["p1", "p2", "p1", "p3", "p2"],
+            "title": ["", "", "", "", ""],
+            "body": [
+                "卓品智能科技有限公司签约。",
+                "江苏卓品智能科技无锡股份有限公司落户。",
+                "新品由卓品智能发布。",
+                "卓品智能发布。",
+                "卓品智能发布。",
+            ],
+        }
+    )
+    m = find_mentions(articles, kinds="company", link_by="source")
+    short = m[m["resolution"].eq("short_form")]
+    assert short[["article_id", "entity_id", "start", "end"]].values.tolist() == [
+        ["c", "org:卓品智能科技有限公司", 3, 7],
+        ["e", "org:江苏卓品智能科技无锡股份有限公司", 0, 4],
+    ]
+    assert not find_mentions(articles)["resolution"].eq("short_form").any()
 
 
 def test_link_by_groups_may_interleave():

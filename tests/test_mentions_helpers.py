@@ -16,6 +16,7 @@ from analysis.gazetteer import _known_orgs
 from analysis.mentions import (
     _code_points,
     _dictionary_tags,
+    _hits_by_text,
     _KeyMatcher,
     _reversed_alternation,
     _rules_for,
@@ -172,3 +173,52 @@ def test_key_matcher_refuses_two_keys_of_one_hash(monkeypatch):
     monkeypatch.setattr(mentions, "_HASH", np.uint64(0))
     with pytest.raises(RuntimeError, match="one hash"):
         _KeyMatcher(["甲乙丙", "丁乙丙"])
+
+
+def _joined(texts):
+    """The code points of the texts each followed by a newline, and where each starts."""
+    offsets = [0]
+    for text in texts:
+        offsets.append(offsets[-1] + len(text) + 1)
+    return _code_points("".join(t + "\n" for t in texts)), offsets
+
+
+def test_hits_by_text_in_all_texts_and_in_chosen_ones():
+    keys = ["卓品智能", "品智能科", "卓品智", "𠀀科技"]
+    matcher = _KeyMatcher(keys)
+    codes, offsets = _joined(["卓品智能科技", "", "卓品", "智能科", "𠀀科技卓品智"])
+    # by end in each text (卓品|智能科 runs across two texts: in neither)
+    assert _hits_by_text(matcher, codes, offsets) == (
+        [2, 3, 4, 2, 5],
+        [2, 0, 1, 3, 2],
+        [0, 3, 3, 3, 3, 5],
+    )
+    assert _hits_by_text(matcher, codes, offsets, [2, 4]) == ([2, 5], [3, 2], [0, 0, 0, 0, 0, 2])
+    assert _hits_by_text(matcher, codes, offsets, [0]) == (
+        [2, 3, 4],
+        [2, 0, 1],
+        [0, 3, 3, 3, 3, 3],
+    )
+    assert _hits_by_text(matcher, codes, offsets, []) == ([], [], [0, 0, 0, 0, 0, 0])
+    assert _hits_by_text(matcher, codes, offsets, [0, 1, 2, 3, 4]) == _hits_by_text(
+        matcher, codes, offsets
+    )
+
+
+@pytest.mark.parametrize("run", [1 << 20, 500, 7])
+def test_hits_by_text_find_what_a_plain_search_finds(monkeypatch, run):
+    # the texts in runs of at most ``run`` code points (7: most texts longer, one a run)
+    monkeypatch.setattr(mentions, "_RUN", run)
+    keys = ["卓品智能", "品智能科", "卓品智", "𠀀科技"]
+    rng = random.Random(5)
+    pieces = [*"卓品智能科技𠀀会议。", "卓品智能科", "𠀀科技"]
+    texts = ["".join(rng.choices(pieces, k=rng.randint(0, 300))) for _ in range(600)]
+    expected = [_plain_matches(keys, text) for text in texts]
+    assert sum(map(len, expected)) > 1000
+    codes, offsets = _joined(texts)
+    for chosen in (None, list(range(0, 600, 3))):
+        lasts, which, first = _hits_by_text(_KeyMatcher(keys), codes, offsets, chosen)
+        for k in range(len(texts)):
+            lo, hi = first[k], first[k + 1]
+            wanted = expected[k] if chosen is None or k % 3 == 0 else []
+            assert list(zip(lasts[lo:hi], which[lo:hi], strict=True)) == wanted

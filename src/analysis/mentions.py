@@ -261,6 +261,7 @@ class _KeyMatcher:
             if h in full[len(ids)]:  # (never yet: a 64-bit hash of a few thousand keys)
                 raise RuntimeError(f"keys {keys[full[len(ids)][h]]} and {key} have one hash")
             full[len(ids)][h] = k
+        self.has_single = bool((self.single >= 0).any())
         # per length: the sorted hashes of the keys' first characters, of the keys (and
         # their keys)
         self.prefixes = [np.array(sorted(p), dtype=np.uint64) for p in prefixes]
@@ -279,7 +280,10 @@ class _KeyMatcher:
         ids = self.ids.take(codes)
         pair = ids[:-1] * self.width
         pair += ids[1:]
-        at = [np.flatnonzero(self.single.take(ids) >= 0)]
+        if self.has_single:
+            at = [np.flatnonzero(self.single.take(ids) >= 0)]
+        else:  # (no key of one character: company short forms)
+            at = [np.flatnonzero(ids[:0])]
         key = [self.single.take(ids[at[0]])]
         alive = np.flatnonzero(self.opens.take(pair))
         two = self.pair.take(pair[alive])
@@ -1714,53 +1718,52 @@ def _short_forms(rules: _Rules, companies: set[str]) -> dict[str, tuple]:
     return short
 
 
-def _occurrences(words: dict[str, object], texts: list[str]) -> list[list[tuple]]:
-    """Every occurrence of every word in each text, overlapping ones too: one list of
-    ``(start, end, value)`` per text, in no particular order (``value``: the word's in
-    ``words``).
+# the code points the key matcher looks at at a time (whole texts): its arrays of 8 bytes a
+# character then stay a few megabytes, memory the allocator reuses, instead of fresh pages
+# each time (a third of the matcher's time over a whole corpus at once)
+_RUN = 1 << 20
 
-    A few texts are scanned by an Aho-Corasick automaton. Many (the articles of a whole
-    input read as one group) are joined and their positions where a word's first two
-    characters stand are found in NumPy, so that only those are compared with the
-    words: pyahocorasick's scan costs about as much per character whatever it looks
-    for, and two characters of a company's short form are rare in a text.
-    """
-    if not words:
-        return [[] for _ in texts]
-    size = sum(map(len, texts))
-    if size < 100_000 or min(map(len, words)) < 2:
-        automaton = ahocorasick.Automaton()
-        for word, value in words.items():
-            automaton.add_word(word, (len(word), value))
-        automaton.make_automaton()
-        return [
-            [(last - n + 1, last + 1, value) for last, (n, value) in automaton.iter(text)]
-            for text in texts
-        ]
-    by_pair: defaultdict[str, list[str]] = defaultdict(list)
-    for word in words:
-        by_pair[word[:2]].append(word)
-    joined = "\n".join(texts)
-    codes = _code_points(joined)
-    first = np.zeros(0x110000, dtype=bool)
-    second = np.zeros(0x110000, dtype=bool)
-    first[[ord(pair[0]) for pair in by_pair]] = True
-    second[[ord(pair[1]) for pair in by_pair]] = True
-    found: list[list[tuple]] = [[] for _ in texts]
-    ends = list(itertools.accumulate(len(t) + 1 for t in texts))  # each text's end + 1
-    k = 0
-    for at in np.flatnonzero(first[codes[:-1]] & second[codes[1:]]).tolist():
-        for word in by_pair.get(joined[at : at + 2], ()):
-            if joined.startswith(word, at):
-                while ends[k] <= at:
-                    k += 1
-                if at + len(word) < ends[k]:  # (within the text)
-                    found[k].append((at, at + len(word), words[word]))
-    starts = [end - len(text) - 1 for end, text in zip(ends, texts, strict=True)]
-    return [
-        [(s - start, e - start, value) for s, e, value in hits] if hits else hits
-        for hits, start in zip(found, starts, strict=True)
-    ]
+
+def _hits_by_text(
+    matcher: _KeyMatcher, codes: np.ndarray, offsets: list[int], chosen: list[int] | None = None
+) -> tuple[list[int], list[int], list[int]]:
+    """Every key of ``matcher`` in the texts whose code points, each followed by a newline,
+    are ``codes`` (text ``k`` at ``offsets[k]``), or in the texts ``chosen`` only (their
+    indices, in order): ``(lasts, keys, first_hit)``, the position of each hit's last
+    character in its text and its key, text by text (in the matcher's order within a
+    text), text ``k``'s hits at ``first_hit[k]:first_hit[k + 1]`` (a key spanning two
+    texts, none does, is left out)."""
+    n_texts = len(offsets) - 1
+    if chosen is not None and len(chosen) < n_texts:  # their code points, joined
+        lengths = np.diff(offsets)
+        picked = np.zeros(n_texts, dtype=bool)
+        picked[chosen] = True
+        codes = codes[np.repeat(picked, lengths)]
+        lasts, keys, first = _hits_by_text(
+            matcher, codes, list(itertools.accumulate(lengths[picked], initial=0))
+        )
+        counts = np.zeros(n_texts, dtype=np.int64)  # hits per text, none in the others
+        counts[chosen] = np.diff(first)
+        return lasts, keys, [0, *itertools.accumulate(counts.tolist())]
+    lasts: list[int] = []
+    keys: list[int] = []
+    first_hit = [0]
+    lo = 0  # the first text of a run
+    while lo < n_texts:
+        # the texts of at most _RUN code points from text lo (one at least)
+        hi = max(lo + 1, bisect.bisect_right(offsets, offsets[lo] + _RUN, lo) - 1)
+        at = np.asarray(offsets[lo : hi + 1])
+        ends, found, starts = matcher.find(codes[at[0] : at[-1]], starts=True)
+        at -= at[0]
+        text_of = np.searchsorted(at, ends, side="right") - 1
+        inside = (starts >= at[text_of]) & (ends < at[text_of + 1] - 1)
+        ends, found, text_of = ends[inside], found[inside], text_of[inside]
+        first = np.searchsorted(text_of, np.arange(1, hi - lo + 1)) + len(lasts)
+        lasts += (ends - at[text_of]).tolist()
+        keys += found.tolist()
+        first_hit += first.tolist()
+        lo = hi
+    return lasts, keys, first_hit
 
 
 def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = None) -> pd.DataFrame:
@@ -1778,21 +1781,56 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
     joined = "\n".join(texts) + "\n"
     codes = _code_points(joined)
     offsets = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
-    # every key in every text, found at once: their ends (in the text), their patterns and
-    # where each text's come in them (a key spanning two texts, none does, is left out)
-    ends, keys, starts = rules.matcher.find(codes, starts=True)
-    text_of = np.searchsorted(offsets, ends, side="right") - 1
-    at = np.asarray(offsets)
-    inside = (starts >= at[text_of]) & (ends < at[text_of + 1] - 1)
-    ends, keys, text_of = ends[inside], keys[inside], text_of[inside]
-    lasts = (ends - at[text_of]).tolist()
-    patterns = list(map(rules.patterns.__getitem__, keys.tolist()))
-    first_hit = np.searchsorted(text_of, np.arange(len(texts) + 1)).tolist()
+    # every key in every text, found at once: where each ends in its text, its patterns
+    lasts, keys, first_hit = _hits_by_text(rules.matcher, codes, offsets)
+    patterns = list(map(rules.patterns.__getitem__, keys))
     scan = rules.scan
 
-    # Company short forms link within each link_by group (or across the input), so the
-    # articles are handled group by group: only one group's raw candidates are alive at a
-    # time, their memory reused by the next group's.
+    # Pass 1: raw candidates of every text, what each article names (persons, whether bare
+    # zones or lists), the companies of each link_by group (the whole input without one).
+    raw: list = [None] * len(ids)
+    person_names: list = [None] * len(ids)
+    special = [False] * len(ids)
+    companies: dict[object, set[str]] = {}
+    for a, group in enumerate(groups):
+        cands_a = []
+        persons_a: set[str] = set()
+        companies_g = companies.setdefault(group, set())
+        for k in range(a * n_fields, (a + 1) * n_fields):
+            text = texts[k]
+            if not text:
+                cands_a.append([])
+                continue
+            lo, hi = first_hit[k], first_hit[k + 1]
+            cands, found, persons, has_special = scan(
+                text, zip(lasts[lo:hi], patterns[lo:hi], strict=True)
+            )
+            cands_a.append(cands)
+            persons_a |= persons
+            companies_g |= found
+            special[a] = special[a] or has_special
+        raw[a] = cands_a
+        person_names[a] = persons_a
+
+    # Company short forms link within each group: each group's, and where those of all
+    # groups stand in the texts of the groups that have some, found at once (a text keeps
+    # those of its group).
+    short_of = {group: _short_forms(rules, found) for group, found in companies.items()}
+    forms = list(dict.fromkeys(form for short in short_of.values() for form in short))
+    short_lasts, short_keys, first_short = [], [], [0] * len(offsets)
+    if forms:
+        in_groups_with_forms = [
+            k
+            for a, group in enumerate(groups)
+            if short_of[group]
+            for k in range(a * n_fields, (a + 1) * n_fields)
+        ]
+        short_lasts, short_keys, first_short = _hits_by_text(
+            _KeyMatcher(forms), codes, offsets, in_groups_with_forms
+        )
+
+    # Pass 2, group by group: short forms and later uses of persons' names join the raw
+    # candidates, then the candidates that win.
     members: dict[object, list[int]] = defaultdict(list)
     for a, group in enumerate(groups):
         members[group].append(a)
@@ -1803,49 +1841,22 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
     number = payloads.__getitem__
     first_row = [0] * len(ids)
     counts_of: list = [None] * len(ids)
-    for articles_g in members.values():
-        # Pass 1: raw candidates of every text.
-        raw = []
-        person_names = []
-        special = []  # whether an article has bare zones or lists among its candidates
-        companies: set[str] = set()
+    for group, articles_g in members.items():
+        short = short_of[group]
+        chosen_g: list[tuple] = []
         for a in articles_g:
-            cands_a = []
-            persons_a: set[str] = set()
-            special_a = False
-            for k in range(a * n_fields, (a + 1) * n_fields):
+            per_field, persons, raw[a] = raw[a], person_names[a], None
+            for f, cands in enumerate(per_field):
+                k = a * n_fields + f
                 text = texts[k]
                 if not text:
-                    cands_a.append([])
                     continue
-                lo, hi = first_hit[k], first_hit[k + 1]
-                cands, found, persons, has_special = scan(
-                    text, zip(lasts[lo:hi], patterns[lo:hi], strict=True)
-                )
-                cands_a.append(cands)
-                persons_a |= persons
-                companies |= found
-                special_a = special_a or has_special
-            raw.append(cands_a)
-            person_names.append(persons_a)
-            special.append(special_a)
-
-        # Pass 2: short forms of the group's companies, later uses of persons' names, then
-        # the candidates that win.
-        short = _short_forms(rules, companies)
-        short_hits = _occurrences(
-            short, [texts[a * n_fields + f] for a in articles_g for f in range(n_fields)]
-        )
-        chosen_g: list[tuple] = []
-        for g, (a, per_field, persons, special_a) in enumerate(
-            zip(articles_g, raw, person_names, special, strict=True)
-        ):
-            for f, cands in enumerate(per_field):
-                text = texts[a * n_fields + f]
-                if not text:
-                    continue
-                for s, e, payload in short_hits[g * n_fields + f]:
-                    cands.append((s, e, _P_SHORT, (payload,)))
+                for i in range(first_short[k], first_short[k + 1]):
+                    form = forms[short_keys[i]]
+                    payload = short.get(form)
+                    if payload is not None:
+                        last = short_lasts[i]
+                        cands.append((last - len(form) + 1, last + 1, _P_SHORT, (payload,)))
                 for person in persons:
                     at = text.find(person)
                     if at != -1:
@@ -1858,7 +1869,7 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
                 text = texts[a * n_fields + f]
                 if "、" in text:
                     chosen[f] = rules.list_members(text, kept)
-            if special_a:
+            if special[a]:
                 chosen = [
                     _nested_parks(kept, cands)
                     for kept, cands in zip(chosen, per_field, strict=True)
