@@ -31,6 +31,7 @@ from analysis.sources import (
     _collector_paused,
     _read_ahead,
     _read_file,
+    _shown,
     read_bytes,
 )
 
@@ -596,8 +597,6 @@ def shown_path(path: str, cwd: str | None = None) -> str:
     """An input file as the load report shows it (``path`` as :func:`input_files` lists
     it; no ``Path`` made: called for every input); ``cwd``: the working directory, when
     the caller has asked for it once for many files (``os.getcwd()`` is a system call)."""
-    from analysis.sources import _shown
-
     return _shown(path, cwd)
 
 
@@ -752,15 +751,13 @@ class Assembler:
         import numpy as np
         import pyarrow as pa
 
-        from analysis.sources import _shown  # (shown_path's import once, not per file)
-
         runs: list[list] = []  # [batch, first file, last file + 1]: files read in a row
         loaded: list[tuple[str, int]] = []
         cwd = os.getcwd()
         while self.next < len(results) and results[self.next] is not None:
             (path, _), (batch, j) = self.files[self.next], results[self.next]
             self.next += 1
-            shown = _shown(path, cwd)
+            shown = shown_path(path, cwd)
             error = batch.errors.get(j)
             if error:
                 if self.errors == "raise":
