@@ -29,6 +29,15 @@ def test_load_the_sample_folder(seed_articles):
     assert not report.skipped
 
 
+def test_frames_made_from_a_loaded_table_share_its_load_report(seed_articles):
+    # pandas deep-copies attrs into every frame made from one: the report is shared
+    report = seed_articles.attrs["load_report"]
+    assert seed_articles["title"].attrs["load_report"] is report
+    assert seed_articles[seed_articles["kind"] == "article"].attrs["load_report"] is report
+    assert seed_articles.copy(deep=True).attrs["load_report"] is report
+    assert report.loaded == [(report.loaded[0][0], 5)]
+
+
 @pytest.mark.parametrize(
     "encoding,newline",
     [("utf-8", "\n"), ("utf-8-sig", "\r\n"), ("gb18030", "\r\n"), ("gbk", "\r"), ("utf-16", "\n")],

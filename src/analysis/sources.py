@@ -123,6 +123,12 @@ class LoadReport:
     ignored: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
 
+    def __deepcopy__(self, memo) -> LoadReport:
+        """The report itself: pandas deep-copies a frame's ``attrs`` into every frame made
+        from it (each column taken, each row filter), and what one load read is the same
+        for all of them (a copy per column access took 20 ms after 13,240 files)."""
+        return self
+
     def skip(self, path: str, problem: str) -> None:
         """Note a skipped file; ``problem`` may start with the path (an InputError's
         message), which is then not repeated."""
