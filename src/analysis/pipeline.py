@@ -388,8 +388,8 @@ def _build_tables(
             )
         else:
             tables, paths, n_processed, used, exports = _build_local(
-                files, digests, options, staged, cache_dir, report, errors, jobs, progress,
-                force, csv,
+                files, digests, options, staged.folder, cache_dir, report, errors, jobs,
+                progress, force, csv,
             )  # fmt: skip
         # the digests are all known now: a file that could not be read has none, and is
         # left out of the manifest as when the build hashes its inputs first (its skip
@@ -420,13 +420,10 @@ def _build_tables(
 
 
 def _build_local(
-    files, digests, options, staged, cache_dir, report, errors, jobs, progress, force, csv
+    files, digests, options, folder, cache_dir, report, errors, jobs, progress, force, csv
 ):
-    """The build on this machine's processes, its tables written into the folder of
-    ``staged`` (a :class:`TableSet`; each file's manifest entry worked out as it is
-    written, into ``staged.entries``)."""
+    """The build on this machine's processes, its tables written into ``folder``."""
     mark = time.perf_counter()
-    folder, entries = staged.folder, staged.entries
     # keywords need jieba's general IDF at the end: read it while the inputs are
     # processed (with several jobs it is read before the workers fork, never during)
     if jobs == 1:
@@ -434,7 +431,7 @@ def _build_local(
     # the file tables are written, in input order, while the inputs are processed; the
     # articles (their duplicates) and events (not counted when of a duplicate) are
     # written at the end, when the whole corpus is known
-    stream = TableStream(folder, csv=csv, tables=_STREAMED, entries=entries)
+    stream = TableStream(folder, csv=csv, tables=_STREAMED)
     assembler = Assembler(files, report, errors, stream)
     try:
         _, n_processed, used = run_local(
@@ -455,7 +452,7 @@ def _build_local(
 
         def write(name: str, table) -> tuple[dict, ExportStats]:
             stats = ExportStats()  # (what its CSV file changed to be safe to open)
-            return write_tables({name: table}, folder, csv=csv, stats=stats, entries=entries), stats
+            return write_tables({name: table}, folder, csv=csv, stats=stats), stats
 
         with ThreadPoolExecutor(max_workers=2) as writer:
             arrow, terms = assembler.finish()

@@ -6,13 +6,11 @@ reads them back.
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import os
 import re
 import shutil
-import zlib
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -238,11 +236,9 @@ def write_tables(
     *,
     csv: bool = True,
     stats: ExportStats | None = None,
-    entries: dict[Path, list] | None = None,
 ) -> dict[str, list[Path]]:
     """Write each table (a DataFrame, or an Arrow table of the build's schema) as
-    ``<table>.parquet`` (and ``<table>.csv``) into ``out_dir``; ``entries``: where each
-    file's manifest entry goes (:class:`_Checksummed`)."""
+    ``<table>.parquet`` (and ``<table>.csv``) into ``out_dir``."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -257,10 +253,9 @@ def write_tables(
         name, suffix = file
         target = out_dir / f"{name}{suffix}"
         if suffix == ".csv":
-            return _write_csv_table(arrow[name], target, counts[name], entries)
+            return _write_csv_table(arrow[name], target, counts[name])
         remove_path(target)
-        with _Checksummed(target, entries) as fh:
-            pq.write_table(arrow[name], fh)
+        pq.write_table(arrow[name], target)
         return target
 
     # Arrow encodes, compresses and writes without the GIL: the files go in parallel (a
@@ -290,13 +285,11 @@ def write_csv(frame: pd.DataFrame, path: Path, stats: ExportStats | None = None)
     return _write_csv_table(table, path, stats)
 
 
-def _write_csv_table(
-    table, path: Path, stats: ExportStats | None = None, entries: dict | None = None
-) -> Path:
-    """:func:`write_csv` of an Arrow table (``entries``: as in :func:`write_tables`)."""
+def _write_csv_table(table, path: Path, stats: ExportStats | None = None) -> Path:
+    """:func:`write_csv` of an Arrow table."""
     import pyarrow.csv as pacsv
 
-    with _Checksummed(path, entries) as fh:
+    with open(path, "wb") as fh:
         fh.write(_BOM)
         pacsv.write_csv(_csv_table(table, stats), fh)
     return path
@@ -670,11 +663,8 @@ class TableStream:
 
     ROW_GROUP_BYTES = 32 << 20
 
-    def __init__(
-        self, out_dir: Path, *, csv: bool = True, tables=FILE_TABLES, entries: dict | None = None
-    ):
+    def __init__(self, out_dir: Path, *, csv: bool = True, tables=FILE_TABLES):
         self.out_dir, self.csv, self.tables = Path(out_dir), csv, tables
-        self.entries = entries  # each file's manifest entry, once closed (_Checksummed)
         self.stats = ExportStats()  # what the CSV files changed to be safe to open
         self._pool = ThreadPoolExecutor(max_workers=1)
         self._pending: list = []
@@ -691,7 +681,7 @@ class TableStream:
         # where the articles of a part hold no control character, neither do they
         clean = "articles" in parts and not _table_has_controls(parts["articles"])
         for name in self.tables:
-            parquet, _, csv, _ = self._open(name)  # (a table without rows still gets its files)
+            parquet, csv, _ = self._open(name)  # (a table without rows still gets its files)
             buffered = self._buffered[name]
             if name in parts and parts[name].num_rows:
                 buffered.append(parts[name])
@@ -704,8 +694,7 @@ class TableStream:
                 buffered.clear()
 
     def _open(self, name: str) -> tuple:
-        """The table's Parquet writer and file, CSV writer and file (None without CSV),
-        in the order they are closed."""
+        """The table's Parquet writer, CSV writer and CSV file (None without CSV)."""
         import pyarrow.csv as pacsv
         import pyarrow.parquet as pq
 
@@ -714,11 +703,10 @@ class TableStream:
             schema = table_schema(name)
             csv = fh = None
             if self.csv and name in CSV_TABLES:
-                fh = _Checksummed(self._tmp(f"{name}.csv"), self.entries)
+                fh = open(self._tmp(f"{name}.csv"), "wb")
                 fh.write(_BOM)
                 csv = pacsv.CSVWriter(fh, _csv_table(schema.empty_table()).schema)
-            parquet = _Checksummed(self._tmp(f"{name}.parquet"), self.entries)
-            self._writers[name] = (pq.ParquetWriter(parquet, schema), parquet, csv, fh)
+            self._writers[name] = (pq.ParquetWriter(self._tmp(f"{name}.parquet"), schema), csv, fh)
         return self._writers[name]
 
     def _tmp(self, filename: str) -> Path:
@@ -812,37 +800,6 @@ def _file_entry(path: Path) -> list:
     return [path.stat().st_size, f"crc32:{crc:08x}"]
 
 
-class _Checksummed(io.RawIOBase):
-    """A file opened for writing that works out its manifest entry (:func:`_file_entry`)
-    from the bytes as they are written, instead of reading the file back to publish it:
-    put into ``entries`` (by path) when the file is closed."""
-
-    def __init__(self, path: Path, entries: dict[Path, list] | None = None):
-        super().__init__()
-        self.path, self.entries = Path(path), entries
-        self.size = self.crc = 0
-        self._fh = open(self.path, "wb")  # (closed by close())
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        n = self._fh.write(data)
-        self.crc = zlib.crc32(data, self.crc)
-        self.size += n
-        return n
-
-    def tell(self) -> int:
-        return self.size
-
-    def close(self) -> None:
-        if not self.closed:
-            self._fh.close()
-            if self.entries is not None:
-                self.entries[self.path] = [self.size, f"crc32:{self.crc:08x}"]
-        super().close()
-
-
 class TableSet:
     """A new set of tables, written into a staging folder of the output folder
     (``<out>/.set-<pid>-<id>/``) and published in one step by :meth:`publish`.
@@ -863,9 +820,6 @@ class TableSet:
         self.folder = self.out / f"{_STAGING}{os.getpid()}-{time.time_ns():x}"
         self.folder.mkdir(parents=True)
         self.journaled = False  # once the journal names it, the set is published
-        # the entries of files of the set known as they were written (_Checksummed):
-        # not read back to be published
-        self.entries: dict[Path, list] = {}
 
     def publish(self, manifest: dict) -> dict[str, Path]:
         """Hash every file, write the manifest last and move the set into place.
@@ -877,7 +831,7 @@ class TableSet:
             p.relative_to(self.folder).as_posix() for p in self.folder.rglob("*") if p.is_file()
         )
         with ThreadPoolExecutor(max_workers=4) as pool:  # zlib releases the GIL
-            entries = list(pool.map(lambda rel: self._entry(self.folder / rel), files))
+            entries = list(pool.map(lambda rel: _file_entry(self.folder / rel), files))
         manifest = {**manifest, "files": dict(zip(files, entries, strict=True))}
         with temporary_file(self.folder / MANIFEST) as tmp:
             # (no indent: json's C encoder writes it, ten times faster for a manifest of
@@ -888,13 +842,6 @@ class TableSet:
             self.journaled = True
         _finish_publishing(self.out)
         return {rel: self.out / rel for rel in files}
-
-    def _entry(self, path: Path) -> list:
-        """A file's manifest entry: as it was written, else read back."""
-        known = self.entries.get(path)
-        if known is not None and known[0] == path.stat().st_size:
-            return known
-        return _file_entry(path)
 
     def discard(self) -> None:
         """Remove the unpublished set (the old tables stay as they are). A set the
