@@ -14,6 +14,11 @@ MIRROR is a local git copy (a bare mirror is enough: only ``git log`` and
   (``data/news/<YYYY-MM-DD>-<n>.json``: title, content).
 - ``jiayangrui05160031-cmyk/people-daily-economy-daily``: China Economic Net
   articles as JSON (``data/raw/<YYYY-MM-DD>.json``: title, content paragraphs).
+- ``DuckBurnIncense/xin-wen-lian-bo`` (MIT): CCTV Xinwen Lianbo, one Markdown file a
+  day since 2022-09 (``news/<YYYYMMDD>.md``): under "## 详细新闻" each item is a
+  "### " title and its paragraphs as ``<p>`` elements. Some 1,400 days, 13 M
+  characters of distinct items: the benchmark's real corpus without repeats
+  (``--months`` chooses months; default every month).
 
 OUT is filled with month folders in the crawler's layout,
 ``OUT/<YYYY-MM>/<YYYYMMDD>/<YYYYMMDD-PP-NN>.txt``: line 1 the kicker (引题), line 2
@@ -197,6 +202,40 @@ def economy_daily(mirror: Path, out: Path) -> int:
     return written
 
 
+_ITEM_HEAD = re.compile(r"^### (.*)$", re.M)
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def xinwenlianbo_days(mirror: Path, out: Path, months: list[str] | None) -> int:
+    """The items of each day's Markdown file, one article file each (title and paragraphs,
+    HTML tags and entities removed)."""
+    import html
+
+    names = git(mirror, "ls-tree", "-r", "--name-only", "HEAD", "--", "news").split("\n")
+    written = 0
+    for name in sorted(names):
+        match = re.fullmatch(r"news/((\d{4})(\d{2})\d{2})\.md", name)
+        if not match:
+            continue
+        month = f"{match.group(2)}-{match.group(3)}"
+        if month in RESERVED or (months is not None and month not in months):
+            continue
+        text = git(mirror, "show", f"HEAD:{name}")
+        detail = text.split("## 详细新闻", 1)
+        if len(detail) < 2:
+            continue
+        heads = list(_ITEM_HEAD.finditer(detail[1]))
+        for number, head in enumerate(heads, start=1):
+            end = heads[number].start() if number < len(heads) else len(detail[1])
+            block = detail[1][head.end() : end]
+            paragraphs = [html.unescape(_TAG.sub("", p)) for p in _PARAGRAPH.findall(block)]
+            write_article(out, match.group(1), 1, number, crawler_text(head.group(1), paragraphs))
+            written += 1
+    print(f"xin-wen-lian-bo: {written} article files")
+    return written
+
+
 def detect(mirror: Path) -> str:
     if not git_dir(mirror).is_dir():
         raise CorpusError(f"{mirror}: no such git mirror")
@@ -207,6 +246,8 @@ def detect(mirror: Path) -> str:
         return "xinwenlianbo"
     if git(mirror, "log", "--all", "--format=%H", "-1", "--", "data/raw/*.json").strip():
         return "economy-daily"
+    if git(mirror, "ls-tree", "--name-only", "HEAD", "--", "news/").strip():
+        return "xinwenlianbo-days"
     raise CorpusError(f"{mirror}: not a mirror of a known news repository")
 
 
@@ -216,17 +257,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="folder to fill with month folders")
     parser.add_argument(
         "--months",
-        default=",".join(DEFAULT_MONTHS),
-        help="People's Daily months, comma-separated YYYY-MM (default %(default)s)",
+        default=None,
+        help="months, comma-separated YYYY-MM (People's Daily: default "
+        f"{','.join(DEFAULT_MONTHS)}; the daily Markdown files: default every month)",
     )
     args = parser.parse_args(argv)
     try:
         kind = detect(args.mirror)
         args.out.mkdir(parents=True, exist_ok=True)
         if kind == "people-daily":
-            written = people_daily(args.mirror, args.out, parse_months(args.months))
+            months = parse_months(args.months or ",".join(DEFAULT_MONTHS))
+            written = people_daily(args.mirror, args.out, months)
         elif kind == "xinwenlianbo":
             written = xinwenlianbo(args.mirror, args.out)
+        elif kind == "xinwenlianbo-days":
+            months = parse_months(args.months) if args.months else None
+            written = xinwenlianbo_days(args.mirror, args.out, months)
         else:
             written = economy_daily(args.mirror, args.out)
     except CorpusError as err:
