@@ -654,3 +654,34 @@ def test_the_stream_writes_each_part_of_csv_as_it_comes(corpus, tmp_path):
     assert paths["mentions"][1].read_bytes() == (built / "mentions.csv").read_bytes()
     assert pq.read_table(paths["mentions"][0]).equals(pq.read_table(built / "mentions.parquet"))
     assert pq.ParquetFile(paths["mentions"][0]).metadata.num_row_groups == 1
+
+
+def test_a_one_job_build_freezes_the_loaded_objects_while_it_processes(
+    corpus, tmp_path, monkeypatch
+):
+    # the objects alive when the batches start (dictionaries loaded) are left out of the
+    # collector's full passes while the batches are processed, and given back after
+    import gc
+
+    frozen = []
+    process = stages.process_batch_tables
+
+    def spy(*args, **kwargs):
+        frozen.append(gc.get_freeze_count())
+        return process(*args, **kwargs)
+
+    monkeypatch.setattr(stages, "process_batch_tables", spy)
+    before = gc.get_freeze_count()
+    pipeline.build([corpus], out_dir=tmp_path / "out", jobs=1, force=True, progress=False)
+    assert frozen and all(n > before + 1000 for n in frozen)
+    assert gc.get_freeze_count() == before
+
+
+def test_loaded_and_frozen_gives_back_what_it_froze_on_error():
+    import gc
+
+    before = gc.get_freeze_count()
+    with pytest.raises(KeyError), stages._loaded_and_frozen(load=False):
+        assert gc.get_freeze_count() > before
+        raise KeyError("x")
+    assert gc.get_freeze_count() == before
