@@ -399,6 +399,23 @@ def test_cache_pickle_round_trip_keeps_arrow_buffers_out_of_band(tmp_path, monke
         cache._load_pickle(path)
 
 
+def test_cache_checksum_checked_unless_the_batch_was_just_written(tmp_path):
+    import pyarrow as pa
+
+    table = pa.table({"text": ["无锡高新区", "乙"]})
+    path = tmp_path / "batch.pkl"
+    cache._dump_pickle({"t": table}, path, key="k")
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 1  # the last byte (of the last buffer, the text's) changed
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="damaged"):
+        cache._load_pickle(path, key="k")
+    back = cache._load_pickle(path, key="k", checked=False)
+    assert back["t"].column("text").to_pylist()[0] == "无锡高新区"
+    with pytest.raises(ValueError, match="written for batch k"):
+        cache._load_pickle(path, key="other", checked=False)  # the key is still checked
+
+
 def test_csv_has_one_header_whatever_the_chunks(tmp_path):
     import pyarrow as pa
 

@@ -665,7 +665,7 @@ def run_local(files, digests, options, cache_dir, *, jobs, progress, force, on_r
             # each worker writes its batch to the cache and sends back only the file's
             # name: the parent reads it from there (the tables are serialised once)
             for batch, name in zip(batches, pool.imap(_work_in_worker, work), strict=True):
-                output = _cached_batch(cache_dir, name)
+                output = _cached_batch(cache_dir, name, checked=False)  # (just written)
                 if output is None:
                     raise RuntimeError(f"a worker's batch {name} could not be read back")
                 used.add(name)
@@ -853,8 +853,8 @@ def columns_of(tables: dict, name: str, columns: list[str]) -> pd.DataFrame:
     return tables[name][columns]
 
 
-def _cached_batch(cache_dir: Path, name: str) -> BatchResult | None:
-    batch = read_batch(cache_dir, name)
+def _cached_batch(cache_dir: Path, name: str, checked: bool = True) -> BatchResult | None:
+    batch = read_batch(cache_dir, name, checked=checked)
     return batch if isinstance(batch, BatchResult) else None
 
 
