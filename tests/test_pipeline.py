@@ -399,6 +399,23 @@ def test_cache_pickle_round_trip_keeps_arrow_buffers_out_of_band(tmp_path, monke
         cache._load_pickle(path)
 
 
+def test_cache_checksum_checked_unless_the_batch_was_just_written(tmp_path):
+    import pyarrow as pa
+
+    table = pa.table({"text": ["无锡高新区", "乙"]})
+    path = tmp_path / "batch.pkl"
+    cache._dump_pickle({"t": table}, path, key="k")
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 1  # the last byte (of the last buffer, the text's) changed
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="damaged"):
+        cache._load_pickle(path, key="k")
+    back = cache._load_pickle(path, key="k", checked=False)
+    assert back["t"].column("text").to_pylist()[0] == "无锡高新区"
+    with pytest.raises(ValueError, match="written for batch k"):
+        cache._load_pickle(path, key="other", checked=False)  # the key is still checked
+
+
 def test_csv_has_one_header_whatever_the_chunks(tmp_path):
     import pyarrow as pa
 
@@ -654,3 +671,34 @@ def test_the_stream_writes_each_part_of_csv_as_it_comes(corpus, tmp_path):
     assert paths["mentions"][1].read_bytes() == (built / "mentions.csv").read_bytes()
     assert pq.read_table(paths["mentions"][0]).equals(pq.read_table(built / "mentions.parquet"))
     assert pq.ParquetFile(paths["mentions"][0]).metadata.num_row_groups == 1
+
+
+def test_a_one_job_build_freezes_the_loaded_objects_while_it_processes(
+    corpus, tmp_path, monkeypatch
+):
+    # the objects alive when the batches start (dictionaries loaded) are left out of the
+    # collector's full passes while the batches are processed, and given back after
+    import gc
+
+    frozen = []
+    process = stages.process_batch_tables
+
+    def spy(*args, **kwargs):
+        frozen.append(gc.get_freeze_count())
+        return process(*args, **kwargs)
+
+    monkeypatch.setattr(stages, "process_batch_tables", spy)
+    before = gc.get_freeze_count()
+    pipeline.build([corpus], out_dir=tmp_path / "out", jobs=1, force=True, progress=False)
+    assert frozen and all(n > before + 1000 for n in frozen)
+    assert gc.get_freeze_count() == before
+
+
+def test_loaded_and_frozen_gives_back_what_it_froze_on_error():
+    import gc
+
+    before = gc.get_freeze_count()
+    with pytest.raises(KeyError), stages._loaded_and_frozen(load=False):
+        assert gc.get_freeze_count() > before
+        raise KeyError("x")
+    assert gc.get_freeze_count() == before

@@ -67,9 +67,10 @@ def _dump_pickle(obj, path: Path, key: str = "") -> None:
             fh.write(view)
 
 
-def _load_pickle(path: Path, key: str | None = None):
+def _load_pickle(path: Path, key: str | None = None, checked: bool = True):
     """What :func:`_dump_pickle` wrote, checked: the key it was written for (when
-    ``key`` is given) and the checksum of its content. On POSIX systems the buffers are
+    ``key`` is given) and, unless ``checked`` is False (a file this build has just
+    written), the checksum of its content. On POSIX systems the buffers are
     views of the file mapped in memory (never copied; the file may be replaced or
     removed meanwhile, the mapping keeps the old content). Windows cannot replace or
     remove a mapped file: there the file is read.
@@ -91,7 +92,7 @@ def _load_pickle(path: Path, key: str | None = None):
             data = memoryview(fh.read())
     if sum(sizes) != len(data):
         raise ValueError(f"{path}: truncated")
-    if zlib.crc32(data) != header["crc32"]:
+    if checked and zlib.crc32(data) != header["crc32"]:
         raise ValueError(f"{path}: damaged (checksum differs)")
     ends = [int(x) for x in itertools.accumulate(sizes)]
     parts = [data[a:b] for a, b in zip([0, *ends], ends, strict=False)]
@@ -120,10 +121,12 @@ def read_cache_index(cache_dir: Path) -> dict[str, tuple[str, int]]:
     return index
 
 
-def read_batch(cache_dir: Path, name: str):
-    """A cached batch, or None when it is absent or unreadable (it is then rebuilt)."""
+def read_batch(cache_dir: Path, name: str, *, checked: bool = True):
+    """A cached batch, or None when it is absent or unreadable (it is then rebuilt).
+    ``checked=False``: a batch this build's worker has just written, whose checksum is
+    not computed again (0.05 s of the parent's time for 200 MB of batches)."""
     try:
-        batch = _load_pickle(cache_dir / "batches" / f"{name}.pkl", key=name)
+        batch = _load_pickle(cache_dir / "batches" / f"{name}.pkl", key=name, checked=checked)
     except FileNotFoundError:
         return None
     except Exception:
