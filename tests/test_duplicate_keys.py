@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 
 from analysis import select
-from analysis.stages import _keys_from_arrow, duplicate_keys_table
+from analysis.stages import duplicate_keys_table
 
 # --- the definition: the keys as regular expressions made them, text by text
 _SPLIT = re.compile(r"[。！？；!?;…\n]+")
@@ -90,7 +90,8 @@ def test_keys_are_those_of_the_regular_expressions_on_hard_text():
     assert select.duplicate_keys(df) == expected
     titles, sentences = select.duplicate_key_arrays(df)
     assert (titles.to_pylist(), sentences.to_pylist()) == expected
-    assert _keys_from_arrow(duplicate_keys_table(df)) == expected
+    table = duplicate_keys_table(df)
+    assert (table["title"].to_pylist(), table["sentences"].to_pylist()) == expected
 
 
 def test_every_code_point_is_set_aside_or_kept_as_the_regular_expressions_do():
@@ -152,3 +153,64 @@ def test_keys_made_in_parts_are_those_made_at_once(monkeypatch):
     for rows in (1, 2, 3, len(bodies)):
         monkeypatch.setattr(select, "_KEY_ROWS", rows)
         assert select.duplicate_keys(df) == expected
+
+
+# --- find_duplicates' columns (worked out in Arrow before its loop)
+
+
+def test_text_array_keeps_lone_surrogates_as_one_code_point():
+    import pyarrow.compute as pc
+
+    array = select._text_array(["ab", None, "\ud800x", "", "\ud800x", "无锡"])
+    assert array.null_count == 1
+    assert pc.utf8_length(array).to_pylist() == [2, None, 2, 0, 2, 2]
+    codes = pc.dictionary_encode(array).indices.to_pylist()
+    assert codes[2] == codes[4] and len({codes[0], codes[2], codes[3], codes[5]}) == 4
+
+
+def test_compared_codes_sentences_shared_and_templates():
+    a, b, c = "甲乙丙丁戊己", "庚辛壬癸子丑", "寅卯辰巳午未"
+    titles = ["一", "二", None, "三", "四", "五", "一"]
+    sentences = [
+        [a, b, "短句", a],  # a twice: counted once
+        [a, c],
+        None,  # not an article
+        ["模板正文"],
+        ["模板正文"],
+        ["模板正文"],
+        [],  # no body
+    ]
+    compared = select._Compared(*select._key_columns(None, (titles, sentences)))
+    assert compared.n_rows == 7
+    assert compared.title[0] == compared.title[6] != compared.title[1]
+    assert compared.title[2] == -1
+    assert [b >= 0 for b in compared.body] == [True, True, False, True, True, True, False]
+    assert compared.body[3] == compared.body[4] == compared.body[5]
+    assert compared.templates == {compared.body[3]}
+    assert compared.long_body == [False] * 7  # (every body under 30 characters)
+    assert compared.n_sentences == [2, 2, 0, 0, 0, 0, 0]
+    assert compared.size == [12, 12, 0, 0, 0, 0, 0]
+    # only a is in two rows
+    assert {r: len(s) for r, s in compared.shared.items()} == {0: 1, 1: 1}
+    assert compared.shared[0] == compared.shared[1]
+    assert [compared.length[s] for s in compared.shared[0]] == [6]
+
+
+def test_find_duplicates_from_lists_arrow_or_text_with_a_surrogate():
+    body = "第一句话很长很长很长。第二句话也很长很长很长。第三句话还要长一些一些。"
+    df = pd.DataFrame(
+        {
+            "article_id": ["a", "b", "c"],
+            "title": ["标题\ud800", "标题\ud800", "另一个标题"],
+            "body": [body, body, body],
+            "issue_date": ["2024-01-02", "2024-01-01", "2024-01-03"],
+        },
+        dtype=object,
+    )
+    found = select.find_duplicates(df)
+    assert found["duplicate_of"].tolist() == ["b", "", "b"]
+    assert found["duplicate_rule"].tolist() == ["exact", "", "same_body"]
+    assert select.find_duplicates(df, select.duplicate_keys(df)).equals(found)
+    plain = df.assign(title=["标题", "标题", "另一个标题"])
+    arrays = select.duplicate_key_arrays(plain)
+    assert select.find_duplicates(plain, arrays).equals(found)
