@@ -450,17 +450,39 @@ def document_term_matrix(
 
 def _candidates(score: np.ndarray, indptr: np.ndarray, top: int | None) -> np.ndarray:
     """The entries (in order) whose score is at least the ``top``-th largest of their
-    row: ranked by score, ties in entry order, a row's first ``top`` are among them."""
+    row: ranked by score, ties in entry order, a row's first ``top`` are among them.
+
+    The ``top``-th largest of the rows longer than ``top`` is found for rows of about the
+    same length at once (``w/2 <= length < w``, ``w`` a power of two): each such group
+    is a 2-D array of ``w`` columns padded with -inf (below every score, so the
+    ``top``-th largest stays the row's), partitioned in one NumPy call, not row by row.
+    """
     if top is None or np.isnan(score).any():
         return np.arange(len(score))
     if top < 1:
         return np.arange(0)
-    keep = np.ones(len(score), dtype=bool)
-    for row in np.flatnonzero(np.diff(indptr) > top):
-        segment = score[indptr[row] : indptr[row + 1]]
-        kth = np.partition(segment, len(segment) - top)[len(segment) - top]
-        keep[indptr[row] : indptr[row + 1]] = segment >= kth
-    return np.flatnonzero(keep)
+    lengths = np.diff(indptr)
+    kth = np.full(len(lengths), -np.inf)  # (a row of top entries or fewer keeps them all)
+    long = np.flatnonzero(lengths > top)
+    width = 2 ** np.frexp(lengths[long])[1]  # the power of two above each length
+    for w in np.unique(width).tolist():
+        rows = long[width == w]
+        n = lengths[rows]
+        column = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)  # (in its row)
+        block = np.full((len(rows), w), -np.inf)
+        block.ravel()[np.repeat(np.arange(len(rows)) * w, n) + column] = score[
+            np.repeat(indptr[rows], n) + column
+        ]
+        kth[rows] = np.partition(block, w - top, axis=1)[:, w - top]
+    return np.flatnonzero(score >= np.repeat(kth, lengths))
+
+
+def _ranked(rows: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """The order of entries by row, then score (highest first), then entry: that of
+    ``np.lexsort((-score, rows))``, in half the time (each score replaced by its rank among
+    the distinct scores, so that one stable sort of integers does)."""
+    distinct, rank = np.unique(-score, return_inverse=True)  # (NaN last, as lexsort's)
+    return np.argsort(rows.astype(np.int64) * len(distinct) + rank, kind="stable")
 
 
 def _tfidf(corpus: _Corpus, group_counts: sparse.csr_matrix) -> np.ndarray:
@@ -666,17 +688,19 @@ def keywords(
     # by group, then score; ties keep the column (code point) order: lexsort is stable.
     # With a top, only the entries that can make it are sorted.
     order = _candidates(score, group_counts.indptr, top)
-    order = order[np.lexsort((-score[order], rows[order]))]
+    order = order[_ranked(rows[order], score[order])]
     rows_sorted = rows[order]
     starts = np.searchsorted(rows_sorted, np.arange(len(groups)))
     rank = np.arange(len(order)) - starts[rows_sorted] + 1
     chosen = order if top is None else order[rank <= top]
     rank = rank if top is None else rank[rank <= top]
-    vocab = np.asarray(corpus.vocabulary, dtype=object)
+    import pyarrow as pa
+
     out = pd.DataFrame(
         {
             "group": groups.take(rows[chosen]),
-            "keyword": vocab[cols[chosen]],
+            # (taken in Arrow: the strings are not made Python objects and back)
+            "keyword": corpus.vocabulary_array.take(pa.array(cols[chosen])).to_pandas(),
             "score": score[chosen].astype(float),
             "rank": rank.astype(np.int64),
             "n_docs": group_docs.data[chosen].astype(np.int64),
