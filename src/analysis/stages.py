@@ -802,15 +802,24 @@ class Assembler:
 
     def finish(self) -> tuple[dict[str, pa.Table], TermCounts]:
         """Every table (Arrow, in input order) and the articles' term counts."""
+        return self.tables(), self.term_counts()
+
+    def tables(self) -> dict[str, pa.Table]:
+        """Every table (Arrow, in input order)."""
         import pyarrow as pa
 
-        from analysis.keyterms import TermCounts
-
-        tables = {
+        return {
             t: pa.concat_tables([table_schema(t).empty_table(), *self.parts[t]])
             for t in FILE_TABLES
         }
-        return tables, TermCounts.concat(self.terms)
+
+    def term_counts(self) -> TermCounts:
+        """The articles' term counts, merged (rows as in the articles table); in Arrow and
+        NumPy, mostly without the GIL: the build merges them while it finds the
+        duplicates."""
+        from analysis.keyterms import TermCounts
+
+        return TermCounts.concat(self.terms)
 
     def duplicate_keys(self):
         """The articles' duplicate keys as :func:`analysis.select.duplicate_key_arrays`
