@@ -554,6 +554,9 @@ def mark_corpus_duplicates(tables: dict, options: BuildOptions, keys=None) -> di
     logger.info("%d of %d articles repeat an earlier one", n, len(found))
     if not options.keep_duplicates and n:
         frame = found.assign(article_id=frame["article_id"].to_numpy())
+        # (only the rows of the copies' ids tell it which are duplicates)
+        copies = frame["article_id"][frame["duplicate_of"].ne("").to_numpy()]
+        frame = frame[frame["article_id"].isin(copies).to_numpy()]
         if arrow:
             # only the columns it reads and sets go through pandas (not the lists, text)
             sets = [events.schema.field(c) for c in ("counted", "n_articles", "rule")]
