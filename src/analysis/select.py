@@ -595,6 +595,7 @@ def find_duplicates(articles: pd.DataFrame, keys: DuplicateKeys | None = None) -
         ``article_id``, ``""`` for originals) and ``duplicate_rule`` (one of
         :data:`DUPLICATE_RULES`, ``""`` for originals).
     """
+    import numpy as np
     import pandas as pd
 
     n = len(articles)
@@ -634,10 +635,8 @@ def find_duplicates(articles: pd.DataFrame, keys: DuplicateKeys | None = None) -
     by_sentence: dict[int, list[int]] = {}
     sentences_of: dict[int, frozenset[int]] = {}
     rank = {row: k for k, row in enumerate(order)}
-    for i in order:
+    for i in np.array(order, dtype=np.int64)[keyed.may_repeat[order]].tolist():
         body = bodies[i]
-        if body < 0:  # not an article, or no body
-            continue
         first = exact.setdefault((titles[i], body), i)
         if first != i:
             of[i], rules[i] = ids[first], "exact"
@@ -684,7 +683,8 @@ class _Compared:
     ``length``: the characters of each sentence code; ``shared``: by row, its sentences
     (codes) found in another row too, the only ones two articles can have in common (a
     row with none is left out); ``templates``: the bodies under
-    :data:`_TEMPLATE_HEADLINES` titles or more.
+    :data:`_TEMPLATE_HEADLINES` titles or more; ``may_repeat`` (a NumPy array): the rows
+    that a rule can find a copy or the original of.
     """
 
     def __init__(self, titles: pa.Array, sentences: pa.Array):
@@ -718,7 +718,8 @@ class _Compared:
             row[counted.to_numpy(zero_copy_only=False)] * n_codes + encoded.indices.to_numpy()
         )
         row, code = pairs // max(n_codes, 1), pairs % max(n_codes, 1)
-        self.n_sentences = np.bincount(row, minlength=n).tolist()
+        counts = np.bincount(row, minlength=n)
+        self.n_sentences = counts.tolist()
         self.size = np.bincount(row, weights=length[code], minlength=n).astype(np.int64).tolist()
         self.length = length.tolist()
         in_rows = np.bincount(code, minlength=n_codes)
@@ -727,6 +728,15 @@ class _Compared:
         for r, c in zip(row[found_again].tolist(), code[found_again].tolist(), strict=True):
             shared.setdefault(r, []).append(c)
         self.shared = {r: frozenset(codes) for r, codes in shared.items()}
+        # the rows a rule can find a copy of or the original of: a body another row has
+        # too, or sentences another row has (enough to compare); every other row is an
+        # original that none repeats, and is left out of the loop
+        in_shared = np.zeros(n, dtype=bool)
+        in_shared[list(self.shared)] = True
+        per_body = np.bincount(body[body >= 0], minlength=1)
+        self.may_repeat = (body >= 0) & (
+            (per_body[np.maximum(body, 0)] >= 2) | (in_shared & (counts >= _MIN_SENTENCES))
+        )
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:
