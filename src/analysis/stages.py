@@ -524,9 +524,9 @@ def mark_corpus_duplicates(tables: dict, options: BuildOptions, keys=None) -> di
     processed), and, unless ``options.keep_duplicates``, the events of duplicates no
     longer counted (:func:`analysis.select.uncount_duplicates`). Arrow tables or
     DataFrames in, the same out (the other tables as they were). ``keys``: the
-    articles' :data:`analysis.select.DuplicateKeys` when the workers made them
-    (:func:`duplicate_keys_table`; rows as in the articles), so that only the
-    comparisons are left to do here."""
+    articles' duplicate keys when the workers made them (:func:`duplicate_keys_table`,
+    as :meth:`Assembler.duplicate_keys` gives them; rows as in the articles), so that
+    only the comparisons are left to do here."""
     import pyarrow as pa
 
     from analysis.select import find_duplicates, uncount_duplicates
