@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 
 from analysis import select
-from analysis.stages import _keys_from_arrow, duplicate_keys_table
+from analysis.stages import duplicate_keys_table
 
 # --- the definition: the keys as regular expressions made them, text by text
 _SPLIT = re.compile(r"[。！？；!?;…\n]+")
@@ -90,7 +90,8 @@ def test_keys_are_those_of_the_regular_expressions_on_hard_text():
     assert select.duplicate_keys(df) == expected
     titles, sentences = select.duplicate_key_arrays(df)
     assert (titles.to_pylist(), sentences.to_pylist()) == expected
-    assert _keys_from_arrow(duplicate_keys_table(df)) == expected
+    table = duplicate_keys_table(df)
+    assert (table["title"].to_pylist(), table["sentences"].to_pylist()) == expected
 
 
 def test_every_code_point_is_set_aside_or_kept_as_the_regular_expressions_do():
@@ -152,3 +153,139 @@ def test_keys_made_in_parts_are_those_made_at_once(monkeypatch):
     for rows in (1, 2, 3, len(bodies)):
         monkeypatch.setattr(select, "_KEY_ROWS", rows)
         assert select.duplicate_keys(df) == expected
+
+
+# --- find_duplicates' columns (worked out in Arrow before its loop)
+
+
+def test_text_array_keeps_lone_surrogates_as_one_code_point():
+    import pyarrow.compute as pc
+
+    array = select._text_array(["ab", None, "\ud800x", "", "\ud800x", "无锡"])
+    assert array.null_count == 1
+    assert pc.utf8_length(array).to_pylist() == [2, None, 2, 0, 2, 2]
+    codes = pc.dictionary_encode(array).indices.to_pylist()
+    assert codes[2] == codes[4] and len({codes[0], codes[2], codes[3], codes[5]}) == 4
+
+
+def test_compared_codes_sentences_shared_and_templates():
+    a, b, c = "甲乙丙丁戊己", "庚辛壬癸子丑", "寅卯辰巳午未"
+    titles = ["一", "二", None, "三", "四", "五", "一"]
+    sentences = [
+        [a, b, "短句", a, "辰巳午未申酉"],  # a twice: counted once
+        [a, c],
+        None,  # not an article
+        ["模板正文"],
+        ["模板正文"],
+        ["模板正文"],
+        [],  # no body
+    ]
+    compared = select._Compared(*select._key_columns(None, (titles, sentences)))
+    assert compared.n_rows == 7
+    assert compared.title[0] == compared.title[6] != compared.title[1]
+    assert compared.title[2] == -1
+    assert [b >= 0 for b in compared.body] == [True, True, False, True, True, True, False]
+    assert compared.body[3] == compared.body[4] == compared.body[5]
+    assert compared.templates == {compared.body[3]}
+    assert compared.long_body == [False] * 7  # (every body under 30 characters)
+    assert compared.n_sentences == [3, 2, 0, 0, 0, 0, 0]
+    assert compared.size == [18, 12, 0, 0, 0, 0, 0]
+    # only a is in two rows
+    assert {r: len(s) for r, s in compared.shared.items()} == {0: 1, 1: 1}
+    assert compared.shared[0] == compared.shared[1]
+    assert [compared.length[s] for s in compared.shared[0]] == [6]
+    # row 1 shares a, but has too few sentences to compare; 3 to 5 share a body
+    assert compared.may_repeat.tolist() == [True, False, False, True, True, True, False]
+
+
+def test_find_duplicates_from_lists_arrow_or_text_with_a_surrogate():
+    body = "第一句话很长很长很长。第二句话也很长很长很长。第三句话还要长一些一些。"
+    df = pd.DataFrame(
+        {
+            "article_id": ["a", "b", "c"],
+            "title": ["标题\ud800", "标题\ud800", "另一个标题"],
+            "body": [body, body, body],
+            "issue_date": ["2024-01-02", "2024-01-01", "2024-01-03"],
+        },
+        dtype=object,
+    )
+    found = select.find_duplicates(df)
+    assert found["duplicate_of"].tolist() == ["b", "", "b"]
+    assert found["duplicate_rule"].tolist() == ["exact", "", "same_body"]
+    assert select.find_duplicates(df, select.duplicate_keys(df)).equals(found)
+    plain = df.assign(title=["标题", "标题", "另一个标题"])
+    arrays = select.duplicate_key_arrays(plain)
+    assert select.find_duplicates(plain, arrays).equals(found)
+
+
+def _duplicates_defined(titles, sentences_of_row, ids):
+    """find_duplicates' rules as first written, on Python strings, the rows in table order."""
+    of, rules = [""] * len(ids), [""] * len(ids)
+    bodies = {i: "".join(s) for i, s in enumerate(sentences_of_row) if titles[i] is not None}
+    bodies = {i: body for i, body in bodies.items() if body}
+    headlines: dict[str, set] = {}
+    for i, body in bodies.items():
+        headlines.setdefault(body, set()).add(titles[i])
+    templates = {body for body, seen in headlines.items() if len(seen) >= 3}
+    exact, by_body, by_sentence, sentences_of = {}, {}, {}, {}
+    for i, body in bodies.items():
+        first = exact.setdefault((titles[i], body), i)
+        if first != i:
+            of[i], rules[i] = ids[first], "exact"
+            continue
+        if body in templates:
+            continue
+        if len(body) >= 30 and (first := by_body.setdefault(body, i)) != i:
+            of[i], rules[i] = ids[first], "same_body"
+            continue
+        mine = frozenset(p for p in sentences_of_row[i] if len(p) >= 6)
+        if len(mine) < 3:
+            continue
+        size = sum(map(len, mine))
+        candidates = {
+            j for s in mine if len(by_sentence.get(s, ())) <= 50 for j in by_sentence.get(s, ())
+        }
+        matches = [
+            j
+            for j in candidates
+            if sum(map(len, mine & sentences_of[j][0])) >= 0.9 * max(size, sentences_of[j][1])
+        ]
+        if matches:
+            of[i], rules[i] = ids[min(matches)], "sentences"
+            continue
+        sentences_of[i] = (mine, size)
+        for s in mine:
+            by_sentence.setdefault(s, []).append(i)
+    return of, rules
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_find_duplicates_follows_its_rules_as_first_written(seed):
+    rng = np.random.default_rng(seed)
+    pool = ["甲乙丙丁戊己庚", "辛壬癸子丑寅", "卯辰巳午未申酉戌", "短句", "亥天地玄黄宇宙"]
+    pool += [f"第{k}句洪荒日月盈昃" for k in range(8)] + [
+        "辰宿列张寒来暑往秋收冬藏闰余成岁律吕调阳"
+    ]
+    bodies, titles = [], []
+    for _ in range(400):
+        title = ["标题一", "标题二", "标题三", "标题四"][rng.integers(0, 4)]
+        picked = list(rng.choice(len(pool), size=rng.integers(0, 7), replace=False))
+        if rng.random() < 0.5:  # a few bodies under two titles, some with a short sentence more
+            title = ["标题五", "标题六"][rng.integers(0, 2)]
+            picked = [13, 12, rng.integers(0, 3)] + [3] * rng.integers(0, 2)
+        bodies.append("。".join(pool[k] for k in picked))
+        titles.append(title)
+    df = pd.DataFrame(
+        {
+            "article_id": [f"a{k}" for k in range(400)],
+            "title": titles,
+            "body": bodies,
+            "kind": rng.choice(["article", "boilerplate", ""], size=400, p=[0.8, 0.1, 0.1]),
+            "position": range(400),
+        }
+    )
+    found = select.find_duplicates(df)
+    of, rules = _duplicates_defined(*select.duplicate_keys(df), list(df["article_id"]))
+    assert found["duplicate_of"].tolist() == of
+    assert found["duplicate_rule"].tolist() == rules
+    assert {"exact", "same_body", "sentences"} <= set(rules)  # (every rule met)

@@ -2130,3 +2130,29 @@ def test_exclusion_across_a_clause_break(tmp_path):
         arts = _article(body=body)
         found.append(find_events(arts, _mentions(arts, []), lexicon=path).type.tolist())
     assert found == [[], ["signing"]]
+
+
+def test_link_roots_of_alone_linked_too_far_apart_and_uncounted_reports():
+    from analysis.events import link_roots
+
+    ids = ["e0", "e1", "e2", "e3", "e4", "e5", "e6"]
+    aids = ["a0", "a1", "a2", "a3", "a4", "a4", "a6"]
+    types = ["sign"] * 7
+    names = ["《合作协议》", "合作协议", "2025合作协议", "合作协议", None, None, "另一件事"]
+    places = [None, None, None, None, "无锡", "无锡", None]
+    parks = [None, None, None, None, ["p1"], ["p1"], None]
+    orgs = [None] * 7
+    counted = [True, True, True, False, True, True, True]
+    # e2 three days after e1: its own root; e3 not counted; e4, e5 one article
+    dates = [
+        "2024-01-02",
+        "2024-01-01",
+        "2024-01-04",
+        "2024-01-01",
+        "2024-02-01",
+        "2024-02-01",
+        None,
+    ]
+    roots, n_articles = link_roots(ids, aids, types, names, places, parks, orgs, counted, dates)
+    assert roots == ["e1", "e1", "e2", "e3", "e4", "e5", "e6"]
+    assert n_articles.tolist() == [0, 2, 1, 0, 1, 1, 1]

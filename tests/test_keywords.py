@@ -347,3 +347,42 @@ def test_textrank_leaves_out_articles_without_a_group(seed_articles, sample_toke
         seed_articles[kept], by=labels[kept], method="textrank", tokens=sample_tokens[kept]
     )
     pd.testing.assert_frame_equal(got, expected)
+
+
+def _candidates_row_by_row(score, indptr, top):
+    """The definition of keyterms._candidates: each long row partitioned alone."""
+    keep = np.ones(len(score), dtype=bool)
+    for row in np.flatnonzero(np.diff(indptr) > top):
+        segment = score[indptr[row] : indptr[row + 1]]
+        kth = np.partition(segment, len(segment) - top)[len(segment) - top]
+        keep[indptr[row] : indptr[row + 1]] = segment >= kth
+    return np.flatnonzero(keep)
+
+
+def test_candidates_by_groups_of_rows_are_those_row_by_row():
+    rng = np.random.default_rng(7)
+    lengths = np.concatenate([[0, 1, 3, 4, 5, 8, 9, 16, 17, 33, 200], rng.integers(0, 70, 300)])
+    indptr = np.concatenate(([0], np.cumsum(lengths)))
+    # few distinct values (ties across the cut), and -inf scores
+    score = rng.integers(0, 6, indptr[-1]).astype(float)
+    score[rng.random(len(score)) < 0.05] = -np.inf
+    for top in (1, 3, 4, 20):
+        expected = _candidates_row_by_row(score, indptr, top)
+        assert np.array_equal(kw._candidates(score, indptr, top), expected)
+    # a row of 9 entries, top 4: the 4th largest is 5.0, the tie at 5.0 is kept
+    row = np.array([1.0, 5.0, 7.0, 5.0, 2.0, 9.0, 5.0, 0.0, 8.0])
+    assert kw._candidates(row, np.array([0, 9]), 4).tolist() == [1, 2, 3, 5, 6, 8]
+    assert kw._candidates(row, np.array([0, 9]), None).tolist() == list(range(9))
+    assert kw._candidates(row, np.array([0, 9]), 0).tolist() == []
+
+
+def test_ranked_is_lexsort_by_row_then_score_down_then_entry():
+    rows = np.array([0, 0, 0, 0, 1, 1, 1, 1, 1, 3, 3])
+    score = np.array([1.0, 2.0, 1.0, -0.0, 0.0, np.nan, -0.0, 5.0, np.nan, 2.0, 2.5])
+    order = kw._ranked(rows, score)
+    assert order.tolist() == [1, 0, 2, 3, 7, 4, 6, 5, 8, 10, 9]
+    assert np.array_equal(order, np.lexsort((-score, rows)))
+    rng = np.random.default_rng(3)
+    rows = np.sort(rng.integers(0, 50, 2000))
+    score = rng.integers(0, 9, 2000) / 4
+    assert np.array_equal(kw._ranked(rows, score), np.lexsort((-score, rows)))

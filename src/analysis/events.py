@@ -2721,11 +2721,10 @@ def _link_keys(etype: str, name: str, place: str, parks, orgs) -> list[tuple]:
     keys = []
     if name:
         keys.append((etype, "name", _LINK_NOISE.sub("", name)))
-    parts = tuple(
-        sorted({*(parks if parks is not None else ()), *(orgs if orgs is not None else ())})
-    )
-    if place and parts:
-        keys.append((etype, "who", place, parts))
+    if place:  # (most events have none: their participants are not sorted for nothing)
+        who = {*(parks if parks is not None else ()), *(orgs if orgs is not None else ())}
+        if who:
+            keys.append((etype, "who", place, tuple(sorted(who))))
     return keys
 
 
@@ -2804,15 +2803,17 @@ def link_roots(ids, aids, types, names, places, parks, orgs, counted, dates):
                 if ra != rb:
                     first, second = (ra, rb) if (days[ra], ra) <= (days[rb], rb) else (rb, ra)
                     parent[second] = first
-    roots = [find(i) for i in range(n)]
+    # a report that shares no key with another is its own root, of its one article (0
+    # when not counted): only the others are looked at
+    roots = list(range(n))
+    n_articles = np.array([1 if c else 0 for c in counted], dtype="int64")
     articles: dict[int, set[str]] = {}
-    for i, r in enumerate(roots):
-        if counted[i]:
-            articles.setdefault(r, set()).add(aids[i])
-    n_articles = np.array(
-        [len(articles.get(i, ())) if roots[i] == i and counted[i] else 0 for i in range(n)],
-        dtype="int64",
-    )
+    for i in {i for rows in by_key.values() if len(rows) > 1 for i in rows}:
+        roots[i] = r = find(i)
+        articles.setdefault(r, set()).add(aids[i])
+        n_articles[i] = 0
+    for r, reported_by in articles.items():
+        n_articles[r] = len(reported_by)
     return [ids[r] for r in roots], n_articles
 
 

@@ -448,19 +448,56 @@ def document_term_matrix(
 # Scores
 
 
+def _row_blocks(lengths: np.ndarray, shortest: int):
+    """The rows longer than ``shortest`` in groups of about the same length (``w/2 <=
+    length < w``, ``w`` a power of two), so that NumPy works on each group as one 2-D
+    array of ``w`` columns (padded), not row by row. Yields, per group: its rows, ``w``,
+    and for each of their entries (row by row, in order) its place in its row and its cell
+    in the group's array (a flat index)."""
+    long = np.flatnonzero(lengths > shortest)
+    width = 2 ** np.frexp(lengths[long])[1]  # the power of two above each length
+    for w in np.unique(width).tolist():
+        rows = long[width == w]
+        n = lengths[rows]
+        column = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+        yield rows, w, column, np.repeat(np.arange(len(rows)) * w, n) + column
+
+
 def _candidates(score: np.ndarray, indptr: np.ndarray, top: int | None) -> np.ndarray:
     """The entries (in order) whose score is at least the ``top``-th largest of their
-    row: ranked by score, ties in entry order, a row's first ``top`` are among them."""
+    row: ranked by score, ties in entry order, a row's first ``top`` are among them.
+
+    The ``top``-th largest of the rows longer than ``top`` is found by
+    :func:`_row_blocks`: each group's array padded with -inf (below every score, so the
+    ``top``-th largest stays the row's) and partitioned in one NumPy call.
+    """
     if top is None or np.isnan(score).any():
         return np.arange(len(score))
     if top < 1:
         return np.arange(0)
-    keep = np.ones(len(score), dtype=bool)
-    for row in np.flatnonzero(np.diff(indptr) > top):
-        segment = score[indptr[row] : indptr[row + 1]]
-        kth = np.partition(segment, len(segment) - top)[len(segment) - top]
-        keep[indptr[row] : indptr[row + 1]] = segment >= kth
-    return np.flatnonzero(keep)
+    lengths = np.diff(indptr)
+    kth = np.full(len(lengths), -np.inf)  # (a row of top entries or fewer keeps them all)
+    for rows, w, column, cell in _row_blocks(lengths, top):
+        block = np.full((len(rows), w), -np.inf)
+        block.ravel()[cell] = score[np.repeat(indptr[rows], lengths[rows]) + column]
+        kth[rows] = np.partition(block, w - top, axis=1)[:, w - top]
+    return np.flatnonzero(score >= np.repeat(kth, lengths))
+
+
+def _ranked(rows: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """The order of entries by row, then score (highest first), then entry: that of
+    ``np.lexsort((-score, rows))``, for entries whose ``rows`` ascend. Each row's entries
+    are sorted alone, by :func:`_row_blocks` (an array padded with NaN: after every score,
+    and, the sort being stable, after the row's own NaN scores too)."""
+    lengths = np.bincount(rows) if len(rows) else np.zeros(0, dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(lengths)))[:-1]  # (rows ascend: together)
+    order = np.arange(len(rows))
+    for group, w, column, cell in _row_blocks(lengths, 1):
+        entry = np.repeat(starts[group], lengths[group]) + column
+        block = np.full((len(group), w), np.nan)
+        block.ravel()[cell] = -score[entry]
+        order[entry] = entry - column + np.argsort(block, axis=1, kind="stable").ravel()[cell]
+    return order
 
 
 def _tfidf(corpus: _Corpus, group_counts: sparse.csr_matrix) -> np.ndarray:
@@ -666,17 +703,19 @@ def keywords(
     # by group, then score; ties keep the column (code point) order: lexsort is stable.
     # With a top, only the entries that can make it are sorted.
     order = _candidates(score, group_counts.indptr, top)
-    order = order[np.lexsort((-score[order], rows[order]))]
+    order = order[_ranked(rows[order], score[order])]
     rows_sorted = rows[order]
     starts = np.searchsorted(rows_sorted, np.arange(len(groups)))
     rank = np.arange(len(order)) - starts[rows_sorted] + 1
     chosen = order if top is None else order[rank <= top]
     rank = rank if top is None else rank[rank <= top]
-    vocab = np.asarray(corpus.vocabulary, dtype=object)
+    import pyarrow as pa
+
     out = pd.DataFrame(
         {
             "group": groups.take(rows[chosen]),
-            "keyword": vocab[cols[chosen]],
+            # (taken in Arrow: the strings are not made Python objects and back)
+            "keyword": corpus.vocabulary_array.take(pa.array(cols[chosen])).to_pandas(),
             "score": score[chosen].astype(float),
             "rank": rank.astype(np.int64),
             "n_docs": group_docs.data[chosen].astype(np.int64),

@@ -454,29 +454,36 @@ def _build_local(
             stats = ExportStats()  # (what its CSV file changed to be safe to open)
             return write_tables({name: table}, folder, csv=csv, stats=stats), stats
 
-        with ThreadPoolExecutor(max_workers=2) as writer:
-            arrow, terms = assembler.finish()
-            mark = _log_phase("term counts merged", mark)
-            # the keywords' counts, for the report (the articles' rows are the counts' rows)
-            ids = arrow["articles"].column("article_id")
-            written = [writer.submit(write_term_counts, terms, ids, folder)]
+        with ThreadPoolExecutor(max_workers=3) as writer:
+            arrow = assembler.tables()
+            # the term counts merged (Arrow and NumPy: mostly without the GIL) while the
+            # duplicates are found
+            merged = writer.submit(assembler.term_counts)
             arrow = mark_corpus_duplicates(arrow, options, assembler.duplicate_keys())
-            written.append(writer.submit(write, "articles", arrow["articles"]))
+            written = [writer.submit(write, "articles", arrow["articles"])]
             mark = _log_phase("duplicates", mark)
             # one event, many articles: linked over the whole corpus (duplicates' events,
-            # no longer counted, are their own roots)
-            arrow["events"] = link_event_table(arrow["events"])
+            # no longer counted, are their own roots), in Python, while the keywords are
+            # scored (NumPy and Arrow, mostly without the GIL)
+            linked = writer.submit(link_event_table, arrow["events"])
+            terms = merged.result()
+            # the keywords' counts, for the report (the articles' rows are the counts' rows)
+            ids = arrow["articles"].column("article_id")
+            terms_written = writer.submit(write_term_counts, terms, ids, folder)
+            articles = LazyTables(arrow={"articles": arrow["articles"]})
+            keywords = keywords_table(articles, options, terms)
+            written.append(writer.submit(write, "keywords", keywords))
+            arrow["events"] = linked.result()
             written.append(writer.submit(write, "events", arrow["events"]))
             tables = LazyTables(arrow=arrow)
-            tables["keywords"] = keywords_table(tables, options, terms)
-            written.append(writer.submit(write, "keywords", tables["keywords"]))
-            mark = _log_phase("keywords", mark)
+            tables["keywords"] = keywords
+            mark = _log_phase("keywords and events", mark)
             paths = stream.close()
-            for done in written[1:]:
+            for done in written:
                 table_paths, table_exports = done.result()
                 paths.update(table_paths)
                 exports.add(table_exports)
-            written[0].result()
+            terms_written.result()
     except BaseException:
         stream.abort()
         raise

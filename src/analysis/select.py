@@ -586,26 +586,25 @@ def find_duplicates(articles: pd.DataFrame, keys: DuplicateKeys | None = None) -
     propose candidates. The result depends only on the rows, not on their order in
     the table (rows equal in all three keep the table's order).
 
-    ``keys``: the rows' :func:`duplicate_keys`, when already made (the build makes them
-    in its workers, file by file); made here from ``title``, ``body`` and ``kind``
-    otherwise.
+    ``keys``: the rows' :func:`duplicate_keys` (or :func:`duplicate_key_arrays`), when
+    already made (the build makes them in its workers, file by file); made here from
+    ``title``, ``body`` and ``kind`` otherwise.
 
     Returns:
         A frame on the index of ``articles``: ``duplicate_of`` (the original's
         ``article_id``, ``""`` for originals) and ``duplicate_rule`` (one of
         :data:`DUPLICATE_RULES`, ``""`` for originals).
     """
+    import numpy as np
     import pandas as pd
 
     n = len(articles)
     of = [""] * n
     rules = [""] * n
     ids = [str(v) for v in _cells(articles, "article_id")]
-    if keys is None:
-        keys = duplicate_keys(articles)
-    titles, sentences_of_row = keys
-    if len(titles) != n or len(sentences_of_row) != n:
-        raise ValueError(f"{len(titles)} duplicate keys for {n} articles")
+    keyed = _Compared(*_key_columns(articles, keys))
+    if keyed.n_rows != n:
+        raise ValueError(f"{keyed.n_rows} duplicate keys for {n} articles")
     issue = (
         pd.to_datetime(articles["issue_date"], errors="coerce")
         if "issue_date" in articles.columns
@@ -629,62 +628,173 @@ def find_duplicates(articles: pd.DataFrame, keys: DuplicateKeys | None = None) -
         .sort_values(["missing", "issue", "source", "position", "row"], kind="stable")["row"]
         .tolist()
     )
-    normalised: dict[int, tuple[str, str]] = {}
-    sentences: dict[int, list[str]] = {}
-    headlines: dict[str, set[str]] = {}
-    for i in range(n):
-        if titles[i] is None:  # not an article
-            continue
-        sentences[i] = sentences_of_row[i]
-        if body := "".join(sentences[i]):
-            normalised[i] = (titles[i], body)
-            headlines.setdefault(body, set()).add(titles[i])
-    # a body under three headlines or more is a page template (a crawler's failure,
-    # a notice), not one report printed under another headline
-    templates = {body for body, seen in headlines.items() if len(seen) >= _TEMPLATE_HEADLINES}
-    exact: dict[tuple[str, str], int] = {}
-    by_body: dict[str, int] = {}
-    by_sentence: dict[str, list[int]] = {}
-    sentences_of: dict[int, tuple[frozenset[str], int]] = {}
+    titles, bodies, long_body = keyed.title, keyed.body, keyed.long_body
+    n_sentences, size, length, shared = keyed.n_sentences, keyed.size, keyed.length, keyed.shared
+    exact: dict[tuple[int, int], int] = {}
+    by_body: dict[int, int] = {}
+    by_sentence: dict[int, list[int]] = {}
+    sentences_of: dict[int, frozenset[int]] = {}
     rank = {row: k for k, row in enumerate(order)}
-    for i in order:
-        if i not in normalised:
-            continue
-        key = normalised[i]
-        first = exact.setdefault(key, i)
+    for i in np.array(order, dtype=np.int64)[keyed.may_repeat[order]].tolist():
+        body = bodies[i]
+        first = exact.setdefault((titles[i], body), i)
         if first != i:
             of[i], rules[i] = ids[first], "exact"
             continue
-        body = key[1]
-        if body in templates:
+        if body in keyed.templates:
             continue
-        if len(body) >= _MIN_BODY:
+        if long_body[i]:
             first = by_body.setdefault(body, i)
             if first != i:
                 of[i], rules[i] = ids[first], "same_body"
                 continue
-        mine = frozenset(p for p in sentences.pop(i) if len(p) >= _MIN_SENTENCE)
-        if len(mine) < _MIN_SENTENCES:
-            continue
-        size = sum(map(len, mine))
+        if n_sentences[i] < _MIN_SENTENCES or i not in shared:
+            continue  # (no sentence found in another article: none to compare with)
+        mine = shared[i]
         candidates = {
             j for s in mine if len(found := by_sentence.get(s, ())) <= _HOT for j in found
         }
         matches = []
         for j in candidates:
-            theirs, their_size = sentences_of[j]
-            shared = sum(map(len, mine & theirs))
-            if shared >= NEAR_DUPLICATE_SHARE * max(size, their_size):
+            in_common = sum(length[s] for s in mine & sentences_of[j])
+            if in_common >= NEAR_DUPLICATE_SHARE * max(size[i], size[j]):
                 matches.append(j)
         if matches:
             first = min(matches, key=rank.__getitem__)
             of[i], rules[i] = ids[first], "sentences"
             continue
         # only originals propose candidates: a duplicate points at an original
-        sentences_of[i] = (mine, size)
+        sentences_of[i] = mine
         for s in mine:
             by_sentence.setdefault(s, []).append(i)
     return pd.DataFrame({"duplicate_of": of, "duplicate_rule": rules}, index=articles.index)
+
+
+class _Compared:
+    """What :func:`find_duplicates` compares of each row, worked out in Arrow and NumPy
+    over all the rows at once (equal strings as equal integer codes), so that its loop
+    in the articles' order only looks codes up.
+
+    From the rows' titles (null: not an article) and sentences (:data:`DuplicateKeys` as
+    Arrow arrays), as lists indexed by row: ``title`` and ``body`` (the sentences joined)
+    as codes (``body`` -1: not an article or no body); ``long_body``: a body of
+    :data:`_MIN_BODY` characters or more; ``n_sentences`` and ``size``: the distinct
+    sentences of :data:`_MIN_SENTENCE` characters or more, and their characters;
+    ``length``: the characters of each sentence code; ``shared``: by row, its sentences
+    (codes) found in another row too, the only ones two articles can have in common (a
+    row with none is left out); ``templates``: the bodies under
+    :data:`_TEMPLATE_HEADLINES` titles or more; ``may_repeat`` (a NumPy array): the rows
+    that a rule can find a copy or the original of.
+    """
+
+    def __init__(self, titles: pa.Array, sentences: pa.Array):
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        n = self.n_rows = len(titles)
+        if len(sentences) != n:
+            raise ValueError(f"{n} titles and {len(sentences)} bodies in the duplicate keys")
+        title = pc.dictionary_encode(titles).indices.fill_null(-1).to_numpy().astype(np.int64)
+        joined = pc.binary_join(sentences, pa.scalar("", sentences.type.value_type))
+        body_chars = pc.utf8_length(joined).fill_null(0).to_numpy()
+        body = pc.dictionary_encode(joined).indices.fill_null(-1).to_numpy().astype(np.int64)
+        body[(title < 0) | (body_chars == 0)] = -1
+        # a body's distinct titles: distinct (body, title) pairs counted by body
+        width = title.max(initial=0) + 1
+        titles_of = np.bincount(_distinct((body * width + title)[body >= 0]) // width)
+        self.templates = set(np.flatnonzero(titles_of >= _TEMPLATE_HEADLINES).tolist())
+        self.title, self.body = title.tolist(), body.tolist()
+        self.long_body = (body_chars >= _MIN_BODY).tolist()
+        # each row's distinct sentences long enough to count, as (row, code) pairs
+        per_row = pc.list_value_length(sentences).fill_null(0).to_numpy()
+        row = np.repeat(np.arange(n, dtype=np.int64), per_row)
+        flat = pc.list_flatten(sentences)
+        counted = pc.greater_equal(pc.utf8_length(flat), _MIN_SENTENCE)
+        encoded = pc.dictionary_encode(flat.filter(counted))
+        length = pc.utf8_length(encoded.dictionary).to_numpy().astype(np.int64)
+        n_codes = len(length)
+        pairs = _distinct(
+            row[counted.to_numpy(zero_copy_only=False)] * n_codes + encoded.indices.to_numpy()
+        )
+        row, code = pairs // max(n_codes, 1), pairs % max(n_codes, 1)
+        counts = np.bincount(row, minlength=n)
+        self.n_sentences = counts.tolist()
+        self.size = np.bincount(row, weights=length[code], minlength=n).astype(np.int64).tolist()
+        self.length = length.tolist()
+        in_rows = np.bincount(code, minlength=n_codes)
+        found_again = in_rows[code] >= 2
+        shared: dict[int, list[int]] = {}
+        for r, c in zip(row[found_again].tolist(), code[found_again].tolist(), strict=True):
+            shared.setdefault(r, []).append(c)
+        self.shared = {r: frozenset(codes) for r, codes in shared.items()}
+        # the rows a rule can find a copy of or the original of: a body another row has
+        # too, or sentences another row has (enough to compare); every other row is an
+        # original that none repeats, and is left out of the loop
+        in_shared = np.zeros(n, dtype=bool)
+        in_shared[list(self.shared)] = True
+        per_body = np.bincount(body[body >= 0], minlength=1)
+        self.may_repeat = (body >= 0) & (
+            (per_body[np.maximum(body, 0)] >= 2) | (in_shared & (counts >= _MIN_SENTENCES))
+        )
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values of an integer array, sorted (as ``np.unique``, whose hash table
+    takes four times as long here)."""
+    import numpy as np
+
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
+
+
+def _key_columns(articles: pd.DataFrame, keys) -> tuple[pa.Array, pa.Array]:
+    """The rows' duplicate keys as Arrow arrays (titles; sentences as lists), from the keys
+    given as :func:`duplicate_keys` makes them (Python lists) or as
+    :func:`duplicate_key_arrays` does (Arrow), or made here from the articles."""
+    import numpy as np
+    import pyarrow as pa
+
+    if keys is None:
+        keys = duplicate_keys(articles)
+    titles, sentences = keys
+    if not isinstance(titles, (pa.Array, pa.ChunkedArray)):
+        values = _text_array([text for row in sentences if row is not None for text in row])
+        offsets = np.zeros(len(sentences) + 1, dtype=np.int64)
+        np.cumsum([len(row) if row is not None else 0 for row in sentences], out=offsets[1:])
+        no_list = pa.array([row is None for row in sentences], pa.bool_())
+        titles = _text_array(titles)
+        sentences = pa.LargeListArray.from_arrays(pa.array(offsets), values, mask=no_list)
+    if isinstance(titles, pa.ChunkedArray):
+        titles = titles.combine_chunks()
+    if isinstance(sentences, pa.ChunkedArray):
+        sentences = sentences.combine_chunks()
+    return titles, sentences
+
+
+def _text_array(texts: list[str | None]) -> pa.Array:
+    """Python strings (None: null) as an Arrow string array, made from their UTF-8 bytes at
+    once. A lone surrogate (Python text, not UTF-8) is kept as its three bytes
+    (``surrogatepass``): the keys only meet in Arrow's hash tables and lengths, which
+    read it as one code point as Python does."""
+    import numpy as np
+    import pyarrow as pa
+
+    chars = np.zeros(len(texts) + 1, dtype=np.int64)  # where each text ends, in code points
+    np.cumsum([len(t) if t is not None else 0 for t in texts], out=chars[1:])
+    joined = "".join(t for t in texts if t is not None)
+    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), np.uint32)
+    size = 1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000)  # UTF-8 bytes
+    ends = np.zeros(len(points) + 1, dtype=np.int64)
+    np.cumsum(size, out=ends[1:])
+    valid = np.array([t is not None for t in texts], dtype=bool)
+    return pa.LargeStringArray.from_buffers(
+        len(texts),
+        pa.py_buffer(ends[chars]),
+        pa.py_buffer(joined.encode("utf-8", "surrogatepass")),
+        pa.py_buffer(np.packbits(valid, bitorder="little")),
+        int((~valid).sum()),
+    )
 
 
 #: Per row, what :func:`find_duplicates` compares: the title and the sentences of the

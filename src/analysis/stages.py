@@ -261,20 +261,6 @@ def duplicate_keys_table(articles: pd.DataFrame) -> pa.Table:
     return pa.table(columns, schema=schema)
 
 
-def _keys_from_arrow(keys: pa.Table):
-    """:func:`duplicate_keys_table` back as :data:`analysis.select.DuplicateKeys` (the
-    sentences converted at once, then cut per article: much faster than per list)."""
-    titles = keys.column("title").to_pylist()
-    column = keys.column("sentences").combine_chunks()
-    ends = column.offsets.to_numpy()
-    start = int(ends[0])
-    flat = column.values.slice(start, int(ends[-1]) - start).to_pylist()
-    sentences = []
-    for title, lo, hi in zip(titles, ends[:-1].tolist(), ends[1:].tolist(), strict=True):
-        sentences.append(None if title is None else flat[lo - start : hi - start])
-    return titles, sentences
-
-
 def _distinct_runs(batch: Sequence, per_file: list[list[dict]]) -> list[list]:
     """The batch cut into runs of consecutive files whose articles' ids are distinct (a
     file repeating an id within itself is a run alone)."""
@@ -539,9 +525,9 @@ def mark_corpus_duplicates(tables: dict, options: BuildOptions, keys=None) -> di
     processed), and, unless ``options.keep_duplicates``, the events of duplicates no
     longer counted (:func:`analysis.select.uncount_duplicates`). Arrow tables or
     DataFrames in, the same out (the other tables as they were). ``keys``: the
-    articles' :data:`analysis.select.DuplicateKeys` when the workers made them
-    (:func:`duplicate_keys_table`; rows as in the articles), so that only the
-    comparisons are left to do here."""
+    articles' duplicate keys when the workers made them (:func:`duplicate_keys_table`,
+    as :meth:`Assembler.duplicate_keys` gives them; rows as in the articles), so that
+    only the comparisons are left to do here."""
     import pyarrow as pa
 
     from analysis.select import find_duplicates, uncount_duplicates
@@ -569,9 +555,18 @@ def mark_corpus_duplicates(tables: dict, options: BuildOptions, keys=None) -> di
     logger.info("%d of %d articles repeat an earlier one", n, len(found))
     if not options.keep_duplicates and n:
         frame = found.assign(article_id=frame["article_id"].to_numpy())
+        # (only the rows of the copies' ids tell it which are duplicates)
+        copies = frame["article_id"][frame["duplicate_of"].ne("").to_numpy()]
+        frame = frame[frame["article_id"].isin(copies).to_numpy()]
         if arrow:
-            ev = uncount_duplicates(from_arrow(events, "events"), frame)
-            out["events"] = to_arrow(ev, table_schema("events"))
+            # only the columns it reads and sets go through pandas (not the lists, text)
+            sets = [events.schema.field(c) for c in ("counted", "n_articles", "rule")]
+            read = events.select(["event_id", "article_id", *(f.name for f in sets)])
+            ev = to_arrow(uncount_duplicates(from_arrow(read, "events"), frame), pa.schema(sets))
+            for f in sets:
+                i = events.schema.get_field_index(f.name)
+                events = events.set_column(i, f, ev.column(f.name))
+            out["events"] = events
         else:
             out["events"] = uncount_duplicates(events, frame)
     return out
@@ -758,10 +753,9 @@ class Assembler:
         self.next = 0
         self.parts: dict[str, list] = {t: [] for t in FILE_TABLES}
         self.terms: list[tuple] = []
-        # the articles' duplicate keys (:data:`analysis.select.DuplicateKeys`), made
-        # Python objects as the batches come in (not all at the end: the build's serial
-        # tail); None when a batch has none
-        self.keys: tuple[list, list] | None = ([], [])
+        # the articles' duplicate keys (parts of the batches' :func:`duplicate_keys_table`);
+        # None when a batch has none
+        self.keys: list | None = []
 
     def advance(self, results: list) -> None:
         import numpy as np
@@ -821,28 +815,41 @@ class Assembler:
             if b.keys is None:
                 self.keys = None
             elif hi > lo and self.keys is not None:
-                titles, sentences = _keys_from_arrow(b.keys.slice(lo, hi - lo))
-                self.keys[0].extend(titles)
-                self.keys[1].extend(sentences)
+                self.keys.append(b.keys.slice(lo, hi - lo))
         if self.stream is not None:
             self.stream.write(chunk)
 
     def finish(self) -> tuple[dict[str, pa.Table], TermCounts]:
         """Every table (Arrow, in input order) and the articles' term counts."""
+        return self.tables(), self.term_counts()
+
+    def tables(self) -> dict[str, pa.Table]:
+        """Every table (Arrow, in input order)."""
         import pyarrow as pa
 
-        from analysis.keyterms import TermCounts
-
-        tables = {
+        return {
             t: pa.concat_tables([table_schema(t).empty_table(), *self.parts[t]])
             for t in FILE_TABLES
         }
-        return tables, TermCounts.concat(self.terms)
+
+    def term_counts(self) -> TermCounts:
+        """The articles' term counts, merged (rows as in the articles table); in Arrow and
+        NumPy, mostly without the GIL: the build merges them while it finds the
+        duplicates."""
+        from analysis.keyterms import TermCounts
+
+        return TermCounts.concat(self.terms)
 
     def duplicate_keys(self):
-        """The articles' :data:`analysis.select.DuplicateKeys` (rows as in the articles
-        table of :meth:`finish`), or None when a batch has none."""
-        return self.keys
+        """The articles' duplicate keys as :func:`analysis.select.duplicate_key_arrays`
+        makes them (rows as in the articles table of :meth:`finish`), or None when a batch
+        has none."""
+        import pyarrow as pa
+
+        if self.keys is None:
+            return None
+        keys = pa.concat_tables([duplicate_keys_table_schema().empty_table(), *self.keys])
+        return keys.column("title"), keys.column("sentences")
 
 
 def columns_of(tables: dict, name: str, columns: list[str]) -> pd.DataFrame:
