@@ -521,11 +521,11 @@ def _normalised_texts(texts: list[str], sentences: bool):
         if own is not None:
             set_aside[own] = True
         breaks = np.flatnonzero(codes == _BREAK)
-        # a run starts at a break whose character before is none, or in another text
+        # a run starts at a break with none right before it, or at a text's start
         run_first = np.ones(len(breaks), dtype=bool)
         run_first[1:] = breaks[1:] - breaks[:-1] != 1
-        at = np.minimum(np.searchsorted(text_starts, breaks), max(len(texts) - 1, 0))
-        if len(texts):
+        if len(breaks):
+            at = np.searchsorted(text_starts, breaks).clip(max=len(texts) - 1)
             run_first |= text_starts[at] == breaks
         runs = breaks[run_first]
         if own is not None:
