@@ -289,3 +289,20 @@ def test_find_duplicates_follows_its_rules_as_first_written(seed):
     assert found["duplicate_of"].tolist() == of
     assert found["duplicate_rule"].tolist() == rules
     assert {"exact", "same_body", "sentences"} <= set(rules)  # (every rule met)
+
+
+def test_normalised_texts_strings_at_text_bounds_and_own_breaks():
+    # a run of breaks at a text's start starts a sentence even when the text before ends
+    # in one; an empty text has one (empty) string
+    codes, ends, first = select._normalised_texts(["。a", "。。b", "", "c。"], sentences=True)
+    assert codes.dtype == np.uint32 and codes.tolist() == [97, 98, 99]
+    assert ends.tolist() == [0, 1, 1, 2, 2, 3, 3] and first.tolist() == [0, 2, 4, 5, 7]
+    # U+E000 is a break of its own in sentences (set aside), kept in whole texts
+    codes, ends, first = select._normalised_texts(["a\ue000b", "。\ue000。"], sentences=True)
+    assert codes.tolist() == [97, 98]
+    assert ends.tolist() == [1, 2, 2, 2, 2, 2] and first.tolist() == [0, 2, 6]
+    codes, ends, first = select._normalised_texts(["a\ue000b", "。\ue000。"], sentences=False)
+    assert codes.tolist() == [97, 0xE000, 98, 0xE000]
+    assert ends.tolist() == [3, 4] and first.tolist() == [0, 1, 2]
+    codes, ends, first = select._normalised_texts([], sentences=True)
+    assert codes.tolist() == [] and ends.tolist() == [] and first.tolist() == [0]

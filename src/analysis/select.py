@@ -507,23 +507,29 @@ def _normalised_texts(texts: list[str], sentences: bool):
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     text_starts = np.zeros(len(texts), dtype=np.int64)  # where each text starts
     np.cumsum(lengths[:-1], out=text_starts[1:])
-    points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), np.uint32)
+    joined = "".join(texts)
+    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), np.uint32)
     codes = _key_codes()[points]
-    kept = codes >= 0
+    set_aside = codes < 0
     # where each string starts: a text's start, then (sentences) its runs of breaks
     first = np.arange(len(texts) + 1, dtype=np.int64)  # each text's first string
     starts = text_starts
     if sentences:
-        breaks = codes == _BREAK
-        runs = breaks.copy()  # the first break of a run (the runs of a text are its own)
-        runs[1:] &= ~breaks[:-1]
-        runs[text_starts[lengths > 0]] = breaks[text_starts[lengths > 0]]
         # (a text's own U+E000 is a break too, and one alone: the character that once
         # marked the breaks, kept here so that the keys stay those of earlier builds)
-        own = points == ord(_OWN_BREAK)
-        runs |= own
-        kept &= ~own
-        runs = np.flatnonzero(runs)
+        own = np.flatnonzero(points == ord(_OWN_BREAK)) if _OWN_BREAK in joined else None
+        if own is not None:
+            set_aside[own] = True
+        breaks = np.flatnonzero(codes == _BREAK)
+        # a run starts at a break with none right before it, or at a text's start
+        run_first = np.ones(len(breaks), dtype=bool)
+        run_first[1:] = breaks[1:] - breaks[:-1] != 1
+        if len(breaks):
+            at = np.searchsorted(text_starts, breaks).clip(max=len(texts) - 1)
+            run_first |= text_starts[at] == breaks
+        runs = breaks[run_first]
+        if own is not None:
+            runs = np.union1d(runs, own)  # (no own character is a break)
         first[:-1] += np.searchsorted(runs, text_starts)
         first[-1] += len(runs)
         starts = np.empty(first[-1], dtype=np.int64)
@@ -531,10 +537,10 @@ def _normalised_texts(texts: list[str], sentences: bool):
         is_first[first[:-1]] = True
         starts[is_first] = text_starts
         starts[~is_first] = runs
-    before = np.zeros(len(codes) + 1, dtype=np.int64)  # code points kept before each
-    np.cumsum(kept, out=before[1:])
-    ends = before[np.append(starts, len(codes))[1:]]  # (each string ends where the next starts)
-    return codes[kept].astype(np.uint32), ends, first
+    # each string ends where the next starts, less the code points set aside before that
+    bounds = np.append(starts, len(codes))[1:]
+    ends = bounds - np.searchsorted(np.flatnonzero(set_aside), bounds)
+    return codes[~set_aside].view(np.uint32), ends, first
 
 
 def _key_strings(texts: list[str], sentences: bool) -> tuple[list[str], np.ndarray]:

@@ -1309,6 +1309,9 @@ def load_articles(
         from analysis.select import mark_duplicates
 
         frame = mark_duplicates(articles_frame(records))
+        # (the records freed while the collector is paused: else its first pass after goes
+        # over every dict of them, ~0.07 s for 20,000 files)
+        del records
     if frame["article_id"].duplicated().any():
         dup = frame.loc[frame["article_id"].duplicated(), "source"].iloc[0]
         logger.warning("duplicate articles (same file key and text), e.g. in %s", dup)
