@@ -71,7 +71,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from operator import itemgetter, methodcaller
+from operator import attrgetter, itemgetter, methodcaller
 from pathlib import Path
 
 try:  # CPython's own SHA-1: the same digests as hashlib's, without OpenSSL's set-up for
@@ -185,6 +185,7 @@ _NaT_VALUE = pd.NaT
 _match_end = re.Match.end
 _match_span = re.Match.span
 _first = itemgetter(0)
+_start_of = attrgetter("start")
 _is_verb_rule = methodcaller("startswith", "verb:")
 
 
@@ -1290,8 +1291,11 @@ def _not_a_happening(sentence: str, etype: str, lo: int, start: int, end: int, h
     签署之日),
     or (for types that statistics count) a count after it, unless the clause sets it at
     one occasion (现场集中签约项目20个); a 贯通 without a line, tunnel or work in its
-    clause is a figure of speech."""
-    if _ANNIVERSARY.match(sentence, end, min(hi, end + 8)):
+    clause is a figure of speech.
+
+    (A regex call costs several times a test for a word in the sentence: the checks whose
+    regex needs a word most sentences lack, 周年 or 次/度, test for it first.)"""
+    if "周年" in sentence and _ANNIVERSARY.match(sentence, end, min(hi, end + 8)):
         return True
     if etype == "meeting" and (
         _CITED.match(sentence, end, hi) is not None
@@ -1314,7 +1318,9 @@ def _not_a_happening(sentence: str, etype: str, lo: int, start: int, end: int, h
         or (sentence[start:end] in _ARRIVING and _SETTLING.match(sentence, end, hi) is not None)
     ):
         return True
-    if _REPEATED.search(sentence, max(lo, start - 6), start) is not None:
+    if ("次" in sentence or "度" in sentence) and _REPEATED.search(
+        sentence, max(lo, start - 6), start
+    ) is not None:
         return True
     if _HABITUAL.search(sentence, lo, start) is not None:
         return True
@@ -2024,8 +2030,7 @@ class _Extractor:
             day_only = _DAY_ONLY.search(sentence)
         places = self._places(sentence)
         place_mentions = None
-        years = ref is not None and "年" in sentence and _YEAR_ONLY.search(sentence) is not None
-        plans = ref is not None and "五" in sentence and _PLAN_PERIOD.search(sentence) is not None
+        years = plans = None  # (whether it states a year or a plan's period: read when needed)
         stripped = sentence.strip()
 
         # the phrases naming a meeting as the setting of another happening (在…大会上)
@@ -2078,6 +2083,15 @@ class _Extractor:
                 elif date > late:
                     status = "future"
                     rules.append("future:date")
+            if status == "reported" and date_source != "sentence" and years is None:
+                years = (
+                    ref is not None and "年" in sentence and _YEAR_ONLY.search(sentence) is not None
+                )
+                plans = (
+                    ref is not None
+                    and "五" in sentence
+                    and _PLAN_PERIOD.search(sentence) is not None
+                )
             if status == "reported" and (years or plans) and date_source != "sentence":
                 lo, hi, prev_end = _clause(breaks, cand.start)
                 lo = _time_start(sentence, breaks, lo, prev_end)
@@ -2596,17 +2610,21 @@ def _extract(articles: pd.DataFrame, mentions: pd.DataFrame | None, lex: Lexicon
             extractor.issue = issues[i] or ref  # (a day alone is a day up to the issue's)
             m = grouped.get(aid, _NO_MENTIONS)
             # (the article's title and body are texts 2k and 2k + 1 of the batch)
-            found = extractor.field_events(aid, "title", titles[i], folded, 2 * k, ref, ref, m)
-            found += extractor.field_events(aid, "body", bodies[i], folded, 2 * k + 1, ref, ref, m)
-            if not found:
+            in_title = extractor.field_events(aid, "title", titles[i], folded, 2 * k, ref, ref, m)
+            in_body = extractor.field_events(aid, "body", bodies[i], folded, 2 * k + 1, ref, ref, m)
+            if not in_title and not in_body:
                 continue
+            found = in_title + in_body
             _dedupe(found)
             for ev in found:
                 if ev.status != "reported":
                     ev.counted = False
                 ev.confidence = _confidence(ev)
-            found.sort(key=lambda e: (e.fld != "title", e.start))
-            events.extend(found)
+            # the title's events, then the body's, each field's in text order
+            in_title.sort(key=_start_of)
+            in_body.sort(key=_start_of)
+            events += in_title
+            events += in_body
     return events
 
 
