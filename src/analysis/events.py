@@ -1344,11 +1344,18 @@ _EDITION = re.compile(r"(?:第[0-9一二三四五六七八九十百]+届|(?:19|2
 def _named(ctx: _SentenceContext, lex: Lexicon, etype: str, start: int, end: int, c_lo: int) -> str:
     """The name a ``named`` noun at [start, end) carries: the text from the last name
     stop of its clause (which starts at ``c_lo``) to its end, when that says more than
-    the noun and is no count of it (``多场分论坛``); else ``""``."""
+    the noun and is no count of it (``多场分论坛``); else ``""``.
+
+    (A name is at least 3 characters longer than its noun, and cleaning it only takes
+    characters off: with fewer than 3 before the noun there is none, read no further.)"""
+    if start - c_lo < 3:
+        return ""
     text = ctx.text
     lo = c_lo
     for m in _NAMED_STOP.finditer(text, c_lo, start):
         lo = m.end()
+    if start - lo < 3:
+        return ""
     name = _clean_name(_PLEDGE.sub("", text[lo:end]), lex.generic.get(etype, _EMPTY))
     if len(name) < end - start + 3 or "、" in name or _COUNTED.match(name):
         return ""
