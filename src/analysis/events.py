@@ -882,7 +882,9 @@ def _sentences_and_clauses(
     (Array operations on the few characters of the classes, in place of a regex over
     each text and each sentence.)
     """
-    pos = np.flatnonzero(classes)  # the characters of the classes, by offset
+    # the characters of the classes, by offset (through a bool array: numpy finds the
+    # nonzero bools several times faster than the nonzero bytes)
+    pos = np.flatnonzero(classes != 0)
     bits = classes[pos]
     first = np.zeros(len(classes) + 1, dtype=bool)
     first[starts] = True
