@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 import analysis
 from analysis import config
+from analysis import events as events_module
 from analysis.errors import InputError
 from analysis.events import EVENT_COLUMNS, event_counts, find_events, load_event_lexicon
 from tests import pagegen
@@ -631,6 +632,10 @@ def test_mentions_none_calls_find_mentions(monkeypatch, sample_articles):
 
 
 def test_mentions_none_without_find_mentions_warns(monkeypatch, caplog, sample_articles):
+    # (the names' word tags come from jieba's dictionary through analysis.mentions: loaded
+    # before the module is hidden, as any earlier call would have, so that the test does
+    # not depend on which test its worker ran first)
+    events_module._word_tags()
     monkeypatch.delattr(analysis, "find_mentions", raising=False)
     monkeypatch.setitem(sys.modules, "analysis.mentions", None)
     with caplog.at_level(logging.WARNING, logger="analysis.events"):
@@ -2156,3 +2161,91 @@ def test_link_roots_of_alone_linked_too_far_apart_and_uncounted_reports():
     roots, n_articles = link_roots(ids, aids, types, names, places, parks, orgs, counted, dates)
     assert roots == ["e1", "e1", "e2", "e3", "e4", "e5", "e6"]
     assert n_articles.tolist() == [0, 2, 1, 0, 1, 1, 1]
+
+
+# ------------------------------------------------- quick ways out (issue 19)
+
+
+@pytest.mark.parametrize(
+    "after, title",
+    [
+        ("记者张三报道", None),  # a news source: never acting
+        ("消息，", None),
+        ("北京11月3日电", None),
+        ("条例》", None),  # a document's name
+        ("法修订", None),
+        ("副总理李强", "副总理"),  # a person's title: acting only in a visit (titles=True)
+        ("董事长王五", "董事长"),
+    ],
+)
+def test_not_acting_after_is_the_three_regexes_in_one(after, title):
+    from analysis.events import _NOT_ACTING_AFTER
+
+    m = _NOT_ACTING_AFTER.match(after)
+    assert m is not None
+    assert m.group("title") == title
+
+
+@given(
+    st.lists(
+        st.sampled_from(["记者", "消息", "讯", "发（", "北京", "11月3日", "电", "法", "院"])
+        | st.sampled_from(["条例", "纲要", "副", "总理", "委员", "会", "主任", "党委", "的"]),
+        max_size=6,
+    ).map("".join)
+)
+def test_not_acting_after_agrees_with_the_regexes_it_joins(after):
+    # one call in place of three: excluded alike, with and without person's titles
+    from analysis.events import (
+        _DOCUMENT_AFTER,
+        _NOT_ACTING_AFTER,
+        _SOURCE_AFTER,
+        _TITLE_AFTER,
+    )
+
+    other = _SOURCE_AFTER.match(after) is not None or _DOCUMENT_AFTER.match(after) is not None
+    title = _TITLE_AFTER.match(after) is not None
+    m = _NOT_ACTING_AFTER.match(after)
+    for titles in (False, True):
+        expected = (not titles and title) or other
+        got = m is not None and not (titles and m.group("title") is not None)
+        assert got == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, etype, trigger, expected",
+    [
+        ("公司成立25周年。", "establishment", "成立", True),  # 周年 after it
+        ("两国领导人两度会晤。", "visit", "会晤", True),  # 度 before it
+        ("双方多次举行会谈。", "visit", "会谈", True),  # 次 … 举行 before it
+        ("此次会议召开。", "meeting", "召开", False),  # 次, but no number of times
+        ("研讨会在锡召开。", "meeting", "召开", False),
+    ],
+)
+def test_not_a_happening_with_and_without_its_words(sentence, etype, trigger, expected):
+    from analysis.events import _not_a_happening
+
+    start = sentence.index(trigger)
+    end = start + len(trigger)
+    assert _not_a_happening(sentence, etype, 0, start, end, len(sentence) - 1) is expected
+
+
+@pytest.mark.parametrize(
+    "sentence, noun, expected",
+    [
+        ("会议指出，", "会议", ""),  # nothing before the noun
+        ("此次会议指出，", "会议", ""),  # 2 characters before it: no name
+        ("本届论坛召开", "论坛", ""),  # 3, but 本届 is taken off
+        ("中央经济工作会议在京召开", "会议", "中央经济工作会议"),
+        ("出席二十届四中全会", "全会", "二十届四中全会"),  # from after the name stop
+    ],
+)
+def test_named_needs_three_characters_before_its_noun(sentence, noun, expected):
+    from analysis import events
+
+    lex = load_event_lexicon()
+    extractor = events._Extractor(lex)
+    batch = events._Batch(extractor.folding, [sentence], extractor.triggers)
+    ctx = events._SentenceContext(sentence, batch.context, extractor.table)
+    start = sentence.index(noun)
+    etype = "meeting"
+    assert events._named(ctx, lex, etype, start, start + len(noun), 0) == expected

@@ -71,7 +71,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from operator import itemgetter, methodcaller
+from operator import attrgetter, itemgetter, methodcaller
 from pathlib import Path
 
 try:  # CPython's own SHA-1: the same digests as hashlib's, without OpenSSL's set-up for
@@ -185,6 +185,7 @@ _NaT_VALUE = pd.NaT
 _match_end = re.Match.end
 _match_span = re.Match.span
 _first = itemgetter(0)
+_start_of = attrgetter("start")
 _is_verb_rule = methodcaller("startswith", "verb:")
 
 
@@ -814,7 +815,7 @@ class _Folding:
         the view's words reading the others as ``"\x00"`` finds the same hits.)"""
         wide = folded.astype(np.int64)
         pair = self.pairs.take(wide[:-1] * self.n_codes + wide[1:])
-        bits = self.alone.take(folded)
+        bits = self.alone.take(wide)  # (the codes as indices already: no cast again)
         bits[:-1] |= pair
         bits[1:] |= pair
         return [(bits & (1 << v)).astype(bool) for v in range(self.n_views)]
@@ -881,7 +882,9 @@ def _sentences_and_clauses(
     (Array operations on the few characters of the classes, in place of a regex over
     each text and each sentence.)
     """
-    pos = np.flatnonzero(classes)  # the characters of the classes, by offset
+    # the characters of the classes, by offset (through a bool array: numpy finds the
+    # nonzero bools several times faster than the nonzero bytes)
+    pos = np.flatnonzero(classes != 0)
     bits = classes[pos]
     first = np.zeros(len(classes) + 1, dtype=bool)
     first[starts] = True
@@ -1290,8 +1293,11 @@ def _not_a_happening(sentence: str, etype: str, lo: int, start: int, end: int, h
     签署之日),
     or (for types that statistics count) a count after it, unless the clause sets it at
     one occasion (现场集中签约项目20个); a 贯通 without a line, tunnel or work in its
-    clause is a figure of speech."""
-    if _ANNIVERSARY.match(sentence, end, min(hi, end + 8)):
+    clause is a figure of speech.
+
+    (A regex call costs several times a test for a word in the sentence: the checks whose
+    regex needs a word most sentences lack, 周年 or 次/度, test for it first.)"""
+    if "周年" in sentence and _ANNIVERSARY.match(sentence, end, min(hi, end + 8)):
         return True
     if etype == "meeting" and (
         _CITED.match(sentence, end, hi) is not None
@@ -1314,7 +1320,9 @@ def _not_a_happening(sentence: str, etype: str, lo: int, start: int, end: int, h
         or (sentence[start:end] in _ARRIVING and _SETTLING.match(sentence, end, hi) is not None)
     ):
         return True
-    if _REPEATED.search(sentence, max(lo, start - 6), start) is not None:
+    if ("次" in sentence or "度" in sentence) and _REPEATED.search(
+        sentence, max(lo, start - 6), start
+    ) is not None:
         return True
     if _HABITUAL.search(sentence, lo, start) is not None:
         return True
@@ -1338,11 +1346,18 @@ _EDITION = re.compile(r"(?:第[0-9一二三四五六七八九十百]+届|(?:19|2
 def _named(ctx: _SentenceContext, lex: Lexicon, etype: str, start: int, end: int, c_lo: int) -> str:
     """The name a ``named`` noun at [start, end) carries: the text from the last name
     stop of its clause (which starts at ``c_lo``) to its end, when that says more than
-    the noun and is no count of it (``多场分论坛``); else ``""``."""
+    the noun and is no count of it (``多场分论坛``); else ``""``.
+
+    (A name is at least 3 characters longer than its noun, and cleaning it only takes
+    characters off: with fewer than 3 before the noun there is none, read no further.)"""
+    if start - c_lo < 3:
+        return ""
     text = ctx.text
     lo = c_lo
     for m in _NAMED_STOP.finditer(text, c_lo, start):
         lo = m.end()
+    if start - lo < 3:
+        return ""
     name = _clean_name(_PLEDGE.sub("", text[lo:end]), lex.generic.get(etype, _EMPTY))
     if len(name) < end - start + 3 or "、" in name or _COUNTED.match(name):
         return ""
@@ -1443,6 +1458,11 @@ _SOURCE_AFTER = re.compile(r"记者|消息|讯|发[（(]|[\u4e00-\u9fff]{0,4}\d{
 # is named, not the body
 _DOCUMENT_AFTER = re.compile(r"法(?![院人国律规务治制定学])|条例|办法|纲要|总体方案")
 _SOURCE_BEFORE = re.compile(r"(?:据|来源[：:]\s*)$")
+# the three above in one regex, to try them with one call (``_acting``): a news source or a
+# document's name after a name (no group), else a person's title (the group ``title``)
+_NOT_ACTING_AFTER = re.compile(
+    rf"(?:{_SOURCE_AFTER.pattern})|(?:{_DOCUMENT_AFTER.pattern})|(?P<title>{_TITLE_AFTER.pattern})"
+)
 _BRACKETS = re.compile(r"（[^（）]*）|\([^()]*\)")
 # what ends a meeting named as the setting of another happening (在…大会上, 在…会议
 # （COP30）期间)
@@ -1500,11 +1520,9 @@ def _acting(
         if kind == "person" or kind == "place":
             continue
         start, end = starts[k], ends[k]
-        if (
-            (not titles and _TITLE_AFTER.match(text, end) is not None)
-            or _SOURCE_AFTER.match(text, end) is not None
-            or _DOCUMENT_AFTER.match(text, end) is not None
-            or (start and _SOURCE_BEFORE.search(text, max(start - 4, 0), start) is not None)
+        after = _NOT_ACTING_AFTER.match(text, end)
+        if (after is not None and not (titles and after.group("title") is not None)) or (
+            start and _SOURCE_BEFORE.search(text, max(start - 4, 0), start) is not None
         ):
             continue
         if brackets is None:
@@ -2024,8 +2042,7 @@ class _Extractor:
             day_only = _DAY_ONLY.search(sentence)
         places = self._places(sentence)
         place_mentions = None
-        years = ref is not None and "年" in sentence and _YEAR_ONLY.search(sentence) is not None
-        plans = ref is not None and "五" in sentence and _PLAN_PERIOD.search(sentence) is not None
+        years = plans = None  # (whether it states a year or a plan's period: read when needed)
         stripped = sentence.strip()
 
         # the phrases naming a meeting as the setting of another happening (在…大会上)
@@ -2078,6 +2095,15 @@ class _Extractor:
                 elif date > late:
                     status = "future"
                     rules.append("future:date")
+            if status == "reported" and date_source != "sentence" and years is None:
+                years = (
+                    ref is not None and "年" in sentence and _YEAR_ONLY.search(sentence) is not None
+                )
+                plans = (
+                    ref is not None
+                    and "五" in sentence
+                    and _PLAN_PERIOD.search(sentence) is not None
+                )
             if status == "reported" and (years or plans) and date_source != "sentence":
                 lo, hi, prev_end = _clause(breaks, cand.start)
                 lo = _time_start(sentence, breaks, lo, prev_end)
@@ -2247,7 +2273,10 @@ class _Extractor:
 _NAME_NOISE = re.compile(r"[《》“”\"'\s]")
 
 
+@lru_cache(maxsize=4096)
 def _norm_name(name: str) -> str:
+    """The name without quotes, book-title marks and spaces. (Kept for each name: an
+    article's duplicates are found by comparing each of its events with the ones before.)"""
     return _NAME_NOISE.sub("", name)
 
 
@@ -2596,17 +2625,21 @@ def _extract(articles: pd.DataFrame, mentions: pd.DataFrame | None, lex: Lexicon
             extractor.issue = issues[i] or ref  # (a day alone is a day up to the issue's)
             m = grouped.get(aid, _NO_MENTIONS)
             # (the article's title and body are texts 2k and 2k + 1 of the batch)
-            found = extractor.field_events(aid, "title", titles[i], folded, 2 * k, ref, ref, m)
-            found += extractor.field_events(aid, "body", bodies[i], folded, 2 * k + 1, ref, ref, m)
-            if not found:
+            in_title = extractor.field_events(aid, "title", titles[i], folded, 2 * k, ref, ref, m)
+            in_body = extractor.field_events(aid, "body", bodies[i], folded, 2 * k + 1, ref, ref, m)
+            if not in_title and not in_body:
                 continue
+            found = in_title + in_body
             _dedupe(found)
             for ev in found:
                 if ev.status != "reported":
                     ev.counted = False
                 ev.confidence = _confidence(ev)
-            found.sort(key=lambda e: (e.fld != "title", e.start))
-            events.extend(found)
+            # the title's events, then the body's, each field's in text order
+            in_title.sort(key=_start_of)
+            in_body.sort(key=_start_of)
+            events += in_title
+            events += in_body
     return events
 
 
