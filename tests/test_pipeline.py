@@ -702,3 +702,36 @@ def test_loaded_and_frozen_gives_back_what_it_froze_on_error():
         assert gc.get_freeze_count() > before
         raise KeyError("x")
     assert gc.get_freeze_count() == before
+
+
+def _pool_kept(monkeypatch):
+    """The process's Arrow memory pool as it was, after the test."""
+    import pyarrow as pa
+
+    before = pa.default_memory_pool()
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    return before
+
+
+def test_build_takes_arrows_buffers_from_the_system_allocator(corpus, tmp_path, monkeypatch):
+    import pyarrow as pa
+
+    from analysis.stages import use_system_allocator
+
+    before = _pool_kept(monkeypatch)
+    try:
+        pa.set_memory_pool(pa.mimalloc_memory_pool())
+        pipeline.build([corpus], out_dir=tmp_path / "out", jobs=1, progress=False)
+        assert pa.default_memory_pool().backend_name == "system"
+        # a pool the user chose through pyarrow's variable is left alone
+        pa.set_memory_pool(pa.mimalloc_memory_pool())
+        monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "mimalloc")
+        use_system_allocator()
+        assert pa.default_memory_pool().backend_name == "mimalloc"
+        # as is any pool other than the default mimalloc
+        monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL")
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+        use_system_allocator()
+        assert pa.default_memory_pool().backend_name == "jemalloc"
+    finally:
+        pa.set_memory_pool(before)

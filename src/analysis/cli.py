@@ -294,7 +294,9 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
         if args.command == "report":
             from analysis.publish import ExportStats
             from analysis.report import build_report
+            from analysis.stages import use_system_allocator
 
+            use_system_allocator()
             figures = args.figures or config.FIGURES_DIR
             stats = ExportStats()
             html = build_report(

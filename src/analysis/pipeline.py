@@ -65,6 +65,7 @@ from analysis.stages import (
     settings_digest,
     shown_path,
     table_schema,
+    use_system_allocator,
     warm_up,
 )
 
@@ -424,6 +425,7 @@ def _build_local(
 ):
     """The build on this machine's processes, its tables written into ``folder``."""
     mark = time.perf_counter()
+    use_system_allocator()  # (where Arrow's buffers come from: see there why)
     # keywords need jieba's general IDF at the end: read it while the inputs are
     # processed (with several jobs it is read before the workers fork, never during)
     if jobs == 1:

@@ -279,6 +279,31 @@ def _distinct_runs(batch: Sequence, per_file: list[list[dict]]) -> list[list]:
     return runs
 
 
+def use_system_allocator() -> None:
+    """Arrow's buffers from now on from the system's allocator (``malloc``), not from the
+    mimalloc that pyarrow's wheels bundle and take by default, unless the user chose a
+    pool (pyarrow's environment variable ``ARROW_DEFAULT_MEMORY_POOL``) or another pool
+    is in use. Only where new buffers come from changes, never what they hold.
+
+    The build makes and drops many large buffers (each batch's tables, the tail's
+    hashing): mimalloc takes fresh memory from the system for them, and its page faults
+    were ~0.7 s of system time in a one-job build of 10.5 M characters of real news
+    (19,876 files; 1.6-1.8 s against 0.9-1.1 s with ``malloc``), the whole build on one
+    CPU 11.3-12.0 s against 10.7-10.9 s, its peak memory ~100 MB higher
+    (``benchmarks/README.md``, developer session 12). :func:`analysis.pipeline.build`
+    calls this when it processes inputs (a build with nothing changed imports no
+    pyarrow), ``analysis report`` before it reads the tables; the workers inherit the
+    pool.
+    """
+    import pyarrow as pa
+
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
+    if pa.default_memory_pool().backend_name == "mimalloc":
+        pa.set_memory_pool(pa.system_memory_pool())
+        logger.debug("Arrow's memory pool: the system allocator")
+
+
 def warm_up() -> None:
     """Load dictionaries, automata and lexicons once (before forking workers)."""
     from analysis.pages import articles_frame
