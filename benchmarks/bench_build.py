@@ -262,8 +262,10 @@ def stage_rows(folder: Path, n_chars: int) -> tuple[list[Row], pd.DataFrame]:
     from analysis.events import find_events
     from analysis.keyterms import TermCounts, keywords
     from analysis.mentions import find_mentions
+    from analysis.stages import use_system_allocator
     from analysis.text import tokens_table
 
+    use_system_allocator()  # (Arrow's buffers from where the build takes them)
     rows = []
 
     def stage(name, func, *args, **kwargs):

@@ -39,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     from analysis.sources import LoadReport, input_files
     from analysis.text import tokens_table
 
+    # Arrow's buffers from where the build takes them (trees before 72fde0b: pyarrow's own)
+    getattr(stages, "use_system_allocator", lambda: None)()
     stages.warm_up()
     stages.preload_idf()
     files = list(input_files([args.folder], LoadReport()))
