@@ -552,20 +552,31 @@ def _key_strings(texts: list[str], sentences: bool) -> tuple[list[str], np.ndarr
 
 
 def _key_array(texts: list[str], sentences: bool) -> tuple[pa.Array, np.ndarray]:
-    """:func:`_normalised_texts` as an Arrow string array (and each text's first string),
-    made from its UTF-8 bytes at once."""
+    """:func:`_normalised_texts` as an Arrow string array (and each text's first string)."""
+    codes, ends, first = _normalised_texts(texts, sentences)
+    return _utf8_array(codes, ends), first
+
+
+def _utf8_array(codes: np.ndarray, ends: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
+    """Strings given as their code points one after another (``codes``, 32-bit) and where
+    each ends in them, as an Arrow string array made from their UTF-8 bytes at once;
+    ``valid``: False for a null. A lone surrogate (Python text, not UTF-8) is kept as its
+    three bytes (``surrogatepass``): the keys only meet in Arrow's hash tables and
+    lengths, which read it as one code point as Python does."""
     import numpy as np
     import pyarrow as pa
 
-    codes, ends, first = _normalised_texts(texts, sentences)
     size = 1 + (codes >= 0x80) + (codes >= 0x800) + (codes >= 0x10000)  # UTF-8 bytes
     byte_ends = np.zeros(len(codes) + 1, dtype=np.int64)
     np.cumsum(size, out=byte_ends[1:])
     offsets = np.zeros(len(ends) + 1, dtype=np.int64)
     offsets[1:] = byte_ends[ends]
-    data = codes.tobytes().decode("utf-32-le").encode()
-    array = pa.LargeStringArray.from_buffers(len(ends), pa.py_buffer(offsets), pa.py_buffer(data))
-    return array, first
+    text = codes.tobytes().decode("utf-32-le", "surrogatepass")
+    buffers = [pa.py_buffer(offsets), pa.py_buffer(text.encode("utf-8", "surrogatepass"))]
+    if valid is None:
+        return pa.LargeStringArray.from_buffers(len(ends), *buffers)
+    mask = pa.py_buffer(np.packbits(valid, bitorder="little"))
+    return pa.LargeStringArray.from_buffers(len(ends), *buffers, mask, int((~valid).sum()))
 
 
 def find_duplicates(articles: pd.DataFrame, keys: DuplicateKeys | None = None) -> pd.DataFrame:
@@ -757,13 +768,12 @@ def _distinct(values: np.ndarray) -> np.ndarray:
 def _key_columns(articles: pd.DataFrame, keys) -> tuple[pa.Array, pa.Array]:
     """The rows' duplicate keys as Arrow arrays (titles; sentences as lists), from the keys
     given as :func:`duplicate_keys` makes them (Python lists) or as
-    :func:`duplicate_key_arrays` does (Arrow), or made here from the articles."""
+    :func:`duplicate_key_arrays` does (Arrow), or made here from the articles (as Arrow
+    arrays at once)."""
     import numpy as np
     import pyarrow as pa
 
-    if keys is None:
-        keys = duplicate_keys(articles)
-    titles, sentences = keys
+    titles, sentences = duplicate_key_arrays(articles) if keys is None else keys
     if not isinstance(titles, (pa.Array, pa.ChunkedArray)):
         values = _text_array([text for row in sentences if row is not None for text in row])
         offsets = np.zeros(len(sentences) + 1, dtype=np.int64)
@@ -779,28 +789,13 @@ def _key_columns(articles: pd.DataFrame, keys) -> tuple[pa.Array, pa.Array]:
 
 
 def _text_array(texts: list[str | None]) -> pa.Array:
-    """Python strings (None: null) as an Arrow string array, made from their UTF-8 bytes at
-    once. A lone surrogate (Python text, not UTF-8) is kept as its three bytes
-    (``surrogatepass``): the keys only meet in Arrow's hash tables and lengths, which
-    read it as one code point as Python does."""
+    """Python strings (None: null) as an Arrow string array (:func:`_utf8_array`)."""
     import numpy as np
-    import pyarrow as pa
 
-    chars = np.zeros(len(texts) + 1, dtype=np.int64)  # where each text ends, in code points
-    np.cumsum([len(t) if t is not None else 0 for t in texts], out=chars[1:])
     joined = "".join(t for t in texts if t is not None)
-    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), np.uint32)
-    size = 1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000)  # UTF-8 bytes
-    ends = np.zeros(len(points) + 1, dtype=np.int64)
-    np.cumsum(size, out=ends[1:])
-    valid = np.array([t is not None for t in texts], dtype=bool)
-    return pa.LargeStringArray.from_buffers(
-        len(texts),
-        pa.py_buffer(ends[chars]),
-        pa.py_buffer(joined.encode("utf-8", "surrogatepass")),
-        pa.py_buffer(np.packbits(valid, bitorder="little")),
-        int((~valid).sum()),
-    )
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), np.uint32)
+    ends = np.cumsum([len(t) if t is not None else 0 for t in texts], dtype=np.int64)
+    return _utf8_array(codes, ends, np.array([t is not None for t in texts], dtype=bool))
 
 
 #: Per row, what :func:`find_duplicates` compares: the title and the sentences of the
