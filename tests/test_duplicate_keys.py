@@ -7,6 +7,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from analysis import select
@@ -306,3 +307,18 @@ def test_normalised_texts_strings_at_text_bounds_and_own_breaks():
     assert ends.tolist() == [3, 4] and first.tolist() == [0, 1, 2]
     codes, ends, first = select._normalised_texts([], sentences=True)
     assert codes.tolist() == [] and ends.tolist() == [] and first.tolist() == [0]
+
+
+def test_key_arrays_keep_a_lone_surrogate_as_the_lists_do():
+    df = pd.DataFrame(
+        {
+            "title": pd.Series(["标题\ud800"], dtype=object),
+            "body": pd.Series(["第一句很长很长。第二句\ud800很长。"], dtype=object),
+            "kind": ["article"],
+        }
+    )
+    titles, sentences = select.duplicate_key_arrays(df)
+    assert pc.utf8_length(titles).to_pylist() == [3]
+    assert pc.utf8_length(pc.list_flatten(sentences)).to_pylist() == [7, 6, 0]
+    assert [len(t) for t in select.duplicate_keys(df)[0]] == [3]
+    assert [len(s) for s in select.duplicate_keys(df)[1][0]] == [7, 6, 0]
