@@ -464,10 +464,15 @@ def _build_local(
             arrow = mark_corpus_duplicates(arrow, options, assembler.duplicate_keys())
             written = [writer.submit(write, "articles", arrow["articles"])]
             mark = _log_phase("duplicates", mark)
+
             # one event, many articles: linked over the whole corpus (duplicates' events,
-            # no longer counted, are their own roots), in Python, while the keywords are
-            # scored (NumPy and Arrow, mostly without the GIL)
-            linked = writer.submit(link_event_table, arrow["events"])
+            # no longer counted, are their own roots), in Python, and written, while the
+            # keywords are scored (NumPy and Arrow, mostly without the GIL)
+            def link_and_write(events):
+                linked = link_event_table(events)
+                return linked, write("events", linked)
+
+            events_written = writer.submit(link_and_write, arrow["events"])
             terms = merged.result()
             # the keywords' counts, for the report (the articles' rows are the counts' rows)
             ids = arrow["articles"].column("article_id")
@@ -475,14 +480,12 @@ def _build_local(
             articles = LazyTables(arrow={"articles": arrow["articles"]})
             keywords = keywords_table(articles, options, terms)
             written.append(writer.submit(write, "keywords", keywords))
-            arrow["events"] = linked.result()
-            written.append(writer.submit(write, "events", arrow["events"]))
+            arrow["events"], events_paths = events_written.result()
             tables = LazyTables(arrow=arrow)
             tables["keywords"] = keywords
             mark = _log_phase("keywords and events", mark)
             paths = stream.close()
-            for done in written:
-                table_paths, table_exports = done.result()
+            for table_paths, table_exports in [*(w.result() for w in written), events_paths]:
                 paths.update(table_paths)
                 exports.add(table_exports)
             terms_written.result()
