@@ -503,7 +503,8 @@ def _park_names() -> tuple[ahocorasick.Automaton, re.Pattern, tuple[str, ...]]:
     for name, park_id in zip(names["name"], names["park_id"], strict=True):
         auto.add_word(name, (len(name), f"park:{park_id}"))
     auto.make_automaton()
-    suffixes = load_org_rules()["suffixes"]
+    org_rules = load_org_rules()  # (read once: four files)
+    suffixes = org_rules["suffixes"]
     park_suffixes = sorted(
         suffixes.loc[suffixes["kind"] == "park", "suffix"], key=len, reverse=True
     )
@@ -512,7 +513,7 @@ def _park_names() -> tuple[ahocorasick.Automaton, re.Pattern, tuple[str, ...]]:
     shape = re.compile(
         rf"^[\u4e00-\u9fff]{{2,12}}?(?:{'|'.join(map(re.escape, park_suffixes))})(?=.)"
     )
-    return auto, shape, tuple(international_names(load_org_rules()["known"]))
+    return auto, shape, tuple(international_names(org_rules["known"]))
 
 
 @lru_cache(maxsize=4096)
