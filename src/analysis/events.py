@@ -963,7 +963,9 @@ class _Batch:
 def _clause_break_chars() -> str:
     """The characters that end clauses (``_CLAUSE_BREAK``): ，,：: and the spaces, all in
     the BMP (the regex says which)."""
-    bmp = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
+    # (the BMP without the surrogates as one text, decoded at once: ten times faster than
+    # joining 63,488 one-character strings)
+    bmp = np.r_[0:0xD800, 0xE000:0x10000].astype(np.uint32).tobytes().decode("utf-32-le")
     return "".join(m.group() for m in _CLAUSE_BREAK.finditer(bmp))
 
 
