@@ -2249,3 +2249,34 @@ def test_named_needs_three_characters_before_its_noun(sentence, noun, expected):
     start = sentence.index(noun)
     etype = "meeting"
     assert events._named(ctx, lex, etype, start, start + len(noun), 0) == expected
+
+
+# ------------------------------------------- work skipped or shared (issue 19, i19ev3)
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("公司举行了捐赠活动。", []),  # a verb with no noun of its type in the sentence
+        ("研讨会在锡召开。", ["meeting"]),  # with one
+        ("双方举办了交流，论坛气氛热烈。", []),  # one, but not in its clause
+        ("国务院批准了《长江三角洲区域一体化发展规划纲要》。", ["release"]),  # a title
+        ("国务院批准了该项申请。", []),  # a release verb with neither
+    ],
+)
+def test_a_verb_needs_a_noun_of_its_type_or_a_title(body, expected):
+    ev = find_events(_article(body=body), _mentions(_article(body=body), []))
+    assert ev.type.tolist() == expected
+
+
+def test_clause_break_chars_are_the_bmp_characters_the_regex_matches():
+    from analysis.events import _CLAUSE_BREAK, _clause_break_chars
+
+    chars = _clause_break_chars()
+    assert len(chars) == 33
+    assert {"，", ",", "：", ":", " ", "\t", "\n", "\u3000", "\xa0"} <= set(chars)
+    assert not {"。", "；", "a", "\ud7ff", "\ue000"} & set(chars)
+    one_by_one = [
+        chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000 and _CLAUSE_BREAK.match(chr(c))
+    ]
+    assert chars == "".join(one_by_one)
