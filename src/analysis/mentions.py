@@ -41,7 +41,6 @@ import logging
 import operator
 import re
 import sys
-from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -1786,43 +1785,43 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
     patterns = list(map(rules.patterns.__getitem__, keys))
     scan = rules.scan
 
-    # Pass 1: raw candidates of every text, what each article names (persons, whether bare
-    # zones or lists), the companies of each link_by group (the whole input without one).
-    raw: list = [None] * len(ids)
+    # Pass 1: raw candidates of every text that has some (most articles have a title and
+    # a body only), what each article names (persons, whether bare zones or lists), the
+    # companies of each link_by group (the whole input without one).
+    filled: list[list[tuple[int, list]]] = [[] for _ in ids]  # article -> [(text, cands)]
     person_names: list = [None] * len(ids)
     special = [False] * len(ids)
     companies: dict[object, set[str]] = {}
-    for a, group in enumerate(groups):
-        cands_a = []
-        persons_a: set[str] = set()
-        companies_g = companies.setdefault(group, set())
-        for k in range(a * n_fields, (a + 1) * n_fields):
-            text = texts[k]
-            if not text:
-                cands_a.append([])
-                continue
-            lo, hi = first_hit[k], first_hit[k + 1]
-            cands, found, persons, has_special = scan(
-                text, zip(lasts[lo:hi], patterns[lo:hi], strict=True)
-            )
-            cands_a.append(cands)
-            persons_a |= persons
-            companies_g |= found
-            special[a] = special[a] or has_special
-        raw[a] = cands_a
-        person_names[a] = persons_a
+    for k, text in enumerate(texts):
+        if not text:
+            continue
+        a = k // n_fields
+        lo, hi = first_hit[k], first_hit[k + 1]
+        cands, found, persons, has_special = scan(
+            text, zip(lasts[lo:hi], patterns[lo:hi], strict=True)
+        )
+        filled[a].append((k, cands))
+        if persons:
+            if person_names[a] is None:
+                person_names[a] = set()
+            person_names[a] |= persons
+        if found:
+            companies.setdefault(groups[a], set()).update(found)
+        if has_special:
+            special[a] = True
 
     # Company short forms link within each group: each group's, and where those of all
     # groups stand in the texts of the groups that have some, found at once (a text keeps
     # those of its group).
     short_of = {group: _short_forms(rules, found) for group, found in companies.items()}
+    short_of = {group: short for group, short in short_of.items() if short}
     forms = list(dict.fromkeys(form for short in short_of.values() for form in short))
     short_lasts, short_keys, first_short = [], [], [0] * len(offsets)
     if forms:
         in_groups_with_forms = [
             k
             for a, group in enumerate(groups)
-            if short_of[group]
+            if group in short_of
             for k in range(a * n_fields, (a + 1) * n_fields)
         ]
         short_lasts, short_keys, first_short = _hits_by_text(
@@ -1834,23 +1833,24 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
     members: dict[object, list[int]] = defaultdict(list)
     for a, group in enumerate(groups):
         members[group].append(a)
-    # The chosen candidates' starts, ends and payloads (numbered as met, in ``payloads``),
-    # group by group; each article's first row there and its rows per field.
-    starts, ends, payload_of = array("q"), array("q"), array("q")
+    # The chosen candidates, group by group; each article's first row there and the rows
+    # of each text; their payloads numbered as met (in ``payloads``).
+    chosen_all: list[tuple] = []
     payloads: defaultdict[tuple, int] = defaultdict(itertools.count().__next__)
     number = payloads.__getitem__
     first_row = [0] * len(ids)
-    counts_of: list = [None] * len(ids)
+    counts = [0] * len(texts)
+    no_short: dict = {}
     for group, articles_g in members.items():
-        short = short_of[group]
-        chosen_g: list[tuple] = []
+        short = short_of.get(group, no_short)
         for a in articles_g:
-            per_field, persons, raw[a] = raw[a], person_names[a], None
-            for f, cands in enumerate(per_field):
-                k = a * n_fields + f
+            first_row[a] = len(chosen_all)
+            per_field, filled[a] = filled[a], None
+            if not per_field:
+                continue
+            persons = person_names[a] or ()
+            for k, cands in per_field:
                 text = texts[k]
-                if not text:
-                    continue
                 for i in range(first_short[k], first_short[k + 1]):
                     form = forms[short_keys[i]]
                     payload = short.get(form)
@@ -1864,27 +1864,29 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
                         while at != -1:
                             cands.append((at, at + len(person), _P_PERSON + 1, parts))
                             at = text.find(person, at + 1)
-            chosen = [_select(cands) if cands else cands for cands in per_field]
-            for f, kept in enumerate(chosen):
-                text = texts[a * n_fields + f]
-                if "、" in text:
-                    chosen[f] = rules.list_members(text, kept)
+            chosen = [_select(cands) if cands else cands for _, cands in per_field]
+            for f, (k, _) in enumerate(per_field):
+                if "、" in texts[k]:
+                    chosen[f] = rules.list_members(texts[k], chosen[f])
             if special[a]:
                 chosen = [
                     _nested_parks(kept, cands)
-                    for kept, cands in zip(chosen, per_field, strict=True)
+                    for kept, (_, cands) in zip(chosen, per_field, strict=True)
                 ]
                 chosen = _expand(rules, chosen)
-            first_row[a] = len(starts) + len(chosen_g)
-            counts_of[a] = [len(cands) for cands in chosen]
-            for cands in chosen:
-                chosen_g += cands
-        starts.extend(map(_START, chosen_g))
-        ends.extend(map(_END, chosen_g))
-        payload_of.extend(map(number, map(_PAYLOAD, map(_PARTS, chosen_g))))
+            for (k, _), kept in zip(per_field, chosen, strict=True):
+                counts[k] = len(kept)
+                chosen_all += kept
 
-    counts = list(itertools.chain.from_iterable(counts_of))  # rows per text
-    rows = (np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64), np.array(payload_of))
+    rows = (
+        np.fromiter(map(_START, chosen_all), dtype=np.int64, count=len(chosen_all)),
+        np.fromiter(map(_END, chosen_all), dtype=np.int64, count=len(chosen_all)),
+        np.fromiter(
+            map(number, map(_PAYLOAD, map(_PARTS, chosen_all))),
+            dtype=np.int64,
+            count=len(chosen_all),
+        ),
+    )
     if len(members) > 1:  # the groups may interleave: put the rows in article order
         sizes = np.add.reduceat(counts, range(0, len(counts), n_fields))  # per article
         order = np.repeat(np.array(first_row) - (np.cumsum(sizes) - sizes), sizes)
