@@ -643,8 +643,10 @@ class _Rules:
                 start = date.end()
             if _COUNTED.match(text, start, s):
                 return None
-        for count in _COUNT_INSIDE.finditer(text, start, s):
-            start = count.end()  # 基准34项|市场监管总局: a count ends a clause before the name
+        count = _COUNT_INSIDE.search(text, start, s)  # (none, the usual case: no iterator)
+        if count is not None:
+            for count in _COUNT_INSIDE.finditer(text, count.start(), s):
+                start = count.end()  # 基准34项|市场监管总局: a count ends a clause before the name
         if s - start < shortest:
             return None
         core = text[start:s]
