@@ -353,6 +353,9 @@ class _Rules:
         self.stops = words("stop")
         self.stop_lengths = sorted({len(w) for w in self.stops}, reverse=True)
         self.stop_ends = frozenset(w[-1] for w in self.stops)
+        # the characters _org_start_slow stops at: a closing bracket, punctuation, an
+        # opening bracket or the end of a stop word
+        self.slow_breaks = frozenset(_OPEN) | _PUNCT | _OPENERS | self.stop_ends
         self.generic_cores = words("generic_core")
         self.follower_reject = frozenset("".join(words("follower_reject")))
         self.surnames = words("surname")
@@ -595,8 +598,12 @@ class _Rules:
         """:meth:`org_start` for windows with parentheses, one character at a time."""
         limit = max(0, s - _MAX_ORG)
         i = s
+        breaks = self.slow_breaks
         while i > limit:
             ch = text[i - 1]
+            if ch not in breaks:  # (most characters)
+                i -= 1
+                continue
             if ch in _OPEN:
                 j = text.rfind(_OPEN[ch], max(limit, i - 14), i - 1)
                 if j < 0 or _BYLINE_BRACKET.match(text, j) is not None:
@@ -643,9 +650,9 @@ class _Rules:
                 start = date.end()
             if _COUNTED.match(text, start, s):
                 return None
-        count = _COUNT_INSIDE.search(text, start, s)  # (none, the usual case: no iterator)
-        if count is not None:
-            for count in _COUNT_INSIDE.finditer(text, count.start(), s):
+        first = _COUNT_INSIDE.search(text, start, s)  # (none, the usual case: no iterator)
+        if first is not None:
+            for count in _COUNT_INSIDE.finditer(text, first.start(), s):
                 start = count.end()  # 基准34项|市场监管总局: a count ends a clause before the name
         if s - start < shortest:
             return None
@@ -707,9 +714,11 @@ class _Rules:
         a clause before the name, not a unit of it); else ``start``."""
         words = self.words
         longest = min(e - start - 1, 12)
-        # (only the lengths of the known names ending with the name's last character)
-        for n in words.known_lengths.get(text[e - 1], ()):
-            if n > longest or n < 2:
+        if longest < 2:
+            return start
+        # (only the lengths of the known names ending with the name's last two characters)
+        for n in words.known_lengths.get(text[e - 2 : e], ()):
+            if n > longest:
                 continue
             if text[e - n : e] in words.known:
                 head = text[start : e - n]
@@ -1222,10 +1231,12 @@ class _Words:
         self._protected_automaton.make_automaton()
         self.class_attributes = frozenset(class_attributes)
         self.known = frozenset(known)
-        # last character -> the lengths of the known names ending with it, longest first
+        # last two characters -> the lengths of the known names (of two characters or
+        # more) ending with them, longest first
         lengths: defaultdict[str, set[int]] = defaultdict(set)
         for name in self.known:
-            lengths[name[-1]].add(len(name))
+            if len(name) > 1:
+                lengths[name[-2:]].add(len(name))
         self.known_lengths = {ch: sorted(ns, reverse=True) for ch, ns in lengths.items()}
         self.proper_words = frozenset(proper_words)
         self.places: frozenset[str] = frozenset()  # our place names (set by _Rules)
