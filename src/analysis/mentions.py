@@ -1372,8 +1372,9 @@ class _Words:
         when it names nothing: no proper part, or a function word before a class noun.
         A known organisation right after a break word is the name (...回升|财政部)."""
         key = core + "\0" + suffix
-        if key in self._cache:
-            return self._cache[key]
+        cut = self._cache.get(key, -1)  # (-1: not yet; a cut is None or 0 and more)
+        if cut != -1:
+            return cut
         words = self._cut(core)
         if words and words[-1] in self.class_attributes:
             self._cache[key] = None  # 上市|公司, 知名|基金: a class, not a name
@@ -1810,6 +1811,9 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
             continue
         a = k // n_fields
         lo, hi = first_hit[k], first_hit[k + 1]
+        if lo == hi:  # no key: no candidate
+            filled[a].append((k, []))
+            continue
         cands, found, persons, has_special = scan(
             text, zip(lasts[lo:hi], patterns[lo:hi], strict=True)
         )
