@@ -183,8 +183,8 @@ _COMPANY_TAILS = ("股份有限公司", "有限责任公司", "有限公司", "�
 
 
 # pattern types, compiled (see _compile_pattern), most frequent in texts first (the order
-# in which _Rules.scan tests them)
-_T_ENTITY, _T_SUFFIX, _T_BARE, _T_BEFORE, _T_AFTER, _T_ENTITY_F, _T_LIST, _T_UNIT = range(8)
+# in which _Rules.scan tests them; in news, sub-unit suffixes such as 部 and 处 are second)
+_T_ENTITY, _T_UNIT, _T_SUFFIX, _T_BEFORE, _T_AFTER, _T_ENTITY_F, _T_BARE, _T_LIST = range(8)
 _MAX_UNIT = 8  # the longest text between an organisation and a sub-unit suffix after it
 
 
@@ -1141,6 +1141,12 @@ class _Rules:
                     append((last - a, last - b, priority, payload))
                     if priority == _P_PARK:
                         special = True  # a park, perhaps inside an organisation's name
+                elif code == _T_UNIT:
+                    # (only right after a candidate: see unit_candidate; the usual case)
+                    if out and out[-1][1] >= last - a - _MAX_UNIT:
+                        cand = self.unit_candidate(text, last - a, last + 1, payload, out)
+                        if cand is not None:
+                            append(cand)
                 elif code == _T_SUFFIX:
                     if last == last_org_end:  # a shorter suffix of the same ending
                         continue
@@ -1153,11 +1159,6 @@ class _Rules:
                             companies.add(org[1])
                         elif org[2] == "park":
                             special = True
-                elif code == _T_BARE:
-                    k = last - a
-                    if (k == 0 or text[k - 1] in _BARE_LEFT) and not _quoted(text, k):
-                        append((k, last + 1, priority, payload))
-                        special = True
                 elif code == _T_BEFORE or code == _T_AFTER:
                     if code == _T_BEFORE:
                         span = self.person_after_title(text, last + 1)
@@ -1168,12 +1169,6 @@ class _Rules:
                         persons.add(name)
                         parts = ((f"person:{name}", name, "person", "title_rule"),)
                         append((*span, _P_PERSON, parts))
-                elif code == _T_UNIT:
-                    # (only right after a candidate: see unit_candidate; the usual case)
-                    if out and out[-1][1] >= last - a - _MAX_UNIT:
-                        cand = self.unit_candidate(text, last - a, last + 1, payload, out)
-                        if cand is not None:
-                            append(cand)
                 elif code == _T_ENTITY_F:
                     if (
                         last + 1 == n
@@ -1181,6 +1176,11 @@ class _Rules:
                         or text.startswith("分管", last + 1)  # 中央金融办|分管…的副主任
                     ):
                         append((last - a, last - b, priority, payload))
+                elif code == _T_BARE:
+                    k = last - a
+                    if (k == 0 or text[k - 1] in _BARE_LEFT) and not _quoted(text, k):
+                        append((k, last + 1, priority, payload))
+                        special = True
                 else:  # a list
                     k = last - a
                     if a == 1 and self.person_named(text, k, last + 1):
