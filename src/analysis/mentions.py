@@ -1866,6 +1866,7 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
             if not per_field:
                 continue
             persons = person_names[a] or ()
+            chosen = []
             for k, cands in per_field:
                 text = texts[k]
                 for i in range(first_short[k], first_short[k + 1]):
@@ -1881,10 +1882,8 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
                         while at != -1:
                             cands.append((at, at + len(person), _P_PERSON + 1, parts))
                             at = text.find(person, at + 1)
-            chosen = [_select(cands) if cands else cands for _, cands in per_field]
-            for f, (k, _) in enumerate(per_field):
-                if "、" in texts[k]:
-                    chosen[f] = rules.list_members(texts[k], chosen[f])
+                kept = _select(cands) if cands else cands
+                chosen.append(rules.list_members(text, kept) if "、" in text else kept)
             if special[a]:
                 chosen = [
                     _nested_parks(kept, cands)
