@@ -260,7 +260,8 @@ class _KeyMatcher:
             if h in full[len(ids)]:  # (never yet: a 64-bit hash of a few thousand keys)
                 raise RuntimeError(f"keys {keys[full[len(ids)][h]]} and {key} have one hash")
             full[len(ids)][h] = k
-        self.has_single = bool((self.single >= 0).any())
+        self.is_single = self.single >= 0  # whether one character is a key
+        self.has_single = bool(self.is_single.any())
         # per length: the sorted hashes of the keys' first characters, of the keys (and
         # their keys)
         self.prefixes = [np.array(sorted(p), dtype=np.uint64) for p in prefixes]
@@ -280,7 +281,7 @@ class _KeyMatcher:
         pair = ids[:-1] * self.width
         pair += ids[1:]
         if self.has_single:
-            at = [np.flatnonzero(self.single.take(ids) >= 0)]
+            at = [np.flatnonzero(self.is_single.take(ids))]
         else:  # (no key of one character: company short forms)
             at = [np.flatnonzero(ids[:0])]
         key = [self.single.take(ids[at[0]])]
