@@ -1380,3 +1380,34 @@ def kind_surfaces(text: str) -> list[tuple[str, str]]:
 )
 def test_parks_parties_delegations_halls_and_works(text, expected):
     assert kind_surfaces(text) == expected
+
+
+def test_texts_with_nothing_and_persons_across_fields_in_interleaved_groups():
+    # empty and missing fields, an article without text, a person named by title in one
+    # field and found in the article's other fields (not in another article of its group)
+    articles = pd.DataFrame(
+        {
+            "article_id": ["a", "b", "c", "d"],
+            "source": ["p1", "p2", "p1", "p2"],
+            "kicker": ["", None, "", "无锡新闻"],
+            "title": ["市长赵建军出席", "", None, ""],
+            "body": [
+                "赵建军来到康明斯(中国)投资有限公司。",
+                "",
+                "康明斯扩产,赵建军出席。",
+                "在锡企业",
+            ],
+            "byline": ["(赵建军供稿)", "", "", None],
+        }
+    )
+    m = find_mentions(articles, link_by="source")
+    assert m[["article_id", "field", "surface", "resolution"]].values.tolist() == [
+        ["a", "title", "赵建军", "title_rule"],
+        ["a", "body", "赵建军", "coreference"],
+        ["a", "body", "康明斯(中国)投资有限公司", "suffix_rule"],
+        ["a", "byline", "赵建军", "coreference"],
+        ["c", "body", "康明斯", "short_form"],
+        ["d", "kicker", "无锡", "name"],
+        ["d", "body", "锡", "abbreviation"],
+    ]
+    assert m["start"].tolist() == [2, 0, 5, 1, 0, 0, 1]

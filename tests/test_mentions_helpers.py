@@ -222,3 +222,79 @@ def test_hits_by_text_find_what_a_plain_search_finds(monkeypatch, run):
             lo, hi = first[k], first[k + 1]
             wanted = expected[k] if chosen is None or k % 3 == 0 else []
             assert list(zip(lasts[lo:hi], which[lo:hi], strict=True)) == wanted
+
+
+def _plain_known_tail(rules, text, start, e):
+    """known_tail as it was: every length of a known name, longest first."""
+    words = rules.words
+    for n in range(min(e - start - 1, 12), 1, -1):
+        if text[e - n : e] in words.known:
+            head = text[start : e - n]
+            if not (
+                words.has_proper(head)
+                or words.names_place(head)
+                or any(head[k:] in words.known for k in range(len(head) - 1))
+            ):
+                return e - n
+            break
+    return start
+
+
+def test_known_tail_of_a_clause_before_a_known_name(rules):
+    # 支持|商务部: a verb, no unit of the name; 江苏省民政部: a place's; 民政部 alone and
+    # one character: nothing before
+    for text, expected in [("支持商务部", 2), ("江苏省民政部", 0), ("民政部", 0), ("部", 0)]:
+        assert rules.known_tail(text, 0, len(text)) == expected, text
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_known_tail_finds_what_every_length_finds(rules, seed):
+    # names ending with the same characters (部, 商务部, 外交部 ...), heads with and
+    # without a proper part, names longer than the text before them
+    rng = random.Random(seed)
+    pieces = ["支持", "江苏", "国家", "有关", "的", "商务部", "外交部", "民政部", "部", "委员会"]
+    pieces += ["国家发展和改革委员会", "人民银行", "银行", "中国人民银行", "学"]
+    for _ in range(400):
+        text = "".join(rng.choices(pieces, k=rng.randint(1, 5)))
+        start = rng.randint(0, len(text) - 1)
+        assert rules.known_tail(text, start, len(text)) == _plain_known_tail(
+            rules, text, start, len(text)
+        ), (text, start)
+
+
+def _plain_org_start_slow(rules, text, s):
+    """_org_start_slow as it was: every character tested by each rule."""
+    limit = max(0, s - mentions._MAX_ORG)
+    i = s
+    while i > limit:
+        ch = text[i - 1]
+        if ch in mentions._OPEN:
+            j = text.rfind(mentions._OPEN[ch], max(limit, i - 14), i - 1)
+            if j < 0 or mentions._BYLINE_BRACKET.match(text, j) is not None:
+                return i
+            i = j
+            continue
+        if ch in mentions._PUNCT or ch in mentions._OPENERS or rules._is_stop(text, i):
+            return i
+        i -= 1
+    return i if i == 0 else None
+
+
+def test_org_start_slow_of_names_with_brackets(rules):
+    # a byline's bracket ends no name; a bracket inside the name is part of it; a stop
+    # word inside a protected phrase (工业和信息化) is none
+    assert rules._org_start_slow("会议由（记者张三）国家能源局", 14) == 9
+    assert rules._org_start_slow("他和（中国）康明斯投资有限公司", 11) == 2
+    assert rules._org_start_slow("我们与工业和信息化部", 9) == 3
+    assert rules._org_start_slow("我们与（工业和信息化部", 10) == 4
+    assert rules._org_start_slow("（" + "甲" * 40, 41) is None
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_org_start_slow_finds_what_every_character_finds(rules, seed):
+    rng = random.Random(seed)
+    pieces = [*"（）()，。和与在的甲乙丙国家", "工业和信息化", "记者", "本报电", "中国", "呼和浩特"]
+    for _ in range(500):
+        text = "".join(rng.choices(pieces, k=rng.randint(1, 30)))
+        s = rng.randint(0, len(text))
+        assert rules._org_start_slow(text, s) == _plain_org_start_slow(rules, text, s), (text, s)

@@ -41,7 +41,6 @@ import logging
 import operator
 import re
 import sys
-from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -184,8 +183,8 @@ _COMPANY_TAILS = ("股份有限公司", "有限责任公司", "有限公司", "�
 
 
 # pattern types, compiled (see _compile_pattern), most frequent in texts first (the order
-# in which _Rules.scan tests them)
-_T_ENTITY, _T_SUFFIX, _T_BARE, _T_BEFORE, _T_AFTER, _T_ENTITY_F, _T_LIST, _T_UNIT = range(8)
+# in which _Rules.scan tests them; in news, sub-unit suffixes such as 部 and 处 are second)
+_T_ENTITY, _T_UNIT, _T_SUFFIX, _T_BEFORE, _T_AFTER, _T_ENTITY_F, _T_BARE, _T_LIST = range(8)
 _MAX_UNIT = 8  # the longest text between an organisation and a sub-unit suffix after it
 
 
@@ -261,7 +260,8 @@ class _KeyMatcher:
             if h in full[len(ids)]:  # (never yet: a 64-bit hash of a few thousand keys)
                 raise RuntimeError(f"keys {keys[full[len(ids)][h]]} and {key} have one hash")
             full[len(ids)][h] = k
-        self.has_single = bool((self.single >= 0).any())
+        self.is_single = self.single >= 0  # whether one character is a key
+        self.has_single = bool(self.is_single.any())
         # per length: the sorted hashes of the keys' first characters, of the keys (and
         # their keys)
         self.prefixes = [np.array(sorted(p), dtype=np.uint64) for p in prefixes]
@@ -281,7 +281,7 @@ class _KeyMatcher:
         pair = ids[:-1] * self.width
         pair += ids[1:]
         if self.has_single:
-            at = [np.flatnonzero(self.single.take(ids) >= 0)]
+            at = [np.flatnonzero(self.is_single.take(ids))]
         else:  # (no key of one character: company short forms)
             at = [np.flatnonzero(ids[:0])]
         key = [self.single.take(ids[at[0]])]
@@ -354,6 +354,9 @@ class _Rules:
         self.stops = words("stop")
         self.stop_lengths = sorted({len(w) for w in self.stops}, reverse=True)
         self.stop_ends = frozenset(w[-1] for w in self.stops)
+        # the characters _org_start_slow stops at: a closing bracket, punctuation, an
+        # opening bracket or the end of a stop word
+        self.slow_breaks = frozenset(_OPEN) | _PUNCT | _OPENERS | self.stop_ends
         self.generic_cores = words("generic_core")
         self.follower_reject = frozenset("".join(words("follower_reject")))
         self.surnames = words("surname")
@@ -596,8 +599,12 @@ class _Rules:
         """:meth:`org_start` for windows with parentheses, one character at a time."""
         limit = max(0, s - _MAX_ORG)
         i = s
+        breaks = self.slow_breaks
         while i > limit:
             ch = text[i - 1]
+            if ch not in breaks:  # (most characters)
+                i -= 1
+                continue
             if ch in _OPEN:
                 j = text.rfind(_OPEN[ch], max(limit, i - 14), i - 1)
                 if j < 0 or _BYLINE_BRACKET.match(text, j) is not None:
@@ -644,8 +651,10 @@ class _Rules:
                 start = date.end()
             if _COUNTED.match(text, start, s):
                 return None
-        for count in _COUNT_INSIDE.finditer(text, start, s):
-            start = count.end()  # 基准34项|市场监管总局: a count ends a clause before the name
+        first = _COUNT_INSIDE.search(text, start, s)  # (none, the usual case: no iterator)
+        if first is not None:
+            for count in _COUNT_INSIDE.finditer(text, first.start(), s):
+                start = count.end()  # 基准34项|市场监管总局: a count ends a clause before the name
         if s - start < shortest:
             return None
         core = text[start:s]
@@ -706,9 +715,11 @@ class _Rules:
         a clause before the name, not a unit of it); else ``start``."""
         words = self.words
         longest = min(e - start - 1, 12)
-        # (only the lengths of the known names ending with the name's last character)
-        for n in words.known_lengths.get(text[e - 1], ()):
-            if n > longest or n < 2:
+        if longest < 2:
+            return start
+        # (only the lengths of the known names ending with the name's last two characters)
+        for n in words.known_lengths.get(text[e - 2 : e], ()):
+            if n > longest:
                 continue
             if text[e - n : e] in words.known:
                 head = text[start : e - n]
@@ -1131,6 +1142,12 @@ class _Rules:
                     append((last - a, last - b, priority, payload))
                     if priority == _P_PARK:
                         special = True  # a park, perhaps inside an organisation's name
+                elif code == _T_UNIT:
+                    # (only right after a candidate: see unit_candidate; the usual case)
+                    if out and out[-1][1] >= last - a - _MAX_UNIT:
+                        cand = self.unit_candidate(text, last - a, last + 1, payload, out)
+                        if cand is not None:
+                            append(cand)
                 elif code == _T_SUFFIX:
                     if last == last_org_end:  # a shorter suffix of the same ending
                         continue
@@ -1143,11 +1160,6 @@ class _Rules:
                             companies.add(org[1])
                         elif org[2] == "park":
                             special = True
-                elif code == _T_BARE:
-                    k = last - a
-                    if (k == 0 or text[k - 1] in _BARE_LEFT) and not _quoted(text, k):
-                        append((k, last + 1, priority, payload))
-                        special = True
                 elif code == _T_BEFORE or code == _T_AFTER:
                     if code == _T_BEFORE:
                         span = self.person_after_title(text, last + 1)
@@ -1158,12 +1170,6 @@ class _Rules:
                         persons.add(name)
                         parts = ((f"person:{name}", name, "person", "title_rule"),)
                         append((*span, _P_PERSON, parts))
-                elif code == _T_UNIT:
-                    # (only right after a candidate: see unit_candidate; the usual case)
-                    if out and out[-1][1] >= last - a - _MAX_UNIT:
-                        cand = self.unit_candidate(text, last - a, last + 1, payload, out)
-                        if cand is not None:
-                            append(cand)
                 elif code == _T_ENTITY_F:
                     if (
                         last + 1 == n
@@ -1171,6 +1177,11 @@ class _Rules:
                         or text.startswith("分管", last + 1)  # 中央金融办|分管…的副主任
                     ):
                         append((last - a, last - b, priority, payload))
+                elif code == _T_BARE:
+                    k = last - a
+                    if (k == 0 or text[k - 1] in _BARE_LEFT) and not _quoted(text, k):
+                        append((k, last + 1, priority, payload))
+                        special = True
                 else:  # a list
                     k = last - a
                     if a == 1 and self.person_named(text, k, last + 1):
@@ -1221,10 +1232,12 @@ class _Words:
         self._protected_automaton.make_automaton()
         self.class_attributes = frozenset(class_attributes)
         self.known = frozenset(known)
-        # last character -> the lengths of the known names ending with it, longest first
+        # last two characters -> the lengths of the known names (of two characters or
+        # more) ending with them, longest first
         lengths: defaultdict[str, set[int]] = defaultdict(set)
         for name in self.known:
-            lengths[name[-1]].add(len(name))
+            if len(name) > 1:
+                lengths[name[-2:]].add(len(name))
         self.known_lengths = {ch: sorted(ns, reverse=True) for ch, ns in lengths.items()}
         self.proper_words = frozenset(proper_words)
         self.places: frozenset[str] = frozenset()  # our place names (set by _Rules)
@@ -1360,8 +1373,9 @@ class _Words:
         when it names nothing: no proper part, or a function word before a class noun.
         A known organisation right after a break word is the name (...回升|财政部)."""
         key = core + "\0" + suffix
-        if key in self._cache:
-            return self._cache[key]
+        cut = self._cache.get(key, -1)  # (-1: not yet; a cut is None or 0 and more)
+        if cut != -1:
+            return cut
         words = self._cut(core)
         if words and words[-1] in self.class_attributes:
             self._cache[key] = None  # 上市|公司, 知名|基金: a class, not a name
@@ -1786,43 +1800,46 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
     patterns = list(map(rules.patterns.__getitem__, keys))
     scan = rules.scan
 
-    # Pass 1: raw candidates of every text, what each article names (persons, whether bare
-    # zones or lists), the companies of each link_by group (the whole input without one).
-    raw: list = [None] * len(ids)
+    # Pass 1: raw candidates of every text that has some (most articles have a title and
+    # a body only), what each article names (persons, whether bare zones or lists), the
+    # companies of each link_by group (the whole input without one).
+    filled: list[list[tuple[int, list]]] = [[] for _ in ids]  # article -> [(text, cands)]
     person_names: list = [None] * len(ids)
     special = [False] * len(ids)
     companies: dict[object, set[str]] = {}
-    for a, group in enumerate(groups):
-        cands_a = []
-        persons_a: set[str] = set()
-        companies_g = companies.setdefault(group, set())
-        for k in range(a * n_fields, (a + 1) * n_fields):
-            text = texts[k]
-            if not text:
-                cands_a.append([])
-                continue
-            lo, hi = first_hit[k], first_hit[k + 1]
-            cands, found, persons, has_special = scan(
-                text, zip(lasts[lo:hi], patterns[lo:hi], strict=True)
-            )
-            cands_a.append(cands)
-            persons_a |= persons
-            companies_g |= found
-            special[a] = special[a] or has_special
-        raw[a] = cands_a
-        person_names[a] = persons_a
+    for k, text in enumerate(texts):
+        if not text:
+            continue
+        a = k // n_fields
+        lo, hi = first_hit[k], first_hit[k + 1]
+        if lo == hi:  # no key: no candidate
+            filled[a].append((k, []))
+            continue
+        cands, found, persons, has_special = scan(
+            text, zip(lasts[lo:hi], patterns[lo:hi], strict=True)
+        )
+        filled[a].append((k, cands))
+        if persons:
+            if person_names[a] is None:
+                person_names[a] = set()
+            person_names[a] |= persons
+        if found:
+            companies.setdefault(groups[a], set()).update(found)
+        if has_special:
+            special[a] = True
 
     # Company short forms link within each group: each group's, and where those of all
     # groups stand in the texts of the groups that have some, found at once (a text keeps
     # those of its group).
     short_of = {group: _short_forms(rules, found) for group, found in companies.items()}
+    short_of = {group: short for group, short in short_of.items() if short}
     forms = list(dict.fromkeys(form for short in short_of.values() for form in short))
     short_lasts, short_keys, first_short = [], [], [0] * len(offsets)
     if forms:
         in_groups_with_forms = [
             k
             for a, group in enumerate(groups)
-            if short_of[group]
+            if group in short_of
             for k in range(a * n_fields, (a + 1) * n_fields)
         ]
         short_lasts, short_keys, first_short = _hits_by_text(
@@ -1834,23 +1851,25 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
     members: dict[object, list[int]] = defaultdict(list)
     for a, group in enumerate(groups):
         members[group].append(a)
-    # The chosen candidates' starts, ends and payloads (numbered as met, in ``payloads``),
-    # group by group; each article's first row there and its rows per field.
-    starts, ends, payload_of = array("q"), array("q"), array("q")
+    # The chosen candidates, group by group; each article's first row there and the rows
+    # of each text; their payloads numbered as met (in ``payloads``).
+    chosen_all: list[tuple] = []
     payloads: defaultdict[tuple, int] = defaultdict(itertools.count().__next__)
     number = payloads.__getitem__
     first_row = [0] * len(ids)
-    counts_of: list = [None] * len(ids)
+    counts = [0] * len(texts)
+    no_short: dict = {}
     for group, articles_g in members.items():
-        short = short_of[group]
-        chosen_g: list[tuple] = []
+        short = short_of.get(group, no_short)
         for a in articles_g:
-            per_field, persons, raw[a] = raw[a], person_names[a], None
-            for f, cands in enumerate(per_field):
-                k = a * n_fields + f
+            first_row[a] = len(chosen_all)
+            per_field, filled[a] = filled[a], None
+            if not per_field:
+                continue
+            persons = person_names[a] or ()
+            chosen = []
+            for k, cands in per_field:
                 text = texts[k]
-                if not text:
-                    continue
                 for i in range(first_short[k], first_short[k + 1]):
                     form = forms[short_keys[i]]
                     payload = short.get(form)
@@ -1864,27 +1883,27 @@ def _find(articles: pd.DataFrame, kinds, rules: _Rules, link_by: str | None = No
                         while at != -1:
                             cands.append((at, at + len(person), _P_PERSON + 1, parts))
                             at = text.find(person, at + 1)
-            chosen = [_select(cands) if cands else cands for cands in per_field]
-            for f, kept in enumerate(chosen):
-                text = texts[a * n_fields + f]
-                if "、" in text:
-                    chosen[f] = rules.list_members(text, kept)
+                kept = _select(cands) if cands else cands
+                chosen.append(rules.list_members(text, kept) if "、" in text else kept)
             if special[a]:
                 chosen = [
                     _nested_parks(kept, cands)
-                    for kept, cands in zip(chosen, per_field, strict=True)
+                    for kept, (_, cands) in zip(chosen, per_field, strict=True)
                 ]
                 chosen = _expand(rules, chosen)
-            first_row[a] = len(starts) + len(chosen_g)
-            counts_of[a] = [len(cands) for cands in chosen]
-            for cands in chosen:
-                chosen_g += cands
-        starts.extend(map(_START, chosen_g))
-        ends.extend(map(_END, chosen_g))
-        payload_of.extend(map(number, map(_PAYLOAD, map(_PARTS, chosen_g))))
+            for (k, _), kept in zip(per_field, chosen, strict=True):
+                counts[k] = len(kept)
+                chosen_all += kept
 
-    counts = list(itertools.chain.from_iterable(counts_of))  # rows per text
-    rows = (np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64), np.array(payload_of))
+    rows = (
+        np.fromiter(map(_START, chosen_all), dtype=np.int64, count=len(chosen_all)),
+        np.fromiter(map(_END, chosen_all), dtype=np.int64, count=len(chosen_all)),
+        np.fromiter(
+            map(number, map(_PAYLOAD, map(_PARTS, chosen_all))),
+            dtype=np.int64,
+            count=len(chosen_all),
+        ),
+    )
     if len(members) > 1:  # the groups may interleave: put the rows in article order
         sizes = np.add.reduceat(counts, range(0, len(counts), n_fields))  # per article
         order = np.repeat(np.array(first_row) - (np.cumsum(sizes) - sizes), sizes)
