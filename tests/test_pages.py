@@ -1063,3 +1063,17 @@ def test_flat_brief_lead_cut_by_a_column_break_stays_in_the_body(pieces):
     assert list(arts["title"]) == ["园区发布人才新政十条"]
     assert list(arts["kicker"]) == [""] and list(arts["subtitle"]) == [""]
     assert _compact(arts.loc[0, "body"]) == _compact("".join(pieces[1:]))
+
+
+def test_byline_line_alone_ends_the_article_other_lines_stay_in_the_body():
+    page = "新区揭牌\n\n本报讯 8月8日,新区揭牌。\n（王明）\n园区签约\n\n本报讯 8月9日,园区签约。\n"
+    arts = parse_page(page, issue_date="2023-08-09")
+    assert list(arts["title"]) == ["新区揭牌", "园区签约"]
+    assert list(arts["body"]) == ["新区揭牌。", "园区签约。"]
+    assert list(arts["byline"]) == ["（王明）", ""]
+    assert list(arts["author"]) == ["王明", ""]
+    # a line that does not open with the parenthesis is no byline alone
+    page = "新区揭牌\n\n本报讯 8月8日,新区揭牌。\n记者王明(摄)\n"
+    arts = parse_page(page, issue_date="2023-08-09")
+    assert list(arts["body"]) == ["新区揭牌。\n记者王明(摄)"]
+    assert list(arts["byline"]) == [""]

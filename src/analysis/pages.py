@@ -106,6 +106,7 @@ _CREDIT_BODY = re.compile(
 )
 _TRAILING_PAREN = re.compile(r"[（(]\s*(?P<inner>[^()（）\n]{1,40}?)\s*[)）]$")
 _PAREN_ENDS = (")", "）", ")\n", "）\n")
+_PAREN_STARTS = ("(", "（")  # (where a _TRAILING_PAREN that is a whole line starts)
 _BYLINE_LINE = re.compile(
     rf"^(?:{_ROLE})[\s:：/]*{_NAMES}(?:[\s、,，]+(?:{_ROLE})[\s:：/]*{_NAMES})*$"
 )
@@ -748,8 +749,9 @@ class _PageParser:
                 i += 1
                 continue
 
-            # a standalone credit or byline line ends the current article
-            if current is not None and not expect_head:
+            # a standalone credit or byline line ends the current article (a line that is
+            # all byline, ``(王怡菡)``, opens with the parenthesis split_byline finds)
+            if current is not None and not expect_head and text.startswith(_PAREN_STARTS):
                 _, byl = split_byline(text)
                 if byl and byl == text:
                     current.bylines.append(text)
