@@ -1077,3 +1077,21 @@ def test_byline_line_alone_ends_the_article_other_lines_stay_in_the_body():
     arts = parse_page(page, issue_date="2023-08-09")
     assert list(arts["body"]) == ["新区揭牌。\n记者王明(摄)"]
     assert list(arts["byline"]) == [""]
+
+
+def test_articles_frame_dates_and_column_order():
+    records = [
+        {"article_id": "a", "issue_date": pd.Timestamp("2023-08-09"), "date": None, "n_chars": 3},
+        {"article_id": "b", "issue_date": "2023-08-10", "date": pd.NaT, "n_chars": None},
+    ]
+    frame = articles_frame(records)
+    assert list(frame.columns) == ARTICLE_COLUMNS
+    assert str(frame["issue_date"].dtype) == "datetime64[ns]"
+    assert str(frame["date"].dtype) == "datetime64[ns]"
+    assert list(frame["issue_date"]) == [pd.Timestamp("2023-08-09"), pd.Timestamp("2023-08-10")]
+    assert frame["date"].isna().all()
+    assert frame["n_chars"].tolist() == [3, pd.NA]
+    assert list(frame["title"]) == ["", ""]
+    empty = articles_frame([])
+    assert list(empty.columns) == ARTICLE_COLUMNS and len(empty) == 0
+    assert str(empty["date"].dtype) == "datetime64[ns]"

@@ -1189,14 +1189,15 @@ def articles_frame(records: list[dict]) -> pd.DataFrame:
             datetimes = [
                 v.to_datetime64() if type(v) is _TIMESTAMP else _as_datetime64(v) for v in values
             ]
-            data[col] = pd.to_datetime(np.array(datetimes, dtype="datetime64[ns]"))
+            data[col] = np.array(datetimes, dtype="datetime64[ns]")
         elif col in _INT_COLUMNS:
             data[col] = _int_array(values)
         elif records:
             data[col] = _str_array(values, arrow)
         else:
             data[col] = np.array([], dtype=object)
-    frame = pd.DataFrame(data, columns=ARTICLE_COLUMNS)
+    # (the columns in ARTICLE_COLUMNS' order; their arrays, made here, are not copied again)
+    frame = pd.DataFrame(data, copy=False)
     if not records:
         for col in ARTICLE_COLUMNS:
             if col not in _DATE_COLUMNS and col not in _INT_COLUMNS:
