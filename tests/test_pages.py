@@ -1063,3 +1063,35 @@ def test_flat_brief_lead_cut_by_a_column_break_stays_in_the_body(pieces):
     assert list(arts["title"]) == ["园区发布人才新政十条"]
     assert list(arts["kicker"]) == [""] and list(arts["subtitle"]) == [""]
     assert _compact(arts.loc[0, "body"]) == _compact("".join(pieces[1:]))
+
+
+def test_byline_line_alone_ends_the_article_other_lines_stay_in_the_body():
+    page = "新区揭牌\n\n本报讯 8月8日,新区揭牌。\n（王明）\n园区签约\n\n本报讯 8月9日,园区签约。\n"
+    arts = parse_page(page, issue_date="2023-08-09")
+    assert list(arts["title"]) == ["新区揭牌", "园区签约"]
+    assert list(arts["body"]) == ["新区揭牌。", "园区签约。"]
+    assert list(arts["byline"]) == ["（王明）", ""]
+    assert list(arts["author"]) == ["王明", ""]
+    # a line that does not open with the parenthesis is no byline alone
+    page = "新区揭牌\n\n本报讯 8月8日,新区揭牌。\n记者王明(摄)\n"
+    arts = parse_page(page, issue_date="2023-08-09")
+    assert list(arts["body"]) == ["新区揭牌。\n记者王明(摄)"]
+    assert list(arts["byline"]) == [""]
+
+
+def test_articles_frame_dates_and_column_order():
+    records = [
+        {"article_id": "a", "issue_date": pd.Timestamp("2023-08-09"), "date": None, "n_chars": 3},
+        {"article_id": "b", "issue_date": "2023-08-10", "date": pd.NaT, "n_chars": None},
+    ]
+    frame = articles_frame(records)
+    assert list(frame.columns) == ARTICLE_COLUMNS
+    assert str(frame["issue_date"].dtype) == "datetime64[ns]"
+    assert str(frame["date"].dtype) == "datetime64[ns]"
+    assert list(frame["issue_date"]) == [pd.Timestamp("2023-08-09"), pd.Timestamp("2023-08-10")]
+    assert frame["date"].isna().all()
+    assert frame["n_chars"].tolist() == [3, pd.NA]
+    assert list(frame["title"]) == ["", ""]
+    empty = articles_frame([])
+    assert list(empty.columns) == ARTICLE_COLUMNS and len(empty) == 0
+    assert str(empty["date"].dtype) == "datetime64[ns]"

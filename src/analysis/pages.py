@@ -106,6 +106,7 @@ _CREDIT_BODY = re.compile(
 )
 _TRAILING_PAREN = re.compile(r"[（(]\s*(?P<inner>[^()（）\n]{1,40}?)\s*[)）]$")
 _PAREN_ENDS = (")", "）", ")\n", "）\n")
+_PAREN_STARTS = ("(", "（")  # (where a _TRAILING_PAREN that is a whole line starts)
 _BYLINE_LINE = re.compile(
     rf"^(?:{_ROLE})[\s:：/]*{_NAMES}(?:[\s、,，]+(?:{_ROLE})[\s:：/]*{_NAMES})*$"
 )
@@ -748,8 +749,9 @@ class _PageParser:
                 i += 1
                 continue
 
-            # a standalone credit or byline line ends the current article
-            if current is not None and not expect_head:
+            # a standalone credit or byline line ends the current article (a line that is
+            # all byline, ``(王怡菡)``, opens with the parenthesis split_byline finds)
+            if current is not None and not expect_head and text.startswith(_PAREN_STARTS):
                 _, byl = split_byline(text)
                 if byl and byl == text:
                     current.bylines.append(text)
@@ -1187,14 +1189,15 @@ def articles_frame(records: list[dict]) -> pd.DataFrame:
             datetimes = [
                 v.to_datetime64() if type(v) is _TIMESTAMP else _as_datetime64(v) for v in values
             ]
-            data[col] = pd.to_datetime(np.array(datetimes, dtype="datetime64[ns]"))
+            data[col] = np.array(datetimes, dtype="datetime64[ns]")
         elif col in _INT_COLUMNS:
             data[col] = _int_array(values)
         elif records:
             data[col] = _str_array(values, arrow)
         else:
             data[col] = np.array([], dtype=object)
-    frame = pd.DataFrame(data, columns=ARTICLE_COLUMNS)
+    # (the columns in ARTICLE_COLUMNS' order; their arrays, made here, are not copied again)
+    frame = pd.DataFrame(data, copy=False)
     if not records:
         for col in ARTICLE_COLUMNS:
             if col not in _DATE_COLUMNS and col not in _INT_COLUMNS:
