@@ -735,3 +735,49 @@ def test_build_takes_arrows_buffers_from_the_system_allocator(corpus, tmp_path, 
         assert pa.default_memory_pool().backend_name == "jemalloc"
     finally:
         pa.set_memory_pool(before)
+
+
+class _FakeLibc:
+    """Records ``mallopt`` calls; answers ``result`` (glibc: 1 when set)."""
+
+    def __init__(self, result=1):
+        self.calls, self.result = [], result
+
+    def mallopt(self, param, value):
+        self.calls.append((param, value))
+        return self.result
+
+
+def _no_malloc_variables(monkeypatch):
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("MALLOC_") or name == "GLIBC_TUNABLES":
+            monkeypatch.delenv(name)
+
+
+def test_glibc_malloc_keeps_freed_memory(monkeypatch):
+    from analysis.stages import _keep_freed_memory
+
+    _no_malloc_variables(monkeypatch)
+    libc = _FakeLibc()
+    assert _keep_freed_memory(libc) is True
+    # M_MMAP_THRESHOLD 32 MiB, M_TRIM_THRESHOLD 256 MiB, M_TOP_PAD 64 MiB
+    assert libc.calls == [(-3, 33554432), (-1, 268435456), (-2, 67108864)]
+    # a malloc that refuses a setting: said so
+    assert _keep_freed_memory(_FakeLibc(result=0)) is False
+
+
+@pytest.mark.parametrize(
+    "variable, value",
+    [("MALLOC_TRIM_THRESHOLD_", "131072"), ("MALLOC_ARENA_MAX", "2"), ("GLIBC_TUNABLES", "")],
+)
+def test_malloc_tuned_by_the_user_is_left_alone(monkeypatch, variable, value):
+    from analysis.stages import _keep_freed_memory
+
+    _no_malloc_variables(monkeypatch)
+    monkeypatch.setenv(variable, value)
+    libc = _FakeLibc()
+    expected = variable == "MALLOC_ARENA_MAX"  # (the number of arenas: not what is set here)
+    assert _keep_freed_memory(libc) is expected
+    assert bool(libc.calls) is expected
