@@ -781,3 +781,47 @@ def test_malloc_tuned_by_the_user_is_left_alone(monkeypatch, variable, value):
     expected = variable == "MALLOC_ARENA_MAX"  # (the number of arenas: not what is set here)
     assert _keep_freed_memory(libc) is expected
     assert bool(libc.calls) is expected
+
+
+def test_clean_workers_start_with_the_builds_allocators(corpus, tmp_path, monkeypatch):
+    # with another thread running (a Jupyter kernel) the workers start clean (forkserver
+    # or spawn): they take the build's allocators before they load the dictionaries
+    import multiprocessing
+    import threading
+
+    import pyarrow as pa
+
+    initializers = []
+    real = multiprocessing.get_context
+
+    class Recording:
+        def __init__(self, ctx):
+            self.ctx = ctx
+
+        def Pool(self, *args, initializer=None, **kwargs):  # (multiprocessing's name)
+            initializers.append(initializer)
+            return self.ctx.Pool(*args, initializer=initializer, **kwargs)
+
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method=None: Recording(real(method)))
+    monkeypatch.setattr(stages, "_BATCH_FILES", 2)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        result = _build(corpus, tmp_path / "out", jobs=2)
+    finally:
+        stop.set()
+        other.join()
+    assert initializers == [stages._start_worker]
+    assert result.n_processed == 6 and len(result.tables["articles"]) == 30
+    # the same tables as forked workers make
+    forked = _build(corpus, tmp_path / "forked", jobs=2).tables
+    for name in ("articles", "mentions", "events"):
+        pd.testing.assert_frame_equal(result.tables[name], forked[name])
+    before = _pool_kept(monkeypatch)
+    try:
+        pa.set_memory_pool(pa.mimalloc_memory_pool())
+        stages._start_worker()
+        assert pa.default_memory_pool().backend_name == "system"
+    finally:
+        pa.set_memory_pool(before)

@@ -356,6 +356,13 @@ def _glibc() -> bool:
         return False
 
 
+def _start_worker() -> None:
+    """A clean worker's start (forkserver or spawn; a forked one inherits both): the
+    build's allocators (:func:`use_system_allocator`), then the dictionaries."""
+    use_system_allocator()
+    warm_up()
+
+
 def warm_up() -> None:
     """Load dictionaries, automata and lexicons once (before forking workers)."""
     from analysis.pages import articles_frame
@@ -721,7 +728,7 @@ def run_local(files, digests, options, cache_dir, *, jobs, progress, force, on_r
             # other threads may hold locks (a Jupyter kernel): start clean workers that
             # load the dictionaries once each
             ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
-            initializer = warm_up
+            initializer = _start_worker
         # frozen, the objects the workers inherit are left alone by their garbage
         # collector: their memory stays shared instead of being copied on write
         gc.freeze()
