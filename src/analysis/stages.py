@@ -294,8 +294,8 @@ def use_system_allocator() -> None:
     CPU 11.3-12.0 s against 10.7-10.9 s, its peak memory ~100 MB higher
     (``benchmarks/README.md``, developer session 12). :func:`analysis.pipeline.build`
     calls this when it processes inputs (a build with nothing changed imports no
-    pyarrow), ``analysis report`` before it reads the tables; the workers inherit the
-    pool.
+    pyarrow), ``analysis report`` before it reads the tables; forked workers inherit
+    the pool, clean ones (forkserver, spawn) call this first (:func:`_start_worker`).
     """
     import pyarrow as pa
 
@@ -333,8 +333,9 @@ def _keep_freed_memory(libc=None) -> bool:
     faults its pages in again. The NumPy arrays and Arrow buffers of the build's
     batches and of its tail are such blocks; in this project's VM their page faults
     cost ~0.3 s of system time in the keywords step alone, and the tail of a two-job
-    build of 10.5 M characters took 0.93-0.98 s instead of 1.19-1.23 s
-    (``benchmarks/README.md``, developer session 13). The workers inherit the setting.
+    build of 10.5 M characters took 1.06-1.21 s instead of 1.25-1.34 s
+    (``benchmarks/README.md``, developer session 13). Forked workers inherit the
+    setting; clean ones make it again (:func:`_start_worker`).
     """
     if libc is None:
         if not _glibc():
