@@ -101,11 +101,29 @@ def process_frames(
     from analysis.mentions import find_mentions
     from analysis.text import tokens_table
 
-    tokens = tokens_table(articles)
-    mentions = find_mentions(articles, link_by=link_by)
-    events = find_events(articles, mentions)
+    if _spare_cpu():
+        # rjieba cuts without the GIL: the tokens are cut on the spare CPU while the
+        # mentions and events are found here
+        with ThreadPoolExecutor(max_workers=1) as cutter:
+            cut = cutter.submit(tokens_table, articles)
+            mentions = find_mentions(articles, link_by=link_by)
+            events = find_events(articles, mentions)
+            tokens = cut.result()
+    else:
+        tokens = tokens_table(articles)
+        mentions = find_mentions(articles, link_by=link_by)
+        events = find_events(articles, mentions)
     tables = {"articles": articles, "tokens": tokens, "mentions": mentions, "events": events}
     return {name: _arrow_lists(name, frame) for name, frame in tables.items()}
+
+
+def _spare_cpu() -> bool:
+    """Whether this process may use a second CPU for the tokens: it may run on more
+    than one, and is not a worker of a build's pool (the workers fill the CPUs)."""
+    import multiprocessing as mp
+
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (cpus or 1) > 1 and mp.parent_process() is None
 
 
 def _arrow_lists(name: str, frame: pd.DataFrame) -> pd.DataFrame:

@@ -291,14 +291,31 @@ class _Segmenter:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        sep = _separator(texts)
-        joined = pa.array([sep.join(self.cut_with_spaces(t)) for t in texts], pa.string())
-        tokens = pc.split_pattern(joined, sep)
+        sep = _cut_separator(texts, self._special) if self.backend == "rjieba" else None
+        cut = None
+        if sep is not None:
+            # rjieba cuts the whole chunk in one call, the texts joined by a character
+            # that jieba cuts off as a token of its own, so every text is cut as it is
+            # alone; and rjieba lets other threads run all the while
+            flat = pa.array(self.cut_with_spaces(sep.join(texts)), pa.string())
+            ends = pc.equal(flat, sep)
+            at = np.flatnonzero(ends.to_numpy(zero_copy_only=False))
+            if len(at) == len(texts) - 1:
+                cut = flat, np.concatenate(([0], at + 1, [len(flat)])), ends
+        if cut is None:
+            # each text's tokens joined by a character none has, split again in Arrow
+            sep = _separator(texts)
+            joined = pa.array([sep.join(self.cut_with_spaces(t)) for t in texts], pa.string())
+            tokens = pc.split_pattern(joined, sep)
+            cut = tokens.values, tokens.offsets.to_numpy(), None
+        flat, starts, ends = cut
         # (an empty text splits into one empty string: dropped with the whitespace)
-        keep = pc.and_(pc.invert(pc.utf8_is_space(tokens.values)), pc.not_equal(tokens.values, ""))
+        keep = pc.and_(pc.invert(pc.utf8_is_space(flat)), pc.not_equal(flat, ""))
+        if ends is not None:
+            keep = pc.and_(keep, pc.invert(ends))
         kept_before = np.concatenate(([0], np.cumsum(keep.to_numpy(zero_copy_only=False))))
-        offsets = kept_before[tokens.offsets.to_numpy()]
-        return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), tokens.values.filter(keep))
+        offsets = kept_before[starts]
+        return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), flat.filter(keep))
 
     # -- (token, tag) pairs
     def _tag_plain(self, text: str) -> list[tuple[str, str]]:
@@ -336,6 +353,18 @@ def _separator(texts: Sequence[str]) -> str:
         if not any(sep in t for t in texts):
             return sep
     raise ValueError("the texts use every character")  # pragma: no cover
+
+
+def _cut_separator(texts: Sequence[str], words: Iterable[str]) -> str | None:
+    """A character found in none of the texts nor the words that jieba cuts off as a
+    token of its own, whatever stands beside it: a control character that is not
+    whitespace (``"\\0"`` first), else a private-use one; None if the texts have them
+    all."""
+    for code in (*range(0x00, 0x09), *range(0x0E, 0x1C), 0x7F, *range(0xE000, 0xF900)):
+        sep = chr(code)
+        if not any(sep in t for t in texts) and not any(sep in w for w in words):
+            return sep
+    return None
 
 
 def _join_ascii_runs(tokens: list[str]) -> list[str]:

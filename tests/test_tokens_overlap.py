@@ -1,0 +1,153 @@
+"""The tokens cut a chunk of texts at a time (one rjieba call for many texts), and cut by
+a thread beside the other stages when a CPU is spare: both must give the tokens each
+text gets alone. Texts are written here or drawn by hypothesis."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import analysis
+from analysis import stages, text
+
+#: Chinese, latin, digits, whitespace (\r and \n apart), punctuation, jieba's joining
+#: characters and the first two separators the cutter would take
+_ALPHABET = "园区企业签约仪式芯片一二三abcXY0129 \r\n\t。，“”（）-._%#\x00\x01"
+
+
+def _alone(seg, texts):
+    """The reference: each text cut on its own."""
+    return [seg.cut(t) for t in texts]
+
+
+def test_a_chunk_cuts_each_text_as_alone_at_its_edges():
+    seg = text.get_segmenter()
+    assert seg.backend == "rjieba"
+    texts = [
+        "无锡高新区abc",  # latin at the end, latin at the start of the next
+        "def芯片产业",
+        "签约仪式\r",  # "\r" then "\n": one token "\r\n" only within a text
+        "\n园区企业",
+        "",
+        "  ",
+        "2025年",  # digits beside digits
+        "100亿元项目",
+        "氢能。",
+        "“长三角”",
+        "一",
+        "二",  # single characters that make a word together (一二) stay apart
+    ]
+    got = seg.cut_many(texts).to_pylist()
+    assert got == [[t for t in ts if not t.isspace()] for ts in _alone(seg, texts)]
+    assert got[0][-1] == "abc" and got[1][0] == "def"
+    assert got[4] == [] and got[5] == [] and got[10] == ["一"] and got[11] == ["二"]
+    # alone, "\r\n" is one token (whitespace, dropped); split over two texts, two
+    assert seg.cut_with_spaces("签约仪式\r\n园区企业") == ["签约仪式", "\r\n", "园区", "企业"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.text(
+            alphabet="园区企业签约仪式芯片一二三abcXY0129 \r\n\t。，“”（）-._%#\x00\x01",
+            max_size=12,
+        ),
+        max_size=12,
+    )
+)
+def test_a_chunk_cuts_every_text_as_alone(texts):
+    seg = text.get_segmenter()
+    assert seg.cut_many(texts).to_pylist() == [
+        [t for t in ts if not t.isspace()] for ts in _alone(seg, texts)
+    ]
+
+
+def test_the_separator_is_a_character_no_text_and_no_word_has():
+    assert text._cut_separator(["园区", "企业"], []) == "\x00"
+    assert text._cut_separator(["园区\x00", "\x01企业"], ["\x02词"]) == "\x03"
+    # whitespace controls (\t \n \v \f \r, \x1c-\x1f) are never taken
+    used = "".join(map(chr, range(0x00, 0x09)))
+    assert text._cut_separator([used], []) == "\x0e"
+    every = used + "".join(map(chr, (*range(0x0E, 0x1C), 0x7F, *range(0xE000, 0xF900))))
+    assert text._cut_separator(["a", every], []) is None
+
+
+def test_texts_that_use_every_separator_are_cut_one_by_one():
+    seg = text.get_segmenter()
+    every = "".join(map(chr, (*range(0x00, 0x09), *range(0x0E, 0x1C), 0x7F)))
+    every += "".join(map(chr, range(0xE000, 0xF900)))
+    texts = ["园区企业" + every[:10], every, "签约仪式"]
+    got = seg.cut_many(texts).to_pylist()
+    assert got == [[t for t in ts if not t.isspace()] for ts in _alone(seg, texts)]
+    assert got[2] == ["签约仪式"] and got[0][:2] == ["园区", "企业"]
+
+
+class _GluingEngine:
+    """A stand-in engine that returns its text as one token: the separators are then
+    not found as tokens, and the chunk must be cut text by text."""
+
+    def cut(self, value, hmm):
+        return [value] if value else []
+
+
+def test_a_chunk_whose_separators_are_not_found_is_cut_text_by_text(monkeypatch):
+    seg = text.get_segmenter()
+    monkeypatch.setattr(seg, "_engine", _GluingEngine())
+    monkeypatch.setattr(seg, "_special_re", None)
+    assert seg.cut_many(["园区企业", "", "签约仪式"]).to_pylist() == [
+        ["园区企业"],
+        [],
+        ["签约仪式"],
+    ]
+
+
+def test_the_tables_are_the_same_with_the_tokens_cut_beside(seed_articles, monkeypatch):
+    threads = []
+    real = text.tokens_table
+
+    def tokens_table(articles):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(articles)
+
+    monkeypatch.setattr(text, "tokens_table", tokens_table)
+    monkeypatch.setattr(stages, "_spare_cpu", lambda: False)
+    alone = stages.process_frames(seed_articles.copy(), link_by="source")
+    monkeypatch.setattr(stages, "_spare_cpu", lambda: True)
+    beside = stages.process_frames(seed_articles.copy(), link_by="source")
+    assert list(alone) == list(beside) == ["articles", "tokens", "mentions", "events"]
+    for name in alone:
+        pd.testing.assert_frame_equal(alone[name], beside[name], check_exact=True)
+    assert threads == [True, False]  # cut here, then by another thread
+    assert len(beside["tokens"]) == len(seed_articles) == 5
+    assert len(beside["events"]) > 0 and len(beside["mentions"]) > 0
+
+
+def test_a_spare_cpu_is_one_more_than_this_process_runs_on(monkeypatch):
+    monkeypatch.setattr(stages.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert stages._spare_cpu() is True
+    monkeypatch.setattr(stages.os, "sched_getaffinity", lambda pid: {3}, raising=False)
+    assert stages._spare_cpu() is False
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
+def test_a_build_worker_has_no_spare_cpu(monkeypatch):
+    monkeypatch.setattr(stages.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply(stages._spare_cpu) is False
+    assert stages._spare_cpu() is True
+
+
+def test_an_error_while_cutting_beside_reaches_the_caller(seed_articles, monkeypatch):
+    monkeypatch.setattr(stages, "_spare_cpu", lambda: True)
+
+    def broken(articles):
+        raise analysis.InputError("cannot cut", path="x.txt", problem="tokens")
+
+    monkeypatch.setattr(text, "tokens_table", broken)
+    with pytest.raises(analysis.InputError, match="cannot cut"):
+        stages.process_frames(seed_articles.copy(), link_by="source")
