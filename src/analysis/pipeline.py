@@ -458,9 +458,12 @@ def _build_local(
 
         with ThreadPoolExecutor(max_workers=3) as writer:
             arrow = assembler.tables()
-            # the term counts merged (Arrow and NumPy: mostly without the GIL) while the
+            # the term counts merged (Arrow and NumPy: mostly without the GIL) and written
+            # (for the report; the articles' rows are the counts' rows) while the
             # duplicates are found
             merged = writer.submit(assembler.term_counts)
+            ids = arrow["articles"].column("article_id")
+            terms_written = writer.submit(lambda: write_term_counts(merged.result(), ids, folder))
             arrow = mark_corpus_duplicates(arrow, options, assembler.duplicate_keys())
             written = [writer.submit(write, "articles", arrow["articles"])]
             mark = _log_phase("duplicates", mark)
@@ -474,9 +477,6 @@ def _build_local(
 
             events_written = writer.submit(link_and_write, arrow["events"])
             terms = merged.result()
-            # the keywords' counts, for the report (the articles' rows are the counts' rows)
-            ids = arrow["articles"].column("article_id")
-            terms_written = writer.submit(write_term_counts, terms, ids, folder)
             articles = LazyTables(arrow={"articles": arrow["articles"]})
             keywords = keywords_table(articles, options, terms)
             written.append(writer.submit(write, "keywords", keywords))
