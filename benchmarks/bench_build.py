@@ -19,7 +19,8 @@ last table puts the two side by side. For each corpus it prints one table:
   with every thread of the process pinned to one CPU (the build writes its cache and
   tables in threads, which otherwise use the second core); fresh output folders,
   ``force=True, progress=False, csv=True``; each ``--repeat`` times (default 3), in
-  turn, the best time reported; and the speed-ups of ``jobs=2``;
+  turn, the best time reported; and the speed-ups of ``jobs=2`` (the target is over one
+  CPU: unpinned, ``jobs=1`` also cuts its tokens on the second CPU);
 * a rebuild with nothing changed (same output folder, not forced): the in-process
   ``build()`` time and the wall time of ``python -m analysis build INPUT --out OUT
   --no-progress`` run as a separate process (interpreter start and imports included);
@@ -509,14 +510,15 @@ def run_suite(folder: Path, paths: list[Path], work: Path, args) -> list[Row]:
         rows.append(row)
     for name, label in (("jobs1", "jobs=1"), ("pinned", "one CPU (jobs=1 pinned)")):
         speedup = best[name][0] / best["jobs2"][0]
-        rows.append(
-            Row(
-                f"speed-up jobs=2 over {label}",
-                other=f"{speedup:.2f}x",
-                target="≥ 1.8x",
-                passed=speedup >= 1.8,
+        row = Row(f"speed-up jobs=2 over {label}", other=f"{speedup:.2f}x")
+        if name == "pinned":
+            row.target, row.passed = "≥ 1.8x", speedup >= 1.8
+        else:
+            row.note = (
+                "no target: with a second CPU, jobs=1 cuts the tokens and writes its "
+                "files there; the speed-up of two jobs is measured over one CPU"
             )
-        )
+        rows.append(row)
 
     if args.baseline_chars > 0:
         say(f"baseline on {args.baseline_chars:,} body characters")
