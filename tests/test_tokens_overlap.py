@@ -20,6 +20,9 @@ from analysis import stages, text
 _ALPHABET = "园区企业签约仪式芯片一二三abcXY0129 \r\n\t。，“”（）-._%#\x00\x01"
 
 
+_SPECIAL_PIECES = ["杭州高新区（滨江）", "杭州高新区(滨江)", "杭州高新区（", "滨江)"]
+
+
 def _alone(seg, texts):
     """The reference: each text cut on its own."""
     return [seg.cut(t) for t in texts]
@@ -46,6 +49,11 @@ def test_a_chunk_cuts_each_text_as_alone_at_its_edges():
     assert got == [[t for t in ts if not t.isspace()] for ts in _alone(seg, texts)]
     assert got[0][-1] == "abc" and got[1][0] == "def"
     assert got[4] == [] and got[5] == [] and got[10] == ["一"] and got[11] == ["二"]
+    special = ["园区杭州高新区（滨江）", "杭州高新区(滨江)签约", "杭州高新区（", "滨江）企业"]
+    got = seg.cut_many(special).to_pylist()
+    assert got == _alone(seg, special)
+    assert got[0][-1] == "杭州高新区（滨江）" and got[1][0] == "杭州高新区(滨江)"
+    assert "杭州高新区（滨江）" not in got[2] + got[3]
     # alone, "\r\n" is one token (whitespace, dropped); split over two texts, two
     assert seg.cut_with_spaces("签约仪式\r\n园区企业") == ["签约仪式", "\r\n", "园区", "企业"]
 
@@ -53,10 +61,15 @@ def test_a_chunk_cuts_each_text_as_alone_at_its_edges():
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(
-        st.text(
-            alphabet="园区企业签约仪式芯片一二三abcXY0129 \r\n\t。，“”（）-._%#\x00\x01",
-            max_size=12,
-        ),
+        # texts of pieces: random ones and the package's words that are cut apart from
+        # jieba (with brackets), whole or broken
+        st.lists(
+            st.one_of(
+                st.text(alphabet=_ALPHABET, max_size=8),
+                st.sampled_from(_SPECIAL_PIECES),
+            ),
+            max_size=4,
+        ).map("".join),
         max_size=12,
     )
 )
