@@ -192,6 +192,33 @@ def test_content_counts_in_one_pass_are_the_counts_filtered_after(sample_tokens)
     assert len(empty.vocabulary) == 0 and empty.counts.shape == (2, 0)
 
 
+def test_count_codes_counts_each_term_of_each_document():
+    # three documents of 3, 0 and 4 tokens; -1: a word not counted
+    codes = np.array([2, 0, 2, 1, -1, 1, 1], dtype=np.int32)
+    counts = kw._count_codes(codes, np.array([3, 0, 4]), 3)
+    assert counts.shape == (3, 3) and counts.has_sorted_indices
+    assert counts.toarray().tolist() == [[1, 0, 2], [0, 0, 0], [0, 3, 0]]
+    assert counts.indices.tolist() == [0, 2, 1] and counts.data.tolist() == [1.0, 2.0, 3.0]
+    assert counts.indptr.tolist() == [0, 2, 2, 3]
+    none = kw._count_codes(np.zeros(0, np.int32), np.array([0, 0]), 0)
+    assert none.shape == (2, 0) and none.nnz == 0
+
+
+def test_term_counts_are_those_of_a_counter(sample_tokens):
+    from collections import Counter
+
+    tokens = [*sample_tokens["tokens"], [], None, ["乙", "甲", "乙", "的"]]
+    for content in (False, True):
+        terms = kw.TermCounts.from_tokens(tokens, content=content)
+        words = terms.vocabulary.to_pylist()
+        assert words == sorted(words) and ("乙" in words) == (not content)
+        for row, toks in enumerate(tokens):
+            expected = Counter(t for t in toks or () if t in words)
+            got = terms.counts[row]
+            assert {words[i]: n for i, n in zip(got.indices, got.data, strict=True)} == expected
+        assert sum(terms.counts.sum(axis=1).A1) > 20
+
+
 def test_term_counts_as_a_table_read_back_the_same(seed_articles, sample_tokens):
     import pyarrow as pa
 

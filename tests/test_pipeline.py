@@ -825,3 +825,51 @@ def test_clean_workers_start_with_the_builds_allocators(corpus, tmp_path, monkey
         assert pa.default_memory_pool().backend_name == "system"
     finally:
         pa.set_memory_pool(before)
+
+
+def _batch_of_three(tmp_path):
+    """Two copies of the sample page with an empty file between them (read, no rows)."""
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    (folder / "paper_2023-08-01.txt").write_text(SEED, encoding="utf-8")
+    (folder / "paper_2023-08-02.txt").write_bytes(b"")
+    (folder / "paper_2023-08-03.txt").write_text(SEED, encoding="utf-8")
+    return [(str(p), p.name) for p in sorted(folder.iterdir())]
+
+
+def test_a_batchs_bounds_are_each_files_rows_in_every_table(tmp_path):
+    batch = _batch_of_three(tmp_path)
+    one = stages.process_batch_tables(batch[:1], stages.BuildOptions())
+    result = stages.process_batch_tables(batch, stages.BuildOptions())
+    assert list(result.errors) == [1]
+    n = {name: one.tables[name].num_rows for name in stages.FILE_TABLES}
+    assert n["articles"] == n["tokens"] == 5 and n["mentions"] > 5 and n["events"] > 0
+    for name in stages.FILE_TABLES:
+        assert one.bounds[name] == [0, n[name]]
+        assert result.bounds[name] == [0, n[name], n[name], 2 * n[name]]
+        assert result.tables[name].num_rows == 2 * n[name]
+
+
+def test_a_batch_refuses_rows_of_unknown_articles_or_out_of_order(tmp_path, monkeypatch):
+    batch = _batch_of_three(tmp_path)
+    process = stages.process_frames
+
+    def broken(change):
+        def frames(articles, **kw):
+            tables = process(articles, **kw)
+            tables["mentions"] = change(tables["mentions"])
+            return tables
+
+        return frames
+
+    def unknown(mentions):
+        mentions.loc[0, "article_id"] = "nowhere"
+        return mentions
+
+    monkeypatch.setattr(stages, "process_frames", broken(unknown))
+    with pytest.raises(RuntimeError, match="mentions has rows of articles not in"):
+        stages.process_batch_tables(batch, stages.BuildOptions())
+    # the second file's rows before the first's
+    monkeypatch.setattr(stages, "process_frames", broken(lambda m: m.iloc[::-1]))
+    with pytest.raises(RuntimeError, match="mentions rows are not in article order"):
+        stages.process_batch_tables(batch, stages.BuildOptions())

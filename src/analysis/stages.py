@@ -176,7 +176,8 @@ def process_batch_tables(
     input reads each once (the result's ``digests``).
     """
     import numpy as np
-    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     from analysis.keyterms import TermCounts
     from analysis.pages import articles_frame
@@ -219,8 +220,6 @@ def process_batch_tables(
         # the same file twice under one name in two input folders: keep them apart, in
         # runs of files whose articles' ids are distinct (not file by file: each call
         # of the stages has a fixed cost)
-        import pyarrow as pa
-
         runs = _distinct_runs(batch, per_file)
         parts, first = [], 0
         for run in runs:
@@ -245,10 +244,13 @@ def process_batch_tables(
     # take no extra stopwords)
     terms = TermCounts.from_tokens(tables["tokens"]["tokens"], content=True)
     file_of = np.repeat(np.arange(len(batch)), [len(records) for records in per_file])
-    article_index = pd.Index(articles["article_id"])
+    # (looked up in Arrow, not as Python strings; typed: an empty column is of no type)
+    article_ids = pa.array(articles["article_id"], pa.large_string())
     bounds = {}
     for name, frame in tables.items():
-        at = article_index.get_indexer(frame["article_id"])
+        ids = pa.array(frame["article_id"], pa.large_string())
+        found = pc.index_in(ids, value_set=article_ids)
+        at = found.fill_null(-1).to_numpy()
         if (at < 0).any():
             raise RuntimeError(f"{name} has rows of articles not in the articles table")
         owner = file_of[at]
