@@ -164,3 +164,51 @@ def test_an_error_while_cutting_beside_reaches_the_caller(seed_articles, monkeyp
     monkeypatch.setattr(text, "tokens_table", broken)
     with pytest.raises(analysis.InputError, match="cannot cut"):
         stages.process_frames(seed_articles.copy(), link_by="source")
+
+
+@pytest.mark.parametrize("spare", [True, False])
+def test_beside_runs_the_work_by_a_thread_only_with_a_spare_cpu(monkeypatch, spare):
+    monkeypatch.setattr(stages, "_spare_cpu", lambda: spare)
+    order = []
+
+    def work(a, b=0):
+        order.append(("work", threading.current_thread() is threading.main_thread()))
+        return a + b
+
+    with stages._beside(work, 2, b=3) as value:
+        order.append(("block", True))
+        inside = value()
+    assert inside == value() == 5
+    if spare:
+        assert ("work", False) in order and ("block", True) in order
+    else:
+        assert order == [("work", True), ("block", True)]  # (before the block, here)
+
+
+@pytest.mark.parametrize("spare", [True, False])
+def test_beside_gives_the_work_s_error(monkeypatch, spare):
+    monkeypatch.setattr(stages, "_spare_cpu", lambda: spare)
+
+    def work():
+        raise ValueError("bad batch")
+
+    with pytest.raises(ValueError, match="bad batch"):
+        with stages._beside(work) as value:
+            value()
+
+
+def test_a_batch_s_term_counts_are_the_same_counted_beside(monkeypatch, tmp_path):
+    (tmp_path / "a.txt").write_text("无锡高新区举行签约仪式\n\n企业签约，园区企业投产。", "utf-8")
+    (tmp_path / "b.txt").write_text("芯片项目开工\n\n项目总投资100亿元，芯片企业入驻。", "utf-8")
+    batch = [(str(tmp_path / n), n) for n in ("a.txt", "b.txt")]
+    results = {}
+    for spare in (False, True):
+        monkeypatch.setattr(stages, "_spare_cpu", lambda spare=spare: spare)
+        results[spare] = stages.process_batch_tables(batch, stages.BuildOptions())
+    alone, beside = results[False].terms, results[True].terms
+    assert alone.vocabulary.equals(beside.vocabulary)
+    assert (alone.counts != beside.counts).nnz == 0 and alone.counts.shape == (
+        2,
+        len(alone.vocabulary),
+    )
+    assert "芯片" in beside.vocabulary.to_pylist() and results[True].bounds["articles"] == [0, 1, 2]

@@ -101,20 +101,26 @@ def process_frames(
     from analysis.mentions import find_mentions
     from analysis.text import tokens_table
 
-    if _spare_cpu():
-        # rjieba cuts without the GIL: the tokens are cut on the spare CPU while the
-        # mentions and events are found here
-        with ThreadPoolExecutor(max_workers=1) as cutter:
-            cut = cutter.submit(tokens_table, articles)
-            mentions = find_mentions(articles, link_by=link_by)
-            events = find_events(articles, mentions)
-            tokens = cut.result()
-    else:
-        tokens = tokens_table(articles)
+    # rjieba cuts without the GIL: with a spare CPU, the tokens are cut there while the
+    # mentions and events are found here
+    with _beside(tokens_table, articles) as tokens:
         mentions = find_mentions(articles, link_by=link_by)
         events = find_events(articles, mentions)
-    tables = {"articles": articles, "tokens": tokens, "mentions": mentions, "events": events}
+    tables = {"articles": articles, "tokens": tokens(), "mentions": mentions, "events": events}
     return {name: _arrow_lists(name, frame) for name, frame in tables.items()}
+
+
+@contextmanager
+def _beside(func, *args, **kwargs):
+    """``func(*args, **kwargs)`` run by another thread while the block runs when a CPU
+    is spare (:func:`_spare_cpu`), else here before the block; the block gets a function
+    that returns its value (or raises its error), to call inside or after the block."""
+    if not _spare_cpu():
+        value = func(*args, **kwargs)
+        yield lambda: value
+        return
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        yield thread.submit(func, *args, **kwargs).result
 
 
 def _spare_cpu() -> bool:
@@ -242,24 +248,26 @@ def process_batch_tables(
     # the keywords' term counts are made here, in the workers, and only merged at the end;
     # of the content tokens only, the only ones keywords count (the build's keywords
     # take no extra stopwords)
-    terms = TermCounts.from_tokens(tables["tokens"]["tokens"], content=True)
-    file_of = np.repeat(np.arange(len(batch)), [len(records) for records in per_file])
-    # (looked up in Arrow, not as Python strings; typed: an empty column is of no type)
-    article_ids = pa.array(articles["article_id"], pa.large_string())
-    bounds = {}
-    for name, frame in tables.items():
-        ids = pa.array(frame["article_id"], pa.large_string())
-        found = pc.index_in(ids, value_set=article_ids)
-        at = found.fill_null(-1).to_numpy()
-        if (at < 0).any():
-            raise RuntimeError(f"{name} has rows of articles not in the articles table")
-        owner = file_of[at]
-        if len(owner) and (np.diff(owner) < 0).any():
-            raise RuntimeError(f"{name} rows are not in article order")
-        bounds[name] = np.searchsorted(owner, np.arange(len(batch) + 1)).tolist()
-    arrow = {name: to_arrow(frame, table_schema(name)) for name, frame in tables.items()}
-    keys = duplicate_keys_table(articles)
-    return BatchResult(arrow, bounds, errors, terms, notes, keys, digests)
+    # (mostly in Arrow, NumPy and SciPy, without the GIL: with a spare CPU, counted there
+    # while the rest is done here)
+    with _beside(TermCounts.from_tokens, tables["tokens"]["tokens"], content=True) as terms:
+        file_of = np.repeat(np.arange(len(batch)), [len(records) for records in per_file])
+        # (looked up in Arrow, not as Python strings; typed: an empty column is of no type)
+        article_ids = pa.array(articles["article_id"], pa.large_string())
+        bounds = {}
+        for name, frame in tables.items():
+            ids = pa.array(frame["article_id"], pa.large_string())
+            found = pc.index_in(ids, value_set=article_ids)
+            at = found.fill_null(-1).to_numpy()
+            if (at < 0).any():
+                raise RuntimeError(f"{name} has rows of articles not in the articles table")
+            owner = file_of[at]
+            if len(owner) and (np.diff(owner) < 0).any():
+                raise RuntimeError(f"{name} rows are not in article order")
+            bounds[name] = np.searchsorted(owner, np.arange(len(batch) + 1)).tolist()
+        arrow = {name: to_arrow(frame, table_schema(name)) for name, frame in tables.items()}
+        keys = duplicate_keys_table(articles)
+    return BatchResult(arrow, bounds, errors, terms(), notes, keys, digests)
 
 
 def duplicate_keys_table_schema() -> pa.Schema:
