@@ -2,7 +2,8 @@
 
 Each build runs in its own process (``PYTHONPATH`` set to the tree's ``src``) after the
 dictionaries and rules are loaded, with ``force=True`` into a fresh folder: one job
-pinned to one CPU, then two jobs; the trees alternate round after round, so that both
+pinned to one CPU, one job free to use a second CPU (``--unpinned``), then two jobs; the
+trees alternate round after round, so that both
 meet the same load, and the best round of each is compared (on a shared machine the
 best is the least disturbed).
 
@@ -26,7 +27,7 @@ from pathlib import Path
 _CHILD = """
 import gc, logging, os, sys, time
 logging.disable(logging.WARNING)
-folder, out, jobs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+folder, out, jobs, pinned = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
 import analysis
 from analysis import pipeline
 from analysis.events import find_events
@@ -36,7 +37,7 @@ from analysis.text import tokens_table
 first = [p for p, _ in list(input_files([folder], LoadReport(), errors="skip"))[:20]]
 small = analysis.load_articles(*first)
 find_events(small, find_mentions(small)); tokens_table(small)
-if jobs == 1 and hasattr(os, "sched_setaffinity"):
+if pinned and hasattr(os, "sched_setaffinity"):
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 gc.collect()
 wall, cpu = time.perf_counter(), time.process_time()
@@ -45,11 +46,11 @@ print(f"{time.perf_counter() - wall:.3f} {time.process_time() - cpu:.3f}")
 """
 
 
-def build_once(src: Path, folder: Path, out: Path, jobs: int) -> float:
+def build_once(src: Path, folder: Path, out: Path, jobs: int, pinned: bool) -> float:
     """Wall seconds of one build by the tree ``src``."""
     env = dict(os.environ, PYTHONPATH=str(src))
     done = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(folder), str(out), str(jobs)],
+        [sys.executable, "-c", _CHILD, str(folder), str(out), str(jobs), str(int(pinned))],
         env=env,
         capture_output=True,
         text=True,
@@ -65,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base", type=Path, required=True, help="the baseline tree's src")
     parser.add_argument("--new", type=Path, default=Path("src"), help="the tree measured")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--unpinned", action="store_true", help="also one job free to use a second CPU"
+    )
     args = parser.parse_args(argv)
     trees = {"base": args.base.resolve(), "new": args.new.resolve()}
     for name, src in trees.items():
@@ -73,29 +77,33 @@ def main(argv: list[str] | None = None) -> int:
     if not args.folder.is_dir():
         parser.error(f"{args.folder}: not a folder")
     print(f"load average at start: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    times: dict[tuple[str, int], list[float]] = {}
+    configs = [("jobs=1 pinned to one CPU", 1, True)]
+    if args.unpinned:
+        configs.append(("jobs=1, not pinned", 1, False))
+    configs.append(("jobs=2", 2, False))
+    times: dict[tuple[str, str], list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="ab_build_") as work:
         for r in range(args.rounds):
             for name, src in trees.items():
-                for jobs in (1, 2):
-                    out = Path(work) / f"{name}-{jobs}-{r}"
+                for label, jobs, pinned in configs:
+                    out = Path(work) / f"{name}-{jobs}-{int(pinned)}-{r}"
                     start = time.perf_counter()
-                    seconds = build_once(src, args.folder, out, jobs)
-                    times.setdefault((name, jobs), []).append(seconds)
+                    seconds = build_once(src, args.folder, out, jobs, pinned)
+                    times.setdefault((name, label), []).append(seconds)
                     print(
-                        f"[ab_build] round {r + 1} {name} jobs={jobs}: {seconds:.2f} s "
+                        f"[ab_build] round {r + 1} {name} {label}: {seconds:.2f} s "
                         f"({time.perf_counter() - start:.0f} s with start-up)",
                         file=sys.stderr,
                     )
     print(f"\n| | base ({trees['base']}) | new ({trees['new']}) |\n|---|---|---|")
-    rows = [("jobs=1 pinned to one CPU", 1), ("jobs=2", 2)]
-    for label, jobs in rows:
-        cells = [f"{min(times[(n, jobs)]):.2f} s" for n in trees]
+    for label, _, _ in configs:
+        cells = [f"{min(times[(n, label)]):.2f} s" for n in trees]
         print(f"| {label}, best of {args.rounds} | {' | '.join(cells)} |")
-    ratios = [f"{min(times[(n, 1)]) / min(times[(n, 2)]):.2f}x" for n in trees]
+    one, two = configs[0][0], configs[-1][0]
+    ratios = [f"{min(times[(n, one)]) / min(times[(n, two)]):.2f}x" for n in trees]
     print(f"| two jobs over one CPU | {' | '.join(ratios)} |")
-    for label, jobs in rows:
-        cells = [" / ".join(f"{t:.2f}" for t in times[(n, jobs)]) for n in trees]
+    for label, _, _ in configs:
+        cells = [" / ".join(f"{t:.2f}" for t in times[(n, label)]) for n in trees]
         print(f"| {label}, every round | {' | '.join(cells)} |")
     return 0
 
