@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 import pytest
@@ -21,6 +22,13 @@ _ALPHABET = "园区企业签约仪式芯片一二三abcXY0129 \r\n\t。，“”
 
 
 _SPECIAL_PIECES = ["杭州高新区（滨江）", "杭州高新区(滨江)", "杭州高新区（", "滨江)"]
+
+
+def _beside(seg, texts):
+    """``seg.cut_many(texts)`` as a thread beside the main one runs it: a chunk of texts
+    in one call."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(seg.cut_many, texts).result().to_pylist()
 
 
 def _alone(seg, texts):
@@ -45,12 +53,12 @@ def test_a_chunk_cuts_each_text_as_alone_at_its_edges():
         "一",
         "二",  # single characters that make a word together (一二) stay apart
     ]
-    got = seg.cut_many(texts).to_pylist()
+    got = _beside(seg, texts)
     assert got == [[t for t in ts if not t.isspace()] for ts in _alone(seg, texts)]
     assert got[0][-1] == "abc" and got[1][0] == "def"
     assert got[4] == [] and got[5] == [] and got[10] == ["一"] and got[11] == ["二"]
     special = ["园区杭州高新区（滨江）", "杭州高新区(滨江)签约", "杭州高新区（", "滨江）企业"]
-    got = seg.cut_many(special).to_pylist()
+    got = _beside(seg, special)
     assert got == _alone(seg, special)
     assert got[0][-1] == "杭州高新区（滨江）" and got[1][0] == "杭州高新区(滨江)"
     assert "杭州高新区（滨江）" not in got[2] + got[3]
@@ -75,9 +83,26 @@ def test_a_chunk_cuts_each_text_as_alone_at_its_edges():
 )
 def test_a_chunk_cuts_every_text_as_alone(texts):
     seg = text.get_segmenter()
-    assert seg.cut_many(texts).to_pylist() == [
-        [t for t in ts if not t.isspace()] for ts in _alone(seg, texts)
-    ]
+    assert _beside(seg, texts) == [[t for t in ts if not t.isspace()] for ts in _alone(seg, texts)]
+
+
+def test_the_main_thread_cuts_text_by_text(monkeypatch):
+    seg = text.get_segmenter()
+    calls = []
+    real = seg._engine
+
+    class Counting:
+        def cut(self, value, hmm):
+            calls.append(value)
+            return real.cut(value, hmm)
+
+    monkeypatch.setattr(seg, "_engine", Counting())
+    texts = ["园区企业", "签约仪式", "芯片"]
+    here = seg.cut_many(texts).to_pylist()
+    assert calls == texts  # one call per text
+    calls.clear()
+    assert _beside(seg, texts) == here == [["园区", "企业"], ["签约仪式"], ["芯片"]]
+    assert calls == ["园区企业\x00签约仪式\x00芯片"]  # one call for the chunk
 
 
 def test_the_separator_is_a_character_no_text_and_no_word_has():
@@ -95,7 +120,7 @@ def test_texts_that_use_every_separator_are_cut_one_by_one():
     every = "".join(map(chr, (*range(0x00, 0x09), *range(0x0E, 0x1C), 0x7F)))
     every += "".join(map(chr, range(0xE000, 0xF900)))
     texts = ["园区企业" + every[:10], every, "签约仪式"]
-    got = seg.cut_many(texts).to_pylist()
+    got = _beside(seg, texts)
     assert got == [[t for t in ts if not t.isspace()] for ts in _alone(seg, texts)]
     assert got[2] == ["签约仪式"] and got[0][:2] == ["园区", "企业"]
 
@@ -112,7 +137,7 @@ def test_a_chunk_whose_separators_are_not_found_is_cut_text_by_text(monkeypatch)
     seg = text.get_segmenter()
     monkeypatch.setattr(seg, "_engine", _GluingEngine())
     monkeypatch.setattr(seg, "_special_re", None)
-    assert seg.cut_many(["园区企业", "", "签约仪式"]).to_pylist() == [
+    assert _beside(seg, ["园区企业", "", "签约仪式"]) == [
         ["园区企业"],
         [],
         ["签约仪式"],

@@ -291,12 +291,17 @@ class _Segmenter:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        sep = _cut_separator(texts, self._special) if self.backend == "rjieba" else None
+        sep = None
+        if self.backend == "rjieba" and threading.current_thread() is not threading.main_thread():
+            # cut beside other work (the build's stages, with a spare CPU): rjieba then
+            # cuts the whole chunk in one call, and lets the other threads run all the
+            # while; text by text, each text would wait its turn for the GIL. (Here,
+            # text by text costs less.)
+            sep = _cut_separator(texts, self._special)
         cut = None
         if sep is not None:
-            # rjieba cuts the whole chunk in one call, the texts joined by a character
-            # that jieba cuts off as a token of its own, so every text is cut as it is
-            # alone; and rjieba lets other threads run all the while
+            # the texts joined by a character that jieba cuts off as a token of its own:
+            # every text is cut as it is alone
             flat = pa.array(self.cut_with_spaces(sep.join(texts)), pa.string())
             ends = pc.equal(flat, sep)
             at = np.flatnonzero(ends.to_numpy(zero_copy_only=False))
