@@ -124,8 +124,9 @@ def _beside(func, *args, **kwargs):
 
 
 def _spare_cpu() -> bool:
-    """Whether this process may use a second CPU for the tokens: it may run on more
-    than one, and is not a worker of a build's pool (the workers fill the CPUs)."""
+    """Whether this process may use a second CPU for work beside its own (the tokens,
+    a batch's term counts: :func:`_beside`): it may run on more than one, and is not a
+    worker of a build's pool (the workers fill the CPUs)."""
     import multiprocessing as mp
 
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
