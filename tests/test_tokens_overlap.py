@@ -27,7 +27,7 @@ _SPECIAL_PIECES = ["杭州高新区（滨江）", "杭州高新区(滨江)", "�
 def _beside(seg, texts):
     """``seg.cut_many(texts)`` as a thread beside the main one runs it: a chunk of texts
     in one call."""
-    with ThreadPoolExecutor(max_workers=1) as thread:
+    with ThreadPoolExecutor(max_workers=1, initializer=text.cut_in_chunks) as thread:
         return thread.submit(seg.cut_many, texts).result().to_pylist()
 
 
@@ -103,6 +103,11 @@ def test_the_main_thread_cuts_text_by_text(monkeypatch):
     calls.clear()
     assert _beside(seg, texts) == here == [["园区", "企业"], ["签约仪式"], ["芯片"]]
     assert calls == ["园区企业\x00签约仪式\x00芯片"]  # one call for the chunk
+    calls.clear()
+    # another thread (a Dask worker's) cuts text by text, unless it asked for chunks
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        assert thread.submit(seg.cut_many, texts).result().to_pylist() == here
+    assert calls == texts
 
 
 def test_the_separator_is_a_character_no_text_and_no_word_has():
@@ -149,7 +154,8 @@ def test_the_tables_are_the_same_with_the_tokens_cut_beside(seed_articles, monke
     real = text.tokens_table
 
     def tokens_table(articles):
-        threads.append(threading.current_thread() is threading.main_thread())
+        here = threading.current_thread() is threading.main_thread()
+        threads.append((here, getattr(text._IN_CHUNKS, "on", False)))
         return real(articles)
 
     monkeypatch.setattr(text, "tokens_table", tokens_table)
@@ -160,7 +166,8 @@ def test_the_tables_are_the_same_with_the_tokens_cut_beside(seed_articles, monke
     assert list(alone) == list(beside) == ["articles", "tokens", "mentions", "events"]
     for name in alone:
         pd.testing.assert_frame_equal(alone[name], beside[name], check_exact=True)
-    assert threads == [True, False]  # cut here, then by another thread
+    # cut here text by text, then by another thread a chunk at a time
+    assert threads == [(True, False), (False, True)]
     assert len(beside["tokens"]) == len(seed_articles) == 5
     assert len(beside["events"]) > 0 and len(beside["mentions"]) > 0
 

@@ -115,11 +115,14 @@ def _beside(func, *args, **kwargs):
     """``func(*args, **kwargs)`` run by another thread while the block runs when a CPU
     is spare (:func:`_spare_cpu`), else here before the block; the block gets a function
     that returns its value (or raises its error), to call inside or after the block."""
+    from analysis.text import cut_in_chunks
+
     if not _spare_cpu():
         value = func(*args, **kwargs)
         yield lambda: value
         return
-    with ThreadPoolExecutor(max_workers=1) as thread:
+    # (the thread cuts tokens a chunk at a time: text by text it would wait for the GIL)
+    with ThreadPoolExecutor(max_workers=1, initializer=cut_in_chunks) as thread:
         yield thread.submit(func, *args, **kwargs).result
 
 

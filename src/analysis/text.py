@@ -292,11 +292,9 @@ class _Segmenter:
         import pyarrow.compute as pc
 
         sep = None
-        if self.backend == "rjieba" and threading.current_thread() is not threading.main_thread():
-            # cut beside other work (the build's stages, with a spare CPU): rjieba then
-            # cuts the whole chunk in one call, and lets the other threads run all the
-            # while; text by text, each text would wait its turn for the GIL. (Here,
-            # text by text costs less.)
+        if self.backend == "rjieba" and getattr(_IN_CHUNKS, "on", False):
+            # (:func:`cut_in_chunks`: rjieba cuts the whole chunk in one call, and lets
+            # the other threads run all the while)
             sep = _cut_separator(texts, self._special)
         cut = None
         if sep is not None:
@@ -358,6 +356,18 @@ def _separator(texts: Sequence[str]) -> str:
         if not any(sep in t for t in texts):
             return sep
     raise ValueError("the texts use every character")  # pragma: no cover
+
+
+#: Per thread: whether rjieba cuts a chunk of texts in one call (:func:`cut_in_chunks`).
+_IN_CHUNKS = threading.local()
+
+
+def cut_in_chunks() -> None:
+    """From now on, this thread's cuts take a chunk of texts per rjieba call, not a text:
+    for a thread that cuts beside other Python work (the build's stages, with a spare
+    CPU), where text by text it would wait its turn for the GIL after every text.
+    Elsewhere text by text costs less. The tokens are the same either way."""
+    _IN_CHUNKS.on = True
 
 
 def _cut_separator(texts: Sequence[str], words: Iterable[str]) -> str | None:
