@@ -5,8 +5,10 @@ text gets alone. Texts are written here or drawn by hypothesis."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 
 import pandas as pd
 import pytest
@@ -244,3 +246,128 @@ def test_a_batch_s_term_counts_are_the_same_counted_beside(monkeypatch, tmp_path
         len(alone.vocabulary),
     )
     assert "芯片" in beside.vocabulary.to_pylist() and results[True].bounds["articles"] == [0, 1, 2]
+
+
+# -- the side process of a one-job build (``stages._side_process``)
+
+needs_fork = pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="needs fork"
+)
+
+
+def _pid_and_double(x):
+    """(picklable: run by the side process) where it ran, and its work."""
+    return os.getpid(), 2 * x
+
+
+def _refuse(path):
+    raise analysis.InputError(f"{path}: cannot cut", path=path, problem="tokens")
+
+
+def _die_in_a_child(x):
+    if multiprocessing.parent_process() is not None:
+        os._exit(3)  # (the side process dies: killed, out of memory)
+    return os.getpid(), 2 * x
+
+
+@needs_fork
+def test_the_side_process_does_the_work_beside_elsewhere(monkeypatch):
+    monkeypatch.setattr(stages, "_spare_cpu", lambda: True)
+    monkeypatch.setattr(stages, "_can_fork", lambda: True)  # (whatever other tests left)
+    with stages._side_process():
+        assert stages._SIDE.executor is not None
+        with stages._beside(_pid_and_double, 21) as value:
+            pid, doubled = value()
+    assert doubled == 42 and pid != os.getpid()
+    assert stages._SIDE.executor is None  # (shut down when the build is done)
+
+
+@needs_fork
+def test_an_error_in_the_side_process_reaches_the_caller(monkeypatch):
+    monkeypatch.setattr(stages, "_spare_cpu", lambda: True)
+    monkeypatch.setattr(stages, "_can_fork", lambda: True)  # (whatever other tests left)
+    with stages._side_process():
+        with pytest.raises(analysis.InputError, match=r"x\.txt: cannot cut") as err:
+            with stages._beside(_refuse, "x.txt") as value:
+                value()
+    assert err.value.path == "x.txt" and err.value.problem == "tokens"
+
+
+@needs_fork
+def test_work_the_side_process_died_in_is_done_here_and_then_by_a_thread(monkeypatch, caplog):
+    monkeypatch.setattr(stages, "_spare_cpu", lambda: True)
+    monkeypatch.setattr(stages, "_can_fork", lambda: True)  # (whatever other tests left)
+    with stages._side_process():
+        with stages._beside(_die_in_a_child, 4) as value:
+            pid, doubled = value()
+        assert (pid, doubled) == (os.getpid(), 8)  # here, in this process
+        assert "side process" in caplog.text and stages._SIDE.executor is None
+        with stages._beside(_pid_and_double, 5) as value:
+            assert value() == (os.getpid(), 10)  # by a thread of this process
+
+
+@pytest.mark.parametrize("why", ["not asked", "no spare cpu", "another thread", "one already"])
+def test_no_side_process_unless_it_is_safe_and_of_use(monkeypatch, why):
+    monkeypatch.setattr(stages, "_spare_cpu", lambda: why != "no spare cpu")
+    if why != "another thread":  # (whatever other tests left running)
+        monkeypatch.setattr(stages, "_can_fork", lambda: True)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    if why == "another thread":
+        other.start()  # (forked, this process would copy its locks, maybe held)
+    try:
+        if why == "one already":
+            with stages._side_process():
+                outer = stages._SIDE.executor
+                with stages._side_process():
+                    assert stages._SIDE.executor is outer is not None
+                assert stages._SIDE.executor is outer  # (the outer one still works)
+            return
+        with stages._side_process(use=why != "not asked"):
+            assert stages._SIDE.executor is None
+            with stages._beside(_pid_and_double, 1) as value:
+                assert value() == (os.getpid(), 2)
+    finally:
+        stop.set()
+        if other.is_alive():
+            other.join()
+
+
+@needs_fork
+def test_a_one_job_build_with_a_side_process_makes_the_same_tables(monkeypatch, tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    texts = [
+        "无锡高新区举行签约仪式\n\n无锡高新区与中国科学院签约，芯片项目落户园区。",
+        "苏州工业园区项目开工\n\n12日，总投资100亿元的芯片项目在苏州工业园区开工。",
+        "合肥高新区发布新政\n\n合肥高新区管委会发布人才政策，企业入驻园区。",
+        "杭州高新区召开大会\n\n杭州高新区（滨江）召开科技创新大会，表彰企业。",
+    ]
+    for i, t in enumerate(texts):
+        (src / f"2024-05-0{i + 1}.txt").write_text(t, "utf-8")
+    monkeypatch.setattr(stages, "_BATCH_FILES", 2)  # (two batches: a side process pays)
+    monkeypatch.setattr(stages, "_spare_cpu", lambda: True)
+    monkeypatch.setattr(stages, "_can_fork", lambda: True)  # (whatever other tests left)
+    submitted = []
+    real_submit = stages._submit
+
+    def submit(executor, func, *args, **kwargs):
+        future = real_submit(executor, func, *args, **kwargs)
+        submitted.append(future is not None)
+        return future
+
+    monkeypatch.setattr(stages, "_submit", submit)
+    built = {}
+    for side in (True, False):
+        if not side:
+            monkeypatch.setattr(stages, "_side_process", lambda use=True: nullcontext())
+        out = tmp_path / f"out_{side}"
+        analysis.build([src], out_dir=out, jobs=1, progress=False)
+        built[side] = {t: pd.read_parquet(out / f"{t}.parquet") for t in stages.TABLES}
+    # tokens and term counts of both batches went to the side process
+    assert submitted.count(True) == 4
+    for t in stages.TABLES:
+        pd.testing.assert_frame_equal(built[True][t], built[False][t], check_exact=True)
+    tokens = built[True]["tokens"]
+    assert len(tokens) == 4 and "芯片" in set(tokens["tokens"].explode())
+    assert len(built[True]["events"]) > 0
