@@ -11,7 +11,6 @@ tables of fixed schemas (:func:`table_schema`), the same for every build.
 
 from __future__ import annotations
 
-import functools
 import gc
 import hashlib
 import json
@@ -21,7 +20,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -91,13 +90,15 @@ class BuildOptions:
 
 # --------------------------------------------------------------------------- stages
 def process_frames(
-    articles: pd.DataFrame, *, link_by: str | None = None
+    articles: pd.DataFrame, *, link_by: str | None = None, tokens=None
 ) -> dict[str, pd.DataFrame]:
     """The per-article stages on an articles table: tokens, mentions, events.
 
     ``link_by`` is passed to :func:`analysis.find_mentions`; the build uses
     ``"source"`` so that company short forms are linked within each input file
-    and the tables do not depend on how files are batched.
+    and the tables do not depend on how files are batched. ``tokens``: a function
+    that returns the articles' :func:`analysis.tokens_table` when it is made elsewhere
+    (:func:`process_batch_tables` makes it with the term counts); else made here.
     """
     from analysis.events import find_events
     from analysis.mentions import find_mentions
@@ -105,7 +106,7 @@ def process_frames(
 
     # rjieba cuts without the GIL: with a spare CPU, the tokens are cut there while the
     # mentions and events are found here
-    with _beside(tokens_table, articles) as tokens:
+    with nullcontext(tokens) if tokens else _beside(tokens_table, articles) as tokens:
         mentions = find_mentions(articles, link_by=link_by)
         events = find_events(articles, mentions)
     tables = {"articles": articles, "tokens": tokens(), "mentions": mentions, "events": events}
@@ -124,7 +125,7 @@ def _beside(func, *args, **kwargs):
     spare = _spare_cpu()
     future = _submit(_SIDE.executor, func, *args, **kwargs) if spare else None
     if future is not None:
-        yield functools.partial(_side_value, future, func, *args, **kwargs)
+        yield _side_value(future, func, *args, **kwargs)
         return
     if not spare:
         value = func(*args, **kwargs)
@@ -133,6 +134,16 @@ def _beside(func, *args, **kwargs):
     # (the thread cuts tokens a chunk at a time: text by text it would wait for the GIL)
     with ThreadPoolExecutor(max_workers=1, initializer=cut_in_chunks) as thread:
         yield thread.submit(func, *args, **kwargs).result
+
+
+def _tokens_and_terms(articles: pd.DataFrame):
+    """The articles' tokens table, and the keywords' term counts of its content tokens
+    (the only ones keywords count: the build's keywords take no extra stopwords)."""
+    from analysis.keyterms import TermCounts
+    from analysis.text import tokens_table
+
+    tokens = tokens_table(articles)
+    return tokens, TermCounts.from_tokens(tokens["tokens"], content=True)
 
 
 class _Side(threading.local):
@@ -199,14 +210,22 @@ def _submit(executor: ProcessPoolExecutor | None, func, *args, **kwargs) -> Futu
 
 
 def _side_value(future: Future, func, *args, **kwargs):
-    """What the side process made of ``func(*args, **kwargs)``, or, if it died before
-    it answered (killed, out of memory), the same made here."""
-    try:
-        return future.result()
-    except BrokenProcessPool:
-        logger.warning("the side process of the build stopped: its work goes on here")
-        _SIDE.executor = None
-        return func(*args, **kwargs)
+    """A function that returns what the side process made of ``func(*args, **kwargs)``,
+    or, if it died before it answered (killed, out of memory), the same made here, once.
+    """
+    made = []
+
+    def value():
+        if not made:
+            try:
+                made.append(future.result())
+            except BrokenProcessPool:
+                logger.warning("the side process of the build stopped: its work goes on here")
+                _SIDE.executor = None
+                made.append(func(*args, **kwargs))
+        return made[0]
+
+    return value
 
 
 def _spare_cpu() -> bool:
@@ -331,30 +350,28 @@ def process_batch_tables(
         terms = TermCounts.concat([(p.terms, 0, p.terms.counts.shape[0]) for p in parts])
         keys = pa.concat_tables([p.keys for p in parts])
         return BatchResult(tables, bounds, errs, terms, said, keys, digests)
-    tables = process_frames(articles, link_by="source")
     # the keywords' term counts are made here, in the workers, and only merged at the end;
-    # of the content tokens only, the only ones keywords count (the build's keywords
-    # take no extra stopwords)
-    # (mostly in Arrow, NumPy and SciPy, without the GIL: with a spare CPU, counted there
-    # while the rest is done here)
-    with _beside(TermCounts.from_tokens, tables["tokens"]["tokens"], content=True) as terms:
-        file_of = np.repeat(np.arange(len(batch)), [len(records) for records in per_file])
-        # (looked up in Arrow, not as Python strings; typed: an empty column is of no type)
-        article_ids = pa.array(articles["article_id"], pa.large_string())
-        bounds = {}
-        for name, frame in tables.items():
-            ids = pa.array(frame["article_id"], pa.large_string())
-            found = pc.index_in(ids, value_set=article_ids)
-            at = found.fill_null(-1).to_numpy()
-            if (at < 0).any():
-                raise RuntimeError(f"{name} has rows of articles not in the articles table")
-            owner = file_of[at]
-            if len(owner) and (np.diff(owner) < 0).any():
-                raise RuntimeError(f"{name} rows are not in article order")
-            bounds[name] = np.searchsorted(owner, np.arange(len(batch) + 1)).tolist()
-        arrow = {name: to_arrow(frame, table_schema(name)) for name, frame in tables.items()}
-        keys = duplicate_keys_table(articles)
-    return BatchResult(arrow, bounds, errors, terms(), notes, keys, digests)
+    # made with the tokens, beside the mentions and events when a CPU is spare
+    with _beside(_tokens_and_terms, articles) as counted:
+        tables = process_frames(articles, link_by="source", tokens=lambda: counted()[0])
+        terms = counted()[1]
+    file_of = np.repeat(np.arange(len(batch)), [len(records) for records in per_file])
+    # (looked up in Arrow, not as Python strings; typed: an empty column is of no type)
+    article_ids = pa.array(articles["article_id"], pa.large_string())
+    bounds = {}
+    for name, frame in tables.items():
+        ids = pa.array(frame["article_id"], pa.large_string())
+        found = pc.index_in(ids, value_set=article_ids)
+        at = found.fill_null(-1).to_numpy()
+        if (at < 0).any():
+            raise RuntimeError(f"{name} has rows of articles not in the articles table")
+        owner = file_of[at]
+        if len(owner) and (np.diff(owner) < 0).any():
+            raise RuntimeError(f"{name} rows are not in article order")
+        bounds[name] = np.searchsorted(owner, np.arange(len(batch) + 1)).tolist()
+    arrow = {name: to_arrow(frame, table_schema(name)) for name, frame in tables.items()}
+    keys = duplicate_keys_table(articles)
+    return BatchResult(arrow, bounds, errors, terms, notes, keys, digests)
 
 
 def duplicate_keys_table_schema() -> pa.Schema:
