@@ -44,3 +44,23 @@ def test_a_folder_of_tables_given_as_input_is_a_clear_error(tmp_path, capsys):
     assert cli.main(["report", str(out), "--no-progress"]) == 2
     err = capsys.readouterr().err
     assert str(out) in err and "--out" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("stopped_in", ["pipeline.build", "report.build_report"])
+def test_ctrl_c_stops_with_one_line_and_code_130(tmp_path, capsys, monkeypatch, stopped_in):
+    import analysis.pipeline
+    import analysis.report
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    # (the command imports build and build_report when it runs)
+    module, name = stopped_in.split(".")
+    monkeypatch.setattr(getattr(analysis, module), name, interrupted)
+    figures = tmp_path / "figures"
+    args = [str(config.RAW_DIR), "--out", str(tmp_path / "tables"), "--no-progress"]
+    code = cli.main(["report", *args, "--figures", str(figures)])
+    assert code == 130
+    err = capsys.readouterr().err
+    assert err.strip().splitlines()[-1] == "interrupted" and "Traceback" not in err
+    assert not figures.exists() or not any(figures.iterdir())  # (stopped before the report)

@@ -375,3 +375,22 @@ def test_a_one_job_build_with_a_side_process_makes_the_same_tables(monkeypatch, 
     tokens = built[True]["tokens"]
     assert len(tokens) == 4 and "芯片" in set(tokens["tokens"].explode())
     assert len(built[True]["events"]) > 0
+
+
+@needs_fork
+def test_ctrl_c_is_left_to_the_build_s_process(monkeypatch):
+    import signal
+
+    monkeypatch.setattr(stages, "_spare_cpu", lambda: True)
+    monkeypatch.setattr(stages, "_can_fork", lambda: True)  # (whatever other tests left)
+    here = signal.getsignal(signal.SIGINT)
+    with stages._side_process():
+        # the side process ignores it (the build's process stops it), this one does not
+        assert stages._SIDE.executor.submit(signal.getsignal, signal.SIGINT).result() == (
+            signal.SIG_IGN
+        )
+    assert signal.getsignal(signal.SIGINT) is here != signal.SIG_IGN
+    with multiprocessing.get_context("fork").Pool(
+        1, initializer=stages._leave_interrupts_to_the_parent
+    ) as pool:
+        assert pool.apply(signal.getsignal, (signal.SIGINT,)) == signal.SIG_IGN

@@ -202,13 +202,21 @@ def main(argv: list[str] | None = None, prog: str = COMMAND) -> int:
     """Run the command line; returns the exit code: 0 when done, 1 when no input could
     be read, 2 for a bad input with ``--strict``, a missing input path or a bad option,
     3 when the output folder cannot be written (read-only, full, or another build is
-    writing it).
+    writing it), 130 when stopped by Ctrl-C (one line, no traceback).
 
     Args:
         argv: the arguments (default: ``sys.argv[1:]``).
         prog: the command's name in usage and help: ``yrd-analysis`` (the installed
             command) or ``python -m analysis``.
     """
+    try:
+        return _run(argv, prog)
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+
+
+def _run(argv: list[str] | None, prog: str) -> int:
     args = _parser(prog).parse_args(argv)
     logging.basicConfig(
         level=logging.WARNING - 10 * min(args.verbose, 2),

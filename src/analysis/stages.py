@@ -172,7 +172,11 @@ def _side_process(use: bool = True):
     if not (use and _SIDE.executor is None and _spare_cpu() and _can_fork()):
         yield
         return
-    executor = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
+    executor = ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=mp.get_context("fork"),
+        initializer=_leave_interrupts_to_the_parent,
+    )
     try:
         # forked now, while this process runs one thread (the executor's own thread
         # starts after the fork)
@@ -492,8 +496,18 @@ def _glibc() -> bool:
 def _start_worker() -> None:
     """A clean worker's start (forkserver or spawn; a forked one inherits both): the
     build's allocators (:func:`use_system_allocator`), then the dictionaries."""
+    _leave_interrupts_to_the_parent()
     use_system_allocator()
     warm_up()
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """A worker's start: Ctrl-C (SIGINT, sent to every process of the terminal's group)
+    is left to the build's process, which stops its workers; else each worker would
+    print its own traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def warm_up() -> None:
@@ -849,7 +863,7 @@ def run_local(files, digests, options, cache_dir, *, jobs, progress, force, on_r
     if jobs > 1 and len(batches) > 1:
         import multiprocessing as mp
 
-        initializer = None
+        initializer = _leave_interrupts_to_the_parent
         if _can_fork():
             # one thread (the command line): fork, and the workers inherit the
             # dictionaries loaded here once
