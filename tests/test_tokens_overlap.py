@@ -383,14 +383,18 @@ def test_ctrl_c_is_left_to_the_build_s_process(monkeypatch):
 
     monkeypatch.setattr(stages, "_spare_cpu", lambda: True)
     monkeypatch.setattr(stages, "_can_fork", lambda: True)  # (whatever other tests left)
-    here = signal.getsignal(signal.SIGINT)
-    with stages._side_process():
-        # the side process ignores it (the build's process stops it), this one does not
-        assert stages._SIDE.executor.submit(signal.getsignal, signal.SIGINT).result() == (
-            signal.SIG_IGN
-        )
-    assert signal.getsignal(signal.SIGINT) is here != signal.SIG_IGN
-    with multiprocessing.get_context("fork").Pool(
-        1, initializer=stages._leave_interrupts_to_the_parent
-    ) as pool:
-        assert pool.apply(signal.getsignal, (signal.SIGINT,)) == signal.SIG_IGN
+    # Python's own handler here (a run in the background may have started ignoring it)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with stages._side_process():
+            # the side process ignores it (the build's process stops it), this one does not
+            got = stages._SIDE.executor.submit(signal.getsignal, signal.SIGINT).result()
+            assert got == signal.SIG_IGN
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        with multiprocessing.get_context("fork").Pool(
+            1, initializer=stages._leave_interrupts_to_the_parent
+        ) as pool:
+            assert pool.apply(signal.getsignal, (signal.SIGINT,)) == signal.SIG_IGN
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, before)
