@@ -9,6 +9,7 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -344,9 +345,10 @@ def test_a_one_job_build_with_a_side_process_makes_the_same_tables(monkeypatch, 
         "合肥高新区发布新政\n\n合肥高新区管委会发布人才政策，企业入驻园区。",
         "杭州高新区召开大会\n\n杭州高新区（滨江）召开科技创新大会，表彰企业。",
     ]
+    texts.append(texts[0])  # (a copy in the third batch: the keys that find it travel)
     for i, t in enumerate(texts):
         (src / f"2024-05-0{i + 1}.txt").write_text(t, "utf-8")
-    monkeypatch.setattr(stages, "_BATCH_FILES", 2)  # (two batches: a side process pays)
+    monkeypatch.setattr(stages, "_BATCH_FILES", 2)  # (three batches: a side process pays)
     monkeypatch.setattr(stages, "_spare_cpu", lambda: True)
     monkeypatch.setattr(stages, "_can_fork", lambda: True)  # (whatever other tests left)
     submitted = []
@@ -367,14 +369,22 @@ def test_a_one_job_build_with_a_side_process_makes_the_same_tables(monkeypatch, 
         analysis.build([src], out_dir=out, jobs=1, progress=False)
         sent[side] = submitted.count(True)
         built[side] = {t: pd.read_parquet(out / f"{t}.parquet") for t in stages.TABLES}
-    # each batch's tokens and term counts went to the side process, in one call; with
-    # no side process, none did
-    assert sent == {True: 2, False: 0}
+    # each batch's tokens, term counts and duplicate keys went to the side process, in
+    # one call; with no side process, none did
+    assert sent == {True: 3, False: 0}
     for t in stages.TABLES:
         pd.testing.assert_frame_equal(built[True][t], built[False][t], check_exact=True)
     tokens = built[True]["tokens"]
-    assert len(tokens) == 4 and "芯片" in set(tokens["tokens"].explode())
+    assert len(tokens) == 5 and "芯片" in set(tokens["tokens"].explode())
     assert len(built[True]["events"]) > 0
+    articles = built[True]["articles"]
+    articles.index = [Path(s).name for s in articles["source"]]
+    assert articles.loc["2024-05-05.txt", "duplicate_rule"] == "exact"
+    assert (
+        articles.loc["2024-05-05.txt", "duplicate_of"]
+        == articles.loc["2024-05-01.txt", "article_id"]
+    )
+    assert (articles["duplicate_rule"] != "").sum() == 1
 
 
 @needs_fork

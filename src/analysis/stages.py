@@ -136,14 +136,17 @@ def _beside(func, *args, **kwargs):
         yield thread.submit(func, *args, **kwargs).result
 
 
-def _tokens_and_terms(articles: pd.DataFrame):
-    """The articles' tokens table, and the keywords' term counts of its content tokens
-    (the only ones keywords count: the build's keywords take no extra stopwords)."""
+def _made_beside(articles: pd.DataFrame):
+    """What a batch makes from its articles alone, beside its mentions and events: the
+    tokens table, the keywords' term counts of its content tokens (the only ones
+    keywords count: the build's keywords take no extra stopwords), and the articles'
+    :func:`duplicate_keys_table`."""
     from analysis.keyterms import TermCounts
     from analysis.text import tokens_table
 
     tokens = tokens_table(articles)
-    return tokens, TermCounts.from_tokens(tokens["tokens"], content=True)
+    terms = TermCounts.from_tokens(tokens["tokens"], content=True)
+    return tokens, terms, duplicate_keys_table(articles)
 
 
 class _Side(threading.local):
@@ -355,10 +358,11 @@ def process_batch_tables(
         keys = pa.concat_tables([p.keys for p in parts])
         return BatchResult(tables, bounds, errs, terms, said, keys, digests)
     # the keywords' term counts are made here, in the workers, and only merged at the end;
-    # made with the tokens, beside the mentions and events when a CPU is spare
-    with _beside(_tokens_and_terms, articles) as counted:
-        tables = process_frames(articles, link_by="source", tokens=lambda: counted()[0])
-        terms = counted()[1]
+    # made with the tokens and the duplicate keys, beside the mentions and events when a
+    # CPU is spare
+    with _beside(_made_beside, articles) as made:
+        tables = process_frames(articles, link_by="source", tokens=lambda: made()[0])
+        _, terms, keys = made()
     file_of = np.repeat(np.arange(len(batch)), [len(records) for records in per_file])
     # (looked up in Arrow, not as Python strings; typed: an empty column is of no type)
     article_ids = pa.array(articles["article_id"], pa.large_string())
@@ -374,7 +378,6 @@ def process_batch_tables(
             raise RuntimeError(f"{name} rows are not in article order")
         bounds[name] = np.searchsorted(owner, np.arange(len(batch) + 1)).tolist()
     arrow = {name: to_arrow(frame, table_schema(name)) for name, frame in tables.items()}
-    keys = duplicate_keys_table(articles)
     return BatchResult(arrow, bounds, errors, terms, notes, keys, digests)
 
 
