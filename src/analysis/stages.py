@@ -98,7 +98,8 @@ def process_frames(
     ``"source"`` so that company short forms are linked within each input file
     and the tables do not depend on how files are batched. ``tokens``: a function
     that returns the articles' :func:`analysis.tokens_table` when it is made elsewhere
-    (:func:`process_batch_tables` makes it with the term counts); else made here.
+    (:func:`process_batch_tables` makes it with the term counts and the duplicate keys);
+    else made here.
     """
     from analysis.events import find_events
     from analysis.mentions import find_mentions
